@@ -1,0 +1,86 @@
+use lambda_http::{Body, Request, Response};
+use orderdesk::actor::Principal;
+use orderdesk::customers::{
+    self, BulkTagBody, CreateCustomerBody, Created, CustomerChange, CustomerFilter, CustomerId, NewCustomer,
+    TagChange, UpdateCustomerBody,
+};
+use orderdesk::domain::FieldError;
+use orderdesk::dynamo::DynamoStore;
+use orderdesk::http::{self, Problem, json, json_body, path_param, query_param};
+use orderdesk::idempotency::Idempotency;
+use orderdesk::page::{Cursor, PageRequest};
+use serde_json::json;
+
+fn customer_id(req: &Request) -> Result<CustomerId, Problem> {
+    path_param(req, "customer_id")
+        .and_then(|raw| CustomerId::parse(&raw))
+        .ok_or_else(|| Problem::not_found("There is no customer with this id."))
+}
+
+pub async fn create(store: &DynamoStore, admin: &Principal, req: &Request) -> Result<Response<Body>, Problem> {
+    let key = http::idempotency_key(req)?;
+    let (body, raw) = json_body::<CreateCustomerBody>(req)?;
+    let input = NewCustomer::try_from(body).map_err(Problem::invalid)?;
+    let idempotency = key.map(|k| Idempotency::new(&admin.sub, &http::route_key(req), &k, &raw));
+    match customers::create_customer(store, admin, input, idempotency.as_ref()).await? {
+        Created::New(c) => Ok(json(201, &c)),
+        Created::Replayed(first) => Ok(http::replayed(first.body)),
+    }
+}
+
+pub async fn list(store: &DynamoStore, req: &Request) -> Result<Response<Body>, Problem> {
+    let mut errors = Vec::new();
+    let filter = CustomerFilter::parse(
+        query_param(req, "q").as_deref(),
+        query_param(req, "tag").as_deref(),
+        query_param(req, "status").as_deref(),
+    )
+    .unwrap_or_else(|e| {
+        errors.extend(e);
+        CustomerFilter::default()
+    });
+    let mut page = PageRequest::default();
+    if let Some(raw) = query_param(req, "limit") {
+        match PageRequest::parse_limit(&raw) {
+            Ok(n) => page.limit = n,
+            Err(m) => errors.push(FieldError::new("limit", m)),
+        }
+    }
+    if let Some(raw) = query_param(req, "cursor") {
+        match Cursor::decode(&raw) {
+            Ok(c) => page.cursor = Some(c),
+            Err(m) => errors.push(FieldError::new("cursor", m)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Problem::invalid(errors));
+    }
+    Ok(json(200, &customers::list_customers(store, &filter, &page).await?))
+}
+
+pub async fn get(store: &DynamoStore, req: &Request) -> Result<Response<Body>, Problem> {
+    let c = customers::get_customer(store, &customer_id(req)?).await?;
+    let mut body = serde_json::to_value(&c).expect("serialises");
+    body["logins"] = json!([]);
+    body["invitations"] = json!([]);
+    Ok(json(200, &body))
+}
+
+pub async fn update(store: &DynamoStore, admin: &Principal, req: &Request) -> Result<Response<Body>, Problem> {
+    let id = customer_id(req)?;
+    let (body, _) = json_body::<UpdateCustomerBody>(req)?;
+    let change = CustomerChange::try_from(body).map_err(Problem::invalid)?;
+    Ok(json(200, &customers::update_customer(store, admin, &id, &change).await?))
+}
+
+pub async fn delete(store: &DynamoStore, admin: &Principal, req: &Request) -> Result<Response<Body>, Problem> {
+    customers::delete_customer(store, admin, &customer_id(req)?).await?;
+    Ok(http::no_content())
+}
+
+pub async fn bulk_tag(store: &DynamoStore, admin: &Principal, req: &Request) -> Result<Response<Body>, Problem> {
+    let (body, _) = json_body::<BulkTagBody>(req)?;
+    let change = TagChange::try_from(body).map_err(Problem::invalid)?;
+    let updated = customers::bulk_tag(store, admin, &change).await?;
+    Ok(json(200, &json!({ "updated": updated })))
+}

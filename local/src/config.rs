@@ -1,0 +1,92 @@
+//! The gateway's settings, all from the environment.
+
+use std::{env, path::PathBuf};
+
+use anyhow::{Context as _, anyhow};
+
+/// What `orderdesk-local serve` needs to know, read once at start-up.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Port on 127.0.0.1 (`PORT`, default 3000).
+    pub port: u16,
+    /// The SAM template (`ORDERDESK_TEMPLATE`, default `./template.yaml`).
+    pub template: PathBuf,
+    /// Static files served beside the API (`CONSOLE_DIR`, default `./console`).
+    pub console_dir: PathBuf,
+    /// `AWS_REGION`.
+    pub region: String,
+    /// `USER_POOL_ID`.
+    pub user_pool_id: String,
+    /// `USER_POOL_CLIENT_ID`: the one audience the authorizer accepts.
+    pub user_pool_client_id: String,
+    /// `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`: the local Cognito (moto), if any.
+    pub cognito_endpoint: Option<String>,
+}
+
+impl Config {
+    /// Reads the environment; names every missing or malformed variable at once.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let mut missing = Vec::new();
+        let mut required = |name: &'static str| {
+            let value = optional(name);
+            if value.is_none() {
+                missing.push(name);
+            }
+            value.unwrap_or_default()
+        };
+        let region = required("AWS_REGION");
+        let user_pool_id = required("USER_POOL_ID");
+        let user_pool_client_id = required("USER_POOL_CLIENT_ID");
+        if !missing.is_empty() {
+            return Err(anyhow!(
+                "missing environment variables: {} (local/stack.py sets them)",
+                missing.join(", ")
+            ));
+        }
+        let port = match optional("PORT") {
+            Some(port) => port
+                .parse()
+                .with_context(|| format!("PORT={port:?} is not a port number"))?,
+            None => 3000,
+        };
+
+        Ok(Self {
+            port,
+            template: optional("ORDERDESK_TEMPLATE")
+                .unwrap_or_else(|| "./template.yaml".into())
+                .into(),
+            console_dir: optional("CONSOLE_DIR")
+                .unwrap_or_else(|| "./console".into())
+                .into(),
+            region,
+            user_pool_id,
+            user_pool_client_id,
+            cognito_endpoint: optional("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"),
+        })
+    }
+
+    /// The `iss` every token of the pool carries.
+    pub fn issuer(&self) -> String {
+        format!(
+            "https://cognito-idp.{}.amazonaws.com/{}",
+            self.region, self.user_pool_id
+        )
+    }
+
+    /// Where the pool publishes its signing keys: moto's path when a local
+    /// endpoint is set, Cognito's otherwise.
+    pub fn jwks_url(&self) -> String {
+        match &self.cognito_endpoint {
+            Some(endpoint) => format!(
+                "{}/{}/.well-known/jwks.json",
+                endpoint.trim_end_matches('/'),
+                self.user_pool_id
+            ),
+            None => format!("{}/.well-known/jwks.json", self.issuer()),
+        }
+    }
+}
+
+fn optional(name: &str) -> Option<String> {
+    env::var(name).ok().filter(|v| !v.trim().is_empty())
+}

@@ -1,0 +1,95 @@
+//! Who is asking: read only from the authorizer's claims, never from a header a client sets.
+
+use std::collections::HashMap;
+
+/// The Cognito user behind a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// Cognito's `sub`: stable for the life of the user.
+    pub sub: String,
+    pub email: Option<String>,
+}
+
+/// The caller of a request, as the API Gateway JWT authorizer vouched for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// A member of the Cognito group `admins`: the seller's staff.
+    Admin(Principal),
+    /// A member of the group `customers`: a login of some customer account.
+    Customer(Principal),
+    /// No token: only public, token-guarded routes serve it.
+    Anonymous,
+}
+
+impl Actor {
+    pub const ADMINS: &'static str = "admins";
+    pub const CUSTOMERS: &'static str = "customers";
+
+    /// Reads the authorizer's claims. API Gateway renders every claim as a string and an array
+    /// claim such as `cognito:groups` as `[admins customers]`; a JSON array is accepted too.
+    pub fn from_claims(claims: &HashMap<String, String>) -> Self {
+        let Some(sub) = claims.get("sub").filter(|s| !s.is_empty()) else {
+            return Self::Anonymous;
+        };
+        let principal = Principal {
+            sub: sub.clone(),
+            email: claims.get("email").cloned(),
+        };
+        let groups = claims.get("cognito:groups").map(|g| parse_groups(g)).unwrap_or_default();
+        if groups.iter().any(|g| g == Self::ADMINS) {
+            Self::Admin(principal)
+        } else if groups.iter().any(|g| g == Self::CUSTOMERS) {
+            Self::Customer(principal)
+        } else {
+            Self::Anonymous
+        }
+    }
+}
+
+fn parse_groups(raw: &str) -> Vec<String> {
+    let trimmed = raw.trim();
+    if let Ok(list) = serde_json::from_str::<Vec<String>>(trimmed) {
+        return list;
+    }
+    trimmed
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .map(|g| g.trim_matches('"'))
+        .filter(|g| !g.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn api_gateway_rendered_groups_make_an_admin() {
+        let a = Actor::from_claims(&claims(&[("sub", "u1"), ("cognito:groups", "[admins]")]));
+        assert!(matches!(a, Actor::Admin(p) if p.sub == "u1"));
+    }
+
+    #[test]
+    fn several_groups_and_json_arrays_are_understood() {
+        let a = Actor::from_claims(&claims(&[("sub", "u1"), ("cognito:groups", "[staff customers]")]));
+        assert!(matches!(a, Actor::Customer(_)));
+        let a = Actor::from_claims(&claims(&[("sub", "u1"), ("cognito:groups", r#"["customers","admins"]"#)]));
+        assert!(matches!(a, Actor::Admin(_)));
+    }
+
+    #[test]
+    fn a_token_without_a_known_group_or_sub_is_anonymous() {
+        assert_eq!(Actor::from_claims(&claims(&[("sub", "u1")])), Actor::Anonymous);
+        assert_eq!(Actor::from_claims(&claims(&[("cognito:groups", "[admins]")])), Actor::Anonymous);
+        assert_eq!(
+            Actor::from_claims(&claims(&[("sub", "u1"), ("cognito:groups", "[administrators]")])),
+            Actor::Anonymous
+        );
+    }
+}

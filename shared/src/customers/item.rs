@@ -1,0 +1,190 @@
+//! The customer's DynamoDB items and key formats.
+//!
+//! | item | PK | SK | GSI1PK | GSI1SK |
+//! |---|---|---|---|---|
+//! | customer | `CUSTOMER#<id>` | `CUSTOMER` | `CUSTDIR` (`CUSTDIR#DELETED` once deleted) | `<folded name>#<id>` |
+//! | email guard | `CUSTEMAIL#<email>` | `CUSTEMAIL` | | |
+
+use super::model::*;
+use crate::domain::{Email, Timestamp};
+use crate::dynamo::attr::{Item, Reader, b, n, s};
+use crate::store::Unexpected;
+use aws_sdk_dynamodb::types::AttributeValue;
+
+pub const SK: &str = "CUSTOMER";
+pub const EMAIL_GUARD_SK: &str = "CUSTEMAIL";
+/// The directory partition of GSI1 that listing and search read.
+pub const DIRECTORY: &str = "CUSTDIR";
+/// Deleted customers move here, so they never slow the live directory down.
+pub const DIRECTORY_DELETED: &str = "CUSTDIR#DELETED";
+
+pub fn pk(id: &CustomerId) -> String {
+    format!("CUSTOMER#{id}")
+}
+
+pub fn email_guard_pk(email: &Email) -> String {
+    format!("CUSTEMAIL#{email}")
+}
+
+pub fn directory_pk(status: CustomerStatus) -> &'static str {
+    if status == CustomerStatus::Deleted {
+        DIRECTORY_DELETED
+    } else {
+        DIRECTORY
+    }
+}
+
+pub fn directory_sk(c: &Customer) -> String {
+    format!("{}#{}", c.name.folded(), c.customer_id)
+}
+
+/// What search matches against: the folded name and email, one per line.
+pub fn search_text(c: &Customer) -> String {
+    format!("{}\n{}", c.name.folded(), c.email)
+}
+
+pub fn to_item(c: &Customer) -> Item {
+    let mut item = Item::from([
+        ("PK".into(), s(pk(&c.customer_id))),
+        ("SK".into(), s(SK)),
+        ("GSI1PK".into(), s(directory_pk(c.status))),
+        ("GSI1SK".into(), s(directory_sk(c))),
+        ("type".into(), s("customer")),
+        ("customer_id".into(), s(c.customer_id.as_str())),
+        ("name".into(), s(c.name.as_str())),
+        ("email".into(), s(c.email.as_str())),
+        ("status".into(), s(c.status.as_str())),
+        ("ordering_enabled".into(), b(c.ordering_enabled)),
+        ("search".into(), s(search_text(c))),
+        ("created_at".into(), s(c.created_at.to_string())),
+        ("updated_at".into(), s(c.updated_at.to_string())),
+        ("version".into(), n(c.version)),
+    ]);
+    if let Some(p) = &c.phone {
+        item.insert("phone".into(), s(p.as_str()));
+    }
+    if let Some(a) = &c.address {
+        item.insert("address".into(), s(serde_json::to_string(a).expect("address serialises")));
+    }
+    if let Some(t) = &c.price_tier_id {
+        item.insert("price_tier_id".into(), s(t.as_str()));
+    }
+    if let Some(t) = &c.fulfillment_team {
+        item.insert("fulfillment_team".into(), s(t.as_str()));
+    }
+    if !c.tags.is_empty() {
+        item.insert(
+            "tags".into(),
+            AttributeValue::Ss(c.tags.iter().map(|t| t.as_str().to_owned()).collect()),
+        );
+    }
+    item
+}
+
+pub fn from_item(item: &Item) -> Result<Customer, Unexpected> {
+    let r = Reader(item);
+    let bad = |what: &str| Unexpected(format!("customer item has an invalid {what}"));
+    let reference = |k: &str| {
+        r.opt_s(k)
+            .map(|v| Reference::parse(v).map_err(|_| bad(k)))
+            .transpose()
+    };
+    Ok(Customer {
+        customer_id: CustomerId::parse(r.s("customer_id")?).ok_or_else(|| bad("customer_id"))?,
+        name: CustomerName::parse(r.s("name")?).map_err(|_| bad("name"))?,
+        email: Email::parse(r.s("email")?).map_err(|_| bad("email"))?,
+        phone: r.opt_s("phone").map(|p| Phone::parse(p).map_err(|_| bad("phone"))).transpose()?,
+        address: r.json("address")?,
+        status: CustomerStatus::parse(r.s("status")?).map_err(|_| bad("status"))?,
+        ordering_enabled: r.bool("ordering_enabled")?,
+        price_tier_id: reference("price_tier_id")?,
+        tags: r
+            .ss("tags")?
+            .iter()
+            .map(|t| Tag::parse(t).map_err(|_| bad("tag")))
+            .collect::<Result<_, _>>()?,
+        fulfillment_team: reference("fulfillment_team")?,
+        created_at: Timestamp::parse(r.s("created_at")?).map_err(|_| bad("created_at"))?,
+        updated_at: Timestamp::parse(r.s("updated_at")?).map_err(|_| bad("updated_at"))?,
+        version: r.n("version")?,
+    })
+}
+
+pub fn email_guard_item(c: &Customer) -> Item {
+    Item::from([
+        ("PK".into(), s(email_guard_pk(&c.email))),
+        ("SK".into(), s(EMAIL_GUARD_SK)),
+        ("type".into(), s("customer_email")),
+        ("customer_id".into(), s(c.customer_id.as_str())),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn customer() -> Customer {
+        let now = Timestamp::parse("2026-11-23T08:00:00.000Z").unwrap();
+        Customer {
+            customer_id: CustomerId::parse("cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b").unwrap(),
+            name: CustomerName::parse("Acme Bakery").unwrap(),
+            email: Email::parse("Orders@Acme.example").unwrap(),
+            phone: Some(Phone::parse("+33 1 23 45 67 89").unwrap()),
+            address: None,
+            status: CustomerStatus::Pending,
+            ordering_enabled: true,
+            price_tier_id: None,
+            tags: BTreeSet::from([Tag::parse("vip").unwrap(), Tag::parse("bakery").unwrap()]),
+            fulfillment_team: Some(Reference::parse("North").unwrap()),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn a_customer_item_has_exactly_these_attributes() {
+        let item = to_item(&customer());
+        let mut keys: Vec<&str> = item.keys().map(String::as_str).collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                "GSI1PK", "GSI1SK", "PK", "SK", "created_at", "customer_id", "email",
+                "fulfillment_team", "name", "ordering_enabled", "phone", "search", "status",
+                "tags", "type", "updated_at", "version"
+            ]
+        );
+        assert_eq!(item["PK"], s("CUSTOMER#cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b"));
+        assert_eq!(item["SK"], s("CUSTOMER"));
+        assert_eq!(item["GSI1PK"], s("CUSTDIR"));
+        assert_eq!(item["GSI1SK"], s("acme bakery#cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b"));
+        assert_eq!(item["search"], s("acme bakery\norders@acme.example"));
+        assert_eq!(item["version"], n(1));
+        assert_eq!(item["ordering_enabled"], b(true));
+        assert_eq!(item["tags"], AttributeValue::Ss(vec!["bakery".into(), "vip".into()]));
+    }
+
+    #[test]
+    fn a_customer_item_reads_back_as_the_same_customer() {
+        let c = customer();
+        assert_eq!(from_item(&to_item(&c)).unwrap(), c);
+    }
+
+    #[test]
+    fn a_deleted_customer_moves_to_the_deleted_directory() {
+        let mut c = customer();
+        c.status = CustomerStatus::Deleted;
+        assert_eq!(to_item(&c)["GSI1PK"], s("CUSTDIR#DELETED"));
+    }
+
+    #[test]
+    fn the_email_guard_is_keyed_by_the_lowercased_email() {
+        let item = email_guard_item(&customer());
+        assert_eq!(item.len(), 4);
+        assert_eq!(item["PK"], s("CUSTEMAIL#orders@acme.example"));
+        assert_eq!(item["SK"], s("CUSTEMAIL"));
+        assert_eq!(item["customer_id"], s("cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b"));
+    }
+}

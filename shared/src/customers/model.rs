@@ -1,0 +1,277 @@
+use crate::domain::{Email, Timestamp, bounded_text};
+use std::fmt;
+
+/// Opaque id of a customer account: `cus_` and a time-ordered UUID.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
+pub struct CustomerId(String);
+
+impl CustomerId {
+    const PREFIX: &'static str = "cus_";
+
+    pub fn generate() -> Self {
+        Self(format!("{}{}", Self::PREFIX, uuid::Uuid::now_v7().simple()))
+    }
+
+    /// Accepts only the shape `generate` makes, so a path segment can never smuggle a key
+    /// separator into a DynamoDB key.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let rest = raw.strip_prefix(Self::PREFIX)?;
+        (rest.len() == 32 && rest.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
+            .then(|| Self(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for CustomerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The trading name of a customer account.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct CustomerName(String);
+
+impl CustomerName {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        bounded_text(raw, 1, 200).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The case-folded form that listing sorts and searches on.
+    pub fn folded(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+/// A free-form phone number as the seller writes it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct Phone(String);
+
+impl Phone {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let t = bounded_text(raw, 1, 40)?;
+        if t.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c))
+            && t.chars().any(|c| c.is_ascii_digit())
+        {
+            Ok(Self(t))
+        } else {
+            Err("may contain only digits, spaces and + - ( ) .".into())
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A label admins group customers by. Tags are case-insensitive, so they are kept lower-case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
+pub struct Tag(String);
+
+impl Tag {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let t = raw.trim().to_lowercase();
+        let n = t.chars().count();
+        if n == 0 {
+            return Err("must not be empty".into());
+        }
+        if n > 40 {
+            return Err("must be at most 40 characters".into());
+        }
+        if !t.chars().all(|c| c.is_alphanumeric() || " -_.:/".contains(c)) {
+            return Err("may contain letters, digits, spaces and - _ . : /".into());
+        }
+        Ok(Self(t))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A short reference such as a price tier id or a fulfilment team name.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct Reference(String);
+
+impl Reference {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        bounded_text(raw, 1, 64).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A postal address.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    pub line1: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    pub city: String,
+    pub postal_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    pub country: String,
+}
+
+impl Address {
+    /// Trims every part and checks its length; returns the errors under `address.<part>`.
+    pub fn validated(self) -> Result<Self, Vec<(String, String)>> {
+        let mut errors = Vec::new();
+        let mut req = |name: &str, v: &str, max: usize| match bounded_text(v, 1, max) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push((format!("address.{name}"), e));
+                String::new()
+            }
+        };
+        let line1 = req("line1", &self.line1, 200);
+        let city = req("city", &self.city, 100);
+        let postal_code = req("postal_code", &self.postal_code, 20);
+        let line2 = self.line2.as_deref().map(|v| req("line2", v, 200));
+        let region = self.region.as_deref().map(|v| req("region", v, 100));
+        let country = self.country.trim().to_ascii_uppercase();
+        if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+            errors.push(("address.country".into(), "must be a two-letter ISO 3166 country code".into()));
+        }
+        if errors.is_empty() {
+            Ok(Self {
+                line1,
+                line2: line2.filter(|s| !s.is_empty()),
+                city,
+                postal_code,
+                region: region.filter(|s| !s.is_empty()),
+                country,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Where a customer account is in its life: `pending` until a login is invited, `invited`
+/// until one is activated, `active` after that; `deleted` keeps its orders but signs nobody in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerStatus {
+    Pending,
+    Invited,
+    Active,
+    Deleted,
+}
+
+impl CustomerStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Invited => "invited",
+            Self::Active => "active",
+            Self::Deleted => "deleted",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw {
+            "pending" => Ok(Self::Pending),
+            "invited" => Ok(Self::Invited),
+            "active" => Ok(Self::Active),
+            "deleted" => Ok(Self::Deleted),
+            _ => Err("must be one of pending, invited, active, deleted".into()),
+        }
+    }
+}
+
+/// A customer account as stored and as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Customer {
+    pub customer_id: CustomerId,
+    pub name: CustomerName,
+    pub email: Email,
+    pub phone: Option<Phone>,
+    pub address: Option<Address>,
+    pub status: CustomerStatus,
+    pub ordering_enabled: bool,
+    pub price_tier_id: Option<Reference>,
+    pub tags: std::collections::BTreeSet<Tag>,
+    pub fulfillment_team: Option<Reference>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// Bumped by every write; the condition of the next one.
+    pub version: u64,
+}
+
+impl Customer {
+    pub fn is_deleted(&self) -> bool {
+        self.status == CustomerStatus::Deleted
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_customer_ids_parse_back_and_foreign_shapes_do_not() {
+        let id = CustomerId::generate();
+        assert_eq!(CustomerId::parse(id.as_str()), Some(id));
+        for bad in ["", "cus_", "cus_XYZ", "CUSTOMER#1", "cus_0190aaaa#SK", "cus_0190A5B3C7D94E7F8A1B2C3D4E5F6A7B"] {
+            assert_eq!(CustomerId::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn tags_are_lowercased_and_limited() {
+        assert_eq!(Tag::parse(" VIP ").unwrap().as_str(), "vip");
+        assert!(Tag::parse("").is_err());
+        assert!(Tag::parse(&"x".repeat(41)).is_err());
+        assert!(Tag::parse("a#b").is_err());
+    }
+
+    #[test]
+    fn phone_numbers_need_digits() {
+        assert!(Phone::parse("+44 (20) 7946-0958").is_ok());
+        assert!(Phone::parse("call me").is_err());
+        assert!(Phone::parse("--").is_err());
+    }
+
+    #[test]
+    fn an_address_reports_each_missing_part_by_its_path() {
+        let a = Address {
+            line1: " ".into(),
+            line2: Some("".into()),
+            city: "Lyon".into(),
+            postal_code: "".into(),
+            region: None,
+            country: "FR".into(),
+        };
+        let fields: Vec<String> = a.validated().unwrap_err().into_iter().map(|e| e.0).collect();
+        assert_eq!(fields, ["address.line1", "address.postal_code", "address.line2"]);
+        let mut a2 = Address { line1: "1 Rue".into(), line2: None, city: "Lyon".into(), postal_code: "69001".into(), region: None, country: "France".into() };
+        assert_eq!(a2.clone().validated().unwrap_err()[0].0, "address.country");
+        a2.country = "fr".into();
+        assert_eq!(a2.validated().unwrap().country, "FR");
+    }
+
+    #[test]
+    fn statuses_use_their_api_names() {
+        for s in ["pending", "invited", "active", "deleted"] {
+            assert_eq!(CustomerStatus::parse(s).unwrap().as_str(), s);
+        }
+        assert!(CustomerStatus::parse("Active").is_err());
+    }
+}

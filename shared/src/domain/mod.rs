@@ -1,0 +1,101 @@
+//! Value types shared by every use case. Raw strings stop at the edge: each type here is
+//! built once by `parse` and is valid from then on.
+
+mod email;
+mod money;
+mod time;
+
+pub use email::{Email, EmailError};
+pub use money::{Currency, Money, MoneyError};
+pub use time::Timestamp;
+
+/// A problem with one field of the input, named as the client sent it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Collects field errors while an input is converted, so the client hears of all of them at once.
+#[derive(Debug, Default)]
+pub struct Validator {
+    errors: Vec<FieldError>,
+}
+
+impl Validator {
+    /// Keeps the value, or records the error against `field`.
+    pub fn check<T, E: std::fmt::Display>(&mut self, field: &str, r: Result<T, E>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.errors.push(FieldError::new(field, e.to_string()));
+                None
+            }
+        }
+    }
+
+    pub fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.errors.push(FieldError::new(field, message));
+    }
+
+    /// `Ok` with the value built by `f` when no error was recorded.
+    pub fn finish<T>(self, f: impl FnOnce() -> T) -> Result<T, Vec<FieldError>> {
+        if self.errors.is_empty() {
+            Ok(f())
+        } else {
+            Err(self.errors)
+        }
+    }
+}
+
+/// Trimmed text of bounded length, for names and free-text fields.
+pub fn bounded_text(raw: &str, min: usize, max: usize) -> Result<String, String> {
+    let t = raw.trim();
+    let n = t.chars().count();
+    if n < min {
+        return Err(if min == 1 {
+            "must not be empty".into()
+        } else {
+            format!("must be at least {min} characters")
+        });
+    }
+    if n > max {
+        return Err(format!("must be at most {max} characters"));
+    }
+    if t.chars().any(|c| c.is_control()) {
+        return Err("must not contain control characters".into());
+    }
+    Ok(t.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_text_trims_and_counts_characters_not_bytes() {
+        assert_eq!(bounded_text("  Zoë  ", 1, 3).unwrap(), "Zoë");
+        assert_eq!(bounded_text("   ", 1, 3).unwrap_err(), "must not be empty");
+        assert!(bounded_text("abcd", 1, 3).is_err());
+        assert!(bounded_text("a\u{7}b", 1, 9).is_err());
+    }
+
+    #[test]
+    fn a_validator_reports_every_error_it_saw() {
+        let mut v = Validator::default();
+        let _ = v.check::<(), _>("name", Err("must not be empty"));
+        let _ = v.check("email", Email::parse("nope"));
+        let errors = v.finish(|| ()).unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[1].field, "email");
+    }
+}

@@ -1,0 +1,131 @@
+use std::fmt;
+
+/// An ISO 4217 currency code: three upper-case ASCII letters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Currency([u8; 3]);
+
+impl Currency {
+    pub fn parse(raw: &str) -> Result<Self, MoneyError> {
+        match raw.as_bytes() {
+            [a, b, c] if [a, b, c].iter().all(|x| x.is_ascii_uppercase()) => Ok(Self([*a, *b, *c])),
+            _ => Err(MoneyError::Currency),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("ASCII by construction")
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An amount of money in integer minor units (cents) of one currency. Never a float.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Money {
+    amount: i64,
+    currency: Currency,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    #[error("currency must be an ISO 4217 code such as EUR")]
+    Currency,
+    #[error("amount must not be negative")]
+    Negative,
+    #[error("currencies differ")]
+    CurrencyMismatch,
+    #[error("amount is too large")]
+    Overflow,
+}
+
+impl Money {
+    /// A non-negative amount: prices and totals in Orderdesk are never below zero.
+    pub fn new(amount: i64, currency: Currency) -> Result<Self, MoneyError> {
+        if amount < 0 {
+            return Err(MoneyError::Negative);
+        }
+        Ok(Self { amount, currency })
+    }
+
+    pub fn amount(&self) -> i64 {
+        self.amount
+    }
+
+    pub fn currency(&self) -> Currency {
+        self.currency
+    }
+
+    pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
+        if self.currency != other.currency {
+            return Err(MoneyError::CurrencyMismatch);
+        }
+        let amount = self.amount.checked_add(other.amount).ok_or(MoneyError::Overflow)?;
+        Ok(Money { amount, ..self })
+    }
+
+    pub fn checked_mul(self, factor: u32) -> Result<Money, MoneyError> {
+        let amount = self.amount.checked_mul(i64::from(factor)).ok_or(MoneyError::Overflow)?;
+        Ok(Money { amount, ..self })
+    }
+}
+
+/// The wire form: `{"amount": 1250, "currency": "EUR"}`.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MoneyWire {
+    amount: i64,
+    currency: String,
+}
+
+impl serde::Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        MoneyWire {
+            amount: self.amount,
+            currency: self.currency.to_string(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let w = MoneyWire::deserialize(d)?;
+        let currency = Currency::parse(&w.currency).map_err(serde::de::Error::custom)?;
+        Money::new(w.amount, currency).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eur(amount: i64) -> Money {
+        Money::new(amount, Currency::parse("EUR").unwrap()).unwrap()
+    }
+
+    #[test]
+    fn money_round_trips_as_minor_units_and_a_code() {
+        let json = serde_json::to_string(&eur(1250)).unwrap();
+        assert_eq!(json, r#"{"amount":1250,"currency":"EUR"}"#);
+        assert_eq!(serde_json::from_str::<Money>(&json).unwrap(), eur(1250));
+    }
+
+    #[test]
+    fn floats_lowercase_codes_and_negative_amounts_are_refused() {
+        assert!(serde_json::from_str::<Money>(r#"{"amount":12.5,"currency":"EUR"}"#).is_err());
+        assert!(serde_json::from_str::<Money>(r#"{"amount":1,"currency":"eur"}"#).is_err());
+        assert!(serde_json::from_str::<Money>(r#"{"amount":-1,"currency":"EUR"}"#).is_err());
+    }
+
+    #[test]
+    fn adding_different_currencies_is_an_error() {
+        let usd = Money::new(1, Currency::parse("USD").unwrap()).unwrap();
+        assert_eq!(eur(1).checked_add(usd), Err(MoneyError::CurrencyMismatch));
+        assert_eq!(eur(1).checked_add(eur(2)).unwrap(), eur(3));
+        assert_eq!(eur(i64::MAX).checked_mul(2), Err(MoneyError::Overflow));
+    }
+}

@@ -1,0 +1,39 @@
+//! The DynamoDB adapter: one table, keys owned by each entity's module.
+
+pub mod attr;
+mod customers;
+mod errors;
+
+pub use errors::{CancelReason, cancellation_reasons};
+
+use aws_sdk_dynamodb::Client;
+
+/// The single Orderdesk table, reached through one client built per cold start.
+#[derive(Clone, Debug)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+}
+
+impl DynamoStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+}
+
+/// Index names, as in `template.yaml`.
+pub mod index {
+    pub const GSI1: &str = "GSI1";
+    pub const GSI2: &str = "GSI2";
+}

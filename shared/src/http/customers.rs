@@ -1,0 +1,85 @@
+//! Every customer use-case error, mapped to its HTTP problem in one place.
+
+use crate::customers::{
+    BulkTagError, CreateCustomerError, DeleteCustomerError, GetCustomerError, ListCustomersError, UpdateCustomerError,
+};
+use crate::domain::FieldError;
+use super::Problem;
+
+const NO_SUCH_CUSTOMER: &str = "There is no customer with this id.";
+
+impl From<CreateCustomerError> for Problem {
+    fn from(e: CreateCustomerError) -> Self {
+        match e {
+            CreateCustomerError::DuplicateEmail => duplicate_email(),
+            CreateCustomerError::KeyReused(e) => Problem::conflict(format!(
+                "{e}: send a new key for a new customer, or the same body to get the first answer again."
+            ))
+            .typed("idempotency-key-reused"),
+            CreateCustomerError::Unexpected(e) => Problem::internal(&e),
+        }
+    }
+}
+
+impl From<GetCustomerError> for Problem {
+    fn from(e: GetCustomerError) -> Self {
+        match e {
+            GetCustomerError::NotFound => Problem::not_found(NO_SUCH_CUSTOMER),
+            GetCustomerError::Unexpected(e) => Problem::internal(&e),
+        }
+    }
+}
+
+impl From<ListCustomersError> for Problem {
+    fn from(e: ListCustomersError) -> Self {
+        match e {
+            ListCustomersError::BadCursor => Problem::invalid(vec![FieldError::new(
+                "cursor",
+                "does not belong to this listing; start again without it",
+            )]),
+            ListCustomersError::Unexpected(e) => Problem::internal(&e),
+        }
+    }
+}
+
+impl From<UpdateCustomerError> for Problem {
+    fn from(e: UpdateCustomerError) -> Self {
+        match e {
+            UpdateCustomerError::NotFound => Problem::not_found(NO_SUCH_CUSTOMER),
+            UpdateCustomerError::Deleted => {
+                Problem::conflict("This customer is deleted and can no longer be changed.").typed("customer-deleted")
+            }
+            UpdateCustomerError::Stale { current } => Problem::conflict(format!(
+                "The customer was changed by someone else; it is now at version {current}. Reload it and try again."
+            ))
+            .typed("version-mismatch"),
+            UpdateCustomerError::DuplicateEmail => duplicate_email(),
+            UpdateCustomerError::Unexpected(e) => Problem::internal(&e),
+        }
+    }
+}
+
+impl From<DeleteCustomerError> for Problem {
+    fn from(e: DeleteCustomerError) -> Self {
+        match e {
+            DeleteCustomerError::NotFound => Problem::not_found(NO_SUCH_CUSTOMER),
+            DeleteCustomerError::Unexpected(e) => Problem::internal(&e),
+        }
+    }
+}
+
+impl From<BulkTagError> for Problem {
+    fn from(e: BulkTagError) -> Self {
+        match e {
+            BulkTagError::NotFound(ids) => Problem::not_found(format!(
+                "Nothing was tagged: these customers do not exist or are deleted: {}.",
+                ids.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(", ")
+            )),
+            BulkTagError::Unexpected(e) => Problem::internal(&e),
+        }
+    }
+}
+
+fn duplicate_email() -> Problem {
+    Problem::conflict("Another customer account already uses this email address.").typed("duplicate-email")
+}

@@ -1,0 +1,201 @@
+//! The HTTP edge: what every handler does before and after its one domain call.
+
+mod customers;
+mod problem;
+
+pub use problem::Problem;
+
+use crate::actor::{Actor, Principal};
+use crate::domain::FieldError;
+use crate::idempotency::IdempotencyKey;
+use lambda_http::request::RequestContext;
+use lambda_http::{Body, Request, RequestExt, Response};
+use serde::de::DeserializeOwned;
+
+/// Largest request body a function accepts.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// The caller, from the JWT authorizer's claims in the request context.
+pub fn actor(req: &Request) -> Actor {
+    match req.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(ctx)) => ctx
+            .authorizer
+            .as_ref()
+            .and_then(|a| a.jwt.as_ref())
+            .map(|jwt| Actor::from_claims(&jwt.claims))
+            .unwrap_or(Actor::Anonymous),
+        _ => Actor::Anonymous,
+    }
+}
+
+/// The admin behind the request: 401 without a token, 403 for anyone else.
+pub fn require_admin(req: &Request) -> Result<Principal, Problem> {
+    match actor(req) {
+        Actor::Admin(p) => Ok(p),
+        Actor::Customer(_) => Err(Problem::forbidden("This route is for the seller's admins.")),
+        Actor::Anonymous => Err(Problem::unauthorized()),
+    }
+}
+
+/// The body parsed as JSON into `T`, which should deny unknown fields. Also returns the body as
+/// a JSON value, for idempotency hashing.
+pub fn json_body<T: DeserializeOwned>(req: &Request) -> Result<(T, serde_json::Value), Problem> {
+    let bytes: &[u8] = req.body().as_ref();
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(Problem::payload_too_large());
+    }
+    if let Some(ct) = req.headers().get(http::header::CONTENT_TYPE) {
+        let ct = ct.to_str().unwrap_or_default().to_ascii_lowercase();
+        if !(ct.starts_with("application/json") || ct.contains("+json")) {
+            return Err(Problem::new(415, "Unsupported media type", "Send the body as application/json."));
+        }
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Problem::bad_request("The request needs a JSON body."));
+    }
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| Problem::bad_request(format!("The body is not valid JSON: {}.", strip_position(&e.to_string()))))?;
+    let typed = serde_path_to_error::deserialize(&value).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        let (field, message) = match inner.strip_prefix("unknown field `") {
+            Some(rest) => {
+                let name = rest.split('`').next().unwrap_or_default();
+                let field = if path == "." { name.to_owned() } else { path };
+                (field, "is not a field of this request".to_owned())
+            }
+            None if path == "." => ("body".to_owned(), inner),
+            None => (path, inner),
+        };
+        Problem::invalid(vec![FieldError::new(field, message)])
+    })?;
+    Ok((typed, value))
+}
+
+fn strip_position(msg: &str) -> &str {
+    msg.split(" at line ").next().unwrap_or(msg)
+}
+
+/// A path parameter by name.
+pub fn path_param(req: &Request, name: &str) -> Option<String> {
+    req.path_parameters_ref().and_then(|p| p.first(name)).map(str::to_owned)
+}
+
+/// A query-string parameter by name.
+pub fn query_param(req: &Request, name: &str) -> Option<String> {
+    req.query_string_parameters_ref().and_then(|p| p.first(name)).map(str::to_owned)
+}
+
+/// The `Idempotency-Key` header, if sent.
+pub fn idempotency_key(req: &Request) -> Result<Option<IdempotencyKey>, Problem> {
+    match req.headers().get("idempotency-key") {
+        None => Ok(None),
+        Some(v) => {
+            let raw = v.to_str().map_err(|_| Problem::bad_request("Idempotency-Key must be ASCII."))?;
+            IdempotencyKey::parse(raw)
+                .map(Some)
+                .map_err(|m| Problem::invalid(vec![FieldError::new("Idempotency-Key", m)]))
+        }
+    }
+}
+
+/// The route key as API Gateway names it, e.g. `POST /admin/customers`.
+pub fn route_key(req: &Request) -> String {
+    match req.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(ctx)) => ctx.route_key.clone().unwrap_or_default(),
+        _ => format!("{} {}", req.method(), req.uri().path()),
+    }
+}
+
+/// A JSON response.
+pub fn json<T: serde::Serialize>(status: u16, value: &T) -> Response<Body> {
+    raw_json(status, serde_json::to_string(value).expect("responses serialise"))
+}
+
+/// A response whose JSON body is already text, as replays store it.
+pub fn raw_json(status: u16, body: String) -> Response<Body> {
+    Response::builder()
+        .status(status)
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .body(Body::Text(body))
+        .expect("a valid response")
+}
+
+/// A response with no body.
+pub fn no_content() -> Response<Body> {
+    Response::builder().status(204).body(Body::Empty).expect("a valid response")
+}
+
+/// The replay of a stored first response: the same body, 200, and `Idempotent-Replayed: true`.
+pub fn replayed(body: String) -> Response<Body> {
+    let mut res = raw_json(200, body);
+    res.headers_mut()
+        .insert("idempotent-replayed", http::HeaderValue::from_static("true"));
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body1 {
+        name: String,
+        inner: Option<Inner>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        city: String,
+    }
+
+    fn req(body: &str) -> Request {
+        http::Request::builder()
+            .header("content-type", "application/json")
+            .body(Body::Text(body.to_owned()))
+            .unwrap()
+    }
+
+    fn problem_json(p: Problem) -> serde_json::Value {
+        let res = p.into_response();
+        serde_json::from_slice(res.body().as_ref()).unwrap()
+    }
+
+    #[test]
+    fn an_unknown_field_is_named_with_its_path() {
+        let p = json_body::<Body1>(&req(r#"{"name":"a","inner":{"city":"x","zip":1}}"#)).unwrap_err();
+        let v = problem_json(p);
+        assert_eq!(v["status"], 400);
+        assert_eq!(v["errors"][0]["field"], "inner.zip");
+    }
+
+    #[test]
+    fn a_wrongly_typed_field_is_named() {
+        let v = problem_json(json_body::<Body1>(&req(r#"{"name":5}"#)).unwrap_err());
+        assert_eq!(v["errors"][0]["field"], "name");
+        let v = problem_json(json_body::<Body1>(&req(r#"{}"#)).unwrap_err());
+        assert!(v["errors"][0]["message"].as_str().unwrap().contains("missing field `name`"));
+    }
+
+    #[test]
+    fn malformed_json_empty_bodies_and_other_media_types_are_refused() {
+        assert_eq!(json_body::<Body1>(&req("{")).unwrap_err().status, 400);
+        assert_eq!(json_body::<Body1>(&req("  ")).unwrap_err().status, 400);
+        let r = http::Request::builder()
+            .header("content-type", "text/plain")
+            .body(Body::Text("{}".into()))
+            .unwrap();
+        assert_eq!(json_body::<Body1>(&r).unwrap_err().status, 415);
+    }
+
+    #[test]
+    fn a_body_over_256_kib_is_413() {
+        let big = format!(r#"{{"name":"{}"}}"#, "a".repeat(MAX_BODY_BYTES));
+        assert_eq!(json_body::<Body1>(&req(&big)).unwrap_err().status, 413);
+    }
+}

@@ -1,0 +1,13 @@
+//! Orderdesk's domain crate: value types, use cases, ports, and the AWS adapters they run on.
+
+pub mod actor;
+pub mod audit;
+pub mod config;
+pub mod customers;
+pub mod domain;
+pub mod dynamo;
+pub mod http;
+pub mod idempotency;
+pub mod page;
+pub mod store;
+pub mod telemetry;
