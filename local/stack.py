@@ -380,8 +380,9 @@ class Child:
     """A server in its own session (process group), so Ctrl-C reaches only the supervisor."""
 
     def __init__(self, name: str, argv: list[str], env: dict[str, str], log: Path | None,
-                 cwd: Path | None = None):
+                 cwd: Path | None = None, marker: str | None = None):
         self.name, self.argv, self.env, self.log, self.cwd = name, argv, env, log, cwd
+        self.marker = marker or argv[0]
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -824,9 +825,9 @@ class Supervisor:
             child.stop(timeout=10)
         if self.mode != "test":
             (self.state / "children.json").unlink(missing_ok=True)
-        if self.stack_file.exists() and self.mode in ("dev", "up"):
-            # The file means "a stack is up": it must not outlive the stack.
-            self.stack_file.unlink()
+            (self.state / "env.sh").unlink(missing_ok=True)
+        # The file means "a stack is up": it must not outlive the stack.
+        self.stack_file.unlink(missing_ok=True)
         release_lock(self.mode)
 
     def _run(self) -> int:
@@ -839,8 +840,22 @@ class Supervisor:
             self._seed(stack)
         if self.mode == "test":
             return self._run_command(stack)
+        if self.mode == "up":
+            self._write_env_file(stack)
         self._announce(stack)
         return self._watch()
+
+    def _write_env_file(self, stack: dict) -> None:
+        """`up` runs no gateway: this file lets one run by hand against the same servers."""
+        import shlex
+
+        env = self.app_env(stack)
+        keys = [k for k in env if k.startswith("AWS_") or k in (
+            "TABLE_NAME", "USER_POOL_ID", "USER_POOL_CLIENT_ID", "SENDER_EMAIL",
+            "SELLER_NOTIFY_EMAIL", "PORTAL_URL", "PORT", "RUST_LOG", "ORDERDESK_TEMPLATE")]
+        lines = [f"export {k}={shlex.quote(env[k])}" for k in sorted(keys)]
+        lines.append("unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN")
+        (self.state / "env.sh").write_text("\n".join(lines) + "\n")
 
     def _prepare_state(self) -> None:
         if self.mode == "test":
@@ -892,8 +907,8 @@ class Supervisor:
     def _record_children(self) -> None:
         if self.mode == "test":
             return
-        record = [{"name": c.name, "pid": c.proc.pid, "marker": c.argv[-1] if c.name ==
-                   "gateway" else ("DynamoDBLocal" if c.name == "DynamoDB Local" else "moto")}
+        # The marker guards against a recycled pid: the process must still run our program.
+        record = [{"name": c.name, "pid": c.proc.pid, "marker": c.marker}
                   for c in self.children if c.proc]
         (self.state / "children.json").write_text(json.dumps(record))
 
@@ -914,7 +929,7 @@ class Supervisor:
             "DynamoDB Local",
             [java, "-Xms64m", f"-Djava.library.path={lib}", "-jar", jar, "-port",
              str(self.ports["dynamodb"]), "-sharedDb", "-disableTelemetry", *storage],
-            dict(os.environ), self.logs / "dynamodb.log"))
+            dict(os.environ), self.logs / "dynamodb.log", marker=str(jar)))
         moto_env = dict(os.environ,
                         MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY="HASH",
                         MOTO_COGNITO_IDP_USER_POOL_CLIENT_ID_STRATEGY="HASH")
@@ -1140,7 +1155,10 @@ class Supervisor:
                       f"  admin     {stack['admin_email']}",
                       f"  password  {stack['admin_password']}"]
         else:
-            lines += [f"  admin     {stack['admin_email']} / {stack['admin_password']}"]
+            lines += [f"  admin     {stack['admin_email']} / {stack['admin_password']}",
+                      f"  gateway   not started; to run one by hand: "
+                      f". {(self.state / 'env.sh').relative_to(ROOT)} && "
+                      "cargo run -p orderdesk-local -- serve"]
         lines += [f"  moto      {stack['aws_endpoint']}  (sent emails: "
                   f"{stack['aws_endpoint']}/moto-api/data.json)",
                   f"  DynamoDB  {stack['dynamodb_endpoint']}  (table {stack['table_name']})",
@@ -1199,7 +1217,7 @@ class Supervisor:
                     return 1
         if code < 0:
             code = 128 - code
-        if code != 0:
+        if code != 0 and not interrupts:
             self._print_log_tails()
         say(f"command exited with code {code}")
         return code

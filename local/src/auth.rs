@@ -75,6 +75,11 @@ impl JwtAuthorizer {
         }
     }
 
+    /// Where the signing keys are fetched from.
+    pub fn jwks_url(&self) -> &str {
+        &self.keys.url
+    }
+
     /// Checks the `Authorization` header's token (the `Bearer ` prefix is
     /// optional) and returns its claims.
     pub async fn authorize(&self, authorization: Option<&str>) -> Result<Claims, Rejection> {
@@ -102,6 +107,7 @@ impl JwtAuthorizer {
 
         let mut validation = Validation::new(Algorithm::RS256);
         validation.leeway = LEEWAY_SECS;
+        validation.validate_nbf = true;
         validation.validate_aud = false;
         validation.set_issuer(&[&self.issuer]);
         validation.set_required_spec_claims(&["exp", "iss"]);
@@ -125,6 +131,7 @@ impl JwtAuthorizer {
 fn strip_bearer(value: &str) -> &str {
     match value.split_once(' ') {
         Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest,
+        None if value.eq_ignore_ascii_case("bearer") => "",
         _ => value,
     }
 }
@@ -195,11 +202,6 @@ impl KeySet {
                 fetched_at: None,
             }),
         })
-    }
-
-    /// Where the keys are fetched from.
-    pub fn url(&self) -> &str {
-        &self.url
     }
 
     #[cfg(test)]
@@ -297,7 +299,12 @@ mod tests {
         let token = sign(&id_token_claims(), TestKey::Signing);
 
         assert!(authorizer.authorize(Some(&token)).await.is_ok());
-        assert!(authorizer.authorize(Some(&format!("bearer  {token}"))).await.is_ok());
+        assert!(
+            authorizer
+                .authorize(Some(&format!("bearer  {token}")))
+                .await
+                .is_ok()
+        );
     }
 
     #[tokio::test]
@@ -324,7 +331,9 @@ mod tests {
         claims.insert("iat".into(), json!(now() - 7200));
         claims.insert("exp".into(), json!(now() - 3600));
 
-        let result = authorizer.authorize(Some(&sign(&claims, TestKey::Signing))).await;
+        let result = authorizer
+            .authorize(Some(&sign(&claims, TestKey::Signing)))
+            .await;
 
         assert_eq!(description(result), "the token has expired");
     }
@@ -338,8 +347,12 @@ mod tests {
         let mut not_before = id_token_claims();
         not_before.insert("nbf".into(), json!(now() + 600));
 
-        let issued = authorizer.authorize(Some(&sign(&from_the_future, TestKey::Signing))).await;
-        let nbf = authorizer.authorize(Some(&sign(&not_before, TestKey::Signing))).await;
+        let issued = authorizer
+            .authorize(Some(&sign(&from_the_future, TestKey::Signing)))
+            .await;
+        let nbf = authorizer
+            .authorize(Some(&sign(&not_before, TestKey::Signing)))
+            .await;
 
         assert!(description(issued).contains("future"));
         assert!(description(nbf).contains("not valid yet"));
@@ -357,8 +370,12 @@ mod tests {
         let mut without = id_token_claims();
         without.remove("iss");
 
-        let other = authorizer.authorize(Some(&sign(&claims, TestKey::Signing))).await;
-        let missing = authorizer.authorize(Some(&sign(&without, TestKey::Signing))).await;
+        let other = authorizer
+            .authorize(Some(&sign(&claims, TestKey::Signing)))
+            .await;
+        let missing = authorizer
+            .authorize(Some(&sign(&without, TestKey::Signing)))
+            .await;
 
         assert!(description(other).contains("issuer"));
         assert!(description(missing).contains("iss"));
@@ -371,7 +388,9 @@ mod tests {
         let mut claims = id_token_claims();
         claims.insert("aud".into(), json!("another-client"));
 
-        let result = authorizer.authorize(Some(&sign(&claims, TestKey::Signing))).await;
+        let result = authorizer
+            .authorize(Some(&sign(&claims, TestKey::Signing)))
+            .await;
 
         assert_eq!(
             description(result),
@@ -418,10 +437,17 @@ mod tests {
             .unwrap()
             .with_refetch_interval(Duration::ZERO);
         let authorizer = JwtAuthorizer::new(ISSUER.into(), AUDIENCE.into(), keys);
-        assert!(authorizer.authorize(Some(&sign(&id_token_claims(), TestKey::Signing))).await.is_ok());
+        assert!(
+            authorizer
+                .authorize(Some(&sign(&id_token_claims(), TestKey::Signing)))
+                .await
+                .is_ok()
+        );
 
         server.publish(&[TestKey::Signing, TestKey::Other]);
-        let rotated = authorizer.authorize(Some(&sign(&id_token_claims(), TestKey::Other))).await;
+        let rotated = authorizer
+            .authorize(Some(&sign(&id_token_claims(), TestKey::Other)))
+            .await;
 
         assert!(rotated.is_ok());
         assert_eq!(server.fetches(), 2);
@@ -434,7 +460,10 @@ mod tests {
 
         let missing = authorizer.authorize(None).await.unwrap_err();
         let empty = authorizer.authorize(Some("Bearer ")).await.unwrap_err();
-        let garbage = authorizer.authorize(Some("Bearer abc.def")).await.unwrap_err();
+        let garbage = authorizer
+            .authorize(Some("Bearer abc.def"))
+            .await
+            .unwrap_err();
 
         assert_eq!(missing.description(), None);
         assert_eq!(missing.www_authenticate(), "Bearer");

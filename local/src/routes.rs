@@ -73,7 +73,8 @@ impl RouteTable {
                     .transpose()
                     .with_context(|| format!("in the route {}", route.key()))?;
                 entries.push(Entry {
-                    method: (route.method != "ANY").then(|| route.method.clone()),
+                    method: (route.method != "ANY" && pattern.is_some())
+                        .then(|| route.method.clone()),
                     pattern,
                     target: Target {
                         route_key: route.key(),
@@ -86,14 +87,9 @@ impl RouteTable {
         Ok(Self { entries })
     }
 
-    /// The number of routes.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether the API has no route at all.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+    /// Every route's target, in template order.
+    pub fn targets(&self) -> impl Iterator<Item = &Target> {
+        self.entries.iter().map(|entry| &entry.target)
     }
 
     /// The most specific route for `method` and the raw request `path`.
@@ -108,7 +104,11 @@ impl RouteTable {
                 };
                 let parameters = match_pattern(pattern, &segments)?;
                 let specificity: Vec<u8> = pattern.iter().map(Segment::rank).collect();
-                Some(((specificity, u8::from(entry.method.is_none())), entry, parameters))
+                Some((
+                    (specificity, u8::from(entry.method.is_none())),
+                    entry,
+                    parameters,
+                ))
             })
             .min_by(|a, b| a.0.cmp(&b.0))
             .map(|(_, entry, path_parameters)| Match {
@@ -122,9 +122,7 @@ fn parse_pattern(path: &str) -> anyhow::Result<Vec<Segment>> {
     let raw: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let mut segments = Vec::with_capacity(raw.len());
     for (index, segment) in raw.iter().enumerate() {
-        let variable = segment
-            .strip_prefix('{')
-            .and_then(|s| s.strip_suffix('}'));
+        let variable = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}'));
         segments.push(match variable {
             Some(name) if name.ends_with('+') => {
                 if index + 1 != raw.len() {
@@ -203,9 +201,7 @@ mod tests {
     }
 
     fn route_key(table: &RouteTable, method: &str, path: &str) -> Option<String> {
-        table
-            .find(method, path)
-            .map(|m| m.target.route_key.clone())
+        table.find(method, path).map(|m| m.target.route_key.clone())
     }
 
     #[test]
@@ -256,8 +252,14 @@ mod tests {
     fn a_named_method_beats_any_and_any_takes_every_method() {
         let table = table(&[("ANY", Some("/orders")), ("GET", Some("/orders"))]);
 
-        assert_eq!(route_key(&table, "GET", "/orders").as_deref(), Some("GET /orders"));
-        assert_eq!(route_key(&table, "DELETE", "/orders").as_deref(), Some("ANY /orders"));
+        assert_eq!(
+            route_key(&table, "GET", "/orders").as_deref(),
+            Some("GET /orders")
+        );
+        assert_eq!(
+            route_key(&table, "DELETE", "/orders").as_deref(),
+            Some("ANY /orders")
+        );
     }
 
     #[test]
@@ -286,7 +288,10 @@ mod tests {
         let table = table(&[("", None), ("GET", Some("/me"))]);
 
         assert_eq!(route_key(&table, "GET", "/me").as_deref(), Some("GET /me"));
-        assert_eq!(route_key(&table, "PUT", "/x/y").as_deref(), Some("$default"));
+        assert_eq!(
+            route_key(&table, "PUT", "/x/y").as_deref(),
+            Some("$default")
+        );
     }
 
     #[test]

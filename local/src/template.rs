@@ -80,8 +80,7 @@ impl Template {
             let logical_id = id
                 .as_str()
                 .ok_or_else(|| anyhow!("a resource id is not a string"))?;
-            if resource.get("Type").and_then(Value::as_str) != Some("AWS::Serverless::Function")
-            {
+            if resource.get("Type").and_then(Value::as_str) != Some("AWS::Serverless::Function") {
                 continue;
             }
             functions.push(
@@ -100,7 +99,11 @@ impl Template {
     }
 }
 
-fn function(logical_id: &str, resource: &Value, globals: Option<&Value>) -> anyhow::Result<Function> {
+fn function(
+    logical_id: &str,
+    resource: &Value,
+    globals: Option<&Value>,
+) -> anyhow::Result<Function> {
     let properties = resource.get("Properties");
     let setting = |name: &str| {
         properties
@@ -229,12 +232,19 @@ Resources:
         assert_eq!(function.binary, "invitations");
         assert_eq!(function.timeout, Duration::from_secs(20));
         assert_eq!(function.memory_mb, 256);
-        let keys: Vec<_> = function.routes.iter().map(|r| (r.key(), r.public)).collect();
+        let keys: Vec<_> = function
+            .routes
+            .iter()
+            .map(|r| (r.key(), r.public))
+            .collect();
         assert_eq!(
             keys,
             [
                 ("GET /invitations/{token}".to_owned(), true),
-                ("POST /admin/invitations/{invitation_id}/resend".to_owned(), false),
+                (
+                    "POST /admin/invitations/{invitation_id}/resend".to_owned(),
+                    false
+                ),
                 ("ANY /files/{proxy+}".to_owned(), false),
             ]
         );

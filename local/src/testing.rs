@@ -118,7 +118,10 @@ impl JwksServer {
 
     /// The JWKS URL, shaped like moto's.
     pub fn url(&self) -> String {
-        format!("http://{}/eu-west-1_TestPool/.well-known/jwks.json", self.addr)
+        format!(
+            "http://{}/eu-west-1_TestPool/.well-known/jwks.json",
+            self.addr
+        )
     }
 
     /// Replaces the published keys.

@@ -320,8 +320,17 @@ pub enum StoreError {
     Missing(Vec<CustomerId>),
     #[error("the cursor does not belong to this listing")]
     BadCursor,
+    #[error("another write to the same items was under way; try again")]
+    Contention,
     #[error(transparent)]
     Unexpected(#[from] Unexpected),
+}
+
+/// How often a use case retries a write that met contention, and how long it waits.
+const ATTEMPTS: u32 = 5;
+
+async fn back_off(attempt: u32) {
+    tokio::time::sleep(std::time::Duration::from_millis(u64::from(10 + attempt * 25))).await;
 }
 
 /// Where customers are kept.
@@ -382,11 +391,6 @@ pub async fn create_customer<S: CustomerStore + IdempotencyStore>(
     input: NewCustomer,
     idempotency: Option<&Idempotency>,
 ) -> Result<Created<Customer>, CreateCustomerError> {
-    if let Some(idem) = idempotency
-        && let Some(earlier) = store.find_idempotency(idem.scope()).await?
-    {
-        return Ok(Created::Replayed(idem.replay(&earlier)?));
-    }
     let now = Timestamp::now();
     let customer = Customer {
         customer_id: CustomerId::generate(),
@@ -411,18 +415,29 @@ pub async fn create_customer<S: CustomerStore + IdempotencyStore>(
         json!({ "name": customer.name, "email": customer.email }),
     );
     let record = idempotency.map(|i| i.record(201, serde_json::to_string(&customer).expect("serialises"), now));
-    match store.insert(&customer, &audit, record.as_ref()).await {
-        Ok(()) => Ok(Created::New(customer)),
-        Err(StoreError::DuplicateEmail) => Err(CreateCustomerError::DuplicateEmail),
-        Err(StoreError::KeyTaken) => {
-            let idem = idempotency.expect("a key was taken only if one was given");
-            match store.find_idempotency(idem.scope()).await? {
-                Some(earlier) => Ok(Created::Replayed(idem.replay(&earlier)?)),
-                None => Err(Unexpected::new("idempotency record vanished").into()),
-            }
+    for attempt in 0..ATTEMPTS {
+        if let Some(idem) = idempotency
+            && let Some(earlier) = store.find_idempotency(idem.scope()).await?
+        {
+            return Ok(Created::Replayed(idem.replay(&earlier)?));
         }
-        Err(e) => Err(Unexpected::new(e).into()),
+        match store.insert(&customer, &audit, record.as_ref()).await {
+            Ok(()) => return Ok(Created::New(customer)),
+            // DynamoDB may report only the first failed condition, so a twin request that
+            // won with the same key can look like a duplicate email: the record decides.
+            Err(StoreError::DuplicateEmail) => {
+                if let Some(idem) = idempotency
+                    && let Some(earlier) = store.find_idempotency(idem.scope()).await?
+                {
+                    return Ok(Created::Replayed(idem.replay(&earlier)?));
+                }
+                return Err(CreateCustomerError::DuplicateEmail);
+            }
+            Err(StoreError::KeyTaken | StoreError::Contention) => back_off(attempt).await,
+            Err(e) => return Err(Unexpected::new(e).into()),
+        }
     }
+    Err(Unexpected::new("the create kept meeting concurrent writes").into())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -482,7 +497,7 @@ pub async fn update_customer<S: CustomerStore>(
     id: &CustomerId,
     change: &CustomerChange,
 ) -> Result<Customer, UpdateCustomerError> {
-    for _ in 0..3 {
+    for attempt in 0..ATTEMPTS {
         let before = store.get(id).await?.ok_or(UpdateCustomerError::NotFound)?;
         if before.is_deleted() {
             return Err(UpdateCustomerError::Deleted);
@@ -498,7 +513,8 @@ pub async fn update_customer<S: CustomerStore>(
         match store.replace(&before, &after, &audit).await {
             Ok(()) => return Ok(after),
             Err(StoreError::DuplicateEmail) => return Err(UpdateCustomerError::DuplicateEmail),
-            Err(StoreError::Stale) if change.expected_version.is_none() => continue,
+            Err(StoreError::Contention) => back_off(attempt).await,
+            Err(StoreError::Stale) if change.expected_version.is_none() => back_off(attempt).await,
             Err(StoreError::Stale) => {
                 return Err(UpdateCustomerError::Stale {
                     current: before.version + 1,
@@ -526,7 +542,7 @@ pub async fn delete_customer<S: CustomerStore>(
     admin: &Principal,
     id: &CustomerId,
 ) -> Result<(), DeleteCustomerError> {
-    for _ in 0..3 {
+    for attempt in 0..ATTEMPTS {
         let before = store.get(id).await?.ok_or(DeleteCustomerError::NotFound)?;
         if before.is_deleted() {
             return Ok(());
@@ -539,7 +555,7 @@ pub async fn delete_customer<S: CustomerStore>(
         let audit = AuditEntry::by_admin(admin, now, "customer.deleted", Some(id), json!({}));
         match store.replace(&before, &after, &audit).await {
             Ok(()) => return Ok(()),
-            Err(StoreError::Stale) => continue,
+            Err(StoreError::Stale | StoreError::Contention) => back_off(attempt).await,
             Err(e) => return Err(Unexpected::new(e).into()),
         }
     }
@@ -567,11 +583,15 @@ pub async fn bulk_tag<S: CustomerStore>(store: &S, admin: &Principal, change: &T
         .iter()
         .map(|id| AuditEntry::by_admin(admin, now, action, Some(id), json!({ "tag": change.tag })))
         .collect();
-    match store.tag(change, now, &audits).await {
-        Ok(()) => Ok(change.customer_ids.len()),
-        Err(StoreError::Missing(ids)) => Err(BulkTagError::NotFound(ids)),
-        Err(e) => Err(Unexpected::new(e).into()),
+    for attempt in 0..ATTEMPTS {
+        match store.tag(change, now, &audits).await {
+            Ok(()) => return Ok(change.customer_ids.len()),
+            Err(StoreError::Missing(ids)) => return Err(BulkTagError::NotFound(ids)),
+            Err(StoreError::Contention) => back_off(attempt).await,
+            Err(e) => return Err(Unexpected::new(e).into()),
+        }
     }
+    Err(Unexpected::new("the tagging kept meeting concurrent writes").into())
 }
 
 /// The fields that differ, as `{field: {from, to}}`.

@@ -59,6 +59,28 @@ impl DynamoStore {
     }
 }
 
+/// The store error for a failed transaction: a condition named by `on_condition`, contention,
+/// or something unexpected.
+fn transaction_error<R: std::fmt::Debug>(
+    e: aws_sdk_dynamodb::error::SdkError<aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError, R>,
+    on_condition: impl FnOnce(&[usize]) -> Option<StoreError>,
+) -> StoreError {
+    if let Some(reasons) = cancellation_reasons(&e) {
+        // A conflict means another transaction on these items had not finished: what the
+        // conditions saw may be half of it, so nothing is concluded before a retry.
+        if reasons.contains(&CancelReason::TransactionConflict) {
+            return StoreError::Contention;
+        }
+        let failed = failed_at(&reasons);
+        if !failed.is_empty()
+            && let Some(err) = on_condition(&failed)
+        {
+            return err;
+        }
+    }
+    Unexpected::new(aws_sdk_dynamodb::error::DisplayErrorContext(e)).into()
+}
+
 /// Which action of a transaction failed its condition.
 fn failed_at(reasons: &[CancelReason]) -> Vec<usize> {
     reasons
@@ -77,28 +99,32 @@ impl CustomerStore for DynamoStore {
         audit: &AuditEntry,
         idempotency: Option<&IdempotencyRecord>,
     ) -> Result<(), StoreError> {
-        let mut actions = vec![
-            self.put_new(item::to_item(customer)),
-            self.put_new(item::email_guard_item(customer)),
-            self.put_audit(audit),
-        ];
-        if let Some(r) = idempotency {
+        let mut actions = Vec::with_capacity(4);
+        let key_at = idempotency.map(|r| {
             actions.push(self.put_idempotency(r));
-        }
+            actions.len() - 1
+        });
+        let guard_at = actions.len() + 1;
+        actions.push(self.put_new(item::to_item(customer)));
+        actions.push(self.put_new(item::email_guard_item(customer)));
+        actions.push(self.put_audit(audit));
         let result = self
             .client()
             .transact_write_items()
             .set_transact_items(Some(actions))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) => match cancellation_reasons(&e).as_deref().map(failed_at).as_deref() {
-                Some([1, ..]) => Err(StoreError::DuplicateEmail),
-                Some([3]) => Err(StoreError::KeyTaken),
-                _ => Err(Unexpected::new(aws_sdk_dynamodb::error::DisplayErrorContext(e)).into()),
-            },
-        }
+        result.map(drop).map_err(|e| {
+            transaction_error(e, |failed| {
+                if key_at.is_some_and(|k| failed.contains(&k)) {
+                    Some(StoreError::KeyTaken)
+                } else if failed.contains(&guard_at) {
+                    Some(StoreError::DuplicateEmail)
+                } else {
+                    None
+                }
+            })
+        })
     }
 
     async fn get(&self, id: &CustomerId) -> Result<Option<Customer>, Unexpected> {
@@ -137,14 +163,17 @@ impl CustomerStore for DynamoStore {
             .set_transact_items(Some(actions))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) => match cancellation_reasons(&e).as_deref().map(failed_at).as_deref() {
-                Some([0, ..]) => Err(StoreError::Stale),
-                Some([3]) => Err(StoreError::DuplicateEmail),
-                _ => Err(Unexpected::new(aws_sdk_dynamodb::error::DisplayErrorContext(e)).into()),
-            },
-        }
+        result.map(drop).map_err(|e| {
+            transaction_error(e, |failed| {
+                if failed.contains(&0) {
+                    Some(StoreError::Stale)
+                } else if failed.contains(&3) {
+                    Some(StoreError::DuplicateEmail)
+                } else {
+                    None
+                }
+            })
+        })
     }
 
     async fn list(&self, filter: &CustomerFilter, page: &PageRequest) -> Result<Page<Customer>, StoreError> {
@@ -263,18 +292,13 @@ impl CustomerStore for DynamoStore {
             .set_transact_items(Some(actions))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) => match cancellation_reasons(&e) {
-                Some(reasons) if !failed_at(&reasons).is_empty() => Err(StoreError::Missing(
-                    failed_at(&reasons)
-                        .into_iter()
-                        .filter_map(|i| change.customer_ids.get(i).cloned())
-                        .collect(),
-                )),
-                _ => Err(Unexpected::new(aws_sdk_dynamodb::error::DisplayErrorContext(e)).into()),
-            },
-        }
+        result.map(drop).map_err(|e| {
+            transaction_error(e, |failed| {
+                Some(StoreError::Missing(
+                    failed.iter().filter_map(|i| change.customer_ids.get(*i).cloned()).collect(),
+                ))
+            })
+        })
     }
 }
 

@@ -6,6 +6,8 @@ use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 pub enum CancelReason {
     None,
     ConditionalCheckFailed,
+    /// Another transaction touched the same items at the same moment: retry.
+    TransactionConflict,
     Other(String),
 }
 
@@ -19,6 +21,7 @@ pub fn cancellation_reasons<R>(err: &SdkError<TransactWriteItemsError, R>) -> Op
                 .map(|r| match r.code() {
                     None | Some("None") => CancelReason::None,
                     Some("ConditionalCheckFailed") => CancelReason::ConditionalCheckFailed,
+                    Some("TransactionConflict") => CancelReason::TransactionConflict,
                     Some(other) => CancelReason::Other(other.to_owned()),
                 })
                 .collect(),
