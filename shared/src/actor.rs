@@ -35,7 +35,10 @@ impl Actor {
             sub: sub.clone(),
             email: claims.get("email").cloned(),
         };
-        let groups = claims.get("cognito:groups").map(|g| parse_groups(g)).unwrap_or_default();
+        let groups = claims
+            .get("cognito:groups")
+            .map(|g| parse_groups(g))
+            .unwrap_or_default();
         if groups.iter().any(|g| g == Self::ADMINS) {
             Self::Admin(principal)
         } else if groups.iter().any(|g| g == Self::CUSTOMERS) {
@@ -66,7 +69,10 @@ mod tests {
     use super::*;
 
     fn claims(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -77,18 +83,33 @@ mod tests {
 
     #[test]
     fn several_groups_and_json_arrays_are_understood() {
-        let a = Actor::from_claims(&claims(&[("sub", "u1"), ("cognito:groups", "[staff customers]")]));
+        let a = Actor::from_claims(&claims(&[
+            ("sub", "u1"),
+            ("cognito:groups", "[staff customers]"),
+        ]));
         assert!(matches!(a, Actor::Customer(_)));
-        let a = Actor::from_claims(&claims(&[("sub", "u1"), ("cognito:groups", r#"["customers","admins"]"#)]));
+        let a = Actor::from_claims(&claims(&[
+            ("sub", "u1"),
+            ("cognito:groups", r#"["customers","admins"]"#),
+        ]));
         assert!(matches!(a, Actor::Admin(_)));
     }
 
     #[test]
     fn a_token_without_a_known_group_or_sub_is_anonymous() {
-        assert_eq!(Actor::from_claims(&claims(&[("sub", "u1")])), Actor::Anonymous);
-        assert_eq!(Actor::from_claims(&claims(&[("cognito:groups", "[admins]")])), Actor::Anonymous);
         assert_eq!(
-            Actor::from_claims(&claims(&[("sub", "u1"), ("cognito:groups", "[administrators]")])),
+            Actor::from_claims(&claims(&[("sub", "u1")])),
+            Actor::Anonymous
+        );
+        assert_eq!(
+            Actor::from_claims(&claims(&[("cognito:groups", "[admins]")])),
+            Actor::Anonymous
+        );
+        assert_eq!(
+            Actor::from_claims(&claims(&[
+                ("sub", "u1"),
+                ("cognito:groups", "[administrators]")
+            ])),
             Actor::Anonymous
         );
     }

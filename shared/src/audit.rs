@@ -98,14 +98,26 @@ pub mod item {
 
         #[test]
         fn an_audit_item_is_keyed_by_customer_actor_and_time() {
-            let admin = Principal { sub: "admin-1".into(), email: Some("a@x.example".into()) };
+            let admin = Principal {
+                sub: "admin-1".into(),
+                email: Some("a@x.example".into()),
+            };
             let c = CustomerId::parse("cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b").unwrap();
             let at = Timestamp::parse("2026-11-23T08:00:00Z").unwrap();
-            let mut e = AuditEntry::by_admin(&admin, at, "customer.created", Some(&c), serde_json::json!({"a": 1}));
+            let mut e = AuditEntry::by_admin(
+                &admin,
+                at,
+                "customer.created",
+                Some(&c),
+                serde_json::json!({"a": 1}),
+            );
             e.audit_id = "0001".into();
             let item = to_item(&e);
             assert_eq!(item.len(), 15);
-            assert_eq!(item["PK"], s("CUSTOMER#cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b"));
+            assert_eq!(
+                item["PK"],
+                s("CUSTOMER#cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b")
+            );
             assert_eq!(item["SK"], s("AUDIT#2026-11-23T08:00:00.000Z#0001"));
             assert_eq!(item["GSI1PK"], s("AUDITACTOR#admin-1"));
             assert_eq!(item["GSI2PK"], s("AUDITLOG"));

@@ -38,14 +38,20 @@ impl Config {
             seller_notify_email: var("SELLER_NOTIFY_EMAIL"),
             portal_url: var("PORTAL_URL"),
         };
-        if missing.is_empty() { Ok(config) } else { Err(ConfigError(missing)) }
+        if missing.is_empty() {
+            Ok(config)
+        } else {
+            Err(ConfigError(missing))
+        }
     }
 }
 
 /// The AWS SDK configuration. Credentials and region come from the environment as Lambda sets
 /// them; local endpoints from the SDK's own `AWS_ENDPOINT_URL_<SERVICE>` variables.
 pub async fn aws() -> aws_config::SdkConfig {
-    aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .load()
+        .await
 }
 
 #[cfg(test)]

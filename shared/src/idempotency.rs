@@ -52,7 +52,12 @@ pub struct KeyReusedWithOtherRequest;
 impl Idempotency {
     /// `caller` is the Cognito sub (or other stable id) of whoever sent the key; `route` the
     /// route key, so the same key on two routes never collides.
-    pub fn new(caller: &str, route: &str, key: &IdempotencyKey, request: &serde_json::Value) -> Self {
+    pub fn new(
+        caller: &str,
+        route: &str,
+        key: &IdempotencyKey,
+        request: &serde_json::Value,
+    ) -> Self {
         let canonical = serde_json::to_vec(request).expect("a JSON value serialises");
         Self {
             scope: format!("{caller}#{route}#{}", key.0),
@@ -75,7 +80,10 @@ impl Idempotency {
     }
 
     /// The first response, if `earlier` was made by the same request.
-    pub fn replay(&self, earlier: &IdempotencyRecord) -> Result<StoredResponse, KeyReusedWithOtherRequest> {
+    pub fn replay(
+        &self,
+        earlier: &IdempotencyRecord,
+    ) -> Result<StoredResponse, KeyReusedWithOtherRequest> {
         if earlier.request_hash == self.request_hash {
             Ok(earlier.response.clone())
         } else {
@@ -178,7 +186,12 @@ pub mod item {
 
         #[test]
         fn an_idempotency_item_expires_after_a_day_and_reads_back() {
-            let idem = Idempotency::new("u1", "POST /admin/customers", &IdempotencyKey::parse("k1").unwrap(), &serde_json::json!({}));
+            let idem = Idempotency::new(
+                "u1",
+                "POST /admin/customers",
+                &IdempotencyKey::parse("k1").unwrap(),
+                &serde_json::json!({}),
+            );
             let now = Timestamp::parse("2026-11-23T00:00:00Z").unwrap();
             let rec = idem.record(201, "{}".into(), now);
             let item = to_item(&rec);

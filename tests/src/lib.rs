@@ -40,9 +40,13 @@ pub fn stack() -> &'static Stack {
     STACK.get_or_init(|| {
         let path = stack_path();
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!("no local stack at {} ({e}): run the tests with `make test`", path.display())
+            panic!(
+                "no local stack at {} ({e}): run the tests with `make test`",
+                path.display()
+            )
         });
-        let mut s: Stack = serde_json::from_str(&text).expect("stack.json has the documented fields");
+        let mut s: Stack =
+            serde_json::from_str(&text).expect("stack.json has the documented fields");
         s.dir = path.parent().expect("a folder").to_path_buf();
         s
     })
@@ -52,7 +56,9 @@ async fn sdk_config() -> aws_config::SdkConfig {
     let s = stack();
     aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new(s.region.clone()))
-        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "tests"))
+        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+            "test", "test", None, None, "tests",
+        ))
         .load()
         .await
 }
@@ -110,8 +116,20 @@ pub async fn user_token(group: &str) -> String {
         .user_pool_id(pool)
         .username(&email)
         .message_action(MessageActionType::Suppress)
-        .user_attributes(AttributeType::builder().name("email").value(&email).build().unwrap())
-        .user_attributes(AttributeType::builder().name("email_verified").value("true").build().unwrap())
+        .user_attributes(
+            AttributeType::builder()
+                .name("email")
+                .value(&email)
+                .build()
+                .unwrap(),
+        )
+        .user_attributes(
+            AttributeType::builder()
+                .name("email_verified")
+                .value("true")
+                .build()
+                .unwrap(),
+        )
         .send()
         .await
         .expect("user created");
@@ -135,7 +153,10 @@ pub async fn user_token(group: &str) -> String {
 
 /// An address no other test uses.
 pub fn unique_email(prefix: &str) -> String {
-    format!("{prefix}-{}@test.orderdesk.example", uuid::Uuid::new_v4().simple())
+    format!(
+        "{prefix}-{}@test.orderdesk.example",
+        uuid::Uuid::new_v4().simple()
+    )
 }
 
 /// A word no other test uses, for names that searches must find alone.
@@ -156,13 +177,17 @@ pub fn jwt_claims(token: &str) -> Value {
 /// A token signed with moto's real signing key but with the given claims, e.g. an expired one.
 pub async fn token_signed_by_the_pool(claims: &Value) -> String {
     let s = stack();
-    let pem = std::fs::read(s.dir.join("moto-signing-key.pem")).expect("the stack wrote moto's signing key");
-    let jwks: Value = reqwest::get(format!("{}/{}/.well-known/jwks.json", s.aws_endpoint, s.user_pool_id))
-        .await
-        .expect("JWKS reachable")
-        .json()
-        .await
-        .expect("JWKS is JSON");
+    let pem = std::fs::read(s.dir.join("moto-signing-key.pem"))
+        .expect("the stack wrote moto's signing key");
+    let jwks: Value = reqwest::get(format!(
+        "{}/{}/.well-known/jwks.json",
+        s.aws_endpoint, s.user_pool_id
+    ))
+    .await
+    .expect("JWKS reachable")
+    .json()
+    .await
+    .expect("JWKS is JSON");
     let kid = jwks["keys"][0]["kid"].as_str().expect("a kid").to_owned();
     let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
     header.kid = Some(kid);
@@ -188,8 +213,17 @@ impl Reply {
 
     /// Asserts a problem+json error with this status and returns its body.
     pub fn problem(&self, status: u16) -> &Value {
-        assert_eq!(self.status, status, "unexpected status, body: {}", self.body);
-        assert_eq!(self.content_type(), "application/problem+json", "body: {}", self.body);
+        assert_eq!(
+            self.status, status,
+            "unexpected status, body: {}",
+            self.body
+        );
+        assert_eq!(
+            self.content_type(),
+            "application/problem+json",
+            "body: {}",
+            self.body
+        );
         assert_eq!(self.body["status"], status);
         assert!(self.body["title"].is_string() && self.body["detail"].is_string());
         &self.body
@@ -199,7 +233,11 @@ impl Reply {
     pub fn error_fields(&self) -> Vec<String> {
         self.body["errors"]
             .as_array()
-            .map(|a| a.iter().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| e["field"].as_str().map(str::to_owned))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
@@ -231,7 +269,9 @@ impl Api {
     }
 
     pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        let rb = self.http.request(method, format!("{}{}", stack().api_url, path));
+        let rb = self
+            .http
+            .request(method, format!("{}{}", stack().api_url, path));
         match &self.token {
             Some(t) => rb.bearer_auth(t),
             None => rb,
@@ -246,9 +286,14 @@ impl Api {
         let body = if bytes.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
         };
-        Reply { status, headers, body }
+        Reply {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub async fn get(&self, path: &str) -> Reply {
@@ -279,7 +324,10 @@ impl Api {
 }
 
 /// The stored item with this key, read straight from DynamoDB Local.
-pub async fn item(pk: &str, sk: &str) -> Option<std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>> {
+pub async fn item(
+    pk: &str,
+    sk: &str,
+) -> Option<std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>> {
     use aws_sdk_dynamodb::types::AttributeValue;
     dynamodb()
         .await

@@ -50,9 +50,13 @@ async fn an_admin_creates_a_customer_and_reads_it_back_with_empty_logins() {
     assert_eq!(got.body["logins"], json!([]));
     assert_eq!(got.body["invitations"], json!([]));
 
-    let stored = item(&format!("CUSTOMER#{id}"), "CUSTOMER").await.expect("the customer item");
+    let stored = item(&format!("CUSTOMER#{id}"), "CUSTOMER")
+        .await
+        .expect("the customer item");
     assert_eq!(stored["GSI1PK"].as_s().unwrap(), "CUSTDIR");
-    let guard = item(&format!("CUSTEMAIL#{}", email.to_lowercase()), "CUSTEMAIL").await.expect("the email guard");
+    let guard = item(&format!("CUSTEMAIL#{}", email.to_lowercase()), "CUSTEMAIL")
+        .await
+        .expect("the email guard");
     assert_eq!(guard["customer_id"].as_s().unwrap(), id);
 }
 
@@ -63,7 +67,10 @@ async fn creating_a_customer_writes_an_audit_entry_naming_the_admin() {
     let audits = items_with_prefix(&format!("CUSTOMER#{}", s(&c["customer_id"])), "AUDIT#").await;
     assert_eq!(audits.len(), 1);
     assert_eq!(audits[0]["action"].as_s().unwrap(), "customer.created");
-    let admin_sub = jwt_claims(&admin_token().await)["sub"].as_str().unwrap().to_owned();
+    let admin_sub = jwt_claims(&admin_token().await)["sub"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(audits[0]["actor_id"].as_s().unwrap(), &admin_sub);
     assert_eq!(audits[0]["actor_kind"].as_s().unwrap(), "admin");
 }
@@ -74,8 +81,18 @@ async fn a_second_customer_with_the_same_email_is_409_and_nothing_is_written() {
     let email = unique_email("dup");
     create(&api, json!({"name": "First", "email": email})).await;
     let word = unique_word();
-    let r = api.post("/admin/customers", &json!({"name": word, "email": email.to_uppercase()})).await;
-    assert!(r.problem(409)["detail"].as_str().unwrap().contains("already uses this email"));
+    let r = api
+        .post(
+            "/admin/customers",
+            &json!({"name": word, "email": email.to_uppercase()}),
+        )
+        .await;
+    assert!(
+        r.problem(409)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("already uses this email")
+    );
     let found = api.get(&format!("/admin/customers?q={word}")).await;
     assert_eq!(found.body["items"], json!([]));
 }
@@ -85,7 +102,13 @@ async fn the_same_idempotency_key_and_body_return_the_first_customer() {
     let api = Api::admin().await;
     let key = uuid::Uuid::new_v4().to_string();
     let body = new_customer("Once Only GmbH");
-    let send = || Api::send(api.request(reqwest::Method::POST, "/admin/customers").header("Idempotency-Key", &key).json(&body));
+    let send = || {
+        Api::send(
+            api.request(reqwest::Method::POST, "/admin/customers")
+                .header("Idempotency-Key", &key)
+                .json(&body),
+        )
+    };
     let first = send().await;
     assert_eq!(first.status, 201);
     let again = send().await;
@@ -99,7 +122,12 @@ async fn the_same_idempotency_key_and_body_return_the_first_customer() {
             .json(&new_customer("Someone Else")),
     )
     .await;
-    assert!(other.problem(409)["detail"].as_str().unwrap().contains("different request"));
+    assert!(
+        other.problem(409)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("different request")
+    );
 }
 
 #[tokio::test]
@@ -109,14 +137,27 @@ async fn concurrent_creates_with_one_idempotency_key_make_one_customer() {
     let word = unique_word();
     let body = json!({"name": format!("Racer {word}"), "email": unique_email("race")});
     let replies = futures::future::join_all((0..10).map(|_| {
-        Api::send(api.request(reqwest::Method::POST, "/admin/customers").header("Idempotency-Key", &key).json(&body))
+        Api::send(
+            api.request(reqwest::Method::POST, "/admin/customers")
+                .header("Idempotency-Key", &key)
+                .json(&body),
+        )
     }))
     .await;
     let statuses: Vec<(u16, &Value)> = replies.iter().map(|r| (r.status, &r.body)).collect();
-    assert!(replies.iter().all(|r| r.status == 201 || r.status == 200), "{statuses:?}");
-    assert_eq!(replies.iter().filter(|r| r.status == 201).count(), 1, "{statuses:?}");
-    let ids: std::collections::BTreeSet<String> =
-        replies.iter().map(|r| s(&r.body["customer_id"]).to_owned()).collect();
+    assert!(
+        replies.iter().all(|r| r.status == 201 || r.status == 200),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        replies.iter().filter(|r| r.status == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    let ids: std::collections::BTreeSet<String> = replies
+        .iter()
+        .map(|r| s(&r.body["customer_id"]).to_owned())
+        .collect();
     assert_eq!(ids.len(), 1, "{statuses:?}");
     let listed = api.get(&format!("/admin/customers?q={word}")).await;
     assert_eq!(listed.body["items"].as_array().unwrap().len(), 1);
@@ -126,17 +167,34 @@ async fn concurrent_creates_with_one_idempotency_key_make_one_customer() {
 async fn search_finds_customers_by_partial_name_or_email_ignoring_case() {
     let api = Api::admin().await;
     let word = unique_word();
-    let a = create(&api, json!({"name": format!("Blue Harbor {word} Cafe"), "email": unique_email("harbor")})).await;
-    let b = create(&api, json!({"name": "Northwind Traders", "email": format!("buyer-{word}@northwind.example")})).await;
+    let a = create(
+        &api,
+        json!({"name": format!("Blue Harbor {word} Cafe"), "email": unique_email("harbor")}),
+    )
+    .await;
+    let b = create(
+        &api,
+        json!({"name": "Northwind Traders", "email": format!("buyer-{word}@northwind.example")}),
+    )
+    .await;
     create(&api, new_customer("Unrelated Co")).await;
 
-    let by_name = api.get(&format!("/admin/customers?q={}", word.to_uppercase())).await;
+    let by_name = api
+        .get(&format!("/admin/customers?q={}", word.to_uppercase()))
+        .await;
     assert_eq!(by_name.status, 200);
-    let ids: Vec<&str> = by_name.body["items"].as_array().unwrap().iter().map(|c| s(&c["customer_id"])).collect();
+    let ids: Vec<&str> = by_name.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| s(&c["customer_id"]))
+        .collect();
     assert_eq!(ids.len(), 2);
     assert!(ids.contains(&s(&a["customer_id"])) && ids.contains(&s(&b["customer_id"])));
 
-    let partial = api.get(&format!("/admin/customers?q=HARBOR%20{}%20ca", &word)).await;
+    let partial = api
+        .get(&format!("/admin/customers?q=HARBOR%20{}%20ca", &word))
+        .await;
     assert_eq!(partial.body["items"].as_array().unwrap().len(), 1);
     assert_eq!(partial.body["items"][0]["customer_id"], a["customer_id"]);
 }
@@ -146,7 +204,11 @@ async fn listing_pages_through_every_match_with_its_cursor_in_name_order() {
     let api = Api::admin().await;
     let word = unique_word();
     for name in ["Delta", "alpha", "Charlie", "bravo", "Echo"] {
-        create(&api, json!({"name": format!("{name} {word}"), "email": unique_email("page")})).await;
+        create(
+            &api,
+            json!({"name": format!("{name} {word}"), "email": unique_email("page")}),
+        )
+        .await;
     }
     let mut names = Vec::new();
     let mut cursor: Option<String> = None;
@@ -160,7 +222,11 @@ async fn listing_pages_through_every_match_with_its_cursor_in_name_order() {
         assert_eq!(r.status, 200, "{}", r.body);
         let items = r.body["items"].as_array().unwrap();
         assert!(items.len() <= 2);
-        names.extend(items.iter().map(|c| s(&c["name"]).split(' ').next().unwrap().to_owned()));
+        names.extend(
+            items
+                .iter()
+                .map(|c| s(&c["name"]).split(' ').next().unwrap().to_owned()),
+        );
         pages += 1;
         match r.body["next_cursor"].as_str() {
             Some(c) => cursor = Some(c.to_owned()),
@@ -198,9 +264,21 @@ async fn tags_filter_the_listing_and_bulk_tagging_adds_and_removes() {
     let api = Api::admin().await;
     let word = unique_word();
     let tag = format!("promo-{word}");
-    let a = create(&api, json!({"name": format!("A {word}"), "email": unique_email("t")})).await;
-    let b = create(&api, json!({"name": format!("B {word}"), "email": unique_email("t")})).await;
-    let c = create(&api, json!({"name": format!("C {word}"), "email": unique_email("t")})).await;
+    let a = create(
+        &api,
+        json!({"name": format!("A {word}"), "email": unique_email("t")}),
+    )
+    .await;
+    let b = create(
+        &api,
+        json!({"name": format!("B {word}"), "email": unique_email("t")}),
+    )
+    .await;
+    let c = create(
+        &api,
+        json!({"name": format!("C {word}"), "email": unique_email("t")}),
+    )
+    .await;
 
     let r = api
         .post("/admin/customers/tags", &json!({"tag": tag.to_uppercase(), "action": "add", "customer_ids": [a["customer_id"], b["customer_id"]]}))
@@ -209,16 +287,34 @@ async fn tags_filter_the_listing_and_bulk_tagging_adds_and_removes() {
     assert_eq!(r.body, json!({"updated": 2}));
 
     let tagged = api.get(&format!("/admin/customers?tag={tag}")).await;
-    let names: Vec<&str> = tagged.body["items"].as_array().unwrap().iter().map(|c| s(&c["name"])).collect();
+    let names: Vec<&str> = tagged.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| s(&c["name"]))
+        .collect();
     assert_eq!(names, [format!("A {word}"), format!("B {word}")]);
 
-    let got = api.get(&format!("/admin/customers/{}", s(&a["customer_id"]))).await;
+    let got = api
+        .get(&format!("/admin/customers/{}", s(&a["customer_id"])))
+        .await;
     assert_eq!(got.body["tags"], json!([tag]));
     assert_eq!(got.body["version"], 2);
 
-    api.post("/admin/customers/tags", &json!({"tag": tag, "action": "remove", "customer_ids": [a["customer_id"]]})).await;
-    let tagged = api.get(&format!("/admin/customers?tag={tag}&q={word}")).await;
-    let names: Vec<&str> = tagged.body["items"].as_array().unwrap().iter().map(|c| s(&c["name"])).collect();
+    api.post(
+        "/admin/customers/tags",
+        &json!({"tag": tag, "action": "remove", "customer_ids": [a["customer_id"]]}),
+    )
+    .await;
+    let tagged = api
+        .get(&format!("/admin/customers?tag={tag}&q={word}"))
+        .await;
+    let names: Vec<&str> = tagged.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| s(&c["name"]))
+        .collect();
     assert_eq!(names, [format!("B {word}")]);
     let _ = c;
 }
@@ -227,13 +323,22 @@ async fn tags_filter_the_listing_and_bulk_tagging_adds_and_removes() {
 async fn bulk_tagging_with_one_unknown_customer_tags_nobody() {
     let api = Api::admin().await;
     let word = unique_word();
-    let a = create(&api, json!({"name": format!("Known {word}"), "email": unique_email("t")})).await;
+    let a = create(
+        &api,
+        json!({"name": format!("Known {word}"), "email": unique_email("t")}),
+    )
+    .await;
     let ghost = "cus_0000000000007000800000000000dead";
     let r = api
-        .post("/admin/customers/tags", &json!({"tag": "ghosted", "action": "add", "customer_ids": [a["customer_id"], ghost]}))
+        .post(
+            "/admin/customers/tags",
+            &json!({"tag": "ghosted", "action": "add", "customer_ids": [a["customer_id"], ghost]}),
+        )
         .await;
     assert!(r.problem(404)["detail"].as_str().unwrap().contains(ghost));
-    let got = api.get(&format!("/admin/customers/{}", s(&a["customer_id"]))).await;
+    let got = api
+        .get(&format!("/admin/customers/{}", s(&a["customer_id"])))
+        .await;
     assert_eq!(got.body["tags"], json!([]));
     assert_eq!(got.body["version"], 1);
 }
@@ -254,9 +359,15 @@ async fn an_admin_updates_fields_and_clears_optional_ones_with_null() {
     assert_eq!(r.body["fulfillment_team"], "East");
     assert_eq!(r.body["version"], 2);
     let audits = items_with_prefix(&format!("CUSTOMER#{}", s(&c["customer_id"])), "AUDIT#").await;
-    let update = audits.iter().find(|a| a["action"].as_s().unwrap() == "customer.updated").expect("an update audit");
+    let update = audits
+        .iter()
+        .find(|a| a["action"].as_s().unwrap() == "customer.updated")
+        .expect("an update audit");
     let details: Value = serde_json::from_str(update["details"].as_s().unwrap()).unwrap();
-    assert_eq!(details["name"], json!({"from": "Old Name", "to": "New Name"}));
+    assert_eq!(
+        details["name"],
+        json!({"from": "Old Name", "to": "New Name"})
+    );
 }
 
 #[tokio::test]
@@ -265,10 +376,23 @@ async fn changing_the_email_moves_the_guard_and_frees_the_old_address() {
     let old = unique_email("old");
     let new = unique_email("new");
     let c = create(&api, json!({"name": "Mover", "email": old})).await;
-    let r = api.patch(&format!("/admin/customers/{}", s(&c["customer_id"])), &json!({"email": new})).await;
+    let r = api
+        .patch(
+            &format!("/admin/customers/{}", s(&c["customer_id"])),
+            &json!({"email": new}),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert!(item(&format!("CUSTEMAIL#{old}"), "CUSTEMAIL").await.is_none());
-    assert!(item(&format!("CUSTEMAIL#{new}"), "CUSTEMAIL").await.is_some());
+    assert!(
+        item(&format!("CUSTEMAIL#{old}"), "CUSTEMAIL")
+            .await
+            .is_none()
+    );
+    assert!(
+        item(&format!("CUSTEMAIL#{new}"), "CUSTEMAIL")
+            .await
+            .is_some()
+    );
     create(&api, json!({"name": "Taker", "email": old})).await;
 }
 
@@ -279,7 +403,9 @@ async fn changing_the_email_to_one_in_use_is_409_and_changes_nothing() {
     create(&api, json!({"name": "Holder", "email": taken})).await;
     let c = create(&api, new_customer("Wants It")).await;
     let path = format!("/admin/customers/{}", s(&c["customer_id"]));
-    let r = api.patch(&path, &json!({"email": taken, "name": "Renamed"})).await;
+    let r = api
+        .patch(&path, &json!({"email": taken, "name": "Renamed"}))
+        .await;
     r.problem(409);
     let got = api.get(&path).await;
     assert_eq!(got.body["name"], "Wants It");
@@ -291,10 +417,25 @@ async fn a_stale_version_is_409_and_the_current_version_succeeds() {
     let api = Api::admin().await;
     let c = create(&api, new_customer("Versioned")).await;
     let path = format!("/admin/customers/{}", s(&c["customer_id"]));
-    assert_eq!(api.patch(&path, &json!({"name": "V2", "version": 1})).await.status, 200);
+    assert_eq!(
+        api.patch(&path, &json!({"name": "V2", "version": 1}))
+            .await
+            .status,
+        200
+    );
     let stale = api.patch(&path, &json!({"name": "V3", "version": 1})).await;
-    assert!(stale.problem(409)["detail"].as_str().unwrap().contains("version 2"));
-    assert_eq!(api.patch(&path, &json!({"name": "V3", "version": 2})).await.status, 200);
+    assert!(
+        stale.problem(409)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("version 2")
+    );
+    assert_eq!(
+        api.patch(&path, &json!({"name": "V3", "version": 2}))
+            .await
+            .status,
+        200
+    );
 }
 
 #[tokio::test]
@@ -302,7 +443,11 @@ async fn deleting_a_customer_keeps_it_readable_hides_it_from_the_list_and_frees_
     let api = Api::admin().await;
     let word = unique_word();
     let email = unique_email("gone");
-    let c = create(&api, json!({"name": format!("Gone {word}"), "email": email})).await;
+    let c = create(
+        &api,
+        json!({"name": format!("Gone {word}"), "email": email}),
+    )
+    .await;
     let path = format!("/admin/customers/{}", s(&c["customer_id"]));
     let r = api.delete(&path).await;
     assert_eq!(r.status, 204);
@@ -311,19 +456,30 @@ async fn deleting_a_customer_keeps_it_readable_hides_it_from_the_list_and_frees_
     let got = api.get(&path).await;
     assert_eq!(got.status, 200);
     assert_eq!(got.body["status"], "deleted");
-    assert_eq!(api.get(&format!("/admin/customers?q={word}")).await.body["items"], json!([]));
-    let deleted = api.get(&format!("/admin/customers?q={word}&status=deleted")).await;
+    assert_eq!(
+        api.get(&format!("/admin/customers?q={word}")).await.body["items"],
+        json!([])
+    );
+    let deleted = api
+        .get(&format!("/admin/customers?q={word}&status=deleted"))
+        .await;
     assert_eq!(deleted.body["items"][0]["customer_id"], c["customer_id"]);
 
     assert_eq!(api.delete(&path).await.status, 204);
-    api.patch(&path, &json!({"name": "Zombie"})).await.problem(409);
+    api.patch(&path, &json!({"name": "Zombie"}))
+        .await
+        .problem(409);
     create(&api, json!({"name": "Reuses The Address", "email": email})).await;
 }
 
 #[tokio::test]
 async fn an_unknown_or_malformed_customer_id_is_404() {
     let api = Api::admin().await;
-    for id in ["cus_0000000000007000800000000000beef", "nonsense", "CUSTOMER%23x"] {
+    for id in [
+        "cus_0000000000007000800000000000beef",
+        "nonsense",
+        "CUSTOMER%23x",
+    ] {
         let path = format!("/admin/customers/{id}");
         api.get(&path).await.problem(404);
         api.patch(&path, &json!({"name": "x"})).await.problem(404);
@@ -334,18 +490,38 @@ async fn an_unknown_or_malformed_customer_id_is_404() {
 #[tokio::test]
 async fn invalid_input_is_400_problem_json_naming_each_field() {
     let api = Api::admin().await;
-    let r = api.post("/admin/customers", &json!({"name": "  ", "email": "not-an-email"})).await;
+    let r = api
+        .post(
+            "/admin/customers",
+            &json!({"name": "  ", "email": "not-an-email"}),
+        )
+        .await;
     r.problem(400);
     assert_eq!(r.error_fields(), ["name", "email"]);
 
-    let r = api.post("/admin/customers", &json!({"name": "X", "email": unique_email("x"), "colour": "red"})).await;
+    let r = api
+        .post(
+            "/admin/customers",
+            &json!({"name": "X", "email": unique_email("x"), "colour": "red"}),
+        )
+        .await;
     r.problem(400);
     assert_eq!(r.error_fields(), ["colour"]);
 
     let r = api.post("/admin/customers", &json!({"name": "X"})).await;
-    assert!(r.problem(400)["errors"][0]["message"].as_str().unwrap().contains("email"));
+    assert!(
+        r.problem(400)["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("email")
+    );
 
-    let r = api.post("/admin/customers", &json!({"name": 7, "email": unique_email("x")})).await;
+    let r = api
+        .post(
+            "/admin/customers",
+            &json!({"name": 7, "email": unique_email("x")}),
+        )
+        .await;
     assert_eq!(r.error_fields(), ["name"]);
 }
 
@@ -353,15 +529,32 @@ async fn invalid_input_is_400_problem_json_naming_each_field() {
 async fn malformed_json_is_400_and_writes_nothing() {
     let api = Api::admin().await;
     let email = unique_email("broken");
-    let r = api.post_raw("/admin/customers", format!(r#"{{"name": "Broken", "email": "{email}""#)).await;
-    assert!(r.problem(400)["detail"].as_str().unwrap().contains("not valid JSON"));
-    assert!(item(&format!("CUSTEMAIL#{email}"), "CUSTEMAIL").await.is_none());
+    let r = api
+        .post_raw(
+            "/admin/customers",
+            format!(r#"{{"name": "Broken", "email": "{email}""#),
+        )
+        .await;
+    assert!(
+        r.problem(400)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not valid JSON")
+    );
+    assert!(
+        item(&format!("CUSTEMAIL#{email}"), "CUSTEMAIL")
+            .await
+            .is_none()
+    );
 }
 
 #[tokio::test]
 async fn a_body_over_256_kib_is_413() {
     let api = Api::admin().await;
-    let big = format!(r#"{{"name": "{}", "email": "big@example.com"}}"#, "a".repeat(300 * 1024));
+    let big = format!(
+        r#"{{"name": "{}", "email": "big@example.com"}}"#,
+        "a".repeat(300 * 1024)
+    );
     api.post_raw("/admin/customers", big).await.problem(413);
 }
 
@@ -369,8 +562,18 @@ async fn a_body_over_256_kib_is_413() {
 async fn without_a_token_every_customers_route_is_401() {
     let api = Api::anonymous();
     assert_eq!(api.get("/admin/customers").await.status, 401);
-    assert_eq!(api.post("/admin/customers", &new_customer("x")).await.status, 401);
-    assert_eq!(api.get("/admin/customers/cus_0000000000007000800000000000beef").await.status, 401);
+    assert_eq!(
+        api.post("/admin/customers", &new_customer("x"))
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        api.get("/admin/customers/cus_0000000000007000800000000000beef")
+            .await
+            .status,
+        401
+    );
 }
 
 #[tokio::test]
@@ -380,17 +583,33 @@ async fn a_token_with_a_forged_payload_is_401() {
     let mut claims = jwt_claims(&customer);
     claims["cognito:groups"] = json!(["admins"]);
     use base64::Engine;
-    parts[1] = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap());
+    parts[1] = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(serde_json::to_vec(&claims).unwrap());
     let forged = parts.join(".");
-    assert_eq!(Api::with_token(forged).get("/admin/customers").await.status, 401);
+    assert_eq!(
+        Api::with_token(forged).get("/admin/customers").await.status,
+        401
+    );
 
     let unsigned = format!(
         "{}.{}.",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#),
         parts[1]
     );
-    assert_eq!(Api::with_token(unsigned).get("/admin/customers").await.status, 401);
-    assert_eq!(Api::with_token("garbage").get("/admin/customers").await.status, 401);
+    assert_eq!(
+        Api::with_token(unsigned)
+            .get("/admin/customers")
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        Api::with_token("garbage")
+            .get("/admin/customers")
+            .await
+            .status,
+        401
+    );
 }
 
 #[tokio::test]
@@ -398,13 +617,28 @@ async fn an_expired_token_signed_by_the_pool_is_401_while_a_fresh_one_passes() {
     let admin = admin_token().await;
     let mut claims = jwt_claims(&admin);
     let fresh = token_signed_by_the_pool(&claims).await;
-    assert_eq!(Api::with_token(fresh).get("/admin/customers?limit=1").await.status, 200);
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    assert_eq!(
+        Api::with_token(fresh)
+            .get("/admin/customers?limit=1")
+            .await
+            .status,
+        200
+    );
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
     claims["iat"] = json!(now - 7200);
     claims["auth_time"] = json!(now - 7200);
     claims["exp"] = json!(now - 3600);
     let expired = token_signed_by_the_pool(&claims).await;
-    assert_eq!(Api::with_token(expired).get("/admin/customers").await.status, 401);
+    assert_eq!(
+        Api::with_token(expired)
+            .get("/admin/customers")
+            .await
+            .status,
+        401
+    );
 }
 
 #[tokio::test]
@@ -413,11 +647,23 @@ async fn a_token_for_another_audience_or_issuer_is_401() {
     let mut claims = jwt_claims(&admin);
     claims["aud"] = json!("some-other-client");
     let other_aud = token_signed_by_the_pool(&claims).await;
-    assert_eq!(Api::with_token(other_aud).get("/admin/customers").await.status, 401);
+    assert_eq!(
+        Api::with_token(other_aud)
+            .get("/admin/customers")
+            .await
+            .status,
+        401
+    );
     let mut claims = jwt_claims(&admin);
     claims["iss"] = json!("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_other");
     let other_iss = token_signed_by_the_pool(&claims).await;
-    assert_eq!(Api::with_token(other_iss).get("/admin/customers").await.status, 401);
+    assert_eq!(
+        Api::with_token(other_iss)
+            .get("/admin/customers")
+            .await
+            .status,
+        401
+    );
 }
 
 #[tokio::test]
@@ -425,9 +671,22 @@ async fn a_customer_token_is_403_on_every_admin_customers_route() {
     let api = Api::with_token(user_token("customers").await);
     let id = "cus_0000000000007000800000000000beef";
     api.get("/admin/customers").await.problem(403);
-    api.post("/admin/customers", &new_customer("x")).await.problem(403);
-    api.get(&format!("/admin/customers/{id}")).await.problem(403);
-    api.patch(&format!("/admin/customers/{id}"), &json!({"name": "x"})).await.problem(403);
-    api.delete(&format!("/admin/customers/{id}")).await.problem(403);
-    api.post("/admin/customers/tags", &json!({"tag": "x", "action": "add", "customer_ids": [id]})).await.problem(403);
+    api.post("/admin/customers", &new_customer("x"))
+        .await
+        .problem(403);
+    api.get(&format!("/admin/customers/{id}"))
+        .await
+        .problem(403);
+    api.patch(&format!("/admin/customers/{id}"), &json!({"name": "x"}))
+        .await
+        .problem(403);
+    api.delete(&format!("/admin/customers/{id}"))
+        .await
+        .problem(403);
+    api.post(
+        "/admin/customers/tags",
+        &json!({"tag": "x", "action": "add", "customer_ids": [id]}),
+    )
+    .await
+    .problem(403);
 }

@@ -9,7 +9,12 @@ const SAMPLE_ID_2: &str = "cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5c";
 const SAMPLE_EMAIL: &str = "orders@acme-bakery.example";
 
 async fn fresh_customer(api: &Api) -> String {
-    let r = api.post("/admin/customers", &json!({"name": "Event Fixture", "email": unique_email("evt")})).await;
+    let r = api
+        .post(
+            "/admin/customers",
+            &json!({"name": "Event Fixture", "email": unique_email("evt")}),
+        )
+        .await;
     assert_eq!(r.status, 201);
     r.body["customer_id"].as_str().unwrap().to_owned()
 }
@@ -17,7 +22,9 @@ async fn fresh_customer(api: &Api) -> String {
 #[tokio::test]
 async fn every_sample_event_is_served_by_the_customers_function_with_its_documented_status() {
     stack();
-    let app = orderdesk_customers::App::from_env().await.expect("configured by the stack");
+    let app = orderdesk_customers::App::from_env()
+        .await
+        .expect("configured by the stack");
     let api = Api::admin().await;
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events");
     let cases = [

@@ -43,7 +43,9 @@ impl App {
             "GET /admin/customers/{customer_id}" => routes::get(store, &req).await,
             "PATCH /admin/customers/{customer_id}" => routes::update(store, &admin, &req).await,
             "DELETE /admin/customers/{customer_id}" => routes::delete(store, &admin, &req).await,
-            other => Err(Problem::not_found(format!("The customers function has no route {other}."))),
+            other => Err(Problem::not_found(format!(
+                "The customers function has no route {other}."
+            ))),
         }
     }
 }

@@ -1,8 +1,8 @@
 use lambda_http::{Body, Request, Response};
 use orderdesk::actor::Principal;
 use orderdesk::customers::{
-    self, BulkTagBody, CreateCustomerBody, Created, CustomerChange, CustomerFilter, CustomerId, NewCustomer,
-    TagChange, UpdateCustomerBody,
+    self, BulkTagBody, CreateCustomerBody, Created, CustomerChange, CustomerFilter, CustomerId,
+    NewCustomer, TagChange, UpdateCustomerBody,
 };
 use orderdesk::domain::FieldError;
 use orderdesk::dynamo::DynamoStore;
@@ -17,7 +17,11 @@ fn customer_id(req: &Request) -> Result<CustomerId, Problem> {
         .ok_or_else(|| Problem::not_found("There is no customer with this id."))
 }
 
-pub async fn create(store: &DynamoStore, admin: &Principal, req: &Request) -> Result<Response<Body>, Problem> {
+pub async fn create(
+    store: &DynamoStore,
+    admin: &Principal,
+    req: &Request,
+) -> Result<Response<Body>, Problem> {
     let key = http::idempotency_key(req)?;
     let (body, raw) = json_body::<CreateCustomerBody>(req)?;
     let input = NewCustomer::try_from(body).map_err(Problem::invalid)?;
@@ -55,7 +59,10 @@ pub async fn list(store: &DynamoStore, req: &Request) -> Result<Response<Body>, 
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }
-    Ok(json(200, &customers::list_customers(store, &filter, &page).await?))
+    Ok(json(
+        200,
+        &customers::list_customers(store, &filter, &page).await?,
+    ))
 }
 
 pub async fn get(store: &DynamoStore, req: &Request) -> Result<Response<Body>, Problem> {
@@ -66,19 +73,34 @@ pub async fn get(store: &DynamoStore, req: &Request) -> Result<Response<Body>, P
     Ok(json(200, &body))
 }
 
-pub async fn update(store: &DynamoStore, admin: &Principal, req: &Request) -> Result<Response<Body>, Problem> {
+pub async fn update(
+    store: &DynamoStore,
+    admin: &Principal,
+    req: &Request,
+) -> Result<Response<Body>, Problem> {
     let id = customer_id(req)?;
     let (body, _) = json_body::<UpdateCustomerBody>(req)?;
     let change = CustomerChange::try_from(body).map_err(Problem::invalid)?;
-    Ok(json(200, &customers::update_customer(store, admin, &id, &change).await?))
+    Ok(json(
+        200,
+        &customers::update_customer(store, admin, &id, &change).await?,
+    ))
 }
 
-pub async fn delete(store: &DynamoStore, admin: &Principal, req: &Request) -> Result<Response<Body>, Problem> {
+pub async fn delete(
+    store: &DynamoStore,
+    admin: &Principal,
+    req: &Request,
+) -> Result<Response<Body>, Problem> {
     customers::delete_customer(store, admin, &customer_id(req)?).await?;
     Ok(http::no_content())
 }
 
-pub async fn bulk_tag(store: &DynamoStore, admin: &Principal, req: &Request) -> Result<Response<Body>, Problem> {
+pub async fn bulk_tag(
+    store: &DynamoStore,
+    admin: &Principal,
+    req: &Request,
+) -> Result<Response<Body>, Problem> {
     let (body, _) = json_body::<BulkTagBody>(req)?;
     let change = TagChange::try_from(body).map_err(Problem::invalid)?;
     let updated = customers::bulk_tag(store, admin, &change).await?;

@@ -64,7 +64,10 @@ pub fn to_item(c: &Customer) -> Item {
         item.insert("phone".into(), s(p.as_str()));
     }
     if let Some(a) = &c.address {
-        item.insert("address".into(), s(serde_json::to_string(a).expect("address serialises")));
+        item.insert(
+            "address".into(),
+            s(serde_json::to_string(a).expect("address serialises")),
+        );
     }
     if let Some(t) = &c.price_tier_id {
         item.insert("price_tier_id".into(), s(t.as_str()));
@@ -93,7 +96,10 @@ pub fn from_item(item: &Item) -> Result<Customer, Unexpected> {
         customer_id: CustomerId::parse(r.s("customer_id")?).ok_or_else(|| bad("customer_id"))?,
         name: CustomerName::parse(r.s("name")?).map_err(|_| bad("name"))?,
         email: Email::parse(r.s("email")?).map_err(|_| bad("email"))?,
-        phone: r.opt_s("phone").map(|p| Phone::parse(p).map_err(|_| bad("phone"))).transpose()?,
+        phone: r
+            .opt_s("phone")
+            .map(|p| Phone::parse(p).map_err(|_| bad("phone")))
+            .transpose()?,
         address: r.json("address")?,
         status: CustomerStatus::parse(r.s("status")?).map_err(|_| bad("status"))?,
         ordering_enabled: r.bool("ordering_enabled")?,
@@ -151,19 +157,42 @@ mod tests {
         assert_eq!(
             keys,
             [
-                "GSI1PK", "GSI1SK", "PK", "SK", "created_at", "customer_id", "email",
-                "fulfillment_team", "name", "ordering_enabled", "phone", "search", "status",
-                "tags", "type", "updated_at", "version"
+                "GSI1PK",
+                "GSI1SK",
+                "PK",
+                "SK",
+                "created_at",
+                "customer_id",
+                "email",
+                "fulfillment_team",
+                "name",
+                "ordering_enabled",
+                "phone",
+                "search",
+                "status",
+                "tags",
+                "type",
+                "updated_at",
+                "version"
             ]
         );
-        assert_eq!(item["PK"], s("CUSTOMER#cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b"));
+        assert_eq!(
+            item["PK"],
+            s("CUSTOMER#cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b")
+        );
         assert_eq!(item["SK"], s("CUSTOMER"));
         assert_eq!(item["GSI1PK"], s("CUSTDIR"));
-        assert_eq!(item["GSI1SK"], s("acme bakery#cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b"));
+        assert_eq!(
+            item["GSI1SK"],
+            s("acme bakery#cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b")
+        );
         assert_eq!(item["search"], s("acme bakery\norders@acme.example"));
         assert_eq!(item["version"], n(1));
         assert_eq!(item["ordering_enabled"], b(true));
-        assert_eq!(item["tags"], AttributeValue::Ss(vec!["bakery".into(), "vip".into()]));
+        assert_eq!(
+            item["tags"],
+            AttributeValue::Ss(vec!["bakery".into(), "vip".into()])
+        );
     }
 
     #[test]
@@ -185,6 +214,9 @@ mod tests {
         assert_eq!(item.len(), 4);
         assert_eq!(item["PK"], s("CUSTEMAIL#orders@acme.example"));
         assert_eq!(item["SK"], s("CUSTEMAIL"));
-        assert_eq!(item["customer_id"], s("cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b"));
+        assert_eq!(
+            item["customer_id"],
+            s("cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b")
+        );
     }
 }

@@ -8,7 +8,9 @@ pub use model::*;
 use crate::actor::Principal;
 use crate::audit::AuditEntry;
 use crate::domain::{Email, FieldError, Timestamp, Validator};
-use crate::idempotency::{Idempotency, IdempotencyRecord, KeyReusedWithOtherRequest, StoredResponse};
+use crate::idempotency::{
+    Idempotency, IdempotencyRecord, KeyReusedWithOtherRequest, StoredResponse,
+};
 use crate::page::{Page, PageRequest};
 use crate::store::Unexpected;
 use serde::Deserialize;
@@ -126,7 +128,10 @@ impl TryFrom<CreateCustomerBody> for NewCustomer {
         let mut v = Validator::default();
         let name = v.check("name", CustomerName::parse(&body.name));
         let email = v.check("email", Email::parse(&body.email));
-        let phone = body.phone.as_deref().and_then(|p| v.check("phone", Phone::parse(p)));
+        let phone = body
+            .phone
+            .as_deref()
+            .and_then(|p| v.check("phone", Phone::parse(p)));
         let address = body.address.and_then(|a| address(&mut v, a));
         let price_tier_id = body
             .price_tier_id
@@ -169,9 +174,17 @@ impl TryFrom<UpdateCustomerBody> for CustomerChange {
 
     fn try_from(body: UpdateCustomerBody) -> Result<Self, Self::Error> {
         let mut v = Validator::default();
-        let name = body.name.as_deref().and_then(|n| v.check("name", CustomerName::parse(n)));
-        let email = body.email.as_deref().and_then(|e| v.check("email", Email::parse(e)));
-        let phone = body.phone.map(|p| p.and_then(|p| v.check("phone", Phone::parse(&p))));
+        let name = body
+            .name
+            .as_deref()
+            .and_then(|n| v.check("name", CustomerName::parse(n)));
+        let email = body
+            .email
+            .as_deref()
+            .and_then(|e| v.check("email", Email::parse(e)));
+        let phone = body
+            .phone
+            .map(|p| p.and_then(|p| v.check("phone", Phone::parse(&p))));
         let address = body.address.map(|a| a.and_then(|a| address(&mut v, a)));
         let price_tier_id = body
             .price_tier_id
@@ -257,7 +270,10 @@ impl TryFrom<BulkTagBody> for TagChange {
             }
         };
         if body.customer_ids.is_empty() || body.customer_ids.len() > MAX_BULK_TAG {
-            v.push("customer_ids", format!("must name 1 to {MAX_BULK_TAG} customers"));
+            v.push(
+                "customer_ids",
+                format!("must name 1 to {MAX_BULK_TAG} customers"),
+            );
         }
         let mut seen = BTreeSet::new();
         let mut customer_ids = Vec::new();
@@ -288,7 +304,11 @@ pub struct CustomerFilter {
 
 impl CustomerFilter {
     /// Builds a filter from the query string's raw values.
-    pub fn parse(q: Option<&str>, tag: Option<&str>, status: Option<&str>) -> Result<Self, Vec<FieldError>> {
+    pub fn parse(
+        q: Option<&str>,
+        tag: Option<&str>,
+        status: Option<&str>,
+    ) -> Result<Self, Vec<FieldError>> {
         let mut v = Validator::default();
         let q = q.map(str::trim).filter(|q| !q.is_empty()).and_then(|q| {
             if q.chars().count() > 100 {
@@ -330,7 +350,10 @@ pub enum StoreError {
 const ATTEMPTS: u32 = 5;
 
 async fn back_off(attempt: u32) {
-    tokio::time::sleep(std::time::Duration::from_millis(u64::from(10 + attempt * 25))).await;
+    tokio::time::sleep(std::time::Duration::from_millis(u64::from(
+        10 + attempt * 25,
+    )))
+    .await;
 }
 
 /// Where customers are kept.
@@ -348,13 +371,27 @@ pub trait CustomerStore: Send + Sync {
 
     /// Replaces `before` by `after` if `before` is still the stored version, moving the email
     /// guard when the email changed and releasing it when the customer is deleted.
-    async fn replace(&self, before: &Customer, after: &Customer, audit: &AuditEntry) -> Result<(), StoreError>;
+    async fn replace(
+        &self,
+        before: &Customer,
+        after: &Customer,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
 
     /// One page of the directory, in name order.
-    async fn list(&self, filter: &CustomerFilter, page: &PageRequest) -> Result<Page<Customer>, StoreError>;
+    async fn list(
+        &self,
+        filter: &CustomerFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Customer>, StoreError>;
 
     /// Adds or removes a tag on every named customer that is not deleted, all or none.
-    async fn tag(&self, change: &TagChange, now: Timestamp, audits: &[AuditEntry]) -> Result<(), StoreError>;
+    async fn tag(
+        &self,
+        change: &TagChange,
+        now: Timestamp,
+        audits: &[AuditEntry],
+    ) -> Result<(), StoreError>;
 }
 
 /// Where idempotency records are kept.
@@ -414,7 +451,13 @@ pub async fn create_customer<S: CustomerStore + IdempotencyStore>(
         Some(&customer.customer_id),
         json!({ "name": customer.name, "email": customer.email }),
     );
-    let record = idempotency.map(|i| i.record(201, serde_json::to_string(&customer).expect("serialises"), now));
+    let record = idempotency.map(|i| {
+        i.record(
+            201,
+            serde_json::to_string(&customer).expect("serialises"),
+            now,
+        )
+    });
     for attempt in 0..ATTEMPTS {
         if let Some(idem) = idempotency
             && let Some(earlier) = store.find_idempotency(idem.scope()).await?
@@ -449,7 +492,10 @@ pub enum GetCustomerError {
 }
 
 /// Reads one customer, deleted ones included.
-pub async fn get_customer<S: CustomerStore>(store: &S, id: &CustomerId) -> Result<Customer, GetCustomerError> {
+pub async fn get_customer<S: CustomerStore>(
+    store: &S,
+    id: &CustomerId,
+) -> Result<Customer, GetCustomerError> {
     store.get(id).await?.ok_or(GetCustomerError::NotFound)
 }
 
@@ -505,11 +551,19 @@ pub async fn update_customer<S: CustomerStore>(
         if let Some(expected) = change.expected_version
             && expected != before.version
         {
-            return Err(UpdateCustomerError::Stale { current: before.version });
+            return Err(UpdateCustomerError::Stale {
+                current: before.version,
+            });
         }
         let now = Timestamp::now();
         let after = change.apply(&before, now);
-        let audit = AuditEntry::by_admin(admin, now, "customer.updated", Some(id), diff(&before, &after));
+        let audit = AuditEntry::by_admin(
+            admin,
+            now,
+            "customer.updated",
+            Some(id),
+            diff(&before, &after),
+        );
         match store.replace(&before, &after, &audit).await {
             Ok(()) => return Ok(after),
             Err(StoreError::DuplicateEmail) => return Err(UpdateCustomerError::DuplicateEmail),
@@ -572,7 +626,11 @@ pub enum BulkTagError {
 
 /// Adds or removes one tag on up to [`MAX_BULK_TAG`] customers at once, all or none.
 #[tracing::instrument(skip_all, fields(tag = %change.tag.as_str(), n = change.customer_ids.len()))]
-pub async fn bulk_tag<S: CustomerStore>(store: &S, admin: &Principal, change: &TagChange) -> Result<usize, BulkTagError> {
+pub async fn bulk_tag<S: CustomerStore>(
+    store: &S,
+    admin: &Principal,
+    change: &TagChange,
+) -> Result<usize, BulkTagError> {
     let now = Timestamp::now();
     let action = match change.action {
         TagAction::Add => "customer.tag_added",
@@ -622,7 +680,8 @@ mod tests {
 
     #[test]
     fn a_new_customer_gets_defaults_and_normalised_fields() {
-        let c = body(json!({"name": " Acme ", "email": "A@B.example", "tags": ["VIP", "vip"]})).unwrap();
+        let c = body(json!({"name": " Acme ", "email": "A@B.example", "tags": ["VIP", "vip"]}))
+            .unwrap();
         assert_eq!(c.name.as_str(), "Acme");
         assert_eq!(c.email.as_str(), "a@b.example");
         assert!(!c.ordering_enabled);
@@ -631,7 +690,8 @@ mod tests {
 
     #[test]
     fn every_invalid_field_is_named() {
-        let errors = body(json!({"name": "", "email": "x", "phone": "abc", "tags": [""]})).unwrap_err();
+        let errors =
+            body(json!({"name": "", "email": "x", "phone": "abc", "tags": [""]})).unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["name", "email", "phone", "tags[0]"]);
     }
@@ -652,14 +712,23 @@ mod tests {
             customer_ids: vec![id.clone(), id, "nope".into()],
             action: "toggle".into(),
         };
-        let fields: Vec<String> = TagChange::try_from(b).unwrap_err().into_iter().map(|e| e.field).collect();
+        let fields: Vec<String> = TagChange::try_from(b)
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
         assert_eq!(fields, ["action", "customer_ids[1]", "customer_ids[2]"]);
         let many = BulkTagBody {
             tag: "vip".into(),
-            customer_ids: (0..=MAX_BULK_TAG).map(|_| CustomerId::generate().to_string()).collect(),
+            customer_ids: (0..=MAX_BULK_TAG)
+                .map(|_| CustomerId::generate().to_string())
+                .collect(),
             action: "add".into(),
         };
-        assert_eq!(TagChange::try_from(many).unwrap_err()[0].field, "customer_ids");
+        assert_eq!(
+            TagChange::try_from(many).unwrap_err()[0].field,
+            "customer_ids"
+        );
     }
 
     #[test]
@@ -667,6 +736,9 @@ mod tests {
         let f = CustomerFilter::parse(Some(" ACME "), Some("VIP"), None).unwrap();
         assert_eq!(f.q.as_deref(), Some("acme"));
         assert_eq!(f.tag.unwrap().as_str(), "vip");
-        assert_eq!(CustomerFilter::parse(None, None, Some("gone")).unwrap_err()[0].field, "status");
+        assert_eq!(
+            CustomerFilter::parse(None, None, Some("gone")).unwrap_err()[0].field,
+            "status"
+        );
     }
 }

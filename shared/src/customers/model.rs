@@ -17,8 +17,11 @@ impl CustomerId {
     /// separator into a DynamoDB key.
     pub fn parse(raw: &str) -> Option<Self> {
         let rest = raw.strip_prefix(Self::PREFIX)?;
-        (rest.len() == 32 && rest.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
-            .then(|| Self(raw.to_owned()))
+        (rest.len() == 32
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
+        .then(|| Self(raw.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -60,7 +63,8 @@ pub struct Phone(String);
 impl Phone {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let t = bounded_text(raw, 1, 40)?;
-        if t.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c))
+        if t.chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c))
             && t.chars().any(|c| c.is_ascii_digit())
         {
             Ok(Self(t))
@@ -89,7 +93,10 @@ impl Tag {
         if n > 40 {
             return Err("must be at most 40 characters".into());
         }
-        if !t.chars().all(|c| c.is_alphanumeric() || " -_.:/".contains(c)) {
+        if !t
+            .chars()
+            .all(|c| c.is_alphanumeric() || " -_.:/".contains(c))
+        {
             return Err("may contain letters, digits, spaces and - _ . : /".into());
         }
         Ok(Self(t))
@@ -147,7 +154,10 @@ impl Address {
         let region = self.region.as_deref().map(|v| req("region", v, 100));
         let country = self.country.trim().to_ascii_uppercase();
         if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
-            errors.push(("address.country".into(), "must be a two-letter ISO 3166 country code".into()));
+            errors.push((
+                "address.country".into(),
+                "must be a two-letter ISO 3166 country code".into(),
+            ));
         }
         if errors.is_empty() {
             Ok(Self {
@@ -229,7 +239,14 @@ mod tests {
     fn generated_customer_ids_parse_back_and_foreign_shapes_do_not() {
         let id = CustomerId::generate();
         assert_eq!(CustomerId::parse(id.as_str()), Some(id));
-        for bad in ["", "cus_", "cus_XYZ", "CUSTOMER#1", "cus_0190aaaa#SK", "cus_0190A5B3C7D94E7F8A1B2C3D4E5F6A7B"] {
+        for bad in [
+            "",
+            "cus_",
+            "cus_XYZ",
+            "CUSTOMER#1",
+            "cus_0190aaaa#SK",
+            "cus_0190A5B3C7D94E7F8A1B2C3D4E5F6A7B",
+        ] {
             assert_eq!(CustomerId::parse(bad), None, "{bad}");
         }
     }
@@ -259,9 +276,24 @@ mod tests {
             region: None,
             country: "FR".into(),
         };
-        let fields: Vec<String> = a.validated().unwrap_err().into_iter().map(|e| e.0).collect();
-        assert_eq!(fields, ["address.line1", "address.postal_code", "address.line2"]);
-        let mut a2 = Address { line1: "1 Rue".into(), line2: None, city: "Lyon".into(), postal_code: "69001".into(), region: None, country: "France".into() };
+        let fields: Vec<String> = a
+            .validated()
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.0)
+            .collect();
+        assert_eq!(
+            fields,
+            ["address.line1", "address.postal_code", "address.line2"]
+        );
+        let mut a2 = Address {
+            line1: "1 Rue".into(),
+            line2: None,
+            city: "Lyon".into(),
+            postal_code: "69001".into(),
+            region: None,
+            country: "France".into(),
+        };
         assert_eq!(a2.clone().validated().unwrap_err()[0].0, "address.country");
         a2.country = "fr".into();
         assert_eq!(a2.validated().unwrap().country, "FR");

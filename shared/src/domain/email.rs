@@ -67,15 +67,27 @@ mod tests {
 
     #[test]
     fn an_email_is_trimmed_and_lowercased() {
-        assert_eq!(Email::parse("  Ann@Example.COM ").unwrap().as_str(), "ann@example.com");
+        assert_eq!(
+            Email::parse("  Ann@Example.COM ").unwrap().as_str(),
+            "ann@example.com"
+        );
     }
 
     #[test]
     fn malformed_addresses_are_refused() {
         for bad in [
-            "", "ann", "ann@", "@example.com", "ann@example", "ann@@example.com",
-            "ann @example.com", "ann@exa mple.com", "ann@-example.com", ".ann@example.com",
-            "a..b@example.com", "ann@example..com",
+            "",
+            "ann",
+            "ann@",
+            "@example.com",
+            "ann@example",
+            "ann@@example.com",
+            "ann @example.com",
+            "ann@exa mple.com",
+            "ann@-example.com",
+            ".ann@example.com",
+            "a..b@example.com",
+            "ann@example..com",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }

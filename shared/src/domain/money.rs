@@ -63,12 +63,18 @@ impl Money {
         if self.currency != other.currency {
             return Err(MoneyError::CurrencyMismatch);
         }
-        let amount = self.amount.checked_add(other.amount).ok_or(MoneyError::Overflow)?;
+        let amount = self
+            .amount
+            .checked_add(other.amount)
+            .ok_or(MoneyError::Overflow)?;
         Ok(Money { amount, ..self })
     }
 
     pub fn checked_mul(self, factor: u32) -> Result<Money, MoneyError> {
-        let amount = self.amount.checked_mul(i64::from(factor)).ok_or(MoneyError::Overflow)?;
+        let amount = self
+            .amount
+            .checked_mul(i64::from(factor))
+            .ok_or(MoneyError::Overflow)?;
         Ok(Money { amount, ..self })
     }
 }

@@ -14,7 +14,10 @@ impl Timestamp {
     fn from_datetime(t: OffsetDateTime) -> Self {
         let t = t.to_offset(time::UtcOffset::UTC);
         let ms = t.millisecond();
-        Self(t.replace_nanosecond(u32::from(ms) * 1_000_000).expect("valid nanosecond"))
+        Self(
+            t.replace_nanosecond(u32::from(ms) * 1_000_000)
+                .expect("valid nanosecond"),
+        )
     }
 
     pub fn parse(s: &str) -> Result<Self, time::error::Parse> {

@@ -24,7 +24,9 @@ pub struct Reader<'a>(pub &'a Item);
 
 impl Reader<'_> {
     fn missing(&self, k: &str) -> Unexpected {
-        Unexpected(format!("item attribute {k} is missing or of the wrong type"))
+        Unexpected(format!(
+            "item attribute {k} is missing or of the wrong type"
+        ))
     }
 
     pub fn s(&self, k: &str) -> Result<&str, Unexpected> {

@@ -1,9 +1,9 @@
 use super::attr::{Item, n, s, string_of};
-use super::{DynamoStore, cancellation_reasons, index, CancelReason};
+use super::{CancelReason, DynamoStore, cancellation_reasons, index};
 use crate::audit::{self, AuditEntry};
 use crate::customers::{
-    Customer, CustomerFilter, CustomerId, CustomerStatus, CustomerStore, IdempotencyStore, StoreError, TagAction,
-    TagChange, item,
+    Customer, CustomerFilter, CustomerId, CustomerStatus, CustomerStore, IdempotencyStore,
+    StoreError, TagAction, TagChange, item,
 };
 use crate::domain::Timestamp;
 use crate::idempotency::{self, IdempotencyRecord};
@@ -62,7 +62,10 @@ impl DynamoStore {
 /// The store error for a failed transaction: a condition named by `on_condition`, contention,
 /// or something unexpected.
 fn transaction_error<R: std::fmt::Debug>(
-    e: aws_sdk_dynamodb::error::SdkError<aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError, R>,
+    e: aws_sdk_dynamodb::error::SdkError<
+        aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError,
+        R,
+    >,
     on_condition: impl FnOnce(&[usize]) -> Option<StoreError>,
 ) -> StoreError {
     if let Some(reasons) = cancellation_reasons(&e) {
@@ -141,7 +144,12 @@ impl CustomerStore for DynamoStore {
         out.item().map(item::from_item).transpose()
     }
 
-    async fn replace(&self, before: &Customer, after: &Customer, audit: &AuditEntry) -> Result<(), StoreError> {
+    async fn replace(
+        &self,
+        before: &Customer,
+        after: &Customer,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
         let put = Put::builder()
             .table_name(self.table())
             .set_item(Some(item::to_item(after)))
@@ -149,7 +157,10 @@ impl CustomerStore for DynamoStore {
             .expression_attribute_values(":v", n(before.version))
             .build()
             .expect("table and item are set");
-        let mut actions = vec![TransactWriteItem::builder().put(put).build(), self.put_audit(audit)];
+        let mut actions = vec![
+            TransactWriteItem::builder().put(put).build(),
+            self.put_audit(audit),
+        ];
         let email_changed = before.email != after.email;
         if after.is_deleted() || email_changed {
             actions.push(self.delete_email_guard(before));
@@ -176,7 +187,11 @@ impl CustomerStore for DynamoStore {
         })
     }
 
-    async fn list(&self, filter: &CustomerFilter, page: &PageRequest) -> Result<Page<Customer>, StoreError> {
+    async fn list(
+        &self,
+        filter: &CustomerFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Customer>, StoreError> {
         let partition = item::directory_pk(filter.status.unwrap_or(CustomerStatus::Active));
         let mut start = page
             .cursor
@@ -240,11 +255,19 @@ impl CustomerStore for DynamoStore {
             if items.len() == page.limit {
                 let more = out.last_evaluated_key().is_some() || consumed < out.items().len();
                 let cursor = more.then(|| last_key.take()).flatten();
-                return Ok(Page { items, next_cursor: cursor.map(|c| c.encode()) });
+                return Ok(Page {
+                    items,
+                    next_cursor: cursor.map(|c| c.encode()),
+                });
             }
             match out.last_evaluated_key() {
                 Some(k) => start = Some(k.clone()),
-                None => return Ok(Page { items, next_cursor: None }),
+                None => {
+                    return Ok(Page {
+                        items,
+                        next_cursor: None,
+                    });
+                }
             }
         }
         let next = start.map(|k| {
@@ -255,10 +278,18 @@ impl CustomerStore for DynamoStore {
             )
             .encode()
         });
-        Ok(Page { items, next_cursor: next })
+        Ok(Page {
+            items,
+            next_cursor: next,
+        })
     }
 
-    async fn tag(&self, change: &TagChange, now: Timestamp, audits: &[AuditEntry]) -> Result<(), StoreError> {
+    async fn tag(
+        &self,
+        change: &TagChange,
+        now: Timestamp,
+        audits: &[AuditEntry],
+    ) -> Result<(), StoreError> {
         let op = match change.action {
             TagAction::Add => "ADD",
             TagAction::Remove => "DELETE",
@@ -276,7 +307,10 @@ impl CustomerStore for DynamoStore {
                     ))
                     .condition_expression("attribute_exists(PK) AND #status <> :deleted")
                     .expression_attribute_names("#status", "status")
-                    .expression_attribute_values(":tag", AttributeValue::Ss(vec![change.tag.as_str().to_owned()]))
+                    .expression_attribute_values(
+                        ":tag",
+                        AttributeValue::Ss(vec![change.tag.as_str().to_owned()]),
+                    )
                     .expression_attribute_values(":now", s(now.to_string()))
                     .expression_attribute_values(":one", n(1))
                     .expression_attribute_values(":deleted", s(CustomerStatus::Deleted.as_str()))
@@ -295,7 +329,10 @@ impl CustomerStore for DynamoStore {
         result.map(drop).map_err(|e| {
             transaction_error(e, |failed| {
                 Some(StoreError::Missing(
-                    failed.iter().filter_map(|i| change.customer_ids.get(*i).cloned()).collect(),
+                    failed
+                        .iter()
+                        .filter_map(|i| change.customer_ids.get(*i).cloned())
+                        .collect(),
                 ))
             })
         })
@@ -361,7 +398,10 @@ mod tests {
             ("GSI1SK".into(), "acme#cus_1".into()),
         ]));
         assert!(directory_start_key(&good, item::DIRECTORY).is_ok());
-        assert!(matches!(directory_start_key(&good, item::DIRECTORY_DELETED), Err(StoreError::BadCursor)));
+        assert!(matches!(
+            directory_start_key(&good, item::DIRECTORY_DELETED),
+            Err(StoreError::BadCursor)
+        ));
         let mut foreign = good.clone();
         foreign.0.insert("PK".into(), "ORDER#1".into());
         assert!(directory_start_key(&foreign, item::DIRECTORY).is_err());

@@ -13,7 +13,9 @@ pub enum CancelReason {
 
 /// The per-action reasons of a cancelled `TransactWriteItems`, in the order of its actions;
 /// `None` when the call failed for another cause.
-pub fn cancellation_reasons<R>(err: &SdkError<TransactWriteItemsError, R>) -> Option<Vec<CancelReason>> {
+pub fn cancellation_reasons<R>(
+    err: &SdkError<TransactWriteItemsError, R>,
+) -> Option<Vec<CancelReason>> {
     match err.as_service_error()? {
         TransactWriteItemsError::TransactionCanceledException(e) => Some(
             e.cancellation_reasons()

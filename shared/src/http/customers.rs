@@ -1,10 +1,11 @@
 //! Every customer use-case error, mapped to its HTTP problem in one place.
 
+use super::Problem;
 use crate::customers::{
-    BulkTagError, CreateCustomerError, DeleteCustomerError, GetCustomerError, ListCustomersError, UpdateCustomerError,
+    BulkTagError, CreateCustomerError, DeleteCustomerError, GetCustomerError, ListCustomersError,
+    UpdateCustomerError,
 };
 use crate::domain::FieldError;
-use super::Problem;
 
 const NO_SUCH_CUSTOMER: &str = "There is no customer with this id.";
 
@@ -73,7 +74,10 @@ impl From<BulkTagError> for Problem {
         match e {
             BulkTagError::NotFound(ids) => Problem::not_found(format!(
                 "Nothing was tagged: these customers do not exist or are deleted: {}.",
-                ids.iter().map(|i| i.as_str()).collect::<Vec<_>>().join(", ")
+                ids.iter()
+                    .map(|i| i.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
             BulkTagError::Unexpected(e) => Problem::internal(&e),
         }
@@ -81,5 +85,6 @@ impl From<BulkTagError> for Problem {
 }
 
 fn duplicate_email() -> Problem {
-    Problem::conflict("Another customer account already uses this email address.").typed("duplicate-email")
+    Problem::conflict("Another customer account already uses this email address.")
+        .typed("duplicate-email")
 }

@@ -47,14 +47,22 @@ pub fn json_body<T: DeserializeOwned>(req: &Request) -> Result<(T, serde_json::V
     if let Some(ct) = req.headers().get(http::header::CONTENT_TYPE) {
         let ct = ct.to_str().unwrap_or_default().to_ascii_lowercase();
         if !(ct.starts_with("application/json") || ct.contains("+json")) {
-            return Err(Problem::new(415, "Unsupported media type", "Send the body as application/json."));
+            return Err(Problem::new(
+                415,
+                "Unsupported media type",
+                "Send the body as application/json.",
+            ));
         }
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Problem::bad_request("The request needs a JSON body."));
     }
-    let value: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| Problem::bad_request(format!("The body is not valid JSON: {}.", strip_position(&e.to_string()))))?;
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        Problem::bad_request(format!(
+            "The body is not valid JSON: {}.",
+            strip_position(&e.to_string())
+        ))
+    })?;
     let typed = serde_path_to_error::deserialize(&value).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();
@@ -78,12 +86,16 @@ fn strip_position(msg: &str) -> &str {
 
 /// A path parameter by name.
 pub fn path_param(req: &Request, name: &str) -> Option<String> {
-    req.path_parameters_ref().and_then(|p| p.first(name)).map(str::to_owned)
+    req.path_parameters_ref()
+        .and_then(|p| p.first(name))
+        .map(str::to_owned)
 }
 
 /// A query-string parameter by name.
 pub fn query_param(req: &Request, name: &str) -> Option<String> {
-    req.query_string_parameters_ref().and_then(|p| p.first(name)).map(str::to_owned)
+    req.query_string_parameters_ref()
+        .and_then(|p| p.first(name))
+        .map(str::to_owned)
 }
 
 /// The `Idempotency-Key` header, if sent.
@@ -91,7 +103,9 @@ pub fn idempotency_key(req: &Request) -> Result<Option<IdempotencyKey>, Problem>
     match req.headers().get("idempotency-key") {
         None => Ok(None),
         Some(v) => {
-            let raw = v.to_str().map_err(|_| Problem::bad_request("Idempotency-Key must be ASCII."))?;
+            let raw = v
+                .to_str()
+                .map_err(|_| Problem::bad_request("Idempotency-Key must be ASCII."))?;
             IdempotencyKey::parse(raw)
                 .map(Some)
                 .map_err(|m| Problem::invalid(vec![FieldError::new("Idempotency-Key", m)]))
@@ -109,7 +123,10 @@ pub fn route_key(req: &Request) -> String {
 
 /// A JSON response.
 pub fn json<T: serde::Serialize>(status: u16, value: &T) -> Response<Body> {
-    raw_json(status, serde_json::to_string(value).expect("responses serialise"))
+    raw_json(
+        status,
+        serde_json::to_string(value).expect("responses serialise"),
+    )
 }
 
 /// A response whose JSON body is already text, as replays store it.
@@ -123,14 +140,19 @@ pub fn raw_json(status: u16, body: String) -> Response<Body> {
 
 /// A response with no body.
 pub fn no_content() -> Response<Body> {
-    Response::builder().status(204).body(Body::Empty).expect("a valid response")
+    Response::builder()
+        .status(204)
+        .body(Body::Empty)
+        .expect("a valid response")
 }
 
 /// The replay of a stored first response: the same body, 200, and `Idempotent-Replayed: true`.
 pub fn replayed(body: String) -> Response<Body> {
     let mut res = raw_json(200, body);
-    res.headers_mut()
-        .insert("idempotent-replayed", http::HeaderValue::from_static("true"));
+    res.headers_mut().insert(
+        "idempotent-replayed",
+        http::HeaderValue::from_static("true"),
+    );
     res
 }
 
@@ -168,7 +190,8 @@ mod tests {
 
     #[test]
     fn an_unknown_field_is_named_with_its_path() {
-        let p = json_body::<Body1>(&req(r#"{"name":"a","inner":{"city":"x","zip":1}}"#)).unwrap_err();
+        let p =
+            json_body::<Body1>(&req(r#"{"name":"a","inner":{"city":"x","zip":1}}"#)).unwrap_err();
         let v = problem_json(p);
         assert_eq!(v["status"], 400);
         assert_eq!(v["errors"][0]["field"], "inner.zip");
@@ -179,7 +202,12 @@ mod tests {
         let v = problem_json(json_body::<Body1>(&req(r#"{"name":5}"#)).unwrap_err());
         assert_eq!(v["errors"][0]["field"], "name");
         let v = problem_json(json_body::<Body1>(&req(r#"{}"#)).unwrap_err());
-        assert!(v["errors"][0]["message"].as_str().unwrap().contains("missing field `name`"));
+        assert!(
+            v["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("missing field `name`")
+        );
     }
 
     #[test]

@@ -47,7 +47,11 @@ impl Problem {
     }
 
     pub fn unauthorized() -> Self {
-        Self::new(401, "Unauthorized", "Sign in and send the ID token as a Bearer token.")
+        Self::new(
+            401,
+            "Unauthorized",
+            "Sign in and send the ID token as a Bearer token.",
+        )
     }
 
     pub fn forbidden(detail: impl Into<String>) -> Self {
@@ -69,14 +73,20 @@ impl Problem {
     /// A bug or an outage. The cause goes to the log, never to the client.
     pub fn internal(cause: &dyn std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "unexpected failure");
-        Self::new(500, "Internal error", "Something went wrong on our side. It was logged.")
+        Self::new(
+            500,
+            "Internal error",
+            "Something went wrong on our side. It was logged.",
+        )
     }
 
     pub fn into_response(self) -> Response<Body> {
         Response::builder()
             .status(self.status)
             .header(http::header::CONTENT_TYPE, "application/problem+json")
-            .body(Body::Text(serde_json::to_string(&self).expect("a problem serialises")))
+            .body(Body::Text(
+                serde_json::to_string(&self).expect("a problem serialises"),
+            ))
             .expect("a valid response")
     }
 }
