@@ -8,6 +8,7 @@ pub mod domain;
 pub mod dynamo;
 pub mod http;
 pub mod idempotency;
+pub mod outbox;
 pub mod page;
 pub mod store;
 pub mod telemetry;

@@ -46,6 +46,11 @@ impl DynamoStore {
         self.put(audit::item::to_item(entry), None)
     }
 
+    /// The outbox item that carries an email, to ride in the transaction of its state change.
+    pub fn put_outbox(&self, o: &crate::outbox::OutboxItem) -> TransactWriteItem {
+        self.put_new(crate::outbox::item::to_item(o))
+    }
+
     fn delete_email_guard(&self, c: &Customer) -> TransactWriteItem {
         let delete = Delete::builder()
             .table_name(self.table())
