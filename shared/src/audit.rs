@@ -26,6 +26,29 @@ pub struct AuditActor {
 }
 
 impl AuditEntry {
+    /// An entry made by a customer's login acting for itself, e.g. accepting its invitation.
+    pub fn by_login(
+        login_id: &str,
+        email: &str,
+        at: Timestamp,
+        action: &str,
+        customer_id: Option<&CustomerId>,
+        details: serde_json::Value,
+    ) -> Self {
+        Self {
+            audit_id: uuid::Uuid::now_v7().simple().to_string(),
+            at,
+            actor: AuditActor {
+                kind: "login",
+                id: login_id.to_owned(),
+                email: Some(email.to_owned()),
+            },
+            action: action.to_owned(),
+            customer_id: customer_id.cloned(),
+            details,
+        }
+    }
+
     pub fn by_admin(
         admin: &Principal,
         at: Timestamp,

@@ -8,6 +8,8 @@ pub mod domain;
 pub mod dynamo;
 pub mod http;
 pub mod idempotency;
+pub mod identity;
+pub mod logins;
 pub mod outbox;
 pub mod page;
 pub mod store;

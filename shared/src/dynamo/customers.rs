@@ -16,7 +16,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Up
 const MAX_PAGES_PER_LIST: usize = 4;
 
 impl DynamoStore {
-    fn put(&self, item: Item, condition: Option<&str>) -> TransactWriteItem {
+    pub(crate) fn put(&self, item: Item, condition: Option<&str>) -> TransactWriteItem {
         let put = Put::builder()
             .table_name(self.table())
             .set_item(Some(item))
@@ -51,7 +51,7 @@ impl DynamoStore {
         self.put_new(crate::outbox::item::to_item(o))
     }
 
-    fn delete_email_guard(&self, c: &Customer) -> TransactWriteItem {
+    pub(crate) fn delete_email_guard(&self, c: &Customer) -> TransactWriteItem {
         let delete = Delete::builder()
             .table_name(self.table())
             .key("PK", s(item::email_guard_pk(&c.email)))
@@ -66,7 +66,7 @@ impl DynamoStore {
 
 /// The store error for a failed transaction: a condition named by `on_condition`, contention,
 /// or something unexpected.
-fn transaction_error<R: std::fmt::Debug>(
+pub(crate) fn transaction_error<R: std::fmt::Debug>(
     e: aws_sdk_dynamodb::error::SdkError<
         aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError,
         R,
@@ -90,7 +90,7 @@ fn transaction_error<R: std::fmt::Debug>(
 }
 
 /// Which action of a transaction failed its condition.
-fn failed_at(reasons: &[CancelReason]) -> Vec<usize> {
+pub(crate) fn failed_at(reasons: &[CancelReason]) -> Vec<usize> {
     reasons
         .iter()
         .enumerate()

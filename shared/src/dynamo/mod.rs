@@ -3,6 +3,7 @@
 pub mod attr;
 mod customers;
 mod errors;
+mod logins;
 
 pub use errors::{CancelReason, cancellation_reasons};
 

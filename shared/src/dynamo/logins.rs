@@ -1,0 +1,330 @@
+use super::DynamoStore;
+use super::attr::{Item, n, s};
+use super::customers::transaction_error;
+use crate::customers::{
+    Customer, CustomerId, CustomerStore, IdempotencyStore, StoreError, item as customer_item,
+};
+use crate::domain::{Email, Timestamp};
+use crate::idempotency::IdempotencyRecord;
+use crate::logins::item::*;
+use crate::logins::{
+    Acceptance, Invitation, InvitationStatus, Login, LoginId, LoginStore, LoginStoreError,
+    Provisioning, SubLink,
+};
+use crate::store::Unexpected;
+use aws_sdk_dynamodb::error::DisplayErrorContext;
+use aws_sdk_dynamodb::types::{Delete, KeysAndAttributes, Put, TransactWriteItem};
+
+impl DynamoStore {
+    fn put_versioned(&self, item: Item, expected_version: u64) -> TransactWriteItem {
+        let put = Put::builder()
+            .table_name(self.table())
+            .set_item(Some(item))
+            .condition_expression("version = :v")
+            .expression_attribute_values(":v", n(expected_version))
+            .build()
+            .expect("table and item are set");
+        TransactWriteItem::builder().put(put).build()
+    }
+
+    /// The customer's part of a login transaction: its status change, or a check that it is
+    /// still not deleted.
+    fn customer_action(&self, (before, after): &(Customer, Option<Customer>)) -> TransactWriteItem {
+        match after {
+            Some(after) => self.put_versioned(customer_item::to_item(after), before.version),
+            None => {
+                let check = aws_sdk_dynamodb::types::ConditionCheck::builder()
+                    .table_name(self.table())
+                    .key("PK", s(customer_item::pk(&before.customer_id)))
+                    .key("SK", s(customer_item::SK))
+                    .condition_expression("#status <> :deleted")
+                    .expression_attribute_names("#status", "status")
+                    .expression_attribute_values(":deleted", s("deleted"))
+                    .build()
+                    .expect("table, key and condition are set");
+                TransactWriteItem::builder().condition_check(check).build()
+            }
+        }
+    }
+
+    async fn get(&self, pk: String, sk: &str) -> Result<Option<Item>, Unexpected> {
+        let out = self
+            .client()
+            .get_item()
+            .table_name(self.table())
+            .key("PK", s(pk))
+            .key("SK", s(sk))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| Unexpected::new(DisplayErrorContext(e)))?;
+        Ok(out.item)
+    }
+
+    async fn transact(
+        &self,
+        actions: Vec<TransactWriteItem>,
+        on_condition: impl FnOnce(&[usize]) -> Option<StoreError>,
+    ) -> Result<(), LoginStoreError> {
+        self.client()
+            .transact_write_items()
+            .set_transact_items(Some(actions))
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| match transaction_error(e, on_condition) {
+                StoreError::DuplicateEmail => LoginStoreError::DuplicateEmail,
+                StoreError::KeyTaken => LoginStoreError::KeyTaken,
+                StoreError::Contention => LoginStoreError::Contention,
+                StoreError::Unexpected(u) => LoginStoreError::Unexpected(u),
+                _ => LoginStoreError::Stale,
+            })
+    }
+}
+
+#[async_trait::async_trait]
+impl LoginStore for DynamoStore {
+    async fn customer(&self, id: &CustomerId) -> Result<Option<Customer>, Unexpected> {
+        CustomerStore::get(self, id).await
+    }
+
+    async fn login_email_taken(&self, email: &Email) -> Result<bool, Unexpected> {
+        Ok(self
+            .get(email_guard_pk(email), EMAIL_GUARD_SK)
+            .await?
+            .is_some())
+    }
+
+    async fn provision(&self, p: &Provisioning) -> Result<(), LoginStoreError> {
+        let mut actions = Vec::new();
+        let key_at = p.idempotency.as_ref().map(|r| {
+            actions.push(self.put_idempotency(r));
+            actions.len() - 1
+        });
+        let guard_at = actions.len();
+        actions.push(self.put_new(email_guard_item(&p.login)));
+        actions.push(self.put_new(login_to_item(&p.login)));
+        actions.push(self.customer_action(&p.customer));
+        actions.push(self.put_audit(&p.audit));
+        if let Some(link) = &p.sub_link {
+            actions.push(self.put_new(sub_link_to_item(link)));
+        }
+        if let Some((i, token_hash)) = &p.invitation {
+            actions.push(self.put_new(invitation_to_item(i)));
+            actions.push(self.put_new(token_item(token_hash, i)));
+        }
+        if let Some(o) = &p.outbox {
+            actions.push(self.put_outbox(o));
+        }
+        self.transact(actions, |failed| {
+            if key_at.is_some_and(|k| failed.contains(&k)) {
+                Some(StoreError::KeyTaken)
+            } else if failed.contains(&guard_at) {
+                Some(StoreError::DuplicateEmail)
+            } else {
+                Some(StoreError::Stale)
+            }
+        })
+        .await
+    }
+
+    async fn invitation_by_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<Invitation>, Unexpected> {
+        let Some(token) = self.get(token_pk(token_hash), TOKEN_SK).await? else {
+            return Ok(None);
+        };
+        let id = super::attr::Reader(&token).s("invitation_id")?.to_owned();
+        let Some(item) = self.get(format!("INVITATION#{id}"), INVITATION_SK).await? else {
+            return Ok(None);
+        };
+        invitation_from_item(&item).map(Some)
+    }
+
+    async fn claim_invitation(
+        &self,
+        i: &Invitation,
+        claim: &str,
+        now: Timestamp,
+    ) -> Result<(), LoginStoreError> {
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .key("PK", s(invitation_pk(&i.invitation_id)))
+            .key("SK", s(INVITATION_SK))
+            .update_expression("SET #status = :accepting, claim = :claim, claimed_at = :now")
+            .condition_expression("#status = :pending AND token_hash = :hash AND expires_at > :now")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":accepting", s(InvitationStatus::Accepting.as_str()))
+            .expression_attribute_values(":pending", s(InvitationStatus::Pending.as_str()))
+            .expression_attribute_values(":claim", s(claim))
+            .expression_attribute_values(":hash", s(&i.token_hash))
+            .expression_attribute_values(":now", s(now.to_string()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
+            {
+                Err(LoginStoreError::Stale)
+            }
+            Err(e) => Err(Unexpected::new(DisplayErrorContext(e)).into()),
+        }
+    }
+
+    async fn release_invitation(&self, i: &Invitation, claim: &str) -> Result<(), Unexpected> {
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .key("PK", s(invitation_pk(&i.invitation_id)))
+            .key("SK", s(INVITATION_SK))
+            .update_expression("SET #status = :pending REMOVE claim, claimed_at")
+            .condition_expression("#status = :accepting AND claim = :claim")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":accepting", s(InvitationStatus::Accepting.as_str()))
+            .expression_attribute_values(":pending", s(InvitationStatus::Pending.as_str()))
+            .expression_attribute_values(":claim", s(claim))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(Unexpected::new(DisplayErrorContext(e))),
+        }
+    }
+
+    async fn accept(&self, a: &Acceptance) -> Result<(), LoginStoreError> {
+        let mut accepted = a.invitation.clone();
+        accepted.status = InvitationStatus::Accepted;
+        accepted.claim = None;
+        accepted.version += 1;
+        let invitation = Put::builder()
+            .table_name(self.table())
+            .set_item(Some(invitation_to_item(&accepted)))
+            .condition_expression("#status = :accepting AND claim = :claim")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":accepting", s(InvitationStatus::Accepting.as_str()))
+            .expression_attribute_values(":claim", s(&a.claim))
+            .build()
+            .expect("table and item are set");
+        let token = Delete::builder()
+            .table_name(self.table())
+            .key("PK", s(token_pk(&a.invitation.token_hash)))
+            .key("SK", s(TOKEN_SK))
+            .build()
+            .expect("table and key are set");
+        let actions = vec![
+            TransactWriteItem::builder().put(invitation).build(),
+            self.put_versioned(login_to_item(&a.login_after), a.login_before.version),
+            self.put_new(sub_link_to_item(&a.sub_link)),
+            self.customer_action(&a.customer),
+            TransactWriteItem::builder().delete(token).build(),
+            self.put_audit(&a.audit),
+        ];
+        self.transact(actions, |_| Some(StoreError::Stale)).await
+    }
+
+    async fn login(&self, id: &LoginId) -> Result<Option<Login>, Unexpected> {
+        self.get(login_pk(id), LOGIN_SK)
+            .await?
+            .as_ref()
+            .map(login_from_item)
+            .transpose()
+    }
+
+    async fn sub_link(&self, sub: &str) -> Result<Option<SubLink>, Unexpected> {
+        self.get(sub_pk(sub), SUB_SK)
+            .await?
+            .as_ref()
+            .map(sub_link_from_item)
+            .transpose()
+    }
+
+    async fn login_and_customer(
+        &self,
+        l: &LoginId,
+        c: &CustomerId,
+    ) -> Result<(Option<Login>, Option<Customer>), Unexpected> {
+        let key =
+            |pk: String, sk: &str| Item::from([("PK".to_owned(), s(pk)), ("SK".to_owned(), s(sk))]);
+        let keys = KeysAndAttributes::builder()
+            .keys(key(login_pk(l), LOGIN_SK))
+            .keys(key(customer_item::pk(c), customer_item::SK))
+            .consistent_read(true)
+            .build()
+            .expect("keys are set");
+        let mut login = None;
+        let mut customer = None;
+        let mut request = Some(std::collections::HashMap::from([(
+            self.table().to_owned(),
+            keys,
+        )]));
+        while let Some(items) = request.take().filter(|r| !r.is_empty()) {
+            let out = self
+                .client()
+                .batch_get_item()
+                .set_request_items(Some(items))
+                .send()
+                .await
+                .map_err(|e| Unexpected::new(DisplayErrorContext(e)))?;
+            for item in out
+                .responses()
+                .and_then(|r| r.get(self.table()))
+                .into_iter()
+                .flatten()
+            {
+                match super::attr::Reader(item).opt_s("type") {
+                    Some("login") => login = Some(login_from_item(item)?),
+                    Some("customer") => customer = Some(customer_item::from_item(item)?),
+                    _ => {}
+                }
+            }
+            request = out.unprocessed_keys;
+        }
+        Ok((login, customer))
+    }
+
+    async fn members(&self, c: &CustomerId) -> Result<(Vec<Login>, Vec<Invitation>), Unexpected> {
+        let mut logins = Vec::new();
+        let mut invitations = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client()
+                .query()
+                .table_name(self.table())
+                .index_name(super::index::GSI1)
+                .key_condition_expression("GSI1PK = :pk")
+                .expression_attribute_values(":pk", s(customer_members_pk(c)))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| Unexpected::new(DisplayErrorContext(e)))?;
+            for item in out.items() {
+                match super::attr::Reader(item).opt_s("type") {
+                    Some("login") => logins.push(login_from_item(item)?),
+                    Some("invitation") => invitations.push(invitation_from_item(item)?),
+                    _ => {}
+                }
+            }
+            match out.last_evaluated_key {
+                Some(k) => start = Some(k),
+                None => return Ok((logins, invitations)),
+            }
+        }
+    }
+
+    async fn find_idempotency(&self, scope: &str) -> Result<Option<IdempotencyRecord>, Unexpected> {
+        IdempotencyStore::find_idempotency(self, scope).await
+    }
+}

@@ -1,0 +1,184 @@
+//! The identity provider port (Cognito), used to provision and control customer logins.
+
+use crate::domain::Email;
+use crate::store::Unexpected;
+use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, SdkError};
+use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
+
+/// How a new user's first password is set.
+#[derive(Clone)]
+pub enum InitialPassword {
+    /// Must be changed at first sign-in (`FORCE_CHANGE_PASSWORD`).
+    Temporary(String),
+    /// Final: the user signs in with it as it is.
+    Permanent(String),
+}
+
+impl std::fmt::Debug for InitialPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Temporary(_) => "Temporary(..)",
+            Self::Permanent(_) => "Permanent(..)",
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IdentityError {
+    #[error("a user with this email already exists")]
+    UserExists,
+    #[error("the password does not meet the policy: {0}")]
+    InvalidPassword(String),
+    #[error(transparent)]
+    Unexpected(#[from] Unexpected),
+}
+
+/// The user pool, as Orderdesk uses it.
+#[async_trait::async_trait]
+pub trait Identity: Send + Sync {
+    /// Creates a verified user in the group `customers` and returns its `sub`. Sends no email:
+    /// Orderdesk sends its own. Either the user exists with its password and group afterwards,
+    /// or it does not exist at all.
+    async fn create_customer_user(
+        &self,
+        email: &Email,
+        name: &str,
+        password: InitialPassword,
+    ) -> Result<String, IdentityError>;
+
+    /// Removes a user: the undo of `create_customer_user`.
+    async fn delete_user(&self, email: &Email) -> Result<(), Unexpected>;
+}
+
+/// [`Identity`] on a Cognito user pool.
+#[derive(Clone, Debug)]
+pub struct CognitoIdentity {
+    client: Client,
+    pool_id: String,
+}
+
+pub const CUSTOMERS_GROUP: &str = "customers";
+
+fn unexpected<E, R>(e: SdkError<E, R>) -> Unexpected
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    Unexpected::new(DisplayErrorContext(e))
+}
+
+impl CognitoIdentity {
+    pub fn new(client: Client, pool_id: impl Into<String>) -> Self {
+        Self {
+            client,
+            pool_id: pool_id.into(),
+        }
+    }
+
+    async fn finish_user(
+        &self,
+        email: &Email,
+        password: &InitialPassword,
+    ) -> Result<(), IdentityError> {
+        if let InitialPassword::Permanent(p) = password {
+            self.client
+                .admin_set_user_password()
+                .user_pool_id(&self.pool_id)
+                .username(email.as_str())
+                .password(p)
+                .permanent(true)
+                .send()
+                .await
+                .map_err(|e| match e.as_service_error() {
+                    Some(se) if se.is_invalid_password_exception() => {
+                        IdentityError::InvalidPassword(
+                            se.meta().message().unwrap_or_default().to_owned(),
+                        )
+                    }
+                    _ => unexpected(e).into(),
+                })?;
+        }
+        self.client
+            .admin_add_user_to_group()
+            .user_pool_id(&self.pool_id)
+            .username(email.as_str())
+            .group_name(CUSTOMERS_GROUP)
+            .send()
+            .await
+            .map_err(unexpected)?;
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl Identity for CognitoIdentity {
+    #[tracing::instrument(skip_all)]
+    async fn create_customer_user(
+        &self,
+        email: &Email,
+        name: &str,
+        password: InitialPassword,
+    ) -> Result<String, IdentityError> {
+        let attr = |k: &str, v: &str| {
+            AttributeType::builder()
+                .name(k)
+                .value(v)
+                .build()
+                .expect("name is set")
+        };
+        let mut req = self
+            .client
+            .admin_create_user()
+            .user_pool_id(&self.pool_id)
+            .username(email.as_str())
+            .message_action(MessageActionType::Suppress)
+            .user_attributes(attr("email", email.as_str()))
+            .user_attributes(attr("email_verified", "true"))
+            .user_attributes(attr("name", name));
+        if let InitialPassword::Temporary(p) = &password {
+            req = req.temporary_password(p);
+        }
+        let out = req.send().await.map_err(|e| match e.as_service_error() {
+            Some(se) if se.is_username_exists_exception() => IdentityError::UserExists,
+            Some(se) if se.is_invalid_password_exception() => {
+                IdentityError::InvalidPassword(se.meta().message().unwrap_or_default().to_owned())
+            }
+            _ => unexpected(e).into(),
+        })?;
+        let sub = out
+            .user()
+            .and_then(|u| u.attributes().iter().find(|a| a.name() == "sub"))
+            .and_then(|a| a.value())
+            .map(str::to_owned)
+            .ok_or_else(|| Unexpected::new("Cognito returned a user without a sub"))?;
+        if let Err(e) = self.finish_user(email, &password).await {
+            if let Err(undo) = self.delete_user(email).await {
+                tracing::error!(error = %undo, "could not remove a half-created Cognito user");
+            }
+            return Err(e);
+        }
+        Ok(sub)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn delete_user(&self, email: &Email) -> Result<(), Unexpected> {
+        match self
+            .client
+            .admin_delete_user()
+            .user_pool_id(&self.pool_id)
+            .username(email.as_str())
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_user_not_found_exception()) =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(unexpected(e)),
+        }
+    }
+}

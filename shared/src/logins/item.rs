@@ -1,0 +1,290 @@
+//! The items of logins and invitations, and their key formats.
+//!
+//! | item | PK | SK | GSI1PK / GSI1SK | GSI2PK / GSI2SK |
+//! |---|---|---|---|---|
+//! | login | `LOGIN#<id>` | `LOGIN` | `CUSTOMER#<customer id>` / `LOGIN#<created>#<id>` | |
+//! | login email guard | `LOGINEMAIL#<email>` | `LOGINEMAIL` | | |
+//! | sub → login | `LOGINSUB#<cognito sub>` | `LOGINSUB` | | |
+//! | invitation | `INVITATION#<id>` | `INVITATION` | `CUSTOMER#<customer id>` / `INVITATION#<created>#<id>` | `INVITATION#PENDING` / `<expires>#<id>` while pending |
+//! | invitation token | `INVTOKEN#<sha256 of token>` | `INVTOKEN` | | |
+
+use super::model::*;
+use crate::customers::CustomerId;
+use crate::domain::{Email, Timestamp};
+use crate::dynamo::attr::{Item, Reader, n, s};
+use crate::store::Unexpected;
+
+pub const LOGIN_SK: &str = "LOGIN";
+pub const EMAIL_GUARD_SK: &str = "LOGINEMAIL";
+pub const SUB_SK: &str = "LOGINSUB";
+pub const INVITATION_SK: &str = "INVITATION";
+pub const TOKEN_SK: &str = "INVTOKEN";
+pub const PENDING_INVITATIONS: &str = "INVITATION#PENDING";
+
+pub fn login_pk(id: &LoginId) -> String {
+    format!("LOGIN#{id}")
+}
+
+pub fn email_guard_pk(email: &Email) -> String {
+    format!("LOGINEMAIL#{email}")
+}
+
+pub fn sub_pk(sub: &str) -> String {
+    format!("LOGINSUB#{sub}")
+}
+
+pub fn invitation_pk(id: &InvitationId) -> String {
+    format!("INVITATION#{id}")
+}
+
+pub fn token_pk(token_hash: &str) -> String {
+    format!("INVTOKEN#{token_hash}")
+}
+
+/// The GSI1 partition that lists a customer's logins and invitations.
+pub fn customer_members_pk(id: &CustomerId) -> String {
+    format!("CUSTOMER#{id}")
+}
+
+fn bad(what: &str) -> Unexpected {
+    Unexpected(format!("login item has an invalid {what}"))
+}
+
+pub fn login_to_item(l: &Login) -> Item {
+    let mut item = Item::from([
+        ("PK".into(), s(login_pk(&l.login_id))),
+        ("SK".into(), s(LOGIN_SK)),
+        ("GSI1PK".into(), s(customer_members_pk(&l.customer_id))),
+        (
+            "GSI1SK".into(),
+            s(format!("LOGIN#{}#{}", l.created_at, l.login_id)),
+        ),
+        ("type".into(), s("login")),
+        ("login_id".into(), s(l.login_id.as_str())),
+        ("customer_id".into(), s(l.customer_id.as_str())),
+        ("name".into(), s(l.name.as_str())),
+        ("email".into(), s(l.email.as_str())),
+        ("status".into(), s(l.status.as_str())),
+        ("created_at".into(), s(l.created_at.to_string())),
+        ("updated_at".into(), s(l.updated_at.to_string())),
+        ("version".into(), n(l.version)),
+    ]);
+    if let Some(e) = &l.pending_email {
+        item.insert("pending_email".into(), s(e.as_str()));
+    }
+    if let Some(t) = &l.last_sign_in_at {
+        item.insert("last_sign_in_at".into(), s(t.to_string()));
+    }
+    if let Some(sub) = &l.cognito_sub {
+        item.insert("cognito_sub".into(), s(sub));
+    }
+    item
+}
+
+pub fn login_from_item(item: &Item) -> Result<Login, Unexpected> {
+    let r = Reader(item);
+    let time = |k: &str| Timestamp::parse(r.s(k)?).map_err(|_| bad(k));
+    let email = |v: &str| Email::parse(v).map_err(|_| bad("email"));
+    Ok(Login {
+        login_id: LoginId::parse(r.s("login_id")?).ok_or_else(|| bad("login_id"))?,
+        customer_id: CustomerId::parse(r.s("customer_id")?).ok_or_else(|| bad("customer_id"))?,
+        name: LoginName::parse(r.s("name")?).map_err(|_| bad("name"))?,
+        email: email(r.s("email")?)?,
+        status: LoginStatus::parse(r.s("status")?).ok_or_else(|| bad("status"))?,
+        pending_email: r.opt_s("pending_email").map(email).transpose()?,
+        created_at: time("created_at")?,
+        updated_at: time("updated_at")?,
+        last_sign_in_at: r
+            .opt_s("last_sign_in_at")
+            .map(|_| time("last_sign_in_at"))
+            .transpose()?,
+        cognito_sub: r.opt_s("cognito_sub").map(str::to_owned),
+        version: r.n("version")?,
+    })
+}
+
+pub fn email_guard_item(l: &Login) -> Item {
+    Item::from([
+        ("PK".into(), s(email_guard_pk(&l.email))),
+        ("SK".into(), s(EMAIL_GUARD_SK)),
+        ("type".into(), s("login_email")),
+        ("login_id".into(), s(l.login_id.as_str())),
+    ])
+}
+
+pub fn sub_link_to_item(link: &SubLink) -> Item {
+    Item::from([
+        ("PK".into(), s(sub_pk(&link.sub))),
+        ("SK".into(), s(SUB_SK)),
+        ("type".into(), s("login_sub")),
+        ("login_id".into(), s(link.login_id.as_str())),
+        ("customer_id".into(), s(link.customer_id.as_str())),
+        ("status".into(), s(link.status.as_str())),
+    ])
+}
+
+pub fn sub_link_from_item(item: &Item) -> Result<SubLink, Unexpected> {
+    let r = Reader(item);
+    let sub = r
+        .s("PK")?
+        .strip_prefix("LOGINSUB#")
+        .ok_or_else(|| bad("PK"))?;
+    Ok(SubLink {
+        sub: sub.to_owned(),
+        login_id: LoginId::parse(r.s("login_id")?).ok_or_else(|| bad("login_id"))?,
+        customer_id: CustomerId::parse(r.s("customer_id")?).ok_or_else(|| bad("customer_id"))?,
+        status: LoginStatus::parse(r.s("status")?).ok_or_else(|| bad("status"))?,
+    })
+}
+
+pub fn invitation_to_item(i: &Invitation) -> Item {
+    let mut item = Item::from([
+        ("PK".into(), s(invitation_pk(&i.invitation_id))),
+        ("SK".into(), s(INVITATION_SK)),
+        ("GSI1PK".into(), s(customer_members_pk(&i.customer_id))),
+        (
+            "GSI1SK".into(),
+            s(format!("INVITATION#{}#{}", i.created_at, i.invitation_id)),
+        ),
+        ("type".into(), s("invitation")),
+        ("invitation_id".into(), s(i.invitation_id.as_str())),
+        ("login_id".into(), s(i.login_id.as_str())),
+        ("customer_id".into(), s(i.customer_id.as_str())),
+        ("email".into(), s(i.email.as_str())),
+        ("status".into(), s(i.status.as_str())),
+        ("token_hash".into(), s(&i.token_hash)),
+        ("expires_at".into(), s(i.expires_at.to_string())),
+        ("created_at".into(), s(i.created_at.to_string())),
+        ("version".into(), n(i.version)),
+    ]);
+    if i.status == InvitationStatus::Pending {
+        item.insert("GSI2PK".into(), s(PENDING_INVITATIONS));
+        item.insert(
+            "GSI2SK".into(),
+            s(format!("{}#{}", i.expires_at, i.invitation_id)),
+        );
+    }
+    if let Some(c) = &i.claim {
+        item.insert("claim".into(), s(c));
+    }
+    item
+}
+
+pub fn invitation_from_item(item: &Item) -> Result<Invitation, Unexpected> {
+    let r = Reader(item);
+    let time = |k: &str| Timestamp::parse(r.s(k)?).map_err(|_| bad(k));
+    Ok(Invitation {
+        invitation_id: InvitationId::parse(r.s("invitation_id")?)
+            .ok_or_else(|| bad("invitation_id"))?,
+        login_id: LoginId::parse(r.s("login_id")?).ok_or_else(|| bad("login_id"))?,
+        customer_id: CustomerId::parse(r.s("customer_id")?).ok_or_else(|| bad("customer_id"))?,
+        email: Email::parse(r.s("email")?).map_err(|_| bad("email"))?,
+        status: InvitationStatus::parse(r.s("status")?).ok_or_else(|| bad("status"))?,
+        expires_at: time("expires_at")?,
+        created_at: time("created_at")?,
+        token_hash: r.s("token_hash")?.to_owned(),
+        claim: r.opt_s("claim").map(str::to_owned),
+        version: r.n("version")?,
+    })
+}
+
+/// The token's item: points at its invitation and is removed by TTL a week after expiry.
+pub fn token_item(token_hash: &str, i: &Invitation) -> Item {
+    Item::from([
+        ("PK".into(), s(token_pk(token_hash))),
+        ("SK".into(), s(TOKEN_SK)),
+        ("type".into(), s("invitation_token")),
+        ("invitation_id".into(), s(i.invitation_id.as_str())),
+        ("ttl".into(), n(i.expires_at.unix_seconds() + 7 * 24 * 3600)),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> Timestamp {
+        Timestamp::parse(s).unwrap()
+    }
+
+    fn login() -> Login {
+        Login {
+            login_id: LoginId::parse("lgn_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b").unwrap(),
+            customer_id: CustomerId::parse("cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b").unwrap(),
+            name: LoginName::parse("Ann Baker").unwrap(),
+            email: Email::parse("ann@acme.example").unwrap(),
+            status: LoginStatus::Invited,
+            pending_email: None,
+            created_at: at("2026-11-23T08:00:00Z"),
+            updated_at: at("2026-11-23T08:00:00Z"),
+            last_sign_in_at: None,
+            cognito_sub: None,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn a_login_item_is_listed_under_its_customer_and_reads_back() {
+        let l = login();
+        let item = login_to_item(&l);
+        assert_eq!(item.len(), 13);
+        assert_eq!(item["PK"], s("LOGIN#lgn_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b"));
+        assert_eq!(
+            item["GSI1PK"],
+            s("CUSTOMER#cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b")
+        );
+        assert_eq!(
+            item["GSI1SK"],
+            s("LOGIN#2026-11-23T08:00:00.000Z#lgn_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b")
+        );
+        assert_eq!(login_from_item(&item).unwrap(), l);
+    }
+
+    #[test]
+    fn guard_and_sub_link_items_have_exactly_their_keys_and_pointers() {
+        let l = login();
+        let guard = email_guard_item(&l);
+        assert_eq!(guard.len(), 4);
+        assert_eq!(guard["PK"], s("LOGINEMAIL#ann@acme.example"));
+        let link = SubLink {
+            sub: "abc-123".into(),
+            login_id: l.login_id.clone(),
+            customer_id: l.customer_id.clone(),
+            status: LoginStatus::Active,
+        };
+        let item = sub_link_to_item(&link);
+        assert_eq!(item.len(), 6);
+        assert_eq!(item["PK"], s("LOGINSUB#abc-123"));
+        assert_eq!(sub_link_from_item(&item).unwrap(), link);
+    }
+
+    #[test]
+    fn only_a_pending_invitation_is_in_the_expiry_index() {
+        let l = login();
+        let mut i = Invitation {
+            invitation_id: InvitationId::parse("inv_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b").unwrap(),
+            login_id: l.login_id,
+            customer_id: l.customer_id,
+            email: l.email,
+            status: InvitationStatus::Pending,
+            expires_at: at("2026-11-30T08:00:00Z"),
+            created_at: at("2026-11-23T08:00:00Z"),
+            token_hash: "ab".repeat(32),
+            claim: None,
+            version: 1,
+        };
+        let item = invitation_to_item(&i);
+        assert_eq!(item["GSI2PK"], s("INVITATION#PENDING"));
+        assert_eq!(
+            item["GSI2SK"],
+            s("2026-11-30T08:00:00.000Z#inv_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b")
+        );
+        assert_eq!(invitation_from_item(&item).unwrap(), i);
+        i.status = InvitationStatus::Accepted;
+        assert!(!invitation_to_item(&i).contains_key("GSI2PK"));
+        let token = token_item(&"ab".repeat(32), &i);
+        assert_eq!(token.len(), 5);
+        assert_eq!(token["PK"], s(format!("INVTOKEN#{}", "ab".repeat(32))));
+        assert_eq!(token["ttl"], n(i.expires_at.unix_seconds() + 604_800));
+    }
+}

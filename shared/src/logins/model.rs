@@ -1,0 +1,191 @@
+use crate::customers::CustomerId;
+use crate::domain::{Email, Timestamp, bounded_text};
+use std::fmt;
+
+macro_rules! prefixed_id {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn generate() -> Self {
+                Self(format!("{}{}", $prefix, uuid::Uuid::now_v7().simple()))
+            }
+
+            /// Accepts only the shape `generate` makes.
+            pub fn parse(raw: &str) -> Option<Self> {
+                let rest = raw.strip_prefix($prefix)?;
+                (rest.len() == 32 && rest.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+                    .then(|| Self(raw.to_owned()))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+prefixed_id!(
+    /// Opaque id of a login: `lgn_` and a time-ordered UUID.
+    LoginId,
+    "lgn_"
+);
+prefixed_id!(
+    /// Opaque id of an invitation: `inv_` and a time-ordered UUID.
+    InvitationId,
+    "inv_"
+);
+
+/// The name of the person a login belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct LoginName(String);
+
+impl LoginName {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        bounded_text(raw, 1, 100).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A login's life: `invited` until its invitation is accepted, `active` while it may sign in,
+/// `disabled` by an admin, `deleted` (kept for the order history).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LoginStatus {
+    Invited,
+    Active,
+    Disabled,
+    Deleted,
+}
+
+impl LoginStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Invited => "invited",
+            Self::Active => "active",
+            Self::Disabled => "disabled",
+            Self::Deleted => "deleted",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "invited" => Some(Self::Invited),
+            "active" => Some(Self::Active),
+            "disabled" => Some(Self::Disabled),
+            "deleted" => Some(Self::Deleted),
+            _ => None,
+        }
+    }
+}
+
+/// One person's sign-in to one customer account.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Login {
+    pub login_id: LoginId,
+    pub customer_id: CustomerId,
+    pub name: LoginName,
+    pub email: Email,
+    pub status: LoginStatus,
+    /// A new address waiting for its confirmation.
+    pub pending_email: Option<Email>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub last_sign_in_at: Option<Timestamp>,
+    /// Cognito's `sub` once the user exists there.
+    #[serde(skip)]
+    pub cognito_sub: Option<String>,
+    pub version: u64,
+}
+
+/// Where an invitation is: `accepting` while one accept holds it, briefly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationStatus {
+    Pending,
+    Accepting,
+    Accepted,
+    Revoked,
+}
+
+impl InvitationStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Accepting => "accepting",
+            Self::Accepted => "accepted",
+            Self::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "pending" => Some(Self::Pending),
+            "accepting" => Some(Self::Accepting),
+            "accepted" => Some(Self::Accepted),
+            "revoked" => Some(Self::Revoked),
+            _ => None,
+        }
+    }
+}
+
+/// An emailed, single-use, expiring link that activates a login.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Invitation {
+    pub invitation_id: InvitationId,
+    pub login_id: LoginId,
+    pub customer_id: CustomerId,
+    pub email: Email,
+    pub status: InvitationStatus,
+    pub expires_at: Timestamp,
+    pub created_at: Timestamp,
+    /// SHA-256 of the one token that is valid now; a resend replaces it.
+    #[serde(skip)]
+    pub token_hash: String,
+    /// Who holds an `accepting` invitation.
+    #[serde(skip)]
+    pub claim: Option<String>,
+    pub version: u64,
+}
+
+impl Invitation {
+    pub fn is_expired(&self, now: Timestamp) -> bool {
+        self.expires_at <= now
+    }
+}
+
+/// The pointer from a Cognito `sub` to its login, read on every customer request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubLink {
+    pub sub: String,
+    pub login_id: LoginId,
+    pub customer_id: CustomerId,
+    pub status: LoginStatus,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn login_and_invitation_ids_parse_only_their_own_shape() {
+        let l = LoginId::generate();
+        assert_eq!(LoginId::parse(l.as_str()), Some(l.clone()));
+        assert_eq!(InvitationId::parse(l.as_str()), None);
+        assert!(InvitationId::parse(InvitationId::generate().as_str()).is_some());
+        assert_eq!(LoginId::parse("lgn_x"), None);
+    }
+}
