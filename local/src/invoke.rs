@@ -46,6 +46,20 @@ impl Registry {
             "customers",
             http_app(customers, |app, req| async move { app.handle(req).await }),
         );
+        let logins = orderdesk_logins::App::from_env()
+            .await
+            .map_err(|e| anyhow!("the logins function cannot start: {e}"))?;
+        registry.add_http(
+            "logins",
+            http_app(logins, |app, req| async move { app.handle(req).await }),
+        );
+        let invitations = orderdesk_invitations::App::from_env()
+            .await
+            .map_err(|e| anyhow!("the invitations function cannot start: {e}"))?;
+        registry.add_http(
+            "invitations",
+            http_app(invitations, |app, req| async move { app.handle(req).await }),
+        );
         Ok(registry)
     }
 

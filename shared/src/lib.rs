@@ -1,11 +1,13 @@
 //! Orderdesk's domain crate: value types, use cases, ports, and the AWS adapters they run on.
 
 pub mod actor;
+pub mod app;
 pub mod audit;
 pub mod config;
 pub mod customers;
 pub mod domain;
 pub mod dynamo;
+pub mod email;
 pub mod http;
 pub mod idempotency;
 pub mod identity;

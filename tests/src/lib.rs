@@ -2,6 +2,8 @@
 //! (DynamoDB Local, moto's Cognito and SES, the local gateway) and find it through the stack
 //! file named by `ORDERDESK_STACK` (default `.local/stack.json`).
 
+pub mod mailbox;
+
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, AuthFlowType, MessageActionType};
 use serde::Deserialize;
 use serde_json::Value;

@@ -4,6 +4,7 @@ pub mod attr;
 mod customers;
 mod errors;
 mod logins;
+mod outbox;
 
 pub use errors::{CancelReason, cancellation_reasons};
 

@@ -1,6 +1,7 @@
 //! The HTTP edge: what every handler does before and after its one domain call.
 
 mod customers;
+mod logins;
 mod problem;
 
 pub use problem::Problem;
@@ -25,6 +26,16 @@ pub fn actor(req: &Request) -> Actor {
             .map(|jwt| Actor::from_claims(&jwt.claims))
             .unwrap_or(Actor::Anonymous),
         _ => Actor::Anonymous,
+    }
+}
+
+/// The customer login behind the request: 401 without a token, 403 for an admin token (admins
+/// act as a login only through `X-Act-As`, with the orders issue).
+pub fn require_customer(req: &Request) -> Result<Principal, Problem> {
+    match actor(req) {
+        Actor::Customer(p) => Ok(p),
+        Actor::Admin(_) => Err(Problem::forbidden("This route is for customer logins.")),
+        Actor::Anonymous => Err(Problem::unauthorized()),
     }
 }
 

@@ -1,0 +1,54 @@
+//! The `invitations` Lambda: the public, token-guarded routes of an invitation link.
+
+use lambda_http::{Body, Request, Response};
+use orderdesk::app::Deps;
+use orderdesk::http::{Problem, json, json_body, path_param, route_key};
+use orderdesk::logins::secret::LinkToken;
+use orderdesk::logins::{self, AcceptBody};
+
+/// Everything the function builds once per cold start.
+pub struct App {
+    deps: Deps,
+}
+
+impl App {
+    /// Reads configuration from the environment and builds the SDK clients.
+    pub async fn from_env() -> Result<Self, lambda_http::Error> {
+        Ok(Self {
+            deps: Deps::from_env().await?,
+        })
+    }
+
+    /// Serves one API Gateway request. Every failure leaves as `problem+json`.
+    #[tracing::instrument(skip_all, fields(route = %route_key(&req)))]
+    pub async fn handle(&self, req: Request) -> Response<Body> {
+        self.route(req).await.unwrap_or_else(Problem::into_response)
+    }
+
+    async fn route(&self, req: Request) -> Result<Response<Body>, Problem> {
+        let d = &self.deps;
+        match route_key(&req).as_str() {
+            "GET /invitations/{token}" => {
+                let preview = logins::preview_invitation(&d.store, &token(&req)?).await?;
+                Ok(json(200, &preview))
+            }
+            "POST /invitations/{token}/accept" => {
+                let token = token(&req)?;
+                let (body, _) = json_body::<AcceptBody>(&req)?;
+                let accepted =
+                    logins::accept_invitation(&d.store, &d.identity, &token, body).await?;
+                Ok(json(200, &accepted))
+            }
+            other => Err(Problem::not_found(format!(
+                "The invitations function has no route {other}."
+            ))),
+        }
+    }
+}
+
+/// A malformed token cannot be a known one: 404, like any unknown token.
+fn token(req: &Request) -> Result<LinkToken, Problem> {
+    path_param(req, "token")
+        .and_then(|raw| LinkToken::parse(&raw))
+        .ok_or_else(|| Problem::not_found("This invitation link is not known."))
+}

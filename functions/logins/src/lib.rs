@@ -1,0 +1,98 @@
+//! The `logins` Lambda: admins provision and list a customer's logins; a login reads `/me`.
+
+use lambda_http::{Body, Request, Response};
+use orderdesk::app::Deps;
+use orderdesk::customers::{Created, CustomerId};
+use orderdesk::http::{
+    self, Problem, json, json_body, path_param, require_admin, require_customer, route_key,
+};
+use orderdesk::idempotency::Idempotency;
+use orderdesk::logins::{self, CreateLoginBody, NewLogin};
+use serde_json::json;
+
+/// Everything the function builds once per cold start.
+pub struct App {
+    deps: Deps,
+}
+
+impl App {
+    /// Reads configuration from the environment and builds the SDK clients.
+    pub async fn from_env() -> Result<Self, lambda_http::Error> {
+        Ok(Self {
+            deps: Deps::from_env().await?,
+        })
+    }
+
+    /// Serves one API Gateway request. Every failure leaves as `problem+json`.
+    #[tracing::instrument(skip_all, fields(route = %route_key(&req)))]
+    pub async fn handle(&self, req: Request) -> Response<Body> {
+        self.route(req).await.unwrap_or_else(Problem::into_response)
+    }
+
+    async fn route(&self, req: Request) -> Result<Response<Body>, Problem> {
+        match route_key(&req).as_str() {
+            "POST /admin/customers/{customer_id}/logins" => self.create(&req).await,
+            "GET /admin/customers/{customer_id}/logins" => self.list(&req).await,
+            "GET /me" => self.me(&req).await,
+            other => Err(Problem::not_found(format!(
+                "The logins function has no route {other}."
+            ))),
+        }
+    }
+
+    async fn create(&self, req: &Request) -> Result<Response<Body>, Problem> {
+        let admin = require_admin(req)?;
+        let customer_id = customer_id(req)?;
+        let key = http::idempotency_key(req)?;
+        let (body, raw) = json_body::<CreateLoginBody>(req)?;
+        let input = NewLogin::try_from(body).map_err(Problem::invalid)?;
+        let idempotency = key.map(|k| Idempotency::new(&admin.sub, &route_key(req), &k, &raw));
+        let d = &self.deps;
+        match logins::provision_login(
+            &d.store,
+            &d.identity,
+            &d.portal,
+            &admin,
+            &customer_id,
+            input,
+            idempotency.as_ref(),
+        )
+        .await?
+        {
+            Created::New(p) => Ok(json(201, &p)),
+            Created::Replayed(first) => Ok(http::replayed(first.body)),
+        }
+    }
+
+    async fn list(&self, req: &Request) -> Result<Response<Body>, Problem> {
+        require_admin(req)?;
+        let (items, _) = logins::list_logins(&self.deps.store, &customer_id(req)?).await?;
+        Ok(json(200, &json!({ "items": items, "next_cursor": null })))
+    }
+
+    async fn me(&self, req: &Request) -> Result<Response<Body>, Problem> {
+        let principal = require_customer(req)?;
+        let signed_in = logins::resolve_login(&self.deps.store, &principal).await?;
+        let c = &signed_in.customer;
+        Ok(json(
+            200,
+            &json!({
+                "login": signed_in.login,
+                "customer": {
+                    "customer_id": c.customer_id,
+                    "name": c.name,
+                    "status": c.status,
+                    "ordering_enabled": c.ordering_enabled,
+                    "price_tier_id": c.price_tier_id,
+                    "tier_name": null,
+                },
+            }),
+        ))
+    }
+}
+
+fn customer_id(req: &Request) -> Result<CustomerId, Problem> {
+    path_param(req, "customer_id")
+        .and_then(|raw| CustomerId::parse(&raw))
+        .ok_or_else(|| Problem::not_found("There is no customer with this id."))
+}

@@ -1,0 +1,40 @@
+//! What every HTTP function builds once per cold start.
+
+use crate::config::{self, Config};
+use crate::dynamo::DynamoStore;
+use crate::identity::CognitoIdentity;
+use crate::logins::{DEFAULT_INVITATION_TTL_SECONDS, Portal};
+
+/// The clients and settings a function serves requests with.
+pub struct Deps {
+    pub config: Config,
+    pub store: DynamoStore,
+    pub identity: CognitoIdentity,
+    pub portal: Portal,
+}
+
+impl Deps {
+    /// Reads the environment (failing fast on anything missing) and builds the SDK clients.
+    pub async fn from_env() -> Result<Self, lambda_http::Error> {
+        let config = Config::from_env()?;
+        let invitation_ttl_seconds = match std::env::var("INVITATION_TTL_SECONDS") {
+            Ok(v) => v.parse().map_err(|_| {
+                format!("INVITATION_TTL_SECONDS must be a number of seconds, not {v:?}")
+            })?,
+            Err(_) => DEFAULT_INVITATION_TTL_SECONDS,
+        };
+        let aws = config::aws().await;
+        Ok(Self {
+            store: DynamoStore::new(aws_sdk_dynamodb::Client::new(&aws), &config.table_name),
+            identity: CognitoIdentity::new(
+                aws_sdk_cognitoidentityprovider::Client::new(&aws),
+                &config.user_pool_id,
+            ),
+            portal: Portal {
+                url: config.portal_url.clone(),
+                invitation_ttl_seconds,
+            },
+            config,
+        })
+    }
+}

@@ -1,0 +1,20 @@
+//! Email: rendering the outbox's messages, the port that sends them (SES v2 in AWS), and the
+//! delivery use case the `notifier` and `housekeeping` functions share.
+//!
+//! Delivery is at least once. An outbox item is *claimed* (a short lease, conditional on it
+//! being pending and unclaimed) before it is sent and marked sent after, so a redelivered
+//! stream record, a retry or a concurrent re-drive finds it sent or in hand and sends nothing.
+//! Only a crash between the send and the mark can send an email twice.
+
+mod delivery;
+mod mailer;
+mod render;
+mod settings;
+
+pub use delivery::{
+    CLAIM_SECONDS, Claim, Delivered, DeliveryError, OutboxStore, REDRIVE_WINDOW_SECONDS,
+    RedriveError, RedriveReport, deliver, redrive_pending,
+};
+pub use mailer::{Mailer, MailerError, SesMailer};
+pub use render::{Branding, RenderedEmail, escape_html, render};
+pub use settings::MailSettings;

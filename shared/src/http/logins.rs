@@ -1,0 +1,76 @@
+//! Every login and invitation use-case error, mapped to its HTTP problem in one place.
+
+use super::Problem;
+use crate::domain::FieldError;
+use crate::logins::secret::POLICY;
+use crate::logins::{InvitationError, ListLoginsError, ProvisionError, ResolveError};
+
+impl From<ProvisionError> for Problem {
+    fn from(e: ProvisionError) -> Self {
+        match e {
+            ProvisionError::CustomerNotFound => Problem::not_found("There is no customer with this id."),
+            ProvisionError::CustomerDeleted => {
+                Problem::conflict("This customer is deleted: it cannot get new logins.").typed("customer-deleted")
+            }
+            ProvisionError::DuplicateEmail => {
+                Problem::conflict("Another login already uses this email address.").typed("duplicate-email")
+            }
+            ProvisionError::InvalidPassword(_) => {
+                Problem::invalid(vec![FieldError::new("password", POLICY.describe())])
+            }
+            ProvisionError::KeyReused(e) => Problem::conflict(format!(
+                "{e}: send a new key for a new login, or the same body to get the first answer again."
+            ))
+            .typed("idempotency-key-reused"),
+            ProvisionError::Unexpected(e) => Problem::internal(&e),
+        }
+    }
+}
+
+impl From<InvitationError> for Problem {
+    fn from(e: InvitationError) -> Self {
+        match e {
+            InvitationError::NotFound => Problem::not_found("This invitation link is not known."),
+            InvitationError::Gone => Problem::new(
+                410,
+                "Gone",
+                "This invitation link was already used, was replaced or revoked, or has expired. Ask for a new one.",
+            )
+            .typed("invitation-gone"),
+            InvitationError::InvalidPassword(_) => {
+                Problem::invalid(vec![FieldError::new("password", POLICY.describe())])
+            }
+            InvitationError::Invalid(errors) => Problem::invalid(errors),
+            InvitationError::UserExists => Problem::conflict("A login with this email address already exists."),
+            InvitationError::Unexpected(e) => Problem::internal(&e),
+        }
+    }
+}
+
+impl From<ResolveError> for Problem {
+    fn from(e: ResolveError) -> Self {
+        match e {
+            ResolveError::UnknownLogin => {
+                Problem::forbidden("This sign-in does not belong to a customer login.")
+            }
+            ResolveError::Disabled => {
+                Problem::forbidden("This login is disabled.").typed("login-disabled")
+            }
+            ResolveError::CustomerDeleted => {
+                Problem::forbidden("This customer account is closed.").typed("customer-deleted")
+            }
+            ResolveError::Unexpected(e) => Problem::internal(&e),
+        }
+    }
+}
+
+impl From<ListLoginsError> for Problem {
+    fn from(e: ListLoginsError) -> Self {
+        match e {
+            ListLoginsError::CustomerNotFound => {
+                Problem::not_found("There is no customer with this id.")
+            }
+            ListLoginsError::Unexpected(e) => Problem::internal(&e),
+        }
+    }
+}
