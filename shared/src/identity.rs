@@ -47,8 +47,21 @@ pub trait Identity: Send + Sync {
         password: InitialPassword,
     ) -> Result<String, IdentityError>;
 
-    /// Removes a user: the undo of `create_customer_user`.
+    /// Removes a user: the undo of `create_customer_user`, and deleting a login.
     async fn delete_user(&self, email: &Email) -> Result<(), Unexpected>;
+
+    /// Stops a user signing in and ends every session it has (refresh tokens revoked).
+    async fn disable_user(&self, email: &Email) -> Result<(), Unexpected>;
+
+    /// Lets a disabled user sign in again.
+    async fn enable_user(&self, email: &Email) -> Result<(), Unexpected>;
+
+    /// Replaces a user's password: a temporary one forces a change at the next sign-in.
+    async fn set_password(
+        &self,
+        email: &Email,
+        password: InitialPassword,
+    ) -> Result<(), IdentityError>;
 }
 
 /// [`Identity`] on a Cognito user pool.
@@ -159,6 +172,64 @@ impl Identity for CognitoIdentity {
             return Err(e);
         }
         Ok(sub)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn disable_user(&self, email: &Email) -> Result<(), Unexpected> {
+        self.client
+            .admin_disable_user()
+            .user_pool_id(&self.pool_id)
+            .username(email.as_str())
+            .send()
+            .await
+            .map_err(unexpected)?;
+        self.client
+            .admin_user_global_sign_out()
+            .user_pool_id(&self.pool_id)
+            .username(email.as_str())
+            .send()
+            .await
+            .map_err(unexpected)?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn enable_user(&self, email: &Email) -> Result<(), Unexpected> {
+        self.client
+            .admin_enable_user()
+            .user_pool_id(&self.pool_id)
+            .username(email.as_str())
+            .send()
+            .await
+            .map(drop)
+            .map_err(unexpected)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn set_password(
+        &self,
+        email: &Email,
+        password: InitialPassword,
+    ) -> Result<(), IdentityError> {
+        let (p, permanent) = match &password {
+            InitialPassword::Temporary(p) => (p, false),
+            InitialPassword::Permanent(p) => (p, true),
+        };
+        self.client
+            .admin_set_user_password()
+            .user_pool_id(&self.pool_id)
+            .username(email.as_str())
+            .password(p)
+            .permanent(permanent)
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| match e.as_service_error() {
+                Some(se) if se.is_invalid_password_exception() => IdentityError::InvalidPassword(
+                    se.meta().message().unwrap_or_default().to_owned(),
+                ),
+                _ => unexpected(e).into(),
+            })
     }
 
     #[tracing::instrument(skip_all)]

@@ -630,6 +630,12 @@ impl LoginStore for FailingWrites {
     async fn members(&self, c: &CustomerId) -> Result<(Vec<Login>, Vec<Invitation>), Unexpected> {
         self.0.members(c).await
     }
+    async fn invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, Unexpected> {
+        self.0.invitation(id).await
+    }
+    async fn write(&self, _: &LoginWrite) -> Result<(), LoginStoreError> {
+        Err(Unexpected::new("injected: DynamoDB is down").into())
+    }
     async fn find_idempotency(&self, scope: &str) -> Result<Option<IdempotencyRecord>, Unexpected> {
         self.0.find_idempotency(scope).await
     }
@@ -650,6 +656,15 @@ impl Identity for IdentityDown {
     }
     async fn delete_user(&self, _: &Email) -> Result<(), Unexpected> {
         Err(Unexpected::new("injected: Cognito is down"))
+    }
+    async fn disable_user(&self, _: &Email) -> Result<(), Unexpected> {
+        Err(Unexpected::new("injected: Cognito is down"))
+    }
+    async fn enable_user(&self, _: &Email) -> Result<(), Unexpected> {
+        Err(Unexpected::new("injected: Cognito is down"))
+    }
+    async fn set_password(&self, _: &Email, _: InitialPassword) -> Result<(), IdentityError> {
+        Err(Unexpected::new("injected: Cognito is down").into())
     }
 }
 

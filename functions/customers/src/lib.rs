@@ -6,10 +6,12 @@ use lambda_http::{Body, Request, Response};
 use orderdesk::config::{self, Config};
 use orderdesk::dynamo::DynamoStore;
 use orderdesk::http::{Problem, require_admin, route_key};
+use orderdesk::identity::CognitoIdentity;
 
 /// Everything the function builds once per cold start.
 pub struct App {
     store: DynamoStore,
+    identity: CognitoIdentity,
 }
 
 impl App {
@@ -17,14 +19,13 @@ impl App {
     pub async fn from_env() -> Result<Self, lambda_http::Error> {
         let config = Config::from_env()?;
         let aws = config::aws().await;
-        Ok(Self::new(DynamoStore::new(
-            aws_sdk_dynamodb::Client::new(&aws),
-            config.table_name,
-        )))
-    }
-
-    pub fn new(store: DynamoStore) -> Self {
-        Self { store }
+        Ok(Self {
+            store: DynamoStore::new(aws_sdk_dynamodb::Client::new(&aws), config.table_name),
+            identity: CognitoIdentity::new(
+                aws_sdk_cognitoidentityprovider::Client::new(&aws),
+                config.user_pool_id,
+            ),
+        })
     }
 
     /// Serves one API Gateway request. Every failure leaves as `problem+json`.
@@ -42,7 +43,9 @@ impl App {
             "POST /admin/customers/tags" => routes::bulk_tag(store, &admin, &req).await,
             "GET /admin/customers/{customer_id}" => routes::get(store, &req).await,
             "PATCH /admin/customers/{customer_id}" => routes::update(store, &admin, &req).await,
-            "DELETE /admin/customers/{customer_id}" => routes::delete(store, &admin, &req).await,
+            "DELETE /admin/customers/{customer_id}" => {
+                routes::delete(store, &self.identity, &admin, &req).await
+            }
             other => Err(Problem::not_found(format!(
                 "The customers function has no route {other}."
             ))),

@@ -8,6 +8,8 @@ use orderdesk::domain::FieldError;
 use orderdesk::dynamo::DynamoStore;
 use orderdesk::http::{self, Problem, json, json_body, path_param, query_param};
 use orderdesk::idempotency::Idempotency;
+use orderdesk::identity::CognitoIdentity;
+use orderdesk::logins;
 use orderdesk::page::{Cursor, PageRequest};
 use serde_json::json;
 
@@ -67,9 +69,10 @@ pub async fn list(store: &DynamoStore, req: &Request) -> Result<Response<Body>, 
 
 pub async fn get(store: &DynamoStore, req: &Request) -> Result<Response<Body>, Problem> {
     let c = customers::get_customer(store, &customer_id(req)?).await?;
+    let (logins, invitations) = logins::list_logins(store, &c.customer_id).await?;
     let mut body = serde_json::to_value(&c).expect("serialises");
-    body["logins"] = json!([]);
-    body["invitations"] = json!([]);
+    body["logins"] = json!(logins);
+    body["invitations"] = json!(invitations);
     Ok(json(200, &body))
 }
 
@@ -89,10 +92,13 @@ pub async fn update(
 
 pub async fn delete(
     store: &DynamoStore,
+    identity: &CognitoIdentity,
     admin: &Principal,
     req: &Request,
 ) -> Result<Response<Body>, Problem> {
-    customers::delete_customer(store, admin, &customer_id(req)?).await?;
+    let id = customer_id(req)?;
+    customers::delete_customer(store, admin, &id).await?;
+    logins::disable_all_logins(store, identity, admin, &id).await?;
     Ok(http::no_content())
 }
 

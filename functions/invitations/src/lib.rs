@@ -2,7 +2,7 @@
 
 use lambda_http::{Body, Request, Response};
 use orderdesk::app::Deps;
-use orderdesk::http::{Problem, json, json_body, path_param, route_key};
+use orderdesk::http::{Problem, json, json_body, path_param, require_admin, route_key};
 use orderdesk::logins::secret::LinkToken;
 use orderdesk::logins::{self, AcceptBody};
 
@@ -39,11 +39,28 @@ impl App {
                     logins::accept_invitation(&d.store, &d.identity, &token, body).await?;
                 Ok(json(200, &accepted))
             }
+            "POST /admin/invitations/{invitation_id}/resend" => {
+                let admin = require_admin(&req)?;
+                logins::resend_invitation(&d.store, &d.portal, &admin, &invitation_id(&req)?)
+                    .await?;
+                Ok(json(202, &serde_json::json!({ "status": "sent" })))
+            }
+            "DELETE /admin/invitations/{invitation_id}" => {
+                let admin = require_admin(&req)?;
+                logins::revoke_invitation(&d.store, &admin, &invitation_id(&req)?).await?;
+                Ok(orderdesk::http::no_content())
+            }
             other => Err(Problem::not_found(format!(
                 "The invitations function has no route {other}."
             ))),
         }
     }
+}
+
+fn invitation_id(req: &Request) -> Result<logins::InvitationId, Problem> {
+    path_param(req, "invitation_id")
+        .and_then(|raw| logins::InvitationId::parse(&raw))
+        .ok_or_else(|| Problem::not_found("There is no such invitation."))
 }
 
 /// A malformed token cannot be a known one: 404, like any unknown token.

@@ -34,6 +34,9 @@ impl App {
             "POST /admin/customers/{customer_id}/logins" => self.create(&req).await,
             "GET /admin/customers/{customer_id}/logins" => self.list(&req).await,
             "GET /me" => self.me(&req).await,
+            "PATCH /admin/logins/{login_id}" => self.update(&req).await,
+            "DELETE /admin/logins/{login_id}" => self.delete(&req).await,
+            "POST /admin/logins/{login_id}/password-reset" => self.reset(&req).await,
             other => Err(Problem::not_found(format!(
                 "The logins function has no route {other}."
             ))),
@@ -70,6 +73,33 @@ impl App {
         Ok(json(200, &json!({ "items": items, "next_cursor": null })))
     }
 
+    async fn update(&self, req: &Request) -> Result<Response<Body>, Problem> {
+        let admin = require_admin(req)?;
+        let id = login_id(req)?;
+        let (body, _) = json_body::<logins::UpdateLoginBody>(req)?;
+        let d = &self.deps;
+        Ok(json(
+            200,
+            &logins::update_login(&d.store, &d.identity, &admin, &id, body).await?,
+        ))
+    }
+
+    async fn delete(&self, req: &Request) -> Result<Response<Body>, Problem> {
+        let admin = require_admin(req)?;
+        let d = &self.deps;
+        logins::delete_login(&d.store, &d.identity, &admin, &login_id(req)?).await?;
+        Ok(http::no_content())
+    }
+
+    async fn reset(&self, req: &Request) -> Result<Response<Body>, Problem> {
+        let admin = require_admin(req)?;
+        let id = login_id(req)?;
+        let (body, _) = json_body::<logins::PasswordResetBody>(req)?;
+        let d = &self.deps;
+        logins::reset_password(&d.store, &d.identity, &d.portal, &admin, &id, body).await?;
+        Ok(json(202, &json!({ "status": "sent" })))
+    }
+
     async fn me(&self, req: &Request) -> Result<Response<Body>, Problem> {
         let principal = require_customer(req)?;
         let signed_in = logins::resolve_login(&self.deps.store, &principal).await?;
@@ -89,6 +119,12 @@ impl App {
             }),
         ))
     }
+}
+
+fn login_id(req: &Request) -> Result<logins::LoginId, Problem> {
+    path_param(req, "login_id")
+        .and_then(|raw| logins::LoginId::parse(&raw))
+        .ok_or_else(|| Problem::not_found("There is no such login."))
 }
 
 fn customer_id(req: &Request) -> Result<CustomerId, Problem> {

@@ -11,6 +11,7 @@ use crate::logins::{
     Acceptance, Invitation, InvitationStatus, Login, LoginId, LoginStore, LoginStoreError,
     Provisioning, SubLink,
 };
+use crate::logins::{InvitationId, LoginStatus, LoginWrite};
 use crate::store::Unexpected;
 use aws_sdk_dynamodb::error::DisplayErrorContext;
 use aws_sdk_dynamodb::types::{Delete, KeysAndAttributes, Put, TransactWriteItem};
@@ -217,18 +218,11 @@ impl LoginStore for DynamoStore {
             .expression_attribute_values(":claim", s(&a.claim))
             .build()
             .expect("table and item are set");
-        let token = Delete::builder()
-            .table_name(self.table())
-            .key("PK", s(token_pk(&a.invitation.token_hash)))
-            .key("SK", s(TOKEN_SK))
-            .build()
-            .expect("table and key are set");
         let actions = vec![
             TransactWriteItem::builder().put(invitation).build(),
             self.put_versioned(login_to_item(&a.login_after), a.login_before.version),
             self.put_new(sub_link_to_item(&a.sub_link)),
             self.customer_action(&a.customer),
-            TransactWriteItem::builder().delete(token).build(),
             self.put_audit(&a.audit),
         ];
         self.transact(actions, |_| Some(StoreError::Stale)).await
@@ -322,6 +316,54 @@ impl LoginStore for DynamoStore {
                 None => return Ok((logins, invitations)),
             }
         }
+    }
+
+    async fn invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, Unexpected> {
+        self.get(invitation_pk(id), INVITATION_SK)
+            .await?
+            .as_ref()
+            .map(invitation_from_item)
+            .transpose()
+    }
+
+    async fn write(&self, w: &LoginWrite) -> Result<(), LoginStoreError> {
+        let mut actions = Vec::new();
+        if let Some((before, after)) = &w.login {
+            actions.push(self.put_versioned(login_to_item(after), before.version));
+            if let Some(sub) = &after.cognito_sub {
+                actions.push(self.put(
+                    sub_link_to_item(&SubLink {
+                        sub: sub.clone(),
+                        login_id: after.login_id.clone(),
+                        customer_id: after.customer_id.clone(),
+                        status: after.status,
+                    }),
+                    None,
+                ));
+            }
+            if after.status == LoginStatus::Deleted {
+                let guard = Delete::builder()
+                    .table_name(self.table())
+                    .key("PK", s(email_guard_pk(&before.email)))
+                    .key("SK", s(EMAIL_GUARD_SK))
+                    .condition_expression("login_id = :id")
+                    .expression_attribute_values(":id", s(before.login_id.as_str()))
+                    .build()
+                    .expect("table and key are set");
+                actions.push(TransactWriteItem::builder().delete(guard).build());
+            }
+        }
+        if let Some((before, after)) = &w.invitation {
+            actions.push(self.put_versioned(invitation_to_item(after), before.version));
+            if let Some(hash) = &w.new_token {
+                actions.push(self.put_new(token_item(hash, after)));
+            }
+        }
+        if let Some(o) = &w.outbox {
+            actions.push(self.put_outbox(o));
+        }
+        actions.push(self.put_audit(&w.audit));
+        self.transact(actions, |_| Some(StoreError::Stale)).await
     }
 
     async fn find_idempotency(&self, scope: &str) -> Result<Option<IdempotencyRecord>, Unexpected> {

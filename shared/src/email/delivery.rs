@@ -174,8 +174,11 @@ where
             limit,
         )
         .await?;
-    let outcomes: Vec<_> = futures::stream::iter(&ids)
-        .map(|id| async move { (id, deliver(store, mailer, branding, id).await) })
+    let outcomes: Vec<_> = futures::stream::iter(ids.iter().cloned())
+        .map(|id| async move {
+            let outcome = deliver(store, mailer, branding, &id).await;
+            (id, outcome)
+        })
         .buffer_unordered(REDRIVE_CONCURRENCY)
         .collect()
         .await;

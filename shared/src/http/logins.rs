@@ -74,3 +74,15 @@ impl From<ListLoginsError> for Problem {
         }
     }
 }
+
+impl From<crate::logins::ManageLoginError> for Problem {
+    fn from(e: crate::logins::ManageLoginError) -> Self {
+        use crate::logins::ManageLoginError as E;
+        match e {
+            E::NotFound => Problem::not_found("There is no such login or invitation."),
+            E::Conflict(why) => Problem::conflict(why),
+            E::Invalid(errors) => Problem::invalid(errors),
+            E::Unexpected(e) => Problem::internal(&e),
+        }
+    }
+}

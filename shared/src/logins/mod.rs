@@ -2,8 +2,11 @@
 //! password the admin sets; resolved from the token's `sub` on every customer request.
 
 pub mod item;
+mod manage;
 mod model;
 pub mod secret;
+
+pub use manage::*;
 
 pub use model::*;
 
@@ -169,6 +172,9 @@ pub trait LoginStore: Send + Sync {
         c: &CustomerId,
     ) -> Result<(Option<Login>, Option<Customer>), Unexpected>;
     async fn members(&self, c: &CustomerId) -> Result<(Vec<Login>, Vec<Invitation>), Unexpected>;
+    async fn invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, Unexpected>;
+    /// Writes one change to a login or an invitation with what rides along, all or none.
+    async fn write(&self, w: &LoginWrite) -> Result<(), LoginStoreError>;
     async fn find_idempotency(&self, scope: &str) -> Result<Option<IdempotencyRecord>, Unexpected>;
 }
 

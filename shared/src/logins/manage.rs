@@ -1,0 +1,402 @@
+//! Managing logins after they exist: enable, disable, rename, delete, password resets, and
+//! the invitation's resend and revoke.
+
+use super::secret::{LinkToken, POLICY};
+use super::*;
+
+/// One change to a login and what rides with it, written in one transaction.
+#[derive(Debug)]
+pub struct LoginWrite {
+    /// The login before and after; its sub link's status follows, and a deleted login frees its email.
+    pub login: Option<(Login, Login)>,
+    /// An invitation before and after.
+    pub invitation: Option<(Invitation, Invitation)>,
+    /// A token to create for the invitation (its hash).
+    pub new_token: Option<String>,
+    pub outbox: Option<OutboxItem>,
+    pub audit: AuditEntry,
+}
+
+/// Body of `PATCH /admin/logins/{id}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateLoginBody {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub enabled: Option<bool>,
+}
+
+/// Body of `POST /admin/logins/{id}/password-reset`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetBody {
+    pub mode: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ManageLoginError {
+    #[error("no such login")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(&'static str),
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    Unexpected(#[from] Unexpected),
+}
+
+impl From<LoginStoreError> for ManageLoginError {
+    fn from(e: LoginStoreError) -> Self {
+        match e {
+            LoginStoreError::Stale | LoginStoreError::Contention => {
+                Self::Conflict("The login was changed meanwhile. Reload it and try again.")
+            }
+            other => Self::Unexpected(Unexpected::new(other)),
+        }
+    }
+}
+
+fn touched(l: &Login, now: Timestamp) -> Login {
+    let mut next = l.clone();
+    next.updated_at = now;
+    next.version += 1;
+    next
+}
+
+async fn existing_login<S: LoginStore>(store: &S, id: &LoginId) -> Result<Login, ManageLoginError> {
+    match store.login(id).await? {
+        Some(l) if l.status != LoginStatus::Deleted => Ok(l),
+        _ => Err(ManageLoginError::NotFound),
+    }
+}
+
+/// Renames, disables or enables a login. Disabling signs the person out everywhere at once.
+#[tracing::instrument(skip_all, fields(login_id = %id))]
+pub async fn update_login<S: LoginStore, I: Identity>(
+    store: &S,
+    identity: &I,
+    admin: &Principal,
+    id: &LoginId,
+    body: UpdateLoginBody,
+) -> Result<Login, ManageLoginError> {
+    let mut v = Validator::default();
+    let name = body
+        .name
+        .as_deref()
+        .and_then(|n| v.check("name", LoginName::parse(n)));
+    if body.email.is_some() {
+        v.push("email", "changing a login's email needs the new address to confirm it, which is not available yet");
+    }
+    v.finish(|| ()).map_err(ManageLoginError::Invalid)?;
+
+    let before = existing_login(store, id).await?;
+    let now = Timestamp::now();
+    let mut after = touched(&before, now);
+    if let Some(n) = name {
+        after.name = n;
+    }
+    let mut cognito_step = None;
+    match (body.enabled, before.status) {
+        (Some(false), LoginStatus::Active) => {
+            identity.disable_user(&before.email).await?;
+            after.status = LoginStatus::Disabled;
+            cognito_step = Some(false);
+        }
+        (Some(true), LoginStatus::Disabled) => {
+            identity.enable_user(&before.email).await?;
+            after.status = LoginStatus::Active;
+            cognito_step = Some(true);
+        }
+        (Some(_), LoginStatus::Invited) => {
+            return Err(ManageLoginError::Conflict(
+                "This login has not accepted its invitation yet: revoke the invitation instead.",
+            ));
+        }
+        _ => {}
+    }
+    let write = LoginWrite {
+        audit: AuditEntry::by_admin(
+            admin,
+            now,
+            "login.updated",
+            Some(&before.customer_id),
+            json!({ "login_id": id, "name": after.name, "status": after.status }),
+        ),
+        login: Some((before.clone(), after.clone())),
+        invitation: None,
+        new_token: None,
+        outbox: None,
+    };
+    if let Err(e) = store.write(&write).await {
+        let undo = match cognito_step {
+            Some(false) => identity.enable_user(&before.email).await,
+            Some(true) => identity.disable_user(&before.email).await,
+            None => Ok(()),
+        };
+        if let Err(undo) = undo {
+            tracing::error!(error = %undo, "could not undo a Cognito step of a failed login update");
+        }
+        return Err(e.into());
+    }
+    Ok(after)
+}
+
+/// Deletes a login: it can never sign in again; its record stays, as `deleted`, for the
+/// order history, and its email is free for a new login.
+#[tracing::instrument(skip_all, fields(login_id = %id))]
+pub async fn delete_login<S: LoginStore, I: Identity>(
+    store: &S,
+    identity: &I,
+    admin: &Principal,
+    id: &LoginId,
+) -> Result<(), ManageLoginError> {
+    let before = existing_login(store, id).await?;
+    let has_user = before.cognito_sub.is_some();
+    if has_user {
+        identity.disable_user(&before.email).await?;
+    }
+    let now = Timestamp::now();
+    let mut after = touched(&before, now);
+    after.status = LoginStatus::Deleted;
+    let (_, invitations) = store.members(&before.customer_id).await?;
+    let open = invitations
+        .into_iter()
+        .find(|i| i.login_id == before.login_id && i.status == InvitationStatus::Pending);
+    let write = LoginWrite {
+        audit: AuditEntry::by_admin(
+            admin,
+            now,
+            "login.deleted",
+            Some(&before.customer_id),
+            json!({ "login_id": id }),
+        ),
+        invitation: open.as_ref().map(|i| (i.clone(), revoked(i))),
+        login: Some((before.clone(), after)),
+        new_token: None,
+        outbox: None,
+    };
+    if let Err(e) = store.write(&write).await {
+        if has_user && let Err(undo) = identity.enable_user(&before.email).await {
+            tracing::error!(error = %undo, "could not re-enable the user of a failed login deletion");
+        }
+        return Err(e.into());
+    }
+    if has_user && let Err(e) = identity.delete_user(&before.email).await {
+        tracing::error!(error = %e, "the login is deleted but its disabled Cognito user remains");
+    }
+    Ok(())
+}
+
+fn revoked(i: &Invitation) -> Invitation {
+    let mut next = i.clone();
+    next.status = InvitationStatus::Revoked;
+    next.version += 1;
+    next
+}
+
+/// Sends a login a new temporary password, which it must change at its next sign-in.
+#[tracing::instrument(skip_all, fields(login_id = %id))]
+pub async fn reset_password<S: LoginStore, I: Identity>(
+    store: &S,
+    identity: &I,
+    portal: &Portal,
+    admin: &Principal,
+    id: &LoginId,
+    body: PasswordResetBody,
+) -> Result<(), ManageLoginError> {
+    if body.mode != "temporary_password" {
+        let message = if body.mode == "invite" {
+            "invite is not available for resets yet; use temporary_password"
+        } else {
+            "must be temporary_password"
+        };
+        return Err(ManageLoginError::Invalid(vec![FieldError::new(
+            "mode", message,
+        )]));
+    }
+    let login = existing_login(store, id).await?;
+    if login.status != LoginStatus::Active {
+        return Err(ManageLoginError::Conflict(
+            "Only an active login can get a new password; enable it or resend its invitation.",
+        ));
+    }
+    let customer = store
+        .customer(&login.customer_id)
+        .await?
+        .ok_or(ManageLoginError::NotFound)?;
+    let password = POLICY.generate();
+    identity
+        .set_password(&login.email, InitialPassword::Temporary(password.clone()))
+        .await
+        .map_err(|e| Unexpected::new(e))?;
+    let now = Timestamp::now();
+    let write = LoginWrite {
+        outbox: Some(OutboxItem::new(
+            login.email.clone(),
+            EmailMessage::PasswordReset {
+                login_name: login.name.as_str().to_owned(),
+                customer_name: customer.name.as_str().to_owned(),
+                temporary_password: password,
+                sign_in_url: portal.sign_in_url(),
+            },
+            now,
+        )),
+        audit: AuditEntry::by_admin(
+            admin,
+            now,
+            "login.password_reset",
+            Some(&login.customer_id),
+            json!({ "login_id": id }),
+        ),
+        login: None,
+        invitation: None,
+        new_token: None,
+    };
+    store.write(&write).await?;
+    Ok(())
+}
+
+async fn existing_invitation<S: LoginStore>(
+    store: &S,
+    id: &InvitationId,
+) -> Result<Invitation, ManageLoginError> {
+    store
+        .invitation(id)
+        .await?
+        .ok_or(ManageLoginError::NotFound)
+}
+
+/// Revokes an open invitation: its link stops working at once (and answers 410 from then on;
+/// token items stay until their TTL so a dead link is told apart from an unknown one).
+#[tracing::instrument(skip_all, fields(invitation_id = %id))]
+pub async fn revoke_invitation<S: LoginStore>(
+    store: &S,
+    admin: &Principal,
+    id: &InvitationId,
+) -> Result<(), ManageLoginError> {
+    let i = existing_invitation(store, id).await?;
+    match i.status {
+        InvitationStatus::Revoked => return Ok(()),
+        InvitationStatus::Accepted | InvitationStatus::Accepting => {
+            return Err(ManageLoginError::Conflict(
+                "This invitation was already accepted.",
+            ));
+        }
+        InvitationStatus::Pending => {}
+    }
+    let now = Timestamp::now();
+    let write = LoginWrite {
+        audit: AuditEntry::by_admin(
+            admin,
+            now,
+            "invitation.revoked",
+            Some(&i.customer_id),
+            json!({ "invitation_id": id }),
+        ),
+        invitation: Some((i.clone(), revoked(&i))),
+        login: None,
+        new_token: None,
+        outbox: None,
+    };
+    store.write(&write).await?;
+    Ok(())
+}
+
+/// Sends an invitation again with a new link and a new expiry; the old link dies. Also reopens
+/// a revoked or expired invitation of a login that is still waiting for one.
+#[tracing::instrument(skip_all, fields(invitation_id = %id))]
+pub async fn resend_invitation<S: LoginStore>(
+    store: &S,
+    portal: &Portal,
+    admin: &Principal,
+    id: &InvitationId,
+) -> Result<(), ManageLoginError> {
+    let i = existing_invitation(store, id).await?;
+    if matches!(
+        i.status,
+        InvitationStatus::Accepted | InvitationStatus::Accepting
+    ) {
+        return Err(ManageLoginError::Conflict(
+            "This invitation was already accepted.",
+        ));
+    }
+    let (login, customer) = store
+        .login_and_customer(&i.login_id, &i.customer_id)
+        .await?;
+    let (login, customer) = login.zip(customer).ok_or(ManageLoginError::NotFound)?;
+    if login.status != LoginStatus::Invited || customer.is_deleted() {
+        return Err(ManageLoginError::Conflict(
+            "This login no longer waits for an invitation.",
+        ));
+    }
+    let now = Timestamp::now();
+    let token = LinkToken::generate();
+    let mut next = i.clone();
+    next.status = InvitationStatus::Pending;
+    next.token_hash = token.hash();
+    next.expires_at = now.plus_seconds(portal.invitation_ttl_seconds);
+    next.claim = None;
+    next.version += 1;
+    let write = LoginWrite {
+        outbox: Some(OutboxItem::new(
+            i.email.clone(),
+            EmailMessage::Invitation {
+                login_name: login.name.as_str().to_owned(),
+                customer_name: customer.name.as_str().to_owned(),
+                accept_url: portal.accept_url(&token),
+                expires_at: next.expires_at.to_string(),
+            },
+            now,
+        )),
+        audit: AuditEntry::by_admin(
+            admin,
+            now,
+            "invitation.resent",
+            Some(&i.customer_id),
+            json!({ "invitation_id": id }),
+        ),
+        new_token: Some(token.hash()),
+        invitation: Some((i, next)),
+        login: None,
+    };
+    store.write(&write).await?;
+    Ok(())
+}
+
+/// Disables every login of a deleted customer, in Cognito and in the table. The customer's
+/// deletion already refuses its logins; this ends their sessions and sign-ins too.
+#[tracing::instrument(skip_all, fields(customer_id = %customer_id))]
+pub async fn disable_all_logins<S: LoginStore, I: Identity>(
+    store: &S,
+    identity: &I,
+    admin: &Principal,
+    customer_id: &CustomerId,
+) -> Result<usize, ManageLoginError> {
+    let (logins, invitations) = store.members(customer_id).await?;
+    for i in invitations
+        .iter()
+        .filter(|i| i.status == InvitationStatus::Pending)
+    {
+        revoke_invitation(store, admin, &i.invitation_id).await?;
+    }
+    let mut disabled = 0;
+    for l in logins.iter().filter(|l| l.status == LoginStatus::Active) {
+        update_login(
+            store,
+            identity,
+            admin,
+            &l.login_id,
+            UpdateLoginBody {
+                name: None,
+                email: None,
+                enabled: Some(false),
+            },
+        )
+        .await?;
+        disabled += 1;
+    }
+    Ok(disabled)
+}
