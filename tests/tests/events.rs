@@ -46,3 +46,89 @@ async fn every_sample_event_is_served_by_the_customers_function_with_its_documen
         assert_eq!(res.status().as_u16(), status, "{file}: {:?}", res.body());
     }
 }
+
+const SAMPLE_LOGIN: &str = "lgn_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
+const SAMPLE_INVITATION: &str = "inv_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
+const SAMPLE_LOGIN_EMAIL: &str = "ann@acme-bakery.example";
+const PASSWORD: &str = "Chosen-passw0rd";
+
+/// A fresh customer with an active login (admin-set password) and an open invitation.
+async fn fresh_members(api: &Api) -> (String, String, String, String) {
+    let customer = fresh_customer(api).await;
+    let email = unique_email("evt-login");
+    let login = api
+        .post(
+            &format!("/admin/customers/{customer}/logins"),
+            &json!({"name": "Evt", "email": email, "mode": "password", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(login.status, 201, "{}", login.body);
+    let invited = api
+        .post(
+            &format!("/admin/customers/{customer}/logins"),
+            &json!({"name": "Inv", "email": unique_email("evt-inv")}),
+        )
+        .await;
+    assert_eq!(invited.status, 201, "{}", invited.body);
+    let sub = jwt_claims(&sign_in(&email, PASSWORD).await)["sub"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (
+        customer,
+        login.body["login_id"].as_str().unwrap().to_owned(),
+        invited.body["invitation"]["invitation_id"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+        sub,
+    )
+}
+
+#[tokio::test]
+async fn every_logins_and_invitations_sample_event_gets_its_documented_status() {
+    stack();
+    let logins = orderdesk_logins::App::from_env()
+        .await
+        .expect("configured by the stack");
+    let invitations = orderdesk_invitations::App::from_env()
+        .await
+        .expect("configured by the stack");
+    let api = Api::admin().await;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events");
+    let cases = [
+        ("logins-create.json", 201),
+        ("logins-list.json", 200),
+        ("logins-me.json", 200),
+        ("logins-update.json", 200),
+        ("logins-password-reset.json", 202),
+        ("logins-delete.json", 204),
+        ("invitations-resend.json", 202),
+        ("invitations-revoke.json", 204),
+        ("invitations-preview.json", 404),
+        ("invitations-accept.json", 404),
+    ];
+    for (file, status) in cases {
+        let (customer, login, invitation, sub) = fresh_members(&api).await;
+        let mut event: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join(file)).expect("the sample exists"),
+        )
+        .unwrap();
+        if file == "logins-me.json" {
+            event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = json!(sub);
+        }
+        let text = event
+            .to_string()
+            .replace(SAMPLE_ID, &customer)
+            .replace(SAMPLE_LOGIN, &login)
+            .replace(SAMPLE_INVITATION, &invitation)
+            .replace(SAMPLE_LOGIN_EMAIL, &unique_email("evt"));
+        let req = lambda_http::request::from_str(&text).expect("a valid API Gateway v2 event");
+        let res = if file.starts_with("logins") {
+            logins.handle(req).await
+        } else {
+            invitations.handle(req).await
+        };
+        assert_eq!(res.status().as_u16(), status, "{file}: {:?}", res.body());
+    }
+}

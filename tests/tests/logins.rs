@@ -633,6 +633,15 @@ impl LoginStore for FailingWrites {
     async fn invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, Unexpected> {
         self.0.invitation(id).await
     }
+    async fn open_invitations(&self, now: Timestamp) -> Result<Vec<Invitation>, Unexpected> {
+        self.0.open_invitations(now).await
+    }
+    async fn expire_invitation(&self, i: &Invitation) -> Result<bool, Unexpected> {
+        self.0.expire_invitation(i).await
+    }
+    async fn claim_of(&self, i: &Invitation) -> Result<Option<(String, Timestamp)>, Unexpected> {
+        self.0.claim_of(i).await
+    }
     async fn write(&self, _: &LoginWrite) -> Result<(), LoginStoreError> {
         Err(Unexpected::new("injected: DynamoDB is down").into())
     }

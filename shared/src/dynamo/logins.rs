@@ -326,6 +326,81 @@ impl LoginStore for DynamoStore {
             .transpose()
     }
 
+    async fn open_invitations(&self, now: Timestamp) -> Result<Vec<Invitation>, Unexpected> {
+        let mut found = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client()
+                .query()
+                .table_name(self.table())
+                .index_name(super::index::GSI2)
+                .key_condition_expression("GSI2PK = :p")
+                .expression_attribute_values(":p", s(PENDING_INVITATIONS))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| Unexpected::new(DisplayErrorContext(e)))?;
+            for item in out.items() {
+                let i = invitation_from_item(item)?;
+                if i.status == InvitationStatus::Accepting || i.is_expired(now) {
+                    found.push(i);
+                }
+            }
+            match out.last_evaluated_key {
+                Some(k) => start = Some(k),
+                None => return Ok(found),
+            }
+        }
+    }
+
+    async fn expire_invitation(&self, i: &Invitation) -> Result<bool, Unexpected> {
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .key("PK", s(invitation_pk(&i.invitation_id)))
+            .key("SK", s(INVITATION_SK))
+            .update_expression(
+                "SET #status = :expired, version = version + :one REMOVE GSI2PK, GSI2SK",
+            )
+            .condition_expression("#status = :pending AND version = :v")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":expired", s(InvitationStatus::Expired.as_str()))
+            .expression_attribute_values(":pending", s(InvitationStatus::Pending.as_str()))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":v", n(i.version))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(Unexpected::new(DisplayErrorContext(e))),
+        }
+    }
+
+    async fn claim_of(&self, i: &Invitation) -> Result<Option<(String, Timestamp)>, Unexpected> {
+        let Some(item) = self
+            .get(invitation_pk(&i.invitation_id), INVITATION_SK)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let r = super::attr::Reader(&item);
+        match (r.opt_s("status"), r.opt_s("claim"), r.opt_s("claimed_at")) {
+            (Some("accepting"), Some(claim), Some(at)) => Ok(Some((
+                claim.to_owned(),
+                Timestamp::parse(at).map_err(Unexpected::new)?,
+            ))),
+            _ => Ok(None),
+        }
+    }
+
     async fn write(&self, w: &LoginWrite) -> Result<(), LoginStoreError> {
         let mut actions = Vec::new();
         if let Some((before, after)) = &w.login {

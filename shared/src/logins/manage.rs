@@ -279,7 +279,7 @@ pub async fn revoke_invitation<S: LoginStore>(
 ) -> Result<(), ManageLoginError> {
     let i = existing_invitation(store, id).await?;
     match i.status {
-        InvitationStatus::Revoked => return Ok(()),
+        InvitationStatus::Revoked | InvitationStatus::Expired => return Ok(()),
         InvitationStatus::Accepted | InvitationStatus::Accepting => {
             return Err(ManageLoginError::Conflict(
                 "This invitation was already accepted.",
@@ -399,4 +399,51 @@ pub async fn disable_all_logins<S: LoginStore, I: Identity>(
         disabled += 1;
     }
     Ok(disabled)
+}
+
+/// What one housekeeping pass over invitations did.
+#[derive(Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct InvitationSweep {
+    pub expired: usize,
+    pub released: usize,
+}
+
+/// How long an accept may hold an invitation before housekeeping assumes it crashed.
+pub const CLAIM_LEASE_SECONDS: i64 = 5 * 60;
+
+/// Marks invitations past their expiry `expired`, and gives back invitations an accept claimed
+/// but never finished (it crashed between Cognito and the table): the orphan Cognito user of
+/// the still-invited login is removed first, so the link works again.
+#[tracing::instrument(skip_all)]
+pub async fn sweep_invitations<S: LoginStore, I: Identity>(
+    store: &S,
+    identity: &I,
+    now: Timestamp,
+) -> Result<InvitationSweep, Unexpected> {
+    let mut sweep = InvitationSweep::default();
+    for i in store.open_invitations(now).await? {
+        match i.status {
+            InvitationStatus::Pending if i.is_expired(now) => {
+                if store.expire_invitation(&i).await? {
+                    sweep.expired += 1;
+                }
+            }
+            InvitationStatus::Accepting => {
+                let Some((claim, claimed_at)) = store.claim_of(&i).await? else {
+                    continue;
+                };
+                if claimed_at.plus_seconds(CLAIM_LEASE_SECONDS) > now {
+                    continue;
+                }
+                let login = store.login(&i.login_id).await?;
+                if login.is_some_and(|l| l.status == LoginStatus::Invited) {
+                    identity.delete_user(&i.email).await?;
+                }
+                store.release_invitation(&i, &claim).await?;
+                sweep.released += 1;
+            }
+            _ => {}
+        }
+    }
+    Ok(sweep)
 }

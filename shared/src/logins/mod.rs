@@ -173,6 +173,13 @@ pub trait LoginStore: Send + Sync {
     ) -> Result<(Option<Login>, Option<Customer>), Unexpected>;
     async fn members(&self, c: &CustomerId) -> Result<(Vec<Login>, Vec<Invitation>), Unexpected>;
     async fn invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, Unexpected>;
+    /// Invitations still in the expiry index (pending or accepting) that expire before
+    /// `now`, or are being accepted.
+    async fn open_invitations(&self, now: Timestamp) -> Result<Vec<Invitation>, Unexpected>;
+    /// Marks a pending invitation expired; `false` if it changed meanwhile.
+    async fn expire_invitation(&self, i: &Invitation) -> Result<bool, Unexpected>;
+    /// The claim id and time of an `accepting` invitation.
+    async fn claim_of(&self, i: &Invitation) -> Result<Option<(String, Timestamp)>, Unexpected>;
     /// Writes one change to a login or an invitation with what rides along, all or none.
     async fn write(&self, w: &LoginWrite) -> Result<(), LoginStoreError>;
     async fn find_idempotency(&self, scope: &str) -> Result<Option<IdempotencyRecord>, Unexpected>;

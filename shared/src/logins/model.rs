@@ -111,7 +111,8 @@ pub struct Login {
     pub version: u64,
 }
 
-/// Where an invitation is: `accepting` while one accept holds it, briefly.
+/// Where an invitation is: `accepting` while one accept holds it, briefly; `expired` once
+/// housekeeping has seen it pass its expiry (it answers 410 from the moment it expires).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InvitationStatus {
@@ -119,6 +120,8 @@ pub enum InvitationStatus {
     Accepting,
     Accepted,
     Revoked,
+    /// Past its expiry, marked so by housekeeping.
+    Expired,
 }
 
 impl InvitationStatus {
@@ -128,6 +131,7 @@ impl InvitationStatus {
             Self::Accepting => "accepting",
             Self::Accepted => "accepted",
             Self::Revoked => "revoked",
+            Self::Expired => "expired",
         }
     }
 
@@ -137,6 +141,7 @@ impl InvitationStatus {
             "accepting" => Some(Self::Accepting),
             "accepted" => Some(Self::Accepted),
             "revoked" => Some(Self::Revoked),
+            "expired" => Some(Self::Expired),
             _ => None,
         }
     }
