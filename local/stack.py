@@ -792,6 +792,7 @@ class Supervisor:
             "PORT": str(self.ports["gateway"]),
             "RUST_LOG": os.environ.get("RUST_LOG") or "info",
             "ORDERDESK_TEMPLATE": str(TEMPLATE),
+            "ORDERDESK_DEV_MAILBOX": "1",
         })
         return env
 
@@ -1152,6 +1153,7 @@ class Supervisor:
         if self.mode == "dev":
             lines += [f"  console   {stack['console_url']}",
                       f"  API       {stack['api_url']}",
+                      f"  mailbox   {stack['api_url']}/dev/mailbox",
                       f"  admin     {stack['admin_email']}",
                       f"  password  {stack['admin_password']}"]
         else:

@@ -1,6 +1,6 @@
 //! The gateway's settings, all from the environment.
 
-use std::{env, path::PathBuf};
+use std::{env, path::PathBuf, time::Duration};
 
 use anyhow::{Context as _, anyhow};
 
@@ -21,6 +21,14 @@ pub struct Config {
     pub user_pool_client_id: String,
     /// `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`: the local Cognito (moto), if any.
     pub cognito_endpoint: Option<String>,
+    /// `TABLE_NAME`: the table whose stream the stream pump reads.
+    pub table_name: Option<String>,
+    /// `SCHEDULE_INTERVAL_SECONDS` (default 60; 0 turns the schedule pump off): how often
+    /// scheduled functions run locally, whatever their rate in the template.
+    pub schedule_interval: Duration,
+    /// The local SES endpoint (`AWS_ENDPOINT_URL_SESV2`) when `ORDERDESK_DEV_MAILBOX=1`:
+    /// the development mailbox reads moto's store there.
+    pub dev_mailbox: Option<String>,
 }
 
 impl Config {
@@ -43,6 +51,18 @@ impl Config {
                 missing.join(", ")
             ));
         }
+        let dev_mailbox = match optional("ORDERDESK_DEV_MAILBOX").as_deref() {
+            Some("1" | "true") => Some(optional("AWS_ENDPOINT_URL_SESV2").ok_or_else(|| {
+                anyhow!("ORDERDESK_DEV_MAILBOX=1 needs AWS_ENDPOINT_URL_SESV2 (the local SES)")
+            })?),
+            _ => None,
+        };
+        let schedule_interval = match optional("SCHEDULE_INTERVAL_SECONDS") {
+            Some(secs) => Duration::from_secs(secs.parse().with_context(|| {
+                format!("SCHEDULE_INTERVAL_SECONDS={secs:?} is not a number of seconds")
+            })?),
+            None => Duration::from_secs(60),
+        };
         let port = match optional("PORT") {
             Some(port) => port
                 .parse()
@@ -62,6 +82,9 @@ impl Config {
             user_pool_id,
             user_pool_client_id,
             cognito_endpoint: optional("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"),
+            table_name: optional("TABLE_NAME"),
+            schedule_interval,
+            dev_mailbox,
         })
     }
 

@@ -28,10 +28,19 @@ pub type HttpHandler = Arc<
     dyn Fn(Request) -> BoxFuture<'static, Result<Response<Body>, lambda_http::Error>> + Send + Sync,
 >;
 
+/// A stream or scheduled function's handler: the event's JSON in, the response's JSON out,
+/// with the function's own types in between as the Lambda runtime would have them.
+pub type EventHandler = Arc<
+    dyn Fn(serde_json::Value) -> BoxFuture<'static, Result<serde_json::Value, InvokeError>>
+        + Send
+        + Sync,
+>;
+
 /// The function binaries this build can run, by `Metadata.BuildProperties.Binary`.
 #[derive(Default, Clone)]
 pub struct Registry {
     http: HashMap<String, HttpHandler>,
+    events: HashMap<String, EventHandler>,
 }
 
 impl Registry {
@@ -60,6 +69,25 @@ impl Registry {
             "invitations",
             http_app(invitations, |app, req| async move { app.handle(req).await }),
         );
+        let notifier = orderdesk_notifier::App::from_env()
+            .await
+            .map_err(|e| anyhow!("the notifier function cannot start: {e}"))?;
+        registry.add_event(
+            "notifier",
+            event_app(
+                notifier,
+                |app, event| async move { Ok(app.handle(event).await) },
+            ),
+        );
+        let housekeeping = orderdesk_housekeeping::App::from_env()
+            .await
+            .map_err(|e| anyhow!("the housekeeping function cannot start: {e}"))?;
+        registry.add_event(
+            "housekeeping",
+            event_app(housekeeping, |app, event| async move {
+                app.handle(event).await.map_err(Into::into)
+            }),
+        );
         Ok(registry)
     }
 
@@ -73,9 +101,24 @@ impl Registry {
         self.http.get(binary)
     }
 
+    /// Registers `handler` as the stream or scheduled function built as `binary`.
+    pub fn add_event(&mut self, binary: &str, handler: EventHandler) {
+        self.events.insert(binary.to_owned(), handler);
+    }
+
+    /// The stream or scheduled function built as `binary`, if this build has it.
+    pub fn event(&self, binary: &str) -> Option<&EventHandler> {
+        self.events.get(binary)
+    }
+
     /// The registered binaries, sorted.
     pub fn binaries(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self.http.keys().map(String::as_str).collect();
+        let mut names: Vec<&str> = self
+            .http
+            .keys()
+            .chain(self.events.keys())
+            .map(String::as_str)
+            .collect();
         names.sort_unstable();
         names
     }
@@ -96,6 +139,53 @@ where
     })
 }
 
+/// A handler that deserializes the event as `E`, calls `handle` on one shared `app` and
+/// serializes its answer, as `lambda_runtime::run` does around a function's `main`.
+pub fn event_app<A, E, R, F, Fut>(app: A, handle: F) -> EventHandler
+where
+    A: Send + Sync + 'static,
+    E: serde::de::DeserializeOwned,
+    R: serde::Serialize,
+    F: Fn(Arc<A>, E) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<R, lambda_runtime::Error>> + Send + 'static,
+{
+    let app = Arc::new(app);
+    let handle = Arc::new(handle);
+    Arc::new(move |event| {
+        let app = Arc::clone(&app);
+        let handle = Arc::clone(&handle);
+        Box::pin(async move {
+            let event: E =
+                serde_json::from_value(event).map_err(|e| InvokeError::Payload(e.to_string()))?;
+            let response = handle(app, event).await.map_err(InvokeError::Handler)?;
+            serde_json::to_value(response).map_err(|e| InvokeError::Response(e.to_string()))
+        })
+    })
+}
+
+/// Invokes a stream or scheduled function with `event` and returns its JSON response.
+pub async fn invoke_event(
+    handler: &EventHandler,
+    event: serde_json::Value,
+    invocation: &Invocation<'_>,
+) -> Result<serde_json::Value, InvokeError> {
+    let span = tracing::info_span!(
+        "invoke",
+        function = %invocation.function.logical_id,
+        request_id = %uuid::Uuid::new_v4()
+    );
+    let handler = Arc::clone(handler);
+    let call = AssertUnwindSafe(async move { handler(event).await })
+        .catch_unwind()
+        .instrument(span);
+    let timeout = invocation.function.timeout;
+    match tokio::time::timeout(timeout, call).await {
+        Err(_) => Err(InvokeError::Timeout(timeout)),
+        Ok(Err(panic)) => Err(InvokeError::Panic(panic_message(panic.as_ref()))),
+        Ok(Ok(result)) => result,
+    }
+}
+
 /// Why an invocation produced no usable response; API Gateway answers each
 /// with a 500.
 #[derive(Debug, thiserror::Error)]
@@ -103,6 +193,9 @@ pub enum InvokeError {
     /// The event did not deserialize as a `LambdaRequest`.
     #[error("the event is not a valid API Gateway v2 request: {0}")]
     Event(String),
+    /// The event did not deserialize as the function's input type.
+    #[error("the event does not deserialize as the function's input: {0}")]
+    Payload(String),
     /// The handler returned an error.
     #[error("the handler failed: {0}")]
     Handler(lambda_http::Error),

@@ -6,9 +6,13 @@ mod auth;
 mod config;
 mod console;
 mod event;
+mod filter;
 mod invoke;
+mod mailbox;
 mod routes;
+mod schedule_pump;
 mod server;
+mod stream_pump;
 mod template;
 #[cfg(test)]
 mod testing;
@@ -26,8 +30,11 @@ use crate::{
     auth::{JwtAuthorizer, KeySet},
     config::Config,
     invoke::Registry,
+    mailbox::Mailbox,
     routes::RouteTable,
+    schedule_pump::SchedulePump,
     server::Gateway,
+    stream_pump::StreamPump,
     template::Template,
 };
 
@@ -61,6 +68,8 @@ async fn serve() -> anyhow::Result<()> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))
         .await
         .with_context(|| format!("cannot listen on 127.0.0.1:{}", config.port))?;
+    let mailbox = config.dev_mailbox.as_deref().map(Mailbox::new);
+    let pumps = start_pumps(&config, &template, &registry, mailbox.clone()).await;
     let gateway = Gateway {
         routes,
         registry,
@@ -71,9 +80,53 @@ async fn serve() -> anyhow::Result<()> {
             .then(|| config.console_dir.clone()),
         region: config.region.clone(),
         port: config.port,
+        mailbox,
     };
     server::serve(listener, gateway, shutdown_signal()).await?;
+    for pump in pumps {
+        pump.abort();
+    }
     Ok(())
+}
+
+/// Starts the stream and schedule pumps the template calls for.
+async fn start_pumps(
+    config: &Config,
+    template: &Template,
+    registry: &Registry,
+    mailbox: Option<Mailbox>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut pumps = Vec::new();
+    if !template.streams.is_empty() {
+        match &config.table_name {
+            Some(table) => {
+                let aws = aws_config::defaults(aws_config::BehaviorVersion::latest())
+                    .load()
+                    .await;
+                if let Some(pump) = StreamPump::new(
+                    aws_sdk_dynamodbstreams::Client::new(&aws),
+                    table.clone(),
+                    config.region.clone(),
+                    template,
+                    registry,
+                    mailbox.clone(),
+                ) {
+                    pumps.push(tokio::spawn(pump.run()));
+                }
+            }
+            None => tracing::warn!("no TABLE_NAME: the stream pump is off"),
+        }
+    }
+    if let Some(pump) = SchedulePump::new(
+        template,
+        registry,
+        config.schedule_interval,
+        config.region.clone(),
+        mailbox,
+    ) {
+        pumps.push(tokio::spawn(pump.run()));
+    }
+    pumps
 }
 
 async fn shutdown_signal() {

@@ -196,6 +196,7 @@ mod tests {
         };
         RouteTable::from_template(&Template {
             functions: vec![function],
+            ..Template::default()
         })
         .unwrap()
     }
@@ -311,6 +312,7 @@ mod tests {
             };
             let template = Template {
                 functions: vec![function],
+                ..Template::default()
             };
             assert!(RouteTable::from_template(&template).is_err(), "{path}");
         }

@@ -25,6 +25,7 @@ use crate::{
     auth::JwtAuthorizer,
     event::{ApiEvent, Incoming, Stamp},
     invoke::{Invocation, Registry, invoke_http},
+    mailbox::Mailbox,
     routes::{Match, RouteTable},
 };
 
@@ -50,6 +51,8 @@ pub struct Gateway {
     pub region: String,
     /// The port the gateway listens on.
     pub port: u16,
+    /// The development mailbox, when it is on.
+    pub mailbox: Option<Mailbox>,
 }
 
 /// Serves `gateway` on `listener` until `shutdown` completes, then lets the
@@ -130,6 +133,11 @@ async fn dispatch(gateway: &Gateway, request: Request) -> Response<Body> {
     }
     if method == Method::GET && path == "/healthz" {
         return text(StatusCode::OK, "text/plain; charset=utf-8", "ok");
+    }
+    if let (Some(mailbox), true) = (&gateway.mailbox, method == Method::GET) {
+        if let Some(response) = mailbox.respond(&path).await {
+            return response;
+        }
     }
     if content_length(request.headers()).is_some_and(|length| length > MAX_PAYLOAD_BYTES) {
         return too_large();
@@ -406,6 +414,7 @@ Resources:
             console: Some(console.clone()),
             region: "eu-west-1".into(),
             port: 3000,
+            mailbox: None,
         };
         Fixture {
             router: router(Arc::new(gateway)),

@@ -56,6 +56,41 @@ impl Route {
 pub struct Template {
     /// Every serverless function, in template order.
     pub functions: Vec<Function>,
+    /// Every `DynamoDB` stream event, in template order.
+    pub streams: Vec<StreamTrigger>,
+    /// Every `Schedule` event, in template order.
+    pub schedules: Vec<ScheduleTrigger>,
+}
+
+/// One `DynamoDB` event: a function fed by a table's stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamTrigger {
+    /// The function the records go to.
+    pub function: Function,
+    /// The event's name in the template, e.g. `OutboxStream`.
+    pub name: String,
+    /// The logical id of the table whose stream it reads (`!GetAtt Table.StreamArn`).
+    pub table: String,
+    /// Most records per invocation (`BatchSize`, default 100).
+    pub batch_size: usize,
+    /// Retries of a failed batch (`MaximumRetryAttempts`; -1 or absent is "until the record
+    /// expires", which the local stack caps).
+    pub maximum_retry_attempts: Option<u32>,
+    /// `FunctionResponseTypes: [ReportBatchItemFailures]`.
+    pub reports_batch_item_failures: bool,
+    /// `FilterCriteria.Filters[].Pattern`, parsed; a record passes if any matches.
+    pub filters: Vec<crate::filter::Pattern>,
+}
+
+/// One `Schedule` event: a function fired by EventBridge on a timer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScheduleTrigger {
+    /// The function fired.
+    pub function: Function,
+    /// The event's name in the template, e.g. `EveryFiveMinutes`.
+    pub name: String,
+    /// The schedule expression as written, e.g. `rate(5 minutes)`.
+    pub expression: String,
 }
 
 impl Template {
@@ -76,6 +111,8 @@ impl Template {
             .ok_or_else(|| anyhow!("no Resources section"))?;
 
         let mut functions = Vec::new();
+        let mut streams = Vec::new();
+        let mut schedules = Vec::new();
         for (id, resource) in resources {
             let logical_id = id
                 .as_str()
@@ -83,10 +120,11 @@ impl Template {
             if resource.get("Type").and_then(Value::as_str) != Some("AWS::Serverless::Function") {
                 continue;
             }
-            functions.push(
-                function(logical_id, resource, globals)
-                    .with_context(|| format!("in the function {logical_id}"))?,
-            );
+            let function = function(logical_id, resource, globals)
+                .with_context(|| format!("in the function {logical_id}"))?;
+            triggers(&function, resource, &mut streams, &mut schedules)
+                .with_context(|| format!("in the function {logical_id}"))?;
+            functions.push(function);
         }
 
         let mut keys = HashSet::new();
@@ -95,8 +133,114 @@ impl Template {
                 bail!("the route {} is declared twice", route.key());
             }
         }
-        Ok(Self { functions })
+        Ok(Self {
+            functions,
+            streams,
+            schedules,
+        })
     }
+}
+
+fn events(resource: &Value, kind: &str) -> Vec<(String, Value)> {
+    resource
+        .get("Properties")
+        .and_then(|p| p.get("Events"))
+        .and_then(Value::as_mapping)
+        .into_iter()
+        .flatten()
+        .filter(|(_, event)| event.get("Type").and_then(Value::as_str) == Some(kind))
+        .filter_map(|(name, event)| {
+            Some((
+                name.as_str()?.to_owned(),
+                event.get("Properties").cloned().unwrap_or(Value::Null),
+            ))
+        })
+        .collect()
+}
+
+fn triggers(
+    function: &Function,
+    resource: &Value,
+    streams: &mut Vec<StreamTrigger>,
+    schedules: &mut Vec<ScheduleTrigger>,
+) -> anyhow::Result<()> {
+    for (name, properties) in events(resource, "DynamoDB") {
+        streams.push(
+            stream_trigger(function, &name, &properties)
+                .with_context(|| format!("in the event {name}"))?,
+        );
+    }
+    for (name, properties) in events(resource, "Schedule") {
+        if properties.get("Enabled").and_then(Value::as_bool) == Some(false)
+            || properties.get("State").and_then(Value::as_str) == Some("DISABLED")
+        {
+            continue;
+        }
+        let expression = properties
+            .get("Schedule")
+            .and_then(Value::as_str)
+            .ok_or_else(|| anyhow!("the event {name} has no Schedule expression"))?;
+        schedules.push(ScheduleTrigger {
+            function: function.clone(),
+            name,
+            expression: expression.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+fn stream_trigger(function: &Function, name: &str, p: &Value) -> anyhow::Result<StreamTrigger> {
+    let table = match p.get("Stream") {
+        Some(Value::Tagged(tagged)) if tagged.tag == "GetAtt" => tagged
+            .value
+            .as_str()
+            .and_then(|v| v.strip_suffix(".StreamArn"))
+            .map(str::to_owned),
+        Some(Value::Tagged(tagged)) if tagged.tag == "Ref" => {
+            tagged.value.as_str().map(str::to_owned)
+        }
+        _ => None,
+    }
+    .ok_or_else(|| anyhow!("Stream must be !GetAtt <Table>.StreamArn"))?;
+    let filters = p
+        .get("FilterCriteria")
+        .and_then(|f| f.get("Filters"))
+        .and_then(Value::as_sequence)
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.get("Pattern"))
+        .map(|pattern| {
+            let json = match pattern {
+                Value::String(text) => serde_json::from_str(text)
+                    .with_context(|| format!("the filter pattern {text} is not JSON"))?,
+                other => serde_json::to_value(other).context("a filter pattern")?,
+            };
+            crate::filter::Pattern::parse(&json)
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(StreamTrigger {
+        function: function.clone(),
+        name: name.to_owned(),
+        table,
+        batch_size: p
+            .get("BatchSize")
+            .and_then(Value::as_u64)
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or(100),
+        maximum_retry_attempts: p
+            .get("MaximumRetryAttempts")
+            .and_then(Value::as_i64)
+            .and_then(|n| u32::try_from(n).ok()),
+        reports_batch_item_failures: p
+            .get("FunctionResponseTypes")
+            .and_then(Value::as_sequence)
+            .is_some_and(|types| {
+                types
+                    .iter()
+                    .any(|t| t.as_str() == Some("ReportBatchItemFailures"))
+            }),
+        filters,
+    })
 }
 
 fn function(
@@ -280,6 +424,96 @@ Resources:
         let error = format!("{:#}", Template::parse(yaml).unwrap_err());
 
         assert!(error.contains("GET /x"), "{error}");
+    }
+
+    #[test]
+    fn stream_and_schedule_events_are_read_with_their_filters() {
+        let yaml = r#"
+Resources:
+  NotifierFunction:
+    Type: AWS::Serverless::Function
+    Metadata: { BuildProperties: { Binary: notifier } }
+    Properties:
+      Events:
+        OutboxStream:
+          Type: DynamoDB
+          Properties:
+            Stream: !GetAtt Table.StreamArn
+            StartingPosition: LATEST
+            BatchSize: 25
+            MaximumRetryAttempts: 5
+            FunctionResponseTypes: [ReportBatchItemFailures]
+            FilterCriteria:
+              Filters:
+                - Pattern: '{"eventName": ["INSERT"], "dynamodb": {"NewImage": {"type": {"S": ["outbox"]}}}}'
+  HousekeepingFunction:
+    Type: AWS::Serverless::Function
+    Metadata: { BuildProperties: { Binary: housekeeping } }
+    Properties:
+      Events:
+        Every: { Type: Schedule, Properties: { Schedule: rate(5 minutes) } }
+        Off: { Type: Schedule, Properties: { Schedule: rate(1 hour), Enabled: false } }
+"#;
+
+        let template = Template::parse(yaml).unwrap();
+
+        let stream = &template.streams[0];
+        assert_eq!(
+            (stream.function.binary.as_str(), stream.table.as_str()),
+            ("notifier", "Table")
+        );
+        assert_eq!(stream.batch_size, 25);
+        assert_eq!(stream.maximum_retry_attempts, Some(5));
+        assert!(stream.reports_batch_item_failures);
+        let record = |kind: &str| serde_json::json!({"eventName": "INSERT", "dynamodb": {"NewImage": {"type": {"S": kind}}}});
+        assert!(crate::filter::passes(&stream.filters, &record("outbox")));
+        assert!(!crate::filter::passes(&stream.filters, &record("customer")));
+        let schedules: Vec<_> = template
+            .schedules
+            .iter()
+            .map(|s| (s.function.binary.as_str(), s.expression.as_str()))
+            .collect();
+        assert_eq!(schedules, [("housekeeping", "rate(5 minutes)")]);
+    }
+
+    #[test]
+    fn a_filter_the_local_stack_cannot_apply_is_refused() {
+        let yaml = r#"
+Resources:
+  F:
+    Type: AWS::Serverless::Function
+    Metadata: { BuildProperties: { Binary: f } }
+    Properties:
+      Events:
+        S:
+          Type: DynamoDB
+          Properties:
+            Stream: !GetAtt Table.StreamArn
+            FilterCriteria: { Filters: [ { Pattern: '{"eventName": [{"prefix": "IN"}]}' } ] }
+"#;
+
+        let error = format!("{:#}", Template::parse(yaml).unwrap_err());
+
+        assert!(error.contains("exact values"), "{error}");
+    }
+
+    #[test]
+    fn the_project_template_feeds_the_notifier_and_schedules_housekeeping() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../template.yaml");
+        let template = Template::load(&path).unwrap();
+
+        assert!(
+            template
+                .streams
+                .iter()
+                .any(|s| s.function.binary == "notifier")
+        );
+        assert!(
+            template
+                .schedules
+                .iter()
+                .any(|s| s.function.binary == "housekeeping")
+        );
     }
 
     #[test]

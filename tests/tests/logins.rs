@@ -133,7 +133,8 @@ async fn an_invited_login_accepts_its_emailed_link_signs_in_and_reads_me() {
         json!({"login_id": login_id, "email": email.to_lowercase()})
     );
 
-    let me = Api::with_token(sign_in(&email, PASSWORD).await)
+    // Orderdesk stores emails lower-cased; real pools are case-insensitive, moto is not.
+    let me = Api::with_token(sign_in(&email.to_lowercase(), PASSWORD).await)
         .get("/me")
         .await;
     assert_eq!(me.status, 200, "{}", me.body);

@@ -14,6 +14,7 @@ pub struct MailSettings {
 }
 
 impl MailSettings {
+    /// Reads the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|k| std::env::var(k).ok())
     }

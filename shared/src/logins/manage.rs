@@ -231,7 +231,7 @@ pub async fn reset_password<S: LoginStore, I: Identity>(
     identity
         .set_password(&login.email, InitialPassword::Temporary(password.clone()))
         .await
-        .map_err(|e| Unexpected::new(e))?;
+        .map_err(Unexpected::new)?;
     let now = Timestamp::now();
     let write = LoginWrite {
         outbox: Some(OutboxItem::new(
@@ -424,9 +424,7 @@ pub async fn sweep_invitations<S: LoginStore, I: Identity>(
     for i in store.open_invitations(now).await? {
         match i.status {
             InvitationStatus::Pending if i.is_expired(now) => {
-                if store.expire_invitation(&i).await? {
-                    sweep.expired += 1;
-                }
+                sweep.expired += usize::from(store.expire_invitation(&i).await?);
             }
             InvitationStatus::Accepting => {
                 let Some((claim, claimed_at)) = store.claim_of(&i).await? else {

@@ -1,0 +1,270 @@
+//! The `housekeeping` Lambda: scheduled upkeep. Each run is a list of jobs, run one after the
+//! other; a job that fails does not stop the others, and the run reports every job's counts.
+
+use aws_lambda_events::event::eventbridge::EventBridgeEvent;
+use orderdesk::config;
+use orderdesk::domain::Timestamp;
+use orderdesk::dynamo::DynamoStore;
+use orderdesk::email::{self, Branding, MailSettings, Mailer, SesMailer};
+use orderdesk::identity::CognitoIdentity;
+use serde::Serialize;
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long an outbox item may stay unsent before housekeeping re-drives it.
+pub const REDRIVE_AFTER: Duration = Duration::from_secs(5 * 60);
+
+/// Outbox items re-driven per run at most; the next run takes the rest.
+pub const REDRIVE_LIMIT: usize = 200;
+
+/// A job's failure, in its own words.
+pub type JobError = Box<dyn std::error::Error + Send + Sync>;
+
+/// One piece of upkeep.
+#[async_trait::async_trait]
+pub trait Job: Send + Sync {
+    /// The job's name in the run's summary and logs.
+    fn name(&self) -> &'static str;
+
+    /// Does the work due at `now` and returns what it counted.
+    async fn run(&self, now: Timestamp) -> Result<Value, JobError>;
+}
+
+/// What one job did in a run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JobSummary {
+    pub job: &'static str,
+    /// The job's counts, when it succeeded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counts: Option<Value>,
+    /// Why it failed, when it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// What a run did: the function's response.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub jobs: Vec<JobSummary>,
+}
+
+impl Summary {
+    /// The names of the jobs that failed.
+    pub fn failed(&self) -> Vec<&'static str> {
+        self.jobs
+            .iter()
+            .filter(|j| j.error.is_some())
+            .map(|j| j.job)
+            .collect()
+    }
+}
+
+/// A run in which some job failed; the others ran, and every job runs again next time.
+#[derive(Debug, thiserror::Error)]
+pub enum HousekeepingError {
+    #[error("housekeeping jobs failed: {}", .0.join(", "))]
+    JobsFailed(Vec<&'static str>),
+}
+
+/// Tunables of the jobs, for tests and the local stack.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Outbox items created longer ago than this are re-driven.
+    pub redrive_after: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            redrive_after: REDRIVE_AFTER,
+        }
+    }
+}
+
+/// Everything the function builds once per cold start: its jobs.
+pub struct App {
+    jobs: Vec<Box<dyn Job>>,
+}
+
+impl App {
+    /// Reads configuration from the environment and builds the SDK clients.
+    pub async fn from_env() -> Result<Self, lambda_runtime::Error> {
+        Self::from_env_with(Options::default()).await
+    }
+
+    /// As [`App::from_env`], with other tunables.
+    pub async fn from_env_with(options: Options) -> Result<Self, lambda_runtime::Error> {
+        let settings = MailSettings::from_env()?;
+        let aws = config::aws().await;
+        let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&aws), settings.table_name);
+        let mailer = SesMailer::new(
+            aws_sdk_sesv2::Client::new(&aws),
+            &settings.sender_email,
+            &settings.branding.seller_name,
+        );
+        let identity = CognitoIdentity::new(
+            aws_sdk_cognitoidentityprovider::Client::new(&aws),
+            std::env::var("USER_POOL_ID").map_err(|_| "missing configuration: USER_POOL_ID")?,
+        );
+        Ok(Self::new(vec![
+            Box::new(RedriveOutbox {
+                store: store.clone(),
+                mailer: Arc::new(mailer),
+                branding: settings.branding,
+                older_than: options.redrive_after,
+            }),
+            Box::new(SweepInvitations { store, identity }),
+        ]))
+    }
+
+    /// The function running these jobs, in order.
+    pub fn new(jobs: Vec<Box<dyn Job>>) -> Self {
+        Self { jobs }
+    }
+
+    /// Serves one scheduled event: runs every job and fails if any job failed.
+    pub async fn handle(
+        &self,
+        event: EventBridgeEvent<Value>,
+    ) -> Result<Summary, HousekeepingError> {
+        tracing::info!(event_id = ?event.id, scheduled = ?event.time, "scheduled run");
+        let summary = self.run(Timestamp::now()).await;
+        match summary.failed() {
+            failed if failed.is_empty() => Ok(summary),
+            failed => Err(HousekeepingError::JobsFailed(failed)),
+        }
+    }
+
+    /// Runs every job as of `now` and logs the summary.
+    pub async fn run(&self, now: Timestamp) -> Summary {
+        let mut jobs = Vec::with_capacity(self.jobs.len());
+        for job in &self.jobs {
+            let summary = match job.run(now).await {
+                Ok(counts) => JobSummary {
+                    job: job.name(),
+                    counts: Some(counts),
+                    error: None,
+                },
+                Err(error) => {
+                    tracing::error!(job = job.name(), %error, "housekeeping job failed");
+                    JobSummary {
+                        job: job.name(),
+                        counts: None,
+                        error: Some(error.to_string()),
+                    }
+                }
+            };
+            jobs.push(summary);
+        }
+        let summary = Summary { jobs };
+        tracing::info!(
+            summary = %serde_json::to_string(&summary).unwrap_or_default(),
+            "housekeeping run"
+        );
+        summary
+    }
+}
+
+/// Sends the outbox items still unsent after a while, through the notifier's own delivery.
+pub struct RedriveOutbox {
+    pub store: DynamoStore,
+    pub mailer: Arc<dyn Mailer>,
+    pub branding: Branding,
+    /// Items created longer ago than this are re-driven.
+    pub older_than: Duration,
+}
+
+#[async_trait::async_trait]
+impl Job for RedriveOutbox {
+    fn name(&self) -> &'static str {
+        "redrive_outbox"
+    }
+
+    async fn run(&self, now: Timestamp) -> Result<Value, JobError> {
+        let report = email::redrive_pending(
+            &self.store,
+            &*self.mailer,
+            &self.branding,
+            i64::try_from(self.older_than.as_secs()).unwrap_or(i64::MAX),
+            now,
+            REDRIVE_LIMIT,
+        )
+        .await?;
+        Ok(serde_json::to_value(report)?)
+    }
+}
+
+/// Marks expired invitations and recovers invitations whose accept crashed half-way.
+pub struct SweepInvitations {
+    pub store: DynamoStore,
+    pub identity: CognitoIdentity,
+}
+
+#[async_trait::async_trait]
+impl Job for SweepInvitations {
+    fn name(&self) -> &'static str {
+        "sweep_invitations"
+    }
+
+    async fn run(&self, now: Timestamp) -> Result<Value, JobError> {
+        let sweep = orderdesk::logins::sweep_invitations(&self.store, &self.identity, now).await?;
+        Ok(serde_json::to_value(sweep)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fixed(&'static str, Result<u32, &'static str>);
+
+    #[async_trait::async_trait]
+    impl Job for Fixed {
+        fn name(&self) -> &'static str {
+            self.0
+        }
+
+        async fn run(&self, _: Timestamp) -> Result<Value, JobError> {
+            self.1
+                .map(|n| serde_json::json!({ "done": n }))
+                .map_err(Into::into)
+        }
+    }
+
+    fn scheduled_event() -> EventBridgeEvent<Value> {
+        serde_json::from_value(serde_json::json!({
+            "version": "0", "id": "1", "detail-type": "Scheduled Event", "source": "aws.events",
+            "account": "000000000000", "time": "2026-11-23T08:00:00Z", "region": "us-east-1",
+            "resources": ["arn:aws:events:us-east-1:000000000000:rule/housekeeping"], "detail": {}
+        }))
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn every_job_runs_and_a_failed_one_fails_the_run() {
+        let app = App::new(vec![
+            Box::new(Fixed("first", Err("boom"))),
+            Box::new(Fixed("second", Ok(2))),
+        ]);
+
+        let summary = app.run(Timestamp::now()).await;
+        let error = app.handle(scheduled_event()).await.unwrap_err();
+
+        assert_eq!(summary.jobs[0].error.as_deref(), Some("boom"));
+        assert_eq!(summary.jobs[1].counts, Some(serde_json::json!({"done": 2})));
+        assert_eq!(error.to_string(), "housekeeping jobs failed: first");
+    }
+
+    #[tokio::test]
+    async fn a_run_of_healthy_jobs_answers_with_their_counts() {
+        let app = App::new(vec![Box::new(Fixed("only", Ok(1)))]);
+
+        let summary = app.handle(scheduled_event()).await.unwrap();
+
+        assert_eq!(
+            serde_json::to_value(&summary).unwrap(),
+            serde_json::json!({"jobs": [{"job": "only", "counts": {"done": 1}}]})
+        );
+    }
+}

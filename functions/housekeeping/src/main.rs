@@ -1,0 +1,16 @@
+use aws_lambda_events::event::eventbridge::EventBridgeEvent;
+use lambda_runtime::{Error, LambdaEvent, service_fn};
+use orderdesk_housekeeping::App;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    orderdesk::telemetry::init();
+    let app = App::from_env().await?;
+    let app = &app;
+    lambda_runtime::run(service_fn(
+        move |event: LambdaEvent<EventBridgeEvent>| async move {
+            app.handle(event.payload).await.map_err(Error::from)
+        },
+    ))
+    .await
+}

@@ -1,0 +1,14 @@
+use aws_lambda_events::event::dynamodb::Event;
+use lambda_runtime::{Error, LambdaEvent, service_fn};
+use orderdesk_notifier::App;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    orderdesk::telemetry::init();
+    let app = App::from_env().await?;
+    let app = &app;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Event>| async move {
+        Ok::<_, Error>(app.handle(event.payload).await)
+    }))
+    .await
+}
