@@ -26,6 +26,23 @@ pub struct AuditActor {
 }
 
 impl AuditEntry {
+    fn new(
+        actor: AuditActor,
+        at: Timestamp,
+        action: &str,
+        customer_id: Option<&CustomerId>,
+        details: serde_json::Value,
+    ) -> Self {
+        Self {
+            audit_id: uuid::Uuid::now_v7().simple().to_string(),
+            at,
+            actor,
+            action: action.to_owned(),
+            customer_id: customer_id.cloned(),
+            details,
+        }
+    }
+
     /// An entry made by a customer's login acting for itself, e.g. accepting its invitation.
     pub fn by_login(
         login_id: &str,
@@ -35,20 +52,15 @@ impl AuditEntry {
         customer_id: Option<&CustomerId>,
         details: serde_json::Value,
     ) -> Self {
-        Self {
-            audit_id: uuid::Uuid::now_v7().simple().to_string(),
-            at,
-            actor: AuditActor {
-                kind: "login",
-                id: login_id.to_owned(),
-                email: Some(email.to_owned()),
-            },
-            action: action.to_owned(),
-            customer_id: customer_id.cloned(),
-            details,
-        }
+        let actor = AuditActor {
+            kind: "login",
+            id: login_id.to_owned(),
+            email: Some(email.to_owned()),
+        };
+        Self::new(actor, at, action, customer_id, details)
     }
 
+    /// An entry made by one of the seller's admins.
     pub fn by_admin(
         admin: &Principal,
         at: Timestamp,
@@ -56,18 +68,12 @@ impl AuditEntry {
         customer_id: Option<&CustomerId>,
         details: serde_json::Value,
     ) -> Self {
-        Self {
-            audit_id: uuid::Uuid::now_v7().simple().to_string(),
-            at,
-            actor: AuditActor {
-                kind: "admin",
-                id: admin.sub.clone(),
-                email: admin.email.clone(),
-            },
-            action: action.to_owned(),
-            customer_id: customer_id.cloned(),
-            details,
-        }
+        let actor = AuditActor {
+            kind: "admin",
+            id: admin.sub.clone(),
+            email: admin.email.clone(),
+        };
+        Self::new(actor, at, action, customer_id, details)
     }
 }
 

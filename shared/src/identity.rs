@@ -56,6 +56,9 @@ pub trait Identity: Send + Sync {
     /// Lets a disabled user sign in again.
     async fn enable_user(&self, email: &Email) -> Result<(), Unexpected>;
 
+    /// Makes `new` the user's verified email, and so its sign-in address.
+    async fn change_email(&self, current: &Email, new: &Email) -> Result<(), Unexpected>;
+
     /// Replaces a user's password: a temporary one forces a change at the next sign-in.
     async fn set_password(
         &self,
@@ -199,6 +202,27 @@ impl Identity for CognitoIdentity {
             .admin_enable_user()
             .user_pool_id(&self.pool_id)
             .username(email.as_str())
+            .send()
+            .await
+            .map(drop)
+            .map_err(unexpected)
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn change_email(&self, current: &Email, new: &Email) -> Result<(), Unexpected> {
+        let attr = |k: &str, v: &str| {
+            AttributeType::builder()
+                .name(k)
+                .value(v)
+                .build()
+                .expect("name is set")
+        };
+        self.client
+            .admin_update_user_attributes()
+            .user_pool_id(&self.pool_id)
+            .username(current.as_str())
+            .user_attributes(attr("email", new.as_str()))
+            .user_attributes(attr("email_verified", "true"))
             .send()
             .await
             .map(drop)

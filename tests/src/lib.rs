@@ -325,6 +325,16 @@ impl Api {
     }
 }
 
+impl Api {
+    /// Creates a customer with a unique name and email through the API and returns it.
+    pub async fn new_customer(&self) -> Value {
+        let body = serde_json::json!({"name": format!("Customer {}", unique_word()), "email": unique_email("co")});
+        let r = self.post("/admin/customers", &body).await;
+        assert_eq!(r.status, 201, "creating a customer failed: {}", r.body);
+        r.body
+    }
+}
+
 /// The stored item with this key, read straight from DynamoDB Local.
 pub async fn item(
     pk: &str,

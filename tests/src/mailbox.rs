@@ -64,11 +64,16 @@ pub async fn wait_for(address: &str) -> Mail {
 
 /// The invitation token in an email's accept link (`…/#/invite/<token>`).
 pub fn invitation_token(mail: &Mail) -> String {
+    link_token(mail, "/invite/")
+}
+
+/// The token that follows `marker` in a link of the email, e.g. `/email-change/`.
+pub fn link_token(mail: &Mail, marker: &str) -> String {
     let at = mail
         .body
-        .find("/invite/")
-        .expect("the email has an invitation link")
-        + "/invite/".len();
+        .find(marker)
+        .unwrap_or_else(|| panic!("the email has a {marker} link: {}", mail.body))
+        + marker.len();
     mail.body[at..]
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')

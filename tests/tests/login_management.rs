@@ -7,14 +7,10 @@ use serde_json::{Value, json};
 const PASSWORD: &str = "Chosen-passw0rd";
 
 async fn customer(api: &Api) -> String {
-    let r = api
-        .post(
-            "/admin/customers",
-            &json!({"name": format!("Managed {}", unique_word()), "email": unique_email("co")}),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.body);
-    r.body["customer_id"].as_str().unwrap().to_owned()
+    api.new_customer().await["customer_id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 /// A customer with one active login (admin-set password); returns (customer, login id, email).
@@ -304,7 +300,7 @@ async fn the_customer_detail_shows_its_logins_and_invitations() {
 }
 
 #[tokio::test]
-async fn login_management_refuses_customers_unknown_ids_and_an_email_change_for_now() {
+async fn login_management_refuses_customers_unknown_ids_and_bad_input() {
     let api = Api::admin().await;
     let (_, login_id, _) = active_login(&api).await;
     let customer = Api::with_token(user_token("customers").await);
@@ -329,8 +325,130 @@ async fn login_management_refuses_customers_unknown_ids_and_an_email_change_for_
     let r = api
         .patch(
             &format!("/admin/logins/{login_id}"),
-            &json!({"email": unique_email("new")}),
+            &json!({"email": "not-an-email"}),
         )
         .await;
     assert_eq!(r.problem(400)["errors"][0]["field"], "email");
+}
+
+async fn email_change_link(address: &str) -> String {
+    mailbox::link_token(&mailbox::wait_for(address).await, "/email-change/")
+}
+
+#[tokio::test]
+async fn a_new_email_becomes_the_sign_in_email_only_once_the_new_address_confirms() {
+    let api = Api::admin().await;
+    let (_, login_id, old) = active_login(&api).await;
+    let new = unique_email("moved");
+    let r = api
+        .patch(&format!("/admin/logins/{login_id}"), &json!({"email": new}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["email"], old.to_lowercase());
+    assert_eq!(r.body["pending_email"], new.to_lowercase());
+    assert!(
+        can_sign_in(&old.to_lowercase(), PASSWORD).await,
+        "nothing changes before the confirmation"
+    );
+
+    let token = email_change_link(&new).await;
+    let r = Api::anonymous()
+        .post(&format!("/email-changes/{token}/confirm"), &json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.body,
+        json!({"login_id": login_id, "email": new.to_lowercase()})
+    );
+
+    let me = Api::with_token(sign_in(&new.to_lowercase(), PASSWORD).await)
+        .get("/me")
+        .await;
+    assert_eq!(me.status, 200, "{}", me.body);
+    assert_eq!(me.body["login"]["email"], new.to_lowercase());
+    assert_eq!(me.body["login"]["pending_email"], Value::Null);
+    Api::anonymous()
+        .post(&format!("/email-changes/{token}/confirm"), &json!({}))
+        .await
+        .problem(410);
+
+    let cid = customer(&api).await;
+    let reuse = api
+        .post(
+            &format!("/admin/customers/{cid}/logins"),
+            &json!({"name": "Old Address", "email": old}),
+        )
+        .await;
+    assert_eq!(
+        reuse.status, 201,
+        "the old address is free again: {}",
+        reuse.body
+    );
+}
+
+#[tokio::test]
+async fn an_email_change_to_an_address_in_use_is_409_and_a_newer_change_replaces_the_older_link() {
+    let api = Api::admin().await;
+    let (_, login_id, _) = active_login(&api).await;
+    let (_, _, taken) = active_login(&api).await;
+    let r = api
+        .patch(
+            &format!("/admin/logins/{login_id}"),
+            &json!({"email": taken}),
+        )
+        .await;
+    r.problem(409);
+
+    let first = unique_email("first");
+    let second = unique_email("second");
+    assert_eq!(
+        api.patch(
+            &format!("/admin/logins/{login_id}"),
+            &json!({"email": first})
+        )
+        .await
+        .status,
+        200
+    );
+    let first_link = email_change_link(&first).await;
+    assert_eq!(
+        api.patch(
+            &format!("/admin/logins/{login_id}"),
+            &json!({"email": second})
+        )
+        .await
+        .status,
+        200
+    );
+    let second_link = email_change_link(&second).await;
+    Api::anonymous()
+        .post(&format!("/email-changes/{first_link}/confirm"), &json!({}))
+        .await
+        .problem(410);
+    let r = Api::anonymous()
+        .post(&format!("/email-changes/{second_link}/confirm"), &json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let cid = customer(&api).await;
+    let r = api
+        .post(
+            &format!("/admin/customers/{cid}/logins"),
+            &json!({"name": "F", "email": first}),
+        )
+        .await;
+    assert_eq!(
+        r.status, 201,
+        "the abandoned address was released: {}",
+        r.body
+    );
+    Api::anonymous()
+        .post(
+            &format!(
+                "/email-changes/{}/confirm",
+                orderdesk::logins::secret::LinkToken::generate().as_str()
+            ),
+            &json!({}),
+        )
+        .await
+        .problem(404);
 }

@@ -18,14 +18,7 @@ use serde_json::{Value, json};
 const PASSWORD: &str = "Chosen-passw0rd";
 
 async fn customer(api: &Api) -> Value {
-    let r = api
-        .post(
-            "/admin/customers",
-            &json!({"name": format!("Login Co {}", unique_word()), "email": unique_email("co")}),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.body);
-    r.body
+    api.new_customer().await
 }
 
 fn id(v: &Value, k: &str) -> String {
@@ -634,6 +627,9 @@ impl LoginStore for FailingWrites {
     async fn invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, Unexpected> {
         self.0.invitation(id).await
     }
+    async fn email_change(&self, token_hash: &str) -> Result<Option<EmailChange>, Unexpected> {
+        self.0.email_change(token_hash).await
+    }
     async fn open_invitations(&self, now: Timestamp) -> Result<Vec<Invitation>, Unexpected> {
         self.0.open_invitations(now).await
     }
@@ -671,6 +667,9 @@ impl Identity for IdentityDown {
         Err(Unexpected::new("injected: Cognito is down"))
     }
     async fn enable_user(&self, _: &Email) -> Result<(), Unexpected> {
+        Err(Unexpected::new("injected: Cognito is down"))
+    }
+    async fn change_email(&self, _: &Email, _: &Email) -> Result<(), Unexpected> {
         Err(Unexpected::new("injected: Cognito is down"))
     }
     async fn set_password(&self, _: &Email, _: InitialPassword) -> Result<(), IdentityError> {

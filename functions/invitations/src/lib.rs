@@ -39,6 +39,11 @@ impl App {
                     logins::accept_invitation(&d.store, &d.identity, &token, body).await?;
                 Ok(json(200, &accepted))
             }
+            "POST /email-changes/{token}/confirm" => {
+                let confirmed =
+                    logins::confirm_email_change(&d.store, &d.identity, &token(&req)?).await?;
+                Ok(json(200, &confirmed))
+            }
             "POST /admin/invitations/{invitation_id}/resend" => {
                 let admin = require_admin(&req)?;
                 logins::resend_invitation(&d.store, &d.portal, &admin, &invitation_id(&req)?)
@@ -67,5 +72,5 @@ fn invitation_id(req: &Request) -> Result<logins::InvitationId, Problem> {
 fn token(req: &Request) -> Result<LinkToken, Problem> {
     path_param(req, "token")
         .and_then(|raw| LinkToken::parse(&raw))
-        .ok_or_else(|| Problem::not_found("This invitation link is not known."))
+        .ok_or_else(|| Problem::not_found("This link is not known."))
 }

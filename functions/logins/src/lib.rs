@@ -80,7 +80,7 @@ impl App {
         let d = &self.deps;
         Ok(json(
             200,
-            &logins::update_login(&d.store, &d.identity, &admin, &id, body).await?,
+            &logins::update_login(&d.store, &d.identity, &d.portal, &admin, &id, body).await?,
         ))
     }
 

@@ -136,17 +136,11 @@ impl CustomerStore for DynamoStore {
     }
 
     async fn get(&self, id: &CustomerId) -> Result<Option<Customer>, Unexpected> {
-        let out = self
-            .client()
-            .get_item()
-            .table_name(self.table())
-            .key("PK", s(item::pk(id)))
-            .key("SK", s(item::SK))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| Unexpected::new(aws_sdk_dynamodb::error::DisplayErrorContext(e)))?;
-        out.item().map(item::from_item).transpose()
+        self.get_item(item::pk(id), item::SK)
+            .await?
+            .as_ref()
+            .map(item::from_item)
+            .transpose()
     }
 
     async fn replace(
@@ -371,19 +365,10 @@ fn directory_start_key(c: &Cursor, partition: &str) -> Result<Item, StoreError> 
 #[async_trait::async_trait]
 impl IdempotencyStore for DynamoStore {
     async fn find_idempotency(&self, scope: &str) -> Result<Option<IdempotencyRecord>, Unexpected> {
-        let out = self
-            .client()
-            .get_item()
-            .table_name(self.table())
-            .key("PK", s(idempotency::item::pk(scope)))
-            .key("SK", s(idempotency::item::SK))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| Unexpected::new(aws_sdk_dynamodb::error::DisplayErrorContext(e)))?;
         let now = Timestamp::now().unix_seconds();
-        out.item()
-            .map(|i| idempotency::item::from_item(scope, i))
+        self.get_item(idempotency::item::pk(scope), idempotency::item::SK)
+            .await?
+            .map(|i| idempotency::item::from_item(scope, &i))
             .transpose()
             .map(|r| r.filter(|r| r.expires_at >= now))
     }

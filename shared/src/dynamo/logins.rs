@@ -11,7 +11,7 @@ use crate::logins::{
     Acceptance, Invitation, InvitationStatus, Login, LoginId, LoginStore, LoginStoreError,
     Provisioning, SubLink,
 };
-use crate::logins::{InvitationId, LoginStatus, LoginWrite};
+use crate::logins::{EmailChange, InvitationId, LoginStatus, LoginWrite};
 use crate::store::Unexpected;
 use aws_sdk_dynamodb::error::DisplayErrorContext;
 use aws_sdk_dynamodb::types::{Delete, KeysAndAttributes, Put, TransactWriteItem};
@@ -48,20 +48,6 @@ impl DynamoStore {
         }
     }
 
-    async fn get(&self, pk: String, sk: &str) -> Result<Option<Item>, Unexpected> {
-        let out = self
-            .client()
-            .get_item()
-            .table_name(self.table())
-            .key("PK", s(pk))
-            .key("SK", s(sk))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| Unexpected::new(DisplayErrorContext(e)))?;
-        Ok(out.item)
-    }
-
     async fn transact(
         &self,
         actions: Vec<TransactWriteItem>,
@@ -91,7 +77,7 @@ impl LoginStore for DynamoStore {
 
     async fn login_email_taken(&self, email: &Email) -> Result<bool, Unexpected> {
         Ok(self
-            .get(email_guard_pk(email), EMAIL_GUARD_SK)
+            .get_item(email_guard_pk(email), EMAIL_GUARD_SK)
             .await?
             .is_some())
     }
@@ -133,11 +119,14 @@ impl LoginStore for DynamoStore {
         &self,
         token_hash: &str,
     ) -> Result<Option<Invitation>, Unexpected> {
-        let Some(token) = self.get(token_pk(token_hash), TOKEN_SK).await? else {
+        let Some(token) = self.get_item(token_pk(token_hash), TOKEN_SK).await? else {
             return Ok(None);
         };
         let id = super::attr::Reader(&token).s("invitation_id")?.to_owned();
-        let Some(item) = self.get(format!("INVITATION#{id}"), INVITATION_SK).await? else {
+        let Some(item) = self
+            .get_item(format!("INVITATION#{id}"), INVITATION_SK)
+            .await?
+        else {
             return Ok(None);
         };
         invitation_from_item(&item).map(Some)
@@ -229,7 +218,7 @@ impl LoginStore for DynamoStore {
     }
 
     async fn login(&self, id: &LoginId) -> Result<Option<Login>, Unexpected> {
-        self.get(login_pk(id), LOGIN_SK)
+        self.get_item(login_pk(id), LOGIN_SK)
             .await?
             .as_ref()
             .map(login_from_item)
@@ -237,7 +226,7 @@ impl LoginStore for DynamoStore {
     }
 
     async fn sub_link(&self, sub: &str) -> Result<Option<SubLink>, Unexpected> {
-        self.get(sub_pk(sub), SUB_SK)
+        self.get_item(sub_pk(sub), SUB_SK)
             .await?
             .as_ref()
             .map(sub_link_from_item)
@@ -319,7 +308,7 @@ impl LoginStore for DynamoStore {
     }
 
     async fn invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, Unexpected> {
-        self.get(invitation_pk(id), INVITATION_SK)
+        self.get_item(invitation_pk(id), INVITATION_SK)
             .await?
             .as_ref()
             .map(invitation_from_item)
@@ -386,7 +375,7 @@ impl LoginStore for DynamoStore {
 
     async fn claim_of(&self, i: &Invitation) -> Result<Option<(String, Timestamp)>, Unexpected> {
         let Some(item) = self
-            .get(invitation_pk(&i.invitation_id), INVITATION_SK)
+            .get_item(invitation_pk(&i.invitation_id), INVITATION_SK)
             .await?
         else {
             return Ok(None);
@@ -434,11 +423,69 @@ impl LoginStore for DynamoStore {
                 actions.push(self.put_new(token_item(hash, after)));
             }
         }
+        if let Some(c) = &w.email_change {
+            let condition = if c.confirmed {
+                "#status = :pending"
+            } else {
+                "attribute_not_exists(PK)"
+            };
+            let mut put = Put::builder()
+                .table_name(self.table())
+                .set_item(Some(email_change_to_item(c)))
+                .condition_expression(condition);
+            if c.confirmed {
+                put = put
+                    .expression_attribute_names("#status", "status")
+                    .expression_attribute_values(":pending", s("pending"));
+            }
+            actions.push(
+                TransactWriteItem::builder()
+                    .put(put.build().expect("table and item are set"))
+                    .build(),
+            );
+        }
+        let login_id = w.login.as_ref().map(|(l, _)| l.login_id.clone());
+        let mut reserve_at = None;
+        if let (Some(email), Some(id)) = (&w.reserve_email, &login_id) {
+            reserve_at = Some(actions.len());
+            actions.push(self.put_new(Item::from([
+                ("PK".to_owned(), s(email_guard_pk(email))),
+                ("SK".to_owned(), s(EMAIL_GUARD_SK)),
+                ("type".to_owned(), s("login_email")),
+                ("login_id".to_owned(), s(id.as_str())),
+            ])));
+        }
+        if let (Some(email), Some(id)) = (&w.release_email, &login_id) {
+            let guard = Delete::builder()
+                .table_name(self.table())
+                .key("PK", s(email_guard_pk(email)))
+                .key("SK", s(EMAIL_GUARD_SK))
+                .condition_expression("login_id = :id")
+                .expression_attribute_values(":id", s(id.as_str()))
+                .build()
+                .expect("table and key are set");
+            actions.push(TransactWriteItem::builder().delete(guard).build());
+        }
         if let Some(o) = &w.outbox {
             actions.push(self.put_outbox(o));
         }
         actions.push(self.put_audit(&w.audit));
-        self.transact(actions, |_| Some(StoreError::Stale)).await
+        self.transact(actions, |failed| {
+            if reserve_at.is_some_and(|r| failed.contains(&r)) {
+                Some(StoreError::DuplicateEmail)
+            } else {
+                Some(StoreError::Stale)
+            }
+        })
+        .await
+    }
+
+    async fn email_change(&self, token_hash: &str) -> Result<Option<EmailChange>, Unexpected> {
+        self.get_item(email_change_pk(token_hash), EMAIL_CHANGE_SK)
+            .await?
+            .as_ref()
+            .map(email_change_from_item)
+            .transpose()
     }
 
     async fn find_idempotency(&self, scope: &str) -> Result<Option<IdempotencyRecord>, Unexpected> {

@@ -32,6 +32,27 @@ impl DynamoStore {
     pub fn table(&self) -> &str {
         &self.table
     }
+
+    /// The item with this key, read strongly consistent.
+    pub(crate) async fn get_item(
+        &self,
+        pk: String,
+        sk: &str,
+    ) -> Result<Option<attr::Item>, crate::store::Unexpected> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("PK", attr::s(pk))
+            .key("SK", attr::s(sk))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| {
+                crate::store::Unexpected::new(aws_sdk_dynamodb::error::DisplayErrorContext(e))
+            })?;
+        Ok(out.item)
+    }
 }
 
 /// Index names, as in `template.yaml`.

@@ -16,17 +16,7 @@ const PENDING_PAGE: usize = 100;
 
 impl DynamoStore {
     async fn outbox_attributes(&self, outbox_id: &str) -> Result<Option<Item>, Unexpected> {
-        let out = self
-            .client()
-            .get_item()
-            .table_name(self.table())
-            .key("PK", s(item::pk(outbox_id)))
-            .key("SK", s(item::SK))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| Unexpected::new(DisplayErrorContext(e)))?;
-        Ok(out.item)
+        self.get_item(item::pk(outbox_id), item::SK).await
     }
 }
 

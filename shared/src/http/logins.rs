@@ -86,3 +86,19 @@ impl From<crate::logins::ManageLoginError> for Problem {
         }
     }
 }
+
+impl From<crate::logins::EmailChangeError> for Problem {
+    fn from(e: crate::logins::EmailChangeError) -> Self {
+        use crate::logins::EmailChangeError as E;
+        match e {
+            E::NotFound => Problem::not_found("This confirmation link is not known."),
+            E::Gone => Problem::new(
+                410,
+                "Gone",
+                "This confirmation link was already used, was replaced by a newer one, or has expired.",
+            )
+            .typed("email-change-gone"),
+            E::Unexpected(e) => Problem::internal(&e),
+        }
+    }
+}

@@ -7,6 +7,7 @@
 //! | sub → login | `LOGINSUB#<cognito sub>` | `LOGINSUB` | | |
 //! | invitation | `INVITATION#<id>` | `INVITATION` | `CUSTOMER#<customer id>` / `INVITATION#<created>#<id>` | `INVITATION#PENDING` / `<expires>#<id>` while pending |
 //! | invitation token | `INVTOKEN#<sha256 of token>` | `INVTOKEN` | | |
+//! | email change | `EMAILCHANGE#<sha256 of token>` | `EMAILCHANGE` | | |
 
 use super::model::*;
 use crate::customers::CustomerId;
@@ -20,6 +21,48 @@ pub const SUB_SK: &str = "LOGINSUB";
 pub const INVITATION_SK: &str = "INVITATION";
 pub const TOKEN_SK: &str = "INVTOKEN";
 pub const PENDING_INVITATIONS: &str = "INVITATION#PENDING";
+pub const EMAIL_CHANGE_SK: &str = "EMAILCHANGE";
+
+pub fn email_change_pk(token_hash: &str) -> String {
+    format!("EMAILCHANGE#{token_hash}")
+}
+
+/// The email change's item; removed by TTL a week after it expires.
+pub fn email_change_to_item(c: &EmailChange) -> Item {
+    Item::from([
+        ("PK".into(), s(email_change_pk(&c.token_hash))),
+        ("SK".into(), s(EMAIL_CHANGE_SK)),
+        ("type".into(), s("email_change")),
+        ("login_id".into(), s(c.login_id.as_str())),
+        ("customer_id".into(), s(c.customer_id.as_str())),
+        ("new_email".into(), s(c.new_email.as_str())),
+        (
+            "status".into(),
+            s(if c.confirmed { "confirmed" } else { "pending" }),
+        ),
+        ("expires_at".into(), s(c.expires_at.to_string())),
+        ("created_at".into(), s(c.created_at.to_string())),
+        ("ttl".into(), n(c.expires_at.unix_seconds() + 7 * 24 * 3600)),
+    ])
+}
+
+pub fn email_change_from_item(item: &Item) -> Result<EmailChange, Unexpected> {
+    let r = Reader(item);
+    let time = |k: &str| Timestamp::parse(r.s(k)?).map_err(|_| bad(k));
+    Ok(EmailChange {
+        token_hash: r
+            .s("PK")?
+            .strip_prefix("EMAILCHANGE#")
+            .ok_or_else(|| bad("PK"))?
+            .to_owned(),
+        login_id: LoginId::parse(r.s("login_id")?).ok_or_else(|| bad("login_id"))?,
+        customer_id: CustomerId::parse(r.s("customer_id")?).ok_or_else(|| bad("customer_id"))?,
+        new_email: Email::parse(r.s("new_email")?).map_err(|_| bad("new_email"))?,
+        expires_at: time("expires_at")?,
+        created_at: time("created_at")?,
+        confirmed: r.s("status")? == "confirmed",
+    })
+}
 
 pub fn login_pk(id: &LoginId) -> String {
     format!("LOGIN#{id}")
@@ -256,6 +299,25 @@ mod tests {
         assert_eq!(item.len(), 6);
         assert_eq!(item["PK"], s("LOGINSUB#abc-123"));
         assert_eq!(sub_link_from_item(&item).unwrap(), link);
+    }
+
+    #[test]
+    fn an_email_change_is_keyed_by_its_token_hash_and_reads_back() {
+        let l = login();
+        let c = EmailChange {
+            token_hash: "cd".repeat(32),
+            login_id: l.login_id,
+            customer_id: l.customer_id,
+            new_email: Email::parse("new@acme.example").unwrap(),
+            expires_at: at("2026-11-24T08:00:00Z"),
+            created_at: at("2026-11-23T08:00:00Z"),
+            confirmed: false,
+        };
+        let item = email_change_to_item(&c);
+        assert_eq!(item.len(), 10);
+        assert_eq!(item["PK"], s(format!("EMAILCHANGE#{}", "cd".repeat(32))));
+        assert_eq!(item["status"], s("pending"));
+        assert_eq!(email_change_from_item(&item).unwrap(), c);
     }
 
     #[test]

@@ -13,6 +13,12 @@ pub struct LoginWrite {
     pub invitation: Option<(Invitation, Invitation)>,
     /// A token to create for the invitation (its hash).
     pub new_token: Option<String>,
+    /// An email change to write: a new one, or one being confirmed (then only if still pending).
+    pub email_change: Option<EmailChange>,
+    /// An address to reserve for the login (its email guard), failing if taken.
+    pub reserve_email: Option<Email>,
+    /// An address whose guard the login gives up.
+    pub release_email: Option<Email>,
     pub outbox: Option<OutboxItem>,
     pub audit: AuditEntry,
 }
@@ -73,11 +79,17 @@ async fn existing_login<S: LoginStore>(store: &S, id: &LoginId) -> Result<Login,
     }
 }
 
-/// Renames, disables or enables a login. Disabling signs the person out everywhere at once.
+/// How long an email change link is valid.
+pub const EMAIL_CHANGE_TTL_SECONDS: i64 = 24 * 3600;
+
+/// Renames, disables or enables a login, or starts a change of its email: the new address
+/// gets a confirmation link and is reserved meanwhile; the sign-in email changes only once it
+/// is confirmed. Disabling signs the person out everywhere at once.
 #[tracing::instrument(skip_all, fields(login_id = %id))]
 pub async fn update_login<S: LoginStore, I: Identity>(
     store: &S,
     identity: &I,
+    portal: &Portal,
     admin: &Principal,
     id: &LoginId,
     body: UpdateLoginBody,
@@ -87,9 +99,10 @@ pub async fn update_login<S: LoginStore, I: Identity>(
         .name
         .as_deref()
         .and_then(|n| v.check("name", LoginName::parse(n)));
-    if body.email.is_some() {
-        v.push("email", "changing a login's email needs the new address to confirm it, which is not available yet");
-    }
+    let new_email = body
+        .email
+        .as_deref()
+        .and_then(|e| v.check("email", Email::parse(e)));
     v.finish(|| ()).map_err(ManageLoginError::Invalid)?;
 
     let before = existing_login(store, id).await?;
@@ -117,7 +130,52 @@ pub async fn update_login<S: LoginStore, I: Identity>(
         }
         _ => {}
     }
+    let mut email_change = None;
+    let mut outbox = None;
+    let mut reserve_email = None;
+    let mut release_email = None;
+    if let Some(new) =
+        new_email.filter(|e| *e != before.email && Some(e) != before.pending_email.as_ref())
+    {
+        if before.cognito_sub.is_none() {
+            return Err(ManageLoginError::Conflict(
+                "This login has not accepted its invitation yet: revoke it and invite the new address instead.",
+            ));
+        }
+        if store.login_email_taken(&new).await? {
+            return Err(ManageLoginError::Conflict(
+                "Another login already uses this email address.",
+            ));
+        }
+        let token = LinkToken::generate();
+        let change = EmailChange {
+            token_hash: token.hash(),
+            login_id: before.login_id.clone(),
+            customer_id: before.customer_id.clone(),
+            new_email: new.clone(),
+            expires_at: now.plus_seconds(EMAIL_CHANGE_TTL_SECONDS),
+            created_at: now,
+            confirmed: false,
+        };
+        outbox = Some(OutboxItem::new(
+            new.clone(),
+            EmailMessage::EmailChange {
+                login_name: after.name.as_str().to_owned(),
+                confirm_url: portal.email_change_url(&token),
+                expires_at: change.expires_at.to_string(),
+            },
+            now,
+        ));
+        release_email = before.pending_email.clone();
+        reserve_email = Some(new.clone());
+        after.pending_email = Some(new);
+        email_change = Some(change);
+    }
     let write = LoginWrite {
+        email_change,
+        outbox,
+        reserve_email,
+        release_email,
         audit: AuditEntry::by_admin(
             admin,
             now,
@@ -128,9 +186,13 @@ pub async fn update_login<S: LoginStore, I: Identity>(
         login: Some((before.clone(), after.clone())),
         invitation: None,
         new_token: None,
-        outbox: None,
     };
     if let Err(e) = store.write(&write).await {
+        if matches!(e, LoginStoreError::DuplicateEmail) {
+            return Err(ManageLoginError::Conflict(
+                "Another login already uses this email address.",
+            ));
+        }
         let undo = match cognito_step {
             Some(false) => identity.enable_user(&before.email).await,
             Some(true) => identity.disable_user(&before.email).await,
@@ -176,6 +238,9 @@ pub async fn delete_login<S: LoginStore, I: Identity>(
         invitation: open.as_ref().map(|i| (i.clone(), revoked(i))),
         login: Some((before.clone(), after)),
         new_token: None,
+        email_change: None,
+        reserve_email: None,
+        release_email: None,
         outbox: None,
     };
     if let Err(e) = store.write(&write).await {
@@ -254,6 +319,9 @@ pub async fn reset_password<S: LoginStore, I: Identity>(
         login: None,
         invitation: None,
         new_token: None,
+        email_change: None,
+        reserve_email: None,
+        release_email: None,
     };
     store.write(&write).await?;
     Ok(())
@@ -299,6 +367,9 @@ pub async fn revoke_invitation<S: LoginStore>(
         invitation: Some((i.clone(), revoked(&i))),
         login: None,
         new_token: None,
+        email_change: None,
+        reserve_email: None,
+        release_email: None,
         outbox: None,
     };
     store.write(&write).await?;
@@ -359,6 +430,9 @@ pub async fn resend_invitation<S: LoginStore>(
             json!({ "invitation_id": id }),
         ),
         new_token: Some(token.hash()),
+        email_change: None,
+        reserve_email: None,
+        release_email: None,
         invitation: Some((i, next)),
         login: None,
     };
@@ -387,6 +461,7 @@ pub async fn disable_all_logins<S: LoginStore, I: Identity>(
         update_login(
             store,
             identity,
+            &Portal::default(),
             admin,
             &l.login_id,
             UpdateLoginBody {
@@ -444,4 +519,82 @@ pub async fn sweep_invitations<S: LoginStore, I: Identity>(
         }
     }
     Ok(sweep)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EmailChangeError {
+    #[error("no such email change")]
+    NotFound,
+    #[error("this link was already used, replaced, or has expired")]
+    Gone,
+    #[error(transparent)]
+    Unexpected(#[from] Unexpected),
+}
+
+/// Confirms a new sign-in address from the link sent to it: from now on the login signs in
+/// with it. Cognito changes first; if the table write after it fails, Cognito is changed back.
+#[tracing::instrument(skip_all)]
+pub async fn confirm_email_change<S: LoginStore, I: Identity>(
+    store: &S,
+    identity: &I,
+    token: &LinkToken,
+) -> Result<Accepted, EmailChangeError> {
+    let now = Timestamp::now();
+    let change = store
+        .email_change(&token.hash())
+        .await?
+        .ok_or(EmailChangeError::NotFound)?;
+    if change.confirmed || change.expires_at <= now {
+        return Err(EmailChangeError::Gone);
+    }
+    let before = store
+        .login(&change.login_id)
+        .await?
+        .ok_or(EmailChangeError::Gone)?;
+    if before.status == LoginStatus::Deleted
+        || before.pending_email.as_ref() != Some(&change.new_email)
+    {
+        return Err(EmailChangeError::Gone);
+    }
+    identity
+        .change_email(&before.email, &change.new_email)
+        .await?;
+    let mut after = touched(&before, now);
+    after.email = change.new_email.clone();
+    after.pending_email = None;
+    let mut confirmed = change.clone();
+    confirmed.confirmed = true;
+    let write = LoginWrite {
+        audit: AuditEntry::by_login(
+            before.login_id.as_str(),
+            change.new_email.as_str(),
+            now,
+            "login.email_changed",
+            Some(&before.customer_id),
+            json!({ "from": before.email, "to": change.new_email }),
+        ),
+        release_email: Some(before.email.clone()),
+        login: Some((before.clone(), after.clone())),
+        email_change: Some(confirmed),
+        invitation: None,
+        new_token: None,
+        outbox: None,
+        reserve_email: None,
+    };
+    if let Err(e) = store.write(&write).await {
+        if let Err(undo) = identity
+            .change_email(&change.new_email, &before.email)
+            .await
+        {
+            tracing::error!(error = %undo, "could not restore the Cognito email of a failed email change");
+        }
+        return Err(match e {
+            LoginStoreError::Stale => EmailChangeError::Gone,
+            other => Unexpected::new(other).into(),
+        });
+    }
+    Ok(Accepted {
+        login_id: after.login_id,
+        email: after.email,
+    })
 }

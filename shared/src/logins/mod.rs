@@ -173,6 +173,7 @@ pub trait LoginStore: Send + Sync {
     ) -> Result<(Option<Login>, Option<Customer>), Unexpected>;
     async fn members(&self, c: &CustomerId) -> Result<(Vec<Login>, Vec<Invitation>), Unexpected>;
     async fn invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, Unexpected>;
+    async fn email_change(&self, token_hash: &str) -> Result<Option<EmailChange>, Unexpected>;
     /// Invitations still in the expiry index (pending or accepting) that expire before
     /// `now`, or are being accepted.
     async fn open_invitations(&self, now: Timestamp) -> Result<Vec<Invitation>, Unexpected>;
@@ -189,7 +190,7 @@ pub trait LoginStore: Send + Sync {
 // Use cases.
 
 /// Where links in emails point.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Portal {
     pub url: String,
     pub invitation_ttl_seconds: i64,
@@ -199,6 +200,14 @@ impl Portal {
     pub fn accept_url(&self, token: &LinkToken) -> String {
         format!(
             "{}/#/invite/{}",
+            self.url.trim_end_matches('/'),
+            token.as_str()
+        )
+    }
+
+    pub fn email_change_url(&self, token: &LinkToken) -> String {
+        format!(
+            "{}/#/email-change/{}",
             self.url.trim_end_matches('/'),
             token.as_str()
         )

@@ -172,6 +172,18 @@ impl Invitation {
     }
 }
 
+/// A login's request to sign in with a new address, waiting for that address to confirm.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailChange {
+    pub token_hash: String,
+    pub login_id: LoginId,
+    pub customer_id: CustomerId,
+    pub new_email: Email,
+    pub expires_at: Timestamp,
+    pub created_at: Timestamp,
+    pub confirmed: bool,
+}
+
 /// The pointer from a Cognito `sub` to its login, read on every customer request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubLink {
