@@ -315,6 +315,22 @@ async fn login_management_refuses_customers_unknown_ids_and_bad_input() {
         .delete(&format!("/admin/logins/{login_id}"))
         .await
         .problem(403);
+    customer
+        .post(
+            &format!("/admin/logins/{login_id}/password-reset"),
+            &json!({"mode": "temporary_password"}),
+        )
+        .await
+        .problem(403);
+    let inv = "inv_0000000000007000800000000000beef";
+    customer
+        .post(&format!("/admin/invitations/{inv}/resend"), &json!({}))
+        .await
+        .problem(403);
+    customer
+        .delete(&format!("/admin/invitations/{inv}"))
+        .await
+        .problem(403);
     api.patch(
         "/admin/logins/lgn_0000000000007000800000000000beef",
         &json!({"enabled": false}),
