@@ -468,3 +468,80 @@ async fn an_email_change_to_an_address_in_use_is_409_and_a_newer_change_replaces
         .await
         .problem(404);
 }
+
+#[tokio::test]
+async fn an_invite_mode_reset_emails_a_link_that_sets_a_new_password_on_the_same_user() {
+    let api = Api::admin().await;
+    let (_, login_id, email) = active_login(&api).await;
+    let sub_before = jwt_claims(&sign_in(&email.to_lowercase(), PASSWORD).await)["sub"].clone();
+    let r = api
+        .post(
+            &format!("/admin/logins/{login_id}/password-reset"),
+            &json!({"mode": "invite"}),
+        )
+        .await;
+    assert_eq!(r.status, 202, "{}", r.body);
+    let token = mailbox::invitation_token(&mailbox::wait_for(&email).await);
+    let preview = Api::anonymous().get(&format!("/invitations/{token}")).await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+
+    let renewed = "Renewed-passw0rd";
+    let r = Api::anonymous()
+        .post(
+            &format!("/invitations/{token}/accept"),
+            &json!({"password": renewed}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["login_id"], login_id.as_str());
+    assert!(
+        !can_sign_in(&email.to_lowercase(), PASSWORD).await,
+        "the old password is gone"
+    );
+    let token_after = sign_in(&email.to_lowercase(), renewed).await;
+    assert_eq!(
+        jwt_claims(&token_after)["sub"],
+        sub_before,
+        "the same Cognito user"
+    );
+    assert_eq!(Api::with_token(token_after).get("/me").await.status, 200);
+    Api::anonymous()
+        .get(&format!("/invitations/{token}"))
+        .await
+        .problem(410);
+}
+
+#[tokio::test]
+async fn deleting_a_login_with_a_pending_email_change_frees_the_reserved_address() {
+    let api = Api::admin().await;
+    let (_, login_id, _) = active_login(&api).await;
+    let reserved = unique_email("reserved");
+    assert_eq!(
+        api.patch(
+            &format!("/admin/logins/{login_id}"),
+            &json!({"email": reserved})
+        )
+        .await
+        .status,
+        200
+    );
+    let link = email_change_link(&reserved).await;
+    assert_eq!(
+        api.delete(&format!("/admin/logins/{login_id}"))
+            .await
+            .status,
+        204
+    );
+    Api::anonymous()
+        .post(&format!("/email-changes/{link}/confirm"), &json!({}))
+        .await
+        .problem(410);
+    let cid = customer(&api).await;
+    let r = api
+        .post(
+            &format!("/admin/customers/{cid}/logins"),
+            &json!({"name": "R", "email": reserved}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+}

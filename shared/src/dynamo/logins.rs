@@ -207,13 +207,15 @@ impl LoginStore for DynamoStore {
             .expression_attribute_values(":claim", s(&a.claim))
             .build()
             .expect("table and item are set");
-        let actions = vec![
+        let mut actions = vec![
             TransactWriteItem::builder().put(invitation).build(),
             self.put_versioned(login_to_item(&a.login_after), a.login_before.version),
-            self.put_new(sub_link_to_item(&a.sub_link)),
             self.customer_action(&a.customer),
             self.put_audit(&a.audit),
         ];
+        if let Some(link) = &a.sub_link {
+            actions.push(self.put_new(sub_link_to_item(link)));
+        }
         self.transact(actions, |_| Some(StoreError::Stale)).await
     }
 
@@ -416,6 +418,10 @@ impl LoginStore for DynamoStore {
                     .expect("table and key are set");
                 actions.push(TransactWriteItem::builder().delete(guard).build());
             }
+        }
+        if let Some(i) = &w.new_invitation {
+            actions.push(self.put_new(invitation_to_item(i)));
+            actions.push(self.put_new(token_item(&i.token_hash, i)));
         }
         if let Some((before, after)) = &w.invitation {
             actions.push(self.put_versioned(invitation_to_item(after), before.version));

@@ -13,6 +13,8 @@ pub struct LoginWrite {
     pub invitation: Option<(Invitation, Invitation)>,
     /// A token to create for the invitation (its hash).
     pub new_token: Option<String>,
+    /// A brand-new invitation (and its token) to create.
+    pub new_invitation: Option<Invitation>,
     /// An email change to write: a new one, or one being confirmed (then only if still pending).
     pub email_change: Option<EmailChange>,
     /// An address to reserve for the login (its email guard), failing if taken.
@@ -186,6 +188,7 @@ pub async fn update_login<S: LoginStore, I: Identity>(
         login: Some((before.clone(), after.clone())),
         invitation: None,
         new_token: None,
+        new_invitation: None,
     };
     if let Err(e) = store.write(&write).await {
         if matches!(e, LoginStoreError::DuplicateEmail) {
@@ -223,6 +226,7 @@ pub async fn delete_login<S: LoginStore, I: Identity>(
     let now = Timestamp::now();
     let mut after = touched(&before, now);
     after.status = LoginStatus::Deleted;
+    after.pending_email = None;
     let (_, invitations) = store.members(&before.customer_id).await?;
     let open = invitations
         .into_iter()
@@ -236,11 +240,12 @@ pub async fn delete_login<S: LoginStore, I: Identity>(
             json!({ "login_id": id }),
         ),
         invitation: open.as_ref().map(|i| (i.clone(), revoked(i))),
+        release_email: before.pending_email.clone(),
         login: Some((before.clone(), after)),
         new_token: None,
+        new_invitation: None,
         email_change: None,
         reserve_email: None,
-        release_email: None,
         outbox: None,
     };
     if let Err(e) = store.write(&write).await {
@@ -272,14 +277,10 @@ pub async fn reset_password<S: LoginStore, I: Identity>(
     id: &LoginId,
     body: PasswordResetBody,
 ) -> Result<(), ManageLoginError> {
-    if body.mode != "temporary_password" {
-        let message = if body.mode == "invite" {
-            "invite is not available for resets yet; use temporary_password"
-        } else {
-            "must be temporary_password"
-        };
+    if body.mode != "temporary_password" && body.mode != "invite" {
         return Err(ManageLoginError::Invalid(vec![FieldError::new(
-            "mode", message,
+            "mode",
+            "must be temporary_password or invite",
         )]));
     }
     let login = existing_login(store, id).await?;
@@ -292,6 +293,29 @@ pub async fn reset_password<S: LoginStore, I: Identity>(
         .customer(&login.customer_id)
         .await?
         .ok_or(ManageLoginError::NotFound)?;
+    if body.mode == "invite" {
+        let now = Timestamp::now();
+        let (invitation, mail) = new_invitation(&login, &customer, portal, now);
+        let write = LoginWrite {
+            audit: AuditEntry::by_admin(
+                admin,
+                now,
+                "login.password_reset",
+                Some(&login.customer_id),
+                json!({ "login_id": id, "mode": "invite", "invitation_id": invitation.invitation_id }),
+            ),
+            new_invitation: Some(invitation),
+            outbox: Some(mail),
+            login: None,
+            invitation: None,
+            new_token: None,
+            email_change: None,
+            reserve_email: None,
+            release_email: None,
+        };
+        store.write(&write).await?;
+        return Ok(());
+    }
     let password = POLICY.generate();
     identity
         .set_password(&login.email, InitialPassword::Temporary(password.clone()))
@@ -319,6 +343,7 @@ pub async fn reset_password<S: LoginStore, I: Identity>(
         login: None,
         invitation: None,
         new_token: None,
+        new_invitation: None,
         email_change: None,
         reserve_email: None,
         release_email: None,
@@ -367,6 +392,7 @@ pub async fn revoke_invitation<S: LoginStore>(
         invitation: Some((i.clone(), revoked(&i))),
         login: None,
         new_token: None,
+        new_invitation: None,
         email_change: None,
         reserve_email: None,
         release_email: None,
@@ -430,6 +456,7 @@ pub async fn resend_invitation<S: LoginStore>(
             json!({ "invitation_id": id }),
         ),
         new_token: Some(token.hash()),
+        new_invitation: None,
         email_change: None,
         reserve_email: None,
         release_email: None,
@@ -578,6 +605,7 @@ pub async fn confirm_email_change<S: LoginStore, I: Identity>(
         email_change: Some(confirmed),
         invitation: None,
         new_token: None,
+        new_invitation: None,
         outbox: None,
         reserve_email: None,
     };

@@ -125,7 +125,8 @@ pub struct Acceptance {
     pub claim: String,
     pub login_before: Login,
     pub login_after: Login,
-    pub sub_link: SubLink,
+    /// The new `sub` pointer; `None` when the login already had its user (a password reset).
+    pub sub_link: Option<SubLink>,
     pub customer: (Customer, Option<Customer>),
     pub audit: AuditEntry,
 }
@@ -216,6 +217,39 @@ impl Portal {
     pub fn sign_in_url(&self) -> String {
         format!("{}/#/sign-in", self.url.trim_end_matches('/'))
     }
+}
+
+/// A fresh invitation for `login`, and the email that carries its link.
+pub(crate) fn new_invitation(
+    login: &Login,
+    customer: &Customer,
+    portal: &Portal,
+    now: Timestamp,
+) -> (Invitation, OutboxItem) {
+    let token = LinkToken::generate();
+    let i = Invitation {
+        invitation_id: InvitationId::generate(),
+        login_id: login.login_id.clone(),
+        customer_id: customer.customer_id.clone(),
+        email: login.email.clone(),
+        status: InvitationStatus::Pending,
+        expires_at: now.plus_seconds(portal.invitation_ttl_seconds),
+        created_at: now,
+        token_hash: token.hash(),
+        claim: None,
+        version: 1,
+    };
+    let mail = OutboxItem::new(
+        login.email.clone(),
+        EmailMessage::Invitation {
+            login_name: login.name.as_str().to_owned(),
+            customer_name: customer.name.as_str().to_owned(),
+            accept_url: portal.accept_url(&token),
+            expires_at: i.expires_at.to_string(),
+        },
+        now,
+    );
+    (i, mail)
 }
 
 /// A login as the API shows it, with its open invitation if it has one.
@@ -310,30 +344,10 @@ pub async fn provision_login<S: LoginStore, I: Identity>(
     let mut created_user = false;
     match input.mode {
         ProvisionMode::Invite => {
-            let token = LinkToken::generate();
-            let i = Invitation {
-                invitation_id: InvitationId::generate(),
-                login_id: login.login_id.clone(),
-                customer_id: customer_id.clone(),
-                email: login.email.clone(),
-                status: InvitationStatus::Pending,
-                expires_at: now.plus_seconds(portal.invitation_ttl_seconds),
-                created_at: now,
-                token_hash: token.hash(),
-                claim: None,
-                version: 1,
-            };
-            outbox = Some(OutboxItem::new(
-                login.email.clone(),
-                EmailMessage::Invitation {
-                    login_name: login.name.as_str().to_owned(),
-                    customer_name: customer.name.as_str().to_owned(),
-                    accept_url: portal.accept_url(&token),
-                    expires_at: i.expires_at.to_string(),
-                },
-                now,
-            ));
-            invitation = Some((i, token.hash()));
+            let (i, mail) = new_invitation(&login, &customer, portal, now);
+            outbox = Some(mail);
+            let hash = i.token_hash.clone();
+            invitation = Some((i, hash));
         }
         ProvisionMode::TemporaryPassword | ProvisionMode::Password(_) => {
             let password = match input.mode {
@@ -503,7 +517,8 @@ pub async fn accept_invitation<S: LoginStore, I: Identity>(
         .login_and_customer(&invitation.login_id, &invitation.customer_id)
         .await?;
     let (login, customer) = login.zip(customer).ok_or(InvitationError::NotFound)?;
-    if customer.is_deleted() || login.status != LoginStatus::Invited {
+    let resetting = login.status == LoginStatus::Active && login.cognito_sub.is_some();
+    if customer.is_deleted() || !(login.status == LoginStatus::Invited || resetting) {
         return Err(InvitationError::Gone);
     }
     let claim = uuid::Uuid::new_v4().simple().to_string();
@@ -523,14 +538,19 @@ pub async fn accept_invitation<S: LoginStore, I: Identity>(
     if let Some(n) = name {
         login_after.name = n;
     }
-    let sub = match identity
-        .create_customer_user(
-            &login.email,
-            login_after.name.as_str(),
-            InitialPassword::Permanent(body.password),
-        )
-        .await
-    {
+    let password = InitialPassword::Permanent(body.password);
+    let created = match &login.cognito_sub {
+        Some(sub) if resetting => identity
+            .set_password(&login.email, password)
+            .await
+            .map(|()| sub.clone()),
+        _ => {
+            identity
+                .create_customer_user(&login.email, login_after.name.as_str(), password)
+                .await
+        }
+    };
+    let sub = match created {
         Ok(sub) => sub,
         Err(e) => {
             release().await;
@@ -546,12 +566,12 @@ pub async fn accept_invitation<S: LoginStore, I: Identity>(
     login_after.updated_at = now;
     login_after.version += 1;
     let acceptance = Acceptance {
-        sub_link: SubLink {
+        sub_link: (!resetting).then(|| SubLink {
             sub,
             login_id: login.login_id.clone(),
             customer_id: customer.customer_id.clone(),
             status: LoginStatus::Active,
-        },
+        }),
         customer: (
             customer.clone(),
             advance(&customer, LoginStatus::Active, now),
@@ -570,7 +590,11 @@ pub async fn accept_invitation<S: LoginStore, I: Identity>(
         login_after,
     };
     if let Err(e) = store.accept(&acceptance).await {
-        if let Err(undo) = identity.delete_user(&login.email).await {
+        if resetting {
+            tracing::warn!(
+                "a reset link set the new password, but its invitation could not be marked used"
+            );
+        } else if let Err(undo) = identity.delete_user(&login.email).await {
             tracing::error!(error = %undo, "could not undo the Cognito user of a failed acceptance");
         }
         release().await;
