@@ -62,6 +62,13 @@ impl Registry {
             "logins",
             http_app(logins, |app, req| async move { app.handle(req).await }),
         );
+        let catalog = orderdesk_catalog::App::from_env()
+            .await
+            .map_err(|e| anyhow!("the catalog function cannot start: {e}"))?;
+        registry.add_http(
+            "catalog",
+            http_app(catalog, |app, req| async move { app.handle(req).await }),
+        );
         let invitations = orderdesk_invitations::App::from_env()
             .await
             .map_err(|e| anyhow!("the invitations function cannot start: {e}"))?;

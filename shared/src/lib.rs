@@ -3,6 +3,7 @@
 pub mod actor;
 pub mod app;
 pub mod audit;
+pub mod catalog;
 pub mod config;
 pub mod customers;
 pub mod domain;

@@ -1,10 +1,12 @@
 //! The DynamoDB adapter: one table, keys owned by each entity's module.
 
 pub mod attr;
+mod catalog;
 mod customers;
 mod errors;
 mod logins;
 mod outbox;
+pub(crate) mod query;
 
 pub use errors::{CancelReason, cancellation_reasons};
 

@@ -102,3 +102,15 @@ impl From<crate::logins::EmailChangeError> for Problem {
         }
     }
 }
+
+impl From<crate::catalog::CatalogError> for Problem {
+    fn from(e: crate::catalog::CatalogError) -> Self {
+        use crate::catalog::CatalogError as E;
+        match e {
+            E::Invalid(errors) => Problem::invalid(errors),
+            E::NotFound(why) => Problem::not_found(why),
+            E::Conflict(why) => Problem::conflict(why),
+            E::Unexpected(e) => Problem::internal(&e),
+        }
+    }
+}

@@ -1,0 +1,299 @@
+use super::pricing::Discount;
+use crate::domain::{Money, Timestamp, bounded_text};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A stock-keeping unit: 1 to 64 letters, digits and `-_.`, kept upper-case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
+pub struct Sku(String);
+
+impl Sku {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let t = raw.trim().to_ascii_uppercase();
+        if t.is_empty()
+            || t.len() > 64
+            || !t
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        {
+            return Err("must be 1 to 64 letters, digits, - _ or .".into());
+        }
+        Ok(Self(t))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Sku {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Sku::parse(&String::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+impl fmt::Display for Sku {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Opaque id of a price tier: `tier_` and a time-ordered UUID.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct TierId(String);
+
+impl TierId {
+    pub fn generate() -> Self {
+        Self(format!("tier_{}", uuid::Uuid::now_v7().simple()))
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        let rest = raw.strip_prefix("tier_")?;
+        (rest.len() == 32 && rest.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+            .then(|| Self(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Something the seller sells.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Product {
+    pub sku: Sku,
+    pub name: String,
+    pub description: Option<String>,
+    pub unit: String,
+    /// The list price, before any tier.
+    pub price: Money,
+    pub active: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub version: u64,
+}
+
+/// A pricing tier: a discount off list prices and/or fixed prices for some SKUs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriceTier {
+    pub tier_id: TierId,
+    pub name: String,
+    pub discount: Discount,
+    pub prices: BTreeMap<Sku, Money>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub version: u64,
+}
+
+impl PriceTier {
+    /// What a customer on this tier pays for `product`.
+    pub fn price_of(&self, product: &Product) -> Money {
+        self.prices
+            .get(&product.sku)
+            .copied()
+            .unwrap_or_else(|| self.discount.apply(product.price))
+    }
+}
+
+impl serde::Serialize for PriceTier {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Wire<'a> {
+            tier_id: &'a TierId,
+            name: &'a str,
+            discount_percent: f64,
+            prices: &'a BTreeMap<Sku, Money>,
+            created_at: Timestamp,
+            updated_at: Timestamp,
+            version: u64,
+        }
+        Wire {
+            tier_id: &self.tier_id,
+            name: &self.name,
+            discount_percent: self.discount.percent(),
+            prices: &self.prices,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            version: self.version,
+        }
+        .serialize(s)
+    }
+}
+
+/// The kind of answer a checkout question takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    Text,
+    Choice,
+}
+
+/// A question the seller asks on every order.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckoutQuestion {
+    pub question_id: String,
+    pub label: String,
+    pub required: bool,
+    pub kind: QuestionKind,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<String>,
+}
+
+/// Most questions a seller may ask.
+pub const MAX_QUESTIONS: usize = 20;
+
+/// Checks a full set of questions; errors name `questions[i].field`.
+pub fn validate_questions(
+    questions: Vec<CheckoutQuestion>,
+) -> Result<Vec<CheckoutQuestion>, Vec<(String, String)>> {
+    let mut errors = Vec::new();
+    if questions.len() > MAX_QUESTIONS {
+        errors.push((
+            "questions".into(),
+            format!("must have at most {MAX_QUESTIONS} questions"),
+        ));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::with_capacity(questions.len());
+    for (i, q) in questions.into_iter().enumerate() {
+        let at = |f: &str| format!("questions[{i}].{f}");
+        let id_ok = !q.question_id.is_empty()
+            && q.question_id.len() <= 40
+            && q.question_id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+        if !id_ok {
+            errors.push((
+                at("question_id"),
+                "must be 1 to 40 lower-case letters, digits, _ or -".into(),
+            ));
+        } else if !seen.insert(q.question_id.clone()) {
+            errors.push((at("question_id"), "is used by another question".into()));
+        }
+        let label = bounded_text(&q.label, 1, 200)
+            .map_err(|e| errors.push((at("label"), e)))
+            .ok();
+        let mut choices = Vec::new();
+        match q.kind {
+            QuestionKind::Text if !q.choices.is_empty() => {
+                errors.push((
+                    at("choices"),
+                    "are only for questions of kind choice".into(),
+                ));
+            }
+            QuestionKind::Choice if q.choices.is_empty() || q.choices.len() > 50 => {
+                errors.push((at("choices"), "must list 1 to 50 choices".into()));
+            }
+            _ => {
+                for (j, c) in q.choices.iter().enumerate() {
+                    match bounded_text(c, 1, 100) {
+                        Ok(c) if !choices.contains(&c) => choices.push(c),
+                        Ok(_) => errors.push((
+                            format!("questions[{i}].choices[{j}]"),
+                            "is listed twice".into(),
+                        )),
+                        Err(e) => errors.push((format!("questions[{i}].choices[{j}]"), e)),
+                    }
+                }
+            }
+        }
+        if let Some(label) = label {
+            out.push(CheckoutQuestion {
+                label,
+                choices,
+                ..q
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Currency;
+
+    fn eur(a: i64) -> Money {
+        Money::new(a, Currency::parse("EUR").unwrap()).unwrap()
+    }
+
+    fn product(sku: &str, price: i64) -> Product {
+        let now = Timestamp::now();
+        Product {
+            sku: Sku::parse(sku).unwrap(),
+            name: sku.into(),
+            description: None,
+            unit: "each".into(),
+            price: eur(price),
+            active: true,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn a_tier_override_beats_its_discount() {
+        let now = Timestamp::now();
+        let tier = PriceTier {
+            tier_id: TierId::generate(),
+            name: "Gold".into(),
+            discount: Discount::from_percent(10.0).unwrap(),
+            prices: BTreeMap::from([(Sku::parse("flour-25").unwrap(), eur(1999))]),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        assert_eq!(tier.price_of(&product("FLOUR-25", 2500)), eur(1999));
+        assert_eq!(tier.price_of(&product("SUGAR-10", 1005)), eur(905));
+    }
+
+    #[test]
+    fn skus_are_upper_cased_and_limited() {
+        assert_eq!(Sku::parse(" flour-25kg ").unwrap().as_str(), "FLOUR-25KG");
+        assert!(Sku::parse("").is_err());
+        assert!(Sku::parse("A#B").is_err());
+        assert!(Sku::parse(&"A".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn questions_are_checked_field_by_field() {
+        let q = |id: &str, kind, choices: &[&str]| CheckoutQuestion {
+            question_id: id.into(),
+            label: "Label".into(),
+            required: true,
+            kind,
+            choices: choices.iter().map(|c| c.to_string()).collect(),
+        };
+        assert!(
+            validate_questions(vec![
+                q("po_number", QuestionKind::Text, &[]),
+                q("slot", QuestionKind::Choice, &["am", "pm"])
+            ])
+            .is_ok()
+        );
+        let errors = validate_questions(vec![
+            q("PO", QuestionKind::Text, &[]),
+            q("slot", QuestionKind::Choice, &[]),
+            q("slot", QuestionKind::Text, &["x"]),
+        ])
+        .unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.0.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "questions[0].question_id",
+                "questions[1].choices",
+                "questions[2].question_id",
+                "questions[2].choices"
+            ]
+        );
+    }
+}

@@ -1,0 +1,265 @@
+use super::DynamoStore;
+use super::attr::{Item, b, n, s};
+use super::query::{Listing, ListingError};
+use crate::audit::AuditEntry;
+use crate::catalog::item::*;
+use crate::catalog::{
+    CatalogStore, CatalogStoreError, CheckoutQuestion, PriceTier, Product, Sku, TierId,
+};
+use crate::page::{Page, PageRequest};
+use crate::store::Unexpected;
+use aws_sdk_dynamodb::error::DisplayErrorContext;
+use aws_sdk_dynamodb::types::{KeysAndAttributes, Put, TransactWriteItem};
+
+impl DynamoStore {
+    async fn put_with_audit(
+        &self,
+        item: Item,
+        condition: &str,
+        version: Option<u64>,
+        audit: &AuditEntry,
+        on_condition: CatalogStoreError,
+    ) -> Result<(), CatalogStoreError> {
+        let mut put = Put::builder()
+            .table_name(self.table())
+            .set_item(Some(item))
+            .condition_expression(condition);
+        if let Some(v) = version {
+            put = put.expression_attribute_values(":v", n(v));
+        }
+        let actions = vec![
+            TransactWriteItem::builder()
+                .put(put.build().expect("table and item are set"))
+                .build(),
+            self.put_audit(audit),
+        ];
+        let result = self
+            .client()
+            .transact_write_items()
+            .set_transact_items(Some(actions))
+            .send()
+            .await;
+        result.map(drop).map_err(|e| {
+            match super::customers::transaction_error(e, |_| {
+                Some(crate::customers::StoreError::Stale)
+            }) {
+                crate::customers::StoreError::Stale => on_condition,
+                crate::customers::StoreError::Contention => CatalogStoreError::Stale,
+                other => CatalogStoreError::Unexpected(Unexpected::new(other)),
+            }
+        })
+    }
+}
+
+fn listing_error(e: ListingError) -> CatalogStoreError {
+    match e {
+        ListingError::BadCursor => CatalogStoreError::BadCursor,
+        ListingError::Unexpected(u) => CatalogStoreError::Unexpected(u),
+    }
+}
+
+#[async_trait::async_trait]
+impl CatalogStore for DynamoStore {
+    async fn insert_product(
+        &self,
+        p: &Product,
+        audit: &AuditEntry,
+    ) -> Result<(), CatalogStoreError> {
+        self.put_with_audit(
+            product_to_item(p),
+            "attribute_not_exists(PK)",
+            None,
+            audit,
+            CatalogStoreError::DuplicateSku,
+        )
+        .await
+    }
+
+    async fn product(&self, sku: &Sku) -> Result<Option<Product>, Unexpected> {
+        self.get_item(PK.to_owned(), &product_sk(sku))
+            .await?
+            .as_ref()
+            .map(product_from_item)
+            .transpose()
+    }
+
+    async fn replace_product(
+        &self,
+        before: &Product,
+        after: &Product,
+        audit: &AuditEntry,
+    ) -> Result<(), CatalogStoreError> {
+        self.put_with_audit(
+            product_to_item(after),
+            "version = :v",
+            Some(before.version),
+            audit,
+            CatalogStoreError::Stale,
+        )
+        .await
+    }
+
+    async fn products(
+        &self,
+        q: Option<&str>,
+        active_only: bool,
+        page: &PageRequest,
+    ) -> Result<Page<Product>, CatalogStoreError> {
+        let mut conditions = Vec::new();
+        let mut values = vec![(":pk", s(PK)), (":prefix", s(PRODUCT_PREFIX))];
+        let mut names = Vec::new();
+        if active_only {
+            conditions.push("active = :active");
+            values.push((":active", b(true)));
+        }
+        if let Some(q) = q {
+            conditions.push("contains(#search, :q)");
+            values.push((":q", s(q)));
+            names.push(("#search", "search"));
+        }
+        let listing = Listing {
+            index: None,
+            key_condition: "PK = :pk AND begins_with(SK, :prefix)",
+            filter: (!conditions.is_empty()).then(|| conditions.join(" AND ")),
+            names,
+            values,
+            key_attributes: &["PK", "SK"],
+        };
+        let (items, next_cursor) = self
+            .list_page(&listing, page, |c| {
+                c.0["PK"] == PK && c.0["SK"].starts_with(PRODUCT_PREFIX)
+            })
+            .await
+            .map_err(listing_error)?;
+        Ok(Page {
+            items: items
+                .iter()
+                .map(product_from_item)
+                .collect::<Result<_, _>>()?,
+            next_cursor,
+        })
+    }
+
+    async fn products_by_sku(&self, skus: &[Sku]) -> Result<Vec<Product>, Unexpected> {
+        let mut found = Vec::with_capacity(skus.len());
+        for chunk in skus.chunks(100) {
+            let mut keys = KeysAndAttributes::builder();
+            for sku in chunk {
+                keys = keys.keys(Item::from([
+                    ("PK".to_owned(), s(PK)),
+                    ("SK".to_owned(), s(product_sk(sku))),
+                ]));
+            }
+            let mut request = Some(std::collections::HashMap::from([(
+                self.table().to_owned(),
+                keys.build().expect("keys are set"),
+            )]));
+            while let Some(items) = request.take().filter(|r| !r.is_empty()) {
+                let out = self
+                    .client()
+                    .batch_get_item()
+                    .set_request_items(Some(items))
+                    .send()
+                    .await
+                    .map_err(|e| Unexpected::new(DisplayErrorContext(e)))?;
+                for item in out
+                    .responses()
+                    .and_then(|r| r.get(self.table()))
+                    .into_iter()
+                    .flatten()
+                {
+                    found.push(product_from_item(item)?);
+                }
+                request = out.unprocessed_keys;
+            }
+        }
+        Ok(found)
+    }
+
+    async fn insert_tier(
+        &self,
+        t: &PriceTier,
+        audit: &AuditEntry,
+    ) -> Result<(), CatalogStoreError> {
+        self.put_with_audit(
+            tier_to_item(t),
+            "attribute_not_exists(PK)",
+            None,
+            audit,
+            CatalogStoreError::Stale,
+        )
+        .await
+    }
+
+    async fn tier(&self, id: &TierId) -> Result<Option<PriceTier>, Unexpected> {
+        self.get_item(PK.to_owned(), &tier_sk(id))
+            .await?
+            .as_ref()
+            .map(tier_from_item)
+            .transpose()
+    }
+
+    async fn replace_tier(
+        &self,
+        before: &PriceTier,
+        after: &PriceTier,
+        audit: &AuditEntry,
+    ) -> Result<(), CatalogStoreError> {
+        self.put_with_audit(
+            tier_to_item(after),
+            "version = :v",
+            Some(before.version),
+            audit,
+            CatalogStoreError::Stale,
+        )
+        .await
+    }
+
+    async fn tiers(&self) -> Result<Vec<PriceTier>, Unexpected> {
+        let listing = Listing {
+            index: None,
+            key_condition: "PK = :pk AND begins_with(SK, :prefix)",
+            filter: None,
+            names: Vec::new(),
+            values: vec![(":pk", s(PK)), (":prefix", s(TIER_PREFIX))],
+            key_attributes: &["PK", "SK"],
+        };
+        let page = PageRequest {
+            limit: crate::page::MAX_LIMIT,
+            cursor: None,
+        };
+        let (items, _) = self
+            .list_page(&listing, &page, |_| false)
+            .await
+            .map_err(Unexpected::new)?;
+        items.iter().map(tier_from_item).collect()
+    }
+
+    async fn questions(&self) -> Result<(Vec<CheckoutQuestion>, u64), Unexpected> {
+        match self.get_item(PK.to_owned(), QUESTIONS_SK).await? {
+            Some(item) => questions_from_item(&item),
+            None => Ok((Vec::new(), 0)),
+        }
+    }
+
+    async fn put_questions(
+        &self,
+        q: &[CheckoutQuestion],
+        expected_version: u64,
+        audit: &AuditEntry,
+    ) -> Result<(), CatalogStoreError> {
+        let (condition, version) = if expected_version == 0 {
+            ("attribute_not_exists(PK)", None)
+        } else {
+            ("version = :v", Some(expected_version))
+        };
+        self.put_with_audit(
+            questions_to_item(q, expected_version + 1),
+            condition,
+            version,
+            audit,
+            CatalogStoreError::Stale,
+        )
+        .await
+    }
+}

@@ -1,0 +1,118 @@
+//! One page of a filtered `Query`, for every listing: reads at most a few 1 MB pages, stops at
+//! `limit` matches, and resumes from a cursor that names the last item returned.
+
+use super::DynamoStore;
+use super::attr::{Item, s, string_of};
+use crate::page::{Cursor, PageRequest};
+use crate::store::Unexpected;
+use aws_sdk_dynamodb::error::DisplayErrorContext;
+use aws_sdk_dynamodb::types::AttributeValue;
+
+/// Most DynamoDB pages one listing request reads before it answers with what it found.
+pub const MAX_PAGES: usize = 4;
+
+/// A listing's query.
+pub struct Listing<'a> {
+    pub index: Option<&'a str>,
+    pub key_condition: &'a str,
+    pub filter: Option<String>,
+    pub names: Vec<(&'a str, &'a str)>,
+    pub values: Vec<(&'a str, AttributeValue)>,
+    /// The attributes of the table's and the index's keys: what a cursor holds.
+    pub key_attributes: &'a [&'a str],
+}
+
+/// Why a listing could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ListingError {
+    #[error("the cursor does not belong to this listing")]
+    BadCursor,
+    #[error(transparent)]
+    Unexpected(#[from] Unexpected),
+}
+
+impl DynamoStore {
+    /// One page of `listing`. `fits` decides whether a client's cursor belongs to it.
+    pub(crate) async fn list_page(
+        &self,
+        listing: &Listing<'_>,
+        page: &PageRequest,
+        fits: impl Fn(&Cursor) -> bool,
+    ) -> Result<(Vec<Item>, Option<String>), ListingError> {
+        let mut start = match &page.cursor {
+            Some(c)
+                if c.0.len() == listing.key_attributes.len()
+                    && listing.key_attributes.iter().all(|k| c.0.contains_key(*k))
+                    && fits(c) =>
+            {
+                Some(c.0.iter().map(|(k, v)| (k.clone(), s(v))).collect::<Item>())
+            }
+            Some(_) => return Err(ListingError::BadCursor),
+            None => None,
+        };
+        let filtered = listing.filter.is_some();
+        let mut items = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let want = page.limit - items.len();
+            let mut q = self
+                .client()
+                .query()
+                .table_name(self.table())
+                .set_index_name(listing.index.map(str::to_owned))
+                .key_condition_expression(listing.key_condition)
+                .set_filter_expression(listing.filter.clone())
+                .set_exclusive_start_key(start.take())
+                .limit(if filtered {
+                    1000
+                } else {
+                    i32::try_from(want).unwrap_or(i32::MAX)
+                });
+            for (k, v) in &listing.names {
+                q = q.expression_attribute_names(*k, *v);
+            }
+            for (k, v) in &listing.values {
+                q = q.expression_attribute_values(*k, v.clone());
+            }
+            let out = q
+                .send()
+                .await
+                .map_err(|e| Unexpected::new(DisplayErrorContext(e)))?;
+            let mut consumed = 0;
+            for raw in out.items() {
+                if items.len() == page.limit {
+                    break;
+                }
+                items.push(raw.clone());
+                consumed += 1;
+            }
+            if items.len() == page.limit {
+                let more = out.last_evaluated_key().is_some() || consumed < out.items().len();
+                let cursor = more
+                    .then(|| cursor_of(items.last().expect("a full page"), listing.key_attributes));
+                return Ok((items, cursor));
+            }
+            match out.last_evaluated_key {
+                Some(k) => start = Some(k),
+                None => return Ok((items, None)),
+            }
+        }
+        let next = start.map(|k| {
+            Cursor(
+                k.iter()
+                    .filter_map(|(name, v)| v.as_s().ok().map(|v| (name.clone(), v.clone())))
+                    .collect(),
+            )
+            .encode()
+        });
+        Ok((items, next))
+    }
+}
+
+fn cursor_of(item: &Item, keys: &[&str]) -> String {
+    Cursor(
+        keys.iter()
+            .filter_map(|k| string_of(item, k).map(|v| ((*k).to_owned(), v)))
+            .collect(),
+    )
+    .encode()
+}

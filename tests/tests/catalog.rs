@@ -1,0 +1,262 @@
+//! The catalogue end to end: an admin sets up products and a price tier, a customer's login
+//! sees its own prices, and bad input changes nothing.
+
+use orderdesk_tests::*;
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "Chosen-passw0rd";
+
+fn eur(amount: i64) -> Value {
+    json!({"amount": amount, "currency": "EUR"})
+}
+
+async fn product(api: &Api, sku: &str, price: i64) -> Value {
+    let r = api
+        .post("/admin/products", &json!({"sku": sku, "name": format!("Product {sku}"), "unit": "bag", "price": eur(price)}))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.body
+}
+
+/// A login of a fresh customer on `tier` (if any), signed in.
+async fn customer_on(api: &Api, tier: Option<&str>) -> Api {
+    let c = api.new_customer().await;
+    let cid = c["customer_id"].as_str().unwrap();
+    if let Some(t) = tier {
+        let r = api
+            .patch(
+                &format!("/admin/customers/{cid}"),
+                &json!({"price_tier_id": t}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let email = unique_email("buyer");
+    let r = api
+        .post(
+            &format!("/admin/customers/{cid}/logins"),
+            &json!({"name": "Buyer", "email": email, "mode": "password", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    Api::with_token(sign_in(&email, PASSWORD).await)
+}
+
+fn by_sku<'a>(page: &'a Value, sku: &str) -> &'a Value {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["sku"] == sku)
+        .unwrap_or_else(|| panic!("{sku} in {page}"))
+}
+
+#[tokio::test]
+async fn a_customer_sees_the_catalogue_at_its_tiers_prices_beside_the_list_price() {
+    let api = Api::admin().await;
+    let w = unique_word().to_uppercase();
+    let flour = format!("FLOUR-{w}");
+    let sugar = format!("SUGAR-{w}");
+    product(&api, &flour, 2500).await;
+    product(&api, &sugar, 999).await;
+    let r = api
+        .post("/admin/price-tiers", &json!({"name": format!("Gold {w}"), "discount_percent": 12.5, "prices": {flour.to_lowercase(): eur(1999)}}))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["discount_percent"], 12.5);
+    let tier = r.body["tier_id"].as_str().unwrap().to_owned();
+
+    let gold = customer_on(&api, Some(&tier)).await;
+    let page = gold.get(&format!("/catalog?q={}", w.to_lowercase())).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(page.body["items"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        by_sku(&page.body, &flour)["price"],
+        eur(1999),
+        "the override wins"
+    );
+    assert_eq!(by_sku(&page.body, &flour)["list_price"], eur(2500));
+    assert_eq!(
+        by_sku(&page.body, &sugar)["price"],
+        eur(874),
+        "999 less 12.5 % is 874.125, rounded half-up"
+    );
+    assert_eq!(by_sku(&page.body, &sugar)["unit"], "bag");
+
+    let list = customer_on(&api, None).await;
+    let page = list.get(&format!("/catalog?q={}", w.to_lowercase())).await;
+    assert_eq!(by_sku(&page.body, &sugar)["price"], eur(999));
+
+    let r = api
+        .patch(
+            &format!("/admin/price-tiers/{tier}"),
+            &json!({"discount_percent": 50}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let page = gold.get(&format!("/catalog?q={}", w.to_lowercase())).await;
+    assert_eq!(
+        by_sku(&page.body, &sugar)["price"],
+        eur(500),
+        "999 at 50 % is 499.5, rounded half-up"
+    );
+}
+
+#[tokio::test]
+async fn inactive_products_leave_the_customer_catalogue_but_stay_in_the_admin_list() {
+    let api = Api::admin().await;
+    let w = unique_word().to_uppercase();
+    let sku = format!("OLD-{w}");
+    product(&api, &sku, 100).await;
+    let r = api
+        .patch(
+            &format!("/admin/products/{sku}"),
+            &json!({"active": false, "price": eur(120)}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["version"], 2);
+    let buyer = customer_on(&api, None).await;
+    assert_eq!(
+        buyer
+            .get(&format!("/catalog?q={}", w.to_lowercase()))
+            .await
+            .body["items"],
+        json!([])
+    );
+    let admin_list = api
+        .get(&format!("/admin/products?q={}", w.to_lowercase()))
+        .await;
+    assert_eq!(admin_list.body["items"][0]["active"], false);
+    assert_eq!(admin_list.body["items"][0]["price"], eur(120));
+}
+
+#[tokio::test]
+async fn product_and_tier_mistakes_are_400_or_409_and_change_nothing() {
+    let api = Api::admin().await;
+    let w = unique_word().to_uppercase();
+    let sku = format!("DUP-{w}");
+    product(&api, &sku, 100).await;
+    api.post(
+        "/admin/products",
+        &json!({"sku": sku, "name": "Again", "price": eur(1)}),
+    )
+    .await
+    .problem(409);
+    let r = api
+        .post(
+            "/admin/products",
+            &json!({"sku": "bad sku!", "name": "", "price": eur(1)}),
+        )
+        .await;
+    r.problem(400);
+    assert_eq!(r.error_fields(), ["sku", "name"]);
+    let r = api
+        .post(
+            "/admin/products",
+            &json!({"sku": "X1", "name": "X", "price": {"amount": 1.5, "currency": "EUR"}}),
+        )
+        .await;
+    assert_eq!(r.problem(400)["errors"][0]["field"], "price.amount");
+    api.patch("/admin/products/NOPE-404", &json!({"name": "x"}))
+        .await
+        .problem(404);
+
+    let r = api
+        .post("/admin/price-tiers", &json!({"name": "Bad", "discount_percent": 150, "prices": {format!("GHOST-{w}"): eur(1)}}))
+        .await;
+    assert_eq!(r.problem(400)["errors"][0]["field"], "discount_percent");
+    let r = api
+        .post(
+            "/admin/price-tiers",
+            &json!({"name": "Ghost", "prices": {format!("GHOST-{w}"): eur(1)}}),
+        )
+        .await;
+    assert_eq!(
+        r.problem(400)["errors"][0]["field"],
+        format!("prices.GHOST-{w}")
+    );
+    let r = api
+        .post(
+            "/admin/price-tiers",
+            &json!({"name": "Dollars", "prices": {sku.clone(): {"amount": 1, "currency": "USD"}}}),
+        )
+        .await;
+    assert!(
+        r.problem(400)["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("EUR")
+    );
+    let tiers = api.get("/admin/price-tiers").await;
+    assert!(
+        tiers.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["name"] != "Ghost" && t["name"] != "Dollars")
+    );
+}
+
+#[tokio::test]
+async fn checkout_questions_are_set_by_admins_and_read_by_customers() {
+    let api = Api::admin().await;
+    let questions = json!({"questions": [
+        {"question_id": "po_number", "label": "Your PO number", "required": true, "kind": "text"},
+        {"question_id": "slot", "label": "Delivery slot", "required": false, "kind": "choice", "choices": ["Morning", "Afternoon"]}
+    ]});
+    let r = Api::send(
+        api.request(reqwest::Method::PUT, "/admin/checkout-questions")
+            .json(&questions),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let buyer = customer_on(&api, None).await;
+    let seen = buyer.get("/checkout-questions").await;
+    assert_eq!(seen.status, 200);
+    assert!(
+        seen.body["questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|q| q["question_id"] == "slot")
+    );
+    assert_eq!(api.get("/admin/checkout-questions").await.status, 200);
+
+    let bad = json!({"questions": [{"question_id": "Slot!", "label": "", "required": true, "kind": "choice"}]});
+    let r = Api::send(
+        api.request(reqwest::Method::PUT, "/admin/checkout-questions")
+            .json(&bad),
+    )
+    .await;
+    r.problem(400);
+    let mut fields = r.error_fields();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            "questions[0].choices",
+            "questions[0].label",
+            "questions[0].question_id"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn the_catalogue_is_for_signed_in_logins_and_product_admin_is_for_admins() {
+    assert_eq!(Api::anonymous().get("/catalog").await.status, 401);
+    Api::admin().await.get("/catalog").await.problem(403);
+    Api::with_token(user_token("customers").await)
+        .get("/catalog")
+        .await
+        .problem(403);
+    let buyer = customer_on(&Api::admin().await, None).await;
+    buyer
+        .post(
+            "/admin/products",
+            &json!({"sku": "X", "name": "X", "price": eur(1)}),
+        )
+        .await
+        .problem(403);
+    buyer.get("/admin/price-tiers").await.problem(403);
+}
