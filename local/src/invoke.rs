@@ -69,6 +69,13 @@ impl Registry {
             "catalog",
             http_app(catalog, |app, req| async move { app.handle(req).await }),
         );
+        let submission = orderdesk_order_submission::App::from_env()
+            .await
+            .map_err(|e| anyhow!("the order-submission function cannot start: {e}"))?;
+        registry.add_http(
+            "order-submission",
+            http_app(submission, |app, req| async move { app.handle(req).await }),
+        );
         let invitations = orderdesk_invitations::App::from_env()
             .await
             .map_err(|e| anyhow!("the invitations function cannot start: {e}"))?;

@@ -13,6 +13,7 @@ pub mod http;
 pub mod idempotency;
 pub mod identity;
 pub mod logins;
+pub mod orders;
 pub mod outbox;
 pub mod page;
 pub mod store;

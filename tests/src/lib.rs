@@ -266,6 +266,11 @@ impl Api {
         }
     }
 
+    /// The claims of this client's token.
+    pub fn token_claims(&self) -> Value {
+        jwt_claims(self.token.as_deref().expect("a signed-in client"))
+    }
+
     pub async fn admin() -> Self {
         Self::with_token(admin_token().await)
     }
@@ -331,6 +336,45 @@ impl Api {
         let body = serde_json::json!({"name": format!("Customer {}", unique_word()), "email": unique_email("co")});
         let r = self.post("/admin/customers", &body).await;
         assert_eq!(r.status, 201, "creating a customer failed: {}", r.body);
+        r.body
+    }
+}
+
+impl Api {
+    /// A new customer (on price tier `tier` if given) with one active login, and an API client
+    /// signed in as that login.
+    pub async fn customer_with_login(&self, tier: Option<&str>) -> (Value, Api) {
+        let customer = self.new_customer().await;
+        let id = customer["customer_id"].as_str().expect("an id").to_owned();
+        if let Some(t) = tier {
+            let r = self
+                .patch(
+                    &format!("/admin/customers/{id}"),
+                    &serde_json::json!({"price_tier_id": t}),
+                )
+                .await;
+            assert_eq!(r.status, 200, "{}", r.body);
+        }
+        let email = unique_email("buyer");
+        let password = "Chosen-passw0rd";
+        let r = self
+            .post(
+                &format!("/admin/customers/{id}/logins"),
+                &serde_json::json!({"name": "Buyer", "email": email, "mode": "password", "password": password}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        (customer, Api::with_token(sign_in(&email, password).await))
+    }
+
+    /// Adds a product to the catalogue and returns it.
+    pub async fn new_product(&self, sku: &str, amount: i64) -> Value {
+        let body = serde_json::json!({
+            "sku": sku, "name": format!("Product {sku}"), "unit": "bag",
+            "price": {"amount": amount, "currency": "EUR"},
+        });
+        let r = self.post("/admin/products", &body).await;
+        assert_eq!(r.status, 201, "{}", r.body);
         r.body
     }
 }

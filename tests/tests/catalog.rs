@@ -4,42 +4,17 @@
 use orderdesk_tests::*;
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "Chosen-passw0rd";
-
 fn eur(amount: i64) -> Value {
     json!({"amount": amount, "currency": "EUR"})
 }
 
 async fn product(api: &Api, sku: &str, price: i64) -> Value {
-    let r = api
-        .post("/admin/products", &json!({"sku": sku, "name": format!("Product {sku}"), "unit": "bag", "price": eur(price)}))
-        .await;
-    assert_eq!(r.status, 201, "{}", r.body);
-    r.body
+    api.new_product(sku, price).await
 }
 
 /// A login of a fresh customer on `tier` (if any), signed in.
 async fn customer_on(api: &Api, tier: Option<&str>) -> Api {
-    let c = api.new_customer().await;
-    let cid = c["customer_id"].as_str().unwrap();
-    if let Some(t) = tier {
-        let r = api
-            .patch(
-                &format!("/admin/customers/{cid}"),
-                &json!({"price_tier_id": t}),
-            )
-            .await;
-        assert_eq!(r.status, 200, "{}", r.body);
-    }
-    let email = unique_email("buyer");
-    let r = api
-        .post(
-            &format!("/admin/customers/{cid}/logins"),
-            &json!({"name": "Buyer", "email": email, "mode": "password", "password": PASSWORD}),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.body);
-    Api::with_token(sign_in(&email, PASSWORD).await)
+    api.customer_with_login(tier).await.1
 }
 
 fn by_sku<'a>(page: &'a Value, sku: &str) -> &'a Value {

@@ -348,14 +348,25 @@ async fn an_admin_updates_fields_and_clears_optional_ones_with_null() {
     let api = Api::admin().await;
     let c = create(&api, json!({"name": "Old Name", "email": unique_email("u"), "phone": "0123", "fulfillment_team": "East"})).await;
     let path = format!("/admin/customers/{}", s(&c["customer_id"]));
+    let tier = api
+        .post("/admin/price-tiers", &json!({"name": "Gold"}))
+        .await
+        .body["tier_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for unknown in ["tier_gold", "tier_0000000000007000800000000000beef"] {
+        let r = api.patch(&path, &json!({"price_tier_id": unknown})).await;
+        assert_eq!(r.problem(400)["errors"][0]["field"], "price_tier_id");
+    }
     let r = api
-        .patch(&path, &json!({"name": "New Name", "ordering_enabled": true, "phone": null, "price_tier_id": "tier_gold"}))
+        .patch(&path, &json!({"name": "New Name", "ordering_enabled": true, "phone": null, "price_tier_id": tier}))
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["name"], "New Name");
     assert_eq!(r.body["ordering_enabled"], true);
     assert_eq!(r.body["phone"], Value::Null);
-    assert_eq!(r.body["price_tier_id"], "tier_gold");
+    assert_eq!(r.body["price_tier_id"], tier.as_str());
     assert_eq!(r.body["fulfillment_team"], "East");
     assert_eq!(r.body["version"], 2);
     let audits = items_with_prefix(&format!("CUSTOMER#{}", s(&c["customer_id"])), "AUDIT#").await;

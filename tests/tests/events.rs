@@ -7,6 +7,7 @@ use serde_json::json;
 const SAMPLE_ID: &str = "cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
 const SAMPLE_ID_2: &str = "cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5c";
 const SAMPLE_EMAIL: &str = "orders@acme-bakery.example";
+const SAMPLE_TIER: &str = "tier_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
 
 async fn fresh_customer(api: &Api) -> String {
     let r = api
@@ -26,6 +27,13 @@ async fn every_sample_event_is_served_by_the_customers_function_with_its_documen
         .await
         .expect("configured by the stack");
     let api = Api::admin().await;
+    let tier = api
+        .post("/admin/price-tiers", &json!({"name": "Event tier"}))
+        .await
+        .body["tier_id"]
+        .as_str()
+        .expect("a tier")
+        .to_owned();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events");
     let cases = [
         ("customers-create.json", 201),
@@ -40,7 +48,8 @@ async fn every_sample_event_is_served_by_the_customers_function_with_its_documen
         let text = text
             .replace(SAMPLE_ID, &fresh_customer(&api).await)
             .replace(SAMPLE_ID_2, &fresh_customer(&api).await)
-            .replace(SAMPLE_EMAIL, &unique_email("evt"));
+            .replace(SAMPLE_EMAIL, &unique_email("evt"))
+            .replace(SAMPLE_TIER, &tier);
         let req = lambda_http::request::from_str(&text).expect("a valid API Gateway v2 event");
         let res = app.handle(req).await;
         assert_eq!(res.status().as_u16(), status, "{file}: {:?}", res.body());
@@ -131,4 +140,70 @@ async fn every_logins_and_invitations_sample_event_gets_its_documented_status() 
         };
         assert_eq!(res.status().as_u16(), status, "{file}: {:?}", res.body());
     }
+}
+
+#[tokio::test]
+async fn every_catalog_sample_event_gets_its_documented_status() {
+    stack();
+    let catalog = orderdesk_catalog::App::from_env()
+        .await
+        .expect("configured by the stack");
+    let api = Api::admin().await;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events");
+    let cases = [
+        ("catalog-products-create.json", 201),
+        ("catalog-products-list.json", 200),
+        ("catalog-products-update.json", 200),
+        ("catalog-tiers-create.json", 201),
+        ("catalog-tiers-list.json", 200),
+        ("catalog-tiers-update.json", 200),
+        ("catalog-customer.json", 200),
+        ("catalog-questions-set.json", 200),
+        ("catalog-questions-admin.json", 200),
+        ("catalog-checkout-questions.json", 200),
+    ];
+    for (file, status) in cases {
+        let fresh_sku = format!("EVT-{}", unique_word().to_uppercase());
+        let existing_sku = format!("EVT-{}", unique_word().to_uppercase());
+        api.new_product(&existing_sku, 2500).await;
+        let tier = api
+            .post("/admin/price-tiers", &json!({"name": "Evt"}))
+            .await
+            .body["tier_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let (_, login) = api.customer_with_login(None).await;
+        let sub = login_sub(&login).await;
+        let mut event: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join(file)).expect("the sample exists"),
+        )
+        .unwrap();
+        if file == "catalog-customer.json" || file == "catalog-checkout-questions.json" {
+            event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = json!(sub);
+        }
+        let sku = if file == "catalog-products-create.json" {
+            &fresh_sku
+        } else {
+            &existing_sku
+        };
+        let text = event
+            .to_string()
+            .replace("flour-25", sku)
+            .replace("FLOUR-25", sku)
+            .replace(SAMPLE_TIER, &tier);
+        let req = lambda_http::request::from_str(&text).expect("a valid API Gateway v2 event");
+        let res = catalog.handle(req).await;
+        assert_eq!(res.status().as_u16(), status, "{file}: {:?}", res.body());
+    }
+}
+
+/// The Cognito `sub` behind a signed-in client.
+async fn login_sub(api: &Api) -> String {
+    let r = Api::send(api.request(reqwest::Method::GET, "/me")).await;
+    assert_eq!(r.status, 200);
+    api.token_claims()["sub"]
+        .as_str()
+        .expect("a sub")
+        .to_owned()
 }

@@ -2,6 +2,7 @@
 
 use lambda_http::{Body, Request, Response};
 use orderdesk::app::Deps;
+use orderdesk::catalog;
 use orderdesk::customers::{Created, CustomerId};
 use orderdesk::http::{
     self, Problem, json, json_body, path_param, require_admin, require_customer, route_key,
@@ -104,6 +105,23 @@ impl App {
         let principal = require_customer(req)?;
         let signed_in = logins::resolve_login(&self.deps.store, &principal).await?;
         let c = &signed_in.customer;
+        let tier_name = match c
+            .price_tier_id
+            .as_ref()
+            .and_then(|t| catalog::TierId::parse(t.as_str()))
+        {
+            Some(id) => {
+                use orderdesk::catalog::CatalogStore;
+                let tier = self
+                    .deps
+                    .store
+                    .tier(&id)
+                    .await
+                    .map_err(|e| Problem::internal(&e))?;
+                tier.map(|t| t.name)
+            }
+            None => None,
+        };
         Ok(json(
             200,
             &json!({
@@ -114,7 +132,7 @@ impl App {
                     "status": c.status,
                     "ordering_enabled": c.ordering_enabled,
                     "price_tier_id": c.price_tier_id,
-                    "tier_name": null,
+                    "tier_name": tier_name,
                 },
             }),
         ))

@@ -99,6 +99,24 @@ pub struct NewCustomer {
     pub fulfillment_team: Option<Reference>,
 }
 
+/// A price tier id, in the shape the catalogue makes them.
+fn tier_reference(raw: &str) -> Result<Reference, String> {
+    crate::catalog::TierId::parse(raw.trim())
+        .and_then(|t| Reference::parse(t.as_str()).ok())
+        .ok_or_else(|| "is not a price tier id (tier_…)".to_owned())
+}
+
+/// Whether the customer's tier, if it names one, exists.
+async fn tier_exists<S: crate::catalog::CatalogStore>(
+    store: &S,
+    tier: Option<&Reference>,
+) -> Result<bool, Unexpected> {
+    match tier.and_then(|t| crate::catalog::TierId::parse(t.as_str())) {
+        Some(id) => Ok(store.tier(&id).await?.is_some()),
+        None => Ok(true),
+    }
+}
+
 fn tags(v: &mut Validator, raw: &[String]) -> BTreeSet<Tag> {
     if raw.len() > 50 {
         v.push("tags", "must have at most 50 tags");
@@ -136,7 +154,7 @@ impl TryFrom<CreateCustomerBody> for NewCustomer {
         let price_tier_id = body
             .price_tier_id
             .as_deref()
-            .and_then(|t| v.check("price_tier_id", Reference::parse(t)));
+            .and_then(|t| v.check("price_tier_id", tier_reference(t)));
         let fulfillment_team = body
             .fulfillment_team
             .as_deref()
@@ -188,7 +206,7 @@ impl TryFrom<UpdateCustomerBody> for CustomerChange {
         let address = body.address.map(|a| a.and_then(|a| address(&mut v, a)));
         let price_tier_id = body
             .price_tier_id
-            .map(|t| t.and_then(|t| v.check("price_tier_id", Reference::parse(&t))));
+            .map(|t| t.and_then(|t| v.check("price_tier_id", tier_reference(&t))));
         let fulfillment_team = body
             .fulfillment_team
             .map(|t| t.and_then(|t| v.check("fulfillment_team", Reference::parse(&t))));
@@ -414,6 +432,8 @@ pub enum Created<T> {
 pub enum CreateCustomerError {
     #[error("another customer has this email")]
     DuplicateEmail,
+    #[error("no such price tier")]
+    UnknownTier,
     #[error(transparent)]
     KeyReused(#[from] KeyReusedWithOtherRequest),
     #[error(transparent)]
@@ -422,12 +442,15 @@ pub enum CreateCustomerError {
 
 /// Creates a customer account in status `pending`.
 #[tracing::instrument(skip_all, fields(email = %input.email))]
-pub async fn create_customer<S: CustomerStore + IdempotencyStore>(
+pub async fn create_customer<S: CustomerStore + IdempotencyStore + crate::catalog::CatalogStore>(
     store: &S,
     admin: &Principal,
     input: NewCustomer,
     idempotency: Option<&Idempotency>,
 ) -> Result<Created<Customer>, CreateCustomerError> {
+    if !tier_exists(store, input.price_tier_id.as_ref()).await? {
+        return Err(CreateCustomerError::UnknownTier);
+    }
     let now = Timestamp::now();
     let customer = Customer {
         customer_id: CustomerId::generate(),
@@ -524,6 +547,8 @@ pub async fn list_customers<S: CustomerStore>(
 pub enum UpdateCustomerError {
     #[error("no such customer")]
     NotFound,
+    #[error("no such price tier")]
+    UnknownTier,
     #[error("a deleted customer cannot be changed")]
     Deleted,
     #[error("the customer was changed meanwhile (version {current})")]
@@ -537,12 +562,17 @@ pub enum UpdateCustomerError {
 /// Applies a change. Without an expected version a concurrent write is retried on the fresh
 /// state; with one, it is a conflict.
 #[tracing::instrument(skip_all, fields(customer_id = %id))]
-pub async fn update_customer<S: CustomerStore>(
+pub async fn update_customer<S: CustomerStore + crate::catalog::CatalogStore>(
     store: &S,
     admin: &Principal,
     id: &CustomerId,
     change: &CustomerChange,
 ) -> Result<Customer, UpdateCustomerError> {
+    if let Some(tier) = &change.price_tier_id
+        && !tier_exists(store, tier.as_ref()).await?
+    {
+        return Err(UpdateCustomerError::UnknownTier);
+    }
     for attempt in 0..ATTEMPTS {
         let before = store.get(id).await?.ok_or(UpdateCustomerError::NotFound)?;
         if before.is_deleted() {

@@ -263,3 +263,35 @@ impl CatalogStore for DynamoStore {
         .await
     }
 }
+
+#[async_trait::async_trait]
+impl crate::orders::cart::CartStore for DynamoStore {
+    async fn cart(
+        &self,
+        customer: &crate::customers::CustomerId,
+    ) -> Result<Option<crate::orders::cart::Cart>, Unexpected> {
+        use crate::orders::cart::item;
+        self.get_item(crate::customers::item::pk(customer), item::SK)
+            .await?
+            .map(|i| item::from_item(customer, &i))
+            .transpose()
+    }
+
+    async fn put_cart(
+        &self,
+        cart: &crate::orders::cart::Cart,
+        audit: Option<&AuditEntry>,
+    ) -> Result<(), Unexpected> {
+        let mut actions = vec![self.put(crate::orders::cart::item::to_item(cart), None)];
+        if let Some(a) = audit {
+            actions.push(self.put_audit(a));
+        }
+        self.client()
+            .transact_write_items()
+            .set_transact_items(Some(actions))
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| Unexpected::new(DisplayErrorContext(e)))
+    }
+}

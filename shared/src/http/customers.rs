@@ -13,6 +13,7 @@ impl From<CreateCustomerError> for Problem {
     fn from(e: CreateCustomerError) -> Self {
         match e {
             CreateCustomerError::DuplicateEmail => duplicate_email(),
+            CreateCustomerError::UnknownTier => unknown_tier(),
             CreateCustomerError::KeyReused(e) => Problem::conflict(format!(
                 "{e}: send a new key for a new customer, or the same body to get the first answer again."
             ))
@@ -47,6 +48,7 @@ impl From<UpdateCustomerError> for Problem {
     fn from(e: UpdateCustomerError) -> Self {
         match e {
             UpdateCustomerError::NotFound => Problem::not_found(NO_SUCH_CUSTOMER),
+            UpdateCustomerError::UnknownTier => unknown_tier(),
             UpdateCustomerError::Deleted => {
                 Problem::conflict("This customer is deleted and can no longer be changed.").typed("customer-deleted")
             }
@@ -87,4 +89,11 @@ impl From<BulkTagError> for Problem {
 fn duplicate_email() -> Problem {
     Problem::conflict("Another customer account already uses this email address.")
         .typed("duplicate-email")
+}
+
+fn unknown_tier() -> Problem {
+    Problem::invalid(vec![FieldError::new(
+        "price_tier_id",
+        "is not a price tier in the catalogue",
+    )])
 }

@@ -114,3 +114,13 @@ impl From<crate::catalog::CatalogError> for Problem {
         }
     }
 }
+
+impl From<crate::orders::cart::CartError> for Problem {
+    fn from(e: crate::orders::cart::CartError) -> Self {
+        use crate::orders::cart::CartError as E;
+        match e {
+            E::Invalid(errors) => Problem::invalid(errors),
+            E::Unexpected(e) => Problem::internal(&e),
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! The `order-submission` Lambda: a customer's cart, and an admin's prefill of it. Order
+//! requests (`POST /orders`) join it next.
+
+use lambda_http::{Body, Request, Response};
+use orderdesk::app::Deps;
+use orderdesk::customers::{self, CustomerId};
+use orderdesk::http::{
+    Problem, json, json_body, path_param, require_admin, require_customer, route_key,
+};
+use orderdesk::logins;
+use orderdesk::orders::cart::{self, CartBody};
+
+/// Everything the function builds once per cold start.
+pub struct App {
+    deps: Deps,
+}
+
+impl App {
+    /// Reads configuration from the environment and builds the SDK clients.
+    pub async fn from_env() -> Result<Self, lambda_http::Error> {
+        Ok(Self {
+            deps: Deps::from_env().await?,
+        })
+    }
+
+    /// Serves one API Gateway request. Every failure leaves as `problem+json`.
+    #[tracing::instrument(skip_all, fields(route = %route_key(&req)))]
+    pub async fn handle(&self, req: Request) -> Response<Body> {
+        self.route(req).await.unwrap_or_else(Problem::into_response)
+    }
+
+    async fn route(&self, req: Request) -> Result<Response<Body>, Problem> {
+        let store = &self.deps.store;
+        match route_key(&req).as_str() {
+            "GET /cart" => {
+                let me = logins::resolve_login(store, &require_customer(&req)?).await?;
+                Ok(json(200, &cart::get_cart(store, &me.customer).await?))
+            }
+            "PUT /cart" => {
+                let me = logins::resolve_login(store, &require_customer(&req)?).await?;
+                let (body, _) = json_body::<CartBody>(&req)?;
+                Ok(json(
+                    200,
+                    &cart::put_cart(store, &me.customer, body, None).await?,
+                ))
+            }
+            "PUT /admin/customers/{customer_id}/cart" => {
+                let admin = require_admin(&req)?;
+                let id = path_param(&req, "customer_id")
+                    .and_then(|raw| CustomerId::parse(&raw))
+                    .ok_or_else(|| Problem::not_found("There is no customer with this id."))?;
+                let (body, _) = json_body::<CartBody>(&req)?;
+                let customer = customers::get_customer(store, &id).await?;
+                if customer.is_deleted() {
+                    return Err(Problem::conflict("This customer is deleted."));
+                }
+                Ok(json(
+                    200,
+                    &cart::put_cart(store, &customer, body, Some(&admin)).await?,
+                ))
+            }
+            other => Err(Problem::not_found(format!(
+                "The order-submission function has no route {other}."
+            ))),
+        }
+    }
+}
