@@ -76,6 +76,13 @@ impl Registry {
             "order-submission",
             http_app(submission, |app, req| async move { app.handle(req).await }),
         );
+        let orders = orderdesk_orders::App::from_env()
+            .await
+            .map_err(|e| anyhow!("the orders function cannot start: {e}"))?;
+        registry.add_http(
+            "orders",
+            http_app(orders, |app, req| async move { app.handle(req).await }),
+        );
         let invitations = orderdesk_invitations::App::from_env()
             .await
             .map_err(|e| anyhow!("the invitations function cannot start: {e}"))?;

@@ -35,6 +35,16 @@ pub enum EmailMessage {
         temporary_password: String,
         sign_in_url: String,
     },
+    /// A customer submitted an order request: to the seller's notification address.
+    OrderRequested {
+        customer_name: String,
+        login_name: String,
+        order_number: String,
+        /// The total, formatted, e.g. `EUR 1,234.50`.
+        total: String,
+        line_count: usize,
+        order_url: String,
+    },
     /// A login's new address must be confirmed before it becomes the sign-in email.
     EmailChange {
         login_name: String,
@@ -51,6 +61,7 @@ impl EmailMessage {
             Self::TemporaryPassword { .. } => "temporary_password",
             Self::PasswordReset { .. } => "password_reset",
             Self::EmailChange { .. } => "email_change",
+            Self::OrderRequested { .. } => "order_requested",
         }
     }
 }

@@ -379,6 +379,35 @@ impl Api {
     }
 }
 
+/// The one set of checkout questions every test binary uses: questions are global, so tests
+/// that ran in parallel with different sets would race.
+pub fn standard_questions() -> Value {
+    serde_json::json!({"questions": [
+        {"question_id": "po_number", "label": "Your PO number", "required": true, "kind": "text"},
+        {"question_id": "slot", "label": "Delivery slot", "required": false, "kind": "choice", "choices": ["Morning", "Afternoon"]}
+    ]})
+}
+
+/// Answers to [`standard_questions`].
+pub fn standard_answers() -> Value {
+    serde_json::json!({"po_number": "PO-42", "slot": "Morning"})
+}
+
+/// Sets [`standard_questions`] once per test binary.
+pub async fn ensure_standard_questions() {
+    static DONE: OnceCell<()> = OnceCell::const_new();
+    DONE.get_or_init(|| async {
+        let api = Api::admin().await;
+        let r = Api::send(
+            api.request(reqwest::Method::PUT, "/admin/checkout-questions")
+                .json(&standard_questions()),
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    })
+    .await;
+}
+
 /// The stored item with this key, read straight from DynamoDB Local.
 pub async fn item(
     pk: &str,

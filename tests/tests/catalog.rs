@@ -176,10 +176,7 @@ async fn product_and_tier_mistakes_are_400_or_409_and_change_nothing() {
 #[tokio::test]
 async fn checkout_questions_are_set_by_admins_and_read_by_customers() {
     let api = Api::admin().await;
-    let questions = json!({"questions": [
-        {"question_id": "po_number", "label": "Your PO number", "required": true, "kind": "text"},
-        {"question_id": "slot", "label": "Delivery slot", "required": false, "kind": "choice", "choices": ["Morning", "Afternoon"]}
-    ]});
+    let questions = standard_questions();
     let r = Api::send(
         api.request(reqwest::Method::PUT, "/admin/checkout-questions")
             .json(&questions),

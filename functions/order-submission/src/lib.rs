@@ -1,26 +1,31 @@
-//! The `order-submission` Lambda: a customer's cart, and an admin's prefill of it. Order
-//! requests (`POST /orders`) join it next.
+//! The `order-submission` Lambda: a customer's cart and its order requests, and an admin's
+//! prefill of a customer's cart.
 
 use lambda_http::{Body, Request, Response};
 use orderdesk::app::Deps;
 use orderdesk::customers::{self, CustomerId};
+use orderdesk::domain::{Email, FieldError};
 use orderdesk::http::{
-    Problem, json, json_body, path_param, require_admin, require_customer, route_key,
+    self, Problem, json, json_body, path_param, require_admin, require_customer, route_key,
 };
+use orderdesk::idempotency::Idempotency;
 use orderdesk::logins;
 use orderdesk::orders::cart::{self, CartBody};
+use orderdesk::orders::order::{self, SubmitBody, Submitted};
 
 /// Everything the function builds once per cold start.
 pub struct App {
     deps: Deps,
+    seller: Email,
 }
 
 impl App {
     /// Reads configuration from the environment and builds the SDK clients.
     pub async fn from_env() -> Result<Self, lambda_http::Error> {
-        Ok(Self {
-            deps: Deps::from_env().await?,
-        })
+        let deps = Deps::from_env().await?;
+        let seller = Email::parse(&deps.config.seller_notify_email)
+            .map_err(|e| format!("SELLER_NOTIFY_EMAIL {e}"))?;
+        Ok(Self { deps, seller })
     }
 
     /// Serves one API Gateway request. Every failure leaves as `problem+json`.
@@ -43,6 +48,26 @@ impl App {
                     200,
                     &cart::put_cart(store, &me.customer, body, None).await?,
                 ))
+            }
+            "POST /orders" => {
+                let principal = require_customer(&req)?;
+                let key = http::idempotency_key(&req)?.ok_or_else(|| {
+                    Problem::invalid(vec![FieldError::new(
+                        "Idempotency-Key",
+                        "is required: send a unique key (e.g. a UUID) and reuse it when you retry",
+                    )])
+                })?;
+                let me = logins::resolve_login(store, &principal).await?;
+                let (body, raw) = json_body::<SubmitBody>(&req)?;
+                let idempotency =
+                    Idempotency::new(me.login.login_id.as_str(), &route_key(&req), &key, &raw);
+                let portal = self.deps.portal.url.trim_end_matches('/').to_owned();
+                let url = |id: &str| format!("{portal}/#/admin/orders/{id}");
+                match order::submit_order(store, &me, body, &idempotency, &self.seller, url).await?
+                {
+                    Submitted::New(o) => Ok(json(201, &o)),
+                    Submitted::Replayed(first) => Ok(http::replayed(first.body)),
+                }
             }
             "PUT /admin/customers/{customer_id}/cart" => {
                 let admin = require_admin(&req)?;

@@ -124,6 +124,7 @@ impl CatalogStore for DynamoStore {
             names,
             values,
             key_attributes: &["PK", "SK"],
+            forward: true,
         };
         let (items, next_cursor) = self
             .list_page(&listing, page, |c| {
@@ -223,6 +224,7 @@ impl CatalogStore for DynamoStore {
             names: Vec::new(),
             values: vec![(":pk", s(PK)), (":prefix", s(TIER_PREFIX))],
             key_attributes: &["PK", "SK"],
+            forward: true,
         };
         let page = PageRequest {
             limit: crate::page::MAX_LIMIT,

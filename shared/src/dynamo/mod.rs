@@ -5,6 +5,7 @@ mod catalog;
 mod customers;
 mod errors;
 mod logins;
+mod orders;
 mod outbox;
 pub(crate) mod query;
 

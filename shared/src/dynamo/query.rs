@@ -20,6 +20,8 @@ pub struct Listing<'a> {
     pub values: Vec<(&'a str, AttributeValue)>,
     /// The attributes of the table's and the index's keys: what a cursor holds.
     pub key_attributes: &'a [&'a str],
+    /// `false` reads newest (highest sort key) first.
+    pub forward: bool,
 }
 
 /// Why a listing could not be read.
@@ -62,6 +64,7 @@ impl DynamoStore {
                 .key_condition_expression(listing.key_condition)
                 .set_filter_expression(listing.filter.clone())
                 .set_exclusive_start_key(start.take())
+                .scan_index_forward(listing.forward)
                 .limit(if filtered {
                     1000
                 } else {

@@ -107,6 +107,24 @@ pub fn render(message: &EmailMessage, branding: &Branding) -> RenderedEmail {
                 "If you did not ask for this change, you can ignore this email.".to_owned(),
             ],
         },
+        EmailMessage::OrderRequested {
+            customer_name,
+            login_name,
+            order_number,
+            total,
+            line_count,
+            order_url,
+        } => Email {
+            subject: format!("New order request {order_number} from {customer_name}"),
+            greeting: "team",
+            paragraphs: vec![format!(
+                "{login_name} of {customer_name} has submitted order request {order_number}: \
+                 {line_count} line(s), {total}. It waits for your confirmation."
+            )],
+            secret: None,
+            action: Some(("Review the order", order_url)),
+            after: Vec::new(),
+        },
     };
     email.render(branding)
 }

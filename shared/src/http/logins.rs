@@ -124,3 +124,32 @@ impl From<crate::orders::cart::CartError> for Problem {
         }
     }
 }
+
+impl From<crate::orders::order::SubmitError> for Problem {
+    fn from(e: crate::orders::order::SubmitError) -> Self {
+        use crate::orders::order::SubmitError as E;
+        match e {
+            E::OrderingDisabled => Problem::forbidden(
+                "Ordering is not enabled for your account. Please contact the seller.",
+            )
+            .typed("ordering-disabled"),
+            E::Invalid(errors) => Problem::invalid(errors),
+            E::KeyReused(e) => Problem::conflict(format!(
+                "{e}: send a new Idempotency-Key for a new order, or the same body to get the first answer again."
+            ))
+            .typed("idempotency-key-reused"),
+            E::Unexpected(e) => Problem::internal(&e),
+        }
+    }
+}
+
+impl From<crate::orders::order::ReadOrderError> for Problem {
+    fn from(e: crate::orders::order::ReadOrderError) -> Self {
+        use crate::orders::order::ReadOrderError as E;
+        match e {
+            E::NotFound => Problem::not_found("There is no such order."),
+            E::Invalid(errors) => Problem::invalid(errors),
+            E::Unexpected(e) => Problem::internal(&e),
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! customer's tier.
 
 pub mod cart;
+pub mod order;
 
 use crate::catalog::{CatalogStore, PriceTier, Product, Sku, TierId};
 use crate::customers::Customer;
@@ -87,7 +88,7 @@ pub fn parse_lines(v: &mut Validator, raw: &[LineBody], allow_empty: bool) -> Ve
 }
 
 /// A line priced at a customer's tier.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PricedLine {
     pub sku: Sku,
     pub name: String,

@@ -1,0 +1,85 @@
+//! The `orders` Lambda: a customer login reads its account's orders.
+
+use lambda_http::{Body, Request, Response};
+use orderdesk::app::Deps;
+use orderdesk::domain::FieldError;
+use orderdesk::http::{Problem, json, path_param, query_param, require_customer, route_key};
+use orderdesk::logins;
+use orderdesk::orders::order::{self, OrderId};
+use orderdesk::page::{Cursor, PageRequest};
+
+/// Everything the function builds once per cold start.
+pub struct App {
+    deps: Deps,
+}
+
+impl App {
+    /// Reads configuration from the environment and builds the SDK clients.
+    pub async fn from_env() -> Result<Self, lambda_http::Error> {
+        Ok(Self {
+            deps: Deps::from_env().await?,
+        })
+    }
+
+    /// Serves one API Gateway request. Every failure leaves as `problem+json`.
+    #[tracing::instrument(skip_all, fields(route = %route_key(&req)))]
+    pub async fn handle(&self, req: Request) -> Response<Body> {
+        self.route(req).await.unwrap_or_else(Problem::into_response)
+    }
+
+    async fn route(&self, req: Request) -> Result<Response<Body>, Problem> {
+        let store = &self.deps.store;
+        match route_key(&req).as_str() {
+            "GET /orders" => {
+                let me = logins::resolve_login(store, &require_customer(&req)?).await?;
+                let status = query_param(&req, "status");
+                let page = page(&req)?;
+                Ok(json(
+                    200,
+                    &order::customer_orders(
+                        store,
+                        &me.customer.customer_id,
+                        status.as_deref(),
+                        &page,
+                    )
+                    .await?,
+                ))
+            }
+            "GET /orders/{order_id}" => {
+                let me = logins::resolve_login(store, &require_customer(&req)?).await?;
+                let id = path_param(&req, "order_id")
+                    .and_then(|raw| OrderId::parse(&raw))
+                    .ok_or_else(|| Problem::not_found("There is no such order."))?;
+                Ok(json(
+                    200,
+                    &order::customer_order(store, &me.customer.customer_id, &id).await?,
+                ))
+            }
+            other => Err(Problem::not_found(format!(
+                "The orders function has no route {other}."
+            ))),
+        }
+    }
+}
+
+fn page(req: &Request) -> Result<PageRequest, Problem> {
+    let mut page = PageRequest::default();
+    let mut errors = Vec::new();
+    if let Some(raw) = query_param(req, "limit") {
+        match PageRequest::parse_limit(&raw) {
+            Ok(n) => page.limit = n,
+            Err(m) => errors.push(FieldError::new("limit", m)),
+        }
+    }
+    if let Some(raw) = query_param(req, "cursor") {
+        match Cursor::decode(&raw) {
+            Ok(c) => page.cursor = Some(c),
+            Err(m) => errors.push(FieldError::new("cursor", m)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(page)
+    } else {
+        Err(Problem::invalid(errors))
+    }
+}

@@ -1,0 +1,528 @@
+//! An order request: lines priced at submission, numbered from an atomic counter, written with
+//! its idempotency record and the seller's email in one transaction.
+
+use super::{Line, LineBody, PricedLine, parse_lines, price_lines, unavailable_errors};
+use crate::catalog::{CatalogStore, CheckoutQuestion, QuestionKind};
+use crate::customers::{Customer, CustomerId};
+use crate::domain::{FieldError, Money, Timestamp, Validator, bounded_text};
+use crate::dynamo::attr::{Item, Reader, n, s};
+use crate::idempotency::{
+    Idempotency, IdempotencyRecord, KeyReusedWithOtherRequest, StoredResponse,
+};
+use crate::logins::SignedIn;
+use crate::outbox::{EmailMessage, OutboxItem};
+use crate::page::{Page, PageRequest};
+use crate::store::Unexpected;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Opaque id of an order: `ord_` and a time-ordered UUID.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct OrderId(String);
+
+impl OrderId {
+    pub fn generate() -> Self {
+        Self(format!("ord_{}", uuid::Uuid::now_v7().simple()))
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        let rest = raw.strip_prefix("ord_")?;
+        (rest.len() == 32 && rest.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+            .then(|| Self(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The human-readable order number, `SO-000123`, from an atomic counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderNumber(pub u64);
+
+impl fmt::Display for OrderNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SO-{:06}", self.0)
+    }
+}
+
+impl serde::Serialize for OrderNumber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Where an order is: `requested` when submitted, then `confirmed` or `rejected` by the seller,
+/// or `cancelled` by the customer while still requested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Requested,
+    Confirmed,
+    Rejected,
+    Cancelled,
+}
+
+impl OrderStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Requested => "requested",
+            Self::Confirmed => "confirmed",
+            Self::Rejected => "rejected",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "requested" => Some(Self::Requested),
+            "confirmed" => Some(Self::Confirmed),
+            "rejected" => Some(Self::Rejected),
+            "cancelled" => Some(Self::Cancelled),
+            _ => None,
+        }
+    }
+}
+
+/// Who created an order.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CreatedBy {
+    pub kind: String,
+    pub id: String,
+}
+
+/// An order as stored and as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Order {
+    pub order_id: OrderIdWire,
+    pub order_number: String,
+    pub customer_id: String,
+    pub status: OrderStatus,
+    pub lines: Vec<PricedLine>,
+    pub total: Money,
+    pub notes: Option<String>,
+    pub answers: BTreeMap<String, String>,
+    pub created_by: CreatedBy,
+    pub assigned_team: Option<String>,
+    pub created_at: String,
+    pub submitted_at: Option<String>,
+    pub decided_at: Option<String>,
+    pub reject_reason: Option<String>,
+    pub version: u64,
+}
+
+/// An order id as it travels in JSON.
+pub type OrderIdWire = String;
+
+/// Body of `POST /orders`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitBody {
+    #[serde(default)]
+    pub lines: Option<Vec<LineBody>>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub answers: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    pub from_cart: Option<bool>,
+}
+
+/// The order's items and key formats.
+///
+/// | item | PK | SK | GSI1PK / GSI1SK | GSI2PK / GSI2SK |
+/// |---|---|---|---|---|
+/// | order | `ORDER#<id>` | `ORDER` | `CUSTORDERS#<customer id>` / `<created>#<id>` | `ORDERSTATUS#<status>` / `<submitted>#<id>` |
+/// | order-number counter | `COUNTER#ORDER` | `COUNTER` | | |
+pub mod item {
+    use super::*;
+
+    pub const SK: &str = "ORDER";
+
+    pub fn pk(id: &str) -> String {
+        format!("ORDER#{id}")
+    }
+
+    pub fn customer_orders_pk(c: &CustomerId) -> String {
+        format!("CUSTORDERS#{c}")
+    }
+
+    pub fn status_pk(s: OrderStatus) -> String {
+        format!("ORDERSTATUS#{}", s.as_str())
+    }
+
+    pub const COUNTER_PK: &str = "COUNTER#ORDER";
+    pub const COUNTER_SK: &str = "COUNTER";
+
+    pub fn to_item(o: &Order) -> Item {
+        Item::from([
+            ("PK".into(), s(pk(&o.order_id))),
+            ("SK".into(), s(SK)),
+            ("GSI1PK".into(), s(format!("CUSTORDERS#{}", o.customer_id))),
+            (
+                "GSI1SK".into(),
+                s(format!("{}#{}", o.created_at, o.order_id)),
+            ),
+            ("GSI2PK".into(), s(status_pk(o.status))),
+            (
+                "GSI2SK".into(),
+                s(format!(
+                    "{}#{}",
+                    o.submitted_at.as_deref().unwrap_or(&o.created_at),
+                    o.order_id
+                )),
+            ),
+            ("type".into(), s("order")),
+            ("order_id".into(), s(&o.order_id)),
+            ("status".into(), s(o.status.as_str())),
+            ("customer_id".into(), s(&o.customer_id)),
+            (
+                "document".into(),
+                s(serde_json::to_string(o).expect("an order serialises")),
+            ),
+            ("version".into(), n(o.version)),
+        ])
+    }
+
+    pub fn from_item(item: &Item) -> Result<Order, Unexpected> {
+        Reader(item)
+            .json("document")?
+            .ok_or_else(|| Unexpected::new("order item without its document"))
+    }
+}
+
+/// Where orders are kept.
+#[async_trait::async_trait]
+pub trait OrderStore: Send + Sync {
+    /// The next order number (an atomic counter; numbers of failed submissions are skipped).
+    async fn next_order_number(&self) -> Result<OrderNumber, Unexpected>;
+    /// Writes a submitted order with its idempotency record and email, and empties the cart
+    /// when the order came from it; all or none.
+    async fn insert_order(
+        &self,
+        order: &Order,
+        idempotency: Option<&IdempotencyRecord>,
+        outbox: &OutboxItem,
+        clear_cart: bool,
+    ) -> Result<(), SubmitStoreError>;
+    async fn order(&self, id: &OrderId) -> Result<Option<Order>, Unexpected>;
+    async fn customer_orders(
+        &self,
+        customer: &CustomerId,
+        status: Option<OrderStatus>,
+        page: &PageRequest,
+    ) -> Result<Page<Order>, SubmitStoreError>;
+    async fn find_order_idempotency(
+        &self,
+        scope: &str,
+    ) -> Result<Option<IdempotencyRecord>, Unexpected>;
+    async fn order_questions(&self) -> Result<Vec<CheckoutQuestion>, Unexpected>;
+    async fn cart_lines(&self, customer: &CustomerId) -> Result<Vec<Line>, Unexpected>;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitStoreError {
+    #[error("the idempotency key was taken meanwhile")]
+    KeyTaken,
+    #[error("another write was under way")]
+    Contention,
+    #[error("the cursor does not belong to this listing")]
+    BadCursor,
+    #[error(transparent)]
+    Unexpected(#[from] Unexpected),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    #[error("ordering is not enabled for this customer account")]
+    OrderingDisabled,
+    #[error("invalid order")]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    KeyReused(#[from] KeyReusedWithOtherRequest),
+    #[error(transparent)]
+    Unexpected(#[from] Unexpected),
+}
+
+/// A new order, or the replay of the first answer to the same key.
+#[derive(Debug)]
+pub enum Submitted {
+    New(Box<Order>),
+    Replayed(StoredResponse),
+}
+
+fn check_answers(
+    v: &mut Validator,
+    questions: &[CheckoutQuestion],
+    answers: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let mut kept = BTreeMap::new();
+    for q in questions {
+        let field = format!("answers.{}", q.question_id);
+        match answers
+            .get(&q.question_id)
+            .map(|a| a.trim())
+            .filter(|a| !a.is_empty())
+        {
+            None if q.required => v.push(field, format!("is required: {}", q.label)),
+            None => {}
+            Some(a) if q.kind == QuestionKind::Choice && !q.choices.iter().any(|c| c == a) => {
+                v.push(field, format!("must be one of: {}", q.choices.join(", ")));
+            }
+            Some(a) => {
+                if let Some(a) = v.check(&field, bounded_text(a, 1, 500)) {
+                    kept.insert(q.question_id.clone(), a);
+                }
+            }
+        }
+    }
+    for id in answers
+        .keys()
+        .filter(|id| !questions.iter().any(|q| &q.question_id == *id))
+    {
+        v.push(
+            format!("answers.{id}"),
+            "is not a question asked at checkout",
+        );
+    }
+    kept
+}
+
+fn formatted(m: &Money) -> String {
+    let (major, minor) = (m.amount() / 100, m.amount() % 100);
+    format!("{} {major}.{minor:02}", m.currency())
+}
+
+/// Submits an order request for the signed-in login's account, priced at its tier now.
+#[tracing::instrument(skip_all, fields(customer_id = %me.customer.customer_id))]
+pub async fn submit_order<S: OrderStore + CatalogStore>(
+    store: &S,
+    me: &SignedIn,
+    body: SubmitBody,
+    idempotency: &Idempotency,
+    seller_email: &crate::domain::Email,
+    admin_order_url: impl Fn(&str) -> String,
+) -> Result<Submitted, SubmitError> {
+    if let Some(earlier) = store.find_order_idempotency(idempotency.scope()).await? {
+        return Ok(Submitted::Replayed(idempotency.replay(&earlier)?));
+    }
+    let customer: &Customer = &me.customer;
+    if !customer.ordering_enabled {
+        return Err(SubmitError::OrderingDisabled);
+    }
+    let mut v = Validator::default();
+    let from_cart = body.from_cart.unwrap_or(false);
+    let lines = match (&body.lines, from_cart) {
+        (Some(_), true) => {
+            v.push("from_cart", "send either lines or from_cart, not both");
+            Vec::new()
+        }
+        (Some(raw), false) => parse_lines(&mut v, raw, false),
+        (None, true) => {
+            let lines = store.cart_lines(&customer.customer_id).await?;
+            if lines.is_empty() {
+                v.push("from_cart", "the cart is empty");
+            }
+            lines
+        }
+        (None, false) => {
+            v.push("lines", "are required (or send from_cart: true)");
+            Vec::new()
+        }
+    };
+    let notes = body
+        .notes
+        .as_deref()
+        .and_then(|n| v.check("notes", bounded_text(n, 0, 2000)));
+    let questions = store.order_questions().await?;
+    let answers = check_answers(&mut v, &questions, &body.answers.unwrap_or_default());
+    v.finish(|| ()).map_err(SubmitError::Invalid)?;
+
+    let (number, priced) = futures::future::join(
+        store.next_order_number(),
+        price_lines(store, customer, &lines),
+    )
+    .await;
+    let (number, (priced, unavailable)) = (
+        number?,
+        priced.map_err(|e| match e {
+            super::PricingError::Invalid(errors) => SubmitError::Invalid(errors),
+            super::PricingError::Unexpected(u) => SubmitError::Unexpected(u),
+        })?,
+    );
+    if !unavailable.is_empty() {
+        let mut errors = unavailable_errors(&unavailable);
+        if from_cart {
+            for e in &mut errors {
+                e.message = format!("{} (it is in your cart)", e.message);
+            }
+        }
+        return Err(SubmitError::Invalid(errors));
+    }
+    let total = priced
+        .total
+        .ok_or_else(|| SubmitError::Invalid(vec![FieldError::new("lines", "must not be empty")]))?;
+    let now = Timestamp::now().to_string();
+    let order = Order {
+        order_id: OrderId::generate().as_str().to_owned(),
+        order_number: number.to_string(),
+        customer_id: customer.customer_id.as_str().to_owned(),
+        status: OrderStatus::Requested,
+        lines: priced.lines,
+        total,
+        notes: notes.filter(|n| !n.is_empty()),
+        answers,
+        created_by: CreatedBy {
+            kind: "customer".into(),
+            id: me.login.login_id.as_str().to_owned(),
+        },
+        assigned_team: customer
+            .fulfillment_team
+            .as_ref()
+            .map(|t| t.as_str().to_owned()),
+        created_at: now.clone(),
+        submitted_at: Some(now),
+        decided_at: None,
+        reject_reason: None,
+        version: 1,
+    };
+    let outbox = OutboxItem::new(
+        seller_email.clone(),
+        EmailMessage::OrderRequested {
+            customer_name: customer.name.as_str().to_owned(),
+            login_name: me.login.name.as_str().to_owned(),
+            order_number: order.order_number.clone(),
+            total: formatted(&order.total),
+            line_count: order.lines.len(),
+            order_url: admin_order_url(&order.order_id),
+        },
+        Timestamp::now(),
+    );
+    let record = idempotency.record(
+        201,
+        serde_json::to_string(&order).expect("serialises"),
+        Timestamp::now(),
+    );
+    for attempt in 0..5u32 {
+        match store
+            .insert_order(&order, Some(&record), &outbox, from_cart)
+            .await
+        {
+            Ok(()) => return Ok(Submitted::New(Box::new(order))),
+            Err(SubmitStoreError::KeyTaken) => {
+                return match store.find_order_idempotency(idempotency.scope()).await? {
+                    Some(earlier) => Ok(Submitted::Replayed(idempotency.replay(&earlier)?)),
+                    None => Err(Unexpected::new("idempotency record vanished").into()),
+                };
+            }
+            Err(SubmitStoreError::Contention) => {
+                if let Some(earlier) = store.find_order_idempotency(idempotency.scope()).await? {
+                    return Ok(Submitted::Replayed(idempotency.replay(&earlier)?));
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(u64::from(
+                    10 + attempt * 25,
+                )))
+                .await;
+            }
+            Err(e) => return Err(Unexpected::new(e).into()),
+        }
+    }
+    Err(Unexpected::new("the order kept meeting concurrent writes").into())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadOrderError {
+    #[error("no such order")]
+    NotFound,
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    Unexpected(#[from] Unexpected),
+}
+
+/// One of the customer's own orders; another account's is "not found".
+pub async fn customer_order<S: OrderStore>(
+    store: &S,
+    customer: &CustomerId,
+    id: &OrderId,
+) -> Result<Order, ReadOrderError> {
+    match store.order(id).await? {
+        Some(o) if o.customer_id == customer.as_str() => Ok(o),
+        _ => Err(ReadOrderError::NotFound),
+    }
+}
+
+/// The customer's orders, newest first.
+pub async fn customer_orders<S: OrderStore>(
+    store: &S,
+    customer: &CustomerId,
+    status: Option<&str>,
+    page: &PageRequest,
+) -> Result<Page<Order>, ReadOrderError> {
+    let status = match status {
+        None => None,
+        Some(raw) => Some(OrderStatus::parse(raw).ok_or_else(|| {
+            ReadOrderError::Invalid(vec![FieldError::new(
+                "status",
+                "must be requested, confirmed, rejected or cancelled",
+            )])
+        })?),
+    };
+    store
+        .customer_orders(customer, status, page)
+        .await
+        .map_err(|e| match e {
+            SubmitStoreError::BadCursor => ReadOrderError::Invalid(vec![FieldError::new(
+                "cursor",
+                "does not belong to this listing",
+            )]),
+            other => ReadOrderError::Unexpected(Unexpected::new(other)),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_numbers_read_as_so_and_six_digits() {
+        assert_eq!(OrderNumber(123).to_string(), "SO-000123");
+        assert_eq!(OrderNumber(1_234_567).to_string(), "SO-1234567");
+    }
+
+    #[test]
+    fn answers_must_cover_required_questions_and_match_choices() {
+        let q = |id: &str, required, kind, choices: &[&str]| CheckoutQuestion {
+            question_id: id.into(),
+            label: id.into(),
+            required,
+            kind,
+            choices: choices.iter().map(|c| c.to_string()).collect(),
+        };
+        let questions = vec![
+            q("po", true, QuestionKind::Text, &[]),
+            q("slot", false, QuestionKind::Choice, &["am", "pm"]),
+        ];
+        let mut v = Validator::default();
+        let answers = BTreeMap::from([
+            ("slot".to_owned(), "noon".to_owned()),
+            ("extra".to_owned(), "x".to_owned()),
+        ]);
+        check_answers(&mut v, &questions, &answers);
+        let fields: Vec<String> = v
+            .finish(|| ())
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["answers.po", "answers.slot", "answers.extra"]);
+    }
+
+    #[test]
+    fn totals_are_formatted_with_their_currency() {
+        let m = Money::new(123_450, crate::domain::Currency::parse("EUR").unwrap()).unwrap();
+        assert_eq!(formatted(&m), "EUR 1234.50");
+    }
+}

@@ -1,0 +1,328 @@
+//! Order requests end to end: a login submits, the order is priced at its tier and numbered,
+//! the seller is emailed, retries with the same key return the same order, bad orders change
+//! nothing, and a customer only ever sees its own orders.
+
+use orderdesk_tests::*;
+use serde_json::{Value, json};
+
+fn eur(amount: i64) -> Value {
+    json!({"amount": amount, "currency": "EUR"})
+}
+
+/// A customer with ordering on and one signed-in login, plus two fresh products.
+struct Shop {
+    admin: Api,
+    buyer: Api,
+    customer: Value,
+    flour: String,
+    sugar: String,
+}
+
+async fn shop(tier_discount: Option<f64>) -> Shop {
+    ensure_standard_questions().await;
+    let admin = Api::admin().await;
+    let w = unique_word().to_uppercase();
+    let (flour, sugar) = (format!("FLOUR-{w}"), format!("SUGAR-{w}"));
+    admin.new_product(&flour, 2500).await;
+    admin.new_product(&sugar, 999).await;
+    let tier = match tier_discount {
+        Some(d) => Some(
+            admin
+                .post(
+                    "/admin/price-tiers",
+                    &json!({"name": format!("T {w}"), "discount_percent": d}),
+                )
+                .await
+                .body["tier_id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        ),
+        None => None,
+    };
+    let (customer, buyer) = admin.customer_with_login(tier.as_deref()).await;
+    let cid = customer["customer_id"].as_str().unwrap();
+    let r = admin
+        .patch(
+            &format!("/admin/customers/{cid}"),
+            &json!({"ordering_enabled": true, "fulfillment_team": "North"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    Shop {
+        admin,
+        buyer,
+        customer,
+        flour,
+        sugar,
+    }
+}
+
+async fn submit(api: &Api, key: &str, body: &Value) -> Reply {
+    Api::send(
+        api.request(reqwest::Method::POST, "/orders")
+            .header("Idempotency-Key", key)
+            .json(body),
+    )
+    .await
+}
+
+fn key() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+#[tokio::test]
+async fn a_login_submits_an_order_priced_at_its_tier_and_the_seller_is_emailed() {
+    let s = shop(Some(10.0)).await;
+    let body = json!({
+        "lines": [{"sku": s.flour, "quantity": 2}, {"sku": s.sugar.to_lowercase(), "quantity": 3}],
+        "notes": "Use the back door",
+        "answers": standard_answers(),
+    });
+    let r = submit(&s.buyer, &key(), &body).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let order = r.body;
+    assert_eq!(order["status"], "requested");
+    assert!(order["order_number"].as_str().unwrap().starts_with("SO-"));
+    assert_eq!(order["order_number"].as_str().unwrap().len(), 9);
+    assert_eq!(order["customer_id"], s.customer["customer_id"]);
+    assert_eq!(order["lines"][0]["unit_price"], eur(2250));
+    assert_eq!(order["lines"][1]["unit_price"], eur(899));
+    assert_eq!(order["lines"][1]["line_total"], eur(2697));
+    assert_eq!(order["total"], eur(4500 + 2697));
+    assert_eq!(order["answers"], standard_answers());
+    assert_eq!(order["assigned_team"], "North");
+    assert_eq!(order["created_by"]["kind"], "customer");
+
+    let mail = mailbox::wait_for(&stack().seller_notify_email).await;
+    let number = order["order_number"].as_str().unwrap();
+    let mine = mailbox::to(&stack().seller_notify_email)
+        .await
+        .into_iter()
+        .find(|m| m.subject.contains(number))
+        .unwrap_or_else(|| panic!("no seller email for {number}; first was {:?}", mail.subject));
+    assert!(mine.subject.contains(s.customer["name"].as_str().unwrap()));
+
+    let id = order["order_id"].as_str().unwrap();
+    let got = s.buyer.get(&format!("/orders/{id}")).await;
+    assert_eq!(got.status, 200);
+    assert_eq!(got.body, order);
+    let listed = s.buyer.get("/orders?status=requested").await;
+    assert_eq!(listed.body["items"][0]["order_id"], id);
+}
+
+#[tokio::test]
+async fn prices_are_captured_at_submission() {
+    let s = shop(None).await;
+    let r = submit(
+        &s.buyer,
+        &key(),
+        &json!({"lines": [{"sku": s.flour, "quantity": 1}], "answers": standard_answers()}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    s.admin
+        .patch(
+            &format!("/admin/products/{}", s.flour),
+            &json!({"price": eur(9999)}),
+        )
+        .await;
+    let got = s
+        .buyer
+        .get(&format!("/orders/{}", r.body["order_id"].as_str().unwrap()))
+        .await;
+    assert_eq!(got.body["lines"][0]["unit_price"], eur(2500));
+    assert_eq!(got.body["total"], eur(2500));
+}
+
+#[tokio::test]
+async fn the_same_key_returns_the_same_order_and_another_body_under_it_is_409() {
+    let s = shop(None).await;
+    let k = key();
+    let body = json!({"lines": [{"sku": s.flour, "quantity": 1}], "answers": standard_answers()});
+    let first = submit(&s.buyer, &k, &body).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    let again = submit(&s.buyer, &k, &body).await;
+    assert_eq!(again.status, 200);
+    assert_eq!(again.headers["idempotent-replayed"], "true");
+    assert_eq!(again.body, first.body);
+    let other = submit(
+        &s.buyer,
+        &k,
+        &json!({"lines": [{"sku": s.flour, "quantity": 2}], "answers": standard_answers()}),
+    )
+    .await;
+    assert!(
+        other.problem(409)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("different request")
+    );
+    assert_eq!(
+        s.buyer.get("/orders").await.body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn twenty_concurrent_submissions_with_one_key_make_one_order() {
+    let s = shop(None).await;
+    let k = key();
+    let body = json!({"lines": [{"sku": s.sugar, "quantity": 4}], "answers": standard_answers()});
+    let replies = futures::future::join_all((0..20).map(|_| submit(&s.buyer, &k, &body))).await;
+    let statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses.iter().filter(|st| **st == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|st| *st == 201 || *st == 200),
+        "{statuses:?}"
+    );
+    let ids: std::collections::BTreeSet<&str> = replies
+        .iter()
+        .map(|r| r.body["order_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 1);
+    assert_eq!(
+        s.buyer.get("/orders").await.body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_order_from_the_cart_empties_it() {
+    let s = shop(None).await;
+    let r = Api::send(
+        s.buyer
+            .request(reqwest::Method::PUT, "/cart")
+            .json(&json!({"lines": [{"sku": s.flour, "quantity": 3}]})),
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    let r = submit(
+        &s.buyer,
+        &key(),
+        &json!({"from_cart": true, "answers": standard_answers()}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["lines"][0]["quantity"], 3);
+    assert_eq!(s.buyer.get("/cart").await.body["lines"], json!([]));
+    let r = submit(
+        &s.buyer,
+        &key(),
+        &json!({"from_cart": true, "answers": standard_answers()}),
+    )
+    .await;
+    assert_eq!(r.problem(400)["errors"][0]["field"], "from_cart");
+}
+
+#[tokio::test]
+async fn bad_orders_are_400_naming_the_field_and_write_nothing() {
+    let s = shop(None).await;
+    let ok_lines = json!([{"sku": s.flour, "quantity": 1}]);
+    let cases = [
+        (json!({"lines": [], "answers": standard_answers()}), "lines"),
+        (
+            json!({"lines": [{"sku": s.flour, "quantity": 0}], "answers": standard_answers()}),
+            "lines[0].quantity",
+        ),
+        (
+            json!({"lines": [{"sku": s.flour, "quantity": 10001}], "answers": standard_answers()}),
+            "lines[0].quantity",
+        ),
+        (
+            json!({"lines": [{"sku": "NO-SUCH-THING", "quantity": 1}], "answers": standard_answers()}),
+            "lines[0].sku",
+        ),
+        (
+            json!({"lines": ok_lines, "answers": {"slot": "Morning"}}),
+            "answers.po_number",
+        ),
+        (
+            json!({"lines": ok_lines, "answers": {"po_number": "1", "slot": "Midnight"}}),
+            "answers.slot",
+        ),
+        (
+            json!({"lines": ok_lines, "answers": standard_answers(), "colour": "red"}),
+            "colour",
+        ),
+    ];
+    for (body, field) in cases {
+        let r = submit(&s.buyer, &key(), &body).await;
+        r.problem(400);
+        assert!(
+            r.error_fields().contains(&field.to_owned()),
+            "{field} in {}",
+            r.body
+        );
+    }
+    let too_many: Vec<Value> = (0..201)
+        .map(|i| json!({"sku": format!("S{i}"), "quantity": 1}))
+        .collect();
+    let r = submit(
+        &s.buyer,
+        &key(),
+        &json!({"lines": too_many, "answers": standard_answers()}),
+    )
+    .await;
+    assert!(r.error_fields().contains(&"lines".to_owned()));
+    let r = Api::send(
+        s.buyer
+            .request(reqwest::Method::POST, "/orders")
+            .json(&json!({"lines": ok_lines})),
+    )
+    .await;
+    assert_eq!(r.problem(400)["errors"][0]["field"], "Idempotency-Key");
+    assert_eq!(s.buyer.get("/orders").await.body["items"], json!([]));
+}
+
+#[tokio::test]
+async fn ordering_off_is_403_and_writes_nothing() {
+    let s = shop(None).await;
+    let cid = s.customer["customer_id"].as_str().unwrap();
+    s.admin
+        .patch(
+            &format!("/admin/customers/{cid}"),
+            &json!({"ordering_enabled": false}),
+        )
+        .await;
+    let r = submit(
+        &s.buyer,
+        &key(),
+        &json!({"lines": [{"sku": s.flour, "quantity": 1}], "answers": standard_answers()}),
+    )
+    .await;
+    assert_eq!(r.problem(403)["type"], "/problems/ordering-disabled");
+    assert_eq!(s.buyer.get("/orders").await.body["items"], json!([]));
+}
+
+#[tokio::test]
+async fn another_customers_order_is_404_on_every_customer_route() {
+    let a = shop(None).await;
+    let b = shop(None).await;
+    let r = submit(
+        &a.buyer,
+        &key(),
+        &json!({"lines": [{"sku": a.flour, "quantity": 1}], "answers": standard_answers()}),
+    )
+    .await;
+    let id = r.body["order_id"].as_str().unwrap();
+    b.buyer.get(&format!("/orders/{id}")).await.problem(404);
+    assert_eq!(b.buyer.get("/orders").await.body["items"], json!([]));
+    b.buyer
+        .get("/orders/ord_0000000000007000800000000000beef")
+        .await
+        .problem(404);
+    b.buyer.get("/orders/nonsense").await.problem(404);
+    Api::admin().await.get("/orders").await.problem(403);
+    assert_eq!(Api::anonymous().get("/orders").await.status, 401);
+}
