@@ -4,12 +4,11 @@
 use lambda_http::{Body, Request, Response};
 use orderdesk::app::Deps;
 use orderdesk::catalog::{self, QuestionsBody, Sku, TierBody, TierId};
-use orderdesk::domain::FieldError;
 use orderdesk::http::{
-    Problem, json, json_body, path_param, query_param, require_admin, require_customer, route_key,
+    Problem, json, json_body, page_request, path_param, query_param, require_admin,
+    require_customer, route_key,
 };
 use orderdesk::logins;
-use orderdesk::page::{Cursor, PageRequest};
 use serde_json::json;
 
 /// Everything the function builds once per cold start.
@@ -36,7 +35,7 @@ impl App {
         match route_key(&req).as_str() {
             "GET /catalog" => {
                 let signed_in = logins::resolve_login(store, &require_customer(&req)?).await?;
-                let page = page(&req)?;
+                let page = page_request(&req)?;
                 let q = query_param(&req, "q");
                 Ok(json(
                     200,
@@ -70,7 +69,7 @@ impl App {
                 let q = query_param(req, "q");
                 Ok(json(
                     200,
-                    &catalog::list_products(store, q.as_deref(), &page(req)?).await?,
+                    &catalog::list_products(store, q.as_deref(), &page_request(req)?).await?,
                 ))
             }
             "PATCH /admin/products/{sku}" => {
@@ -129,26 +128,4 @@ async fn store_questions(
         .await
         .map_err(|e| Problem::internal(&e))?
         .0)
-}
-
-fn page(req: &Request) -> Result<PageRequest, Problem> {
-    let mut page = PageRequest::default();
-    let mut errors = Vec::new();
-    if let Some(raw) = query_param(req, "limit") {
-        match PageRequest::parse_limit(&raw) {
-            Ok(n) => page.limit = n,
-            Err(m) => errors.push(FieldError::new("limit", m)),
-        }
-    }
-    if let Some(raw) = query_param(req, "cursor") {
-        match Cursor::decode(&raw) {
-            Ok(c) => page.cursor = Some(c),
-            Err(m) => errors.push(FieldError::new("cursor", m)),
-        }
-    }
-    if errors.is_empty() {
-        Ok(page)
-    } else {
-        Err(Problem::invalid(errors))
-    }
 }

@@ -4,13 +4,11 @@ use orderdesk::customers::{
     self, BulkTagBody, CreateCustomerBody, Created, CustomerChange, CustomerFilter, CustomerId,
     NewCustomer, TagChange, UpdateCustomerBody,
 };
-use orderdesk::domain::FieldError;
 use orderdesk::dynamo::DynamoStore;
 use orderdesk::http::{self, Problem, json, json_body, path_param, query_param};
 use orderdesk::idempotency::Idempotency;
 use orderdesk::identity::CognitoIdentity;
 use orderdesk::logins;
-use orderdesk::page::{Cursor, PageRequest};
 use serde_json::json;
 
 fn customer_id(req: &Request) -> Result<CustomerId, Problem> {
@@ -45,19 +43,13 @@ pub async fn list(store: &DynamoStore, req: &Request) -> Result<Response<Body>, 
         errors.extend(e);
         CustomerFilter::default()
     });
-    let mut page = PageRequest::default();
-    if let Some(raw) = query_param(req, "limit") {
-        match PageRequest::parse_limit(&raw) {
-            Ok(n) => page.limit = n,
-            Err(m) => errors.push(FieldError::new("limit", m)),
+    let page = match http::page_request(req) {
+        Ok(p) => p,
+        Err(p) => {
+            errors.extend(p.errors);
+            Default::default()
         }
-    }
-    if let Some(raw) = query_param(req, "cursor") {
-        match Cursor::decode(&raw) {
-            Ok(c) => page.cursor = Some(c),
-            Err(m) => errors.push(FieldError::new("cursor", m)),
-        }
-    }
+    };
     if !errors.is_empty() {
         return Err(Problem::invalid(errors));
     }

@@ -2,11 +2,11 @@
 
 use lambda_http::{Body, Request, Response};
 use orderdesk::app::Deps;
-use orderdesk::domain::FieldError;
-use orderdesk::http::{Problem, json, path_param, query_param, require_customer, route_key};
+use orderdesk::http::{
+    Problem, json, page_request, path_param, query_param, require_customer, route_key,
+};
 use orderdesk::logins;
 use orderdesk::orders::order::{self, OrderId};
-use orderdesk::page::{Cursor, PageRequest};
 
 /// Everything the function builds once per cold start.
 pub struct App {
@@ -33,7 +33,7 @@ impl App {
             "GET /orders" => {
                 let me = logins::resolve_login(store, &require_customer(&req)?).await?;
                 let status = query_param(&req, "status");
-                let page = page(&req)?;
+                let page = page_request(&req)?;
                 Ok(json(
                     200,
                     &order::customer_orders(
@@ -59,27 +59,5 @@ impl App {
                 "The orders function has no route {other}."
             ))),
         }
-    }
-}
-
-fn page(req: &Request) -> Result<PageRequest, Problem> {
-    let mut page = PageRequest::default();
-    let mut errors = Vec::new();
-    if let Some(raw) = query_param(req, "limit") {
-        match PageRequest::parse_limit(&raw) {
-            Ok(n) => page.limit = n,
-            Err(m) => errors.push(FieldError::new("limit", m)),
-        }
-    }
-    if let Some(raw) = query_param(req, "cursor") {
-        match Cursor::decode(&raw) {
-            Ok(c) => page.cursor = Some(c),
-            Err(m) => errors.push(FieldError::new("cursor", m)),
-        }
-    }
-    if errors.is_empty() {
-        Ok(page)
-    } else {
-        Err(Problem::invalid(errors))
     }
 }

@@ -21,14 +21,6 @@ use std::collections::BTreeMap;
 // ---------------------------------------------------------------------------------------------
 // Input.
 
-fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
-}
-
 /// Body of `POST /admin/products`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,7 +42,7 @@ pub struct CreateProductBody {
 pub struct UpdateProductBody {
     #[serde(default)]
     pub name: Option<String>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "crate::domain::nullable")]
     pub description: Option<Option<String>>,
     #[serde(default)]
     pub unit: Option<String>,

@@ -52,29 +52,21 @@ pub struct UpdateCustomerBody {
     pub name: Option<String>,
     #[serde(default)]
     pub email: Option<String>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "crate::domain::nullable")]
     pub phone: Option<Option<String>>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "crate::domain::nullable")]
     pub address: Option<Option<Address>>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "crate::domain::nullable")]
     pub price_tier_id: Option<Option<String>>,
     #[serde(default)]
     pub ordering_enabled: Option<bool>,
     #[serde(default)]
     pub tags: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "crate::domain::nullable")]
     pub fulfillment_team: Option<Option<String>>,
     /// When given, the change applies only to this version (optimistic concurrency).
     #[serde(default)]
     pub version: Option<u64>,
-}
-
-fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
 }
 
 /// Body of `POST /admin/customers/tags`.

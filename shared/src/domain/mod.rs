@@ -57,6 +57,15 @@ impl Validator {
     }
 }
 
+/// For `PATCH` bodies: an absent field stays `None`, `null` becomes `Some(None)`.
+pub fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
 /// Trimmed text of bounded length, for names and free-text fields.
 pub fn bounded_text(raw: &str, min: usize, max: usize) -> Result<String, String> {
     let t = raw.trim();

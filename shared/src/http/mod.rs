@@ -109,6 +109,30 @@ pub fn query_param(req: &Request, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// `?limit=` and `?cursor=`, checked: a bad one is a 400 naming it.
+pub fn page_request(req: &Request) -> Result<crate::page::PageRequest, Problem> {
+    use crate::page::{Cursor, PageRequest};
+    let mut page = PageRequest::default();
+    let mut errors = Vec::new();
+    if let Some(raw) = query_param(req, "limit") {
+        match PageRequest::parse_limit(&raw) {
+            Ok(n) => page.limit = n,
+            Err(m) => errors.push(FieldError::new("limit", m)),
+        }
+    }
+    if let Some(raw) = query_param(req, "cursor") {
+        match Cursor::decode(&raw) {
+            Ok(c) => page.cursor = Some(c),
+            Err(m) => errors.push(FieldError::new("cursor", m)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(page)
+    } else {
+        Err(Problem::invalid(errors))
+    }
+}
+
 /// The `Idempotency-Key` header, if sent.
 pub fn idempotency_key(req: &Request) -> Result<Option<IdempotencyKey>, Problem> {
     match req.headers().get("idempotency-key") {
