@@ -83,6 +83,16 @@ impl Registry {
             "orders",
             http_app(orders, |app, req| async move { app.handle(req).await }),
         );
+        let confirmation = orderdesk_order_confirmation::App::from_env()
+            .await
+            .map_err(|e| anyhow!("the order-confirmation function cannot start: {e}"))?;
+        registry.add_http(
+            "order-confirmation",
+            http_app(
+                confirmation,
+                |app, req| async move { app.handle(req).await },
+            ),
+        );
         let invitations = orderdesk_invitations::App::from_env()
             .await
             .map_err(|e| anyhow!("the invitations function cannot start: {e}"))?;

@@ -45,6 +45,15 @@ pub enum EmailMessage {
         line_count: usize,
         order_url: String,
     },
+    /// The seller confirmed or rejected an order request: to the customer's logins.
+    OrderDecided {
+        login_name: String,
+        order_number: String,
+        confirmed: bool,
+        /// Why it was rejected, when it was.
+        reason: Option<String>,
+        order_url: String,
+    },
     /// A login's new address must be confirmed before it becomes the sign-in email.
     EmailChange {
         login_name: String,
@@ -62,6 +71,12 @@ impl EmailMessage {
             Self::PasswordReset { .. } => "password_reset",
             Self::EmailChange { .. } => "email_change",
             Self::OrderRequested { .. } => "order_requested",
+            Self::OrderDecided {
+                confirmed: true, ..
+            } => "order_confirmed",
+            Self::OrderDecided {
+                confirmed: false, ..
+            } => "order_rejected",
         }
     }
 }

@@ -62,6 +62,25 @@ pub async fn wait_for(address: &str) -> Mail {
     }
 }
 
+/// Waits (up to 20 s) for an email to `address` whose subject contains `needle`.
+pub async fn wait_for_subject(address: &str, needle: &str) -> Mail {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(m) = to(address)
+            .await
+            .into_iter()
+            .find(|m| m.subject.contains(needle))
+        {
+            return m;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no email about {needle:?} reached {address} within 20 s"
+        );
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
 /// The invitation token in an email's accept link (`…/#/invite/<token>`).
 pub fn invitation_token(mail: &Mail) -> String {
     link_token(mail, "/invite/")

@@ -94,13 +94,8 @@ async fn a_login_submits_an_order_priced_at_its_tier_and_the_seller_is_emailed()
     assert_eq!(order["assigned_team"], "North");
     assert_eq!(order["created_by"]["kind"], "customer");
 
-    let mail = mailbox::wait_for(&stack().seller_notify_email).await;
     let number = order["order_number"].as_str().unwrap();
-    let mine = mailbox::to(&stack().seller_notify_email)
-        .await
-        .into_iter()
-        .find(|m| m.subject.contains(number))
-        .unwrap_or_else(|| panic!("no seller email for {number}; first was {:?}", mail.subject));
+    let mine = mailbox::wait_for_subject(&stack().seller_notify_email, number).await;
     assert!(mine.subject.contains(s.customer["name"].as_str().unwrap()));
 
     let id = order["order_id"].as_str().unwrap();
@@ -325,4 +320,218 @@ async fn another_customers_order_is_404_on_every_customer_route() {
     b.buyer.get("/orders/nonsense").await.problem(404);
     Api::admin().await.get("/orders").await.problem(403);
     assert_eq!(Api::anonymous().get("/orders").await.status, 401);
+}
+
+async fn submitted(s: &Shop) -> Value {
+    let r = submit(
+        &s.buyer,
+        &key(),
+        &json!({"lines": [{"sku": s.flour, "quantity": 1}], "answers": standard_answers()}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.body
+}
+
+fn id(order: &Value) -> &str {
+    order["order_id"].as_str().unwrap()
+}
+
+#[tokio::test]
+async fn the_whole_journey_ends_with_the_customer_emailed_the_confirmation() {
+    let s = shop(Some(5.0)).await;
+    let order = submitted(&s).await;
+    let queue = s
+        .admin
+        .get(&format!(
+            "/admin/orders?customer_id={}",
+            s.customer["customer_id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(queue.status, 200, "{}", queue.body);
+    assert_eq!(queue.body["items"][0]["order_id"], order["order_id"]);
+    let requested = s
+        .admin
+        .get("/admin/orders?status=requested&limit=200")
+        .await;
+    assert!(
+        requested.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["order_id"] == order["order_id"])
+    );
+
+    let r = s
+        .admin
+        .post(
+            &format!("/admin/orders/{}/confirm", id(&order)),
+            &json!({"version": 1}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["status"], "confirmed");
+    assert!(r.body["decided_at"].is_string());
+    let detail = s.admin.get(&format!("/admin/orders/{}", id(&order))).await;
+    let events: Vec<&str> = detail.body["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(events, ["submitted", "confirmed"]);
+    assert_eq!(detail.body["history"][1]["by"]["kind"], "admin");
+
+    let me = s.buyer.get("/me").await;
+    let login_email = me.body["login"]["email"].as_str().unwrap().to_owned();
+    let number = order["order_number"].as_str().unwrap();
+    let told = mailbox::wait_for_subject(&login_email, number).await;
+    assert!(told.subject.contains("confirmed"), "{}", told.subject);
+    assert_eq!(
+        s.buyer.get(&format!("/orders/{}", id(&order))).await.body["status"],
+        "confirmed"
+    );
+}
+
+#[tokio::test]
+async fn of_fifty_concurrent_confirms_exactly_one_wins() {
+    let s = shop(None).await;
+    let order = submitted(&s).await;
+    let path = format!("/admin/orders/{}/confirm", id(&order));
+    let empty = json!({});
+    let replies = futures::future::join_all((0..50).map(|_| s.admin.post(&path, &empty))).await;
+    let statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses.iter().filter(|st| **st == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|st| *st == 200 || *st == 409),
+        "{statuses:?}"
+    );
+    let detail = s.admin.get(&format!("/admin/orders/{}", id(&order))).await;
+    assert_eq!(
+        detail.body["history"].as_array().unwrap().len(),
+        2,
+        "one confirmation in the history"
+    );
+    assert_eq!(detail.body["version"], 2);
+}
+
+#[tokio::test]
+async fn a_stale_version_or_a_decided_order_is_409_and_a_rejection_needs_a_reason() {
+    let s = shop(None).await;
+    let order = submitted(&s).await;
+    let path = format!("/admin/orders/{}", id(&order));
+    s.admin
+        .post(&format!("{path}/confirm"), &json!({"version": 7}))
+        .await
+        .problem(409);
+    let r = s
+        .admin
+        .post(&format!("{path}/reject"), &json!({"reason": " "}))
+        .await;
+    assert_eq!(r.problem(400)["errors"][0]["field"], "reason");
+    let r = s
+        .admin
+        .post(
+            &format!("{path}/reject"),
+            &json!({"reason": "Out of stock until May"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["reject_reason"], "Out of stock until May");
+    s.admin
+        .post(&format!("{path}/confirm"), &json!({}))
+        .await
+        .problem(409);
+    s.buyer
+        .post(&format!("/orders/{}/cancel", id(&order)), &json!({}))
+        .await
+        .problem(409);
+    s.admin
+        .post(
+            "/admin/orders/ord_0000000000007000800000000000beef/confirm",
+            &json!({}),
+        )
+        .await
+        .problem(404);
+    s.buyer
+        .post(&format!("{path}/confirm"), &json!({}))
+        .await
+        .problem(403);
+}
+
+#[tokio::test]
+async fn a_customer_cancels_its_requested_order_and_no_one_else_can() {
+    let s = shop(None).await;
+    let other = shop(None).await;
+    let order = submitted(&s).await;
+    other
+        .buyer
+        .post(&format!("/orders/{}/cancel", id(&order)), &json!({}))
+        .await
+        .problem(404);
+    let r = s
+        .buyer
+        .post(&format!("/orders/{}/cancel", id(&order)), &json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["status"], "cancelled");
+    s.buyer
+        .post(&format!("/orders/{}/cancel", id(&order)), &json!({}))
+        .await
+        .problem(409);
+    s.admin
+        .post(&format!("/admin/orders/{}/confirm", id(&order)), &json!({}))
+        .await
+        .problem(409);
+}
+
+#[tokio::test]
+async fn an_order_from_the_cart_carries_the_carts_notes() {
+    let s = shop(None).await;
+    let cart = json!({"lines": [{"sku": s.sugar, "quantity": 1}], "notes": "Ring twice"});
+    assert_eq!(
+        Api::send(s.buyer.request(reqwest::Method::PUT, "/cart").json(&cart))
+            .await
+            .status,
+        200
+    );
+    let r = submit(
+        &s.buyer,
+        &key(),
+        &json!({"from_cart": true, "answers": standard_answers()}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["notes"], "Ring twice");
+}
+
+#[tokio::test]
+async fn a_deleted_customers_orders_stay_readable_by_admins() {
+    let s = shop(None).await;
+    let order = submitted(&s).await;
+    let cid = s.customer["customer_id"].as_str().unwrap();
+    assert_eq!(
+        s.admin
+            .delete(&format!("/admin/customers/{cid}"))
+            .await
+            .status,
+        204
+    );
+    let r = s.admin.get(&format!("/admin/orders/{}", id(&order))).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        s.admin
+            .get(&format!("/admin/orders?customer_id={cid}"))
+            .await
+            .body["items"][0]["order_id"],
+        order["order_id"]
+    );
+    s.buyer
+        .get(&format!("/orders/{}", id(&order)))
+        .await
+        .problem(403);
 }

@@ -69,6 +69,13 @@ impl App {
                     Submitted::Replayed(first) => Ok(http::replayed(first.body)),
                 }
             }
+            "POST /orders/{order_id}/cancel" => {
+                let me = logins::resolve_login(store, &require_customer(&req)?).await?;
+                let id = path_param(&req, "order_id")
+                    .and_then(|raw| order::OrderId::parse(&raw))
+                    .ok_or_else(|| Problem::not_found("There is no such order."))?;
+                Ok(json(200, &order::cancel_order(store, &me, &id).await?))
+            }
             "PUT /admin/customers/{customer_id}/cart" => {
                 let admin = require_admin(&req)?;
                 let id = path_param(&req, "customer_id")

@@ -1,9 +1,11 @@
-//! The `orders` Lambda: a customer login reads its account's orders.
+//! The `orders` Lambda: a customer login reads its account's orders; admins read the queue
+//! and any order with its history (a deleted customer's orders too).
 
 use lambda_http::{Body, Request, Response};
 use orderdesk::app::Deps;
 use orderdesk::http::{
-    Problem, json, page_request, path_param, query_param, require_customer, route_key,
+    Problem, json, page_request, path_param, query_param, require_admin, require_customer,
+    route_key,
 };
 use orderdesk::logins;
 use orderdesk::orders::order::{self, OrderId};
@@ -53,6 +55,29 @@ impl App {
                 Ok(json(
                     200,
                     &order::customer_order(store, &me.customer.customer_id, &id).await?,
+                ))
+            }
+            "GET /admin/orders" => {
+                require_admin(&req)?;
+                let status = query_param(&req, "status");
+                let customer = query_param(&req, "customer_id");
+                let page = page_request(&req)?;
+                Ok(json(
+                    200,
+                    &order::admin_orders(store, status.as_deref(), customer.as_deref(), &page)
+                        .await?,
+                ))
+            }
+            "GET /admin/orders/{order_id}" => {
+                require_admin(&req)?;
+                let id = path_param(&req, "order_id")
+                    .and_then(|raw| OrderId::parse(&raw))
+                    .ok_or_else(|| Problem::not_found("There is no such order."))?;
+                use orderdesk::orders::order::OrderStore;
+                let found = store.order(&id).await.map_err(|e| Problem::internal(&e))?;
+                Ok(json(
+                    200,
+                    &found.ok_or_else(|| Problem::not_found("There is no such order."))?,
                 ))
             }
             other => Err(Problem::not_found(format!(

@@ -141,10 +141,80 @@ impl OrderStore for DynamoStore {
         Ok(CatalogStore::questions(self).await?.0)
     }
 
-    async fn cart_lines(&self, customer: &CustomerId) -> Result<Vec<Line>, Unexpected> {
+    async fn replace_order(
+        &self,
+        before: &Order,
+        after: &Order,
+        outbox: &[OutboxItem],
+    ) -> Result<(), SubmitStoreError> {
+        let put = aws_sdk_dynamodb::types::Put::builder()
+            .table_name(self.table())
+            .set_item(Some(item::to_item(after)))
+            .condition_expression("version = :v AND #status = :status")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":v", n(before.version))
+            .expression_attribute_values(":status", s(before.status.as_str()))
+            .build()
+            .expect("table and item are set");
+        let mut actions = vec![TransactWriteItem::builder().put(put).build()];
+        actions.extend(outbox.iter().map(|o| self.put_outbox(o)));
+        let result = self
+            .client()
+            .transact_write_items()
+            .set_transact_items(Some(actions))
+            .send()
+            .await;
+        result.map(drop).map_err(|e| {
+            match super::customers::transaction_error(e, |failed| {
+                failed.contains(&0).then_some(StoreError::Stale)
+            }) {
+                StoreError::Stale => SubmitStoreError::Stale,
+                StoreError::Contention => SubmitStoreError::Contention,
+                other => SubmitStoreError::Unexpected(Unexpected::new(other)),
+            }
+        })
+    }
+
+    async fn orders_in_status(
+        &self,
+        status: OrderStatus,
+        page: &PageRequest,
+    ) -> Result<Page<Order>, SubmitStoreError> {
+        let partition = item::status_pk(status);
+        let listing = Listing {
+            index: Some(super::index::GSI2),
+            key_condition: "GSI2PK = :pk",
+            filter: None,
+            names: Vec::new(),
+            values: vec![(":pk", s(&partition))],
+            key_attributes: &["PK", "SK", "GSI2PK", "GSI2SK"],
+            forward: false,
+        };
+        let (items, next_cursor) = self
+            .list_page(&listing, page, |c| {
+                c.0["GSI2PK"] == partition && c.0["PK"].starts_with("ORDER#")
+            })
+            .await
+            .map_err(|e| match e {
+                ListingError::BadCursor => SubmitStoreError::BadCursor,
+                ListingError::Unexpected(u) => SubmitStoreError::Unexpected(u),
+            })?;
+        Ok(Page {
+            items: items
+                .iter()
+                .map(item::from_item)
+                .collect::<Result<_, _>>()?,
+            next_cursor,
+        })
+    }
+
+    async fn cart_lines(
+        &self,
+        customer: &CustomerId,
+    ) -> Result<(Vec<Line>, Option<String>), Unexpected> {
         Ok(CartStore::cart(self, customer)
             .await?
-            .map(|c| c.lines)
+            .map(|c| (c.lines, c.notes))
             .unwrap_or_default())
     }
 }

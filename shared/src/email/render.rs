@@ -125,6 +125,40 @@ pub fn render(message: &EmailMessage, branding: &Branding) -> RenderedEmail {
             action: Some(("Review the order", order_url)),
             after: Vec::new(),
         },
+        EmailMessage::OrderDecided {
+            login_name,
+            order_number,
+            confirmed,
+            reason,
+            order_url,
+        } => {
+            let (subject, paragraph) = if *confirmed {
+                (
+                    format!("{seller}: order {order_number} is confirmed"),
+                    format!("{seller} has confirmed your order request {order_number}."),
+                )
+            } else {
+                (
+                    format!("{seller}: order {order_number} was not accepted"),
+                    match reason {
+                        Some(r) => format!(
+                            "{seller} could not accept your order request {order_number}: {r}"
+                        ),
+                        None => {
+                            format!("{seller} could not accept your order request {order_number}.")
+                        }
+                    },
+                )
+            };
+            Email {
+                subject,
+                greeting: login_name,
+                paragraphs: vec![paragraph],
+                secret: None,
+                action: Some(("See the order", order_url)),
+                after: Vec::new(),
+            }
+        }
     };
     email.render(branding)
 }

@@ -153,3 +153,15 @@ impl From<crate::orders::order::ReadOrderError> for Problem {
         }
     }
 }
+
+impl From<crate::orders::order::DecideError> for Problem {
+    fn from(e: crate::orders::order::DecideError) -> Self {
+        use crate::orders::order::DecideError as E;
+        match e {
+            E::NotFound => Problem::not_found("There is no such order."),
+            E::Conflict(why) => Problem::conflict(why).typed("order-state"),
+            E::Invalid(errors) => Problem::invalid(errors),
+            E::Unexpected(e) => Problem::internal(&e),
+        }
+    }
+}

@@ -35,7 +35,8 @@ pub struct CartBody {
 pub struct CartView {
     #[serde(flatten)]
     pub priced: Priced,
-    /// Lines whose product can no longer be ordered; dropped when the cart is submitted.
+    /// Lines whose product can no longer be ordered; submitting the cart names them (400)
+    /// until they are removed.
     pub unavailable: Vec<Line>,
     pub notes: Option<String>,
     pub updated_at: Option<Timestamp>,

@@ -110,7 +110,18 @@ pub struct Order {
     pub submitted_at: Option<String>,
     pub decided_at: Option<String>,
     pub reject_reason: Option<String>,
+    /// What happened to it, oldest first: submitted, cancelled, confirmed, rejected — who and when.
+    #[serde(default)]
+    pub history: Vec<OrderEvent>,
     pub version: u64,
+}
+
+/// One step in an order's life.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OrderEvent {
+    pub event: String,
+    pub at: String,
+    pub by: CreatedBy,
 }
 
 /// An order id as it travels in JSON.
@@ -219,13 +230,33 @@ pub trait OrderStore: Send + Sync {
         scope: &str,
     ) -> Result<Option<IdempotencyRecord>, Unexpected>;
     async fn order_questions(&self) -> Result<Vec<CheckoutQuestion>, Unexpected>;
-    async fn cart_lines(&self, customer: &CustomerId) -> Result<Vec<Line>, Unexpected>;
+    /// The cart's lines and notes.
+    async fn cart_lines(
+        &self,
+        customer: &CustomerId,
+    ) -> Result<(Vec<Line>, Option<String>), Unexpected>;
+    /// Replaces `before` by `after` only if `before`'s status and version are still stored, with
+    /// the emails the change sends; `Stale` otherwise.
+    async fn replace_order(
+        &self,
+        before: &Order,
+        after: &Order,
+        outbox: &[OutboxItem],
+    ) -> Result<(), SubmitStoreError>;
+    /// Orders in `status`, newest first.
+    async fn orders_in_status(
+        &self,
+        status: OrderStatus,
+        page: &PageRequest,
+    ) -> Result<Page<Order>, SubmitStoreError>;
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum SubmitStoreError {
     #[error("the idempotency key was taken meanwhile")]
     KeyTaken,
+    #[error("the order changed meanwhile")]
+    Stale,
     #[error("another write was under way")]
     Contention,
     #[error("the cursor does not belong to this listing")]
@@ -314,6 +345,7 @@ pub async fn submit_order<S: OrderStore + CatalogStore>(
     }
     let mut v = Validator::default();
     let from_cart = body.from_cart.unwrap_or(false);
+    let mut cart_notes = None;
     let lines = match (&body.lines, from_cart) {
         (Some(_), true) => {
             v.push("from_cart", "send either lines or from_cart, not both");
@@ -321,7 +353,8 @@ pub async fn submit_order<S: OrderStore + CatalogStore>(
         }
         (Some(raw), false) => parse_lines(&mut v, raw, false),
         (None, true) => {
-            let lines = store.cart_lines(&customer.customer_id).await?;
+            let (lines, notes) = store.cart_lines(&customer.customer_id).await?;
+            cart_notes = notes;
             if lines.is_empty() {
                 v.push("from_cart", "the cart is empty");
             }
@@ -334,6 +367,7 @@ pub async fn submit_order<S: OrderStore + CatalogStore>(
     };
     let notes = body
         .notes
+        .or(cart_notes)
         .as_deref()
         .and_then(|n| v.check("notes", bounded_text(n, 0, 2000)));
     let questions = store.order_questions().await?;
@@ -383,9 +417,17 @@ pub async fn submit_order<S: OrderStore + CatalogStore>(
             .as_ref()
             .map(|t| t.as_str().to_owned()),
         created_at: now.clone(),
-        submitted_at: Some(now),
+        submitted_at: Some(now.clone()),
         decided_at: None,
         reject_reason: None,
+        history: vec![OrderEvent {
+            event: "submitted".into(),
+            at: now.clone(),
+            by: CreatedBy {
+                kind: "customer".into(),
+                id: me.login.login_id.as_str().to_owned(),
+            },
+        }],
         version: 1,
     };
     let outbox = OutboxItem::new(
@@ -480,6 +522,190 @@ pub async fn customer_orders<S: OrderStore>(
             )]),
             other => ReadOrderError::Unexpected(Unexpected::new(other)),
         })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DecideError {
+    #[error("no such order")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    Unexpected(#[from] Unexpected),
+}
+
+fn moved(before: &Order, status: OrderStatus, event: &str, by: CreatedBy) -> Order {
+    let now = Timestamp::now().to_string();
+    let mut after = before.clone();
+    after.status = status;
+    after.decided_at = Some(now.clone());
+    after.history.push(OrderEvent {
+        event: event.to_owned(),
+        at: now,
+        by,
+    });
+    after.version += 1;
+    after
+}
+
+fn not_requested(o: &Order) -> DecideError {
+    DecideError::Conflict(format!(
+        "Order {} is {} already; only a requested order can change.",
+        o.order_number,
+        o.status.as_str()
+    ))
+}
+
+/// Cancels one of the customer's own orders while it is still `requested`.
+pub async fn cancel_order<S: OrderStore>(
+    store: &S,
+    me: &SignedIn,
+    id: &OrderId,
+) -> Result<Order, DecideError> {
+    let before = match store.order(id).await? {
+        Some(o) if o.customer_id == me.customer.customer_id.as_str() => o,
+        _ => return Err(DecideError::NotFound),
+    };
+    if before.status != OrderStatus::Requested {
+        return Err(not_requested(&before));
+    }
+    let by = CreatedBy {
+        kind: "customer".into(),
+        id: me.login.login_id.as_str().to_owned(),
+    };
+    let after = moved(&before, OrderStatus::Cancelled, "cancelled", by);
+    match store.replace_order(&before, &after, &[]).await {
+        Ok(()) => Ok(after),
+        Err(SubmitStoreError::Stale | SubmitStoreError::Contention) => {
+            Err(not_requested(&store.order(id).await?.unwrap_or(before)))
+        }
+        Err(e) => Err(Unexpected::new(e).into()),
+    }
+}
+
+/// What an admin decides about a requested order.
+#[derive(Debug, Clone)]
+pub enum Decision {
+    /// Confirm it; with a version, only if it is still that version.
+    Confirm {
+        expected_version: Option<u64>,
+    },
+    Reject {
+        reason: String,
+    },
+}
+
+/// Confirms or rejects a requested order, exactly once: of concurrent decisions one wins and
+/// the others are conflicts. Every active login of the customer is emailed the decision.
+#[tracing::instrument(skip_all, fields(order_id = %id.as_str()))]
+pub async fn decide_order<S: OrderStore + crate::logins::LoginStore>(
+    store: &S,
+    admin: &crate::actor::Principal,
+    id: &OrderId,
+    decision: Decision,
+    order_url: impl Fn(&str) -> String,
+) -> Result<Order, DecideError> {
+    let before = store.order(id).await?.ok_or(DecideError::NotFound)?;
+    if before.status != OrderStatus::Requested {
+        return Err(not_requested(&before));
+    }
+    let by = CreatedBy {
+        kind: "admin".into(),
+        id: admin.sub.clone(),
+    };
+    let after = match &decision {
+        Decision::Confirm { expected_version } => {
+            if expected_version.is_some_and(|v| v != before.version) {
+                return Err(DecideError::Conflict(format!(
+                    "Order {} was changed meanwhile (it is at version {}). Reload it and try again.",
+                    before.order_number, before.version
+                )));
+            }
+            moved(&before, OrderStatus::Confirmed, "confirmed", by)
+        }
+        Decision::Reject { reason } => {
+            let reason = bounded_text(reason, 1, 1000)
+                .map_err(|m| DecideError::Invalid(vec![FieldError::new("reason", m)]))?;
+            let mut after = moved(&before, OrderStatus::Rejected, "rejected", by);
+            after.reject_reason = Some(reason);
+            after
+        }
+    };
+    let customer_id = CustomerId::parse(&before.customer_id)
+        .ok_or_else(|| Unexpected::new("order with a bad customer id"))?;
+    let (logins, _) = store.members(&customer_id).await?;
+    let now = Timestamp::now();
+    let outbox: Vec<OutboxItem> = logins
+        .iter()
+        .filter(|l| l.status == crate::logins::LoginStatus::Active)
+        .take(20)
+        .map(|l| {
+            OutboxItem::new(
+                l.email.clone(),
+                EmailMessage::OrderDecided {
+                    login_name: l.name.as_str().to_owned(),
+                    order_number: after.order_number.clone(),
+                    confirmed: after.status == OrderStatus::Confirmed,
+                    reason: after.reject_reason.clone(),
+                    order_url: order_url(&after.order_id),
+                },
+                now,
+            )
+        })
+        .collect();
+    match store.replace_order(&before, &after, &outbox).await {
+        Ok(()) => Ok(after),
+        Err(SubmitStoreError::Stale | SubmitStoreError::Contention) => {
+            Err(DecideError::Conflict(format!(
+                "Order {} was decided or changed by someone else just now.",
+                before.order_number
+            )))
+        }
+        Err(e) => Err(Unexpected::new(e).into()),
+    }
+}
+
+/// The admin queue: orders in a status (default `requested`), newest first; or one customer's.
+pub async fn admin_orders<S: OrderStore>(
+    store: &S,
+    status: Option<&str>,
+    customer: Option<&str>,
+    page: &PageRequest,
+) -> Result<Page<Order>, ReadOrderError> {
+    let bad_status = || {
+        ReadOrderError::Invalid(vec![FieldError::new(
+            "status",
+            "must be requested, confirmed, rejected or cancelled",
+        )])
+    };
+    let status = status
+        .map(|s| OrderStatus::parse(s).ok_or_else(bad_status))
+        .transpose()?;
+    let listed = match customer {
+        Some(raw) => {
+            let c = CustomerId::parse(raw).ok_or_else(|| {
+                ReadOrderError::Invalid(vec![FieldError::new(
+                    "customer_id",
+                    "is not a customer id",
+                )])
+            })?;
+            store.customer_orders(&c, status, page).await
+        }
+        None => {
+            store
+                .orders_in_status(status.unwrap_or(OrderStatus::Requested), page)
+                .await
+        }
+    };
+    listed.map_err(|e| match e {
+        SubmitStoreError::BadCursor => ReadOrderError::Invalid(vec![FieldError::new(
+            "cursor",
+            "does not belong to this listing",
+        )]),
+        other => ReadOrderError::Unexpected(Unexpected::new(other)),
+    })
 }
 
 #[cfg(test)]
