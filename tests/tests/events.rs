@@ -179,6 +179,9 @@ async fn every_catalog_sample_event_gets_its_documented_status() {
             &std::fs::read_to_string(dir.join(file)).expect("the sample exists"),
         )
         .unwrap();
+        if file == "catalog-questions-set.json" {
+            event["body"] = json!(standard_questions().to_string());
+        }
         if file == "catalog-customer.json" || file == "catalog-checkout-questions.json" {
             event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = json!(sub);
         }
@@ -206,4 +209,97 @@ async fn login_sub(api: &Api) -> String {
         .as_str()
         .expect("a sub")
         .to_owned()
+}
+
+const SAMPLE_ORDER: &str = "ord_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
+
+#[tokio::test]
+async fn every_cart_and_order_sample_event_gets_its_documented_status() {
+    ensure_standard_questions().await;
+    let submission = orderdesk_order_submission::App::from_env()
+        .await
+        .expect("configured by the stack");
+    let orders = orderdesk_orders::App::from_env()
+        .await
+        .expect("configured by the stack");
+    let confirmation = orderdesk_order_confirmation::App::from_env()
+        .await
+        .expect("configured by the stack");
+    let api = Api::admin().await;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events");
+    let cases = [
+        ("cart-get.json", 200),
+        ("cart-put.json", 200),
+        ("cart-prefill.json", 200),
+        ("orders-submit.json", 201),
+        ("orders-list.json", 200),
+        ("orders-get.json", 200),
+        ("orders-cancel.json", 200),
+        ("orders-admin-list.json", 200),
+        ("orders-admin-get.json", 200),
+        ("orders-confirm.json", 200),
+        ("orders-reject.json", 200),
+    ];
+    for (file, status) in cases {
+        let path = dir.join(file);
+        if !path.exists() {
+            panic!("{file} is missing from events/");
+        }
+        let sku = format!("EVT-{}", unique_word().to_uppercase());
+        api.new_product(&sku, 2500).await;
+        let (customer, login) = api.customer_with_login(None).await;
+        let cid = customer["customer_id"].as_str().unwrap().to_owned();
+        api.patch(
+            &format!("/admin/customers/{cid}"),
+            &json!({"ordering_enabled": true}),
+        )
+        .await;
+        let order = Api::send(
+            login
+                .request(reqwest::Method::POST, "/orders")
+                .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+                .json(
+                    &json!({"lines": [{"sku": sku, "quantity": 1}], "answers": standard_answers()}),
+                ),
+        )
+        .await;
+        assert_eq!(order.status, 201, "{}", order.body);
+        let mut event: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let claims = &mut event["requestContext"]["authorizer"]["jwt"]["claims"];
+        if claims["cognito:groups"] == "[customers]" {
+            claims["sub"] = json!(login.token_claims()["sub"]);
+        }
+        if let Some(headers) = event["headers"].as_object_mut() {
+            headers.insert(
+                "idempotency-key".into(),
+                json!(uuid::Uuid::new_v4().to_string()),
+            );
+        }
+        let mut text = event
+            .to_string()
+            .replace("FLOUR-25", &sku)
+            .replace(SAMPLE_ID, &cid)
+            .replace(SAMPLE_ORDER, order.body["order_id"].as_str().unwrap());
+        if file == "orders-submit.json" {
+            let mut e: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let mut body: serde_json::Value =
+                serde_json::from_str(e["body"].as_str().unwrap()).unwrap();
+            body["answers"] = standard_answers();
+            e["body"] = json!(body.to_string());
+            text = e.to_string();
+        }
+        let req = lambda_http::request::from_str(&text).expect("a valid API Gateway v2 event");
+        let res = if file.starts_with("cart")
+            || file == "orders-submit.json"
+            || file == "orders-cancel.json"
+        {
+            submission.handle(req).await
+        } else if file == "orders-confirm.json" || file == "orders-reject.json" {
+            confirmation.handle(req).await
+        } else {
+            orders.handle(req).await
+        };
+        assert_eq!(res.status().as_u16(), status, "{file}: {:?}", res.body());
+    }
 }

@@ -83,6 +83,15 @@ pub fn json_body<T: DeserializeOwned>(req: &Request) -> Result<(T, serde_json::V
                 let field = if path == "." { name.to_owned() } else { path };
                 (field, "is not a field of this request".to_owned())
             }
+            None if inner.starts_with("missing field `") => {
+                let name = inner.split('`').nth(1).unwrap_or_default();
+                let field = if path == "." {
+                    name.to_owned()
+                } else {
+                    format!("{path}.{name}")
+                };
+                (field, "is required".to_owned())
+            }
             None if path == "." => ("body".to_owned(), inner),
             None => (path, inner),
         };
@@ -237,12 +246,10 @@ mod tests {
         let v = problem_json(json_body::<Body1>(&req(r#"{"name":5}"#)).unwrap_err());
         assert_eq!(v["errors"][0]["field"], "name");
         let v = problem_json(json_body::<Body1>(&req(r#"{}"#)).unwrap_err());
-        assert!(
-            v["errors"][0]["message"]
-                .as_str()
-                .unwrap()
-                .contains("missing field `name`")
-        );
+        assert_eq!(v["errors"][0]["field"], "name");
+        assert_eq!(v["errors"][0]["message"], "is required");
+        let v = problem_json(json_body::<Body1>(&req(r#"{"name":"a","inner":{}}"#)).unwrap_err());
+        assert_eq!(v["errors"][0]["field"], "inner.city");
     }
 
     #[test]
