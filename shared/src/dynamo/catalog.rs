@@ -33,21 +33,13 @@ impl DynamoStore {
                 .build(),
             self.put_audit(audit),
         ];
-        let result = self
-            .client()
-            .transact_write_items()
-            .set_transact_items(Some(actions))
-            .send()
-            .await;
-        result.map(drop).map_err(|e| {
-            match super::customers::transaction_error(e, |_| {
-                Some(crate::customers::StoreError::Stale)
-            }) {
+        self.transact_write(actions, |_| Some(crate::customers::StoreError::Stale))
+            .await
+            .map_err(|e| match e {
                 crate::customers::StoreError::Stale => on_condition,
                 crate::customers::StoreError::Contention => CatalogStoreError::Stale,
                 other => CatalogStoreError::Unexpected(Unexpected::new(other)),
-            }
-        })
+            })
     }
 }
 

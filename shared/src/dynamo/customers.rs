@@ -89,6 +89,24 @@ pub(crate) fn transaction_error<R: std::fmt::Debug>(
     Unexpected::new(aws_sdk_dynamodb::error::DisplayErrorContext(e)).into()
 }
 
+impl DynamoStore {
+    /// Runs one `TransactWriteItems`; a cancellation becomes what `on_condition` makes of the
+    /// failed actions' positions, contention, or an unexpected failure.
+    pub(crate) async fn transact_write(
+        &self,
+        actions: Vec<TransactWriteItem>,
+        on_condition: impl FnOnce(&[usize]) -> Option<StoreError>,
+    ) -> Result<(), StoreError> {
+        self.client()
+            .transact_write_items()
+            .set_transact_items(Some(actions))
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| transaction_error(e, on_condition))
+    }
+}
+
 /// Which action of a transaction failed its condition.
 pub(crate) fn failed_at(reasons: &[CancelReason]) -> Vec<usize> {
     reasons
@@ -116,23 +134,16 @@ impl CustomerStore for DynamoStore {
         actions.push(self.put_new(item::to_item(customer)));
         actions.push(self.put_new(item::email_guard_item(customer)));
         actions.push(self.put_audit(audit));
-        let result = self
-            .client()
-            .transact_write_items()
-            .set_transact_items(Some(actions))
-            .send()
-            .await;
-        result.map(drop).map_err(|e| {
-            transaction_error(e, |failed| {
-                if key_at.is_some_and(|k| failed.contains(&k)) {
-                    Some(StoreError::KeyTaken)
-                } else if failed.contains(&guard_at) {
-                    Some(StoreError::DuplicateEmail)
-                } else {
-                    None
-                }
-            })
+        self.transact_write(actions, |failed| {
+            if key_at.is_some_and(|k| failed.contains(&k)) {
+                Some(StoreError::KeyTaken)
+            } else if failed.contains(&guard_at) {
+                Some(StoreError::DuplicateEmail)
+            } else {
+                None
+            }
         })
+        .await
     }
 
     async fn get(&self, id: &CustomerId) -> Result<Option<Customer>, Unexpected> {
@@ -167,23 +178,16 @@ impl CustomerStore for DynamoStore {
         if email_changed && !after.is_deleted() {
             actions.push(self.put_new(item::email_guard_item(after)));
         }
-        let result = self
-            .client()
-            .transact_write_items()
-            .set_transact_items(Some(actions))
-            .send()
-            .await;
-        result.map(drop).map_err(|e| {
-            transaction_error(e, |failed| {
-                if failed.contains(&0) {
-                    Some(StoreError::Stale)
-                } else if failed.contains(&3) {
-                    Some(StoreError::DuplicateEmail)
-                } else {
-                    None
-                }
-            })
+        self.transact_write(actions, |failed| {
+            if failed.contains(&0) {
+                Some(StoreError::Stale)
+            } else if failed.contains(&3) {
+                Some(StoreError::DuplicateEmail)
+            } else {
+                None
+            }
         })
+        .await
     }
 
     async fn list(
@@ -319,22 +323,15 @@ impl CustomerStore for DynamoStore {
             })
             .collect();
         actions.extend(audits.iter().map(|a| self.put_audit(a)));
-        let result = self
-            .client()
-            .transact_write_items()
-            .set_transact_items(Some(actions))
-            .send()
-            .await;
-        result.map(drop).map_err(|e| {
-            transaction_error(e, |failed| {
-                Some(StoreError::Missing(
-                    failed
-                        .iter()
-                        .filter_map(|i| change.customer_ids.get(*i).cloned())
-                        .collect(),
-                ))
-            })
+        self.transact_write(actions, |failed| {
+            Some(StoreError::Missing(
+                failed
+                    .iter()
+                    .filter_map(|i| change.customer_ids.get(*i).cloned())
+                    .collect(),
+            ))
         })
+        .await
     }
 }
 

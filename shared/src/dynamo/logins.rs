@@ -1,6 +1,5 @@
 use super::DynamoStore;
 use super::attr::{Item, n, s};
-use super::customers::transaction_error;
 use crate::customers::{
     Customer, CustomerId, CustomerStore, IdempotencyStore, StoreError, item as customer_item,
 };
@@ -53,13 +52,9 @@ impl DynamoStore {
         actions: Vec<TransactWriteItem>,
         on_condition: impl FnOnce(&[usize]) -> Option<StoreError>,
     ) -> Result<(), LoginStoreError> {
-        self.client()
-            .transact_write_items()
-            .set_transact_items(Some(actions))
-            .send()
+        self.transact_write(actions, on_condition)
             .await
-            .map(drop)
-            .map_err(|e| match transaction_error(e, on_condition) {
+            .map_err(|e| match e {
                 StoreError::DuplicateEmail => LoginStoreError::DuplicateEmail,
                 StoreError::KeyTaken => LoginStoreError::KeyTaken,
                 StoreError::Contention => LoginStoreError::Contention,

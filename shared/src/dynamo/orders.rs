@@ -15,6 +15,34 @@ use crate::store::Unexpected;
 use aws_sdk_dynamodb::error::DisplayErrorContext;
 use aws_sdk_dynamodb::types::{Delete, ReturnValue, TransactWriteItem};
 
+impl DynamoStore {
+    /// One page of orders from `listing`, whose index partition `key` is `partition`.
+    async fn orders_page(
+        &self,
+        listing: &Listing<'_>,
+        key: &str,
+        partition: &str,
+        page: &PageRequest,
+    ) -> Result<Page<Order>, SubmitStoreError> {
+        let (items, next_cursor) = self
+            .list_page(listing, page, |c| {
+                c.0[key] == partition && c.0["PK"].starts_with("ORDER#")
+            })
+            .await
+            .map_err(|e| match e {
+                ListingError::BadCursor => SubmitStoreError::BadCursor,
+                ListingError::Unexpected(u) => SubmitStoreError::Unexpected(u),
+            })?;
+        Ok(Page {
+            items: items
+                .iter()
+                .map(item::from_item)
+                .collect::<Result<_, _>>()?,
+            next_cursor,
+        })
+    }
+}
+
 #[async_trait::async_trait]
 impl OrderStore for DynamoStore {
     async fn next_order_number(&self) -> Result<OrderNumber, Unexpected> {
@@ -62,22 +90,16 @@ impl OrderStore for DynamoStore {
                 .expect("table and key are set");
             actions.push(TransactWriteItem::builder().delete(cart).build());
         }
-        let result = self
-            .client()
-            .transact_write_items()
-            .set_transact_items(Some(actions))
-            .send()
-            .await;
-        result.map(drop).map_err(|e| {
-            match super::customers::transaction_error(e, |failed| {
-                key_at
-                    .is_some_and(|k| failed.contains(&k))
-                    .then_some(StoreError::KeyTaken)
-            }) {
-                StoreError::KeyTaken => SubmitStoreError::KeyTaken,
-                StoreError::Contention => SubmitStoreError::Contention,
-                other => SubmitStoreError::Unexpected(Unexpected::new(other)),
-            }
+        self.transact_write(actions, |failed| {
+            key_at
+                .is_some_and(|k| failed.contains(&k))
+                .then_some(StoreError::KeyTaken)
+        })
+        .await
+        .map_err(|e| match e {
+            StoreError::KeyTaken => SubmitStoreError::KeyTaken,
+            StoreError::Contention => SubmitStoreError::Contention,
+            other => SubmitStoreError::Unexpected(Unexpected::new(other)),
         })
     }
 
@@ -112,22 +134,7 @@ impl OrderStore for DynamoStore {
             key_attributes: &["PK", "SK", "GSI1PK", "GSI1SK"],
             forward: false,
         };
-        let (items, next_cursor) = self
-            .list_page(&listing, page, |c| {
-                c.0["GSI1PK"] == partition && c.0["PK"].starts_with("ORDER#")
-            })
-            .await
-            .map_err(|e| match e {
-                ListingError::BadCursor => SubmitStoreError::BadCursor,
-                ListingError::Unexpected(u) => SubmitStoreError::Unexpected(u),
-            })?;
-        Ok(Page {
-            items: items
-                .iter()
-                .map(item::from_item)
-                .collect::<Result<_, _>>()?,
-            next_cursor,
-        })
+        self.orders_page(&listing, "GSI1PK", &partition, page).await
     }
 
     async fn find_order_idempotency(
@@ -158,20 +165,14 @@ impl OrderStore for DynamoStore {
             .expect("table and item are set");
         let mut actions = vec![TransactWriteItem::builder().put(put).build()];
         actions.extend(outbox.iter().map(|o| self.put_outbox(o)));
-        let result = self
-            .client()
-            .transact_write_items()
-            .set_transact_items(Some(actions))
-            .send()
-            .await;
-        result.map(drop).map_err(|e| {
-            match super::customers::transaction_error(e, |failed| {
-                failed.contains(&0).then_some(StoreError::Stale)
-            }) {
-                StoreError::Stale => SubmitStoreError::Stale,
-                StoreError::Contention => SubmitStoreError::Contention,
-                other => SubmitStoreError::Unexpected(Unexpected::new(other)),
-            }
+        self.transact_write(actions, |failed| {
+            failed.contains(&0).then_some(StoreError::Stale)
+        })
+        .await
+        .map_err(|e| match e {
+            StoreError::Stale => SubmitStoreError::Stale,
+            StoreError::Contention => SubmitStoreError::Contention,
+            other => SubmitStoreError::Unexpected(Unexpected::new(other)),
         })
     }
 
@@ -190,22 +191,7 @@ impl OrderStore for DynamoStore {
             key_attributes: &["PK", "SK", "GSI2PK", "GSI2SK"],
             forward: false,
         };
-        let (items, next_cursor) = self
-            .list_page(&listing, page, |c| {
-                c.0["GSI2PK"] == partition && c.0["PK"].starts_with("ORDER#")
-            })
-            .await
-            .map_err(|e| match e {
-                ListingError::BadCursor => SubmitStoreError::BadCursor,
-                ListingError::Unexpected(u) => SubmitStoreError::Unexpected(u),
-            })?;
-        Ok(Page {
-            items: items
-                .iter()
-                .map(item::from_item)
-                .collect::<Result<_, _>>()?,
-            next_cursor,
-        })
+        self.orders_page(&listing, "GSI2PK", &partition, page).await
     }
 
     async fn cart_lines(
