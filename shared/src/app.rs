@@ -25,7 +25,7 @@ impl Deps {
         };
         let aws = config::aws().await;
         Ok(Self {
-            store: DynamoStore::new(aws_sdk_dynamodb::Client::new(&aws), &config.table_name),
+            store: DynamoStore::new(crate::dynamo::client(&aws), &config.table_name),
             identity: CognitoIdentity::new(
                 aws_sdk_cognitoidentityprovider::Client::new(&aws),
                 &config.user_pool_id,

@@ -20,7 +20,7 @@ impl App {
         let config = Config::from_env()?;
         let aws = config::aws().await;
         Ok(Self {
-            store: DynamoStore::new(aws_sdk_dynamodb::Client::new(&aws), config.table_name),
+            store: DynamoStore::new(orderdesk::dynamo::client(&aws), config.table_name),
             identity: CognitoIdentity::new(
                 aws_sdk_cognitoidentityprovider::Client::new(&aws),
                 config.user_pool_id,

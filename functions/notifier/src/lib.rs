@@ -32,7 +32,7 @@ impl App {
             &settings.branding.seller_name,
         );
         Ok(Self::new(
-            DynamoStore::new(aws_sdk_dynamodb::Client::new(&aws), settings.table_name),
+            DynamoStore::new(orderdesk::dynamo::client(&aws), settings.table_name),
             Arc::new(mailer),
             settings.branding,
         ))

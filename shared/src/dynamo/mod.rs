@@ -1,6 +1,7 @@
 //! The DynamoDB adapter: one table, keys owned by each entity's module.
 
 pub mod attr;
+pub mod calls;
 mod catalog;
 mod customers;
 mod errors;
@@ -56,6 +57,14 @@ impl DynamoStore {
             })?;
         Ok(out.item)
     }
+}
+
+/// A DynamoDB client carrying the [`calls::CallCounter`] interceptor.
+pub fn client(aws: &aws_config::SdkConfig) -> Client {
+    let config = aws_sdk_dynamodb::config::Builder::from(aws)
+        .interceptor(calls::CallCounter)
+        .build();
+    Client::from_conf(config)
 }
 
 /// Index names, as in `template.yaml`.
