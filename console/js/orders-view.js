@@ -1,0 +1,64 @@
+// How an order looks, for the customer's and the admin's pages alike: its lines with the
+// prices it was placed at, its answers, and its history.
+
+import { h, money, time, badge } from './ui.js';
+
+const EVENT_WORDS = {
+  submitted: 'Submitted',
+  created: 'Created',
+  edited: 'Edited',
+  cancelled: 'Cancelled',
+  confirmed: 'Confirmed',
+  rejected: 'Rejected',
+};
+
+/** Who did something: "you", "the seller", or an admin acting as a login. */
+export function who(by, { admin = false } = {}) {
+  if (!by) return '—';
+  if (by.kind === 'customer') return admin ? `customer login ${by.id}` : 'your team';
+  const acting = by.acting_as ? ` acting as ${by.acting_as}` : '';
+  return admin ? `admin ${by.email || by.id}${acting}` : 'the seller';
+}
+
+/** The order's lines and total as a table. */
+export function linesTable(order) {
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'lines' },
+    h('caption', { class: 'visually-hidden' }, `Lines of order ${order.order_number}`),
+    h('thead', {}, h('tr', {},
+      h('th', { scope: 'col' }, 'Product'), h('th', { scope: 'col' }, 'SKU'),
+      h('th', { scope: 'col', class: 'num' }, 'Quantity'), h('th', { scope: 'col', class: 'num' }, 'Unit price'),
+      h('th', { scope: 'col', class: 'num' }, 'Line total'))),
+    h('tbody', {}, order.lines.map((l) => h('tr', {},
+      h('td', {}, l.name), h('td', {}, h('code', {}, l.sku)),
+      h('td', { class: 'num' }, `${l.quantity}${l.unit ? ` ${l.unit}` : ''}`),
+      h('td', { class: 'num' }, money(l.unit_price)), h('td', { class: 'num' }, money(l.line_total))))),
+    h('tfoot', {}, h('tr', {},
+      h('th', { scope: 'row', colspan: 4 }, 'Total'),
+      h('td', { class: 'num' }, h('strong', {}, money(order.total)))))));
+}
+
+/** The facts of an order as a description list. */
+export function summary(order, { admin = false, questions = [] } = {}) {
+  const labels = Object.fromEntries(questions.map((q) => [q.question_id, q.label]));
+  const answers = Object.entries(order.answers || {});
+  return h('dl', { class: 'facts' },
+    h('dt', {}, 'Status'), h('dd', { 'data-testid': 'order-status' }, badge(order.status)),
+    h('dt', {}, 'Submitted'), h('dd', {}, time(order.submitted_at || order.created_at)),
+    order.decided_at && [h('dt', {}, order.status === 'cancelled' ? 'Cancelled' : 'Decided'), h('dd', {}, time(order.decided_at))],
+    order.reject_reason && [h('dt', {}, 'Reason'), h('dd', {}, order.reject_reason)],
+    admin && order.assigned_team && [h('dt', {}, 'Team'), h('dd', {}, order.assigned_team)],
+    [h('dt', {}, 'Placed by'), h('dd', {}, who(order.created_by, { admin }))],
+    order.notes && [h('dt', {}, 'Notes'), h('dd', { class: 'pre' }, order.notes)],
+    answers.map(([id, value]) => [h('dt', {}, labels[id] || id), h('dd', {}, value)]));
+}
+
+/** The order's history, oldest first. */
+export function history(order, { admin = false } = {}) {
+  const events = order.history || [];
+  if (!events.length) return null;
+  return h('section', { 'aria-labelledby': 'history-title' },
+    h('h2', { id: 'history-title' }, 'History'),
+    h('ol', { class: 'history' }, events.map((e) => h('li', {},
+      h('strong', {}, EVENT_WORDS[e.event] || e.event), ' ', time(e.at), ' by ', who(e.by, { admin }),
+      e.reason ? ` — ${e.reason}` : ''))));
+}

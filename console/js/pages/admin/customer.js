@@ -1,0 +1,122 @@
+// One customer account: its details, ordering on/off, tier and team, its logins and
+// invitations with everything an admin does to them, and its orders.
+
+import { h, replace, field, badge, loading, errorBox, onSubmit, toast, busy, confirmDialog, time, money } from '../../ui.js';
+import * as api from '../../api.js';
+import { pagedTable } from '../../list.js';
+import { customerForm, customerBody } from './customer-form.js';
+import { tagList } from './customers.js';
+import { loginsSection } from './logins.js';
+import { STATUSES } from '../portal/orders.js';
+
+export default async function render(main, ctx) {
+  ctx.title('Customer');
+  const id = ctx.params.customer_id;
+  const head = h('div', {}, loading('Loading the customer…'));
+  const details = h('div');
+  const logins = h('div');
+  main.append(h('p', { class: 'crumbs' }, h('a', { href: '#/admin/customers' }, '← Customers')), head, details, logins);
+
+  async function reload() {
+    let customer;
+    try {
+      customer = await api.get(`/admin/customers/${api.seg(id)}`);
+    } catch (error) {
+      replace(head, h('h1', {}, 'Customer'), error.status === 404
+        ? h('p', { role: 'alert' }, 'There is no customer with this id.')
+        : errorBox(error, { retry: reload }));
+      return null;
+    }
+    ctx.title(customer.name);
+    replace(head, header(customer, ctx, reload));
+    replace(details, detailsSection(customer, reload));
+    replace(logins, loginsSection(customer, reload, ctx));
+    return customer;
+  }
+  const customer = await reload();
+  if (customer) main.append(ordersSection(customer));
+}
+
+function header(customer, ctx, reload) {
+  const deleted = customer.status === 'deleted';
+  const toggle = h('button', { type: 'button', 'aria-pressed': String(customer.ordering_enabled), class: 'switch', disabled: deleted },
+    h('span', { class: 'visually-hidden' }, 'Allow order creation: '),
+    customer.ordering_enabled ? 'Ordering on' : 'Ordering off');
+  toggle.addEventListener('click', () => busy(toggle, 'Saving…', async () => {
+    try {
+      await api.patch(`/admin/customers/${api.seg(customer.customer_id)}`, { ordering_enabled: !customer.ordering_enabled, version: customer.version });
+      toast(customer.ordering_enabled ? `Ordering is off for ${customer.name}.` : `Ordering is on for ${customer.name}.`);
+    } catch (error) {
+      toast(errorText(error), 'error');
+    }
+    await reload();
+  }));
+  const remove = h('button', { type: 'button', class: 'danger', disabled: deleted }, 'Delete customer');
+  remove.addEventListener('click', async () => {
+    const sure = await confirmDialog(`Delete ${customer.name}?`,
+      'Its logins can no longer sign in and its open invitations stop working. Its orders are kept.',
+      { submit: 'Delete customer', danger: true });
+    if (!sure) return;
+    await busy(remove, 'Deleting…', async () => {
+      try {
+        await api.del(`/admin/customers/${api.seg(customer.customer_id)}`);
+        toast(`${customer.name} is deleted.`);
+        ctx.navigate('/admin/customers');
+      } catch (error) {
+        toast(errorText(error), 'error');
+      }
+    });
+  });
+  return h('div', {},
+    h('div', { class: 'page-head' },
+      h('h1', {}, customer.name, ' ', badge(customer.status)),
+      h('div', { class: 'actions' },
+        !deleted && h('a', { class: 'button primary', href: `#/admin/customers/${customer.customer_id}/new-order` }, 'Create order'),
+        toggle, remove)),
+    h('p', { class: 'muted' }, customer.email, ' · ', h('code', {}, customer.customer_id)),
+    tagList(customer.tags));
+}
+
+function errorText(error) {
+  return error.detail || error.message;
+}
+
+function detailsSection(customer, reload) {
+  const form = customerForm(customer, { submit: 'Save details' });
+  if (customer.status === 'deleted') {
+    for (const el of form.elements) el.disabled = true;
+  }
+  onSubmit(form, 'Saving…', async (values) => {
+    await api.patch(`/admin/customers/${api.seg(customer.customer_id)}`, { ...customerBody(values), version: customer.version });
+    toast('The details are saved.');
+    await reload();
+  });
+  return h('details', { class: 'card', open: customer.status === 'pending' },
+    h('summary', {}, h('h2', {}, 'Details')),
+    h('p', { class: 'muted small' }, 'Created ', time(customer.created_at), ' · updated ', time(customer.updated_at)),
+    form);
+}
+
+function ordersSection(customer) {
+  const status = h('select', { name: 'status' }, STATUSES.map(([value, label]) => h('option', { value }, label)));
+  const table = pagedTable({
+    caption: `Orders of ${customer.name}`,
+    noun: ['order', 'orders'],
+    empty: 'No orders yet.',
+    fetchPage: (cursor, signal) => api.get('/admin/orders', { query: { customer_id: customer.customer_id, status: status.value, cursor, limit: 25 }, signal }),
+    columns: [
+      { label: 'Order', render: (o) => h('a', { href: `#/admin/orders/${o.order_id}` }, o.order_number) },
+      { label: 'Submitted', render: (o) => time(o.submitted_at || o.created_at) },
+      { label: 'Status', render: (o) => badge(o.status) },
+      { label: 'Total', className: 'num', render: (o) => money(o.total) },
+    ],
+  });
+  status.addEventListener('change', () => table.reload());
+  table.reload();
+  return h('section', { class: 'card', 'aria-labelledby': 'orders-title' },
+    h('div', { class: 'page-head' }, h('h2', { id: 'orders-title' }, 'Orders'),
+      customer.status !== 'deleted' && h('a', { class: 'button', href: `#/admin/customers/${customer.customer_id}/new-order` }, 'Create order')),
+    h('div', { class: 'toolbar' }, field('Status', status)),
+    table.el);
+}
+

@@ -1,0 +1,62 @@
+// Finding a product by name or SKU (search as you type over `GET /admin/products`) and
+// picking it with a quantity: for an admin's order edits and on-behalf orders.
+
+import { h, replace, field, money, debounce, errorBox } from '../../ui.js';
+import * as api from '../../api.js';
+
+/** `onPick(product, quantity)` runs for each product added. Returns `{ el }`. */
+export function productPicker({ onPick }) {
+  const q = h('input', { type: 'search', autocomplete: 'off' });
+  const results = h('ul', { class: 'picker-results', 'aria-live': 'polite' });
+  let controller = null;
+  const search = debounce(async () => {
+    controller?.abort();
+    const text = q.value.trim();
+    if (!text) {
+      replace(results);
+      return;
+    }
+    controller = new AbortController();
+    const { signal } = controller;
+    replace(results, h('li', { class: 'muted' }, 'Searching…'));
+    try {
+      const page = await api.get('/admin/products', { query: { q: text, limit: 10 }, signal });
+      if (signal.aborted) return;
+      const active = page.items.filter((p) => p.active);
+      replace(results, active.length ? active.map(row) : h('li', { class: 'muted' }, 'No active product matches.'));
+    } catch (error) {
+      if (!signal.aborted && error.name !== 'AbortError') replace(results, h('li', {}, errorBox(error)));
+    }
+  }, 250);
+  q.addEventListener('input', search);
+  // The picker sits inside other forms: Enter searches, it does not submit them.
+  q.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') event.preventDefault();
+  });
+
+  function row(product) {
+    const id = `pick-${product.sku}`;
+    const quantity = h('input', { id, type: 'number', min: '1', max: '10000', value: '1', class: 'qty' });
+    return h('li', {},
+      h('span', {}, h('strong', {}, product.name), ' ', h('code', {}, product.sku), ' · ', money(product.price)),
+      h('label', { class: 'visually-hidden', for: id }, `Quantity of ${product.name}`),
+      quantity,
+      h('button', {
+        type: 'button',
+        onclick: () => {
+          const n = Number(quantity.value);
+          if (!Number.isInteger(n) || n < 1 || n > 10_000) {
+            quantity.setAttribute('aria-invalid', 'true');
+            quantity.focus();
+            return;
+          }
+          onPick(product, n);
+          quantity.value = '1';
+        },
+      }, 'Add', h('span', { class: 'visually-hidden' }, ` ${product.name}`)));
+  }
+
+  return {
+    el: h('div', { class: 'picker' }, field('Find a product to add', q, { hint: 'Type part of a name or SKU.' }), results),
+  };
+}

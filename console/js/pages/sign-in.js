@@ -1,0 +1,64 @@
+// Sign in with email and password; a temporary password must be replaced first
+// (Cognito's NEW_PASSWORD_REQUIRED challenge).
+
+import { h, replace, field, onSubmit, InputError } from '../ui.js';
+import * as cognito from '../cognito.js';
+import * as session from '../session.js';
+import { afterSignIn } from '../router.js';
+
+const REASONS = {
+  expired: 'Your session has expired. Please sign in again.',
+  'signed-out': 'You are signed out.',
+};
+
+export const PASSWORD_HINT = 'At least 10 characters, with an upper-case letter, a lower-case letter and a digit.';
+
+export default async function render(main, ctx) {
+  ctx.title('Sign in');
+  const reason = REASONS[ctx.query.reason];
+  const section = h('section', { class: 'narrow card' });
+  main.append(section);
+  showPasswordForm(section, reason, ctx.query.email || '');
+}
+
+function showPasswordForm(section, notice, email) {
+  const emailInput = h('input', { name: 'email', type: 'email', autocomplete: 'username', value: email });
+  const form = h('form', { class: 'stack', novalidate: true },
+    field('Email address', emailInput, { required: true }),
+    field('Password', h('input', { name: 'password', type: 'password', autocomplete: 'current-password' }), { required: true }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Sign in')));
+  replace(section,
+    h('h1', {}, 'Sign in'),
+    notice && h('p', { class: 'notice', role: 'status' }, notice),
+    form);
+  onSubmit(form, 'Signing in…', async ({ email: address, password }) => {
+    if (!address || !password) throw new InputError('Enter your email address and your password.');
+    const result = await cognito.signIn(address, password);
+    if (result.challenge) {
+      showNewPasswordForm(section, address, result.session);
+      return;
+    }
+    session.start(result.tokens);
+    afterSignIn();
+  });
+  emailInput.focus();
+}
+
+function showNewPasswordForm(section, email, challengeSession) {
+  const password = h('input', { name: 'password', type: 'password', autocomplete: 'new-password' });
+  const form = h('form', { class: 'stack', novalidate: true },
+    field('New password', password, { required: true, hint: PASSWORD_HINT }),
+    field('Repeat the new password', h('input', { name: 'repeat', type: 'password', autocomplete: 'new-password' }), { required: true }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Set password and sign in')));
+  replace(section,
+    h('h1', {}, 'Choose a new password'),
+    h('p', {}, `You signed in with a temporary password. Choose your own password for ${email} to go on.`),
+    form);
+  onSubmit(form, 'Saving…', async ({ password: chosen, repeat }) => {
+    if (chosen !== repeat) throw new InputError('The two passwords are not the same.', [{ field: 'repeat', message: 'is not the same as the new password' }]);
+    const result = await cognito.completeNewPassword(email, challengeSession, chosen);
+    session.start(result.tokens);
+    afterSignIn();
+  });
+  password.focus();
+}

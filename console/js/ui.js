@@ -1,0 +1,350 @@
+// Small DOM helpers shared by every page: building elements, formatting money and
+// dates, status badges, errors in words, forms with labelled fields, dialogs and toasts.
+
+import { ApiError } from './api.js';
+
+/**
+ * Builds an element: `h('button', { class: 'primary', onclick }, 'Save')`.
+ * Attributes: `class`, `text`, `on<event>` handlers, booleans (set when true), anything else
+ * as an attribute; children: strings, nodes, arrays, null/false (skipped).
+ */
+export function h(tag, attributes = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith('on') && typeof value === 'function') {
+      el.addEventListener(key.slice(2), value);
+    } else if (key === 'text') {
+      el.textContent = value;
+    } else if (key === 'value' && 'value' in el) {
+      el.value = value;
+    } else if (key === 'checked' || key === 'selected') {
+      el[key] = Boolean(value);
+    } else {
+      el.setAttribute(key, value === true ? '' : String(value));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** Replaces the children of `el`. */
+export function replace(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+let ids = 0;
+/** A document-unique id. */
+export const uid = (prefix = 'f') => `${prefix}-${++ids}`;
+
+// ---- formatting ----------------------------------------------------------------------------
+
+const digitsCache = new Map();
+function minorDigits(currency) {
+  if (!digitsCache.has(currency)) {
+    let digits = 2;
+    try {
+      digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits;
+    } catch {
+      // An unknown code: two digits, as most currencies have.
+    }
+    digitsCache.set(currency, digits);
+  }
+  return digitsCache.get(currency);
+}
+
+/** `{ amount: 1250, currency: 'EUR' }` → "€12.50". */
+export function money(value) {
+  if (!value) return '—';
+  const digits = minorDigits(value.currency);
+  const major = value.amount / 10 ** digits;
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency: value.currency }).format(major);
+  } catch {
+    return `${major.toFixed(digits)} ${value.currency}`;
+  }
+}
+
+/** "12.50" in `currency` → 1250 minor units (string arithmetic, never a float); null if not a price. */
+export function parseMoney(text, currency) {
+  const digits = minorDigits(currency);
+  const match = String(text).trim().replace(',', '.').match(/^(\d+)(?:\.(\d*))?$/);
+  if (!match) return null;
+  const fraction = match[2] || '';
+  if (fraction.length > digits) return null;
+  return Number(match[1]) * 10 ** digits + Number((fraction + '0'.repeat(digits)).slice(0, digits) || 0);
+}
+
+/** Minor units → the text a price input shows ("12.50"). */
+export function moneyInput(value) {
+  if (!value) return '';
+  const digits = minorDigits(value.currency);
+  if (!digits) return String(value.amount);
+  const text = String(value.amount).padStart(digits + 1, '0');
+  return `${text.slice(0, -digits)}.${text.slice(-digits)}`;
+}
+
+/** An RFC 3339 time as a local date and time. */
+export function dateTime(iso) {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** A `<time>` element for an RFC 3339 time. */
+export const time = (iso) => (iso ? h('time', { datetime: iso }, dateTime(iso)) : '—');
+
+const STATUS_WORDS = {
+  pending: 'Pending',
+  invited: 'Invited',
+  active: 'Active',
+  deleted: 'Deleted',
+  disabled: 'Disabled',
+  requested: 'Requested',
+  confirmed: 'Confirmed',
+  rejected: 'Rejected',
+  cancelled: 'Cancelled',
+  accepting: 'Accepting',
+  accepted: 'Accepted',
+  revoked: 'Revoked',
+  expired: 'Expired',
+  submitted: 'Submitted',
+};
+
+/** A status as a coloured badge with its word (colour is never the only cue). */
+export function badge(status) {
+  return h('span', { class: `badge badge-${status}` }, STATUS_WORDS[status] || status);
+}
+
+// ---- errors --------------------------------------------------------------------------------
+
+/** An error in what the person typed, caught before anything was sent. */
+export class InputError extends Error {
+  constructor(message, errors = []) {
+    super(message);
+    this.name = 'InputError';
+    this.errors = errors;
+  }
+}
+
+/** The words for any error a page may catch. */
+export function errorText(error) {
+  if (error instanceof ApiError) return { title: error.title, detail: error.detail, errors: error.errors };
+  if (error?.name === 'InputError') return { title: 'Please check what you entered', detail: error.message, errors: error.errors };
+  if (error?.name === 'CognitoError') return { title: 'Sign-in failed', detail: error.message, errors: [] };
+  return { title: 'Something went wrong', detail: error?.message || String(error), errors: [] };
+}
+
+/**
+ * An alert box for an error, listing each field's problem (`errors` replaces the error's own
+ * list, e.g. with the ones not already shown beside their fields).
+ */
+export function errorBox(error, { retry, errors, detail: detailOverride } = {}) {
+  const text = errorText(error);
+  const list = errors ?? text.errors;
+  const detail = detailOverride ?? text.detail;
+  return h('div', { class: 'error-box', role: 'alert' },
+    h('strong', {}, text.title),
+    detail && h('p', {}, detail),
+    list.length > 0 && h('ul', {}, list.map((e) => h('li', {}, `${fieldLabel(e.field)}: ${e.message}`))),
+    retry && h('button', { type: 'button', onclick: retry }, 'Try again'));
+}
+
+function fieldLabel(field) {
+  return String(field).replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+}
+
+// ---- forms ---------------------------------------------------------------------------------
+
+/**
+ * A labelled field: `field('Email', h('input', { name: 'email', type: 'email' }), { hint })`.
+ * The control gets an id, and its error slot is tied to it with aria-describedby.
+ */
+export function field(label, control, { hint, required } = {}) {
+  const id = control.id || uid('fld');
+  control.id = id;
+  if (required) control.required = true;
+  const hintId = hint ? `${id}-hint` : null;
+  const errorId = `${id}-error`;
+  control.setAttribute('aria-describedby', [hintId, errorId].filter(Boolean).join(' '));
+  const isCheck = control.type === 'checkbox' || control.type === 'radio';
+  // The asterisk stays outside the label, so the control's name is the label's words alone
+  // (the `required` attribute tells assistive technology).
+  const labelEl = h('span', { class: 'label-line' },
+    h('label', { for: id }, label),
+    required && h('span', { class: 'required', 'aria-hidden': 'true' }, ' *'));
+  return h('div', { class: isCheck ? 'field check' : 'field' },
+    isCheck ? [control, labelEl] : [labelEl, control],
+    hint && h('p', { class: 'hint', id: hintId }, hint),
+    h('p', { class: 'field-error', id: errorId, hidden: true }));
+}
+
+/** Clears the error marks of a form. */
+export function clearErrors(form) {
+  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  for (const el of form.querySelectorAll('.field-error')) {
+    el.hidden = true;
+    el.textContent = '';
+  }
+  form.querySelector(':scope > .error-box')?.remove();
+}
+
+/**
+ * Shows an error on a form: each `errors[].field` beside the control named so (a dotted
+ * path like `address.city` or `lines[1].quantity` matches `name` or `data-field`), the rest
+ * in an alert box at the top. Focuses the first invalid control.
+ */
+export function showErrors(form, error) {
+  clearErrors(form);
+  const { errors } = errorText(error);
+  const unplaced = [];
+  let first = null;
+  for (const e of errors) {
+    const control = form.querySelector(`[data-field="${CSS.escape(e.field)}"], [name="${CSS.escape(e.field)}"]`);
+    const slot = control && document.getElementById(`${control.id}-error`);
+    if (!slot) {
+      unplaced.push(e);
+      continue;
+    }
+    control.setAttribute('aria-invalid', 'true');
+    slot.textContent = e.message;
+    slot.hidden = false;
+    first ??= control;
+  }
+  const allPlaced = errors.length > 0 && unplaced.length === 0;
+  form.prepend(errorBox(error, { errors: unplaced, detail: allPlaced ? 'Check the fields marked below.' : undefined }));
+  (first || form.querySelector('.error-box'))?.scrollIntoView?.({ block: 'nearest' });
+  first?.focus();
+}
+
+/**
+ * Runs `action` with `button` disabled and saying `busyText`, so a slow call shows progress
+ * and a double click sends nothing twice.
+ */
+export async function busy(button, busyText, action) {
+  const text = button.textContent;
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  button.textContent = busyText;
+  try {
+    return await action();
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+    button.textContent = text;
+  }
+}
+
+/**
+ * Wires a form: on submit, clears old errors, runs `action(form data as an object)` with the
+ * submit button busy, and shows any error on the form.
+ */
+export function onSubmit(form, busyText, action) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (form.dataset.sending) return;
+    clearErrors(form);
+    const button = form.querySelector('button[type=submit]');
+    form.dataset.sending = '1';
+    try {
+      await (button ? busy(button, busyText, () => action(values(form))) : action(values(form)));
+    } catch (error) {
+      if (error?.name === 'AbortError') return;
+      if (form.isConnected) showErrors(form, error);
+    } finally {
+      delete form.dataset.sending;
+    }
+  });
+  return form;
+}
+
+/** A form's named controls as an object (checkboxes as booleans, trimmed text). */
+export function values(form) {
+  const out = {};
+  for (const el of form.elements) {
+    if (!el.name || el.disabled) continue;
+    if (el.type === 'checkbox') out[el.name] = el.checked;
+    else if (el.type === 'radio') {
+      if (el.checked) out[el.name] = el.value;
+    } else out[el.name] = typeof el.value === 'string' ? el.value.trim() : el.value;
+  }
+  return out;
+}
+
+// ---- feedback ------------------------------------------------------------------------------
+
+/** A short message in the polite live region, gone after a while. */
+export function toast(message, kind = 'ok') {
+  const box = document.getElementById('toasts');
+  const item = h('div', { class: `toast toast-${kind}` }, message);
+  box.append(item);
+  setTimeout(() => item.remove(), 6000);
+}
+
+/** "Loading…" for a region that waits on the API. */
+export const loading = (what = 'Loading…') => h('p', { class: 'loading', role: 'status' }, what);
+
+/**
+ * A modal dialog with a form. `fields` are built by the caller; resolves to the form's
+ * values on submit, or null on cancel. `action(values)` may throw to keep it open with the
+ * error shown.
+ */
+export function dialog({ title, fields = [], submit = 'OK', danger = false, action }) {
+  return new Promise((resolve) => {
+    const titleId = uid('dlg');
+    const form = h('form', { method: 'dialog', class: 'stack' },
+      h('h2', { id: titleId }, title),
+      fields,
+      h('div', { class: 'actions' },
+        h('button', { type: 'submit', class: danger ? 'danger' : 'primary' }, submit),
+        h('button', { type: 'button', onclick: () => close(null) }, 'Cancel')));
+    const el = h('dialog', { 'aria-labelledby': titleId }, form);
+    let done = false;
+    function close(result) {
+      if (done) return;
+      done = true;
+      el.close();
+      el.remove();
+      resolve(result);
+    }
+    el.addEventListener('cancel', (event) => {
+      event.preventDefault();
+      close(null);
+    });
+    onSubmit(form, 'Working…', async (formValues) => {
+      if (action) await action(formValues);
+      close(formValues);
+    });
+    document.body.append(el);
+    el.showModal();
+    (form.querySelector('input, select, textarea') || form.querySelector('button[type=submit]')).focus();
+  });
+}
+
+/** Asks a yes/no question in a dialog; resolves to true or false. */
+export async function confirmDialog(title, message, { submit = 'Yes', danger = false } = {}) {
+  const result = await dialog({ title, fields: [h('p', {}, message)], submit, danger });
+  return result !== null;
+}
+
+/** Calls `fn` once `ms` have passed without another call. */
+export function debounce(fn, ms) {
+  let timer;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+
+/** A random key for an Idempotency-Key header. */
+export const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);

@@ -1,0 +1,138 @@
+// What every browser test needs: the local stack (from ORDERDESK_STACK), Debian's Chromium
+// driven by playwright-core, pages that fail the test on any console error, screenshots
+// under target/screenshots/, and a few API calls for setting up what a test is not about.
+
+import { createRequire } from 'node:module';
+import { readFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const require = createRequire(path.join(process.env.PLAYWRIGHT_PREFIX || path.join(ROOT, '.local/node'), 'node_modules/'));
+const { chromium } = require('playwright-core');
+
+export const SCREENSHOTS = path.join(ROOT, 'target/screenshots');
+/** How long a step may wait for the page (the machine is small and shared). */
+export const TIMEOUT = Number(process.env.BROWSER_TIMEOUT_MS || 15_000);
+
+/** The stack file `local/stack.py test` wrote. */
+export function stack() {
+  const file = process.env.ORDERDESK_STACK || path.join(ROOT, '.local/stack.json');
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`no local stack at ${file} (${error.message}): run the browser tests with \`make test\``);
+  }
+}
+
+/** A word unique to this run, for names that searches must find alone. */
+export const runId = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--disable-gpu', '--disable-dev-shm-usage'],
+  });
+}
+
+/**
+ * A page in a fresh browser context (its own storage: one person). Every console error and
+ * uncaught exception is collected; `checkConsole(page)` fails the test on any that the test
+ * did not say it expects with `page.expectConsoleError(regex)`.
+ */
+export async function newPage(browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'UTC' });
+  context.setDefaultTimeout(TIMEOUT);
+  const page = await context.newPage();
+  watchConsole(page);
+  context.on('page', (p) => watchConsole(p));
+  return page;
+}
+
+function watchConsole(page) {
+  page.consoleErrors = [];
+  page.expectedErrors = [];
+  page.expectConsoleError = (pattern) => page.expectedErrors.push(pattern);
+  page.on('console', (message) => {
+    if (message.type() === 'error') page.consoleErrors.push(`${message.text()} (${message.location().url || page.url()})`);
+  });
+  page.on('pageerror', (error) => page.consoleErrors.push(`uncaught: ${error.message}`));
+}
+
+/** Fails if `page` (or a page its context opened) logged an error the test did not expect. */
+export function checkConsole(...pages) {
+  const unexpected = [];
+  for (const page of pages) {
+    for (const p of page.context().pages()) {
+      const expected = [...page.expectedErrors, ...(p.expectedErrors || [])];
+      unexpected.push(...(p.consoleErrors || []).filter((e) => !expected.some((re) => re.test(e))));
+    }
+  }
+  for (const page of pages) {
+    page.expectedErrors = [];
+    for (const p of page.context().pages()) p.consoleErrors = [];
+  }
+  assert.deepEqual(unexpected, [], 'the browser console shows errors');
+}
+
+/** Writes `target/screenshots/<name>.png` (the whole page). */
+export async function screenshot(page, name) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** A link of the main navigation. */
+export const nav = (page, name) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: typeof name === 'string' });
+
+/** Signs in through the console's form; resolves once the signed-in page shows. */
+export async function signIn(page, email, password) {
+  await page.goto(`${stack().console_url}#/sign-in`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+// ---- set-up through the API (for what a test is not about) --------------------------------
+
+/** An ID token for `email`, from moto's Cognito as the console gets one. */
+export async function idToken(email, password) {
+  const s = stack();
+  const response = await fetch(`${s.aws_endpoint}/`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
+    body: JSON.stringify({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: s.user_pool_client_id, AuthParameters: { USERNAME: email, PASSWORD: password } }),
+  });
+  const body = await response.json();
+  assert.ok(body.AuthenticationResult, `sign-in of ${email} failed: ${JSON.stringify(body)}`);
+  return body.AuthenticationResult.IdToken;
+}
+
+/** One API call with a token; asserts the expected status and returns the JSON body. */
+export async function call(token, method, route, body, expected = [200, 201, 202, 204]) {
+  const response = await fetch(`${stack().api_url}${route}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  assert.ok(expected.includes(response.status), `${method} ${route} answered ${response.status}: ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** A customer account with ordering on and one login whose password is set. */
+export async function customerWithLogin(adminToken, tag) {
+  const customer = await call(adminToken, 'POST', '/admin/customers', {
+    name: `Browser Test ${tag}`,
+    email: `buyer-${tag}@browser.orderdesk.example`,
+    ordering_enabled: true,
+  });
+  const email = `login-${tag}@browser.orderdesk.example`;
+  const password = `Browser-${tag}-Pass1`;
+  const login = await call(adminToken, 'POST', `/admin/customers/${customer.customer_id}/logins`, {
+    name: `Login ${tag}`, email, mode: 'password', password,
+  });
+  return { customer, login, email, password };
+}

@@ -1,0 +1,186 @@
+// The whole ordering journey in a real browser: an admin sets up products and a checkout
+// question, creates a customer and invites a login; the invitee follows the link from the
+// development mailbox, chooses a password and orders two products; the admin confirms; the
+// customer sees the order confirmed. Each step is a test; they share the two people.
+
+import { describe, it, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, newPage, checkConsole, screenshot, signIn, stack, runId, nav, TIMEOUT } from './harness.mjs';
+
+describe('the ordering journey', () => {
+  const run = runId();
+  const company = `Journey Bakery ${run}`;
+  const invitee = { name: 'Ann Baker', email: `ann-${run}@journey.orderdesk.example`, password: `Crusty-Loaf-${run}-9Z` };
+  const products = [
+    { sku: `FLOUR-${run}`, name: `Strong flour ${run}`, price: '12.50', quantity: 2 },
+    { sku: `YEAST-${run}`, name: `Dried yeast ${run}`, price: '3.20', quantity: 3 },
+  ];
+  let browser;
+  let admin;
+  let customer;
+  let orderNumber;
+
+  before(async () => {
+    browser = await launch();
+    admin = await newPage(browser);
+    customer = await newPage(browser);
+  });
+  afterEach(() => checkConsole(admin, customer));
+  after(() => browser?.close());
+
+  it('lets an admin sign in and add two products and a checkout question', async () => {
+    await signIn(admin, stack().admin_email, stack().admin_password);
+    await admin.getByRole('heading', { name: 'Customers' }).waitFor();
+
+    await nav(admin, 'Products').click();
+    for (const product of products) {
+      await admin.getByRole('button', { name: 'New product' }).click();
+      await admin.getByRole('textbox', { name: 'SKU', exact: true }).fill(product.sku);
+      await admin.getByLabel('Name', { exact: true }).fill(product.name);
+      await admin.getByLabel('Unit').fill('bag');
+      await admin.getByLabel('List price').fill(product.price);
+      await admin.getByRole('button', { name: 'Create product' }).click();
+      await admin.getByRole('cell', { name: product.sku }).waitFor();
+    }
+    await admin.getByLabel('Search by name or SKU').fill(run);
+    await assertRows(admin, 2);
+    await screenshot(admin, 'admin-products');
+
+    await nav(admin, 'Checkout questions').click();
+    await admin.getByRole('button', { name: 'Add a question' }).click();
+    const question = admin.locator('ol.questions > li').last();
+    await question.getByLabel('Question').fill('Purchase order number');
+    await question.getByLabel('Id').fill(`po_${run}`);
+    await question.getByLabel('An answer is required').check();
+    await admin.getByRole('button', { name: 'Save questions' }).click();
+    await admin.getByText('The checkout questions are saved.').waitFor();
+    await screenshot(admin, 'admin-checkout-questions');
+  });
+
+  it('lets an admin create a customer and invite a login', async () => {
+    await nav(admin, 'Customers').click();
+    await admin.getByRole('button', { name: 'New customer' }).click();
+    await admin.getByLabel('Company name').fill(company);
+    await admin.getByLabel('Contact email').fill(`orders-${run}@journey.orderdesk.example`);
+    await admin.getByLabel('Tags').fill('bakery, journey');
+    await admin.getByLabel('Allow order creation').check();
+    await admin.getByRole('button', { name: 'Create customer' }).click();
+
+    await admin.getByRole('heading', { name: company }).waitFor();
+    await admin.getByRole('textbox', { name: 'Name', exact: true }).fill(invitee.name);
+    await admin.getByRole('textbox', { name: 'Email address' }).fill(invitee.email);
+    await admin.getByRole('button', { name: 'Add login' }).click();
+    await admin.getByText(`An invitation was emailed to ${invitee.email}.`).waitFor();
+    const row = admin.locator('tr', { hasText: invitee.email }).first();
+    assert.equal(await row.locator('.badge').textContent(), 'Invited');
+    await screenshot(admin, 'admin-customer');
+
+    await nav(admin, 'Customers').click();
+    await admin.getByLabel('Search by name or email').fill(`bakery ${run}`);
+    await admin.getByRole('link', { name: company }).waitFor();
+    await assertRows(admin, 1);
+    await screenshot(admin, 'admin-customers');
+  });
+
+  it('lets the invitee follow the link in the mailbox, choose a password and land in the catalogue', async () => {
+    const mailbox = `${stack().api_url}/dev/mailbox`;
+    const email = customer.locator('article', { hasText: invitee.email });
+    await customer.goto(mailbox);
+    // The notifier sends from the table's stream: the email arrives within a few seconds.
+    for (let tries = 0; !(await email.count()) && tries < 30; tries += 1) {
+      await customer.waitForTimeout(500);
+      await customer.reload();
+    }
+    await screenshot(customer, 'mailbox');
+    const [invitation] = await Promise.all([
+      customer.context().waitForEvent('page'),
+      email.frameLocator('iframe').getByRole('link', { name: /#\/invite\// }).click(),
+    ]);
+    await invitation.waitForLoadState();
+    await invitation.getByRole('heading', { name: `Welcome to ${company}’s ordering portal` }).waitFor();
+    assert.equal(await invitation.getByLabel('Email address').inputValue(), invitee.email);
+    await invitation.getByLabel('Choose a password').fill(invitee.password);
+    await invitation.getByLabel('Repeat the password').fill(invitee.password);
+    await screenshot(invitation, 'portal-invitation');
+    await invitation.getByRole('button', { name: 'Accept and sign in' }).click();
+    await invitation.getByRole('heading', { name: 'Catalogue' }).waitFor();
+    await invitation.getByText(`Ordering for ${company}`).waitFor();
+    await customer.close();
+    customer = invitation;
+  });
+
+  it('lets the customer order two products with an answer to the checkout question', async () => {
+    await customer.getByLabel('Search products').fill(run);
+    await assertRows(customer, 2);
+    await screenshot(customer, 'portal-catalogue');
+    for (const product of products) {
+      await customer.getByLabel(`Quantity of ${product.name}`).fill(String(product.quantity));
+      await customer.getByRole('button', { name: `Add ${product.name} to cart` }).click();
+      await customer.getByText(`Added ${product.quantity} × ${product.name} to your cart.`).waitFor();
+    }
+
+    await nav(customer, /^Cart/).click();
+    await customer.getByRole('heading', { name: 'Your cart' }).waitFor();
+    assert.equal(await customer.getByTestId('cart-total').textContent(), '€34.60');
+    await customer.getByLabel('Purchase order number').fill(`PO-${run}`);
+    await customer.getByLabel('Notes for the seller').fill('Back door, please.');
+    await screenshot(customer, 'portal-cart');
+    await customer.getByRole('button', { name: 'Submit order' }).click();
+
+    const heading = customer.getByRole('heading', { name: /^Order SO-\d+$/ });
+    await heading.waitFor();
+    orderNumber = (await heading.textContent()).replace('Order ', '');
+    assert.equal(await customer.getByTestId('order-status').textContent(), 'Requested');
+    await customer.getByRole('cell', { name: products[0].name }).waitFor();
+    await customer.getByText(`PO-${run}`).waitFor();
+    await screenshot(customer, 'portal-order-requested');
+  });
+
+  it('lets the admin find the order in the queue and confirm it', async () => {
+    await nav(admin, 'Orders').click();
+    await admin.getByRole('link', { name: orderNumber }).click();
+    await admin.getByRole('heading', { name: `Order ${orderNumber}` }).waitFor();
+    await admin.getByRole('link', { name: company }).waitFor();
+    await screenshot(admin, 'admin-order-requested');
+    await admin.getByRole('button', { name: 'Confirm order' }).click();
+    await admin.getByText(`Order ${orderNumber} is confirmed.`).waitFor();
+    await waitForText(admin.getByTestId('order-status'), 'Confirmed');
+    await admin.locator('ol.history li', { hasText: 'Confirmed' }).waitFor();
+    await screenshot(admin, 'admin-order-confirmed');
+
+    await admin.getByRole('link', { name: '← Orders' }).click();
+    await admin.getByLabel('Status').selectOption('confirmed');
+    await admin.getByRole('link', { name: orderNumber }).waitFor();
+    await screenshot(admin, 'admin-orders');
+  });
+
+  it('shows the customer the order confirmed', async () => {
+    await nav(customer, 'My orders').click();
+    const row = customer.locator('tr', { hasText: orderNumber });
+    await waitForText(row.locator('.badge'), 'Confirmed');
+    await screenshot(customer, 'portal-orders');
+    await row.getByRole('link', { name: orderNumber }).click();
+    await waitForText(customer.getByTestId('order-status'), 'Confirmed');
+    await screenshot(customer, 'portal-order-confirmed');
+  });
+});
+
+/** Waits until the table shows exactly `n` rows (a search as you type settles). */
+async function assertRows(page, n) {
+  const rows = page.locator('.paged tbody tr:not(.empty)');
+  const deadline = Date.now() + TIMEOUT;
+  while ((await rows.count()) !== n || (await page.locator('.paged[aria-busy]').count())) {
+    if (Date.now() > deadline) assert.equal(await rows.count(), n, 'rows in the list');
+    await page.waitForTimeout(100);
+  }
+}
+
+async function waitForText(locator, text) {
+  const deadline = Date.now() + TIMEOUT;
+  for (;;) {
+    const actual = (await locator.textContent())?.trim();
+    if (actual === text) return;
+    if (Date.now() > deadline) assert.equal(actual, text);
+    await locator.page().waitForTimeout(100);
+  }
+}
