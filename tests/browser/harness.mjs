@@ -77,10 +77,39 @@ export function checkConsole(...pages) {
   assert.deepEqual(unexpected, [], 'the browser console shows errors');
 }
 
-/** Writes `target/screenshots/<name>.png` (the whole page). */
+/**
+ * Writes `target/screenshots/<name>.png` (the whole page), after checking the page the way
+ * assistive technology meets it (see `checkAccessible`).
+ */
 export async function screenshot(page, name) {
+  await checkAccessible(page, name);
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Fails unless every visible form control has a label, every button and link has a name,
+ * the page has one h1, and the document names its language.
+ */
+export async function checkAccessible(page, name = page.url()) {
+  const problems = await page.evaluate(() => {
+    const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+    const describe = (el) => el.outerHTML.slice(0, 120);
+    const found = [];
+    for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+      if (!visible(el)) continue;
+      const labelled = el.labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+      if (!labelled) found.push(`unlabelled control ${describe(el)}`);
+    }
+    for (const el of document.querySelectorAll('button, a[href]')) {
+      if (!visible(el)) continue;
+      if (!(el.textContent.trim() || el.getAttribute('aria-label'))) found.push(`nameless ${describe(el)}`);
+    }
+    if (document.querySelectorAll('main h1').length !== 1 && document.querySelector('main')) found.push('the page has not exactly one h1');
+    if (!document.documentElement.lang) found.push('no lang on <html>');
+    return found;
+  });
+  assert.deepEqual(problems, [], `accessibility problems on ${name}`);
 }
 
 /** A link of the main navigation. */

@@ -18,7 +18,9 @@ describe('the ordering journey', () => {
   let browser;
   let admin;
   let customer;
+  let signedUp = false;
   let orderNumber;
+  let confirmed = false;
 
   before(async () => {
     browser = await launch();
@@ -47,6 +49,10 @@ describe('the ordering journey', () => {
     await screenshot(admin, 'admin-products');
 
     await nav(admin, 'Checkout questions').click();
+    await admin.getByRole('button', { name: 'Add a question' }).waitFor();
+    // The one question of this journey (a stack reused by hand may have others).
+    const remove = admin.getByRole('button', { name: 'Remove this question' });
+    while (await remove.count()) await remove.first().click();
     await admin.getByRole('button', { name: 'Add a question' }).click();
     const question = admin.locator('ol.questions > li').last();
     await question.getByLabel('Question').fill('Purchase order number');
@@ -107,9 +113,11 @@ describe('the ordering journey', () => {
     await invitation.getByText(`Ordering for ${company}`).waitFor();
     await customer.close();
     customer = invitation;
+    signedUp = true;
   });
 
-  it('lets the customer order two products with an answer to the checkout question', async () => {
+  it('lets the customer order two products with an answer to the checkout question', async (t) => {
+    if (!signedUp) return t.skip('the invitee has no login');
     await customer.getByLabel('Search products').fill(run);
     await assertRows(customer, 2);
     await screenshot(customer, 'portal-catalogue');
@@ -136,7 +144,8 @@ describe('the ordering journey', () => {
     await screenshot(customer, 'portal-order-requested');
   });
 
-  it('lets the admin find the order in the queue and confirm it', async () => {
+  it('lets the admin find the order in the queue and confirm it', async (t) => {
+    if (!orderNumber) return t.skip('no order was placed');
     await nav(admin, 'Orders').click();
     await admin.getByRole('link', { name: orderNumber }).click();
     await admin.getByRole('heading', { name: `Order ${orderNumber}` }).waitFor();
@@ -147,6 +156,7 @@ describe('the ordering journey', () => {
     await waitForText(admin.getByTestId('order-status'), 'Confirmed');
     await admin.locator('ol.history li', { hasText: 'Confirmed' }).waitFor();
     await screenshot(admin, 'admin-order-confirmed');
+    confirmed = true;
 
     await admin.getByRole('link', { name: '← Orders' }).click();
     await admin.getByLabel('Status').selectOption('confirmed');
@@ -154,7 +164,8 @@ describe('the ordering journey', () => {
     await screenshot(admin, 'admin-orders');
   });
 
-  it('shows the customer the order confirmed', async () => {
+  it('shows the customer the order confirmed', async (t) => {
+    if (!confirmed) return t.skip('the order was not confirmed');
     await nav(customer, 'My orders').click();
     const row = customer.locator('tr', { hasText: orderNumber });
     await waitForText(row.locator('.badge'), 'Confirmed');

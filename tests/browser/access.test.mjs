@@ -1,0 +1,107 @@
+// Signing in and who may open what, in a real browser: a wrong password is said in words, an
+// expired session asks to sign in again and comes back, a customer cannot open admin pages,
+// and signing in and moving around works with the keyboard alone.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  launch, newPage, checkConsole, screenshot, signIn, stack, runId, nav, idToken, customerWithLogin, TIMEOUT,
+} from './harness.mjs';
+
+describe('signing in and access', () => {
+  const run = runId();
+  let browser;
+  let buyer;
+
+  before(async () => {
+    browser = await launch();
+    const admin = await idToken(stack().admin_email, stack().admin_password);
+    buyer = await customerWithLogin(admin, run);
+  });
+  after(() => browser?.close());
+
+  it('says in words that the password is wrong and stays on the sign-in page', async () => {
+    const page = await newPage(browser);
+    // Cognito answers a wrong password with a 400, which Chromium logs as a failed load.
+    page.expectConsoleError(/status of 400/);
+    await page.goto(`${stack().console_url}#/sign-in`);
+    await page.getByLabel('Email address').fill(buyer.email);
+    await page.getByRole('textbox', { name: 'Password', exact: true }).fill('Not-the-password-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /The email address or password is not right\./);
+    assert.match(page.url(), /#\/sign-in$/);
+    assert.equal(await page.getByRole('button', { name: 'Sign out' }).count(), 0);
+    await screenshot(page, 'sign-in-wrong-password');
+    checkConsole(page);
+    await page.context().close();
+  });
+
+  it('asks to sign in again when the session has expired, then returns to the page', async () => {
+    const page = await newPage(browser);
+    await signIn(page, stack().admin_email, stack().admin_password);
+    await nav(page, 'Products').click();
+    await page.getByRole('heading', { name: 'Products' }).waitFor();
+
+    // An hour later the ID token has run out, and its refresh token was revoked meanwhile.
+    await page.evaluate(() => {
+      const session = JSON.parse(localStorage.getItem('orderdesk.session'));
+      localStorage.setItem('orderdesk.session', JSON.stringify({ ...session, expiresAt: 0, refreshToken: 'revoked' }));
+    });
+    page.expectConsoleError(/status of 400/);
+    await nav(page, 'Price tiers').click();
+
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByText('Your session has expired. Please sign in again.').waitFor();
+    await screenshot(page, 'sign-in-session-expired');
+    await page.getByLabel('Email address').fill(stack().admin_email);
+    await page.getByRole('textbox', { name: 'Password', exact: true }).fill(stack().admin_password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Price tiers' }).waitFor();
+    assert.match(page.url(), /#\/admin\/price-tiers$/);
+    checkConsole(page);
+    await page.context().close();
+  });
+
+  it('keeps a customer out of the admin pages', async () => {
+    const page = await newPage(browser);
+    await signIn(page, buyer.email, buyer.password);
+    await page.getByRole('heading', { name: 'Catalogue' }).waitFor();
+    assert.equal(await nav(page, 'Customers').count(), 0, 'no admin links for a customer');
+
+    for (const route of ['#/admin/customers', `#/admin/customers/${buyer.customer.customer_id}`, '#/admin/orders', '#/admin/audit']) {
+      await page.goto(`${stack().console_url}${route}`);
+      await page.getByRole('heading', { name: 'This page is for the seller’s staff' }).waitFor();
+      assert.equal(await page.getByText(buyer.customer.email).count(), 0, `${route} shows no admin data`);
+    }
+    await screenshot(page, 'portal-admin-page-refused');
+    checkConsole(page);
+    await page.context().close();
+  });
+
+  it('lets a person sign in and open a page with the keyboard alone', async () => {
+    const page = await newPage(browser);
+    await page.goto(`${stack().console_url}#/sign-in`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.keyboard.type(buyer.email); // the email field has the focus
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(buyer.password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Catalogue' }).waitFor();
+
+    const target = nav(page, 'My orders');
+    let reached = false;
+    for (let i = 0; i < 15 && !reached; i += 1) {
+      await page.keyboard.press('Tab');
+      reached = await target.evaluate((el) => el === document.activeElement);
+    }
+    assert.ok(reached, '“My orders” is reachable with Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'My orders' }).waitFor({ timeout: TIMEOUT });
+    assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1', 'the new page’s heading has the focus');
+    checkConsole(page);
+    await page.context().close();
+  });
+});
