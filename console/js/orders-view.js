@@ -12,12 +12,17 @@ const EVENT_WORDS = {
   rejected: 'Rejected',
 };
 
-/** Who did something: "you", "the seller", or an admin acting as a login. */
-export function who(by, { admin = false } = {}) {
+/**
+ * Who did something. A customer sees "your team" or "the seller"; an admin sees names:
+ * `people` maps login ids to "Name (email)", `me` is the admin's own id ("you").
+ */
+export function who(by, { admin = false, people = new Map(), me = null } = {}) {
   if (!by) return '—';
-  if (by.kind === 'customer') return admin ? `customer login ${by.id}` : 'your team';
-  const acting = by.acting_as ? ` acting as ${by.acting_as}` : '';
-  return admin ? `admin ${by.email || by.id}${acting}` : 'the seller';
+  const login = (id) => people.get(id) || `login ${id}`;
+  if (by.kind === 'customer') return admin ? login(by.id) : 'your team';
+  if (!admin) return 'the seller';
+  const person = by.id === me ? 'you' : by.email || 'an admin';
+  return by.acting_as ? `${person}, acting as ${login(by.acting_as)}` : person;
 }
 
 /** The order's lines and total as a table. */
@@ -38,7 +43,7 @@ export function linesTable(order) {
 }
 
 /** The facts of an order as a description list. */
-export function summary(order, { admin = false, questions = [] } = {}) {
+export function summary(order, { admin = false, questions = [], people, me } = {}) {
   const labels = Object.fromEntries(questions.map((q) => [q.question_id, q.label]));
   const answers = Object.entries(order.answers || {});
   return h('dl', { class: 'facts' },
@@ -47,18 +52,18 @@ export function summary(order, { admin = false, questions = [] } = {}) {
     order.decided_at && [h('dt', {}, order.status === 'cancelled' ? 'Cancelled' : 'Decided'), h('dd', {}, time(order.decided_at))],
     order.reject_reason && [h('dt', {}, 'Reason'), h('dd', {}, order.reject_reason)],
     admin && order.assigned_team && [h('dt', {}, 'Team'), h('dd', {}, order.assigned_team)],
-    [h('dt', {}, 'Placed by'), h('dd', {}, who(order.created_by, { admin }))],
+    [h('dt', {}, 'Placed by'), h('dd', {}, who(order.created_by, { admin, people, me }))],
     order.notes && [h('dt', {}, 'Notes'), h('dd', { class: 'pre' }, order.notes)],
     answers.map(([id, value]) => [h('dt', {}, labels[id] || id), h('dd', {}, value)]));
 }
 
 /** The order's history, oldest first. */
-export function history(order, { admin = false } = {}) {
+export function history(order, { admin = false, people, me } = {}) {
   const events = order.history || [];
   if (!events.length) return null;
   return h('section', { 'aria-labelledby': 'history-title' },
     h('h2', { id: 'history-title' }, 'History'),
     h('ol', { class: 'history' }, events.map((e) => h('li', {},
-      h('strong', {}, EVENT_WORDS[e.event] || e.event), ' ', time(e.at), ' by ', who(e.by, { admin }),
+      h('strong', {}, EVENT_WORDS[e.event] || e.event), ' ', time(e.at), ' by ', who(e.by, { admin, people, me }),
       e.reason ? ` — ${e.reason}` : ''))));
 }

@@ -106,13 +106,9 @@ export async function render() {
   const params = route.regex.exec(path).groups || {};
   const role = session.role();
   if (route.access !== 'public' && !role) return toSignIn();
-  if (route.access === 'admin' && role !== 'admin') return show(mine, adminsOnly, route);
-  if (route.access === 'customer' && role === 'admin' && !session.actingAs()) {
-    return show(mine, customersOnly, route);
-  }
-  if (route.access === 'customer' && role !== 'customer' && role !== 'admin') {
-    return show(mine, adminsOnly, route);
-  }
+  if (route.access !== 'public' && role === 'none') return show(mine, noAccess);
+  if (route.access === 'admin' && role !== 'admin') return show(mine, adminsOnly);
+  if (route.access === 'customer' && role === 'admin' && !session.actingAs()) return show(mine, customersOnly);
   replace(main, loading());
   main.setAttribute('aria-busy', 'true');
   let page;
@@ -143,11 +139,11 @@ export async function render() {
   onRendered(route);
 }
 
-function show(mine, build, route) {
+function show(mine, build) {
   if (mine !== generation) return;
-  replace(main, build(route));
+  replace(main, build());
   main.removeAttribute('aria-busy');
-  onRendered(route);
+  onRendered();
 }
 
 function notFound() {
@@ -164,6 +160,13 @@ function adminsOnly() {
     h('h1', { tabindex: '-1' }, 'This page is for the seller’s staff'),
     h('p', {}, 'Your login can order for your company, but it cannot open the seller’s admin pages.'),
     h('p', {}, h('a', { href: `#${home()}` }, 'Go to the catalogue')));
+}
+
+function noAccess() {
+  document.title = 'No access · Orderdesk';
+  return h('section', { class: 'narrow' },
+    h('h1', { tabindex: '-1' }, 'This sign-in has no access yet'),
+    h('p', {}, 'It is neither one of the seller’s staff nor a customer login. Ask the seller to set it up.'));
 }
 
 function customersOnly() {

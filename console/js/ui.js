@@ -146,13 +146,14 @@ export function errorText(error) {
 }
 
 /**
- * An alert box for an error, listing each field's problem (`errors` replaces the error's own
- * list, e.g. with the ones not already shown beside their fields).
+ * An alert box for an error. A validation error lists each field's problem instead of its
+ * `detail` (which only joins them); `errors` replaces that list, e.g. with the problems not
+ * already shown beside their fields.
  */
 export function errorBox(error, { retry, errors, detail: detailOverride } = {}) {
   const text = errorText(error);
   const list = errors ?? text.errors;
-  const detail = detailOverride ?? text.detail;
+  const detail = detailOverride ?? (text.errors.length ? null : text.detail);
   return h('div', { class: 'error-box', role: 'alert' },
     h('strong', {}, text.title),
     detail && h('p', {}, detail),
@@ -160,8 +161,13 @@ export function errorBox(error, { retry, errors, detail: detailOverride } = {}) 
     retry && h('button', { type: 'button', onclick: retry }, 'Try again'));
 }
 
+/** `lines[1].quantity` → "Line 2 quantity", `address.postal_code` → "Address postal code". */
 function fieldLabel(field) {
-  return String(field).replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+  const words = String(field)
+    .replace(/([a-z_]+)\[(\d+)\]/g, (_, name, i) => `${name.replace(/s$/, '')} ${Number(i) + 1}`)
+    .replace(/[._]/g, ' ')
+    .trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 // ---- forms ---------------------------------------------------------------------------------
@@ -222,7 +228,11 @@ export function showErrors(form, error) {
     first ??= control;
   }
   const allPlaced = errors.length > 0 && unplaced.length === 0;
-  form.prepend(errorBox(error, { errors: unplaced, detail: allPlaced ? 'Check the fields marked below.' : undefined }));
+  const box = errorBox(error, { errors: unplaced, detail: allPlaced ? 'Check the fields marked below.' : undefined });
+  // After the form's own heading, if it starts with one.
+  const heading = form.firstElementChild?.matches('h2, h3') ? form.firstElementChild : null;
+  if (heading) heading.after(box);
+  else form.prepend(box);
   (first || form.querySelector('.error-box'))?.scrollIntoView?.({ block: 'nearest' });
   first?.focus();
 }

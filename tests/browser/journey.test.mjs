@@ -63,7 +63,7 @@ describe('the ordering journey', () => {
     await screenshot(admin, 'admin-checkout-questions');
   });
 
-  it('lets an admin create a customer and invite a login', async () => {
+  it('lets an admin create a customer, tag it from the list and invite a login', async () => {
     await nav(admin, 'Customers').click();
     await admin.getByRole('button', { name: 'New customer' }).click();
     await admin.getByLabel('Company name').fill(company);
@@ -83,6 +83,13 @@ describe('the ordering journey', () => {
 
     await nav(admin, 'Customers').click();
     await admin.getByLabel('Search by name or email').fill(`bakery ${run}`);
+    await admin.getByRole('link', { name: company }).waitFor();
+    await assertRows(admin, 1);
+    await admin.getByRole('checkbox', { name: `Select ${company}` }).check();
+    await admin.getByLabel('Tag for the selected customers').fill(`vip-${run}`);
+    await admin.getByRole('button', { name: 'Add tag' }).click();
+    await admin.getByText(`Added tag “vip-${run}” to 1 customer.`).waitFor();
+    await admin.getByLabel('Tag', { exact: true }).fill(`vip-${run}`);
     await admin.getByRole('link', { name: company }).waitFor();
     await assertRows(admin, 1);
     await screenshot(admin, 'admin-customers');

@@ -1,6 +1,6 @@
 // The fields of a customer account, for creating one and for editing its details.
 
-import { h, field } from '../../ui.js';
+import { h, field, InputError } from '../../ui.js';
 import * as api from '../../api.js';
 
 const ADDRESS = [
@@ -57,7 +57,10 @@ export function customerForm(customer, { submit = 'Create customer' } = {}) {
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, submit)));
 }
 
-/** The API body for the form's values (`null` clears what was emptied). */
+/**
+ * The API body for the form's values (`null` clears what was emptied); throws an InputError
+ * for an address with a part missing.
+ */
 export function customerBody(values) {
   const address = {};
   let anyAddress = false;
@@ -67,6 +70,13 @@ export function customerBody(values) {
     if (value) anyAddress = true;
   }
   if (address.country) address.country = address.country.toUpperCase();
+  if (anyAddress) {
+    const missing = ['line1', 'city', 'postal_code', 'country'].filter((key) => !address[key]);
+    if (missing.length) {
+      throw new InputError('An address needs its first line, city, postal code and country.',
+        missing.map((key) => ({ field: `address.${key}`, message: 'is required in an address' })));
+    }
+  }
   return {
     name: values.name,
     email: values.email,

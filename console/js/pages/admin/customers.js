@@ -18,6 +18,15 @@ export default async function render(main, ctx) {
       .map(([value, label]) => h('option', { value, selected: value === (ctx.query.status || '') }, label)));
   const knownTags = h('datalist', { id: 'known-tags' });
   const bulk = bulkBar(selected, () => table.reload());
+  const selectAll = h('input', { type: 'checkbox', 'aria-label': 'Select every customer shown' });
+  selectAll.addEventListener('change', () => {
+    for (const box of table.el.querySelectorAll('tbody input[type=checkbox]:not(:disabled)')) {
+      if (box.checked !== selectAll.checked) {
+        box.checked = selectAll.checked;
+        box.dispatchEvent(new Event('change'));
+      }
+    }
+  });
 
   const table = pagedTable({
     caption: 'Customers',
@@ -26,6 +35,7 @@ export default async function render(main, ctx) {
     fetchPage: async (cursor, signal) => {
       if (!cursor) {
         selected.clear();
+        selectAll.checked = false;
         bulk.refresh();
       }
       const page = await api.get('/admin/customers', {
@@ -39,7 +49,7 @@ export default async function render(main, ctx) {
     },
     columns: [
       {
-        label: h('span', { class: 'visually-hidden' }, 'Select'),
+        label: selectAll,
         render: (c) => {
           const box = h('input', { type: 'checkbox', id: `sel-${c.customer_id}`, 'aria-label': `Select ${c.name}`, disabled: c.status === 'deleted' });
           box.addEventListener('change', () => {

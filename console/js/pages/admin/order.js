@@ -4,6 +4,7 @@
 
 import { h, replace, field, loading, errorBox, toast, busy, dialog, InputError, onSubmit, money } from '../../ui.js';
 import * as api from '../../api.js';
+import * as session from '../../session.js';
 import { linesTable, summary, history } from '../../orders-view.js';
 import { customerLink } from './orders.js';
 import { productPicker } from './product-picker.js';
@@ -19,11 +20,13 @@ async function show(body, ctx, notice) {
   const id = ctx.params.order_id;
   let order;
   let questions = [];
+  let customer = null;
   try {
     [order, questions] = await Promise.all([
       api.get(`/admin/orders/${api.seg(id)}`),
       api.get('/admin/checkout-questions').then((q) => q.questions || []).catch(() => []),
     ]);
+    customer = await api.get(`/admin/customers/${api.seg(order.customer_id)}`).catch(() => null);
   } catch (error) {
     replace(body, h('h1', {}, 'Order'), error.status === 404
       ? h('p', { role: 'alert' }, 'There is no such order.')
@@ -31,6 +34,8 @@ async function show(body, ctx, notice) {
     return;
   }
   ctx.title(`Order ${order.order_number}`);
+  const people = new Map((customer?.logins || []).map((l) => [l.login_id, `${l.name} (${l.email})`]));
+  const me = session.claimsOf(session.session()?.idToken || '').sub;
   const feedback = h('div', {}, notice);
   const again = () => show(body, ctx);
   const failed = (error) => {
@@ -65,12 +70,14 @@ async function show(body, ctx, notice) {
 
   replace(body,
     h('div', { class: 'page-head' }, h('h1', {}, `Order ${order.order_number}`)),
-    h('p', {}, 'Customer: ', customerLink(order.customer_id)),
+    h('p', {}, 'Customer: ', customer
+      ? h('a', { href: `#/admin/customers/${order.customer_id}` }, customer.name)
+      : customerLink(order.customer_id)),
     feedback,
     actions,
-    summary(order, { admin: true, questions }),
+    summary(order, { admin: true, questions, people, me }),
     linesTable(order),
-    history(order, { admin: true }));
+    history(order, { admin: true, people, me }));
 }
 
 function action(text, className, busyText, run, failed) {

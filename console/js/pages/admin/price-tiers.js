@@ -69,7 +69,7 @@ function tierForm(tier, saved, cancel) {
     const i = n++;
     const row = h('tr', {},
       h('td', {}, field('SKU', h('input', { name: `override_sku_${i}`, value: sku, autocomplete: 'off' }))),
-      h('td', {}, field('Price', h('input', { name: `override_price_${i}`, value: moneyInput(price), inputmode: 'decimal', 'data-field': `prices.${sku}` }))),
+      h('td', {}, field('Price', h('input', { name: `override_price_${i}`, value: moneyInput(price), inputmode: 'decimal' }))),
       h('td', {}, field('Currency', h('input', { name: `override_currency_${i}`, value: price?.currency || 'EUR', maxlength: '3' }))),
       h('td', {}, h('button', { type: 'button', class: 'link danger', onclick: () => row.remove() }, 'Remove', h('span', { class: 'visually-hidden' }, ' this fixed price'))));
     rows.append(row);
@@ -99,6 +99,9 @@ function tierForm(tier, saved, cancel) {
     for (let i = 0; i < n; i++) {
       const sku = (values[`override_sku_${i}`] || '').toUpperCase();
       if (!sku) continue;
+      // The API names a bad override `prices.<SKU>`: mark its SKU field.
+      const skuInput = form.querySelector(`[name="override_sku_${i}"]`);
+      if (skuInput) skuInput.dataset.field = `prices.${sku}`;
       const currency = (values[`override_currency_${i}`] || '').toUpperCase();
       const amount = parseMoney(values[`override_price_${i}`] || '', currency || 'EUR');
       if (amount === null || !/^[A-Z]{3}$/.test(currency)) {
