@@ -13,6 +13,9 @@ pub struct AuditEntry {
     /// A dotted verb such as `customer.created`.
     pub action: String,
     pub customer_id: Option<CustomerId>,
+    /// The customer login an admin acted as (`X-Act-As`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acting_as: Option<String>,
     /// What changed, as the API would show it.
     pub details: serde_json::Value,
 }
@@ -39,6 +42,7 @@ impl AuditEntry {
             actor,
             action: action.to_owned(),
             customer_id: customer_id.cloned(),
+            acting_as: None,
             details,
         }
     }
@@ -77,16 +81,123 @@ impl AuditEntry {
     }
 }
 
+/// Which part of the audit log to list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditFilter {
+    /// Everything, newest first.
+    All,
+    /// One customer's entries, and of those only one actor's when given.
+    Customer(CustomerId, Option<String>),
+    /// One actor's entries: an admin's `sub` or a login's id.
+    Actor(String),
+}
+
+/// Where the audit log is kept.
+#[async_trait::async_trait]
+pub trait AuditLog: Send + Sync {
+    /// Writes one entry on its own, for events that change nothing else (acting as a login).
+    async fn record(&self, entry: &AuditEntry) -> Result<(), crate::store::Unexpected>;
+    /// A page of entries, newest first.
+    async fn entries(
+        &self,
+        filter: &AuditFilter,
+        page: &crate::page::PageRequest,
+    ) -> Result<crate::page::Page<AuditEntry>, AuditError>;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    #[error("invalid input")]
+    Invalid(Vec<crate::domain::FieldError>),
+    #[error(transparent)]
+    Unexpected(#[from] crate::store::Unexpected),
+}
+
+/// `GET /admin/audit`: `?customer_id=` and `?actor=` checked, then one page, newest first.
+pub async fn list_audit<S: AuditLog>(
+    store: &S,
+    customer_id: Option<&str>,
+    actor: Option<&str>,
+    page: &crate::page::PageRequest,
+) -> Result<crate::page::Page<AuditEntry>, AuditError> {
+    use crate::domain::FieldError;
+    let mut errors = Vec::new();
+    let customer = customer_id.and_then(|raw| {
+        let parsed = CustomerId::parse(raw);
+        if parsed.is_none() {
+            errors.push(FieldError::new("customer_id", "is not a customer id"));
+        }
+        parsed
+    });
+    let actor = actor.map(str::trim).and_then(|a| {
+        let ok = !a.is_empty()
+            && a.len() <= 128
+            && a.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !ok {
+            errors.push(FieldError::new(
+                "actor",
+                "is not an admin's or a login's id",
+            ));
+        }
+        ok.then(|| a.to_owned())
+    });
+    if !errors.is_empty() {
+        return Err(AuditError::Invalid(errors));
+    }
+    let filter = match (customer, actor) {
+        (Some(c), actor) => AuditFilter::Customer(c, actor),
+        (None, Some(a)) => AuditFilter::Actor(a),
+        (None, None) => AuditFilter::All,
+    };
+    store.entries(&filter, page).await
+}
+
 /// The audit entry's item and key formats.
 ///
 /// | PK | SK | GSI1PK | GSI1SK | GSI2PK | GSI2SK |
 /// |---|---|---|---|---|---|
 /// | `CUSTOMER#<id>` (or `AUDIT#<audit id>`) | `AUDIT#<at>#<audit id>` | `AUDITACTOR#<actor id>` | `<at>#<audit id>` | `AUDITLOG` | `<at>#<audit id>` |
 pub mod item {
-    use super::AuditEntry;
-    use crate::dynamo::attr::{Item, s};
+    use super::{AuditActor, AuditEntry};
+    use crate::customers::CustomerId;
+    use crate::domain::Timestamp;
+    use crate::dynamo::attr::{Item, Reader, s};
+    use crate::store::Unexpected;
 
     pub const LOG: &str = "AUDITLOG";
+    pub const SK_PREFIX: &str = "AUDIT#";
+
+    pub fn actor_pk(actor_id: &str) -> String {
+        format!("AUDITACTOR#{actor_id}")
+    }
+
+    pub fn from_item(item: &Item) -> Result<AuditEntry, Unexpected> {
+        let r = Reader(item);
+        let kind = match r.s("actor_kind")? {
+            "admin" => "admin",
+            "login" => "login",
+            _ => "system",
+        };
+        let details = r
+            .opt_s("details")
+            .and_then(|d| serde_json::from_str(d).ok())
+            .unwrap_or(serde_json::Value::Null);
+        Ok(AuditEntry {
+            audit_id: r.s("audit_id")?.to_owned(),
+            at: Timestamp::parse(r.s("at")?)
+                .map_err(|_| Unexpected::new("audit entry with a bad time"))?,
+            actor: AuditActor {
+                kind,
+                id: r.s("actor_id")?.to_owned(),
+                email: r.opt_s("actor_email").map(str::to_owned),
+            },
+            action: r.s("action")?.to_owned(),
+            customer_id: r.opt_s("customer_id").and_then(CustomerId::parse),
+            acting_as: r.opt_s("acting_as").map(str::to_owned),
+            details,
+        })
+    }
 
     pub fn to_item(e: &AuditEntry) -> Item {
         let when = format!("{}#{}", e.at, e.audit_id);
@@ -97,7 +208,7 @@ pub mod item {
         let mut item = Item::from([
             ("PK".into(), s(pk)),
             ("SK".into(), s(format!("AUDIT#{when}"))),
-            ("GSI1PK".into(), s(format!("AUDITACTOR#{}", e.actor.id))),
+            ("GSI1PK".into(), s(actor_pk(&e.actor.id))),
             ("GSI1SK".into(), s(when.clone())),
             ("GSI2PK".into(), s(LOG)),
             ("GSI2SK".into(), s(when)),
@@ -114,6 +225,9 @@ pub mod item {
         }
         if let Some(c) = &e.customer_id {
             item.insert("customer_id".into(), s(c.as_str()));
+        }
+        if let Some(l) = &e.acting_as {
+            item.insert("acting_as".into(), s(l));
         }
         item
     }
@@ -152,6 +266,7 @@ pub mod item {
             assert_eq!(item["GSI2PK"], s("AUDITLOG"));
             assert_eq!(item["GSI2SK"], s("2026-11-23T08:00:00.000Z#0001"));
             assert_eq!(item["details"], s(r#"{"a":1}"#));
+            assert_eq!(from_item(&item).unwrap(), e);
         }
     }
 }

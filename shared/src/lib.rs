@@ -16,5 +16,6 @@ pub mod logins;
 pub mod orders;
 pub mod outbox;
 pub mod page;
+pub mod session;
 pub mod store;
 pub mod telemetry;

@@ -54,6 +54,18 @@ pub enum EmailMessage {
         reason: Option<String>,
         order_url: String,
     },
+    /// An admin placed an order into a customer's account and chose to tell the customer, in
+    /// the admin's own subject and words.
+    OrderPlacedForYou {
+        customer_name: String,
+        subject: String,
+        message: String,
+        order_number: String,
+        total: String,
+        line_count: usize,
+        confirmed: bool,
+        order_url: String,
+    },
     /// A login's new address must be confirmed before it becomes the sign-in email.
     EmailChange {
         login_name: String,
@@ -71,6 +83,7 @@ impl EmailMessage {
             Self::PasswordReset { .. } => "password_reset",
             Self::EmailChange { .. } => "email_change",
             Self::OrderRequested { .. } => "order_requested",
+            Self::OrderPlacedForYou { .. } => "order_placed_for_you",
             Self::OrderDecided {
                 confirmed: true, ..
             } => "order_confirmed",

@@ -5,10 +5,9 @@ use lambda_http::{Body, Request, Response};
 use orderdesk::app::Deps;
 use orderdesk::catalog::{self, QuestionsBody, Sku, TierBody, TierId};
 use orderdesk::http::{
-    Problem, json, json_body, page_request, path_param, query_param, require_admin,
-    require_customer, route_key,
+    Problem, customer_session, json, json_body, page_request, path_param, query_param,
+    require_admin, route_key,
 };
-use orderdesk::logins;
 use serde_json::json;
 
 /// Everything the function builds once per cold start.
@@ -34,17 +33,17 @@ impl App {
         let store = &self.deps.store;
         match route_key(&req).as_str() {
             "GET /catalog" => {
-                let signed_in = logins::resolve_login(store, &require_customer(&req)?).await?;
+                let session = customer_session(store, &req).await?;
                 let page = page_request(&req)?;
                 let q = query_param(&req, "q");
                 Ok(json(
                     200,
-                    &catalog::customer_catalog(store, &signed_in.customer, q.as_deref(), &page)
+                    &catalog::customer_catalog(store, &session.me.customer, q.as_deref(), &page)
                         .await?,
                 ))
             }
             "GET /checkout-questions" => {
-                logins::resolve_login(store, &require_customer(&req)?).await?;
+                customer_session(store, &req).await?;
                 Ok(json(
                     200,
                     &json!({ "questions": store_questions(store).await? }),

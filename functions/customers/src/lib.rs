@@ -42,6 +42,7 @@ impl App {
             "GET /admin/customers" => routes::list(store, &req).await,
             "POST /admin/customers/tags" => routes::bulk_tag(store, &admin, &req).await,
             "GET /admin/customers/{customer_id}" => routes::get(store, &req).await,
+            "GET /admin/audit" => routes::audit(store, &req).await,
             "PATCH /admin/customers/{customer_id}" => routes::update(store, &admin, &req).await,
             "DELETE /admin/customers/{customer_id}" => {
                 routes::delete(store, &self.identity, &admin, &req).await

@@ -104,3 +104,13 @@ pub async fn bulk_tag(
     let updated = customers::bulk_tag(store, admin, &change).await?;
     Ok(json(200, &json!({ "updated": updated })))
 }
+
+pub async fn audit(store: &DynamoStore, req: &Request) -> Result<Response<Body>, Problem> {
+    let page = http::page_request(req)?;
+    let customer = query_param(req, "customer_id");
+    let actor = query_param(req, "actor");
+    Ok(json(
+        200,
+        &orderdesk::audit::list_audit(store, customer.as_deref(), actor.as_deref(), &page).await?,
+    ))
+}

@@ -4,9 +4,7 @@ use lambda_http::{Body, Request, Response};
 use orderdesk::app::Deps;
 use orderdesk::catalog;
 use orderdesk::customers::{Created, CustomerId};
-use orderdesk::http::{
-    self, Problem, json, json_body, path_param, require_admin, require_customer, route_key,
-};
+use orderdesk::http::{self, Problem, json, json_body, path_param, require_admin, route_key};
 use orderdesk::idempotency::Idempotency;
 use orderdesk::logins::{self, CreateLoginBody, NewLogin};
 use serde_json::json;
@@ -102,8 +100,7 @@ impl App {
     }
 
     async fn me(&self, req: &Request) -> Result<Response<Body>, Problem> {
-        let principal = require_customer(req)?;
-        let signed_in = logins::resolve_login(&self.deps.store, &principal).await?;
+        let signed_in = http::customer_session(&self.deps.store, req).await?.me;
         let c = &signed_in.customer;
         let tier_name = match c
             .price_tier_id

@@ -3,6 +3,7 @@
 use lambda_http::{Body, Request, Response};
 use orderdesk::app::Deps;
 use orderdesk::http::{Problem, json, json_body, path_param, require_admin, route_key};
+use orderdesk::orders::admin::{self, EditBody};
 use orderdesk::orders::order::{self, Decision, OrderId};
 use serde::Deserialize;
 
@@ -46,6 +47,13 @@ impl App {
             .and_then(|raw| OrderId::parse(&raw))
             .ok_or_else(|| Problem::not_found("There is no such order."))?;
         let decision = match route_key(&req).as_str() {
+            "PATCH /admin/orders/{order_id}" => {
+                let (body, _) = json_body::<EditBody>(&req)?;
+                return Ok(json(
+                    200,
+                    &admin::edit_order(&self.deps.store, &admin, &id, body).await?,
+                ));
+            }
             "POST /admin/orders/{order_id}/confirm" => {
                 let body = if req.body().is_empty() {
                     ConfirmBody::default()

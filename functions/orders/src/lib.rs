@@ -4,10 +4,9 @@
 use lambda_http::{Body, Request, Response};
 use orderdesk::app::Deps;
 use orderdesk::http::{
-    Problem, json, page_request, path_param, query_param, require_admin, require_customer,
+    Problem, customer_session, json, page_request, path_param, query_param, require_admin,
     route_key,
 };
-use orderdesk::logins;
 use orderdesk::orders::order::{self, OrderId};
 
 /// Everything the function builds once per cold start.
@@ -33,7 +32,7 @@ impl App {
         let store = &self.deps.store;
         match route_key(&req).as_str() {
             "GET /orders" => {
-                let me = logins::resolve_login(store, &require_customer(&req)?).await?;
+                let me = customer_session(store, &req).await?.me;
                 let status = query_param(&req, "status");
                 let page = page_request(&req)?;
                 Ok(json(
@@ -48,7 +47,7 @@ impl App {
                 ))
             }
             "GET /orders/{order_id}" => {
-                let me = logins::resolve_login(store, &require_customer(&req)?).await?;
+                let me = customer_session(store, &req).await?.me;
                 let id = path_param(&req, "order_id")
                     .and_then(|raw| OrderId::parse(&raw))
                     .ok_or_else(|| Problem::not_found("There is no such order."))?;

@@ -86,9 +86,31 @@ pub fn bounded_text(raw: &str, min: usize, max: usize) -> Result<String, String>
     Ok(t.to_owned())
 }
 
+/// Like [`bounded_text`], for text of several lines (an email's message, an order's notes):
+/// line breaks and tabs are kept, `\r\n` becomes `\n`, other control characters are refused.
+pub fn multiline_text(raw: &str, min: usize, max: usize) -> Result<String, String> {
+    let normalised = raw.replace("\r\n", "\n");
+    let flattened: String = normalised
+        .chars()
+        .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
+        .collect();
+    bounded_text(&flattened, min, max)?;
+    Ok(normalised.trim().to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn multiline_text_keeps_line_breaks_and_refuses_other_controls() {
+        assert_eq!(
+            multiline_text(" a\r\n\nb\t ", 1, 10).unwrap(),
+            "a\n\nb"
+        );
+        assert!(multiline_text("a\u{7}b", 1, 10).is_err());
+        assert!(multiline_text("\n\n", 1, 10).is_err());
+    }
 
     #[test]
     fn bounded_text_trims_and_counts_characters_not_bytes() {

@@ -1,6 +1,7 @@
 //! The DynamoDB adapter: one table, keys owned by each entity's module.
 
 pub mod attr;
+mod audit;
 pub mod calls;
 mod catalog;
 mod customers;

@@ -71,7 +71,7 @@ impl OrderStore for DynamoStore {
         &self,
         order: &Order,
         idempotency: Option<&IdempotencyRecord>,
-        outbox: &OutboxItem,
+        outbox: &[OutboxItem],
         clear_cart: bool,
     ) -> Result<(), SubmitStoreError> {
         let mut actions = Vec::new();
@@ -80,7 +80,7 @@ impl OrderStore for DynamoStore {
             actions.len() - 1
         });
         actions.push(self.put_new(item::to_item(order)));
-        actions.push(self.put_outbox(outbox));
+        actions.extend(outbox.iter().map(|o| self.put_outbox(o)));
         if clear_cart {
             let cart = Delete::builder()
                 .table_name(self.table())

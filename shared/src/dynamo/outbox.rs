@@ -61,7 +61,7 @@ impl OutboxStore for DynamoStore {
         let current = match result {
             Ok(out) => {
                 let claimed = out.attributes.unwrap_or_default();
-                return item::from_item(&claimed).map(|(o, _)| Claim::Claimed(o));
+                return item::from_item(&claimed).map(|(o, _)| Claim::Claimed(Box::new(o)));
             }
             Err(e) => match e.as_service_error() {
                 Some(UpdateItemError::ConditionalCheckFailedException(c)) => match c.item() {

@@ -20,7 +20,7 @@ const REDRIVE_CONCURRENCY: usize = 8;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Claim {
     /// The item was pending and unclaimed; it is now claimed by the caller.
-    Claimed(OutboxItem),
+    Claimed(Box<OutboxItem>),
     /// The item was sent already.
     Sent,
     /// Someone else holds an unexpired claim on it.
@@ -106,7 +106,7 @@ where
         .claim_outbox(outbox_id, now, now.plus_seconds(CLAIM_SECONDS))
         .await?
     {
-        Claim::Claimed(item) => item,
+        Claim::Claimed(item) => *item,
         Claim::Sent => return Ok(Delivered::AlreadySent),
         Claim::Busy => return Ok(Delivered::InHand),
         Claim::Missing => return Ok(Delivered::Missing),
@@ -255,7 +255,7 @@ mod tests {
                 Some(s) if s.claimed_until.is_some_and(|c| c > now) => Claim::Busy,
                 Some(s) => {
                     s.claimed_until = Some(until);
-                    Claim::Claimed(s.item.clone())
+                    Claim::Claimed(Box::new(s.item.clone()))
                 }
             })
         }

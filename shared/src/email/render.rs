@@ -125,6 +125,39 @@ pub fn render(message: &EmailMessage, branding: &Branding) -> RenderedEmail {
             action: Some(("Review the order", order_url)),
             after: Vec::new(),
         },
+        EmailMessage::OrderPlacedForYou {
+            customer_name,
+            subject,
+            message,
+            order_number,
+            total,
+            line_count,
+            confirmed,
+            order_url,
+        } => {
+            let mut paragraphs: Vec<String> = message
+                .split("\n\n")
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(str::to_owned)
+                .collect();
+            paragraphs.push(format!(
+                "Order {order_number}: {line_count} line(s), {total}, {}.",
+                if *confirmed {
+                    "confirmed"
+                } else {
+                    "waiting for confirmation"
+                }
+            ));
+            Email {
+                subject: subject.clone(),
+                greeting: customer_name,
+                paragraphs,
+                secret: None,
+                action: Some(("See the order", order_url)),
+                after: Vec::new(),
+            }
+        }
         EmailMessage::OrderDecided {
             login_name,
             order_number,
@@ -316,6 +349,34 @@ mod tests {
             accept_url: accept_url.into(),
             expires_at: "2026-11-30T09:05:00.000Z".into(),
         }
+    }
+
+    #[test]
+    fn an_order_placed_for_a_customer_carries_the_admins_subject_and_words() {
+        let e = render(
+            &EmailMessage::OrderPlacedForYou {
+                customer_name: "Acme <Bakery>".into(),
+                subject: "Your phone order".into(),
+                message: "Thanks for calling.\n\nWe deliver on Monday.".into(),
+                order_number: "SO-000042".into(),
+                total: "EUR 12.50".into(),
+                line_count: 2,
+                confirmed: true,
+                order_url: "https://portal.example/#/orders/ord_1".into(),
+            },
+            &branding(),
+        );
+        assert_eq!(e.subject, "Your phone order");
+        assert!(e.text.contains("We deliver on Monday."));
+        assert!(
+            e.text
+                .contains("SO-000042: 2 line(s), EUR 12.50, confirmed.")
+        );
+        assert!(e.html.contains("Acme &lt;Bakery&gt;"));
+        assert!(
+            e.html
+                .contains("href=\"https://portal.example/#/orders/ord_1\"")
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 mod customers;
 mod logins;
+mod orders;
 mod problem;
 
 pub use problem::Problem;
@@ -9,6 +10,7 @@ pub use problem::Problem;
 use crate::actor::{Actor, Principal};
 use crate::domain::FieldError;
 use crate::idempotency::IdempotencyKey;
+use crate::session::{self, Session};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use serde::de::DeserializeOwned;
@@ -29,14 +31,47 @@ pub fn actor(req: &Request) -> Actor {
     }
 }
 
-/// The customer login behind the request: 401 without a token, 403 for an admin token (admins
-/// act as a login only through `X-Act-As`, with the orders issue).
+/// The customer login behind the request: 401 without a token, 403 for an admin token. Routes
+/// an admin may use acting as a login take [`customer_session`] instead.
 pub fn require_customer(req: &Request) -> Result<Principal, Problem> {
     match actor(req) {
         Actor::Customer(p) => Ok(p),
         Actor::Admin(_) => Err(Problem::forbidden("This route is for customer logins.")),
         Actor::Anonymous => Err(Problem::unauthorized()),
     }
+}
+
+/// The session a customer route runs in: a customer token's own login, or, for an admin token
+/// with `X-Act-As` and `X-Act-As-Reason`, the login the admin acts as (audited).
+pub async fn customer_session<S>(store: &S, req: &Request) -> Result<Session, Problem>
+where
+    S: crate::logins::LoginStore + crate::audit::AuditLog,
+{
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap_or_default().to_owned())
+    };
+    let target = header(session::ACT_AS);
+    Ok(match (actor(req), target) {
+        (Actor::Customer(_), Some(_)) => {
+            return Err(Problem::forbidden(
+                "Only the seller's admins may act as a login.",
+            ));
+        }
+        (Actor::Customer(p), None) => session::own_session(store, &p).await?,
+        (Actor::Admin(admin), Some(target)) => {
+            let reason = header(session::ACT_AS_REASON);
+            session::act_as(store, &admin, &target, reason.as_deref(), &route_key(req)).await?
+        }
+        (Actor::Admin(_), None) => {
+            return Err(Problem::forbidden(
+                "This route is for customer logins. An admin may act as one by sending \
+                 X-Act-As (the login id) and X-Act-As-Reason.",
+            ));
+        }
+        (Actor::Anonymous, _) => return Err(Problem::unauthorized()),
+    })
 }
 
 /// The admin behind the request: 401 without a token, 403 for anyone else.

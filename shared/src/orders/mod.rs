@@ -1,6 +1,7 @@
 //! Orders and the cart that becomes one: lines of SKUs and quantities, priced at the
 //! customer's tier.
 
+pub mod admin;
 pub mod cart;
 pub mod order;
 

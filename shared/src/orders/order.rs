@@ -9,9 +9,9 @@ use crate::dynamo::attr::{Item, Reader, n, s};
 use crate::idempotency::{
     Idempotency, IdempotencyRecord, KeyReusedWithOtherRequest, StoredResponse,
 };
-use crate::logins::SignedIn;
 use crate::outbox::{EmailMessage, OutboxItem};
 use crate::page::{Page, PageRequest};
+use crate::session::Session;
 use crate::store::Unexpected;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -86,11 +86,32 @@ impl OrderStatus {
     }
 }
 
-/// Who created an order.
+/// Who created or changed an order: a customer login, or an admin (acting as a login, when
+/// `acting_as` names it).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CreatedBy {
     pub kind: String,
     pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acting_as: Option<String>,
+}
+
+impl CreatedBy {
+    pub fn customer(login_id: impl Into<String>) -> Self {
+        Self {
+            kind: "customer".into(),
+            id: login_id.into(),
+            acting_as: None,
+        }
+    }
+
+    pub fn admin(admin: &crate::actor::Principal) -> Self {
+        Self {
+            kind: "admin".into(),
+            id: admin.sub.clone(),
+            acting_as: None,
+        }
+    }
 }
 
 /// An order as stored and as the API shows it.
@@ -122,6 +143,9 @@ pub struct OrderEvent {
     pub event: String,
     pub at: String,
     pub by: CreatedBy,
+    /// What an `edited` event changed, or why a `rejected` one happened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// An order id as it travels in JSON.
@@ -215,7 +239,7 @@ pub trait OrderStore: Send + Sync {
         &self,
         order: &Order,
         idempotency: Option<&IdempotencyRecord>,
-        outbox: &OutboxItem,
+        outbox: &[OutboxItem],
         clear_cart: bool,
     ) -> Result<(), SubmitStoreError>;
     async fn order(&self, id: &OrderId) -> Result<Option<Order>, Unexpected>;
@@ -284,10 +308,11 @@ pub enum Submitted {
     Replayed(StoredResponse),
 }
 
-fn check_answers(
+pub(crate) fn check_answers(
     v: &mut Validator,
     questions: &[CheckoutQuestion],
     answers: &BTreeMap<String, String>,
+    enforce_required: bool,
 ) -> BTreeMap<String, String> {
     let mut kept = BTreeMap::new();
     for q in questions {
@@ -297,7 +322,9 @@ fn check_answers(
             .map(|a| a.trim())
             .filter(|a| !a.is_empty())
         {
-            None if q.required => v.push(field, format!("is required: {}", q.label)),
+            None if q.required && enforce_required => {
+                v.push(field, format!("is required: {}", q.label))
+            }
             None => {}
             Some(a) if q.kind == QuestionKind::Choice && !q.choices.iter().any(|c| c == a) => {
                 v.push(field, format!("must be one of: {}", q.choices.join(", ")));
@@ -321,16 +348,71 @@ fn check_answers(
     kept
 }
 
-fn formatted(m: &Money) -> String {
+/// A new order in `status`, created now by `by`; a `confirmed` one is decided at once.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn new_order(
+    number: OrderNumber,
+    customer: &Customer,
+    lines: Vec<PricedLine>,
+    total: Money,
+    notes: Option<String>,
+    answers: BTreeMap<String, String>,
+    by: CreatedBy,
+    status: OrderStatus,
+) -> Order {
+    let now = Timestamp::now().to_string();
+    let first = if by.kind == "admin" && by.acting_as.is_none() {
+        "created"
+    } else {
+        "submitted"
+    };
+    let mut history = vec![OrderEvent {
+        event: first.into(),
+        at: now.clone(),
+        by: by.clone(),
+        note: None,
+    }];
+    if status == OrderStatus::Confirmed {
+        history.push(OrderEvent {
+            event: "confirmed".into(),
+            at: now.clone(),
+            by: by.clone(),
+            note: None,
+        });
+    }
+    Order {
+        order_id: OrderId::generate().as_str().to_owned(),
+        order_number: number.to_string(),
+        customer_id: customer.customer_id.as_str().to_owned(),
+        status,
+        lines,
+        total,
+        notes: notes.filter(|n| !n.is_empty()),
+        answers,
+        created_by: by,
+        assigned_team: customer
+            .fulfillment_team
+            .as_ref()
+            .map(|t| t.as_str().to_owned()),
+        created_at: now.clone(),
+        submitted_at: Some(now.clone()),
+        decided_at: (status == OrderStatus::Confirmed).then(|| now.clone()),
+        reject_reason: None,
+        history,
+        version: 1,
+    }
+}
+
+pub(crate) fn formatted(m: &Money) -> String {
     let (major, minor) = (m.amount() / 100, m.amount() % 100);
     format!("{} {major}.{minor:02}", m.currency())
 }
 
 /// Submits an order request for the signed-in login's account, priced at its tier now.
-#[tracing::instrument(skip_all, fields(customer_id = %me.customer.customer_id))]
+#[tracing::instrument(skip_all, fields(customer_id = %session.me.customer.customer_id))]
 pub async fn submit_order<S: OrderStore + CatalogStore>(
     store: &S,
-    me: &SignedIn,
+    session: &Session,
     body: SubmitBody,
     idempotency: &Idempotency,
     seller_email: &crate::domain::Email,
@@ -339,6 +421,7 @@ pub async fn submit_order<S: OrderStore + CatalogStore>(
     if let Some(earlier) = store.find_order_idempotency(idempotency.scope()).await? {
         return Ok(Submitted::Replayed(idempotency.replay(&earlier)?));
     }
+    let me = &session.me;
     let customer: &Customer = &me.customer;
     if !customer.ordering_enabled {
         return Err(SubmitError::OrderingDisabled);
@@ -371,7 +454,7 @@ pub async fn submit_order<S: OrderStore + CatalogStore>(
         .as_deref()
         .and_then(|n| v.check("notes", bounded_text(n, 0, 2000)));
     let questions = store.order_questions().await?;
-    let answers = check_answers(&mut v, &questions, &body.answers.unwrap_or_default());
+    let answers = check_answers(&mut v, &questions, &body.answers.unwrap_or_default(), true);
     v.finish(|| ()).map_err(SubmitError::Invalid)?;
 
     let (number, priced) = futures::future::join(
@@ -398,38 +481,16 @@ pub async fn submit_order<S: OrderStore + CatalogStore>(
     let total = priced
         .total
         .ok_or_else(|| SubmitError::Invalid(vec![FieldError::new("lines", "must not be empty")]))?;
-    let now = Timestamp::now().to_string();
-    let order = Order {
-        order_id: OrderId::generate().as_str().to_owned(),
-        order_number: number.to_string(),
-        customer_id: customer.customer_id.as_str().to_owned(),
-        status: OrderStatus::Requested,
-        lines: priced.lines,
+    let order = new_order(
+        number,
+        customer,
+        priced.lines,
         total,
-        notes: notes.filter(|n| !n.is_empty()),
+        notes,
         answers,
-        created_by: CreatedBy {
-            kind: "customer".into(),
-            id: me.login.login_id.as_str().to_owned(),
-        },
-        assigned_team: customer
-            .fulfillment_team
-            .as_ref()
-            .map(|t| t.as_str().to_owned()),
-        created_at: now.clone(),
-        submitted_at: Some(now.clone()),
-        decided_at: None,
-        reject_reason: None,
-        history: vec![OrderEvent {
-            event: "submitted".into(),
-            at: now.clone(),
-            by: CreatedBy {
-                kind: "customer".into(),
-                id: me.login.login_id.as_str().to_owned(),
-            },
-        }],
-        version: 1,
-    };
+        session.created_by(),
+        OrderStatus::Requested,
+    );
     let outbox = OutboxItem::new(
         seller_email.clone(),
         EmailMessage::OrderRequested {
@@ -449,7 +510,12 @@ pub async fn submit_order<S: OrderStore + CatalogStore>(
     );
     for attempt in 0..5u32 {
         match store
-            .insert_order(&order, Some(&record), &outbox, from_cart)
+            .insert_order(
+                &order,
+                Some(&record),
+                std::slice::from_ref(&outbox),
+                from_cart,
+            )
             .await
         {
             Ok(()) => return Ok(Submitted::New(Box::new(order))),
@@ -545,6 +611,7 @@ fn moved(before: &Order, status: OrderStatus, event: &str, by: CreatedBy) -> Ord
         event: event.to_owned(),
         at: now,
         by,
+        note: None,
     });
     after.version += 1;
     after
@@ -561,9 +628,10 @@ fn not_requested(o: &Order) -> DecideError {
 /// Cancels one of the customer's own orders while it is still `requested`.
 pub async fn cancel_order<S: OrderStore>(
     store: &S,
-    me: &SignedIn,
+    session: &Session,
     id: &OrderId,
 ) -> Result<Order, DecideError> {
+    let me = &session.me;
     let before = match store.order(id).await? {
         Some(o) if o.customer_id == me.customer.customer_id.as_str() => o,
         _ => return Err(DecideError::NotFound),
@@ -571,11 +639,12 @@ pub async fn cancel_order<S: OrderStore>(
     if before.status != OrderStatus::Requested {
         return Err(not_requested(&before));
     }
-    let by = CreatedBy {
-        kind: "customer".into(),
-        id: me.login.login_id.as_str().to_owned(),
-    };
-    let after = moved(&before, OrderStatus::Cancelled, "cancelled", by);
+    let after = moved(
+        &before,
+        OrderStatus::Cancelled,
+        "cancelled",
+        session.created_by(),
+    );
     match store.replace_order(&before, &after, &[]).await {
         Ok(()) => Ok(after),
         Err(SubmitStoreError::Stale | SubmitStoreError::Contention) => {
@@ -611,10 +680,7 @@ pub async fn decide_order<S: OrderStore + crate::logins::LoginStore>(
     if before.status != OrderStatus::Requested {
         return Err(not_requested(&before));
     }
-    let by = CreatedBy {
-        kind: "admin".into(),
-        id: admin.sub.clone(),
-    };
+    let by = CreatedBy::admin(admin);
     let after = match &decision {
         Decision::Confirm { expected_version } => {
             if expected_version.is_some_and(|v| v != before.version) {
@@ -629,6 +695,9 @@ pub async fn decide_order<S: OrderStore + crate::logins::LoginStore>(
             let reason = bounded_text(reason, 1, 1000)
                 .map_err(|m| DecideError::Invalid(vec![FieldError::new("reason", m)]))?;
             let mut after = moved(&before, OrderStatus::Rejected, "rejected", by);
+            if let Some(e) = after.history.last_mut() {
+                e.note = Some(reason.clone());
+            }
             after.reject_reason = Some(reason);
             after
         }
@@ -736,7 +805,7 @@ mod tests {
             ("slot".to_owned(), "noon".to_owned()),
             ("extra".to_owned(), "x".to_owned()),
         ]);
-        check_answers(&mut v, &questions, &answers);
+        check_answers(&mut v, &questions, &answers, true);
         let fields: Vec<String> = v
             .finish(|| ())
             .unwrap_err()
