@@ -5,17 +5,18 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, newPage, checkConsole, screenshot, signIn, stack, runId, nav, idToken, customerWithLogin, TIMEOUT,
+  launch, newPage, checkConsole, screenshot, signIn, stack, runId, nav, idToken, call, customerWithLogin, openMail, TIMEOUT,
 } from './harness.mjs';
 
 describe('signing in and access', () => {
   const run = runId();
   let browser;
+  let admin;
   let buyer;
 
   before(async () => {
     browser = await launch();
-    const admin = await idToken(stack().admin_email, stack().admin_password);
+    admin = await idToken(stack().admin_email, stack().admin_password);
     buyer = await customerWithLogin(admin, run);
   });
   after(() => browser?.close());
@@ -35,6 +36,28 @@ describe('signing in and access', () => {
     assert.match(page.url(), /#\/sign-in$/);
     assert.equal(await page.getByRole('button', { name: 'Sign out' }).count(), 0);
     await screenshot(page, 'sign-in-wrong-password');
+    checkConsole(page);
+    await page.context().close();
+  });
+
+  it('makes a person with an emailed temporary password choose a new one, then signs them in', async () => {
+    const email = `temp-${run}@browser.orderdesk.example`;
+    await call(admin, 'POST', `/admin/customers/${buyer.customer.customer_id}/logins`, { name: 'Tom Temp', email, mode: 'temporary_password' });
+    const page = await newPage(browser);
+    const card = await openMail(page, email, /your login/);
+    const temporary = (await card.frameLocator('iframe').locator('code').textContent()).trim();
+
+    await page.goto(`${stack().console_url}#/sign-in`);
+    await page.getByLabel('Email address').fill(email);
+    await page.getByRole('textbox', { name: 'Password', exact: true }).fill(temporary);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    await page.getByLabel('New password', { exact: true }).fill(`Chosen-${run}-Pass7`);
+    await page.getByLabel('Repeat the new password').fill(`Chosen-${run}-Pass7`);
+    await screenshot(page, 'sign-in-new-password');
+    await page.getByRole('button', { name: 'Set password and sign in' }).click();
+    await page.getByRole('heading', { name: 'Catalogue' }).waitFor();
+    await page.getByText(`Ordering for ${buyer.customer.name}`).waitFor();
     checkConsole(page);
     await page.context().close();
   });

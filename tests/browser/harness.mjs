@@ -124,6 +124,22 @@ export async function signIn(page, email, password) {
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
+/**
+ * Opens the development mailbox in `page` and waits for an email to `to` whose subject
+ * matches `subject`; resolves to its card (the body is in the card's frame).
+ */
+export async function openMail(page, to, subject = /./) {
+  await page.goto(`${stack().api_url}/dev/mailbox`);
+  const card = page.locator('article', { hasText: to }).filter({ has: page.getByRole('heading', { name: subject }) }).first();
+  // The notifier sends from the table's stream: an email arrives within a few seconds.
+  for (let tries = 0; !(await card.count()) && tries < 40; tries += 1) {
+    await page.waitForTimeout(500);
+    await page.reload();
+  }
+  await card.waitFor();
+  return card;
+}
+
 // ---- set-up through the API (for what a test is not about) --------------------------------
 
 /** An ID token for `email`, from moto's Cognito as the console gets one. */

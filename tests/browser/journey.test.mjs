@@ -5,7 +5,7 @@
 
 import { describe, it, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, checkConsole, screenshot, signIn, stack, runId, nav, TIMEOUT } from './harness.mjs';
+import { launch, newPage, checkConsole, screenshot, signIn, stack, runId, nav, openMail, TIMEOUT } from './harness.mjs';
 
 describe('the ordering journey', () => {
   const run = runId();
@@ -96,14 +96,7 @@ describe('the ordering journey', () => {
   });
 
   it('lets the invitee follow the link in the mailbox, choose a password and land in the catalogue', async () => {
-    const mailbox = `${stack().api_url}/dev/mailbox`;
-    const email = customer.locator('article', { hasText: invitee.email });
-    await customer.goto(mailbox);
-    // The notifier sends from the table's stream: the email arrives within a few seconds.
-    for (let tries = 0; !(await email.count()) && tries < 30; tries += 1) {
-      await customer.waitForTimeout(500);
-      await customer.reload();
-    }
+    const email = await openMail(customer, invitee.email, /invitation/);
     await screenshot(customer, 'mailbox');
     const [invitation] = await Promise.all([
       customer.context().waitForEvent('page'),
