@@ -65,5 +65,5 @@ export function history(order, { admin = false, people, me } = {}) {
     h('h2', { id: 'history-title' }, 'History'),
     h('ol', { class: 'history' }, events.map((e) => h('li', {},
       h('strong', {}, EVENT_WORDS[e.event] || e.event), ' ', time(e.at), ' by ', who(e.by, { admin, people, me }),
-      e.reason ? ` — ${e.reason}` : ''))));
+      e.note ? ` — ${e.note}` : ''))));
 }

@@ -174,7 +174,75 @@ describe('the ordering journey', () => {
     await waitForText(customer.getByTestId('order-status'), 'Confirmed');
     await screenshot(customer, 'portal-order-confirmed');
   });
+
+  it('lets an admin act as the login under a banner, then stop', async (t) => {
+    if (!confirmed) return t.skip('the journey did not get this far');
+    await openCustomer(admin, company, run);
+    await admin.getByRole('button', { name: `Act as ${invitee.email}` }).click();
+    const dialog = admin.getByRole('dialog', { name: `Act as ${invitee.name}` });
+    await dialog.getByLabel('Reason').fill('The customer asked for help on the phone');
+    await dialog.getByRole('button', { name: 'Start acting' }).click();
+
+    const banner = admin.getByRole('region', { name: 'Acting as a customer' });
+    await banner.getByText(`You are acting as ${invitee.name}`).waitFor();
+    await admin.getByRole('heading', { name: 'Catalogue' }).waitFor();
+    await nav(admin, 'My orders').click();
+    await waitForText(admin.locator('tr', { hasText: orderNumber }).locator('.badge'), 'Confirmed');
+    assert.match(await banner.textContent(), /Reason: The customer asked for help on the phone/);
+    await screenshot(admin, 'admin-acting-as');
+
+    await banner.getByRole('button', { name: 'Stop acting' }).click();
+    await admin.getByRole('heading', { name: company }).waitFor();
+    assert.equal(await banner.count(), 0, 'the banner is gone');
+  });
+
+  it('lets an admin place an order into the account, email the customer and edit the order', async (t) => {
+    if (!confirmed) return t.skip('the journey did not get this far');
+    await admin.getByRole('link', { name: 'Create order' }).first().click();
+    await admin.getByRole('heading', { name: `Create an order for ${company}` }).waitFor();
+    await admin.getByLabel('Find a product to add').fill(products[0].sku.toLowerCase());
+    await admin.getByRole('button', { name: `Add ${products[0].name}` }).click();
+    await admin.getByLabel(`Quantity of ${products[0].name}`, { exact: true }).waitFor();
+    await admin.getByLabel('Email the customer about this order').check();
+    await admin.getByLabel('Subject').fill(`Your standing order ${run}`);
+    await admin.getByLabel('Message').fill('As agreed on the phone: one more bag of flour.');
+    await screenshot(admin, 'admin-new-order');
+    await admin.getByRole('button', { name: 'Create order' }).click();
+
+    const heading = admin.getByRole('heading', { name: /^Order SO-\d+$/ });
+    await heading.waitFor();
+    assert.equal(await admin.getByTestId('order-status').textContent(), 'Requested');
+    await admin.locator('ol.history li', { hasText: 'Created' }).waitFor();
+
+    await admin.getByRole('button', { name: 'Edit lines and notes' }).click();
+    await admin.getByLabel(`Quantity of ${products[0].name}`, { exact: true }).fill('4');
+    await admin.getByRole('button', { name: 'Save changes' }).click();
+    await admin.locator('ol.history li', { hasText: 'Edited' }).waitFor();
+    await admin.getByRole('cell', { name: '4 bag' }).waitFor();
+    await admin.getByText('€50.00').first().waitFor();
+
+    const mail = await openMail(customer, `orders-${run}@journey.orderdesk.example`, new RegExp(`Your standing order ${run}`));
+    await mail.frameLocator('iframe').getByText('As agreed on the phone').waitFor();
+    await customer.goBack();
+  });
+
+  it('shows the admin’s changes and the acting in the audit log', async (t) => {
+    if (!confirmed) return t.skip('the journey did not get this far');
+    await nav(admin, 'Audit log').click();
+    await admin.getByRole('heading', { name: 'Audit log' }).waitFor();
+    await admin.locator('.paged tbody tr:not(.empty)').first().waitFor();
+    await admin.locator('.badge-acting').first().waitFor();
+    await screenshot(admin, 'admin-audit');
+  });
 });
+
+/** Opens a customer's page from the customers list, found by search. */
+async function openCustomer(page, name, word) {
+  await nav(page, 'Customers').click();
+  await page.getByLabel('Search by name or email').fill(word);
+  await page.getByRole('link', { name }).click();
+  await page.getByRole('heading', { name }).waitFor();
+}
 
 /** Waits until the table shows exactly `n` rows (a search as you type settles). */
 async function assertRows(page, n) {

@@ -19,9 +19,9 @@ export default async function render(main, ctx) {
       signal,
     }),
     columns: [
-      { label: 'When', render: (e) => time(e.at) },
+      { label: 'When', className: 'nowrap', render: (e) => time(e.at) },
       { label: 'Who', render: who },
-      { label: 'What', render: (e) => h('code', {}, e.action) },
+      { label: 'What', className: 'nowrap', render: (e) => h('code', {}, e.action) },
       { label: 'Customer', render: (e) => (e.customer_id ? customerLink(e.customer_id) : h('span', { class: 'muted' }, '—')) },
       { label: 'Details', render: details },
     ],
@@ -44,16 +44,21 @@ export default async function render(main, ctx) {
 function who(entry) {
   const a = entry.actor || {};
   const name = a.email || a.id || 'system';
+  const actingAs = entry.details?.login_email || entry.acting_as;
   return h('span', {},
-    h('a', { href: `#/admin/audit?actor=${encodeURIComponent(a.id || '')}`, title: 'Only this person’s entries' }, name),
+    a.id ? h('a', { href: `#/admin/audit?actor=${encodeURIComponent(a.id)}`, title: 'Only this person’s entries' }, name) : name,
     a.kind && a.kind !== 'admin' ? h('span', { class: 'muted small' }, ` (${a.kind})`) : null,
-    entry.acting_as && h('div', { class: 'badge badge-acting' }, `acting as ${entry.acting_as}`));
+    entry.acting_as && h('div', {}, h('span', { class: 'badge badge-acting' }, `acting as ${actingAs}`)));
 }
 
+/** The details as "key: value" lines; nested values as compact JSON. */
 function details(entry) {
   const d = entry.details;
   if (d === null || d === undefined || (typeof d === 'object' && !Object.keys(d).length)) return h('span', { class: 'muted' }, '—');
-  const text = JSON.stringify(d, null, 2);
-  if (text.length < 80) return h('code', { class: 'small' }, JSON.stringify(d));
-  return h('details', {}, h('summary', {}, 'Show'), h('pre', { class: 'small' }, text));
+  if (typeof d !== 'object' || Array.isArray(d)) return h('code', { class: 'small' }, JSON.stringify(d));
+  const shown = Object.entries(d).filter(([key]) => !(entry.acting_as && key === 'login_email'));
+  return h('dl', { class: 'details' }, shown.map(([key, value]) => [
+    h('dt', {}, key.replace(/_/g, ' ')),
+    h('dd', {}, typeof value === 'object' && value !== null ? h('code', { class: 'small' }, JSON.stringify(value)) : String(value)),
+  ]));
 }

@@ -12,8 +12,12 @@ export default async function render(main, ctx) {
   const body = h('div', {}, loading());
   main.append(h('p', { class: 'crumbs' }, h('a', { href: `#/admin/customers/${id}` }, '← Customer')), body);
   let customer;
+  let questions;
   try {
-    customer = await api.get(`/admin/customers/${api.seg(id)}`);
+    [customer, questions] = await Promise.all([
+      api.get(`/admin/customers/${api.seg(id)}`),
+      api.get('/admin/checkout-questions').then((q) => q.questions || []),
+    ]);
   } catch (error) {
     replace(body, h('h1', {}, 'Create order'), errorBox(error));
     return;
@@ -47,8 +51,9 @@ export default async function render(main, ctx) {
     },
   });
   const notifyFields = h('div', { class: 'stack', hidden: true },
-    field('Subject', h('input', { name: 'subject', maxlength: '200', value: `Your order with us` })),
-    field('Message', h('textarea', { name: 'message', rows: '4', maxlength: '5000' }), { hint: 'Sent with the order’s lines and total.' }));
+    field('Subject', h('input', { name: 'subject', maxlength: '200', value: 'Your order with us', 'data-field': 'notify.subject' })),
+    field('Message', h('textarea', { name: 'message', rows: '4', maxlength: '5000', 'data-field': 'notify.message' }),
+      { hint: 'Sent to the customer’s contact email with the order’s lines and total.' }));
   const notify = h('input', { type: 'checkbox', name: 'notify' });
   notify.addEventListener('change', () => { notifyFields.hidden = !notify.checked; });
 
@@ -66,6 +71,12 @@ export default async function render(main, ctx) {
       h('legend', {}, 'Status of the new order'),
       field('Requested: confirm it later in the queue', h('input', { type: 'radio', name: 'status', value: 'requested', checked: true })),
       field('Confirmed already', h('input', { type: 'radio', name: 'status', value: 'confirmed' }))),
+    questions.length > 0 && h('fieldset', {},
+      h('legend', {}, 'Answers to the checkout questions (optional here)'),
+      questions.map((q) => field(q.label, q.kind === 'choice'
+        ? h('select', { name: `answer:${q.question_id}`, 'data-field': `answers.${q.question_id}` },
+          h('option', { value: '' }, '(no answer)'), (q.choices || []).map((c) => h('option', { value: c }, c)))
+        : h('input', { name: `answer:${q.question_id}`, 'data-field': `answers.${q.question_id}`, maxlength: '500' })))),
     field('Notes', h('textarea', { name: 'notes', rows: '2', maxlength: '2000' })),
     field('Email the customer about this order', notify),
     notifyFields,
@@ -78,6 +89,10 @@ export default async function render(main, ctx) {
       status: values.status,
     };
     if (values.notes) order.notes = values.notes;
+    const answers = Object.fromEntries(questions
+      .map((q) => [q.question_id, values[`answer:${q.question_id}`]])
+      .filter(([, value]) => value));
+    if (Object.keys(answers).length) order.answers = answers;
     if (values.notify) {
       if (!values.subject || !values.message) {
         throw new InputError('Write a subject and a message for the email, or untick it.', [

@@ -39,7 +39,7 @@ export function productPicker({ onPick }) {
     const quantity = h('input', { id, type: 'number', min: '1', max: '10000', value: '1', class: 'qty' });
     return h('li', {},
       h('span', {}, h('strong', {}, product.name), ' ', h('code', {}, product.sku), ' · ', money(product.price)),
-      h('label', { class: 'visually-hidden', for: id }, `Quantity of ${product.name}`),
+      h('label', { class: 'visually-hidden', for: id }, `Quantity of ${product.name} to add`),
       quantity,
       h('button', {
         type: 'button',
