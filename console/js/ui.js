@@ -358,3 +358,20 @@ export function debounce(fn, ms) {
 
 /** A random key for an Idempotency-Key header. */
 export const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
+
+/**
+ * Idempotency keys for one form: the same body gets the same key (a retry after a lost answer
+ * returns the first result), another body a new one.
+ */
+export function keyKeeper() {
+  let key = null;
+  let text = null;
+  return (body) => {
+    const now = JSON.stringify(body);
+    if (now !== text) {
+      text = now;
+      key = newKey();
+    }
+    return key;
+  };
+}

@@ -1,7 +1,7 @@
 // Customers: search as you type (partial name or email), filter by tag and status, tag many
 // at once, and create a new account.
 
-import { h, replace, field, badge, debounce, errorBox, onSubmit, toast, busy, newKey, InputError } from '../../ui.js';
+import { h, replace, field, badge, debounce, errorBox, onSubmit, toast, busy, keyKeeper, InputError } from '../../ui.js';
 import * as api from '../../api.js';
 import { pagedTable } from '../../list.js';
 import { customerForm, customerBody } from './customer-form.js';
@@ -148,13 +148,11 @@ function newCustomer(ctx, close) {
     h('h2', { id: 'new-customer-title' }, 'New customer'),
     form);
   form.querySelector('.actions').append(h('button', { type: 'button', onclick: close }, 'Cancel'));
-  const key = { value: null, body: null };
+  const keyFor = keyKeeper();
   onSubmit(form, 'Creating…', async (values) => {
     const body = customerBody(values);
     // A retry of the same details after a lost answer must not create a second account.
-    const text = JSON.stringify(body);
-    if (key.body !== text) Object.assign(key, { value: newKey(), body: text });
-    const customer = await api.post('/admin/customers', body, { idempotencyKey: key.value });
+    const customer = await api.post('/admin/customers', body, { idempotencyKey: keyFor(body) });
     toast(`Customer ${customer.name} is created.`);
     ctx.navigate(`/admin/customers/${customer.customer_id}`);
   });

@@ -2,7 +2,7 @@
 // password), and per login: act as, disable/enable, reset password, change email, delete;
 // per invitation: resend, revoke.
 
-import { h, replace, field, badge, errorBox, onSubmit, toast, confirmDialog, dialog, time, newKey, InputError } from '../../ui.js';
+import { h, replace, field, badge, errorBox, onSubmit, toast, confirmDialog, dialog, time, keyKeeper, InputError } from '../../ui.js';
 import * as api from '../../api.js';
 import * as session from '../../session.js';
 import { PASSWORD_HINT } from '../sign-in.js';
@@ -174,13 +174,11 @@ function addLoginForm(customer, reload) {
     modes,
     passwordField,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Add login')));
-  const key = { value: null, body: null };
+  const keyFor = keyKeeper();
   onSubmit(form, 'Adding…', async (values) => {
     const body = { name: values.name, email: values.email, mode: values.mode };
     if (values.mode === 'password') body.password = values.password;
-    const text = JSON.stringify(body);
-    if (key.body !== text) Object.assign(key, { value: newKey(), body: text });
-    const login = await api.post(`/admin/customers/${api.seg(customer.customer_id)}/logins`, body, { idempotencyKey: key.value });
+    const login = await api.post(`/admin/customers/${api.seg(customer.customer_id)}/logins`, body, { idempotencyKey: keyFor(body) });
     toast({
       invite: `An invitation was emailed to ${login.email}.`,
       temporary_password: `A temporary password was emailed to ${login.email}.`,

@@ -2,7 +2,7 @@
 // requested or already confirmed, optionally emailing the customer with a subject and a
 // message of the admin's own.
 
-import { h, replace, field, loading, errorBox, onSubmit, toast, newKey, InputError, money } from '../../ui.js';
+import { h, replace, field, loading, errorBox, onSubmit, toast, keyKeeper, InputError, money } from '../../ui.js';
 import * as api from '../../api.js';
 import { productPicker } from './product-picker.js';
 
@@ -81,7 +81,7 @@ export default async function render(main, ctx) {
     field('Email the customer about this order', notify),
     notifyFields,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Create order')));
-  const key = { value: null, body: null };
+  const keyFor = keyKeeper();
   onSubmit(form, 'Creating…', async (values) => {
     if (!lines.length) throw new InputError('Add at least one product.');
     const order = {
@@ -102,9 +102,7 @@ export default async function render(main, ctx) {
       }
       order.notify = { subject: values.subject, message: values.message };
     }
-    const text = JSON.stringify(order);
-    if (key.body !== text) Object.assign(key, { value: newKey(), body: text });
-    const created = await api.post(`/admin/customers/${api.seg(id)}/orders`, order, { idempotencyKey: key.value });
+    const created = await api.post(`/admin/customers/${api.seg(id)}/orders`, order, { idempotencyKey: keyFor(order) });
     toast(`Order ${created.order_number} is created for ${customer.name}.`);
     ctx.navigate(`/admin/orders/${created.order_id}`);
   });

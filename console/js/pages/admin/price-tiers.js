@@ -1,6 +1,6 @@
 // Price tiers: a discount off list prices and/or fixed prices for some SKUs.
 
-import { h, replace, field, money, moneyInput, parseMoney, onSubmit, toast, loading, errorBox, InputError, newKey } from '../../ui.js';
+import { h, replace, field, money, moneyInput, parseMoney, onSubmit, toast, loading, errorBox, InputError, keyKeeper } from '../../ui.js';
 import * as api from '../../api.js';
 
 export default async function render(main, ctx) {
@@ -89,7 +89,7 @@ function tierForm(tier, saved, cancel) {
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary' }, tier ? 'Save tier' : 'Create tier'),
       h('button', { type: 'button', onclick: cancel }, 'Cancel')));
-  const key = newKey();
+  const keyFor = keyKeeper();
   onSubmit(form, 'Saving…', async (values) => {
     const discount = Number(values.discount_percent || '0');
     if (!Number.isFinite(discount) || discount < 0 || discount > 100) {
@@ -111,7 +111,7 @@ function tierForm(tier, saved, cancel) {
     }
     const body = { name: values.name, discount_percent: discount, prices };
     if (tier) await api.patch(`/admin/price-tiers/${api.seg(tier.tier_id)}`, { ...body, version: tier.version });
-    else await api.post('/admin/price-tiers', body, { idempotencyKey: key });
+    else await api.post('/admin/price-tiers', body, { idempotencyKey: keyFor(body) });
     toast(tier ? `Price tier ${values.name} is saved.` : `Price tier ${values.name} is created.`);
     await saved();
   });

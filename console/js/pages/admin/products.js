@@ -1,7 +1,7 @@
 // The catalogue: products in SKU order with search, a new product, and editing one
 // (name, description, unit, list price, active).
 
-import { h, replace, field, money, moneyInput, parseMoney, debounce, onSubmit, toast, dialog, InputError, newKey } from '../../ui.js';
+import { h, replace, field, money, moneyInput, parseMoney, debounce, onSubmit, toast, dialog, InputError, keyKeeper } from '../../ui.js';
 import * as api from '../../api.js';
 import { pagedTable } from '../../list.js';
 
@@ -80,16 +80,17 @@ function newProduct(table, close) {
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary' }, 'Create product'),
       h('button', { type: 'button', onclick: close }, 'Cancel')));
-  const key = newKey();
+  const keyFor = keyKeeper();
   onSubmit(form, 'Creating…', async (values) => {
-    const product = await api.post('/admin/products', {
+    const body = {
       sku: values.sku,
       name: values.name,
       description: values.description || null,
       unit: values.unit || 'each',
       price: price(values),
       active: values.active,
-    }, { idempotencyKey: `${key}-${values.sku}` });
+    };
+    const product = await api.post('/admin/products', body, { idempotencyKey: keyFor(body) });
     toast(`Product ${product.sku} is created.`);
     close();
     table.reload();
