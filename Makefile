@@ -31,7 +31,7 @@ test: lint
 	@$(STACK) test --gateway target/debug/orderdesk-local -- cargo test --workspace --all-targets
 	@$(STACK) install-browser
 	@rm -rf target/screenshots
-	@$(STACK) test --gateway target/debug/orderdesk-local -- node --test tests/browser/
+	@$(STACK) test --gateway target/debug/orderdesk-local -- node --test --test-concurrency=1 tests/browser/
 
 package: install
 	@if [ "$(ARCH)" = arm64 ] && ! rustup target list --installed 2>/dev/null | grep -q aarch64-unknown-linux-gnu; then \

@@ -62,6 +62,29 @@ describe('signing in and access', () => {
     await page.context().close();
   });
 
+  it('confirms a new sign-in email from the link in its email, then signs in with it', async () => {
+    const login = await customerWithLogin(admin, `${run}e`);
+    const address = `moved-${run}@browser.orderdesk.example`;
+    await call(admin, 'PATCH', `/admin/logins/${login.login.login_id}`, { email: address });
+    const page = await newPage(browser);
+    const card = await openMail(page, address, /confirm your new email address/);
+    const [confirm] = await Promise.all([
+      page.context().waitForEvent('page'),
+      card.frameLocator('iframe').getByRole('link', { name: /#\/email-change\// }).click(),
+    ]);
+    await confirm.getByRole('heading', { name: 'Confirm your new email address' }).waitFor();
+    await screenshot(confirm, 'portal-email-change');
+    await confirm.getByRole('button', { name: 'Confirm my new email address' }).click();
+    await confirm.getByText(`From now on, sign in with ${address}.`).waitFor();
+    await confirm.getByRole('link', { name: 'Sign in' }).click();
+    assert.equal(await confirm.getByLabel('Email address').inputValue(), address);
+    await confirm.getByRole('textbox', { name: 'Password', exact: true }).fill(login.password);
+    await confirm.getByRole('button', { name: 'Sign in' }).click();
+    await confirm.getByRole('heading', { name: 'Catalogue' }).waitFor();
+    checkConsole(page);
+    await page.context().close();
+  });
+
   it('asks to sign in again when the session has expired, then returns to the page', async () => {
     const page = await newPage(browser);
     await signIn(page, stack().admin_email, stack().admin_password);
