@@ -10,6 +10,7 @@ import { launch, newPage, checkConsole, screenshot, signIn, stack, runId, nav, o
 describe('the ordering journey', () => {
   const run = runId();
   const company = `Journey Bakery ${run}`;
+  const tier = `Bakers ${run}`;
   const invitee = { name: 'Ann Baker', email: `ann-${run}@journey.orderdesk.example`, password: `Crusty-Loaf-${run}-9Z` };
   const products = [
     { sku: `FLOUR-${run}`, name: `Strong flour ${run}`, price: '12.50', quantity: 2 },
@@ -30,7 +31,7 @@ describe('the ordering journey', () => {
   afterEach(() => checkConsole(admin, customer));
   after(() => browser?.close());
 
-  it('lets an admin sign in and add two products and a checkout question', async () => {
+  it('lets an admin sign in and add two products, a price tier and a checkout question', async () => {
     await signIn(admin, stack().admin_email, stack().admin_password);
     await admin.getByRole('heading', { name: 'Customers' }).waitFor();
 
@@ -47,6 +48,14 @@ describe('the ordering journey', () => {
     await admin.getByLabel('Search by name or SKU').fill(run);
     await assertRows(admin, 2);
     await screenshot(admin, 'admin-products');
+
+    await nav(admin, 'Price tiers').click();
+    await admin.getByRole('button', { name: 'New price tier' }).click();
+    await admin.getByLabel('Name', { exact: true }).fill(tier);
+    await admin.getByLabel('Discount off list prices (%)').fill('10');
+    await admin.getByRole('button', { name: 'Create tier' }).click();
+    await admin.getByRole('button', { name: `Edit ${tier}` }).waitFor();
+    await screenshot(admin, 'admin-price-tiers');
 
     await nav(admin, 'Checkout questions').click();
     await admin.getByRole('button', { name: 'Add a question' }).waitFor();
@@ -69,6 +78,7 @@ describe('the ordering journey', () => {
     await admin.getByLabel('Company name').fill(company);
     await admin.getByLabel('Contact email').fill(`orders-${run}@journey.orderdesk.example`);
     await admin.getByLabel('Tags').fill('bakery, journey');
+    await admin.getByLabel('Price tier').selectOption({ label: `${tier} (−10 %)` });
     await admin.getByLabel('Allow order creation').check();
     await admin.getByRole('button', { name: 'Create customer' }).click();
 
@@ -120,6 +130,9 @@ describe('the ordering journey', () => {
     if (!signedUp) return t.skip('the invitee has no login');
     await customer.getByLabel('Search products').fill(run);
     await assertRows(customer, 2);
+    await customer.getByText(`prices of the “${tier}” tier`).waitFor();
+    const flour = customer.locator('tr', { hasText: products[0].name });
+    assert.match(await flour.textContent(), /€11\.25.*€12\.50 list price/);
     await screenshot(customer, 'portal-catalogue');
     for (const product of products) {
       await customer.getByLabel(`Quantity of ${product.name}`).fill(String(product.quantity));
@@ -129,7 +142,8 @@ describe('the ordering journey', () => {
 
     await nav(customer, /^Cart/).click();
     await customer.getByRole('heading', { name: 'Your cart' }).waitFor();
-    assert.equal(await customer.getByTestId('cart-total').textContent(), '€34.60');
+    // The tier's 10 % off: 2 × €11.25 + 3 × €2.88.
+    assert.equal(await customer.getByTestId('cart-total').textContent(), '€31.14');
     await customer.getByLabel('Purchase order number').fill(`PO-${run}`);
     await customer.getByLabel('Notes for the seller').fill('Back door, please.');
     await screenshot(customer, 'portal-cart');
@@ -219,7 +233,7 @@ describe('the ordering journey', () => {
     await admin.getByRole('button', { name: 'Save changes' }).click();
     await admin.locator('ol.history li', { hasText: 'Edited' }).waitFor();
     await admin.getByRole('cell', { name: '4 bag' }).waitFor();
-    await admin.getByText('€50.00').first().waitFor();
+    await admin.getByText('€45.00').first().waitFor();
 
     const mail = await openMail(customer, `orders-${run}@journey.orderdesk.example`, new RegExp(`Your standing order ${run}`));
     await mail.frameLocator('iframe').getByText('As agreed on the phone').waitFor();

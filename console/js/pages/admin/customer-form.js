@@ -1,6 +1,6 @@
 // The fields of a customer account, for creating one and for editing its details.
 
-import { h, field, InputError } from '../../ui.js';
+import { h, replace, field, InputError } from '../../ui.js';
 import * as api from '../../api.js';
 
 const ADDRESS = [
@@ -22,7 +22,7 @@ export function tierSelect(current) {
   const select = h('select', { name: 'price_tier_id' }, h('option', { value: '' }, 'List prices (no tier)'));
   if (current) select.append(h('option', { value: current, selected: true }, current));
   tiers().then((items) => {
-    select.replaceChildren(h('option', { value: '' }, 'List prices (no tier)'),
+    replace(select, h('option', { value: '' }, 'List prices (no tier)'),
       items.map((t) => h('option', { value: t.tier_id, selected: t.tier_id === current }, tierLabel(t))));
   }).catch(() => {
     // Keeps the current value; saving still works.
