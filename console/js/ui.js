@@ -242,7 +242,7 @@ export function showErrors(form, error) {
  * and a double click sends nothing twice.
  */
 export async function busy(button, busyText, action) {
-  const text = button.textContent;
+  const children = [...button.childNodes];
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
   button.textContent = busyText;
@@ -251,7 +251,7 @@ export async function busy(button, busyText, action) {
   } finally {
     button.disabled = false;
     button.removeAttribute('aria-busy');
-    button.textContent = text;
+    button.replaceChildren(...children);
   }
 }
 
