@@ -3,11 +3,32 @@
 use std::collections::HashMap;
 
 /// The Cognito user behind a request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Principal {
     /// Cognito's `sub`: stable for the life of the user.
     pub sub: String,
     pub email: Option<String>,
+    /// What a customer login's token says about it: hints that let the first read of a request
+    /// fetch the login, its account and what the route needs at once. Checked against the
+    /// stored login before anything is served; never trusted on their own.
+    pub hints: Hints,
+}
+
+/// The custom attributes a customer login's Cognito user carries.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Hints {
+    /// `custom:login_id`, set once when the user is created.
+    pub login_id: Option<String>,
+    /// `custom:customer_id`, set once when the user is created.
+    pub customer_id: Option<String>,
+    /// `custom:tier_id`: the account's price tier when the user was created (may be stale).
+    pub tier_id: Option<String>,
+}
+
+impl Hints {
+    pub const LOGIN_ID: &'static str = "custom:login_id";
+    pub const CUSTOMER_ID: &'static str = "custom:customer_id";
+    pub const TIER_ID: &'static str = "custom:tier_id";
 }
 
 /// The caller of a request, as the API Gateway JWT authorizer vouched for it.
@@ -31,9 +52,15 @@ impl Actor {
         let Some(sub) = claims.get("sub").filter(|s| !s.is_empty()) else {
             return Self::Anonymous;
         };
+        let hint = |k: &str| claims.get(k).filter(|v| !v.is_empty()).cloned();
         let principal = Principal {
             sub: sub.clone(),
             email: claims.get("email").cloned(),
+            hints: Hints {
+                login_id: hint(Hints::LOGIN_ID),
+                customer_id: hint(Hints::CUSTOMER_ID),
+                tier_id: hint(Hints::TIER_ID),
+            },
         };
         let groups = claims
             .get("cognito:groups")
@@ -93,6 +120,23 @@ mod tests {
             ("cognito:groups", r#"["customers","admins"]"#),
         ]));
         assert!(matches!(a, Actor::Admin(_)));
+    }
+
+    #[test]
+    fn a_customer_tokens_custom_attributes_become_hints() {
+        let a = Actor::from_claims(&claims(&[
+            ("sub", "u1"),
+            ("cognito:groups", "[customers]"),
+            ("custom:login_id", "lgn_1"),
+            ("custom:customer_id", "cus_1"),
+            ("custom:tier_id", ""),
+        ]));
+        let Actor::Customer(p) = a else {
+            panic!("a customer")
+        };
+        assert_eq!(p.hints.login_id.as_deref(), Some("lgn_1"));
+        assert_eq!(p.hints.customer_id.as_deref(), Some("cus_1"));
+        assert_eq!(p.hints.tier_id, None);
     }
 
     #[test]

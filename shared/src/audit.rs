@@ -244,6 +244,7 @@ pub mod item {
             let admin = Principal {
                 sub: "admin-1".into(),
                 email: Some("a@x.example".into()),
+                ..Default::default()
             };
             let c = CustomerId::parse("cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b").unwrap();
             let at = Timestamp::parse("2026-11-23T08:00:00Z").unwrap();

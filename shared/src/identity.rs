@@ -1,5 +1,6 @@
 //! The identity provider port (Cognito), used to provision and control customer logins.
 
+use crate::actor::Hints;
 use crate::domain::Email;
 use crate::store::Unexpected;
 use aws_sdk_cognitoidentityprovider::Client;
@@ -45,6 +46,7 @@ pub trait Identity: Send + Sync {
         email: &Email,
         name: &str,
         password: InitialPassword,
+        hints: &crate::actor::Hints,
     ) -> Result<String, IdentityError>;
 
     /// Removes a user: the undo of `create_customer_user`, and deleting a login.
@@ -135,6 +137,7 @@ impl Identity for CognitoIdentity {
         email: &Email,
         name: &str,
         password: InitialPassword,
+        hints: &crate::actor::Hints,
     ) -> Result<String, IdentityError> {
         let attr = |k: &str, v: &str| {
             AttributeType::builder()
@@ -152,6 +155,15 @@ impl Identity for CognitoIdentity {
             .user_attributes(attr("email", email.as_str()))
             .user_attributes(attr("email_verified", "true"))
             .user_attributes(attr("name", name));
+        for (key, value) in [
+            (Hints::LOGIN_ID, &hints.login_id),
+            (Hints::CUSTOMER_ID, &hints.customer_id),
+            (Hints::TIER_ID, &hints.tier_id),
+        ] {
+            if let Some(v) = value {
+                req = req.user_attributes(attr(key, v));
+            }
+        }
         if let InitialPassword::Temporary(p) = &password {
             req = req.temporary_password(p);
         }

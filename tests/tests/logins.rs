@@ -657,6 +657,7 @@ impl Identity for IdentityDown {
         _: &Email,
         _: &str,
         _: InitialPassword,
+        _: &orderdesk::actor::Hints,
     ) -> Result<String, IdentityError> {
         Err(Unexpected::new("injected: Cognito is down").into())
     }
@@ -695,6 +696,7 @@ fn admin() -> Principal {
     Principal {
         sub: "test-admin".into(),
         email: None,
+        ..Default::default()
     }
 }
 

@@ -8,6 +8,7 @@ use orderdesk::http::{
     Problem, customer_session, json, json_body, page_request, path_param, query_param,
     require_admin, route_key,
 };
+use orderdesk::session::Wants;
 use serde_json::json;
 
 /// Everything the function builds once per cold start.
@@ -33,21 +34,33 @@ impl App {
         let store = &self.deps.store;
         match route_key(&req).as_str() {
             "GET /catalog" => {
-                let session = customer_session(store, &req).await?;
+                let wants = Wants::keys(|ids| ids.tier_key().into_iter().collect());
+                let (session, ahead) = customer_session(store, &req, &wants).await?;
                 let page = page_request(&req)?;
                 let q = query_param(&req, "q");
+                let customer = &session.me.customer;
                 Ok(json(
                     200,
-                    &catalog::customer_catalog(store, &session.me.customer, q.as_deref(), &page)
+                    &ahead
+                        .scope(catalog::customer_catalog(
+                            store,
+                            customer,
+                            q.as_deref(),
+                            &page,
+                        ))
                         .await?,
                 ))
             }
             "GET /checkout-questions" => {
-                customer_session(store, &req).await?;
-                Ok(json(
-                    200,
-                    &json!({ "questions": store_questions(store).await? }),
-                ))
+                let wants = Wants::keys(|_| {
+                    vec![(
+                        catalog::item::PK.to_owned(),
+                        catalog::item::QUESTIONS_SK.to_owned(),
+                    )]
+                });
+                let (_, ahead) = customer_session(store, &req, &wants).await?;
+                let questions = ahead.scope(store_questions(store)).await?;
+                Ok(json(200, &json!({ "questions": questions })))
             }
             _ => self.admin_route(&req).await,
         }

@@ -7,6 +7,7 @@ use orderdesk::customers::{Created, CustomerId};
 use orderdesk::http::{self, Problem, json, json_body, path_param, require_admin, route_key};
 use orderdesk::idempotency::Idempotency;
 use orderdesk::logins::{self, CreateLoginBody, NewLogin};
+use orderdesk::session::Wants;
 use serde_json::json;
 
 /// Everything the function builds once per cold start.
@@ -100,7 +101,12 @@ impl App {
     }
 
     async fn me(&self, req: &Request) -> Result<Response<Body>, Problem> {
-        let signed_in = http::customer_session(&self.deps.store, req).await?.me;
+        let wants = Wants::keys(|ids| ids.tier_key().into_iter().collect());
+        let (session, ahead) = http::customer_session(&self.deps.store, req, &wants).await?;
+        ahead.scope(self.me_of(session.me)).await
+    }
+
+    async fn me_of(&self, signed_in: logins::SignedIn) -> Result<Response<Body>, Problem> {
         let c = &signed_in.customer;
         let tier_name = match c
             .price_tier_id

@@ -8,6 +8,7 @@ use orderdesk::http::{
     route_key,
 };
 use orderdesk::orders::order::{self, OrderId};
+use orderdesk::session::Wants;
 
 /// Everything the function builds once per cold start.
 pub struct App {
@@ -32,7 +33,7 @@ impl App {
         let store = &self.deps.store;
         match route_key(&req).as_str() {
             "GET /orders" => {
-                let me = customer_session(store, &req).await?.me;
+                let me = customer_session(store, &req, &Wants::nothing()).await?.0.me;
                 let status = query_param(&req, "status");
                 let page = page_request(&req)?;
                 Ok(json(
@@ -47,13 +48,22 @@ impl App {
                 ))
             }
             "GET /orders/{order_id}" => {
-                let me = customer_session(store, &req).await?.me;
-                let id = path_param(&req, "order_id")
-                    .and_then(|raw| OrderId::parse(&raw))
+                let id = path_param(&req, "order_id").and_then(|raw| OrderId::parse(&raw));
+                let wants = Wants::keys(|_| {
+                    id.iter()
+                        .map(|id| (order::item::pk(id.as_str()), order::item::SK.to_owned()))
+                        .collect()
+                });
+                let (session, ahead) = customer_session(store, &req, &wants).await?;
+                let id = id
+                    .clone()
                     .ok_or_else(|| Problem::not_found("There is no such order."))?;
+                let customer = &session.me.customer.customer_id;
                 Ok(json(
                     200,
-                    &order::customer_order(store, &me.customer.customer_id, &id).await?,
+                    &ahead
+                        .scope(order::customer_order(store, customer, &id))
+                        .await?,
                 ))
             }
             "GET /admin/orders" => {

@@ -104,10 +104,7 @@ mod tests {
 
     #[test]
     fn multiline_text_keeps_line_breaks_and_refuses_other_controls() {
-        assert_eq!(
-            multiline_text(" a\r\n\nb\t ", 1, 10).unwrap(),
-            "a\n\nb"
-        );
+        assert_eq!(multiline_text(" a\r\n\nb\t ", 1, 10).unwrap(), "a\n\nb");
         assert!(multiline_text("a\u{7}b", 1, 10).is_err());
         assert!(multiline_text("\n\n", 1, 10).is_err());
     }

@@ -144,10 +144,18 @@ impl Intercept for CallCounter {
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        if cfg.load::<CallIndex>().is_none() {
+        let Some(CallIndex(i)) = cfg.load::<CallIndex>().copied() else {
             return Ok(());
-        }
+        };
         let request = context.request_mut();
+        if let Some(target) = request.headers().get("x-amz-target") {
+            let operation = target.rsplit('.').next().unwrap_or(target).to_owned();
+            with_log(|log| {
+                if let Some(call) = log.get_mut(i) {
+                    call.operation = operation;
+                }
+            });
+        }
         let Some(bytes) = request.body().bytes() else {
             return Ok(());
         };

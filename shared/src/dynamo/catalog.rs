@@ -9,7 +9,7 @@ use crate::catalog::{
 use crate::page::{Page, PageRequest};
 use crate::store::Unexpected;
 use aws_sdk_dynamodb::error::DisplayErrorContext;
-use aws_sdk_dynamodb::types::{KeysAndAttributes, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 
 impl DynamoStore {
     async fn put_with_audit(
@@ -134,39 +134,15 @@ impl CatalogStore for DynamoStore {
     }
 
     async fn products_by_sku(&self, skus: &[Sku]) -> Result<Vec<Product>, Unexpected> {
-        let mut found = Vec::with_capacity(skus.len());
-        for chunk in skus.chunks(100) {
-            let mut keys = KeysAndAttributes::builder();
-            for sku in chunk {
-                keys = keys.keys(Item::from([
-                    ("PK".to_owned(), s(PK)),
-                    ("SK".to_owned(), s(product_sk(sku))),
-                ]));
-            }
-            let mut request = Some(std::collections::HashMap::from([(
-                self.table().to_owned(),
-                keys.build().expect("keys are set"),
-            )]));
-            while let Some(items) = request.take().filter(|r| !r.is_empty()) {
-                let out = self
-                    .client()
-                    .batch_get_item()
-                    .set_request_items(Some(items))
-                    .send()
-                    .await
-                    .map_err(|e| Unexpected::new(DisplayErrorContext(e)))?;
-                for item in out
-                    .responses()
-                    .and_then(|r| r.get(self.table()))
-                    .into_iter()
-                    .flatten()
-                {
-                    found.push(product_from_item(item)?);
-                }
-                request = out.unprocessed_keys;
-            }
-        }
-        Ok(found)
+        let keys: Vec<_> = skus
+            .iter()
+            .map(|sku| (PK.to_owned(), product_sk(sku)))
+            .collect();
+        let found = self.batch_get(&keys).await?;
+        keys.iter()
+            .filter_map(|k| found.get(k))
+            .map(product_from_item)
+            .collect()
     }
 
     async fn insert_tier(

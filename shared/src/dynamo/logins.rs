@@ -13,7 +13,7 @@ use crate::logins::{
 use crate::logins::{EmailChange, InvitationId, LoginStatus, LoginWrite};
 use crate::store::Unexpected;
 use aws_sdk_dynamodb::error::DisplayErrorContext;
-use aws_sdk_dynamodb::types::{Delete, KeysAndAttributes, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
 
 impl DynamoStore {
     fn put_versioned(&self, item: Item, expected_version: u64) -> TransactWriteItem {
@@ -235,43 +235,18 @@ impl LoginStore for DynamoStore {
         l: &LoginId,
         c: &CustomerId,
     ) -> Result<(Option<Login>, Option<Customer>), Unexpected> {
-        let key =
-            |pk: String, sk: &str| Item::from([("PK".to_owned(), s(pk)), ("SK".to_owned(), s(sk))]);
-        let keys = KeysAndAttributes::builder()
-            .keys(key(login_pk(l), LOGIN_SK))
-            .keys(key(customer_item::pk(c), customer_item::SK))
-            .consistent_read(true)
-            .build()
-            .expect("keys are set");
-        let mut login = None;
-        let mut customer = None;
-        let mut request = Some(std::collections::HashMap::from([(
-            self.table().to_owned(),
-            keys,
-        )]));
-        while let Some(items) = request.take().filter(|r| !r.is_empty()) {
-            let out = self
-                .client()
-                .batch_get_item()
-                .set_request_items(Some(items))
-                .send()
-                .await
-                .map_err(|e| Unexpected::new(DisplayErrorContext(e)))?;
-            for item in out
-                .responses()
-                .and_then(|r| r.get(self.table()))
-                .into_iter()
-                .flatten()
-            {
-                match super::attr::Reader(item).opt_s("type") {
-                    Some("login") => login = Some(login_from_item(item)?),
-                    Some("customer") => customer = Some(customer_item::from_item(item)?),
-                    _ => {}
-                }
-            }
-            request = out.unprocessed_keys;
-        }
-        Ok((login, customer))
+        let login_key = (login_pk(l), LOGIN_SK.to_owned());
+        let customer_key = (customer_item::pk(c), customer_item::SK.to_owned());
+        let found = self
+            .batch_get(&[login_key.clone(), customer_key.clone()])
+            .await?;
+        Ok((
+            found.get(&login_key).map(login_from_item).transpose()?,
+            found
+                .get(&customer_key)
+                .map(customer_item::from_item)
+                .transpose()?,
+        ))
     }
 
     async fn members(&self, c: &CustomerId) -> Result<(Vec<Login>, Vec<Invitation>), Unexpected> {

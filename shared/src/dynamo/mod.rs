@@ -10,6 +10,7 @@ mod logins;
 mod orders;
 mod outbox;
 pub(crate) mod query;
+pub mod read_ahead;
 
 pub use errors::{CancelReason, cancellation_reasons};
 
@@ -44,6 +45,9 @@ impl DynamoStore {
         pk: String,
         sk: &str,
     ) -> Result<Option<attr::Item>, crate::store::Unexpected> {
+        if let Some(item) = read_ahead::cached(&pk, sk) {
+            return Ok(item);
+        }
         let out = self
             .client
             .get_item()

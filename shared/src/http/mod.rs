@@ -9,8 +9,9 @@ pub use problem::Problem;
 
 use crate::actor::{Actor, Principal};
 use crate::domain::FieldError;
+use crate::dynamo::read_ahead::ReadAhead;
 use crate::idempotency::IdempotencyKey;
-use crate::session::{self, Session};
+use crate::session::{self, Session, Wants};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use serde::de::DeserializeOwned;
@@ -42,11 +43,14 @@ pub fn require_customer(req: &Request) -> Result<Principal, Problem> {
 }
 
 /// The session a customer route runs in: a customer token's own login, or, for an admin token
-/// with `X-Act-As` and `X-Act-As-Reason`, the login the admin acts as (audited).
-pub async fn customer_session<S>(store: &S, req: &Request) -> Result<Session, Problem>
-where
-    S: crate::logins::LoginStore + crate::audit::AuditLog,
-{
+/// with `X-Act-As` and `X-Act-As-Reason`, the login the admin acts as (audited); with the
+/// items the route `wants`, read ahead. Run the route's domain call inside the returned
+/// [`ReadAhead::scope`](crate::dynamo::read_ahead::ReadAhead::scope).
+pub async fn customer_session(
+    store: &crate::dynamo::DynamoStore,
+    req: &Request,
+    wants: &Wants<'_>,
+) -> Result<(Session, ReadAhead), Problem> {
     let header = |name: &str| {
         req.headers()
             .get(name)
@@ -59,10 +63,15 @@ where
                 "Only the seller's admins may act as a login.",
             ));
         }
-        (Actor::Customer(p), None) => session::own_session(store, &p).await?,
+        (Actor::Customer(p), None) => session::own_session(store, &p, wants).await?,
         (Actor::Admin(admin), Some(target)) => {
             let reason = header(session::ACT_AS_REASON);
-            session::act_as(store, &admin, &target, reason.as_deref(), &route_key(req)).await?
+            let session =
+                session::act_as(store, &admin, &target, reason.as_deref(), &route_key(req)).await?;
+            let ahead = session::read_for(store, &session.me, wants)
+                .await
+                .map_err(|e| Problem::internal(&e))?;
+            (session, ahead)
         }
         (Actor::Admin(_), None) => {
             return Err(Problem::forbidden(

@@ -367,7 +367,12 @@ pub async fn provision_login<S: LoginStore, I: Identity>(
                 ));
             }
             let sub = identity
-                .create_customer_user(&login.email, login.name.as_str(), password)
+                .create_customer_user(
+                    &login.email,
+                    login.name.as_str(),
+                    password,
+                    &hints_of(&login, &customer),
+                )
                 .await
                 .map_err(|e| match e {
                     IdentityError::UserExists => ProvisionError::DuplicateEmail,
@@ -486,6 +491,18 @@ pub async fn preview_invitation<S: LoginStore>(
     })
 }
 
+/// What a login's Cognito user carries so its requests can read everything in one go.
+fn hints_of(login: &Login, customer: &Customer) -> crate::actor::Hints {
+    crate::actor::Hints {
+        login_id: Some(login.login_id.as_str().to_owned()),
+        customer_id: Some(customer.customer_id.as_str().to_owned()),
+        tier_id: customer
+            .price_tier_id
+            .as_ref()
+            .map(|t| t.as_str().to_owned()),
+    }
+}
+
 /// The login an invitation activated.
 #[derive(Debug, serde::Serialize)]
 pub struct Accepted {
@@ -546,7 +563,12 @@ pub async fn accept_invitation<S: LoginStore, I: Identity>(
             .map(|()| sub.clone()),
         _ => {
             identity
-                .create_customer_user(&login.email, login_after.name.as_str(), password)
+                .create_customer_user(
+                    &login.email,
+                    login_after.name.as_str(),
+                    password,
+                    &hints_of(&login, &customer),
+                )
                 .await
         }
     };

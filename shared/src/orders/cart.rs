@@ -144,7 +144,7 @@ pub async fn put_cart<S: CatalogStore + CartStore>(
         .as_deref()
         .and_then(|n| v.check("notes", bounded_text(n, 0, 2000)));
     v.finish(|| ()).map_err(CartError::Invalid)?;
-    let (_, unavailable) = price_lines(store, customer, &lines).await?;
+    let (priced, unavailable) = price_lines(store, customer, &lines).await?;
     if !unavailable.is_empty() {
         return Err(CartError::Invalid(unavailable_errors(&unavailable)));
     }
@@ -167,7 +167,13 @@ pub async fn put_cart<S: CatalogStore + CartStore>(
         )
     });
     store.put_cart(&cart, audit.as_ref()).await?;
-    view(store, customer, Some(cart)).await
+    Ok(CartView {
+        priced,
+        unavailable: Vec::new(),
+        notes: cart.notes,
+        updated_at: Some(cart.updated_at),
+        version: cart.version,
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,219 @@
+//! DynamoDB calls per operation, counted by the SDK interceptor every client carries, so they
+//! cannot creep up: each function is called in-process with a real token's claims against the
+//! local stack, and the calls it made are checked against its budget. No operation scans.
+
+use orderdesk::dynamo::calls::{self, Calls};
+use orderdesk_tests::*;
+use serde_json::{Value, json};
+
+struct Functions {
+    catalog: orderdesk_catalog::App,
+    logins: orderdesk_logins::App,
+    orders: orderdesk_orders::App,
+    submission: orderdesk_order_submission::App,
+    confirmation: orderdesk_order_confirmation::App,
+}
+
+async fn functions() -> Functions {
+    stack();
+    Functions {
+        catalog: orderdesk_catalog::App::from_env().await.unwrap(),
+        logins: orderdesk_logins::App::from_env().await.unwrap(),
+        orders: orderdesk_orders::App::from_env().await.unwrap(),
+        submission: orderdesk_order_submission::App::from_env().await.unwrap(),
+        confirmation: orderdesk_order_confirmation::App::from_env().await.unwrap(),
+    }
+}
+
+async fn counted<F>(f: F) -> (Value, u16, Calls)
+where
+    F: std::future::Future<Output = lambda_http::Response<lambda_http::Body>>,
+{
+    let (res, calls) = calls::record(f).await;
+    let status = res.status().as_u16();
+    let body = serde_json::from_slice(res.body().as_ref()).unwrap_or(Value::Null);
+    (body, status, calls)
+}
+
+#[track_caller]
+fn within(what: &str, status: u16, calls: &Calls, max_calls: usize, max_trips: usize) {
+    eprintln!(
+        "{what}: {} calls, {} round trips, {:.1} RCU, {:.1} WCU: {:?}",
+        calls.count(),
+        calls.round_trips(),
+        calls.read_units(),
+        calls.write_units(),
+        calls.operations()
+    );
+    assert!(status < 300, "{what} answered {status}");
+    assert!(
+        calls.count() <= max_calls,
+        "{what} made {} DynamoDB calls ({:?}); its budget is {max_calls}",
+        calls.count(),
+        calls.operations()
+    );
+    assert!(
+        calls.round_trips() <= max_trips,
+        "{what} took {} sequential round trips ({:?}); its budget is {max_trips}",
+        calls.round_trips(),
+        calls.operations()
+    );
+    assert!(!calls.scanned(), "{what} scanned the table");
+}
+
+#[tokio::test]
+async fn every_customer_operation_stays_within_its_dynamodb_call_budget() {
+    ensure_standard_questions().await;
+    let f = functions().await;
+    let admin = Api::admin().await;
+    let w = unique_word().to_uppercase();
+    let (flour, sugar) = (format!("FLOUR-{w}"), format!("SUGAR-{w}"));
+    admin.new_product(&flour, 2500).await;
+    admin.new_product(&sugar, 999).await;
+    let tier = admin
+        .post(
+            "/admin/price-tiers",
+            &json!({"name": format!("T {w}"), "discount_percent": 10}),
+        )
+        .await
+        .body["tier_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (customer, buyer) = admin.customer_with_login(Some(&tier)).await;
+    let cid = customer["customer_id"].as_str().unwrap();
+    admin
+        .patch(
+            &format!("/admin/customers/{cid}"),
+            &json!({"ordering_enabled": true}),
+        )
+        .await;
+    let token = buyer.token();
+    assert!(
+        jwt_claims(token)["custom:login_id"].is_string(),
+        "a login's token carries its hints"
+    );
+
+    let (body, status, c) = counted(f.catalog.handle(api_request(
+        "GET /catalog",
+        &format!("/catalog?q={}", flour.to_lowercase()),
+        token,
+        &[],
+        None,
+    )))
+    .await;
+    within("GET /catalog", status, &c, 2, 2);
+    assert_eq!(body["items"][0]["price"]["amount"], 2250);
+
+    let (_, status, c) = counted(f.catalog.handle(api_request(
+        "GET /checkout-questions",
+        "/checkout-questions",
+        token,
+        &[],
+        None,
+    )))
+    .await;
+    within("GET /checkout-questions", status, &c, 1, 1);
+
+    let (body, status, c) =
+        counted(
+            f.logins
+                .handle(api_request("GET /me", "/me", token, &[], None)),
+        )
+        .await;
+    within("GET /me", status, &c, 1, 1);
+    assert_eq!(body["customer"]["tier_name"], format!("T {w}"));
+
+    let cart = json!({"lines": [{"sku": flour, "quantity": 2}]});
+    let (_, status, c) =
+        counted(
+            f.submission
+                .handle(api_request("PUT /cart", "/cart", token, &[], Some(&cart))),
+        )
+        .await;
+    within("PUT /cart", status, &c, 2, 2);
+    let (body, status, c) =
+        counted(
+            f.submission
+                .handle(api_request("GET /cart", "/cart", token, &[], None)),
+        )
+        .await;
+    within("GET /cart", status, &c, 2, 2);
+    assert_eq!(body["lines"][0]["unit_price"]["amount"], 2250);
+
+    let order = json!({
+        "lines": [{"sku": flour, "quantity": 2}, {"sku": sugar, "quantity": 1}],
+        "answers": standard_answers(),
+    });
+    let key = uuid::Uuid::new_v4().to_string();
+    let (body, status, c) = counted(f.submission.handle(api_request(
+        "POST /orders",
+        "/orders",
+        token,
+        &[("Idempotency-Key", &key)],
+        Some(&order),
+    )))
+    .await;
+    within("POST /orders", status, &c, 4, 2);
+    assert_eq!(status, 201);
+    assert!(c.write_units() > 0.0, "DynamoDB reported the write units");
+    let id = body["order_id"].as_str().unwrap().to_owned();
+
+    let (_, status, c) = counted(f.submission.handle(api_request(
+        "POST /orders",
+        "/orders",
+        token,
+        &[("Idempotency-Key", &key)],
+        Some(&order),
+    )))
+    .await;
+    within("POST /orders (replayed)", status, &c, 2, 1);
+
+    let (_, status, c) = counted(f.orders.handle(api_request(
+        "GET /orders/{order_id}",
+        &format!("/orders/{id}"),
+        token,
+        &[],
+        None,
+    )))
+    .await;
+    within("GET /orders/{id}", status, &c, 1, 1);
+
+    let (body, status, c) =
+        counted(
+            f.orders
+                .handle(api_request("GET /orders", "/orders", token, &[], None)),
+        )
+        .await;
+    within("GET /orders", status, &c, 2, 2);
+    assert_eq!(body["items"][0]["order_id"], id.as_str());
+
+    let (_, status, c) = counted(f.confirmation.handle(api_request(
+        "POST /admin/orders/{order_id}/confirm",
+        &format!("/admin/orders/{id}/confirm"),
+        admin.token(),
+        &[],
+        Some(&json!({"version": 1})),
+    )))
+    .await;
+    within("POST /admin/orders/{id}/confirm", status, &c, 3, 3);
+}
+
+#[test]
+fn no_code_path_can_scan_the_table_and_no_function_may() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut stack = vec![root.join("shared/src"), root.join("functions")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                assert!(!text.contains(".scan()"), "{} calls Scan", path.display());
+            }
+        }
+    }
+    let template = std::fs::read_to_string(root.join("template.yaml")).unwrap();
+    assert!(!template.contains("dynamodb:Scan"));
+}
