@@ -98,9 +98,52 @@ impl EmailMessage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxItem {
     pub outbox_id: String,
-    pub to: Email,
+    pub to: Recipient,
     pub message: EmailMessage,
     pub created_at: Timestamp,
+}
+
+/// Who an email goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recipient {
+    /// One address.
+    Address(Email),
+    /// Every active login of an account, each greeted by name, found when the email is sent:
+    /// the change that causes it need not read them.
+    LoginsOf(crate::customers::CustomerId),
+}
+
+impl Recipient {
+    const LOGINS_OF: &'static str = "logins-of:";
+
+    fn to_attr(&self) -> String {
+        match self {
+            Self::Address(e) => e.as_str().to_owned(),
+            Self::LoginsOf(c) => format!("{}{c}", Self::LOGINS_OF),
+        }
+    }
+
+    fn from_attr(raw: &str) -> Result<Self, Unexpected> {
+        match raw.strip_prefix(Self::LOGINS_OF) {
+            Some(c) => crate::customers::CustomerId::parse(c)
+                .map(Self::LoginsOf)
+                .ok_or_else(|| Unexpected::new("outbox item for a bad customer id")),
+            None => Email::parse(raw)
+                .map(Self::Address)
+                .map_err(Unexpected::new),
+        }
+    }
+}
+
+impl EmailMessage {
+    /// The message as one login of an account receives it, greeted by `name`.
+    pub fn addressed_to(&self, name: &str) -> Self {
+        let mut m = self.clone();
+        if let Self::OrderDecided { login_name, .. } = &mut m {
+            name.clone_into(login_name);
+        }
+        m
+    }
 }
 
 /// Whether the email went out.
@@ -112,6 +155,10 @@ pub enum OutboxStatus {
 
 impl OutboxItem {
     pub fn new(to: Email, message: EmailMessage, now: Timestamp) -> Self {
+        Self::to(Recipient::Address(to), message, now)
+    }
+
+    pub fn to(to: Recipient, message: EmailMessage, now: Timestamp) -> Self {
         Self {
             outbox_id: uuid::Uuid::now_v7().simple().to_string(),
             to,
@@ -154,7 +201,7 @@ pub mod item {
             ("outbox_id".into(), s(&o.outbox_id)),
             ("status".into(), s("pending")),
             ("template".into(), s(o.message.template())),
-            ("to".into(), s(o.to.as_str())),
+            ("to".into(), s(o.to.to_attr())),
             (
                 "message".into(),
                 s(serde_json::to_string(&o.message).expect("serialises")),
@@ -177,7 +224,7 @@ pub mod item {
         Ok((
             OutboxItem {
                 outbox_id: r.s("outbox_id")?.to_owned(),
-                to: Email::parse(r.s("to")?).map_err(Unexpected::new)?,
+                to: Recipient::from_attr(r.s("to")?)?,
                 message,
                 created_at: Timestamp::parse(r.s("created_at")?).map_err(Unexpected::new)?,
             },
@@ -193,7 +240,7 @@ pub mod item {
         fn an_outbox_item_is_pending_indexed_and_reads_back() {
             let o = OutboxItem {
                 outbox_id: "0001".into(),
-                to: Email::parse("ann@example.com").unwrap(),
+                to: Recipient::Address(Email::parse("ann@example.com").unwrap()),
                 message: EmailMessage::EmailChange {
                     login_name: "Ann".into(),
                     confirm_url: "https://portal/#/email-change/t".into(),

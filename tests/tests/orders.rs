@@ -387,6 +387,11 @@ async fn the_whole_journey_ends_with_the_customer_emailed_the_confirmation() {
     let number = order["order_number"].as_str().unwrap();
     let told = mailbox::wait_for_subject(&login_email, number).await;
     assert!(told.subject.contains("confirmed"), "{}", told.subject);
+    assert!(
+        told.body.contains("Buyer"),
+        "greeted by its name: {}",
+        told.body
+    );
     assert_eq!(
         s.buyer.get(&format!("/orders/{}", id(&order))).await.body["status"],
         "confirmed"

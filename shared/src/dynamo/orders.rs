@@ -75,6 +75,7 @@ impl OrderStore for DynamoStore {
         order: &Order,
         idempotency: Option<&IdempotencyRecord>,
         outbox: &[OutboxItem],
+        audit: Option<&crate::audit::AuditEntry>,
         clear_cart: bool,
     ) -> Result<(), SubmitStoreError> {
         let mut actions = Vec::new();
@@ -84,6 +85,7 @@ impl OrderStore for DynamoStore {
         });
         actions.push(self.put_new(item::to_item(order)));
         actions.extend(outbox.iter().map(|o| self.put_outbox(o)));
+        actions.extend(audit.map(|a| self.put_audit(a)));
         if clear_cart {
             let cart = Delete::builder()
                 .table_name(self.table())
@@ -156,6 +158,7 @@ impl OrderStore for DynamoStore {
         before: &Order,
         after: &Order,
         outbox: &[OutboxItem],
+        audit: Option<&crate::audit::AuditEntry>,
     ) -> Result<(), SubmitStoreError> {
         let put = aws_sdk_dynamodb::types::Put::builder()
             .table_name(self.table())
@@ -168,6 +171,7 @@ impl OrderStore for DynamoStore {
             .expect("table and item are set");
         let mut actions = vec![TransactWriteItem::builder().put(put).build()];
         actions.extend(outbox.iter().map(|o| self.put_outbox(o)));
+        actions.extend(audit.map(|a| self.put_audit(a)));
         self.transact_write(actions, |failed| {
             failed.contains(&0).then_some(StoreError::Stale)
         })

@@ -192,4 +192,17 @@ impl OutboxStore for DynamoStore {
         }
         Ok(ids)
     }
+
+    async fn active_logins(
+        &self,
+        customer: &crate::customers::CustomerId,
+    ) -> Result<Vec<(crate::domain::Email, String)>, Unexpected> {
+        let (logins, _) = crate::logins::LoginStore::members(self, customer).await?;
+        Ok(logins
+            .into_iter()
+            .filter(|l| l.status == crate::logins::LoginStatus::Active)
+            .take(crate::email::MAX_LOGIN_RECIPIENTS)
+            .map(|l| (l.email, l.name.as_str().to_owned()))
+            .collect())
+    }
 }

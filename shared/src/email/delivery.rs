@@ -3,7 +3,7 @@
 
 use super::{Branding, Mailer, MailerError, render};
 use crate::domain::Timestamp;
-use crate::outbox::OutboxItem;
+use crate::outbox::{OutboxItem, Recipient};
 use crate::store::Unexpected;
 use futures::StreamExt as _;
 
@@ -64,7 +64,17 @@ pub trait OutboxStore: Send + Sync {
         before: Timestamp,
         limit: usize,
     ) -> Result<Vec<String>, Unexpected>;
+
+    /// The address and name of each active login of an account (at most
+    /// [`MAX_LOGIN_RECIPIENTS`]), for an email to its logins.
+    async fn active_logins(
+        &self,
+        customer: &crate::customers::CustomerId,
+    ) -> Result<Vec<(crate::domain::Email, String)>, Unexpected>;
 }
+
+/// Most logins of one account an email to its logins goes to.
+pub const MAX_LOGIN_RECIPIENTS: usize = 20;
 
 /// What became of one outbox item.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,18 +121,34 @@ where
         Claim::Busy => return Ok(Delivered::InHand),
         Claim::Missing => return Ok(Delivered::Missing),
     };
-    let email = render(&item.message, branding);
-    let message_id = match mailer.send(&item.to, &email).await {
-        Ok(id) => id,
-        Err(error) => {
-            if let Err(e) = store
-                .record_outbox_failure(outbox_id, &error.0, Timestamp::now())
-                .await
-            {
-                tracing::error!(error = %e, "the failed attempt could not be recorded");
+    let recipients = match &item.to {
+        Recipient::Address(to) => vec![(to.clone(), item.message.clone())],
+        Recipient::LoginsOf(customer) => store
+            .active_logins(customer)
+            .await?
+            .into_iter()
+            .map(|(to, name)| (to, item.message.addressed_to(&name)))
+            .collect(),
+    };
+    let mut sent = Vec::with_capacity(recipients.len());
+    for (to, message) in &recipients {
+        match mailer.send(to, &render(message, branding)).await {
+            Ok(id) => sent.push(id),
+            Err(error) => {
+                if let Err(e) = store
+                    .record_outbox_failure(outbox_id, &error.0, Timestamp::now())
+                    .await
+                {
+                    tracing::error!(error = %e, "the failed attempt could not be recorded");
+                }
+                return Err(error.into());
             }
-            return Err(error.into());
         }
+    }
+    let message_id = if sent.is_empty() {
+        "no-recipients".to_owned()
+    } else {
+        sent.join(",")
     };
     if !store
         .mark_outbox_sent(&item, &message_id, Timestamp::now())
@@ -302,6 +328,16 @@ mod tests {
             ids.sort();
             Ok(ids.into_iter().take(limit).map(|(_, id)| id).collect())
         }
+
+        async fn active_logins(
+            &self,
+            _: &crate::customers::CustomerId,
+        ) -> Result<Vec<(Email, String)>, Unexpected> {
+            Ok(vec![
+                (Email::parse("ann@example.com").unwrap(), "Ann".into()),
+                (Email::parse("ben@example.com").unwrap(), "Ben".into()),
+            ])
+        }
     }
 
     #[derive(Default)]
@@ -336,7 +372,7 @@ mod tests {
     fn item(id: &str, created_at: Timestamp) -> OutboxItem {
         OutboxItem {
             outbox_id: id.into(),
-            to: Email::parse("ann@example.com").unwrap(),
+            to: Recipient::Address(Email::parse("ann@example.com").unwrap()),
             message: EmailMessage::EmailChange {
                 login_name: "Ann".into(),
                 confirm_url: "https://portal.example/#/email-change/t".into(),
@@ -364,6 +400,36 @@ mod tests {
         assert_eq!(again, Delivered::AlreadySent);
         assert_eq!(unknown, Delivered::Missing);
         assert_eq!(mailer.sent.lock().unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn an_email_to_an_accounts_logins_goes_to_each_greeted_by_name() {
+        let mut decided = item("d", Timestamp::now());
+        decided.to = Recipient::LoginsOf(
+            crate::customers::CustomerId::parse("cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b").unwrap(),
+        );
+        decided.message = EmailMessage::OrderDecided {
+            login_name: String::new(),
+            order_number: "SO-000001".into(),
+            confirmed: true,
+            reason: None,
+            order_url: "https://portal.example/#/orders/o".into(),
+        };
+        let store = MemoryOutbox::with(&[decided]);
+        let mailer = CountingMailer::default();
+
+        let outcome = deliver(&store, &mailer, &branding(), "d").await.unwrap();
+
+        assert_eq!(
+            outcome,
+            Delivered::Sent {
+                message_id: "msg-1,msg-2".into()
+            }
+        );
+        let sent = mailer.sent.lock().unwrap();
+        let to: Vec<&str> = sent.iter().map(|(to, _)| to.as_str()).collect();
+        assert_eq!(to, ["ann@example.com", "ben@example.com"]);
+        assert!(store.get("d").sent);
     }
 
     #[tokio::test]

@@ -12,8 +12,8 @@ mod render;
 mod settings;
 
 pub use delivery::{
-    CLAIM_SECONDS, Claim, Delivered, DeliveryError, OutboxStore, REDRIVE_WINDOW_SECONDS,
-    RedriveError, RedriveReport, deliver, redrive_pending,
+    CLAIM_SECONDS, Claim, Delivered, DeliveryError, MAX_LOGIN_RECIPIENTS, OutboxStore,
+    REDRIVE_WINDOW_SECONDS, RedriveError, RedriveReport, deliver, redrive_pending,
 };
 pub use mailer::{Mailer, MailerError, SesMailer};
 pub use render::{Branding, RenderedEmail, escape_html, render};

@@ -177,8 +177,13 @@ pub async fn create_order_for_customer<S: OrderStore + CatalogStore + LoginStore
             Timestamp::now(),
         )
     });
+    let audit = order::order_audit(
+        admin,
+        &order,
+        serde_json::json!({ "status": order.status.as_str(), "notified": !outbox.is_empty() }),
+    );
     match store
-        .insert_order(&order, record.as_ref(), &outbox, false)
+        .insert_order(&order, record.as_ref(), &outbox, Some(&audit), false)
         .await
     {
         Ok(()) => Ok(Submitted::New(Box::new(order))),
@@ -261,7 +266,15 @@ pub async fn edit_order<S: OrderStore + CatalogStore + LoginStore>(
         note: Some(changed.join(", ")),
     });
     after.version += 1;
-    match store.replace_order(&before, &after, &[]).await {
+    let audit = order::order_audit(
+        admin,
+        &after,
+        serde_json::json!({ "changed": changed, "version": after.version }),
+    );
+    match store
+        .replace_order(&before, &after, &[], Some(&audit))
+        .await
+    {
         Ok(()) => Ok(after),
         Err(SubmitStoreError::Stale | SubmitStoreError::Contention) => {
             Err(stale(&store.order(id).await?.unwrap_or(before)))

@@ -2,6 +2,7 @@
 //! its idempotency record and the seller's email in one transaction.
 
 use super::{Line, LineBody, PricedLine, parse_lines, price_lines, unavailable_errors};
+use crate::audit::AuditEntry;
 use crate::catalog::{CatalogStore, CheckoutQuestion, QuestionKind};
 use crate::customers::{Customer, CustomerId};
 use crate::domain::{FieldError, Money, Timestamp, Validator, bounded_text};
@@ -9,7 +10,7 @@ use crate::dynamo::attr::{Item, Reader, n, s};
 use crate::idempotency::{
     Idempotency, IdempotencyRecord, KeyReusedWithOtherRequest, StoredResponse,
 };
-use crate::outbox::{EmailMessage, OutboxItem};
+use crate::outbox::{EmailMessage, OutboxItem, Recipient};
 use crate::page::{Page, PageRequest};
 use crate::session::Session;
 use crate::store::Unexpected;
@@ -120,6 +121,9 @@ pub struct Order {
     pub order_id: OrderIdWire,
     pub order_number: String,
     pub customer_id: String,
+    /// The account's name when the order was placed, for lists that show many accounts.
+    #[serde(default)]
+    pub customer_name: Option<String>,
     pub status: OrderStatus,
     pub lines: Vec<PricedLine>,
     pub total: Money,
@@ -233,13 +237,14 @@ pub mod item {
 pub trait OrderStore: Send + Sync {
     /// The next order number (an atomic counter; numbers of failed submissions are skipped).
     async fn next_order_number(&self) -> Result<OrderNumber, Unexpected>;
-    /// Writes a submitted order with its idempotency record and email, and empties the cart
-    /// when the order came from it; all or none.
+    /// Writes a new order with its idempotency record, emails and audit entry, and empties
+    /// the cart when the order came from it; all or none.
     async fn insert_order(
         &self,
         order: &Order,
         idempotency: Option<&IdempotencyRecord>,
         outbox: &[OutboxItem],
+        audit: Option<&AuditEntry>,
         clear_cart: bool,
     ) -> Result<(), SubmitStoreError>;
     async fn order(&self, id: &OrderId) -> Result<Option<Order>, Unexpected>;
@@ -266,6 +271,7 @@ pub trait OrderStore: Send + Sync {
         before: &Order,
         after: &Order,
         outbox: &[OutboxItem],
+        audit: Option<&AuditEntry>,
     ) -> Result<(), SubmitStoreError>;
     /// Orders in `status`, newest first.
     async fn orders_in_status(
@@ -384,6 +390,7 @@ pub(crate) fn new_order(
         order_id: OrderId::generate().as_str().to_owned(),
         order_number: number.to_string(),
         customer_id: customer.customer_id.as_str().to_owned(),
+        customer_name: Some(customer.name.as_str().to_owned()),
         status,
         lines,
         total,
@@ -401,6 +408,26 @@ pub(crate) fn new_order(
         history,
         version: 1,
     }
+}
+
+/// The audit entry of an admin's change to an order: `order.<its last event>`.
+pub(crate) fn order_audit(
+    admin: &crate::actor::Principal,
+    order: &Order,
+    mut details: serde_json::Value,
+) -> AuditEntry {
+    let event = order.history.last().map_or("changed", |e| e.event.as_str());
+    if let Some(d) = details.as_object_mut() {
+        d.insert("order_id".into(), order.order_id.clone().into());
+        d.insert("order_number".into(), order.order_number.clone().into());
+    }
+    AuditEntry::by_admin(
+        admin,
+        Timestamp::now(),
+        &format!("order.{event}"),
+        CustomerId::parse(&order.customer_id).as_ref(),
+        details,
+    )
 }
 
 pub(crate) fn formatted(m: &Money) -> String {
@@ -514,6 +541,7 @@ pub async fn submit_order<S: OrderStore + CatalogStore>(
                 &order,
                 Some(&record),
                 std::slice::from_ref(&outbox),
+                None,
                 from_cart,
             )
             .await
@@ -645,7 +673,7 @@ pub async fn cancel_order<S: OrderStore>(
         "cancelled",
         session.created_by(),
     );
-    match store.replace_order(&before, &after, &[]).await {
+    match store.replace_order(&before, &after, &[], None).await {
         Ok(()) => Ok(after),
         Err(SubmitStoreError::Stale | SubmitStoreError::Contention) => {
             Err(not_requested(&store.order(id).await?.unwrap_or(before)))
@@ -667,9 +695,10 @@ pub enum Decision {
 }
 
 /// Confirms or rejects a requested order, exactly once: of concurrent decisions one wins and
-/// the others are conflicts. Every active login of the customer is emailed the decision.
+/// the others are conflicts. Every active login of the customer is emailed the decision: one
+/// outbox item that the notifier sends to each login it finds then.
 #[tracing::instrument(skip_all, fields(order_id = %id.as_str()))]
-pub async fn decide_order<S: OrderStore + crate::logins::LoginStore>(
+pub async fn decide_order<S: OrderStore>(
     store: &S,
     admin: &crate::actor::Principal,
     id: &OrderId,
@@ -704,27 +733,26 @@ pub async fn decide_order<S: OrderStore + crate::logins::LoginStore>(
     };
     let customer_id = CustomerId::parse(&before.customer_id)
         .ok_or_else(|| Unexpected::new("order with a bad customer id"))?;
-    let (logins, _) = store.members(&customer_id).await?;
-    let now = Timestamp::now();
-    let outbox: Vec<OutboxItem> = logins
-        .iter()
-        .filter(|l| l.status == crate::logins::LoginStatus::Active)
-        .take(20)
-        .map(|l| {
-            OutboxItem::new(
-                l.email.clone(),
-                EmailMessage::OrderDecided {
-                    login_name: l.name.as_str().to_owned(),
-                    order_number: after.order_number.clone(),
-                    confirmed: after.status == OrderStatus::Confirmed,
-                    reason: after.reject_reason.clone(),
-                    order_url: order_url(&after.order_id),
-                },
-                now,
-            )
-        })
-        .collect();
-    match store.replace_order(&before, &after, &outbox).await {
+    let outbox = [OutboxItem::to(
+        Recipient::LoginsOf(customer_id),
+        EmailMessage::OrderDecided {
+            login_name: String::new(),
+            order_number: after.order_number.clone(),
+            confirmed: after.status == OrderStatus::Confirmed,
+            reason: after.reject_reason.clone(),
+            order_url: order_url(&after.order_id),
+        },
+        Timestamp::now(),
+    )];
+    let audit = order_audit(
+        admin,
+        &after,
+        serde_json::json!({ "version": after.version }),
+    );
+    match store
+        .replace_order(&before, &after, &outbox, Some(&audit))
+        .await
+    {
         Ok(()) => Ok(after),
         Err(SubmitStoreError::Stale | SubmitStoreError::Contention) => {
             Err(DecideError::Conflict(format!(
