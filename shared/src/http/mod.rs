@@ -136,6 +136,7 @@ pub fn json_body<T: DeserializeOwned>(req: &Request) -> Result<(T, serde_json::V
                 };
                 (field, "is required".to_owned())
             }
+            None if inner.starts_with("invalid type: null") => (path, "is required".to_owned()),
             None if path == "." => ("body".to_owned(), inner),
             None => (path, inner),
         };
@@ -294,6 +295,11 @@ mod tests {
         assert_eq!(v["errors"][0]["message"], "is required");
         let v = problem_json(json_body::<Body1>(&req(r#"{"name":"a","inner":{}}"#)).unwrap_err());
         assert_eq!(v["errors"][0]["field"], "inner.city");
+        let v = problem_json(
+            json_body::<Body1>(&req(r#"{"name":"a","inner":{"city":null}}"#)).unwrap_err(),
+        );
+        assert_eq!(v["errors"][0]["field"], "inner.city");
+        assert_eq!(v["errors"][0]["message"], "is required");
     }
 
     #[test]
