@@ -1,5 +1,5 @@
 //! The sample events in `events/` are real API Gateway v2 payloads: each one, pointed at fresh
-//! data, goes through the customers function's entry point and gets the documented status.
+//! data, goes through its function's entry point and gets the documented status.
 
 use orderdesk_tests::*;
 use serde_json::json;
@@ -42,6 +42,7 @@ async fn every_sample_event_is_served_by_the_customers_function_with_its_documen
         ("customers-update.json", 200),
         ("customers-bulk-tag.json", 200),
         ("customers-delete.json", 204),
+        ("audit-list.json", 200),
     ];
     for (file, status) in cases {
         let text = std::fs::read_to_string(dir.join(file)).expect("the sample exists");
@@ -239,6 +240,9 @@ async fn every_cart_and_order_sample_event_gets_its_documented_status() {
         ("orders-admin-get.json", 200),
         ("orders-confirm.json", 200),
         ("orders-reject.json", 200),
+        ("orders-edit.json", 200),
+        ("orders-admin-create.json", 201),
+        ("orders-list-acting-as.json", 200),
     ];
     for (file, status) in cases {
         let path = dir.join(file);
@@ -264,6 +268,10 @@ async fn every_cart_and_order_sample_event_gets_its_documented_status() {
         )
         .await;
         assert_eq!(order.status, 201, "{}", order.body);
+        let order_id = order.body["order_id"].as_str().unwrap();
+        let me = login.get("/me").await;
+        assert_eq!(me.status, 200, "{}", me.body);
+        let login_id = me.body["login"]["login_id"].as_str().unwrap();
         let mut event: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let claims = &mut event["requestContext"]["authorizer"]["jwt"]["claims"];
@@ -280,7 +288,8 @@ async fn every_cart_and_order_sample_event_gets_its_documented_status() {
             .to_string()
             .replace("FLOUR-25", &sku)
             .replace(SAMPLE_ID, &cid)
-            .replace(SAMPLE_ORDER, order.body["order_id"].as_str().unwrap());
+            .replace(SAMPLE_ORDER, order_id)
+            .replace(SAMPLE_LOGIN, login_id);
         if file == "orders-submit.json" {
             let mut e: serde_json::Value = serde_json::from_str(&text).unwrap();
             let mut body: serde_json::Value =
@@ -291,15 +300,26 @@ async fn every_cart_and_order_sample_event_gets_its_documented_status() {
         }
         let req = lambda_http::request::from_str(&text).expect("a valid API Gateway v2 event");
         let res = if file.starts_with("cart")
-            || file == "orders-submit.json"
-            || file == "orders-cancel.json"
-        {
+            || matches!(
+                file,
+                "orders-submit.json" | "orders-cancel.json" | "orders-admin-create.json"
+            ) {
             submission.handle(req).await
-        } else if file == "orders-confirm.json" || file == "orders-reject.json" {
+        } else if matches!(
+            file,
+            "orders-confirm.json" | "orders-reject.json" | "orders-edit.json"
+        ) {
             confirmation.handle(req).await
         } else {
             orders.handle(req).await
         };
         assert_eq!(res.status().as_u16(), status, "{file}: {:?}", res.body());
+        if file == "orders-list-acting-as.json" {
+            let listed: serde_json::Value = serde_json::from_slice(res.body().as_ref()).unwrap();
+            assert_eq!(
+                listed["items"][0]["order_id"], order_id,
+                "acting as the login lists its account's orders: {listed}"
+            );
+        }
     }
 }
