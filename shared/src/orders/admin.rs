@@ -177,11 +177,12 @@ pub async fn create_order_for_customer<S: OrderStore + CatalogStore + LoginStore
             Timestamp::now(),
         )
     });
-    let audit = order::order_audit(
+    let mut audit = order::order_audit(
         admin,
         &order,
         serde_json::json!({ "status": order.status.as_str(), "notified": !outbox.is_empty() }),
     );
+    "order.created".clone_into(&mut audit.action);
     match store
         .insert_order(&order, record.as_ref(), &outbox, Some(&audit), false)
         .await
