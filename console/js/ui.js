@@ -293,12 +293,12 @@ export function values(form) {
 
 // ---- feedback ------------------------------------------------------------------------------
 
-/** A short message in the polite live region, gone after a while. */
+/** A short message in the polite live region, gone after ten seconds (time to read it). */
 export function toast(message, kind = 'ok') {
   const box = document.getElementById('toasts');
   const item = h('div', { class: `toast toast-${kind}` }, message);
   box.append(item);
-  setTimeout(() => item.remove(), 6000);
+  setTimeout(() => item.remove(), 10000);
 }
 
 /** "Loading…" for a region that waits on the API. */
