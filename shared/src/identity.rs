@@ -52,7 +52,8 @@ pub trait Identity: Send + Sync {
     /// Removes a user: the undo of `create_customer_user`, and deleting a login.
     async fn delete_user(&self, email: &Email) -> Result<(), Unexpected>;
 
-    /// Stops a user signing in and ends every session it has (refresh tokens revoked).
+    /// Stops a user signing in and ends every session it has (refresh tokens revoked). A user
+    /// that does not exist cannot sign in: that is success.
     async fn disable_user(&self, email: &Email) -> Result<(), Unexpected>;
 
     /// Lets a disabled user sign in again.
@@ -191,13 +192,23 @@ impl Identity for CognitoIdentity {
 
     #[tracing::instrument(skip_all)]
     async fn disable_user(&self, email: &Email) -> Result<(), Unexpected> {
-        self.client
+        let disabled = self
+            .client
             .admin_disable_user()
             .user_pool_id(&self.pool_id)
             .username(email.as_str())
             .send()
-            .await
-            .map_err(unexpected)?;
+            .await;
+        match disabled {
+            Ok(_) => {}
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_user_not_found_exception()) =>
+            {
+                return Ok(());
+            }
+            Err(e) => return Err(unexpected(e)),
+        }
         self.client
             .admin_user_global_sign_out()
             .user_pool_id(&self.pool_id)
