@@ -209,14 +209,23 @@ impl Identity for CognitoIdentity {
             }
             Err(e) => return Err(unexpected(e)),
         }
-        self.client
+        match self
+            .client
             .admin_user_global_sign_out()
             .user_pool_id(&self.pool_id)
             .username(email.as_str())
             .send()
             .await
-            .map_err(unexpected)?;
-        Ok(())
+        {
+            Ok(_) => Ok(()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_user_not_found_exception()) =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(unexpected(e)),
+        }
     }
 
     #[tracing::instrument(skip_all)]

@@ -545,3 +545,21 @@ async fn deleting_a_login_with_a_pending_email_change_frees_the_reserved_address
         .await;
     assert_eq!(r.status, 201, "{}", r.body);
 }
+
+#[tokio::test]
+async fn a_login_whose_cognito_user_is_gone_can_still_be_deleted() {
+    let api = Api::admin().await;
+    let (_, login, email) = active_login(&api).await;
+    cognito()
+        .await
+        .admin_delete_user()
+        .user_pool_id(&stack().user_pool_id)
+        .username(&email)
+        .send()
+        .await
+        .expect("the user is removed behind the API's back");
+    let r = api.delete(&format!("/admin/logins/{login}")).await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    let item = item(&format!("LOGIN#{login}"), "LOGIN").await.unwrap();
+    assert_eq!(item["status"].as_s().unwrap(), "deleted");
+}
