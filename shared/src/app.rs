@@ -24,8 +24,10 @@ impl Deps {
             Err(_) => DEFAULT_INVITATION_TTL_SECONDS,
         };
         let aws = config::aws().await;
+        let dynamodb = crate::dynamo::client(&aws);
+        config::prewarm_dynamodb(&dynamodb, &config.table_name).await;
         Ok(Self {
-            store: DynamoStore::new(crate::dynamo::client(&aws), &config.table_name),
+            store: DynamoStore::new(dynamodb, &config.table_name),
             identity: CognitoIdentity::new(
                 aws_sdk_cognitoidentityprovider::Client::new(&aws),
                 &config.user_pool_id,
