@@ -1,7 +1,9 @@
 use lambda_http::{Error, service_fn};
 use orderdesk_catalog::App;
 
-#[tokio::main]
+/// Lambda hands a function one invocation at a time: a single-threaded runtime starts sooner
+/// and holds less memory than one worker thread per CPU.
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     let app = App::from_env().await?;
     let app = &app;

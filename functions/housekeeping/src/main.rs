@@ -2,7 +2,9 @@ use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 use orderdesk_housekeeping::App;
 
-#[tokio::main]
+/// Lambda hands a function one invocation at a time: a single-threaded runtime starts sooner
+/// and holds less memory than one worker thread per CPU.
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     orderdesk::telemetry::init();
     let app = App::from_env().await?;
