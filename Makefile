@@ -60,3 +60,14 @@ deploy-console:
 
 clean:
 	rm -rf .local/test
+
+# The benchmark (README "Benchmark"): release builds of every function, the hello-world baseline
+# and the gateway, run against a throw-away local stack. Progress goes to stderr; the one table
+# to stdout (and target/bench.md).
+.PHONY: bench
+bench: install
+	cargo build --release --workspace --bins
+	@SCHEDULE_INTERVAL_SECONDS=0 $(STACK) test --gateway target/release/orderdesk-local -- \
+	  target/release/orderdesk-bench --out target/bench.md 1>&2
+	@cat target/bench.md
+
