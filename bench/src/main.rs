@@ -9,7 +9,7 @@
 //! Settings (environment, defaults as the issue asks): `BENCH_REQUESTS` (10000, in-process
 //! requests for CPU and latency, a quarter each to submit, confirm, catalogue, list orders),
 //! `BENCH_ACCEPTS` (200), `BENCH_INVOCATIONS` (10000 per binary through the fake Runtime API),
-//! `BENCH_COLD_STARTS` (5 per binary and setting), `BENCH_CLIENTS` (16),
+//! `BENCH_COLD_STARTS` (15 per binary and setting), `BENCH_CLIENTS` (16),
 //! `BENCH_THROUGHPUT_SECONDS` (30), `BENCH_BIN_DIR` (this binary's folder), `BENCH_ONLY`
 //! (a comma-separated subset of calls, latency, coldstart, memory, throughput; sizes are always
 //! reported). `--out FILE` also writes the table there.
@@ -70,7 +70,7 @@ impl Settings {
             requests: setting("BENCH_REQUESTS", 10_000).max(4),
             accepts: setting("BENCH_ACCEPTS", 200).max(1),
             invocations: setting("BENCH_INVOCATIONS", 10_000).max(10),
-            cold_starts: setting("BENCH_COLD_STARTS", 5).max(1),
+            cold_starts: setting("BENCH_COLD_STARTS", 15).max(1),
             clients: setting("BENCH_CLIENTS", 16).max(1),
             throughput: Duration::from_secs(setting("BENCH_THROUGHPUT_SECONDS", 30) as u64),
             bin_dir,
@@ -393,87 +393,21 @@ fn cost_section(
 
 async fn binaries_section(table: &mut Table, s: &Settings, fx: &Fixtures, preview_token: &str) {
     let binaries = binaries(fx, preview_token);
-    let mut hello_init = Duration::ZERO;
-    if s.wants("coldstart") {
-        table.section(&format!(
-            "Cold start (release binaries exec'd under a fake Lambda Runtime API on loopback; median of {} starts; ratios to hello-world `lambda_http` and to a warm invocation of the same request)",
-            s.cold_starts
-        ));
-    }
     let roots = coldstart::log_dir().join("amazon-roots.pem");
     if let Err(e) = std::fs::write(&roots, AMAZON_ROOTS) {
         say(format!("cannot write {}: {e}", roots.display()));
     }
+    let orders_made: Rc<RefCell<VecDeque<String>>> = Rc::default();
+    if s.wants("coldstart") {
+        cold_starts(table, s, &binaries, &roots, &orders_made).await;
+    }
+
     let mut memory_rows = Vec::new();
     let mut size_rows = Vec::new();
-    let orders_made: Rc<RefCell<VecDeque<String>>> = Rc::default();
     for b in &binaries {
         let path = s.bin_dir.join(b.name);
         let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
         size_rows.push((b.name, size));
-        let variants = if s.wants("coldstart") {
-            b.variants()
-        } else {
-            Vec::new()
-        };
-        for variant in variants {
-            let extra = variant.env(&roots);
-            let mut lives = Vec::new();
-            for _ in 0..s.cold_starts {
-                let mut work = b.workload(&orders_made);
-                match coldstart::run(&path, b.name, &extra, 21, &[], &mut *work).await {
-                    Ok(life) => lives.push(life),
-                    Err(e) => say(format!("cold start failed: {e}")),
-                }
-            }
-            let init = median(&lives.iter().map(|l| l.init).collect::<Vec<_>>());
-            let first = median(&lives.iter().map(|l| l.first).collect::<Vec<_>>());
-            let warm = median(
-                &lives
-                    .iter()
-                    .flat_map(|l| l.warm.clone())
-                    .collect::<Vec<_>>(),
-            );
-            let errors: usize = lives.iter().map(|l| l.errors).sum();
-            if b.name == "hello" {
-                hello_init = init;
-                table.row(
-                    "hello-world `lambda_http` (baseline)",
-                    format!(
-                        "init {}, first invocation {}, warm {}",
-                        ms(init),
-                        ms(first),
-                        ms(warm)
-                    ),
-                    "",
-                    None,
-                );
-                continue;
-            }
-            let init_ratio = ratio(init, hello_init);
-            let first_ratio = ratio(first, warm);
-            table.row(
-                format!("{}{}", b.name, variant.label()),
-                format!(
-                    "init {} = {init_ratio:.2}× hello; first invocation {} = {first_ratio:.2}× warm ({}){}",
-                    ms(init),
-                    ms(first),
-                    ms(warm),
-                    if errors > 0 || lives.len() < s.cold_starts {
-                        format!("; {errors} errors, {} of {} starts", lives.len(), s.cold_starts)
-                    } else {
-                        String::new()
-                    }
-                ),
-                "init ≤ 1.5×, first ≤ 2×",
-                Some(
-                    init_ratio <= 1.5
-                        && first_ratio <= 2.0
-                        && errors == 0
-                        && lives.len() == s.cold_starts,
-                ),
-            );
-        }
         if !s.wants("memory") {
             continue;
         }
@@ -552,6 +486,92 @@ async fn throughput_section(table: &mut Table, s: &Settings, fx: &Fixtures) {
         "0 errors",
         Some(t.errors == 0 && t.orders > 0),
     );
+}
+
+/// `BENCH_COLD_STARTS` rounds; each round starts every binary in every variant once, in turn,
+/// so that the machine's load falls on all of them alike. Each start serves the same request 21
+/// times: the first invocation, then 20 warm ones.
+async fn cold_starts(
+    table: &mut Table,
+    s: &Settings,
+    binaries: &[Binary],
+    roots: &std::path::Path,
+    orders_made: &Rc<RefCell<VecDeque<String>>>,
+) {
+    let runs: Vec<(&Binary, Variant)> = binaries
+        .iter()
+        .flat_map(|b| b.variants().into_iter().map(move |v| (b, v)))
+        .collect();
+    let mut lives: Vec<Vec<Life>> = runs.iter().map(|_| Vec::new()).collect();
+    for round in 0..s.cold_starts {
+        say(format!(
+            "cold starts, round {} of {}",
+            round + 1,
+            s.cold_starts
+        ));
+        for (i, (b, variant)) in runs.iter().enumerate() {
+            let path = s.bin_dir.join(b.name);
+            let mut work = b.workload(orders_made);
+            match coldstart::run(&path, b.name, &variant.env(roots), 21, &[], &mut *work).await {
+                Ok(life) => lives[i].push(life),
+                Err(e) => say(format!("cold start failed: {e}")),
+            }
+        }
+    }
+    table.section(&format!(
+        "Cold start (release binaries exec'd under a fake Lambda Runtime API on loopback; median of {} starts, interleaved; ratios to hello-world `lambda_http` and to a warm invocation of the same request)",
+        s.cold_starts
+    ));
+    let mut hello_init = Duration::ZERO;
+    for ((b, variant), lives) in runs.iter().zip(&lives) {
+        let init = median(&lives.iter().map(|l| l.init).collect::<Vec<_>>());
+        let first = median(&lives.iter().map(|l| l.first).collect::<Vec<_>>());
+        let warm = median(
+            &lives
+                .iter()
+                .flat_map(|l| l.warm.clone())
+                .collect::<Vec<_>>(),
+        );
+        let errors: usize = lives.iter().map(|l| l.errors).sum();
+        if b.name == "hello" {
+            hello_init = init;
+            table.row(
+                "hello-world `lambda_http` (baseline)",
+                format!(
+                    "init {}, first invocation {}, warm {}",
+                    ms(init),
+                    ms(first),
+                    ms(warm)
+                ),
+                "",
+                None,
+            );
+            continue;
+        }
+        let init_ratio = ratio(init, hello_init);
+        let first_ratio = ratio(first, warm);
+        table.row(
+            format!("{}{}", b.name, variant.label()),
+            format!(
+                "init {} = {init_ratio:.2}× hello; first invocation {} = {first_ratio:.2}× warm ({}){}",
+                ms(init),
+                ms(first),
+                ms(warm),
+                if errors > 0 || lives.len() < s.cold_starts {
+                    format!("; {errors} errors, {} of {} starts", lives.len(), s.cold_starts)
+                } else {
+                    String::new()
+                }
+            ),
+            "init ≤ 1.5×, first ≤ 2×",
+            Some(
+                init_ratio <= 1.5
+                    && first_ratio <= 2.0
+                    && errors == 0
+                    && lives.len() == s.cold_starts,
+            ),
+        );
+    }
 }
 
 /// The roots AWS service endpoints chain to (Amazon Trust Services, and the Starfield root that

@@ -5,6 +5,7 @@ use orderdesk_invitations::App;
 /// and holds less memory than one worker thread per CPU.
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
+    orderdesk::telemetry::init();
     let app = App::from_env().await?;
     let app = &app;
     lambda_http::run(service_fn(move |req| async move {
