@@ -16,12 +16,22 @@ pub struct Claims {
     pub sub: String,
     pub email: String,
     pub group: &'static str,
+    /// The token's `custom:*` attributes (the login, account and tier hints), as they are.
+    pub custom: Vec<(String, Value)>,
 }
 
 impl Claims {
-    /// The claims of a real ID token (`sub`, `email`) in `group`.
+    /// The claims of a real ID token (`sub`, `email`, `custom:*`) in `group`.
     pub fn of_token(token_claims: &Value, group: &'static str) -> Self {
+        let custom = token_claims
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(k, _)| k.starts_with("custom:"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         Self {
+            custom,
             sub: token_claims["sub"].as_str().unwrap_or_default().to_owned(),
             email: token_claims["email"]
                 .as_str()
@@ -59,6 +69,10 @@ impl Event {
         c["cognito:username"] = json!(claims.sub);
         c["email"] = json!(claims.email);
         c["cognito:groups"] = json!(format!("[{}]", claims.group));
+        if let Some(c) = c.as_object_mut() {
+            c.retain(|k, _| !k.starts_with("custom:"));
+            c.extend(claims.custom.iter().cloned());
+        }
         self
     }
 

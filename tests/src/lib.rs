@@ -455,7 +455,8 @@ pub async fn items_with_prefix(
 
 /// An API Gateway v2 request for `route_key` (e.g. `GET /orders/{order_id}`) at `path`, as the
 /// HTTP API's JWT authorizer hands it to a function: `token`'s claims rendered as strings
-/// (arrays as `[a b]`), the path parameters read off the route key.
+/// (arrays as `[a b]`), the path parameters read off the route key. An empty `token` makes a
+/// public route's request: no `Authorization` header and no authorizer.
 pub fn api_request(
     route_key: &str,
     path: &str,
@@ -476,7 +477,10 @@ pub fn api_request(
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         query_params.insert(k.to_owned(), Value::String(v.to_owned()));
     }
-    let claims: serde_json::Map<String, Value> = jwt_claims(token)
+    let signed_in = !token.is_empty();
+    let claims: serde_json::Map<String, Value> = signed_in
+        .then(|| jwt_claims(token))
+        .unwrap_or_else(|| serde_json::json!({}))
         .as_object()
         .expect("claims")
         .iter()
@@ -500,7 +504,9 @@ pub fn api_request(
         .collect();
     let mut header_map = serde_json::Map::new();
     header_map.insert("content-type".into(), "application/json".into());
-    header_map.insert("authorization".into(), format!("Bearer {token}").into());
+    if signed_in {
+        header_map.insert("authorization".into(), format!("Bearer {token}").into());
+    }
     for (k, v) in headers {
         header_map.insert(k.to_ascii_lowercase(), Value::String((*v).to_owned()));
     }
@@ -517,7 +523,7 @@ pub fn api_request(
             "domainPrefix": "localhost", "requestId": uuid::Uuid::new_v4().to_string(),
             "routeKey": route_key, "stage": "$default", "time": "23/Nov/2026:12:00:00 +0000",
             "timeEpoch": 1_795_000_000_000_u64,
-            "authorizer": {"jwt": {"claims": claims, "scopes": null}},
+            "authorizer": if signed_in { serde_json::json!({"jwt": {"claims": claims, "scopes": null}}) } else { Value::Null },
             "http": {"method": method, "path": raw_path, "protocol": "HTTP/1.1",
                      "sourceIp": "127.0.0.1", "userAgent": "orderdesk-tests"},
         },

@@ -12,6 +12,8 @@ struct Functions {
     orders: orderdesk_orders::App,
     submission: orderdesk_order_submission::App,
     confirmation: orderdesk_order_confirmation::App,
+    customers: orderdesk_customers::App,
+    invitations: orderdesk_invitations::App,
 }
 
 async fn functions() -> Functions {
@@ -22,6 +24,8 @@ async fn functions() -> Functions {
         orders: orderdesk_orders::App::from_env().await.unwrap(),
         submission: orderdesk_order_submission::App::from_env().await.unwrap(),
         confirmation: orderdesk_order_confirmation::App::from_env().await.unwrap(),
+        customers: orderdesk_customers::App::from_env().await.unwrap(),
+        invitations: orderdesk_invitations::App::from_env().await.unwrap(),
     }
 }
 
@@ -197,6 +201,58 @@ async fn every_customer_operation_stays_within_its_dynamodb_call_budget() {
     )))
     .await;
     within("POST /admin/orders/{id}/confirm", status, &c, 2, 2);
+}
+
+#[tokio::test]
+async fn an_invitation_link_and_the_admins_customer_page_stay_within_their_budgets() {
+    let f = functions().await;
+    let admin = Api::admin().await;
+    let customer = admin.new_customer().await;
+    let cid = customer["customer_id"].as_str().unwrap();
+    let email = unique_email("budget");
+    let r = admin
+        .post(
+            &format!("/admin/customers/{cid}/logins"),
+            &json!({"name": "Ivy Invitee", "email": email}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let token = mailbox::invitation_token(&mailbox::wait_for(&email).await);
+
+    let (body, status, c) = counted(f.customers.handle(api_request(
+        "GET /admin/customers/{customer_id}",
+        &format!("/admin/customers/{cid}"),
+        admin.token(),
+        &[],
+        None,
+    )))
+    .await;
+    within("GET /admin/customers/{id}", status, &c, 2, 2);
+    assert_eq!(body["logins"][0]["email"], email.to_lowercase());
+
+    let (body, status, c) = counted(f.invitations.handle(api_request(
+        "GET /invitations/{token}",
+        &format!("/invitations/{token}"),
+        "",
+        &[],
+        None,
+    )))
+    .await;
+    within("GET /invitations/{token}", status, &c, 2, 2);
+    assert_eq!(body["login_name"], "Ivy Invitee");
+    assert_eq!(body["customer_name"], customer["name"]);
+
+    let (body, status, c) = counted(f.invitations.handle(api_request(
+        "POST /invitations/{token}/accept",
+        &format!("/invitations/{token}/accept"),
+        "",
+        &[],
+        Some(&json!({"password": "Chosen-passw0rd"})),
+    )))
+    .await;
+    within("POST /invitations/{token}/accept", status, &c, 4, 4);
+    assert!(body["login_id"].is_string());
+    sign_in(&email, "Chosen-passw0rd").await;
 }
 
 #[test]

@@ -301,6 +301,37 @@ async fn ordering_off_is_403_and_writes_nothing() {
 }
 
 #[tokio::test]
+async fn a_disabled_login_cannot_order_or_read_orders_with_its_still_valid_token() {
+    let s = shop(None).await;
+    let order = json!({"lines": [{"sku": s.flour, "quantity": 1}], "answers": standard_answers()});
+    assert_eq!(submit(&s.buyer, &key(), &order).await.status, 201);
+    let login_id = s.buyer.get("/me").await.body["login"]["login_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = s
+        .admin
+        .patch(
+            &format!("/admin/logins/{login_id}"),
+            &json!({"enabled": false}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    let r = submit(&s.buyer, &key(), &order).await;
+    assert_eq!(r.problem(403)["type"], "/problems/login-disabled");
+    for path in ["/orders", "/catalog", "/cart"] {
+        s.buyer.get(path).await.problem(403);
+    }
+    let cid = s.customer["customer_id"].as_str().unwrap();
+    let orders = s
+        .admin
+        .get(&format!("/admin/orders?customer_id={cid}"))
+        .await;
+    assert_eq!(orders.body["items"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn another_customers_order_is_404_on_every_customer_route() {
     let a = shop(None).await;
     let b = shop(None).await;

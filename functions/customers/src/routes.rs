@@ -60,8 +60,7 @@ pub async fn list(store: &DynamoStore, req: &Request) -> Result<Response<Body>, 
 }
 
 pub async fn get(store: &DynamoStore, req: &Request) -> Result<Response<Body>, Problem> {
-    let c = customers::get_customer(store, &customer_id(req)?).await?;
-    let (logins, invitations) = logins::list_logins(store, &c.customer_id).await?;
+    let (c, logins, invitations) = logins::customer_with_logins(store, &customer_id(req)?).await?;
     let mut body = serde_json::to_value(&c).expect("serialises");
     body["logins"] = json!(logins);
     body["invitations"] = json!(invitations);

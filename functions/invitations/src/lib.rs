@@ -2,6 +2,7 @@
 
 use lambda_http::{Body, Request, Response};
 use orderdesk::app::Deps;
+use orderdesk::dynamo::read_ahead::ReadAhead;
 use orderdesk::http::{Problem, json, json_body, path_param, require_admin, route_key};
 use orderdesk::logins::secret::LinkToken;
 use orderdesk::logins::{self, AcceptBody};
@@ -29,14 +30,23 @@ impl App {
         let d = &self.deps;
         match route_key(&req).as_str() {
             "GET /invitations/{token}" => {
-                let preview = logins::preview_invitation(&d.store, &token(&req)?).await?;
+                let token = token(&req)?;
+                let preview = ReadAhead::default()
+                    .scope(logins::preview_invitation(&d.store, &token))
+                    .await?;
                 Ok(json(200, &preview))
             }
             "POST /invitations/{token}/accept" => {
                 let token = token(&req)?;
                 let (body, _) = json_body::<AcceptBody>(&req)?;
-                let accepted =
-                    logins::accept_invitation(&d.store, &d.identity, &token, body).await?;
+                let accepted = ReadAhead::default()
+                    .scope(logins::accept_invitation(
+                        &d.store,
+                        &d.identity,
+                        &token,
+                        body,
+                    ))
+                    .await?;
                 Ok(json(200, &accepted))
             }
             "POST /email-changes/{token}/confirm" => {

@@ -117,14 +117,39 @@ impl LoginStore for DynamoStore {
         let Some(token) = self.get_item(token_pk(token_hash), TOKEN_SK).await? else {
             return Ok(None);
         };
-        let id = super::attr::Reader(&token).s("invitation_id")?.to_owned();
-        let Some(item) = self
-            .get_item(format!("INVITATION#{id}"), INVITATION_SK)
-            .await?
-        else {
-            return Ok(None);
+        let token = super::attr::Reader(&token);
+        let invitation_key =
+            (
+                invitation_pk(&InvitationId::parse(token.s("invitation_id")?).ok_or_else(
+                    || Unexpected::new("an invitation token item names no invitation id"),
+                )?),
+                INVITATION_SK.to_owned(),
+            );
+        let ids = token
+            .opt_s("login_id")
+            .and_then(LoginId::parse)
+            .zip(token.opt_s("customer_id").and_then(CustomerId::parse));
+        let Some((login, customer)) = ids else {
+            let Some(item) = self.get_item(invitation_key.0, INVITATION_SK).await? else {
+                return Ok(None);
+            };
+            return invitation_from_item(&item).map(Some);
         };
-        invitation_from_item(&item).map(Some)
+        let login_key = (login_pk(&login), LOGIN_SK.to_owned());
+        let customer_key = (customer_item::pk(&customer), customer_item::SK.to_owned());
+        let mut found = self
+            .batch_get(&[
+                invitation_key.clone(),
+                login_key.clone(),
+                customer_key.clone(),
+            ])
+            .await?;
+        let invitation = found.remove(&invitation_key);
+        super::read_ahead::stash([
+            (login_key.clone(), found.remove(&login_key)),
+            (customer_key.clone(), found.remove(&customer_key)),
+        ]);
+        invitation.as_ref().map(invitation_from_item).transpose()
     }
 
     async fn claim_invitation(

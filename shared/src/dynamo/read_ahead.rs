@@ -66,6 +66,16 @@ pub(crate) fn cached(pk: &str, sk: &str) -> Option<Option<Item>> {
         .flatten()
 }
 
+/// Keeps items a store method read beside the one it was asked for (`None`: read, and absent),
+/// for the request's next read of each; outside a [`ReadAhead::scope`] they are dropped.
+pub(crate) fn stash(items: impl IntoIterator<Item = (Key, Option<Item>)>) {
+    let _ = AHEAD.try_with(|a| {
+        if let Ok(mut cache) = a.items.lock() {
+            cache.extend(items);
+        }
+    });
+}
+
 /// The order number taken ahead, once.
 pub(crate) fn take_order_number() -> Option<u64> {
     AHEAD

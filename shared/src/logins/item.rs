@@ -231,13 +231,16 @@ pub fn invitation_from_item(item: &Item) -> Result<Invitation, Unexpected> {
     })
 }
 
-/// The token's item: points at its invitation and is removed by TTL a week after expiry.
+/// The token's item: points at its invitation, and at the login and account it is for (ids
+/// never change, so a link's page reads all three in one go); removed by TTL a week after expiry.
 pub fn token_item(token_hash: &str, i: &Invitation) -> Item {
     Item::from([
         ("PK".into(), s(token_pk(token_hash))),
         ("SK".into(), s(TOKEN_SK)),
         ("type".into(), s("invitation_token")),
         ("invitation_id".into(), s(i.invitation_id.as_str())),
+        ("login_id".into(), s(i.login_id.as_str())),
+        ("customer_id".into(), s(i.customer_id.as_str())),
         ("ttl".into(), n(i.expires_at.unix_seconds() + 7 * 24 * 3600)),
     ])
 }
@@ -345,8 +348,12 @@ mod tests {
         i.status = InvitationStatus::Accepted;
         assert!(!invitation_to_item(&i).contains_key("GSI2PK"));
         let token = token_item(&"ab".repeat(32), &i);
-        assert_eq!(token.len(), 5);
+        assert_eq!(token.len(), 7);
         assert_eq!(token["PK"], s(format!("INVTOKEN#{}", "ab".repeat(32))));
+        assert_eq!(token["SK"], s("INVTOKEN"));
+        assert_eq!(token["invitation_id"], s(i.invitation_id.as_str()));
+        assert_eq!(token["login_id"], s(i.login_id.as_str()));
+        assert_eq!(token["customer_id"], s(i.customer_id.as_str()));
         assert_eq!(token["ttl"], n(i.expires_at.unix_seconds() + 604_800));
     }
 }

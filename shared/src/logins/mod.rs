@@ -689,10 +689,21 @@ pub async fn list_logins<S: LoginStore>(
     store: &S,
     customer_id: &CustomerId,
 ) -> Result<(Vec<Login>, Vec<Invitation>), ListLoginsError> {
-    if store.customer(customer_id).await?.is_none() {
-        return Err(ListLoginsError::CustomerNotFound);
-    }
-    Ok(store.members(customer_id).await?)
+    let (_, logins, invitations) = customer_with_logins(store, customer_id).await?;
+    Ok((logins, invitations))
+}
+
+/// A customer with its logins and invitations (oldest first): the admin's customer page.
+pub async fn customer_with_logins<S: LoginStore>(
+    store: &S,
+    customer_id: &CustomerId,
+) -> Result<(Customer, Vec<Login>, Vec<Invitation>), ListLoginsError> {
+    let customer = store
+        .customer(customer_id)
+        .await?
+        .ok_or(ListLoginsError::CustomerNotFound)?;
+    let (logins, invitations) = store.members(customer_id).await?;
+    Ok((customer, logins, invitations))
 }
 
 #[cfg(test)]
