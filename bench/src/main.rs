@@ -393,13 +393,9 @@ fn cost_section(
 
 async fn binaries_section(table: &mut Table, s: &Settings, fx: &Fixtures, preview_token: &str) {
     let binaries = binaries(fx, preview_token);
-    let roots = coldstart::log_dir().join("amazon-roots.pem");
-    if let Err(e) = std::fs::write(&roots, AMAZON_ROOTS) {
-        say(format!("cannot write {}: {e}", roots.display()));
-    }
     let orders_made: Rc<RefCell<VecDeque<String>>> = Rc::default();
     if s.wants("coldstart") {
-        cold_starts(table, s, &binaries, &roots, &orders_made).await;
+        cold_starts(table, s, &binaries, &orders_made).await;
     }
 
     let mut memory_rows = Vec::new();
@@ -495,7 +491,6 @@ async fn cold_starts(
     table: &mut Table,
     s: &Settings,
     binaries: &[Binary],
-    roots: &std::path::Path,
     orders_made: &Rc<RefCell<VecDeque<String>>>,
 ) {
     let runs: Vec<(&Binary, Variant)> = binaries
@@ -512,7 +507,7 @@ async fn cold_starts(
         for (i, (b, variant)) in runs.iter().enumerate() {
             let path = s.bin_dir.join(b.name);
             let mut work = b.workload(orders_made);
-            match coldstart::run(&path, b.name, &variant.env(roots), 21, &[], &mut *work).await {
+            match coldstart::run(&path, b.name, &variant.env(), 21, &[], &mut *work).await {
                 Ok(life) => lives[i].push(life),
                 Err(e) => say(format!("cold start failed: {e}")),
             }
@@ -550,6 +545,20 @@ async fn cold_starts(
         }
         let init_ratio = ratio(init, hello_init);
         let first_ratio = ratio(first, warm);
+        let complete = errors == 0 && lives.len() == s.cold_starts;
+        let (target, met) = if variant.prewarm {
+            // Opening the connection during init is the point of the setting: its read is
+            // init's on purpose, and the first request must then cost no more than a warm one.
+            (
+                "first ≤ 2× (init makes one read by design)",
+                first_ratio <= 2.0 && complete,
+            )
+        } else {
+            (
+                "init ≤ 1.5×, first ≤ 2×",
+                init_ratio <= 1.5 && first_ratio <= 2.0 && complete,
+            )
+        };
         table.row(
             format!("{}{}", b.name, variant.label()),
             format!(
@@ -557,53 +566,45 @@ async fn cold_starts(
                 ms(init),
                 ms(first),
                 ms(warm),
-                if errors > 0 || lives.len() < s.cold_starts {
-                    format!("; {errors} errors, {} of {} starts", lives.len(), s.cold_starts)
-                } else {
+                if complete {
                     String::new()
+                } else {
+                    format!("; {errors} errors, {} of {} starts", lives.len(), s.cold_starts)
                 }
             ),
-            "init ≤ 1.5×, first ≤ 2×",
-            Some(
-                init_ratio <= 1.5
-                    && first_ratio <= 2.0
-                    && errors == 0
-                    && lives.len() == s.cold_starts,
-            ),
+            target,
+            Some(met),
         );
     }
 }
 
-/// The roots AWS service endpoints chain to (Amazon Trust Services, and the Starfield root that
-/// cross-signs them): a trust store of 5 certificates instead of the system's ~150.
-const AMAZON_ROOTS: &str = include_str!("amazon-roots.pem");
-
-/// A cold-start configuration.
+/// A cold-start configuration. The deployed one (template.yaml) is Amazon roots and prewarm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Variant {
     /// ORDERDESK_PREWARM_DYNAMODB=1: the DynamoDB connection is opened during init.
     prewarm: bool,
-    /// SSL_CERT_FILE = the Amazon roots: the TLS trust store is 5 certificates, not the system's.
-    amazon_roots: bool,
+    /// ORDERDESK_TLS_ROOTS=system: the system's ~150 roots instead of the 5 Amazon roots the
+    /// functions trust in Lambda.
+    system_roots: bool,
 }
 
 impl Variant {
     fn label(&self) -> &'static str {
-        match (self.prewarm, self.amazon_roots) {
+        match (self.prewarm, self.system_roots) {
             (false, false) => "",
-            (true, false) => " + prewarm",
-            (false, true) => " + Amazon roots only",
-            (true, true) => " + prewarm + Amazon roots only",
+            (true, false) => " + prewarm (as deployed)",
+            (false, true) => " with the system's roots",
+            (true, true) => " + prewarm with the system's roots",
         }
     }
 
-    fn env(&self, roots: &std::path::Path) -> Vec<(String, String)> {
+    fn env(&self) -> Vec<(String, String)> {
         let mut env = Vec::new();
         if self.prewarm {
             env.push(("ORDERDESK_PREWARM_DYNAMODB".to_owned(), "1".to_owned()));
         }
-        if self.amazon_roots {
-            env.push(("SSL_CERT_FILE".to_owned(), roots.display().to_string()));
+        if self.system_roots {
+            env.push(("ORDERDESK_TLS_ROOTS".to_owned(), "system".to_owned()));
         }
         env
     }
@@ -612,8 +613,6 @@ impl Variant {
 /// A release binary and the request it is measured with.
 struct Binary {
     name: &'static str,
-    /// Whether it builds its clients through `Deps`, which honours ORDERDESK_PREWARM_DYNAMODB.
-    prewarms: bool,
     kind: Kind,
 }
 
@@ -636,12 +635,10 @@ fn binaries(fx: &Fixtures, preview_token: &str) -> Vec<Binary> {
     vec![
         Binary {
             name: "hello",
-            prewarms: false,
             kind: Kind::Http(http("catalog-customer.json").by(buyer).json(), 200),
         },
         Binary {
             name: "customers",
-            prewarms: false,
             kind: Kind::Http(
                 http("customers-get.json")
                     .by(&fx.admin)
@@ -652,12 +649,10 @@ fn binaries(fx: &Fixtures, preview_token: &str) -> Vec<Binary> {
         },
         Binary {
             name: "logins",
-            prewarms: true,
             kind: Kind::Http(http("logins-me.json").by(buyer).json(), 200),
         },
         Binary {
             name: "invitations",
-            prewarms: true,
             kind: Kind::Http(
                 http("invitations-preview.json")
                     .with(SAMPLE_TOKEN, preview_token)
@@ -667,12 +662,10 @@ fn binaries(fx: &Fixtures, preview_token: &str) -> Vec<Binary> {
         },
         Binary {
             name: "catalog",
-            prewarms: true,
             kind: Kind::Http(http("catalog-customer.json").by(buyer).json(), 200),
         },
         Binary {
             name: "order-submission",
-            prewarms: true,
             kind: Kind::Submit(
                 operations::submit_event(fx, buyer)
                     .header("idempotency-key", KEY_MARKER)
@@ -681,17 +674,14 @@ fn binaries(fx: &Fixtures, preview_token: &str) -> Vec<Binary> {
         },
         Binary {
             name: "orders",
-            prewarms: true,
             kind: Kind::Http(http("orders-list.json").by(buyer).json(), 200),
         },
         Binary {
             name: "order-confirmation",
-            prewarms: true,
             kind: Kind::Confirm(operations::confirm_event(fx, SAMPLE_ORDER).json()),
         },
         Binary {
             name: "notifier",
-            prewarms: false,
             kind: Kind::Other(
                 http("notifier-stream.json")
                     .with(SAMPLE_OUTBOX, &uuid::Uuid::now_v7().simple().to_string())
@@ -700,32 +690,22 @@ fn binaries(fx: &Fixtures, preview_token: &str) -> Vec<Binary> {
         },
         Binary {
             name: "housekeeping",
-            prewarms: false,
             kind: Kind::Other(http("housekeeping-schedule.json").json()),
         },
     ]
 }
 
 impl Binary {
-    /// As is; with the Amazon roots; with the connection opened at init too (the functions on
-    /// `Deps`); and prewarm alone for the order path.
+    /// As is (Amazon roots, connection opened by the first request); with the system's roots;
+    /// with the connection opened at init (as deployed).
     fn variants(&self) -> Vec<Variant> {
-        let v = |prewarm, amazon_roots| Variant {
+        let v = |prewarm, system_roots| Variant {
             prewarm,
-            amazon_roots,
+            system_roots,
         };
-        match (self.name, self.prewarms) {
-            ("hello", _) => vec![v(false, false)],
-            ("order-submission", _) => {
-                vec![
-                    v(false, false),
-                    v(false, true),
-                    v(true, false),
-                    v(true, true),
-                ]
-            }
-            (_, true) => vec![v(false, false), v(false, true), v(true, true)],
-            (_, false) => vec![v(false, false), v(false, true)],
+        match self.name {
+            "hello" => vec![v(false, false)],
+            _ => vec![v(false, false), v(false, true), v(true, false)],
         }
     }
 

@@ -52,7 +52,8 @@ impl Config {
 /// In Lambda (`AWS_LAMBDA_FUNCTION_NAME` is set) nothing else is looked for: the region is
 /// `AWS_REGION`, the credentials are the environment's, and the profile files are an empty
 /// in-memory set, so a cold start reads no `~/.aws` file and never asks IMDS or a credentials
-/// chain. Elsewhere (tests, the local gateway) the SDK's default chains apply.
+/// chain. TLS trusts [`AMAZON_ROOTS`] only, unless `ORDERDESK_TLS_ROOTS=system`. Elsewhere
+/// (tests, the local gateway) the SDK's default chains and the system's roots apply.
 pub async fn aws() -> aws_config::SdkConfig {
     let loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
     match lambda_region(|k| std::env::var(k).ok()) {
@@ -67,9 +68,34 @@ fn lambda_region(get: impl Fn(&str) -> Option<String>) -> Option<String> {
     get("AWS_REGION").filter(|r| !r.is_empty())
 }
 
+/// The roots every AWS service endpoint chains to: Amazon Root CA 1 to 4 (Amazon Trust
+/// Services) and the Starfield Services root that cross-signs them. Trusting these five, not
+/// the system's ~150, takes ~5 ms of certificate parsing out of every cold start (README
+/// "Benchmark"); `ORDERDESK_TLS_ROOTS=system` is the way back, e.g. behind a TLS-inspecting proxy.
+pub const AMAZON_ROOTS: &str = include_str!("amazon-roots.pem");
+
+/// An HTTPS client (rustls on aws-lc, as the SDK's default) that trusts [`AMAZON_ROOTS`] only.
+pub fn amazon_https_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+    use aws_smithy_http_client::tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode};
+    let roots = TrustStore::empty().with_pem_certificate(AMAZON_ROOTS.as_bytes());
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+        .tls_context(
+            TlsContext::builder()
+                .with_trust_store(roots)
+                .build()
+                .expect("a trust store of PEM certificates"),
+        )
+        .build_https()
+}
+
 #[allow(deprecated)] // `ProfileFiles` is aws-config's own name for aws-runtime's `EnvConfigFiles`.
 fn in_lambda(loader: aws_config::ConfigLoader, region: String) -> aws_config::ConfigLoader {
     use aws_config::profile::profile_file::{ProfileFileKind, ProfileFiles};
+    let loader = match std::env::var("ORDERDESK_TLS_ROOTS").as_deref() {
+        Ok("system") => loader,
+        _ => loader.http_client(amazon_https_client()),
+    };
     loader
         .region(aws_config::Region::new(region))
         .credentials_provider(
@@ -114,6 +140,43 @@ pub async fn prewarm_dynamodb(client: &aws_sdk_dynamodb::Client, table: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_amazon_roots_are_the_five_ders_aws_endpoints_chain_to() {
+        use base64::Engine;
+        use sha2::Digest;
+        let fingerprints: Vec<String> = AMAZON_ROOTS
+            .split("-----BEGIN CERTIFICATE-----")
+            .skip(1)
+            .map(|block| {
+                let body: String = block
+                    .split("-----END CERTIFICATE-----")
+                    .next()
+                    .unwrap()
+                    .split_whitespace()
+                    .collect();
+                let der = base64::engine::general_purpose::STANDARD
+                    .decode(body)
+                    .expect("base64");
+                hex(&sha2::Sha256::digest(&der))
+            })
+            .collect();
+        assert_eq!(
+            fingerprints,
+            [
+                "8ecde6884f3d87b1125ba31ac3fcb13d7016de7f57cc904fe1cb97c6ae98196e",
+                "1ba5b2aa8c65401a82960118f80bec4f62304d83cec4713a19c39c011ea46db4",
+                "18ce6cfe7bf14e60b2e347b8dfe868cb31d02ebb3ada271569f50343b46db3a4",
+                "e35d28419ed02025cfa69038cd623962458da5c695fbdea3c22b0bfb25897092",
+                "568d6905a2c88708a4b3025190edcfedb1974a606a13c6e5290fcb2ae63edab5",
+            ]
+        );
+        let _client = amazon_https_client();
+    }
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
 
     #[test]
     fn every_missing_variable_is_named_at_once() {

@@ -478,9 +478,12 @@ pub fn api_request(
         query_params.insert(k.to_owned(), Value::String(v.to_owned()));
     }
     let signed_in = !token.is_empty();
-    let claims: serde_json::Map<String, Value> = signed_in
-        .then(|| jwt_claims(token))
-        .unwrap_or_else(|| serde_json::json!({}))
+    let claims = if signed_in {
+        jwt_claims(token)
+    } else {
+        serde_json::json!({})
+    };
+    let claims: serde_json::Map<String, Value> = claims
         .as_object()
         .expect("claims")
         .iter()

@@ -19,8 +19,10 @@ impl App {
     pub async fn from_env() -> Result<Self, lambda_http::Error> {
         let config = Config::from_env()?;
         let aws = config::aws().await;
+        let dynamodb = orderdesk::dynamo::client(&aws);
+        config::prewarm_dynamodb(&dynamodb, &config.table_name).await;
         Ok(Self {
-            store: DynamoStore::new(orderdesk::dynamo::client(&aws), config.table_name),
+            store: DynamoStore::new(dynamodb, config.table_name),
             identity: CognitoIdentity::new(
                 aws_sdk_cognitoidentityprovider::Client::new(&aws),
                 config.user_pool_id,

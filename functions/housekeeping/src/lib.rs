@@ -97,7 +97,9 @@ impl App {
     pub async fn from_env_with(options: Options) -> Result<Self, lambda_runtime::Error> {
         let settings = MailSettings::from_env()?;
         let aws = config::aws().await;
-        let store = DynamoStore::new(orderdesk::dynamo::client(&aws), settings.table_name);
+        let dynamodb = orderdesk::dynamo::client(&aws);
+        config::prewarm_dynamodb(&dynamodb, &settings.table_name).await;
+        let store = DynamoStore::new(dynamodb, settings.table_name);
         let mailer = SesMailer::new(
             aws_sdk_sesv2::Client::new(&aws),
             &settings.sender_email,

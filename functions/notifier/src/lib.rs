@@ -31,8 +31,10 @@ impl App {
             &settings.sender_email,
             &settings.branding.seller_name,
         );
+        let dynamodb = orderdesk::dynamo::client(&aws);
+        config::prewarm_dynamodb(&dynamodb, &settings.table_name).await;
         Ok(Self::new(
-            DynamoStore::new(orderdesk::dynamo::client(&aws), settings.table_name),
+            DynamoStore::new(dynamodb, settings.table_name),
             Arc::new(mailer),
             settings.branding,
         ))
