@@ -118,13 +118,9 @@ impl LoginStore for DynamoStore {
             return Ok(None);
         };
         let token = super::attr::Reader(&token);
-        let invitation_key =
-            (
-                invitation_pk(&InvitationId::parse(token.s("invitation_id")?).ok_or_else(
-                    || Unexpected::new("an invitation token item names no invitation id"),
-                )?),
-                INVITATION_SK.to_owned(),
-            );
+        let invitation_id = InvitationId::parse(token.s("invitation_id")?)
+            .ok_or_else(|| Unexpected::new("an invitation token item names no invitation id"))?;
+        let invitation_key = (invitation_pk(&invitation_id), INVITATION_SK.to_owned());
         let ids = token
             .opt_s("login_id")
             .and_then(LoginId::parse)

@@ -150,6 +150,21 @@ mod tests {
     use super::*;
 
     #[tokio::test]
+    async fn stashed_items_are_served_once_inside_a_scope_and_dropped_outside() {
+        let key = ("A".to_owned(), "B".to_owned());
+        let item = Item::from([("x".to_owned(), s("1"))]);
+        stash([(key.clone(), Some(item.clone()))]);
+        assert_eq!(cached("A", "B"), None);
+        ReadAhead::default()
+            .scope(async {
+                stash([(key.clone(), Some(item.clone()))]);
+                assert_eq!(cached("A", "B"), Some(Some(item.clone())));
+                assert_eq!(cached("A", "B"), None);
+            })
+            .await;
+    }
+
+    #[tokio::test]
     async fn read_ahead_items_are_served_once_and_only_inside_their_scope() {
         let key = ("A".to_owned(), "B".to_owned());
         let absent = ("A".to_owned(), "C".to_owned());
