@@ -1,13 +1,15 @@
 // A table that pages through an API listing with its cursor: "Load more" asks for the next
 // page, a new search starts again (and drops the answer of any search still in flight).
 
-import { h, replace, errorBox } from './ui.js';
+import { h, replace, errorBox, debounce } from './ui.js';
 
 /**
  * `columns`: `[{ label, render(item) → node|string, className? }]`;
  * `fetchPage(cursor, signal)` → `{ items, next_cursor }`; `caption` names the table;
  * `noun`: `[singular, plural]` for the count; `empty`: what to say when nothing matches.
- * Returns `{ el, reload(), items() }`.
+ * Returns `{ el, reload(), typed(apply), items() }`: `typed(apply)` is the input handler of a
+ * search field: it drops any answer in flight and shows the table busy at once, and when typing
+ * pauses it runs `apply()` and reloads (so nobody acts on rows that are about to be replaced).
  */
 export function pagedTable({ columns, fetchPage, caption, noun = ['item', 'items'], empty = 'Nothing here yet.', rowClass }) {
   const tbody = h('tbody');
@@ -29,6 +31,25 @@ export function pagedTable({ columns, fetchPage, caption, noun = ['item', 'items
     return `${n} ${n === 1 ? noun[0] : noun[1]}${cursor ? ' shown, more to load' : ''}`;
   }
 
+  function markBusy(text) {
+    el.setAttribute('aria-busy', 'true');
+    table.setAttribute('aria-busy', 'true');
+    more.disabled = true;
+    status.textContent = text;
+  }
+
+  function typed(apply, ms = 250) {
+    const later = debounce(() => {
+      apply();
+      load(true);
+    }, ms);
+    return () => {
+      controller?.abort();
+      markBusy('Searching…');
+      later();
+    };
+  }
+
   async function load(first) {
     controller?.abort();
     controller = new AbortController();
@@ -37,10 +58,7 @@ export function pagedTable({ columns, fetchPage, caption, noun = ['item', 'items
       cursor = null;
       loaded = [];
     }
-    el.setAttribute('aria-busy', 'true');
-    table.setAttribute('aria-busy', 'true');
-    more.disabled = true;
-    status.textContent = first ? 'Loading…' : 'Loading more…';
+    markBusy(first ? 'Loading…' : 'Loading more…');
     replace(errorSlot);
     try {
       const page = await fetchPage(first ? null : cursor, signal);
@@ -71,5 +89,5 @@ export function pagedTable({ columns, fetchPage, caption, noun = ['item', 'items
   }
 
   more.addEventListener('click', () => load(false));
-  return { el, reload: () => load(true), items: () => loaded };
+  return { el, reload: () => load(true), typed, items: () => loaded };
 }

@@ -123,7 +123,9 @@ export async function render() {
     query,
     signal: leave.signal,
     navigate,
-    setQuery,
+    setQuery: (q) => {
+      if (mine === generation) setQuery(q);
+    },
     title: (text) => {
       document.title = `${text} · Orderdesk`;
     },

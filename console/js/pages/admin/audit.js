@@ -1,7 +1,7 @@
 // The audit log, newest first: every admin change and every request made while acting as a
 // login, filtered by customer or by who did it.
 
-import { h, field, time, debounce } from '../../ui.js';
+import { h, field, time } from '../../ui.js';
 import * as api from '../../api.js';
 import { pagedTable } from '../../list.js';
 import { customerLink } from './orders.js';
@@ -26,10 +26,7 @@ export default async function render(main, ctx) {
       { label: 'Details', render: details },
     ],
   });
-  const reload = debounce(() => {
-    ctx.setQuery({ customer_id: customer.value.trim(), actor: actor.value.trim() });
-    table.reload();
-  }, 300);
+  const reload = table.typed(() => ctx.setQuery({ customer_id: customer.value.trim(), actor: actor.value.trim() }), 300);
   customer.addEventListener('input', reload);
   actor.addEventListener('input', reload);
   main.append(

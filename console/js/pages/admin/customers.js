@@ -1,7 +1,7 @@
 // Customers: search as you type (partial name or email), filter by tag and status, tag many
 // at once, and create a new account.
 
-import { h, replace, field, badge, debounce, errorBox, onSubmit, toast, busy, keyKeeper, InputError } from '../../ui.js';
+import { h, replace, field, badge, errorBox, onSubmit, toast, busy, keyKeeper, InputError } from '../../ui.js';
 import * as api from '../../api.js';
 import { pagedTable } from '../../list.js';
 import { customerForm, customerBody } from './customer-form.js';
@@ -68,11 +68,12 @@ export default async function render(main, ctx) {
     ],
   });
 
+  const apply = () => ctx.setQuery({ q: q.value.trim(), tag: tag.value.trim(), status: status.value });
   const reload = () => {
-    ctx.setQuery({ q: q.value.trim(), tag: tag.value.trim(), status: status.value });
+    apply();
     table.reload();
   };
-  const typed = debounce(reload, 250);
+  const typed = table.typed(apply);
   q.addEventListener('input', typed);
   tag.addEventListener('input', typed);
   status.addEventListener('change', reload);

@@ -1,7 +1,7 @@
 // The catalogue: products in SKU order with search, a new product, and editing one
 // (name, description, unit, list price, active).
 
-import { h, replace, field, money, moneyInput, parseMoney, debounce, onSubmit, toast, dialog, InputError, keyKeeper } from '../../ui.js';
+import { h, replace, field, money, moneyInput, parseMoney, onSubmit, toast, dialog, InputError, keyKeeper } from '../../ui.js';
 import * as api from '../../api.js';
 import { pagedTable } from '../../list.js';
 
@@ -29,10 +29,7 @@ export default async function render(main, ctx) {
       { label: 'Actions', render: (p) => h('button', { type: 'button', onclick: () => edit(p, table) }, 'Edit', h('span', { class: 'visually-hidden' }, ` ${p.name}`)) },
     ],
   });
-  q.addEventListener('input', debounce(() => {
-    ctx.setQuery({ q: q.value.trim() });
-    table.reload();
-  }, 250));
+  q.addEventListener('input', table.typed(() => ctx.setQuery({ q: q.value.trim() })));
   const createSlot = h('div');
   const create = h('button', { type: 'button', class: 'primary' }, 'New product');
   create.addEventListener('click', () => {

@@ -1,6 +1,6 @@
 // The catalogue at this account's prices, with search, and "Add to cart" on each product.
 
-import { h, field, money, toast, debounce, errorBox, replace, busy } from '../../ui.js';
+import { h, field, money, toast, errorBox, replace, busy } from '../../ui.js';
 import * as api from '../../api.js';
 import * as cart from '../../cart-store.js';
 import { pagedTable } from '../../list.js';
@@ -29,10 +29,7 @@ export default async function render(main, ctx) {
       field('Search products', search, { hint: 'By name or SKU' })),
     feedback,
     table.el);
-  search.addEventListener('input', debounce(() => {
-    ctx.setQuery({ q: search.value.trim() });
-    table.reload();
-  }, 250));
+  search.addEventListener('input', table.typed(() => ctx.setQuery({ q: search.value.trim() })));
   table.reload();
   cart.load().catch(() => {});
 }
