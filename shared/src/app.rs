@@ -5,12 +5,14 @@ use crate::dynamo::DynamoStore;
 use crate::identity::CognitoIdentity;
 use crate::logins::{DEFAULT_INVITATION_TTL_SECONDS, Portal};
 
-/// The clients and settings a function serves requests with.
+/// The clients and settings a function serves requests with. Only DynamoDB's client is built
+/// here; a function that manages Cognito users asks for [`Deps::cognito`], so the others
+/// neither build nor link the Cognito client.
 pub struct Deps {
     pub config: Config,
     pub store: DynamoStore,
-    pub identity: CognitoIdentity,
     pub portal: Portal,
+    aws: aws_config::SdkConfig,
 }
 
 impl Deps {
@@ -28,15 +30,20 @@ impl Deps {
         config::prewarm_dynamodb(&dynamodb, &config.table_name).await;
         Ok(Self {
             store: DynamoStore::new(dynamodb, &config.table_name),
-            identity: CognitoIdentity::new(
-                aws_sdk_cognitoidentityprovider::Client::new(&aws),
-                &config.user_pool_id,
-            ),
             portal: Portal {
                 url: config.portal_url.clone(),
                 invitation_ttl_seconds,
             },
             config,
+            aws,
         })
+    }
+
+    /// The user pool's identity port, built from the same SDK configuration.
+    pub fn cognito(&self) -> CognitoIdentity {
+        CognitoIdentity::new(
+            aws_sdk_cognitoidentityprovider::Client::new(&self.aws),
+            &self.config.user_pool_id,
+        )
     }
 }

@@ -2,6 +2,7 @@
 
 use lambda_http::{Body, Request, Response};
 use orderdesk::app::Deps;
+use orderdesk::identity::CognitoIdentity;
 use orderdesk::dynamo::read_ahead::ReadAhead;
 use orderdesk::http::{Problem, json, json_body, path_param, require_admin, route_key};
 use orderdesk::logins::secret::LinkToken;
@@ -10,13 +11,16 @@ use orderdesk::logins::{self, AcceptBody};
 /// Everything the function builds once per cold start.
 pub struct App {
     deps: Deps,
+    identity: CognitoIdentity,
 }
 
 impl App {
     /// Reads configuration from the environment and builds the SDK clients.
     pub async fn from_env() -> Result<Self, lambda_http::Error> {
+        let deps = Deps::from_env().await?;
         Ok(Self {
-            deps: Deps::from_env().await?,
+            identity: deps.cognito(),
+            deps,
         })
     }
 
@@ -42,7 +46,7 @@ impl App {
                 let accepted = ReadAhead::default()
                     .scope(logins::accept_invitation(
                         &d.store,
-                        &d.identity,
+                        &self.identity,
                         &token,
                         body,
                     ))
@@ -51,7 +55,7 @@ impl App {
             }
             "POST /email-changes/{token}/confirm" => {
                 let confirmed =
-                    logins::confirm_email_change(&d.store, &d.identity, &token(&req)?).await?;
+                    logins::confirm_email_change(&d.store, &self.identity, &token(&req)?).await?;
                 Ok(json(200, &confirmed))
             }
             "POST /admin/invitations/{invitation_id}/resend" => {

@@ -2,6 +2,7 @@
 
 use lambda_http::{Body, Request, Response};
 use orderdesk::app::Deps;
+use orderdesk::identity::CognitoIdentity;
 use orderdesk::catalog;
 use orderdesk::customers::{Created, CustomerId};
 use orderdesk::http::{self, Problem, json, json_body, path_param, require_admin, route_key};
@@ -13,13 +14,16 @@ use serde_json::json;
 /// Everything the function builds once per cold start.
 pub struct App {
     deps: Deps,
+    identity: CognitoIdentity,
 }
 
 impl App {
     /// Reads configuration from the environment and builds the SDK clients.
     pub async fn from_env() -> Result<Self, lambda_http::Error> {
+        let deps = Deps::from_env().await?;
         Ok(Self {
-            deps: Deps::from_env().await?,
+            identity: deps.cognito(),
+            deps,
         })
     }
 
@@ -53,7 +57,7 @@ impl App {
         let d = &self.deps;
         match logins::provision_login(
             &d.store,
-            &d.identity,
+            &self.identity,
             &d.portal,
             &admin,
             &customer_id,
@@ -80,14 +84,14 @@ impl App {
         let d = &self.deps;
         Ok(json(
             200,
-            &logins::update_login(&d.store, &d.identity, &d.portal, &admin, &id, body).await?,
+            &logins::update_login(&d.store, &self.identity, &d.portal, &admin, &id, body).await?,
         ))
     }
 
     async fn delete(&self, req: &Request) -> Result<Response<Body>, Problem> {
         let admin = require_admin(req)?;
         let d = &self.deps;
-        logins::delete_login(&d.store, &d.identity, &admin, &login_id(req)?).await?;
+        logins::delete_login(&d.store, &self.identity, &admin, &login_id(req)?).await?;
         Ok(http::no_content())
     }
 
@@ -96,7 +100,7 @@ impl App {
         let id = login_id(req)?;
         let (body, _) = json_body::<logins::PasswordResetBody>(req)?;
         let d = &self.deps;
-        logins::reset_password(&d.store, &d.identity, &d.portal, &admin, &id, body).await?;
+        logins::reset_password(&d.store, &self.identity, &d.portal, &admin, &id, body).await?;
         Ok(json(202, &json!({ "status": "sent" })))
     }
 
