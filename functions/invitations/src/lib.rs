@@ -2,9 +2,9 @@
 
 use lambda_http::{Body, Request, Response};
 use orderdesk::app::Deps;
-use orderdesk::identity::CognitoIdentity;
 use orderdesk::dynamo::read_ahead::ReadAhead;
 use orderdesk::http::{Problem, json, json_body, path_param, require_admin, route_key};
+use orderdesk::identity::CognitoIdentity;
 use orderdesk::logins::secret::LinkToken;
 use orderdesk::logins::{self, AcceptBody};
 

@@ -2,11 +2,11 @@
 
 use lambda_http::{Body, Request, Response};
 use orderdesk::app::Deps;
-use orderdesk::identity::CognitoIdentity;
 use orderdesk::catalog;
 use orderdesk::customers::{Created, CustomerId};
 use orderdesk::http::{self, Problem, json, json_body, path_param, require_admin, route_key};
 use orderdesk::idempotency::Idempotency;
+use orderdesk::identity::CognitoIdentity;
 use orderdesk::logins::{self, CreateLoginBody, NewLogin};
 use orderdesk::session::Wants;
 use serde_json::json;
