@@ -5,6 +5,10 @@ use crate::domain::Email;
 use crate::store::Unexpected;
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, SdkError};
+use aws_sdk_cognitoidentityprovider::operation::{
+    admin_delete_user::AdminDeleteUserError, admin_disable_user::AdminDisableUserError,
+    admin_user_global_sign_out::AdminUserGlobalSignOutError,
+};
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
 
 /// How a new user's first password is set.
@@ -85,6 +89,23 @@ where
     R: std::fmt::Debug,
 {
     Unexpected::new(DisplayErrorContext(e))
+}
+
+/// The output of a call on one user, or `None` when that user does not exist: for the calls
+/// whose purpose a missing user already meets (delete, disable, sign out).
+fn unless_gone<O, E, R>(
+    result: Result<O, SdkError<E, R>>,
+    not_found: impl Fn(&E) -> bool,
+) -> Result<Option<O>, Unexpected>
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    match result {
+        Ok(output) => Ok(Some(output)),
+        Err(e) if e.as_service_error().is_some_and(&not_found) => Ok(None),
+        Err(e) => Err(unexpected(e)),
+    }
 }
 
 impl CognitoIdentity {
@@ -199,33 +220,21 @@ impl Identity for CognitoIdentity {
             .username(email.as_str())
             .send()
             .await;
-        match disabled {
-            Ok(_) => {}
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_user_not_found_exception()) =>
-            {
-                return Ok(());
-            }
-            Err(e) => return Err(unexpected(e)),
+        if unless_gone(disabled, AdminDisableUserError::is_user_not_found_exception)?.is_none() {
+            return Ok(());
         }
-        match self
+        let signed_out = self
             .client
             .admin_user_global_sign_out()
             .user_pool_id(&self.pool_id)
             .username(email.as_str())
             .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_user_not_found_exception()) =>
-            {
-                Ok(())
-            }
-            Err(e) => Err(unexpected(e)),
-        }
+            .await;
+        unless_gone(
+            signed_out,
+            AdminUserGlobalSignOutError::is_user_not_found_exception,
+        )?;
+        Ok(())
     }
 
     #[tracing::instrument(skip_all)]
@@ -290,22 +299,14 @@ impl Identity for CognitoIdentity {
 
     #[tracing::instrument(skip_all)]
     async fn delete_user(&self, email: &Email) -> Result<(), Unexpected> {
-        match self
+        let deleted = self
             .client
             .admin_delete_user()
             .user_pool_id(&self.pool_id)
             .username(email.as_str())
             .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_user_not_found_exception()) =>
-            {
-                Ok(())
-            }
-            Err(e) => Err(unexpected(e)),
-        }
+            .await;
+        unless_gone(deleted, AdminDeleteUserError::is_user_not_found_exception)?;
+        Ok(())
     }
 }
