@@ -1,5 +1,6 @@
 //! Who is asking: read only from the authorizer's claims, never from a header a client sets.
 
+use crate::ids::LoginId;
 use std::collections::HashMap;
 
 /// The Cognito user behind a request.
@@ -76,6 +77,81 @@ impl Actor {
     }
 }
 
+/// Who created or changed an order: a customer login, or an admin (acting as a login when
+/// `acting_as` names it). The wire form is `{"kind", "id", "acting_as"?}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "CreatedByWire", try_from = "CreatedByWire")]
+pub enum CreatedBy {
+    Customer(LoginId),
+    Admin {
+        /// The admin's Cognito `sub`.
+        sub: String,
+        acting_as: Option<LoginId>,
+    },
+}
+
+impl CreatedBy {
+    pub fn admin(admin: &Principal) -> Self {
+        Self::Admin {
+            sub: admin.sub.clone(),
+            acting_as: None,
+        }
+    }
+
+    /// An admin working in the seller's own name, not acting as a login.
+    pub fn is_admin_in_own_name(&self) -> bool {
+        matches!(
+            self,
+            Self::Admin {
+                acting_as: None,
+                ..
+            }
+        )
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct CreatedByWire {
+    kind: String,
+    id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    acting_as: Option<String>,
+}
+
+impl From<CreatedBy> for CreatedByWire {
+    fn from(by: CreatedBy) -> Self {
+        match by {
+            CreatedBy::Customer(login) => Self {
+                kind: "customer".into(),
+                id: login.as_str().to_owned(),
+                acting_as: None,
+            },
+            CreatedBy::Admin { sub, acting_as } => Self {
+                kind: "admin".into(),
+                id: sub,
+                acting_as: acting_as.map(|l| l.as_str().to_owned()),
+            },
+        }
+    }
+}
+
+impl TryFrom<CreatedByWire> for CreatedBy {
+    type Error = String;
+
+    fn try_from(w: CreatedByWire) -> Result<Self, String> {
+        let login =
+            |raw: &str| LoginId::parse(raw).ok_or_else(|| format!("{raw} is not a login id"));
+        match (w.kind.as_str(), w.acting_as) {
+            ("customer", None) => Ok(Self::Customer(login(&w.id)?)),
+            ("admin", acting_as) => Ok(Self::Admin {
+                sub: w.id,
+                acting_as: acting_as.as_deref().map(login).transpose()?,
+            }),
+            (kind, _) => Err(format!("{kind} is not who can create an order")),
+        }
+    }
+}
+
 fn parse_groups(raw: &str) -> Vec<String> {
     let trimmed = raw.trim();
     if let Ok(list) = serde_json::from_str::<Vec<String>>(trimmed) {
@@ -137,6 +213,30 @@ mod tests {
         assert_eq!(p.hints.login_id.as_deref(), Some("lgn_1"));
         assert_eq!(p.hints.customer_id.as_deref(), Some("cus_1"));
         assert_eq!(p.hints.tier_id, None);
+    }
+
+    #[test]
+    fn who_created_an_order_keeps_its_wire_shape() {
+        let login = LoginId::generate();
+        let by = CreatedBy::Admin {
+            sub: "s-1".into(),
+            acting_as: Some(login.clone()),
+        };
+        let json = serde_json::to_value(&by).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"kind": "admin", "id": "s-1", "acting_as": login.as_str()})
+        );
+        assert_eq!(serde_json::from_value::<CreatedBy>(json).unwrap(), by);
+        let customer = serde_json::json!({"kind": "customer", "id": login.as_str()});
+        assert_eq!(
+            serde_json::from_value::<CreatedBy>(customer).unwrap(),
+            CreatedBy::Customer(login)
+        );
+        assert!(
+            serde_json::from_value::<CreatedBy>(serde_json::json!({"kind": "robot", "id": "x"}))
+                .is_err()
+        );
     }
 
     #[test]

@@ -1,49 +1,60 @@
-//! What every HTTP function builds once per cold start.
+//! The composition root: what every function builds once per cold start, from its settings.
+//! Functions name the adapters only through the aliases here, so a function knows the ports it
+//! calls and not the services behind them.
 
-use crate::config::{self, Config};
-use crate::dynamo::DynamoStore;
-use crate::identity::CognitoIdentity;
-use crate::logins::{DEFAULT_INVITATION_TTL_SECONDS, Portal};
+use crate::cognito::CognitoIdentity;
+use crate::config::{self, ConfigError, Settings};
+use crate::email::{Branding, Mailer};
+use crate::ses::SesMailer;
+use std::sync::Arc;
 
-/// The clients and settings a function serves requests with. Only DynamoDB's client is built
-/// here; a function that manages Cognito users asks for [`Deps::cognito`], so the others
-/// neither build nor link the Cognito client.
-pub struct Deps {
-    pub config: Config,
-    pub store: DynamoStore,
-    pub portal: Portal,
+/// The store every function runs on: one DynamoDB table.
+pub type Store = crate::dynamo::DynamoStore;
+
+/// The identity provider customer logins live in: a Cognito user pool.
+pub type UserPool = CognitoIdentity;
+
+/// The deployment's settings, the AWS SDK's configuration and the table's store, built once.
+/// Every other client is built from here on request, so a function that does not use Cognito
+/// or SES neither builds nor needs their settings.
+pub struct Shell {
+    pub settings: Settings,
+    pub store: Store,
     aws: aws_config::SdkConfig,
 }
 
-impl Deps {
-    /// Reads the environment (failing fast on anything missing) and builds the SDK clients.
-    pub async fn from_env() -> Result<Self, lambda_http::Error> {
-        let config = Config::from_env()?;
-        let invitation_ttl_seconds = match std::env::var("INVITATION_TTL_SECONDS") {
-            Ok(v) => v.parse().map_err(|_| {
-                format!("INVITATION_TTL_SECONDS must be a number of seconds, not {v:?}")
-            })?,
-            Err(_) => DEFAULT_INVITATION_TTL_SECONDS,
-        };
+impl Shell {
+    /// Reads the environment once, builds the DynamoDB client (and opens its connection when
+    /// `ORDERDESK_PREWARM_DYNAMODB` asks), failing fast without `TABLE_NAME`.
+    pub async fn from_env() -> Result<Self, ConfigError> {
+        let settings = Settings::from_env();
+        let table = settings.table_name()?.to_owned();
         let aws = config::aws().await;
         let dynamodb = crate::dynamo::client(&aws);
-        config::prewarm_dynamodb(&dynamodb, &config.table_name).await;
+        crate::dynamo::prewarm(&dynamodb, &table).await;
         Ok(Self {
-            store: DynamoStore::new(dynamodb, &config.table_name),
-            portal: Portal {
-                url: config.portal_url.clone(),
-                invitation_ttl_seconds,
-            },
-            config,
+            store: Store::new(dynamodb, table),
+            settings,
             aws,
         })
     }
 
-    /// The user pool's identity port, built from the same SDK configuration.
-    pub fn cognito(&self) -> CognitoIdentity {
-        CognitoIdentity::new(
+    /// The user pool, for the functions that manage Cognito users (`USER_POOL_ID`).
+    pub fn user_pool(&self) -> Result<UserPool, ConfigError> {
+        Ok(CognitoIdentity::new(
             aws_sdk_cognitoidentityprovider::Client::new(&self.aws),
-            &self.config.user_pool_id,
-        )
+            self.settings.user_pool_id()?,
+        ))
+    }
+
+    /// The mailer and the emails' branding, for the functions that send email.
+    pub fn mailer(&self) -> Result<(Arc<dyn Mailer>, Branding), ConfigError> {
+        let mail = self.settings.mail()?;
+        let mailer = SesMailer::new(
+            aws_sdk_sesv2::Client::new(&self.aws),
+            &mail.sender_email,
+            &mail.branding.seller_name,
+        );
+        Ok((Arc::new(mailer), mail.branding))
     }
 }

@@ -1,8 +1,10 @@
 //! The audit log: who changed what, and when. Written in the same transaction as the change.
 
 use crate::actor::Principal;
-use crate::customers::CustomerId;
-use crate::domain::Timestamp;
+use crate::domain::{FieldError, Timestamp};
+use crate::error::Unexpected;
+use crate::ids::{CustomerId, LoginId};
+use crate::page::{Page, PageRequest};
 
 /// One entry of the audit log.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -15,7 +17,7 @@ pub struct AuditEntry {
     pub customer_id: Option<CustomerId>,
     /// The customer login an admin acted as (`X-Act-As`), if any.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub acting_as: Option<String>,
+    pub acting_as: Option<LoginId>,
     /// What changed, as the API would show it.
     pub details: serde_json::Value,
 }
@@ -49,7 +51,7 @@ impl AuditEntry {
 
     /// An entry made by a customer's login acting for itself, e.g. accepting its invitation.
     pub fn by_login(
-        login_id: &str,
+        login_id: &LoginId,
         email: &str,
         at: Timestamp,
         action: &str,
@@ -58,7 +60,7 @@ impl AuditEntry {
     ) -> Self {
         let actor = AuditActor {
             kind: "login",
-            id: login_id.to_owned(),
+            id: login_id.as_str().to_owned(),
             email: Some(email.to_owned()),
         };
         Self::new(actor, at, action, customer_id, details)
@@ -96,21 +98,21 @@ pub enum AuditFilter {
 #[async_trait::async_trait]
 pub trait AuditLog: Send + Sync {
     /// Writes one entry on its own, for events that change nothing else (acting as a login).
-    async fn record(&self, entry: &AuditEntry) -> Result<(), crate::store::Unexpected>;
+    async fn record(&self, entry: &AuditEntry) -> Result<(), Unexpected>;
     /// A page of entries, newest first.
     async fn entries(
         &self,
         filter: &AuditFilter,
-        page: &crate::page::PageRequest,
-    ) -> Result<crate::page::Page<AuditEntry>, AuditError>;
+        page: &PageRequest,
+    ) -> Result<Page<AuditEntry>, AuditError>;
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
     #[error("invalid input")]
-    Invalid(Vec<crate::domain::FieldError>),
+    Invalid(Vec<FieldError>),
     #[error(transparent)]
-    Unexpected(#[from] crate::store::Unexpected),
+    Unexpected(#[from] Unexpected),
 }
 
 /// `GET /admin/audit`: `?customer_id=` and `?actor=` checked, then one page, newest first.
@@ -118,9 +120,8 @@ pub async fn list_audit<S: AuditLog>(
     store: &S,
     customer_id: Option<&str>,
     actor: Option<&str>,
-    page: &crate::page::PageRequest,
-) -> Result<crate::page::Page<AuditEntry>, AuditError> {
-    use crate::domain::FieldError;
+    page: &PageRequest,
+) -> Result<Page<AuditEntry>, AuditError> {
     let mut errors = Vec::new();
     let customer = customer_id.and_then(|raw| {
         let parsed = CustomerId::parse(raw);
@@ -151,123 +152,4 @@ pub async fn list_audit<S: AuditLog>(
         (None, None) => AuditFilter::All,
     };
     store.entries(&filter, page).await
-}
-
-/// The audit entry's item and key formats.
-///
-/// | PK | SK | GSI1PK | GSI1SK | GSI2PK | GSI2SK |
-/// |---|---|---|---|---|---|
-/// | `CUSTOMER#<id>` (or `AUDIT#<audit id>`) | `AUDIT#<at>#<audit id>` | `AUDITACTOR#<actor id>` | `<at>#<audit id>` | `AUDITLOG` | `<at>#<audit id>` |
-pub mod item {
-    use super::{AuditActor, AuditEntry};
-    use crate::customers::CustomerId;
-    use crate::domain::Timestamp;
-    use crate::dynamo::attr::{Item, Reader, s};
-    use crate::store::Unexpected;
-
-    pub const LOG: &str = "AUDITLOG";
-    pub const SK_PREFIX: &str = "AUDIT#";
-
-    pub fn actor_pk(actor_id: &str) -> String {
-        format!("AUDITACTOR#{actor_id}")
-    }
-
-    pub fn from_item(item: &Item) -> Result<AuditEntry, Unexpected> {
-        let r = Reader(item);
-        let kind = match r.s("actor_kind")? {
-            "admin" => "admin",
-            "login" => "login",
-            _ => "system",
-        };
-        let details = r
-            .opt_s("details")
-            .and_then(|d| serde_json::from_str(d).ok())
-            .unwrap_or(serde_json::Value::Null);
-        Ok(AuditEntry {
-            audit_id: r.s("audit_id")?.to_owned(),
-            at: Timestamp::parse(r.s("at")?)
-                .map_err(|_| Unexpected::new("audit entry with a bad time"))?,
-            actor: AuditActor {
-                kind,
-                id: r.s("actor_id")?.to_owned(),
-                email: r.opt_s("actor_email").map(str::to_owned),
-            },
-            action: r.s("action")?.to_owned(),
-            customer_id: r.opt_s("customer_id").and_then(CustomerId::parse),
-            acting_as: r.opt_s("acting_as").map(str::to_owned),
-            details,
-        })
-    }
-
-    pub fn to_item(e: &AuditEntry) -> Item {
-        let when = format!("{}#{}", e.at, e.audit_id);
-        let pk = match &e.customer_id {
-            Some(c) => crate::customers::item::pk(c),
-            None => format!("AUDIT#{}", e.audit_id),
-        };
-        let mut item = Item::from([
-            ("PK".into(), s(pk)),
-            ("SK".into(), s(format!("AUDIT#{when}"))),
-            ("GSI1PK".into(), s(actor_pk(&e.actor.id))),
-            ("GSI1SK".into(), s(when.clone())),
-            ("GSI2PK".into(), s(LOG)),
-            ("GSI2SK".into(), s(when)),
-            ("type".into(), s("audit")),
-            ("audit_id".into(), s(&e.audit_id)),
-            ("at".into(), s(e.at.to_string())),
-            ("actor_kind".into(), s(e.actor.kind)),
-            ("actor_id".into(), s(&e.actor.id)),
-            ("action".into(), s(&e.action)),
-            ("details".into(), s(e.details.to_string())),
-        ]);
-        if let Some(email) = &e.actor.email {
-            item.insert("actor_email".into(), s(email));
-        }
-        if let Some(c) = &e.customer_id {
-            item.insert("customer_id".into(), s(c.as_str()));
-        }
-        if let Some(l) = &e.acting_as {
-            item.insert("acting_as".into(), s(l));
-        }
-        item
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-        use crate::actor::Principal;
-        use crate::customers::CustomerId;
-        use crate::domain::Timestamp;
-
-        #[test]
-        fn an_audit_item_is_keyed_by_customer_actor_and_time() {
-            let admin = Principal {
-                sub: "admin-1".into(),
-                email: Some("a@x.example".into()),
-                ..Default::default()
-            };
-            let c = CustomerId::parse("cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b").unwrap();
-            let at = Timestamp::parse("2026-11-23T08:00:00Z").unwrap();
-            let mut e = AuditEntry::by_admin(
-                &admin,
-                at,
-                "customer.created",
-                Some(&c),
-                serde_json::json!({"a": 1}),
-            );
-            e.audit_id = "0001".into();
-            let item = to_item(&e);
-            assert_eq!(item.len(), 15);
-            assert_eq!(
-                item["PK"],
-                s("CUSTOMER#cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b")
-            );
-            assert_eq!(item["SK"], s("AUDIT#2026-11-23T08:00:00.000Z#0001"));
-            assert_eq!(item["GSI1PK"], s("AUDITACTOR#admin-1"));
-            assert_eq!(item["GSI2PK"], s("AUDITLOG"));
-            assert_eq!(item["GSI2SK"], s("2026-11-23T08:00:00.000Z#0001"));
-            assert_eq!(item["details"], s(r#"{"a":1}"#));
-            assert_eq!(from_item(&item).unwrap(), e);
-        }
-    }
 }

@@ -1,48 +1,129 @@
-//! Configuration, from the environment only. A function refuses to start without it.
+//! Configuration, from the environment only. A function refuses to start without what it uses.
 
-/// Everything a function needs to know about its deployment.
-#[derive(Debug, Clone)]
-pub struct Config {
-    pub table_name: String,
-    pub user_pool_id: String,
-    pub user_pool_client_id: String,
-    pub sender_email: String,
-    pub seller_notify_email: String,
-    pub portal_url: String,
+use crate::domain::Email;
+use crate::portal::{DEFAULT_INVITATION_TTL_SECONDS, Portal};
+use std::collections::BTreeMap;
+
+/// Every variable a function may read. Which of them a function needs is its own business: it
+/// asks for what it uses, and only that must be set.
+const VARIABLES: [&str; 8] = [
+    "TABLE_NAME",
+    "USER_POOL_ID",
+    "USER_POOL_CLIENT_ID",
+    "SENDER_EMAIL",
+    "SELLER_NOTIFY_EMAIL",
+    "PORTAL_URL",
+    "SELLER_NAME",
+    "INVITATION_TTL_SECONDS",
+];
+
+/// The seller's name when `SELLER_NAME` is not set.
+pub const DEFAULT_SELLER_NAME: &str = "Orderdesk";
+
+/// Why a function cannot start.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("missing configuration: set the environment variable(s) {}", .0.join(", "))]
+    Missing(Vec<&'static str>),
+    #[error("{name} {why}")]
+    Invalid { name: &'static str, why: String },
 }
 
-#[derive(Debug, thiserror::Error)]
-#[error("missing configuration: set the environment variable(s) {}", .0.join(", "))]
-pub struct ConfigError(pub Vec<&'static str>);
+/// The deployment's settings, read from the environment once per cold start.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    values: BTreeMap<&'static str, String>,
+}
 
-impl Config {
-    pub fn from_env() -> Result<Self, ConfigError> {
+impl Settings {
+    pub fn from_env() -> Self {
         Self::from_lookup(|k| std::env::var(k).ok())
     }
 
     /// Reads through `get`, so tests need not touch the process environment.
-    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let mut missing = Vec::new();
-        let mut var = |k: &'static str| match get(k).filter(|v| !v.trim().is_empty()) {
-            Some(v) => v,
-            None => {
-                missing.push(k);
-                String::new()
-            }
-        };
-        let config = Self {
-            table_name: var("TABLE_NAME"),
-            user_pool_id: var("USER_POOL_ID"),
-            user_pool_client_id: var("USER_POOL_CLIENT_ID"),
-            sender_email: var("SENDER_EMAIL"),
-            seller_notify_email: var("SELLER_NOTIFY_EMAIL"),
-            portal_url: var("PORTAL_URL"),
-        };
-        if missing.is_empty() {
-            Ok(config)
-        } else {
-            Err(ConfigError(missing))
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
+        Self {
+            values: VARIABLES
+                .iter()
+                .filter_map(|k| {
+                    get(k)
+                        .map(|v| v.trim().to_owned())
+                        .filter(|v| !v.is_empty())
+                        .map(|v| (*k, v))
+                })
+                .collect(),
         }
+    }
+
+    /// The values of `names`, or an error naming every one that is missing.
+    pub fn require<const N: usize>(
+        &self,
+        names: [&'static str; N],
+    ) -> Result<[&str; N], ConfigError> {
+        let missing: Vec<&'static str> = names
+            .iter()
+            .copied()
+            .filter(|n| !self.values.contains_key(n))
+            .collect();
+        if !missing.is_empty() {
+            return Err(ConfigError::Missing(missing));
+        }
+        Ok(names.map(|n| self.values[n].as_str()))
+    }
+
+    fn optional(&self, name: &'static str) -> Option<&str> {
+        self.values.get(name).map(String::as_str)
+    }
+
+    /// `TABLE_NAME`: every function's.
+    pub fn table_name(&self) -> Result<&str, ConfigError> {
+        let [table] = self.require(["TABLE_NAME"])?;
+        Ok(table)
+    }
+
+    /// `USER_POOL_ID`: for the functions that manage Cognito users.
+    pub fn user_pool_id(&self) -> Result<&str, ConfigError> {
+        let [pool] = self.require(["USER_POOL_ID"])?;
+        Ok(pool)
+    }
+
+    /// Where links point (`PORTAL_URL`) and how long invitation links live
+    /// (`INVITATION_TTL_SECONDS`, default a week).
+    pub fn portal(&self) -> Result<Portal, ConfigError> {
+        let [url] = self.require(["PORTAL_URL"])?;
+        let ttl = match self.optional("INVITATION_TTL_SECONDS") {
+            Some(v) => v.parse().map_err(|_| ConfigError::Invalid {
+                name: "INVITATION_TTL_SECONDS",
+                why: format!("must be a number of seconds, not {v:?}"),
+            })?,
+            None => DEFAULT_INVITATION_TTL_SECONDS,
+        };
+        Ok(Portal::new(url, ttl))
+    }
+
+    /// `SELLER_NOTIFY_EMAIL`: where new order requests are announced.
+    pub fn seller_inbox(&self) -> Result<Email, ConfigError> {
+        let [inbox] = self.require(["SELLER_NOTIFY_EMAIL"])?;
+        Email::parse(inbox).map_err(|e| ConfigError::Invalid {
+            name: "SELLER_NOTIFY_EMAIL",
+            why: e.to_string(),
+        })
+    }
+
+    /// What sending email needs: `SENDER_EMAIL` and `PORTAL_URL`, and `SELLER_NAME` (default
+    /// "Orderdesk").
+    pub fn mail(&self) -> Result<crate::email::MailSettings, ConfigError> {
+        let [sender, portal] = self.require(["SENDER_EMAIL", "PORTAL_URL"])?;
+        Ok(crate::email::MailSettings {
+            sender_email: sender.to_owned(),
+            branding: crate::email::Branding {
+                portal_url: portal.to_owned(),
+                seller_name: self
+                    .optional("SELLER_NAME")
+                    .unwrap_or(DEFAULT_SELLER_NAME)
+                    .to_owned(),
+            },
+        })
     }
 }
 
@@ -108,35 +189,6 @@ fn in_lambda(loader: aws_config::ConfigLoader, region: String) -> aws_config::Co
         )
 }
 
-/// `ORDERDESK_PREWARM_DYNAMODB=1`: open the DynamoDB connection during init with one read of a
-/// key that never exists. In AWS the first call otherwise pays the TLS handshake inside the
-/// first request (published: 912 ms at 128 MB, 21 ms once the connection is opened at init);
-/// the read also resolves and caches the credentials and the endpoint. A failure is logged and
-/// ignored: the first request will simply open the connection itself.
-pub async fn prewarm_dynamodb(client: &aws_sdk_dynamodb::Client, table: &str) {
-    if !matches!(
-        std::env::var("ORDERDESK_PREWARM_DYNAMODB").as_deref(),
-        Ok("1" | "true")
-    ) {
-        return;
-    }
-    use aws_sdk_dynamodb::types::AttributeValue;
-    let read = client
-        .get_item()
-        .table_name(table)
-        .key("PK", AttributeValue::S("PREWARM".into()))
-        .key("SK", AttributeValue::S("PREWARM".into()))
-        .projection_expression("PK")
-        .send()
-        .await;
-    if let Err(e) = read {
-        tracing::warn!(
-            error = %aws_sdk_dynamodb::error::DisplayErrorContext(e),
-            "prewarming the DynamoDB connection failed"
-        );
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,10 +232,48 @@ mod tests {
 
     #[test]
     fn every_missing_variable_is_named_at_once() {
-        let err = Config::from_lookup(|k| (k == "TABLE_NAME").then(|| "t".to_owned())).unwrap_err();
-        assert_eq!(err.0.len(), 5);
+        let s = Settings::from_lookup(|k| (k == "TABLE_NAME").then(|| "t".to_owned()));
+        let err = s
+            .require(["TABLE_NAME", "USER_POOL_ID", "PORTAL_URL"])
+            .unwrap_err();
+        assert_eq!(
+            err,
+            ConfigError::Missing(vec!["USER_POOL_ID", "PORTAL_URL"])
+        );
         assert!(err.to_string().contains("USER_POOL_ID"));
         assert!(!err.to_string().contains("TABLE_NAME"));
+        assert_eq!(s.table_name(), Ok("t"));
+    }
+
+    #[test]
+    fn a_function_needs_only_the_variables_it_uses() {
+        let s = Settings::from_lookup(|k| {
+            ["TABLE_NAME", "PORTAL_URL", "SENDER_EMAIL"]
+                .contains(&k)
+                .then(|| format!(" {k} "))
+        });
+        assert!(s.portal().is_ok());
+        let mail = s.mail().unwrap();
+        assert_eq!(mail.branding.seller_name, "Orderdesk");
+        assert_eq!(mail.sender_email, "SENDER_EMAIL");
+        assert_eq!(
+            s.seller_inbox().unwrap_err(),
+            ConfigError::Missing(vec!["SELLER_NOTIFY_EMAIL"])
+        );
+        let bad = Settings::from_lookup(|k| {
+            Some(if k == "INVITATION_TTL_SECONDS" {
+                "a week".into()
+            } else {
+                "x".into()
+            })
+        });
+        assert!(matches!(
+            bad.portal(),
+            Err(ConfigError::Invalid {
+                name: "INVITATION_TTL_SECONDS",
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -1,8 +1,13 @@
-//! Replay rules for `Idempotency-Key`: the same key and body return the first result; the
-//! same key with another body is a conflict. Records live 24 hours.
+//! `Idempotency-Key`: the same key and body return the first result; the same key with another
+//! body is a conflict. Records live 24 hours. Every create that takes a key writes its record
+//! in the transaction of the create and goes through [`write_once`], so a retry, a twin sent
+//! at the same moment and a write that met contention all end in one result.
 
 use crate::domain::Timestamp;
+use crate::error::Unexpected;
+use crate::retry::{self, Attempt};
 use sha2::{Digest, Sha256};
+use std::future::Future;
 
 /// How long a key is remembered.
 pub const TTL_SECONDS: i64 = 24 * 60 * 60;
@@ -20,8 +25,38 @@ impl IdempotencyKey {
     }
 }
 
-/// One use of a key by one caller on one route, and the request it came with.
-#[derive(Debug, Clone)]
+/// A keyed request as it arrived: the operation it asks for, its key and its body's hash.
+/// Whose it is joins when the caller is known ([`KeyedRequest::by`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyedRequest {
+    operation: String,
+    key: IdempotencyKey,
+    request_hash: String,
+}
+
+impl KeyedRequest {
+    /// `operation` keeps one key on two operations apart; `body` is hashed in a canonical form,
+    /// so the same body with its fields in another order is the same request.
+    pub fn new(operation: &str, key: IdempotencyKey, body: &serde_json::Value) -> Self {
+        let canonical = serde_json::to_vec(body).expect("a JSON value serialises");
+        Self {
+            operation: operation.to_owned(),
+            key,
+            request_hash: hex(&Sha256::digest(&canonical)),
+        }
+    }
+
+    /// This request as sent by `caller` (a Cognito sub or a login id).
+    pub fn by(&self, caller: &str) -> Idempotency {
+        Idempotency {
+            scope: format!("{caller}#{}#{}", self.operation, self.key.0),
+            request_hash: self.request_hash.clone(),
+        }
+    }
+}
+
+/// One use of a key by one caller on one operation, and the request it came with.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Idempotency {
     scope: String,
     request_hash: String,
@@ -50,19 +85,15 @@ pub struct IdempotencyRecord {
 pub struct KeyReusedWithOtherRequest;
 
 impl Idempotency {
-    /// `caller` is the Cognito sub (or other stable id) of whoever sent the key; `route` the
-    /// route key, so the same key on two routes never collides.
+    /// `caller` is the Cognito sub (or other stable id) of whoever sent the key; `operation`
+    /// keeps the same key on two operations apart.
     pub fn new(
         caller: &str,
-        route: &str,
+        operation: &str,
         key: &IdempotencyKey,
         request: &serde_json::Value,
     ) -> Self {
-        let canonical = serde_json::to_vec(request).expect("a JSON value serialises");
-        Self {
-            scope: format!("{caller}#{route}#{}", key.0),
-            request_hash: hex(&Sha256::digest(&canonical)),
-        }
+        KeyedRequest::new(operation, key.clone(), request).by(caller)
     }
 
     pub fn scope(&self) -> &str {
@@ -79,6 +110,15 @@ impl Idempotency {
         }
     }
 
+    /// The record of `response`, answered with 201 now.
+    pub fn created<T: serde::Serialize>(&self, response: &T, now: Timestamp) -> IdempotencyRecord {
+        self.record(
+            201,
+            serde_json::to_string(response).expect("responses serialise"),
+            now,
+        )
+    }
+
     /// The first response, if `earlier` was made by the same request.
     pub fn replay(
         &self,
@@ -92,6 +132,93 @@ impl Idempotency {
     }
 }
 
+/// Where idempotency records are kept. A record past its expiry is absent, whether or not the
+/// table's TTL has removed it yet.
+#[async_trait::async_trait]
+pub trait IdempotencyStore: Send + Sync {
+    async fn find_idempotency(&self, scope: &str) -> Result<Option<IdempotencyRecord>, Unexpected>;
+}
+
+/// A create that either made something new or replayed the first answer to the same key.
+#[derive(Debug)]
+pub enum Written<T> {
+    New(T),
+    Replayed(StoredResponse),
+}
+
+/// Why one attempt of a keyed write did not go through.
+#[derive(Debug)]
+pub enum Refused<E> {
+    /// The key's record was written meanwhile: a twin request won.
+    KeyTaken,
+    /// Another write to the same items was in flight.
+    Contended,
+    /// A condition of the write failed. DynamoDB may name only the first failed condition, so
+    /// a twin that won with the same key can look like this: its record decides.
+    Condition(E),
+    /// The write failed for a reason no record explains.
+    Failed(E),
+}
+
+/// The first answer to this key, if the key was used before: to replay before any work.
+pub async fn replay_of<S, E>(
+    store: &S,
+    idempotency: Option<&Idempotency>,
+) -> Result<Option<StoredResponse>, E>
+where
+    S: IdempotencyStore + ?Sized,
+    E: From<Unexpected> + From<KeyReusedWithOtherRequest>,
+{
+    let Some(idem) = idempotency else {
+        return Ok(None);
+    };
+    match store.find_idempotency(idem.scope()).await? {
+        Some(earlier) => Ok(Some(idem.replay(&earlier)?)),
+        None => Ok(None),
+    }
+}
+
+/// Runs `write` (which carries the record of `idempotency`, when there is one) until it goes
+/// through, replaying the first answer when a twin's record is found instead; contention is
+/// retried. The caller checks [`replay_of`] before its own work.
+pub async fn write_once<S, T, E, F, Fut>(
+    store: &S,
+    idempotency: Option<&Idempotency>,
+    mut write: F,
+) -> Result<Written<T>, E>
+where
+    S: IdempotencyStore + ?Sized,
+    E: From<Unexpected> + From<KeyReusedWithOtherRequest>,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Refused<E>>>,
+{
+    retry::on_contention(
+        |_| {
+            let attempt = write();
+            async move {
+                let refused = match attempt.await {
+                    Ok(t) => return Attempt::Done(Written::New(t)),
+                    Err(r) => r,
+                };
+                let earlier = match replay_of::<S, E>(store, idempotency).await {
+                    Ok(earlier) => earlier,
+                    Err(e) => return Attempt::Failed(e),
+                };
+                match (refused, earlier) {
+                    (_, Some(first)) => Attempt::Done(Written::Replayed(first)),
+                    (Refused::KeyTaken, None) => {
+                        Attempt::Failed(Unexpected::new("an idempotency record vanished").into())
+                    }
+                    (Refused::Contended, None) => Attempt::Contended,
+                    (Refused::Condition(e) | Refused::Failed(e), None) => Attempt::Failed(e),
+                }
+            }
+        },
+        || Unexpected::new("the write kept meeting concurrent writes").into(),
+    )
+    .await
+}
+
 /// Lower-case hex of bytes.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -101,6 +228,7 @@ pub fn hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::sync::Mutex;
 
     fn key(k: &str) -> IdempotencyKey {
         IdempotencyKey::parse(k).unwrap()
@@ -123,10 +251,13 @@ mod tests {
     }
 
     #[test]
-    fn keys_are_scoped_by_caller_and_route() {
+    fn keys_are_scoped_by_caller_and_operation() {
         let a = Idempotency::new("u1", "POST /x", &key("k"), &json!({}));
         let b = Idempotency::new("u2", "POST /x", &key("k"), &json!({}));
+        let c = Idempotency::new("u1", "POST /y", &key("k"), &json!({}));
         assert_ne!(a.scope(), b.scope());
+        assert_ne!(a.scope(), c.scope());
+        assert_eq!(a.scope(), "u1#POST /x#k");
     }
 
     #[test]
@@ -136,69 +267,97 @@ mod tests {
         assert!(IdempotencyKey::parse(&"k".repeat(256)).is_err());
         assert!(IdempotencyKey::parse("5f0c-1a").is_ok());
     }
-}
 
-/// The idempotency record's item: `PK = IDEMPOTENCY#<caller>#<route>#<key>`, `SK = IDEMPOTENCY`,
-/// expired by the table's TTL (and treated as absent once past `ttl`, since TTL deletes lazily).
-pub mod item {
-    use super::{IdempotencyRecord, StoredResponse};
-    use crate::domain::Timestamp;
-    use crate::dynamo::attr::{Item, Reader, n, s};
-    use crate::store::Unexpected;
+    #[derive(Default)]
+    struct Records(Mutex<Vec<IdempotencyRecord>>);
 
-    pub const SK: &str = "IDEMPOTENCY";
-
-    pub fn pk(scope: &str) -> String {
-        format!("IDEMPOTENCY#{scope}")
-    }
-
-    pub fn to_item(r: &IdempotencyRecord) -> Item {
-        Item::from([
-            ("PK".into(), s(pk(&r.scope))),
-            ("SK".into(), s(SK)),
-            ("type".into(), s("idempotency")),
-            ("request_hash".into(), s(&r.request_hash)),
-            ("response_status".into(), n(r.response.status)),
-            ("response_body".into(), s(&r.response.body)),
-            ("created_at".into(), s(r.created_at.to_string())),
-            ("ttl".into(), n(r.expires_at)),
-        ])
-    }
-
-    pub fn from_item(scope: &str, item: &Item) -> Result<IdempotencyRecord, Unexpected> {
-        let r = Reader(item);
-        Ok(IdempotencyRecord {
-            scope: scope.to_owned(),
-            request_hash: r.s("request_hash")?.to_owned(),
-            response: StoredResponse {
-                status: r.n("response_status")?,
-                body: r.s("response_body")?.to_owned(),
-            },
-            created_at: Timestamp::parse(r.s("created_at")?).map_err(Unexpected::new)?,
-            expires_at: r.n("ttl")?,
-        })
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-        use crate::idempotency::{Idempotency, IdempotencyKey};
-
-        #[test]
-        fn an_idempotency_item_expires_after_a_day_and_reads_back() {
-            let idem = Idempotency::new(
-                "u1",
-                "POST /admin/customers",
-                &IdempotencyKey::parse("k1").unwrap(),
-                &serde_json::json!({}),
-            );
-            let now = Timestamp::parse("2026-11-23T00:00:00Z").unwrap();
-            let rec = idem.record(201, "{}".into(), now);
-            let item = to_item(&rec);
-            assert_eq!(item.len(), 8);
-            assert_eq!(item["PK"], s("IDEMPOTENCY#u1#POST /admin/customers#k1"));
-            assert_eq!(item["ttl"], n(now.unix_seconds() + 86_400));
-            assert_eq!(from_item(idem.scope(), &item).unwrap(), rec);
+    #[async_trait::async_trait]
+    impl IdempotencyStore for Records {
+        async fn find_idempotency(
+            &self,
+            scope: &str,
+        ) -> Result<Option<IdempotencyRecord>, Unexpected> {
+            Ok(self
+                .0
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|r| r.scope == scope)
+                .cloned())
         }
+    }
+
+    #[derive(Debug, PartialEq, thiserror::Error)]
+    enum Failure {
+        #[error("duplicate")]
+        Duplicate,
+        #[error("reused")]
+        Reused,
+        #[error("unexpected")]
+        Unexpected,
+    }
+
+    impl From<Unexpected> for Failure {
+        fn from(_: Unexpected) -> Self {
+            Self::Unexpected
+        }
+    }
+
+    impl From<KeyReusedWithOtherRequest> for Failure {
+        fn from(_: KeyReusedWithOtherRequest) -> Self {
+            Self::Reused
+        }
+    }
+
+    #[tokio::test]
+    async fn a_twin_that_won_is_replayed_whatever_the_write_reports() {
+        let idem = Idempotency::new("u1", "POST /x", &key("k"), &json!({"a": 1}));
+        let store = Records::default();
+        store
+            .0
+            .lock()
+            .unwrap()
+            .push(idem.record(201, "first".into(), Timestamp::now()));
+        for refusal in [
+            Refused::KeyTaken,
+            Refused::Contended,
+            Refused::Condition(Failure::Duplicate),
+        ] {
+            let mut once = Some(refusal);
+            let written: Result<Written<()>, Failure> = write_once(&store, Some(&idem), || {
+                let r = once.take().expect("one attempt");
+                async move { Err(r) }
+            })
+            .await;
+            assert!(matches!(written, Ok(Written::Replayed(r)) if r.body == "first"));
+        }
+    }
+
+    #[tokio::test]
+    async fn contention_is_retried_and_a_failed_condition_without_a_record_is_the_error() {
+        let store = Records::default();
+        let idem = Idempotency::new("u1", "POST /x", &key("k"), &json!({}));
+        let mut attempts = 0;
+        let written: Result<Written<u32>, Failure> = write_once(&store, Some(&idem), || {
+            attempts += 1;
+            let n = attempts;
+            async move {
+                if n < 3 {
+                    Err(Refused::Contended)
+                } else {
+                    Ok(n)
+                }
+            }
+        })
+        .await;
+        assert!(matches!(written, Ok(Written::New(3))));
+        let refused: Result<Written<()>, Failure> = write_once(&store, None, || async {
+            Err(Refused::Condition(Failure::Duplicate))
+        })
+        .await;
+        assert_eq!(refused.unwrap_err(), Failure::Duplicate);
+        let vanished: Result<Written<()>, Failure> =
+            write_once(&store, Some(&idem), || async { Err(Refused::KeyTaken) }).await;
+        assert_eq!(vanished.unwrap_err(), Failure::Unexpected);
     }
 }

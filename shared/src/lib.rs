@@ -1,21 +1,31 @@
-//! Orderdesk's domain crate: value types, use cases, ports, and the AWS adapters they run on.
+//! Orderdesk's domain crate, in layers: the edge (`http`, `stream`) parses requests and calls
+//! one use case; the use cases (`customers`, `catalog`, `orders`, `logins`, `session`,
+//! `email`) speak in domain types and call ports; the adapters (`dynamo`, `cognito`, `ses`)
+//! implement the ports; `app` wires them together once per cold start.
 
 pub mod actor;
 pub mod app;
 pub mod audit;
 pub mod catalog;
+pub mod cognito;
 pub mod config;
 pub mod customers;
 pub mod domain;
 pub mod dynamo;
 pub mod email;
+pub mod error;
 pub mod http;
 pub mod idempotency;
 pub mod identity;
+pub mod ids;
 pub mod logins;
 pub mod orders;
 pub mod outbox;
 pub mod page;
+pub mod portal;
+pub mod reads;
+pub mod retry;
+pub mod ses;
 pub mod session;
-pub mod store;
+pub mod stream;
 pub mod telemetry;

@@ -1,15 +1,24 @@
 //! Who a customer route runs as: the signed-in login itself, or a login an admin acts as
-//! (`X-Act-As`) to help it. Every request made acting as a login is in the audit log.
+//! (`X-Act-As`) to help it. The rules live here: a disabled login, a deleted one or a deleted
+//! account is refused even while its token is valid, a token's hints must agree with what is
+//! stored, and every request made acting as a login is in the audit log. Reading all of it in
+//! one round trip is the edge's work (`http::customer_session`).
 
-use crate::actor::Principal;
+use crate::actor::{CreatedBy, Principal};
 use crate::audit::{AuditEntry, AuditLog};
-use crate::customers::CustomerId;
+use crate::customers::{Customer, CustomerStore};
 use crate::domain::{FieldError, Timestamp, bounded_text};
-use crate::dynamo::DynamoStore;
-use crate::dynamo::read_ahead::{Key, ReadAhead};
-use crate::logins::{LoginId, LoginStatus, LoginStore, ResolveError, SignedIn, resolve_login};
-use crate::orders::order::{CreatedBy, OrderStore};
-use crate::store::Unexpected;
+use crate::error::Unexpected;
+use crate::ids::{CustomerId, LoginId, TierId};
+use crate::logins::{Login, LoginStatus, LoginStore};
+use crate::reads::{ItemRef, Reads};
+
+/// A customer request's login and its account, resolved and checked.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub login: Login,
+    pub customer: Customer,
+}
 
 /// The caller of a customer route, checked.
 #[derive(Debug, Clone)]
@@ -27,27 +36,122 @@ pub struct ActingAs {
     pub reason: String,
 }
 
+/// The ids a customer request's reads are keyed by, known before anything is read when the
+/// token carries them as hints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionIds {
+    pub login: LoginId,
+    pub customer: CustomerId,
+    /// The account's price tier, as far as it is known before the account is read.
+    pub tier: Option<TierId>,
+}
+
+impl SessionIds {
+    /// The ids a customer token's hints name, when it names a login and an account.
+    pub fn hinted(principal: &Principal) -> Option<Self> {
+        let h = &principal.hints;
+        Some(Self {
+            login: h.login_id.as_deref().and_then(LoginId::parse)?,
+            customer: h.customer_id.as_deref().and_then(CustomerId::parse)?,
+            tier: h.tier_id.as_deref().and_then(TierId::parse),
+        })
+    }
+
+    /// What resolving `principal`'s session on these ids reads.
+    pub fn session_reads(&self, principal: &Principal) -> Reads {
+        Reads::of([
+            ItemRef::SubLink(principal.sub.clone()),
+            ItemRef::Login(self.login.clone()),
+            ItemRef::Customer(self.customer.clone()),
+        ])
+    }
+}
+
 impl Session {
     /// The login's own session.
     pub fn own(me: SignedIn) -> Self {
         Self { me, acting: None }
     }
 
+    /// The ids of the login and account the session runs as, as stored.
+    pub fn ids(&self) -> SessionIds {
+        SessionIds {
+            login: self.me.login.login_id.clone(),
+            customer: self.me.customer.customer_id.clone(),
+            tier: self.me.customer.price_tier_id.clone(),
+        }
+    }
+
     /// Who an order created in this session is created by: the login, or the admin acting
     /// as it.
     pub fn created_by(&self) -> CreatedBy {
-        let login = self.me.login.login_id.as_str().to_owned();
+        let login = self.me.login.login_id.clone();
         match &self.acting {
-            None => CreatedBy::customer(login),
-            Some(a) => CreatedBy {
-                kind: "admin".into(),
-                id: a.admin.sub.clone(),
+            None => CreatedBy::Customer(login),
+            Some(a) => CreatedBy::Admin {
+                sub: a.admin.sub.clone(),
                 acting_as: Some(login),
             },
         }
     }
 }
 
+/// Why a token does not make a customer session.
+#[derive(Debug, thiserror::Error)]
+pub enum ResolveError {
+    #[error("this login is not known")]
+    UnknownLogin,
+    #[error("this login is disabled")]
+    Disabled,
+    #[error("this customer account is deleted")]
+    CustomerDeleted,
+    #[error(transparent)]
+    Unexpected(#[from] Unexpected),
+}
+
+/// The login behind a customer token, refused if it is disabled or deleted or its customer is
+/// deleted — even while the token itself is still valid.
+pub async fn resolve_login<S: LoginStore>(
+    store: &S,
+    principal: &Principal,
+) -> Result<SignedIn, ResolveError> {
+    let link = store
+        .sub_link(&principal.sub)
+        .await?
+        .ok_or(ResolveError::UnknownLogin)?;
+    if link.status != LoginStatus::Active {
+        return Err(ResolveError::Disabled);
+    }
+    let (login, customer) = store
+        .login_and_customer(&link.login_id, &link.customer_id)
+        .await?;
+    let (login, customer) = login.zip(customer).ok_or(ResolveError::UnknownLogin)?;
+    if login.status != LoginStatus::Active {
+        return Err(ResolveError::Disabled);
+    }
+    if customer.is_deleted() {
+        return Err(ResolveError::CustomerDeleted);
+    }
+    Ok(SignedIn { login, customer })
+}
+
+/// The session of a customer login's own token. When the token carried hints, they must name
+/// the login and account the stored pointer names: a token whose hints disagree is refused.
+pub async fn own_session<S: LoginStore>(
+    store: &S,
+    principal: &Principal,
+    hinted: Option<&SessionIds>,
+) -> Result<Session, ResolveError> {
+    let me = resolve_login(store, principal).await?;
+    if let Some(ids) = hinted
+        && (me.login.login_id != ids.login || me.customer.customer_id != ids.customer)
+    {
+        return Err(ResolveError::UnknownLogin);
+    }
+    Ok(Session::own(me))
+}
+
+/// Why an admin may not act as a login.
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
     #[error("there is no such login")]
@@ -67,149 +171,11 @@ pub const ACT_AS: &str = "X-Act-As";
 /// Header saying why; required with [`ACT_AS`].
 pub const ACT_AS_REASON: &str = "X-Act-As-Reason";
 
-/// The ids a route's reads are keyed by.
-#[derive(Debug, Clone, Copy)]
-pub struct Ids<'a> {
-    pub login_id: &'a str,
-    pub customer_id: &'a str,
-    /// The account's price tier, as far as it is known before the account is read.
-    pub tier_id: Option<&'a str>,
-}
-
-impl Ids<'_> {
-    /// The key of the account's price tier, when it has one.
-    pub fn tier_key(&self) -> Option<Key> {
-        self.tier_id.map(|t| {
-            (
-                crate::catalog::item::PK.to_owned(),
-                format!("{}{t}", crate::catalog::item::TIER_PREFIX),
-            )
-        })
-    }
-
-    /// The key of an item under the account's partition, e.g. its cart.
-    pub fn customer_key(&self, sk: &str) -> Key {
-        (format!("CUSTOMER#{}", self.customer_id), sk.to_owned())
-    }
-}
-
-type KeysFn<'a> = Box<dyn Fn(&Ids<'_>) -> Vec<Key> + Send + Sync + 'a>;
-
-/// What a customer route reads besides its caller, read in the same request as the caller's
-/// login and account; and whether it takes an order number, taken beside that read.
-pub struct Wants<'a> {
-    keys: KeysFn<'a>,
-    order_number: bool,
-}
-
-impl<'a> Wants<'a> {
-    /// Only the caller.
-    pub fn nothing() -> Self {
-        Self::keys(|_| Vec::new())
-    }
-
-    /// The items `keys` names for the caller's ids.
-    pub fn keys(keys: impl Fn(&Ids<'_>) -> Vec<Key> + Send + Sync + 'a) -> Self {
-        Self {
-            keys: Box::new(keys),
-            order_number: false,
-        }
-    }
-
-    /// Also takes the next order number, concurrently.
-    pub fn with_order_number(mut self) -> Self {
-        self.order_number = true;
-        self
-    }
-}
-
-/// The session of a customer login's own token, with what the route wants read ahead.
-///
-/// When the token carries its login's hints, the login's sub link, login and account and the
-/// route's items are one `BatchGetItem` (beside the order counter when one is wanted); the
-/// hints are then checked against the stored sub link, so a token whose hints disagree with
-/// it is refused. Without hints the login is resolved first and the route's items read after.
-pub async fn own_session(
-    store: &DynamoStore,
-    principal: &Principal,
-    wants: &Wants<'_>,
-) -> Result<(Session, ReadAhead), SessionError> {
-    let h = &principal.hints;
-    let hinted = h
-        .login_id
-        .as_deref()
-        .filter(|l| LoginId::parse(l).is_some())
-        .zip(
-            h.customer_id
-                .as_deref()
-                .filter(|c| CustomerId::parse(c).is_some()),
-        );
-    let Some((login_id, customer_id)) = hinted else {
-        let me = resolve_login(store, principal).await?;
-        let ahead = read_for(store, &me, wants).await?;
-        return Ok((Session::own(me), ahead));
-    };
-    let ids = Ids {
-        login_id,
-        customer_id,
-        tier_id: h.tier_id.as_deref(),
-    };
-    let mut keys = vec![
-        (
-            crate::logins::item::sub_pk(&principal.sub),
-            crate::logins::item::SUB_SK.to_owned(),
-        ),
-        (
-            format!("LOGIN#{login_id}"),
-            crate::logins::item::LOGIN_SK.to_owned(),
-        ),
-        ids.customer_key(crate::customers::item::SK),
-    ];
-    keys.extend((wants.keys)(&ids));
-    let ahead = read_with_number(store, &keys, wants.order_number).await?;
-    let me = ahead.clone().scope(resolve_login(store, principal)).await?;
-    if me.login.login_id.as_str() != login_id || me.customer.customer_id.as_str() != customer_id {
-        return Err(ResolveError::UnknownLogin.into());
-    }
-    Ok((Session::own(me), ahead))
-}
-
-async fn read_with_number(
-    store: &DynamoStore,
-    keys: &[Key],
-    order_number: bool,
-) -> Result<ReadAhead, Unexpected> {
-    let (ahead, number) = futures::future::join(store.read_ahead(keys), async {
-        if order_number {
-            store.next_order_number().await.map(|n| Some(n.0))
-        } else {
-            Ok(None)
-        }
-    })
-    .await;
-    Ok(ahead?.with_order_number(number?))
-}
-
-/// What `wants` names for a session already resolved (acting as a login, or a token without
-/// hints), read in one request.
-pub async fn read_for(
-    store: &DynamoStore,
-    me: &SignedIn,
-    wants: &Wants<'_>,
-) -> Result<ReadAhead, Unexpected> {
-    let ids = Ids {
-        login_id: me.login.login_id.as_str(),
-        customer_id: me.customer.customer_id.as_str(),
-        tier_id: me.customer.price_tier_id.as_ref().map(|t| t.as_str()),
-    };
-    read_with_number(store, &(wants.keys)(&ids), wants.order_number).await
-}
-
 /// An admin's session as the login `raw_login_id`, only if that login is enabled and has
 /// activated (signed in at least once) and its account is open. The use is audited before
 /// the request runs: a request whose audit entry cannot be written does not run.
 #[tracing::instrument(skip_all, fields(login_id = %raw_login_id))]
-pub async fn act_as<S: LoginStore + AuditLog>(
+pub async fn act_as<S: LoginStore + CustomerStore + AuditLog>(
     store: &S,
     admin: &Principal,
     raw_login_id: &str,
@@ -260,7 +226,7 @@ pub async fn act_as<S: LoginStore + AuditLog>(
         Some(&customer.customer_id),
         serde_json::json!({ "route": route, "reason": reason, "login_email": login.email }),
     );
-    entry.acting_as = Some(login.login_id.as_str().to_owned());
+    entry.acting_as = Some(login.login_id.clone());
     store.record(&entry).await?;
     Ok(Session {
         me: SignedIn { login, customer },

@@ -1,64 +1,7 @@
 use super::pricing::Discount;
 use crate::domain::{Money, Timestamp, bounded_text};
+use crate::ids::{Sku, TierId};
 use std::collections::BTreeMap;
-use std::fmt;
-
-/// A stock-keeping unit: 1 to 64 letters, digits and `-_.`, kept upper-case.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(transparent)]
-pub struct Sku(String);
-
-impl Sku {
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let t = raw.trim().to_ascii_uppercase();
-        if t.is_empty()
-            || t.len() > 64
-            || !t
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
-        {
-            return Err("must be 1 to 64 letters, digits, - _ or .".into());
-        }
-        Ok(Self(t))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Sku {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Sku::parse(&String::deserialize(d)?).map_err(serde::de::Error::custom)
-    }
-}
-
-impl fmt::Display for Sku {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// Opaque id of a price tier: `tier_` and a time-ordered UUID.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(transparent)]
-pub struct TierId(String);
-
-impl TierId {
-    pub fn generate() -> Self {
-        Self(format!("tier_{}", uuid::Uuid::now_v7().simple()))
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        let rest = raw.strip_prefix("tier_")?;
-        (rest.len() == 32 && rest.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
-            .then(|| Self(raw.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
 
 /// Something the seller sells.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -253,14 +196,6 @@ mod tests {
         };
         assert_eq!(tier.price_of(&product("FLOUR-25", 2500)), eur(1999));
         assert_eq!(tier.price_of(&product("SUGAR-10", 1005)), eur(905));
-    }
-
-    #[test]
-    fn skus_are_upper_cased_and_limited() {
-        assert_eq!(Sku::parse(" flour-25kg ").unwrap().as_str(), "FLOUR-25KG");
-        assert!(Sku::parse("").is_err());
-        assert!(Sku::parse("A#B").is_err());
-        assert!(Sku::parse(&"A".repeat(65)).is_err());
     }
 
     #[test]

@@ -1,39 +1,5 @@
 use crate::domain::{Email, Timestamp, bounded_text};
-use std::fmt;
-
-/// Opaque id of a customer account: `cus_` and a time-ordered UUID.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(transparent)]
-pub struct CustomerId(String);
-
-impl CustomerId {
-    const PREFIX: &'static str = "cus_";
-
-    pub fn generate() -> Self {
-        Self(format!("{}{}", Self::PREFIX, uuid::Uuid::now_v7().simple()))
-    }
-
-    /// Accepts only the shape `generate` makes, so a path segment can never smuggle a key
-    /// separator into a DynamoDB key.
-    pub fn parse(raw: &str) -> Option<Self> {
-        let rest = raw.strip_prefix(Self::PREFIX)?;
-        (rest.len() == 32
-            && rest
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
-        .then(|| Self(raw.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for CustomerId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+use crate::ids::{CustomerId, TierId};
 
 /// The trading name of a customer account.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -107,7 +73,7 @@ impl Tag {
     }
 }
 
-/// A short reference such as a price tier id or a fulfilment team name.
+/// A short free-text reference, such as a fulfilment team's name.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(transparent)]
 pub struct Reference(String);
@@ -216,7 +182,7 @@ pub struct Customer {
     pub address: Option<Address>,
     pub status: CustomerStatus,
     pub ordering_enabled: bool,
-    pub price_tier_id: Option<Reference>,
+    pub price_tier_id: Option<TierId>,
     pub tags: std::collections::BTreeSet<Tag>,
     pub fulfillment_team: Option<Reference>,
     pub created_at: Timestamp,
@@ -234,22 +200,6 @@ impl Customer {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn generated_customer_ids_parse_back_and_foreign_shapes_do_not() {
-        let id = CustomerId::generate();
-        assert_eq!(CustomerId::parse(id.as_str()), Some(id));
-        for bad in [
-            "",
-            "cus_",
-            "cus_XYZ",
-            "CUSTOMER#1",
-            "cus_0190aaaa#SK",
-            "cus_0190A5B3C7D94E7F8A1B2C3D4E5F6A7B",
-        ] {
-            assert_eq!(CustomerId::parse(bad), None, "{bad}");
-        }
-    }
 
     #[test]
     fn tags_are_lowercased_and_limited() {

@@ -15,6 +15,18 @@ impl Currency {
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).expect("ASCII by construction")
     }
+
+    /// How many digits its minor unit has (ISO 4217's exponent): 2 for most, 0 for the yen,
+    /// 3 for the dinars; a code ISO 4217 lists without an exponent counts as 2.
+    pub fn minor_digits(&self) -> u32 {
+        match self.as_str() {
+            "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF"
+            | "UGX" | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
+            "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
+            "CLF" | "UYW" => 4,
+            _ => 2,
+        }
+    }
 }
 
 impl fmt::Display for Currency {
@@ -79,6 +91,26 @@ impl Money {
     }
 }
 
+/// For people: the code and the amount in major units, e.g. `EUR 1234.50`, `JPY 1234`,
+/// `KWD 1.234`.
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let digits = self.currency.minor_digits();
+        let scale = 10i64.pow(digits);
+        let (major, minor) = (self.amount / scale, self.amount % scale);
+        if digits == 0 {
+            write!(f, "{} {major}", self.currency)
+        } else {
+            write!(
+                f,
+                "{} {major}.{minor:0width$}",
+                self.currency,
+                width = digits as usize
+            )
+        }
+    }
+}
+
 /// The wire form: `{"amount": 1250, "currency": "EUR"}`.
 #[derive(serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -125,6 +157,16 @@ mod tests {
         assert!(serde_json::from_str::<Money>(r#"{"amount":12.5,"currency":"EUR"}"#).is_err());
         assert!(serde_json::from_str::<Money>(r#"{"amount":1,"currency":"eur"}"#).is_err());
         assert!(serde_json::from_str::<Money>(r#"{"amount":-1,"currency":"EUR"}"#).is_err());
+    }
+
+    #[test]
+    fn amounts_read_in_their_currencys_own_minor_unit() {
+        let m = |amount, code| Money::new(amount, Currency::parse(code).unwrap()).unwrap();
+        assert_eq!(m(123_450, "EUR").to_string(), "EUR 1234.50");
+        assert_eq!(m(5, "EUR").to_string(), "EUR 0.05");
+        assert_eq!(m(1234, "JPY").to_string(), "JPY 1234");
+        assert_eq!(m(1234, "KWD").to_string(), "KWD 1.234");
+        assert_eq!(m(7, "BHD").to_string(), "BHD 0.007");
     }
 
     #[test]

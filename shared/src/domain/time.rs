@@ -56,6 +56,13 @@ impl serde::Serialize for Timestamp {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Timestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        Self::parse(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,5 +72,7 @@ mod tests {
         let t = Timestamp::parse("2026-11-23T09:15:30.123456+01:00").unwrap();
         assert_eq!(t.to_string(), "2026-11-23T08:15:30.123Z");
         assert_eq!(Timestamp::parse(&t.to_string()).unwrap(), t);
+        let json = serde_json::to_string(&t).unwrap();
+        assert_eq!(serde_json::from_str::<Timestamp>(&json).unwrap(), t);
     }
 }

@@ -1,6 +1,6 @@
 //! Building and reading DynamoDB attribute maps without ceremony.
 
-use crate::store::Unexpected;
+use crate::error::Unexpected;
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
 
@@ -24,7 +24,7 @@ pub struct Reader<'a>(pub &'a Item);
 
 impl Reader<'_> {
     fn missing(&self, k: &str) -> Unexpected {
-        Unexpected(format!(
+        Unexpected::new(format!(
             "item attribute {k} is missing or of the wrong type"
         ))
     }
@@ -69,6 +69,11 @@ impl Reader<'_> {
             .map(|v| serde_json::from_str(v).map_err(|_| self.missing(k)))
             .transpose()
     }
+}
+
+/// An item whose attribute `what` does not hold a valid value.
+pub fn bad(item: &str, what: &str) -> Unexpected {
+    Unexpected::new(format!("{item} item has an invalid {what}"))
 }
 
 /// The item's attribute `k` as a plain string, for tests and cursors.

@@ -1,11 +1,92 @@
+//! The audit entry's item and key formats.
+//!
+//! | PK | SK | GSI1PK | GSI1SK | GSI2PK | GSI2SK |
+//! |---|---|---|---|---|---|
+//! | `CUSTOMER#<id>` (or `AUDIT#<audit id>`) | `AUDIT#<at>#<audit id>` | `AUDITACTOR#<actor id>` | `<at>#<audit id>` | `AUDITLOG` | `<at>#<audit id>` |
+
 use super::DynamoStore;
-use super::attr::s;
+use super::attr::{Item, Reader, s};
 use super::query::{Listing, ListingError};
-use crate::audit::{AuditEntry, AuditError, AuditFilter, AuditLog, item};
-use crate::domain::FieldError;
+use crate::audit::{AuditActor, AuditEntry, AuditError, AuditFilter, AuditLog};
+use crate::domain::{FieldError, Timestamp};
+use crate::error::Unexpected;
+use crate::ids::{CustomerId, LoginId};
 use crate::page::{Page, PageRequest};
-use crate::store::Unexpected;
-use aws_sdk_dynamodb::error::DisplayErrorContext;
+use aws_sdk_dynamodb::types::TransactWriteItem;
+
+pub const LOG: &str = "AUDITLOG";
+pub const SK_PREFIX: &str = "AUDIT#";
+
+pub fn actor_pk(actor_id: &str) -> String {
+    format!("AUDITACTOR#{actor_id}")
+}
+
+pub fn from_item(item: &Item) -> Result<AuditEntry, Unexpected> {
+    let r = Reader(item);
+    let kind = match r.s("actor_kind")? {
+        "admin" => "admin",
+        "login" => "login",
+        _ => "system",
+    };
+    let details = r
+        .opt_s("details")
+        .and_then(|d| serde_json::from_str(d).ok())
+        .unwrap_or(serde_json::Value::Null);
+    Ok(AuditEntry {
+        audit_id: r.s("audit_id")?.to_owned(),
+        at: Timestamp::parse(r.s("at")?)
+            .map_err(|_| Unexpected::new("audit entry with a bad time"))?,
+        actor: AuditActor {
+            kind,
+            id: r.s("actor_id")?.to_owned(),
+            email: r.opt_s("actor_email").map(str::to_owned),
+        },
+        action: r.s("action")?.to_owned(),
+        customer_id: r.opt_s("customer_id").and_then(CustomerId::parse),
+        acting_as: r.opt_s("acting_as").and_then(LoginId::parse),
+        details,
+    })
+}
+
+pub fn to_item(e: &AuditEntry) -> Item {
+    let when = format!("{}#{}", e.at, e.audit_id);
+    let pk = match &e.customer_id {
+        Some(c) => super::customers::item::pk(c),
+        None => format!("AUDIT#{}", e.audit_id),
+    };
+    let mut item = Item::from([
+        ("PK".into(), s(pk)),
+        ("SK".into(), s(format!("AUDIT#{when}"))),
+        ("GSI1PK".into(), s(actor_pk(&e.actor.id))),
+        ("GSI1SK".into(), s(when.clone())),
+        ("GSI2PK".into(), s(LOG)),
+        ("GSI2SK".into(), s(when)),
+        ("type".into(), s("audit")),
+        ("audit_id".into(), s(&e.audit_id)),
+        ("at".into(), s(e.at.to_string())),
+        ("actor_kind".into(), s(e.actor.kind)),
+        ("actor_id".into(), s(&e.actor.id)),
+        ("action".into(), s(&e.action)),
+        ("details".into(), s(e.details.to_string())),
+    ]);
+    if let Some(email) = &e.actor.email {
+        item.insert("actor_email".into(), s(email));
+    }
+    if let Some(c) = &e.customer_id {
+        item.insert("customer_id".into(), s(c.as_str()));
+    }
+    if let Some(l) = &e.acting_as {
+        item.insert("acting_as".into(), s(l.as_str()));
+    }
+    item
+}
+
+impl DynamoStore {
+    /// The entry's put, to ride in the transaction of the change it records.
+    pub(super) fn put_audit(&self, entry: &AuditEntry) -> TransactWriteItem {
+        self.put(to_item(entry), None)
+    }
+}
 
 #[async_trait::async_trait]
 impl AuditLog for DynamoStore {
@@ -13,10 +94,10 @@ impl AuditLog for DynamoStore {
         self.client()
             .put_item()
             .table_name(self.table())
-            .set_item(Some(item::to_item(entry)))
+            .set_item(Some(to_item(entry)))
             .send()
             .await
-            .map_err(|e| Unexpected::new(DisplayErrorContext(e)))?;
+            .map_err(|e| Unexpected::caused_by("DynamoDB PutItem failed", e))?;
         Ok(())
     }
 
@@ -35,17 +116,17 @@ impl AuditLog for DynamoStore {
                     "GSI2PK = :pk",
                     &["PK", "SK", "GSI2PK", "GSI2SK"],
                     "GSI2PK",
-                    item::LOG.to_owned(),
+                    LOG.to_owned(),
                 ),
                 AuditFilter::Actor(a) => (
                     Some(super::index::GSI1),
                     "GSI1PK = :pk",
                     &["PK", "SK", "GSI1PK", "GSI1SK"],
                     "GSI1PK",
-                    item::actor_pk(a),
+                    actor_pk(a),
                 ),
                 AuditFilter::Customer(c, actor) => {
-                    values.push((":prefix", s(item::SK_PREFIX)));
+                    values.push((":prefix", s(SK_PREFIX)));
                     if let Some(a) = actor {
                         values.push((":actor", s(a)));
                         names.push(("#actor", "actor_id"));
@@ -56,7 +137,7 @@ impl AuditLog for DynamoStore {
                         "PK = :pk AND begins_with(SK, :prefix)",
                         &["PK", "SK"],
                         "PK",
-                        crate::customers::item::pk(c),
+                        super::customers::item::pk(c),
                     )
                 }
             };
@@ -72,7 +153,7 @@ impl AuditLog for DynamoStore {
         };
         let (items, next_cursor) = self
             .list_page(&query, page, |c| {
-                c.0[key] == partition && c.0["SK"].starts_with(item::SK_PREFIX)
+                c.0[key] == partition && c.0["SK"].starts_with(SK_PREFIX)
             })
             .await
             .map_err(|e| match e {
@@ -83,11 +164,45 @@ impl AuditLog for DynamoStore {
                 ListingError::Unexpected(u) => AuditError::Unexpected(u),
             })?;
         Ok(Page {
-            items: items
-                .iter()
-                .map(item::from_item)
-                .collect::<Result<_, _>>()?,
+            items: items.iter().map(from_item).collect::<Result<_, _>>()?,
             next_cursor,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actor::Principal;
+
+    #[test]
+    fn an_audit_item_is_keyed_by_customer_actor_and_time() {
+        let admin = Principal {
+            sub: "admin-1".into(),
+            email: Some("a@x.example".into()),
+            ..Default::default()
+        };
+        let c = CustomerId::parse("cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b").unwrap();
+        let at = Timestamp::parse("2026-11-23T08:00:00Z").unwrap();
+        let mut e = AuditEntry::by_admin(
+            &admin,
+            at,
+            "customer.created",
+            Some(&c),
+            serde_json::json!({"a": 1}),
+        );
+        e.audit_id = "0001".into();
+        let item = to_item(&e);
+        assert_eq!(item.len(), 15);
+        assert_eq!(
+            item["PK"],
+            s("CUSTOMER#cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b")
+        );
+        assert_eq!(item["SK"], s("AUDIT#2026-11-23T08:00:00.000Z#0001"));
+        assert_eq!(item["GSI1PK"], s("AUDITACTOR#admin-1"));
+        assert_eq!(item["GSI2PK"], s("AUDITLOG"));
+        assert_eq!(item["GSI2SK"], s("2026-11-23T08:00:00.000Z#0001"));
+        assert_eq!(item["details"], s(r#"{"a":1}"#));
+        assert_eq!(from_item(&item).unwrap(), e);
     }
 }

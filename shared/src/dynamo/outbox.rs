@@ -1,12 +1,114 @@
+//! The outbox item and its key formats.
+//!
+//! | PK | SK | GSI2PK | GSI2SK |
+//! |---|---|---|---|
+//! | `OUTBOX#<id>` | `OUTBOX` | `OUTBOX#PENDING` while unsent (removed once sent) | `<created_at>#<id>` |
+//!
+//! Attributes: `type = "outbox"` (the notifier's stream filter), `status` (`pending`/`sent`),
+//! `template`, `to`, `message` (the [`EmailMessage`] as JSON), `created_at`, `attempts`,
+//! and once sent `sent_at`, `ses_message_id` and `ttl`. A message that carries a password is
+//! blanked (`message` removed) once sent.
+
 use super::attr::{Item, Reader, n, s};
 use super::{DynamoStore, index};
-use crate::domain::Timestamp;
+use crate::domain::{Email, Timestamp};
 use crate::email::{Claim, OutboxStore};
-use crate::outbox::{EmailMessage, KEEP_SENT_SECONDS, OutboxItem, item};
-use crate::store::Unexpected;
-use aws_sdk_dynamodb::error::DisplayErrorContext;
+use crate::error::Unexpected;
+use crate::ids::CustomerId;
+use crate::logins::{LoginStatus, LoginStore};
+use crate::outbox::{EmailMessage, KEEP_SENT_SECONDS, OutboxItem, OutboxStatus, Recipient};
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
-use aws_sdk_dynamodb::types::{ReturnValue, ReturnValuesOnConditionCheckFailure};
+use aws_sdk_dynamodb::types::{
+    ReturnValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
+};
+
+const LOGINS_OF: &str = "logins-of:";
+
+fn recipient_attr(to: &Recipient) -> String {
+    match to {
+        Recipient::Address(e) => e.as_str().to_owned(),
+        Recipient::LoginsOf(c) => format!("{LOGINS_OF}{c}"),
+    }
+}
+
+fn recipient(raw: &str) -> Result<Recipient, Unexpected> {
+    match raw.strip_prefix(LOGINS_OF) {
+        Some(c) => CustomerId::parse(c)
+            .map(Recipient::LoginsOf)
+            .ok_or_else(|| Unexpected::new("an outbox item for a bad customer id")),
+        None => Email::parse(raw)
+            .map(Recipient::Address)
+            .map_err(|e| Unexpected::caused_by("an outbox item for a bad address", e)),
+    }
+}
+
+/// The outbox id of a stream record's new image (DynamoDB's JSON form), when it is an outbox
+/// item not yet sent.
+pub fn pending_outbox_id(image: &serde_json::Value) -> Option<String> {
+    let string = |name: &str| {
+        image
+            .get(name)?
+            .get("S")
+            .and_then(serde_json::Value::as_str)
+    };
+    if string("type")? != "outbox" || string("status") == Some("sent") {
+        return None;
+    }
+    let outbox_id = string("outbox_id")?;
+    (string("PK") == Some(pk(outbox_id).as_str())).then(|| outbox_id.to_owned())
+}
+
+pub const SK: &str = "OUTBOX";
+pub const PENDING: &str = "OUTBOX#PENDING";
+
+pub fn pk(outbox_id: &str) -> String {
+    format!("OUTBOX#{outbox_id}")
+}
+
+pub fn to_item(o: &OutboxItem) -> Item {
+    Item::from([
+        ("PK".into(), s(pk(&o.outbox_id))),
+        ("SK".into(), s(SK)),
+        ("GSI2PK".into(), s(PENDING)),
+        (
+            "GSI2SK".into(),
+            s(format!("{}#{}", o.created_at, o.outbox_id)),
+        ),
+        ("type".into(), s("outbox")),
+        ("outbox_id".into(), s(&o.outbox_id)),
+        ("status".into(), s("pending")),
+        ("template".into(), s(o.message.template())),
+        ("to".into(), s(recipient_attr(&o.to))),
+        (
+            "message".into(),
+            s(serde_json::to_string(&o.message).expect("serialises")),
+        ),
+        ("created_at".into(), s(o.created_at.to_string())),
+        ("attempts".into(), n(0)),
+    ])
+}
+
+/// Reads an outbox item (from the table or a stream image).
+pub fn from_item(item: &Item) -> Result<(OutboxItem, OutboxStatus), Unexpected> {
+    let r = Reader(item);
+    let status = match r.s("status")? {
+        "sent" => OutboxStatus::Sent,
+        _ => OutboxStatus::Pending,
+    };
+    let message = r
+        .json::<EmailMessage>("message")?
+        .ok_or_else(|| Unexpected::new("outbox item has no message"))?;
+    Ok((
+        OutboxItem {
+            outbox_id: r.s("outbox_id")?.to_owned(),
+            to: recipient(r.s("to")?)?,
+            message,
+            created_at: Timestamp::parse(r.s("created_at")?)
+                .map_err(|e| Unexpected::caused_by("an outbox item has a bad time", e))?,
+        },
+        status,
+    ))
+}
 
 /// The longest error text kept on an outbox item.
 const MAX_ERROR_CHARS: usize = 1000;
@@ -16,7 +118,12 @@ const PENDING_PAGE: usize = 100;
 
 impl DynamoStore {
     async fn outbox_attributes(&self, outbox_id: &str) -> Result<Option<Item>, Unexpected> {
-        self.get_item(item::pk(outbox_id), item::SK).await
+        self.get_item(pk(outbox_id), SK).await
+    }
+
+    /// The outbox item that carries an email, to ride in the transaction of its state change.
+    pub(super) fn put_outbox(&self, o: &OutboxItem) -> TransactWriteItem {
+        self.put_new(to_item(o))
     }
 }
 
@@ -44,8 +151,8 @@ impl OutboxStore for DynamoStore {
             .client()
             .update_item()
             .table_name(self.table())
-            .key("PK", s(item::pk(outbox_id)))
-            .key("SK", s(item::SK))
+            .key("PK", s(pk(outbox_id)))
+            .key("SK", s(SK))
             .update_expression("SET claimed_until = :until")
             .condition_expression(
                 "#status = :pending AND (attribute_not_exists(claimed_until) OR claimed_until < :now)",
@@ -61,14 +168,14 @@ impl OutboxStore for DynamoStore {
         let current = match result {
             Ok(out) => {
                 let claimed = out.attributes.unwrap_or_default();
-                return item::from_item(&claimed).map(|(o, _)| Claim::Claimed(Box::new(o)));
+                return from_item(&claimed).map(|(o, _)| Claim::Claimed(Box::new(o)));
             }
             Err(e) => match e.as_service_error() {
                 Some(UpdateItemError::ConditionalCheckFailedException(c)) => match c.item() {
                     Some(old) => Some(old.clone()),
                     None => self.outbox_attributes(outbox_id).await?,
                 },
-                _ => return Err(Unexpected::new(DisplayErrorContext(e))),
+                _ => return Err(Unexpected::caused_by("a DynamoDB outbox call failed", e)),
             },
         };
         Ok(match current {
@@ -92,8 +199,8 @@ impl OutboxStore for DynamoStore {
             .client()
             .update_item()
             .table_name(self.table())
-            .key("PK", s(item::pk(&o.outbox_id)))
-            .key("SK", s(item::SK))
+            .key("PK", s(pk(&o.outbox_id)))
+            .key("SK", s(SK))
             .update_expression(format!(
                 "SET #status = :sent, sent_at = :now, ses_message_id = :id, #ttl = :ttl {remove}"
             ))
@@ -116,7 +223,7 @@ impl OutboxStore for DynamoStore {
             {
                 Ok(false)
             }
-            Err(e) => Err(Unexpected::new(DisplayErrorContext(e))),
+            Err(e) => Err(Unexpected::caused_by("a DynamoDB outbox call failed", e)),
         }
     }
 
@@ -131,8 +238,8 @@ impl OutboxStore for DynamoStore {
             .client()
             .update_item()
             .table_name(self.table())
-            .key("PK", s(item::pk(outbox_id)))
-            .key("SK", s(item::SK))
+            .key("PK", s(pk(outbox_id)))
+            .key("SK", s(SK))
             .update_expression(
                 "SET last_error = :error, last_attempt_at = :now ADD attempts :one \
                  REMOVE claimed_until",
@@ -153,7 +260,7 @@ impl OutboxStore for DynamoStore {
             {
                 Ok(())
             }
-            Err(e) => Err(Unexpected::new(DisplayErrorContext(e))),
+            Err(e) => Err(Unexpected::caused_by("a DynamoDB outbox call failed", e)),
         }
     }
 
@@ -173,7 +280,7 @@ impl OutboxStore for DynamoStore {
                 .table_name(self.table())
                 .index_name(index::GSI2)
                 .key_condition_expression("GSI2PK = :pk AND GSI2SK BETWEEN :from AND :before")
-                .expression_attribute_values(":pk", s(item::PENDING))
+                .expression_attribute_values(":pk", s(PENDING))
                 .expression_attribute_values(":from", s(from.to_string()))
                 .expression_attribute_values(":before", s(before.to_string()))
                 .projection_expression("outbox_id")
@@ -181,7 +288,7 @@ impl OutboxStore for DynamoStore {
                 .set_exclusive_start_key(start)
                 .send()
                 .await
-                .map_err(|e| Unexpected::new(DisplayErrorContext(e)))?;
+                .map_err(|e| Unexpected::caused_by("a DynamoDB outbox call failed", e))?;
             for found in out.items() {
                 ids.push(Reader(found).s("outbox_id")?.to_owned());
             }
@@ -195,14 +302,41 @@ impl OutboxStore for DynamoStore {
 
     async fn active_logins(
         &self,
-        customer: &crate::customers::CustomerId,
-    ) -> Result<Vec<(crate::domain::Email, String)>, Unexpected> {
-        let (logins, _) = crate::logins::LoginStore::members(self, customer).await?;
+        customer: &CustomerId,
+    ) -> Result<Vec<(Email, String)>, Unexpected> {
+        let (logins, _) = LoginStore::members(self, customer).await?;
         Ok(logins
             .into_iter()
-            .filter(|l| l.status == crate::logins::LoginStatus::Active)
+            .filter(|l| l.status == LoginStatus::Active)
             .take(crate::email::MAX_LOGIN_RECIPIENTS)
             .map(|l| (l.email, l.name.as_str().to_owned()))
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_outbox_item_is_pending_indexed_and_reads_back() {
+        let o = OutboxItem {
+            outbox_id: "0001".into(),
+            to: Recipient::Address(Email::parse("ann@example.com").unwrap()),
+            message: EmailMessage::EmailChange {
+                login_name: "Ann".into(),
+                confirm_url: "https://portal/#/email-change/t".into(),
+                expires_at: "2026-11-30T00:00:00.000Z".into(),
+            },
+            created_at: Timestamp::parse("2026-11-23T08:00:00Z").unwrap(),
+        };
+        let item = to_item(&o);
+        assert_eq!(item.len(), 12);
+        assert_eq!(item["PK"], s("OUTBOX#0001"));
+        assert_eq!(item["GSI2PK"], s("OUTBOX#PENDING"));
+        assert_eq!(item["GSI2SK"], s("2026-11-23T08:00:00.000Z#0001"));
+        assert_eq!(item["type"], s("outbox"));
+        assert_eq!(item["template"], s("email_change"));
+        assert_eq!(from_item(&item).unwrap(), (o, OutboxStatus::Pending));
     }
 }

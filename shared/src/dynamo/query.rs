@@ -3,16 +3,15 @@
 
 use super::DynamoStore;
 use super::attr::{Item, s, string_of};
+use crate::error::Unexpected;
 use crate::page::{Cursor, PageRequest};
-use crate::store::Unexpected;
-use aws_sdk_dynamodb::error::DisplayErrorContext;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 /// Most DynamoDB pages one listing request reads before it answers with what it found.
-pub const MAX_PAGES: usize = 4;
+const MAX_PAGES: usize = 4;
 
 /// A listing's query.
-pub struct Listing<'a> {
+pub(super) struct Listing<'a> {
     pub index: Option<&'a str>,
     pub key_condition: &'a str,
     pub filter: Option<String>,
@@ -26,7 +25,7 @@ pub struct Listing<'a> {
 
 /// Why a listing could not be read.
 #[derive(Debug, thiserror::Error)]
-pub enum ListingError {
+pub(super) enum ListingError {
     #[error("the cursor does not belong to this listing")]
     BadCursor,
     #[error(transparent)]
@@ -35,7 +34,7 @@ pub enum ListingError {
 
 impl DynamoStore {
     /// One page of `listing`. `fits` decides whether a client's cursor belongs to it.
-    pub(crate) async fn list_page(
+    pub(super) async fn list_page(
         &self,
         listing: &Listing<'_>,
         page: &PageRequest,
@@ -79,7 +78,7 @@ impl DynamoStore {
             let out = q
                 .send()
                 .await
-                .map_err(|e| Unexpected::new(DisplayErrorContext(e)))?;
+                .map_err(|e| Unexpected::caused_by("DynamoDB Query failed", e))?;
             let mut consumed = 0;
             for raw in out.items() {
                 if items.len() == page.limit {

@@ -3,8 +3,8 @@
 
 use super::{Branding, Mailer, MailerError, render};
 use crate::domain::Timestamp;
+use crate::error::Unexpected;
 use crate::outbox::{OutboxItem, Recipient};
-use crate::store::Unexpected;
 use futures::StreamExt as _;
 
 /// How long a claim on an outbox item lasts: well beyond one send, well within a re-drive's wait.
@@ -69,7 +69,7 @@ pub trait OutboxStore: Send + Sync {
     /// [`MAX_LOGIN_RECIPIENTS`]), for an email to its logins.
     async fn active_logins(
         &self,
-        customer: &crate::customers::CustomerId,
+        customer: &crate::ids::CustomerId,
     ) -> Result<Vec<(crate::domain::Email, String)>, Unexpected>;
 }
 
@@ -331,7 +331,7 @@ mod tests {
 
         async fn active_logins(
             &self,
-            _: &crate::customers::CustomerId,
+            _: &crate::ids::CustomerId,
         ) -> Result<Vec<(Email, String)>, Unexpected> {
             Ok(vec![
                 (Email::parse("ann@example.com").unwrap(), "Ann".into()),
@@ -406,7 +406,7 @@ mod tests {
     async fn an_email_to_an_accounts_logins_goes_to_each_greeted_by_name() {
         let mut decided = item("d", Timestamp::now());
         decided.to = Recipient::LoginsOf(
-            crate::customers::CustomerId::parse("cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b").unwrap(),
+            crate::ids::CustomerId::parse("cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b").unwrap(),
         );
         decided.message = EmailMessage::OrderDecided {
             login_name: String::new(),

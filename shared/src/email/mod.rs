@@ -15,6 +15,6 @@ pub use delivery::{
     CLAIM_SECONDS, Claim, Delivered, DeliveryError, MAX_LOGIN_RECIPIENTS, OutboxStore,
     REDRIVE_WINDOW_SECONDS, RedriveError, RedriveReport, deliver, redrive_pending,
 };
-pub use mailer::{Mailer, MailerError, SesMailer};
+pub use mailer::{Mailer, MailerError};
 pub use render::{Branding, RenderedEmail, escape_html, render};
 pub use settings::MailSettings;

@@ -14,11 +14,8 @@ impl From<CreateCustomerError> for Problem {
         match e {
             CreateCustomerError::DuplicateEmail => duplicate_email(),
             CreateCustomerError::UnknownTier => unknown_tier(),
-            CreateCustomerError::KeyReused(e) => Problem::conflict(format!(
-                "{e}: send a new key for a new customer, or the same body to get the first answer again."
-            ))
-            .typed("idempotency-key-reused"),
-            CreateCustomerError::Unexpected(e) => Problem::internal(&e),
+            CreateCustomerError::KeyReused(e) => e.into(),
+            CreateCustomerError::Unexpected(e) => e.into(),
         }
     }
 }
@@ -27,7 +24,7 @@ impl From<GetCustomerError> for Problem {
     fn from(e: GetCustomerError) -> Self {
         match e {
             GetCustomerError::NotFound => Problem::not_found(NO_SUCH_CUSTOMER),
-            GetCustomerError::Unexpected(e) => Problem::internal(&e),
+            GetCustomerError::Unexpected(e) => e.into(),
         }
     }
 }
@@ -39,7 +36,7 @@ impl From<ListCustomersError> for Problem {
                 "cursor",
                 "does not belong to this listing; start again without it",
             )]),
-            ListCustomersError::Unexpected(e) => Problem::internal(&e),
+            ListCustomersError::Unexpected(e) => e.into(),
         }
     }
 }
@@ -57,7 +54,7 @@ impl From<UpdateCustomerError> for Problem {
             ))
             .typed("version-mismatch"),
             UpdateCustomerError::DuplicateEmail => duplicate_email(),
-            UpdateCustomerError::Unexpected(e) => Problem::internal(&e),
+            UpdateCustomerError::Unexpected(e) => e.into(),
         }
     }
 }
@@ -66,7 +63,7 @@ impl From<DeleteCustomerError> for Problem {
     fn from(e: DeleteCustomerError) -> Self {
         match e {
             DeleteCustomerError::NotFound => Problem::not_found(NO_SUCH_CUSTOMER),
-            DeleteCustomerError::Unexpected(e) => Problem::internal(&e),
+            DeleteCustomerError::Unexpected(e) => e.into(),
         }
     }
 }
@@ -81,7 +78,7 @@ impl From<BulkTagError> for Problem {
                     .collect::<Vec<_>>()
                     .join(", ")
             )),
-            BulkTagError::Unexpected(e) => Problem::internal(&e),
+            BulkTagError::Unexpected(e) => e.into(),
         }
     }
 }

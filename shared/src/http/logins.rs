@@ -3,26 +3,28 @@
 use super::Problem;
 use crate::domain::FieldError;
 use crate::logins::secret::POLICY;
-use crate::logins::{InvitationError, ListLoginsError, ProvisionError, ResolveError};
+use crate::logins::{InvitationError, ListLoginsError, ProvisionError};
+use crate::session::ResolveError;
 
 impl From<ProvisionError> for Problem {
     fn from(e: ProvisionError) -> Self {
         match e {
-            ProvisionError::CustomerNotFound => Problem::not_found("There is no customer with this id."),
+            ProvisionError::CustomerNotFound => {
+                Problem::not_found("There is no customer with this id.")
+            }
             ProvisionError::CustomerDeleted => {
-                Problem::conflict("This customer is deleted: it cannot get new logins.").typed("customer-deleted")
+                Problem::conflict("This customer is deleted: it cannot get new logins.")
+                    .typed("customer-deleted")
             }
             ProvisionError::DuplicateEmail => {
-                Problem::conflict("Another login already uses this email address.").typed("duplicate-email")
+                Problem::conflict("Another login already uses this email address.")
+                    .typed("duplicate-email")
             }
             ProvisionError::InvalidPassword(_) => {
                 Problem::invalid(vec![FieldError::new("password", POLICY.describe())])
             }
-            ProvisionError::KeyReused(e) => Problem::conflict(format!(
-                "{e}: send a new key for a new login, or the same body to get the first answer again."
-            ))
-            .typed("idempotency-key-reused"),
-            ProvisionError::Unexpected(e) => Problem::internal(&e),
+            ProvisionError::KeyReused(e) => e.into(),
+            ProvisionError::Unexpected(e) => e.into(),
         }
     }
 }
@@ -42,7 +44,7 @@ impl From<InvitationError> for Problem {
             }
             InvitationError::Invalid(errors) => Problem::invalid(errors),
             InvitationError::UserExists => Problem::conflict("A login with this email address already exists."),
-            InvitationError::Unexpected(e) => Problem::internal(&e),
+            InvitationError::Unexpected(e) => e.into(),
         }
     }
 }
@@ -59,7 +61,7 @@ impl From<ResolveError> for Problem {
             ResolveError::CustomerDeleted => {
                 Problem::forbidden("This customer account is closed.").typed("customer-deleted")
             }
-            ResolveError::Unexpected(e) => Problem::internal(&e),
+            ResolveError::Unexpected(e) => e.into(),
         }
     }
 }
@@ -70,7 +72,7 @@ impl From<ListLoginsError> for Problem {
             ListLoginsError::CustomerNotFound => {
                 Problem::not_found("There is no customer with this id.")
             }
-            ListLoginsError::Unexpected(e) => Problem::internal(&e),
+            ListLoginsError::Unexpected(e) => e.into(),
         }
     }
 }
@@ -82,7 +84,7 @@ impl From<crate::logins::ManageLoginError> for Problem {
             E::NotFound => Problem::not_found("There is no such login or invitation."),
             E::Conflict(why) => Problem::conflict(why),
             E::Invalid(errors) => Problem::invalid(errors),
-            E::Unexpected(e) => Problem::internal(&e),
+            E::Unexpected(e) => e.into(),
         }
     }
 }
@@ -98,7 +100,7 @@ impl From<crate::logins::EmailChangeError> for Problem {
                 "This confirmation link was already used, was replaced by a newer one, or has expired.",
             )
             .typed("email-change-gone"),
-            E::Unexpected(e) => Problem::internal(&e),
+            E::Unexpected(e) => e.into(),
         }
     }
 }
@@ -111,7 +113,7 @@ impl From<crate::session::SessionError> for Problem {
             E::CannotActAs(why) => Problem::forbidden(why).typed("cannot-act-as"),
             E::Invalid(errors) => Problem::invalid(errors),
             E::Resolve(e) => e.into(),
-            E::Unexpected(e) => Problem::internal(&e),
+            E::Unexpected(e) => e.into(),
         }
     }
 }
@@ -121,7 +123,17 @@ impl From<crate::audit::AuditError> for Problem {
         use crate::audit::AuditError as E;
         match e {
             E::Invalid(errors) => Problem::invalid(errors),
-            E::Unexpected(e) => Problem::internal(&e),
+            E::Unexpected(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::logins::CloseAccountError> for Problem {
+    fn from(e: crate::logins::CloseAccountError) -> Self {
+        use crate::logins::CloseAccountError as E;
+        match e {
+            E::Delete(e) => e.into(),
+            E::Logins(e) => e.into(),
         }
     }
 }

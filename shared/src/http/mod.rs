@@ -1,17 +1,21 @@
-//! The HTTP edge: what every handler does before and after its one domain call.
+//! The HTTP edge: what every handler does before and after its one use-case call. A handler
+//! arm reads: parse (this module), one call into a use case, respond (this module).
 
 mod customers;
 mod logins;
 mod orders;
+mod path;
 mod problem;
+mod session;
 
+pub use path::{PathId, path_id};
 pub use problem::Problem;
+pub use session::{customer_request, customer_session};
 
 use crate::actor::{Actor, Principal};
 use crate::domain::FieldError;
-use crate::dynamo::read_ahead::ReadAhead;
-use crate::idempotency::IdempotencyKey;
-use crate::session::{self, Session, Wants};
+use crate::idempotency::{IdempotencyKey, KeyedRequest, Written};
+use crate::orders::{OrderRequest, SubmitBody};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use serde::de::DeserializeOwned;
@@ -30,57 +34,6 @@ pub fn actor(req: &Request) -> Actor {
             .unwrap_or(Actor::Anonymous),
         _ => Actor::Anonymous,
     }
-}
-
-/// The customer login behind the request: 401 without a token, 403 for an admin token. Routes
-/// an admin may use acting as a login take [`customer_session`] instead.
-pub fn require_customer(req: &Request) -> Result<Principal, Problem> {
-    match actor(req) {
-        Actor::Customer(p) => Ok(p),
-        Actor::Admin(_) => Err(Problem::forbidden("This route is for customer logins.")),
-        Actor::Anonymous => Err(Problem::unauthorized()),
-    }
-}
-
-/// The session a customer route runs in: a customer token's own login, or, for an admin token
-/// with `X-Act-As` and `X-Act-As-Reason`, the login the admin acts as (audited); with the
-/// items the route `wants`, read ahead. Run the route's domain call inside the returned
-/// [`ReadAhead::scope`](crate::dynamo::read_ahead::ReadAhead::scope).
-pub async fn customer_session(
-    store: &crate::dynamo::DynamoStore,
-    req: &Request,
-    wants: &Wants<'_>,
-) -> Result<(Session, ReadAhead), Problem> {
-    let header = |name: &str| {
-        req.headers()
-            .get(name)
-            .map(|v| v.to_str().unwrap_or_default().to_owned())
-    };
-    let target = header(session::ACT_AS);
-    Ok(match (actor(req), target) {
-        (Actor::Customer(_), Some(_)) => {
-            return Err(Problem::forbidden(
-                "Only the seller's admins may act as a login.",
-            ));
-        }
-        (Actor::Customer(p), None) => session::own_session(store, &p, wants).await?,
-        (Actor::Admin(admin), Some(target)) => {
-            let reason = header(session::ACT_AS_REASON);
-            let session =
-                session::act_as(store, &admin, &target, reason.as_deref(), &route_key(req)).await?;
-            let ahead = session::read_for(store, &session.me, wants)
-                .await
-                .map_err(|e| Problem::internal(&e))?;
-            (session, ahead)
-        }
-        (Actor::Admin(_), None) => {
-            return Err(Problem::forbidden(
-                "This route is for customer logins. An admin may act as one by sending \
-                 X-Act-As (the login id) and X-Act-As-Reason.",
-            ));
-        }
-        (Actor::Anonymous, _) => return Err(Problem::unauthorized()),
-    })
 }
 
 /// The admin behind the request: 401 without a token, 403 for anyone else.
@@ -145,6 +98,11 @@ pub fn json_body<T: DeserializeOwned>(req: &Request) -> Result<(T, serde_json::V
     Ok((typed, value))
 }
 
+/// The body parsed as JSON into `T`, for handlers that need no idempotency hash.
+pub fn body<T: DeserializeOwned>(req: &Request) -> Result<T, Problem> {
+    json_body(req).map(|(t, _)| t)
+}
+
 fn strip_position(msg: &str) -> &str {
     msg.split(" at line ").next().unwrap_or(msg)
 }
@@ -202,6 +160,26 @@ pub fn idempotency_key(req: &Request) -> Result<Option<IdempotencyKey>, Problem>
     }
 }
 
+/// The request's `Idempotency-Key` with its body, as the request its key names.
+pub fn keyed(req: &Request, body: &serde_json::Value) -> Result<Option<KeyedRequest>, Problem> {
+    Ok(idempotency_key(req)?.map(|key| KeyedRequest::new(&route_key(req), key, body)))
+}
+
+/// `POST /orders`: its body and its `Idempotency-Key`, which an order request must carry.
+pub fn order_request(req: &Request) -> Result<OrderRequest, Problem> {
+    let key = idempotency_key(req)?.ok_or_else(|| {
+        Problem::invalid(vec![FieldError::new(
+            "Idempotency-Key",
+            "is required: send a unique key (e.g. a UUID) and reuse it when you retry",
+        )])
+    })?;
+    let (body, raw) = json_body::<SubmitBody>(req)?;
+    Ok(OrderRequest {
+        body,
+        keyed: KeyedRequest::new(&route_key(req), key, &raw),
+    })
+}
+
 /// The route key as API Gateway names it, e.g. `POST /admin/customers`.
 pub fn route_key(req: &Request) -> String {
     match req.request_context_ref() {
@@ -233,6 +211,14 @@ pub fn no_content() -> Response<Body> {
         .status(204)
         .body(Body::Empty)
         .expect("a valid response")
+}
+
+/// A create's answer: 201 with what was made, or the replay of the first answer to its key.
+pub fn created<T: serde::Serialize>(written: Written<T>) -> Response<Body> {
+    match written {
+        Written::New(t) => json(201, &t),
+        Written::Replayed(first) => replayed(first.body),
+    }
 }
 
 /// The replay of a stored first response: the same body, 200, and `Idempotent-Replayed: true`.

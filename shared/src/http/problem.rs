@@ -1,4 +1,6 @@
 use crate::domain::FieldError;
+use crate::error::Unexpected;
+use crate::idempotency::KeyReusedWithOtherRequest;
 use lambda_http::{Body, Response};
 
 /// An RFC 9457 problem: the only shape an error leaves a function in.
@@ -70,9 +72,9 @@ impl Problem {
         Self::new(413, "Payload too large", "The body may be at most 256 KiB.")
     }
 
-    /// A bug or an outage. The cause goes to the log, never to the client.
-    pub fn internal(cause: &dyn std::fmt::Display) -> Self {
-        tracing::error!(error = %cause, "unexpected failure");
+    /// A bug or an outage. The cause chain goes to the log, never to the client.
+    pub fn internal(cause: &Unexpected) -> Self {
+        tracing::error!(error = %cause.chain(), "unexpected failure");
         Self::new(
             500,
             "Internal error",
@@ -88,5 +90,20 @@ impl Problem {
                 serde_json::to_string(&self).expect("a problem serialises"),
             ))
             .expect("a valid response")
+    }
+}
+
+impl From<Unexpected> for Problem {
+    fn from(e: Unexpected) -> Self {
+        Self::internal(&e)
+    }
+}
+
+impl From<KeyReusedWithOtherRequest> for Problem {
+    fn from(e: KeyReusedWithOtherRequest) -> Self {
+        Problem::conflict(format!(
+            "{e}: send a new Idempotency-Key for a new request, or the same body to get the first answer again."
+        ))
+        .typed("idempotency-key-reused")
     }
 }

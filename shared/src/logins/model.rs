@@ -1,49 +1,5 @@
-use crate::customers::CustomerId;
 use crate::domain::{Email, Timestamp, bounded_text};
-use std::fmt;
-
-macro_rules! prefixed_id {
-    ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-        #[serde(transparent)]
-        pub struct $name(String);
-
-        impl $name {
-            pub fn generate() -> Self {
-                Self(format!("{}{}", $prefix, uuid::Uuid::now_v7().simple()))
-            }
-
-            /// Accepts only the shape `generate` makes.
-            pub fn parse(raw: &str) -> Option<Self> {
-                let rest = raw.strip_prefix($prefix)?;
-                (rest.len() == 32 && rest.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
-                    .then(|| Self(raw.to_owned()))
-            }
-
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-    };
-}
-
-prefixed_id!(
-    /// Opaque id of a login: `lgn_` and a time-ordered UUID.
-    LoginId,
-    "lgn_"
-);
-prefixed_id!(
-    /// Opaque id of an invitation: `inv_` and a time-ordered UUID.
-    InvitationId,
-    "inv_"
-);
+use crate::ids::{CustomerId, InvitationId, LoginId};
 
 /// The name of the person a login belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -191,18 +147,4 @@ pub struct SubLink {
     pub login_id: LoginId,
     pub customer_id: CustomerId,
     pub status: LoginStatus,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn login_and_invitation_ids_parse_only_their_own_shape() {
-        let l = LoginId::generate();
-        assert_eq!(LoginId::parse(l.as_str()), Some(l.clone()));
-        assert_eq!(InvitationId::parse(l.as_str()), None);
-        assert!(InvitationId::parse(InvitationId::generate().as_str()).is_some());
-        assert_eq!(LoginId::parse("lgn_x"), None);
-    }
 }

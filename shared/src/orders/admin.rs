@@ -1,19 +1,21 @@
 //! The seller's side of orders beyond deciding them: placing an order into a customer's
 //! account on its behalf, and editing a requested order's lines and notes.
 
-use super::order::{
-    self, CreatedBy, DecideError, Order, OrderEvent, OrderId, OrderStatus, OrderStore,
-    SubmitStoreError, Submitted, formatted, new_order,
-};
-use super::{LineBody, PricingError, parse_lines, price_lines, unavailable_errors};
-use crate::actor::Principal;
+use super::decide::DecideError;
+use super::lines::{LineBody, PricingError, check_answers, parse_lines, price_lines};
+use super::submit::{NewOrder, order_audit, unexpected};
+use super::{Order, OrderEvent, OrderEventKind, OrderStatus, OrderStore, OrderStoreError};
+use crate::actor::{CreatedBy, Principal};
 use crate::catalog::CatalogStore;
-use crate::customers::{Customer, CustomerId};
+use crate::customers::CustomerStore;
 use crate::domain::{FieldError, Timestamp, Validator, bounded_text, multiline_text};
-use crate::idempotency::{Idempotency, KeyReusedWithOtherRequest};
-use crate::logins::LoginStore;
+use crate::error::Unexpected;
+use crate::idempotency::{
+    self, Idempotency, IdempotencyStore, KeyReusedWithOtherRequest, Refused, Written,
+};
+use crate::ids::{CustomerId, OrderId};
 use crate::outbox::{EmailMessage, OutboxItem};
-use crate::store::Unexpected;
+use crate::portal::Portal;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -68,10 +70,12 @@ pub enum AdminOrderError {
     Unexpected(#[from] Unexpected),
 }
 
-fn pricing_error(e: PricingError) -> Vec<FieldError> {
-    match e {
-        PricingError::Invalid(errors) => errors,
-        PricingError::Unexpected(_) => Vec::new(),
+impl From<PricingError> for AdminOrderError {
+    fn from(e: PricingError) -> Self {
+        match e {
+            PricingError::Invalid(errors) => Self::Invalid(errors),
+            PricingError::Unexpected(u) => Self::Unexpected(u),
+        }
     }
 }
 
@@ -80,20 +84,21 @@ fn pricing_error(e: PricingError) -> Vec<FieldError> {
 /// admin answers what they know); answers given must still fit. With `notify`, the customer's
 /// address gets the admin's subject and message in the same transaction as the order.
 #[tracing::instrument(skip_all, fields(customer_id = %customer_id))]
-pub async fn create_order_for_customer<S: OrderStore + CatalogStore + LoginStore>(
+pub async fn create_order_for_customer<S>(
     store: &S,
     admin: &Principal,
     customer_id: &CustomerId,
     body: AdminOrderBody,
     idempotency: Option<&Idempotency>,
-    order_url: impl Fn(&str) -> String,
-) -> Result<Submitted, AdminOrderError> {
-    if let Some(i) = idempotency
-        && let Some(earlier) = store.find_order_idempotency(i.scope()).await?
-    {
-        return Ok(Submitted::Replayed(i.replay(&earlier)?));
+    portal: &Portal,
+) -> Result<Written<Order>, AdminOrderError>
+where
+    S: OrderStore + CatalogStore + CustomerStore + IdempotencyStore,
+{
+    if let Some(first) = idempotency::replay_of::<_, AdminOrderError>(store, idempotency).await? {
+        return Ok(Written::Replayed(first));
     }
-    let customer: Customer = store
+    let customer = store
         .customer(customer_id)
         .await?
         .ok_or(AdminOrderError::CustomerNotFound)?;
@@ -114,9 +119,8 @@ pub async fn create_order_for_customer<S: OrderStore + CatalogStore + LoginStore
         .notes
         .as_deref()
         .and_then(|n| v.check("notes", bounded_text(n, 0, 2000)));
-    let questions = store.order_questions().await?;
-    let answers =
-        order::check_answers(&mut v, &questions, &body.answers.unwrap_or_default(), false);
+    let (questions, _) = store.questions().await?;
+    let answers = check_answers(&mut v, &questions, &body.answers.unwrap_or_default(), false);
     let notify = body.notify.as_ref().and_then(|n| {
         let subject = v.check("notify.subject", bounded_text(&n.subject, 1, 200));
         let message = v.check("notify.message", multiline_text(&n.message, 1, 5000));
@@ -124,33 +128,23 @@ pub async fn create_order_for_customer<S: OrderStore + CatalogStore + LoginStore
     });
     v.finish(|| ()).map_err(AdminOrderError::Invalid)?;
 
-    let (number, priced) = futures::future::join(
+    let (number, pricing) = futures::future::join(
         store.next_order_number(),
-        price_lines(store, &customer, &lines),
+        price_lines(store, customer.price_tier_id.as_ref(), &lines),
     )
     .await;
-    let number = number?;
-    let (priced, unavailable) = match priced {
-        Ok(p) => p,
-        Err(PricingError::Unexpected(u)) => return Err(u.into()),
-        Err(e) => return Err(AdminOrderError::Invalid(pricing_error(e))),
-    };
-    if !unavailable.is_empty() {
-        return Err(AdminOrderError::Invalid(unavailable_errors(&unavailable)));
-    }
-    let total = priced.total.ok_or_else(|| {
-        AdminOrderError::Invalid(vec![FieldError::new("lines", "must not be empty")])
-    })?;
-    let order = new_order(
-        number,
-        &customer,
-        priced.lines,
+    let (number, pricing) = (number?, pricing?);
+    let (lines, total) = pricing.orderable().map_err(AdminOrderError::Invalid)?;
+    let order = NewOrder {
+        customer: &customer,
+        lines,
         total,
         notes,
         answers,
-        CreatedBy::admin(admin),
+        by: CreatedBy::admin(admin),
         status,
-    );
+    }
+    .numbered(number);
     let outbox: Vec<OutboxItem> = notify
         .map(|(subject, message)| {
             OutboxItem::new(
@@ -159,50 +153,52 @@ pub async fn create_order_for_customer<S: OrderStore + CatalogStore + LoginStore
                     customer_name: customer.name.as_str().to_owned(),
                     subject,
                     message,
-                    order_number: order.order_number.clone(),
-                    total: formatted(&order.total),
+                    order_number: order.order_number.to_string(),
+                    total: order.total.to_string(),
                     line_count: order.lines.len(),
                     confirmed: status == OrderStatus::Confirmed,
-                    order_url: order_url(&order.order_id),
+                    order_url: portal.order_url(&order.order_id),
                 },
                 Timestamp::now(),
             )
         })
         .into_iter()
         .collect();
-    let record = idempotency.map(|i| {
-        i.record(
-            201,
-            serde_json::to_string(&order).expect("serialises"),
-            Timestamp::now(),
-        )
-    });
-    let mut audit = order::order_audit(
+    let record = idempotency.map(|i| i.created(&order, Timestamp::now()));
+    let mut audit = order_audit(
         admin,
         &order,
         serde_json::json!({ "status": order.status.as_str(), "notified": !outbox.is_empty() }),
     );
     "order.created".clone_into(&mut audit.action);
-    match store
-        .insert_order(&order, record.as_ref(), &outbox, Some(&audit), false)
-        .await
-    {
-        Ok(()) => Ok(Submitted::New(Box::new(order))),
-        Err(SubmitStoreError::KeyTaken) => {
-            let i = idempotency.ok_or_else(|| Unexpected::new("key taken without a key"))?;
-            match store.find_order_idempotency(i.scope()).await? {
-                Some(earlier) => Ok(Submitted::Replayed(i.replay(&earlier)?)),
-                None => Err(Unexpected::new("idempotency record vanished").into()),
-            }
+    let (order, outbox, record, audit) = (&order, &outbox, record.as_ref(), &audit);
+    idempotency::write_once(store, idempotency, || async move {
+        match store
+            .insert_order(order, record, outbox, Some(audit), false)
+            .await
+        {
+            Ok(()) => Ok(order.clone()),
+            Err(OrderStoreError::KeyTaken) => Err(Refused::KeyTaken),
+            Err(OrderStoreError::Contention) => Err(Refused::Contended),
+            Err(e) => Err(Refused::Failed(unexpected(e).into())),
         }
-        Err(e) => Err(Unexpected::new(e).into()),
-    }
+    })
+    .await
+}
+
+fn stale(current: &Order) -> DecideError {
+    DecideError::Conflict(format!(
+        "Order {} was changed meanwhile (it is now at version {}, {}). Reload it and try again.",
+        current.order_number,
+        current.version,
+        current.status.as_str()
+    ))
 }
 
 /// Edits a `requested` order's lines (re-priced at the customer's tier now, like a new quote)
 /// and notes, only if it is still at `version`.
-#[tracing::instrument(skip_all, fields(order_id = %id.as_str()))]
-pub async fn edit_order<S: OrderStore + CatalogStore + LoginStore>(
+#[tracing::instrument(skip_all, fields(order_id = %id))]
+pub async fn edit_order<S: OrderStore + CatalogStore + CustomerStore>(
     store: &S,
     admin: &Principal,
     id: &OrderId,
@@ -236,24 +232,19 @@ pub async fn edit_order<S: OrderStore + CatalogStore + LoginStore>(
     let mut after = before.clone();
     let mut changed = Vec::new();
     if let Some(lines) = lines {
-        let customer_id = CustomerId::parse(&before.customer_id)
-            .ok_or_else(|| Unexpected::new("order with a bad customer id"))?;
         let customer = store
-            .customer(&customer_id)
+            .customer(&before.customer_id)
             .await?
-            .ok_or_else(|| Unexpected::new("order of a customer that does not exist"))?;
-        let (priced, unavailable) = match price_lines(store, &customer, &lines).await {
-            Ok(p) => p,
-            Err(PricingError::Unexpected(u)) => return Err(u.into()),
-            Err(e) => return Err(DecideError::Invalid(pricing_error(e))),
-        };
-        if !unavailable.is_empty() {
-            return Err(DecideError::Invalid(unavailable_errors(&unavailable)));
-        }
-        after.total = priced.total.ok_or_else(|| {
-            DecideError::Invalid(vec![FieldError::new("lines", "must not be empty")])
-        })?;
-        after.lines = priced.lines;
+            .ok_or_else(|| Unexpected::new("an order of a customer that does not exist"))?;
+        let pricing = price_lines(store, customer.price_tier_id.as_ref(), &lines)
+            .await
+            .map_err(|e| match e {
+                PricingError::Invalid(errors) => DecideError::Invalid(errors),
+                PricingError::Unexpected(u) => DecideError::Unexpected(u),
+            })?;
+        let (lines, total) = pricing.orderable().map_err(DecideError::Invalid)?;
+        after.lines = lines;
+        after.total = total;
         changed.push("lines");
     }
     if let Some(Some(n)) = notes {
@@ -261,13 +252,13 @@ pub async fn edit_order<S: OrderStore + CatalogStore + LoginStore>(
         changed.push("notes");
     }
     after.history.push(OrderEvent {
-        event: "edited".into(),
-        at: Timestamp::now().to_string(),
+        event: OrderEventKind::Edited,
+        at: Timestamp::now(),
         by: CreatedBy::admin(admin),
         note: Some(changed.join(", ")),
     });
     after.version += 1;
-    let audit = order::order_audit(
+    let audit = order_audit(
         admin,
         &after,
         serde_json::json!({ "changed": changed, "version": after.version }),
@@ -277,18 +268,9 @@ pub async fn edit_order<S: OrderStore + CatalogStore + LoginStore>(
         .await
     {
         Ok(()) => Ok(after),
-        Err(SubmitStoreError::Stale | SubmitStoreError::Contention) => {
+        Err(OrderStoreError::Stale | OrderStoreError::Contention) => {
             Err(stale(&store.order(id).await?.unwrap_or(before)))
         }
-        Err(e) => Err(Unexpected::new(e).into()),
+        Err(e) => Err(unexpected(e).into()),
     }
-}
-
-fn stale(current: &Order) -> DecideError {
-    DecideError::Conflict(format!(
-        "Order {} was changed meanwhile (it is now at version {}, {}). Reload it and try again.",
-        current.order_number,
-        current.version,
-        current.status.as_str()
-    ))
 }

@@ -1,25 +1,18 @@
 //! The cart: a customer account's draft order, shared by its logins, priced when read.
 
-use super::{Line, LineBody, Priced, PricingError, parse_lines, price_lines, unavailable_errors};
+use super::lines::{LineBody, PricingError, parse_lines, price_lines, skus_of};
+use super::{Cart, CartStore, Line, Priced};
 use crate::actor::Principal;
 use crate::audit::AuditEntry;
 use crate::catalog::CatalogStore;
-use crate::customers::{Customer, CustomerId};
+use crate::customers::{Customer, CustomerStore};
 use crate::domain::{FieldError, Timestamp, Validator, bounded_text};
-use crate::dynamo::attr::{Item, Reader, n, s};
-use crate::store::Unexpected;
+use crate::error::Unexpected;
+use crate::ids::{CustomerId, Sku};
+use crate::reads::{ItemRef, Reads};
+use crate::session::SessionIds;
 use serde::Deserialize;
 use serde_json::json;
-
-/// A stored cart.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cart {
-    pub customer_id: CustomerId,
-    pub lines: Vec<Line>,
-    pub notes: Option<String>,
-    pub updated_at: Timestamp,
-    pub version: u64,
-}
 
 /// Body of `PUT /cart` and `PUT /admin/customers/{id}/cart`: the whole cart.
 #[derive(Debug, Deserialize)]
@@ -43,54 +36,14 @@ pub struct CartView {
     pub version: u64,
 }
 
-/// Where carts are kept.
-#[async_trait::async_trait]
-pub trait CartStore: Send + Sync {
-    async fn cart(&self, customer: &CustomerId) -> Result<Option<Cart>, Unexpected>;
-    /// Writes the cart, with an audit entry when an admin prefilled it.
-    async fn put_cart(&self, cart: &Cart, audit: Option<&AuditEntry>) -> Result<(), Unexpected>;
-}
-
-/// The cart's item: `PK = CUSTOMER#<id>`, `SK = CART`.
-pub mod item {
-    use super::*;
-
-    pub const SK: &str = "CART";
-
-    pub fn to_item(c: &Cart) -> Item {
-        let mut item = Item::from([
-            ("PK".into(), s(crate::customers::item::pk(&c.customer_id))),
-            ("SK".into(), s(SK)),
-            ("type".into(), s("cart")),
-            (
-                "lines".into(),
-                s(serde_json::to_string(&c.lines).expect("lines serialise")),
-            ),
-            ("updated_at".into(), s(c.updated_at.to_string())),
-            ("version".into(), n(c.version)),
-        ]);
-        if let Some(notes) = &c.notes {
-            item.insert("notes".into(), s(notes));
-        }
-        item
-    }
-
-    pub fn from_item(customer_id: &CustomerId, item: &Item) -> Result<Cart, Unexpected> {
-        let r = Reader(item);
-        Ok(Cart {
-            customer_id: customer_id.clone(),
-            lines: r.json("lines")?.unwrap_or_default(),
-            notes: r.opt_s("notes").map(str::to_owned),
-            updated_at: Timestamp::parse(r.s("updated_at")?).map_err(Unexpected::new)?,
-            version: r.n("version")?,
-        })
-    }
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum CartError {
     #[error("invalid cart")]
     Invalid(Vec<FieldError>),
+    #[error("no such customer")]
+    CustomerNotFound,
+    #[error("the customer is deleted")]
+    CustomerDeleted,
     #[error(transparent)]
     Unexpected(#[from] Unexpected),
 }
@@ -104,20 +57,16 @@ impl From<PricingError> for CartError {
     }
 }
 
-async fn view<S: CatalogStore>(
-    store: &S,
-    customer: &Customer,
-    cart: Option<Cart>,
-) -> Result<CartView, CartError> {
-    let lines = cart.as_ref().map(|c| c.lines.clone()).unwrap_or_default();
-    let (priced, unavailable) = price_lines(store, customer, &lines).await?;
-    Ok(CartView {
-        priced,
-        unavailable: unavailable.into_iter().map(|(_, l)| l).collect(),
-        notes: cart.as_ref().and_then(|c| c.notes.clone()),
-        updated_at: cart.as_ref().map(|c| c.updated_at),
-        version: cart.map_or(0, |c| c.version),
-    })
+/// What reading the cart and pricing it (and the products of `skus`) reads by key.
+pub fn cart_reads(ids: &SessionIds, skus: impl IntoIterator<Item = Sku>) -> Reads {
+    Reads::of([ItemRef::Cart(ids.customer.clone())])
+        .and_all(ids.tier.clone().map(ItemRef::Tier))
+        .and_all(skus.into_iter().map(ItemRef::Product))
+}
+
+/// What [`put_cart`] reads by key for `body`.
+pub fn put_cart_reads(ids: &SessionIds, body: &CartBody) -> Reads {
+    cart_reads(ids, skus_of(&body.lines))
 }
 
 /// The customer's cart, priced now. An account without one has an empty cart.
@@ -126,7 +75,15 @@ pub async fn get_cart<S: CatalogStore + CartStore>(
     customer: &Customer,
 ) -> Result<CartView, CartError> {
     let cart = store.cart(&customer.customer_id).await?;
-    view(store, customer, cart).await
+    let lines = cart.as_ref().map(|c| c.lines.clone()).unwrap_or_default();
+    let pricing = price_lines(store, customer.price_tier_id.as_ref(), &lines).await?;
+    Ok(CartView {
+        priced: pricing.priced,
+        unavailable: pricing.unavailable.into_iter().map(|(_, l)| l).collect(),
+        notes: cart.as_ref().and_then(|c| c.notes.clone()),
+        updated_at: cart.as_ref().map(|c| c.updated_at),
+        version: cart.map_or(0, |c| c.version),
+    })
 }
 
 /// Replaces the customer's cart. Every line must be a product the customer can order now.
@@ -144,9 +101,9 @@ pub async fn put_cart<S: CatalogStore + CartStore>(
         .as_deref()
         .and_then(|n| v.check("notes", bounded_text(n, 0, 2000)));
     v.finish(|| ()).map_err(CartError::Invalid)?;
-    let (priced, unavailable) = price_lines(store, customer, &lines).await?;
-    if !unavailable.is_empty() {
-        return Err(CartError::Invalid(unavailable_errors(&unavailable)));
+    let pricing = price_lines(store, customer.price_tier_id.as_ref(), &lines).await?;
+    if !pricing.unavailable.is_empty() {
+        return Err(CartError::Invalid(pricing.unavailable_errors()));
     }
     let before = store.cart(&customer.customer_id).await?;
     let now = Timestamp::now();
@@ -168,7 +125,7 @@ pub async fn put_cart<S: CatalogStore + CartStore>(
     });
     store.put_cart(&cart, audit.as_ref()).await?;
     Ok(CartView {
-        priced,
+        priced: pricing.priced,
         unavailable: Vec::new(),
         notes: cart.notes,
         updated_at: Some(cart.updated_at),
@@ -176,30 +133,20 @@ pub async fn put_cart<S: CatalogStore + CartStore>(
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::catalog::Sku;
-    use crate::orders::Quantity;
-
-    #[test]
-    fn a_cart_item_is_keyed_under_its_customer_and_reads_back() {
-        let id = CustomerId::parse("cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b").unwrap();
-        let cart = Cart {
-            customer_id: id.clone(),
-            lines: vec![Line {
-                sku: Sku::parse("FLOUR-25").unwrap(),
-                quantity: Quantity::new(3).unwrap(),
-            }],
-            notes: Some("Back door".into()),
-            updated_at: Timestamp::parse("2026-11-23T08:00:00Z").unwrap(),
-            version: 2,
-        };
-        let it = item::to_item(&cart);
-        assert_eq!(it.len(), 7);
-        assert_eq!(it["PK"], s("CUSTOMER#cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b"));
-        assert_eq!(it["SK"], s("CART"));
-        assert_eq!(it["lines"], s(r#"[{"sku":"FLOUR-25","quantity":3}]"#));
-        assert_eq!(item::from_item(&id, &it).unwrap(), cart);
+/// An admin fills in an open account's cart for its logins to review and submit.
+#[tracing::instrument(skip_all, fields(customer_id = %customer_id))]
+pub async fn prefill_cart<S: CatalogStore + CartStore + CustomerStore>(
+    store: &S,
+    admin: &Principal,
+    customer_id: &CustomerId,
+    body: CartBody,
+) -> Result<CartView, CartError> {
+    let customer = store
+        .customer(customer_id)
+        .await?
+        .ok_or(CartError::CustomerNotFound)?;
+    if customer.is_deleted() {
+        return Err(CartError::CustomerDeleted);
     }
+    put_cart(store, &customer, body, Some(admin)).await
 }

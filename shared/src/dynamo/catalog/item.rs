@@ -6,11 +6,11 @@
 //! | price tier | `CATALOG` | `TIER#<tier id>` |
 //! | checkout questions | `CATALOG` | `QUESTIONS` |
 
-use super::model::*;
-use super::pricing::Discount;
+use crate::catalog::{CheckoutQuestion, Discount, PriceTier, Product};
 use crate::domain::{Money, Timestamp};
 use crate::dynamo::attr::{Item, Reader, b, n, s};
-use crate::store::Unexpected;
+use crate::error::Unexpected;
+use crate::ids::{Sku, TierId};
 
 pub const PK: &str = "CATALOG";
 pub const PRODUCT_PREFIX: &str = "PRODUCT#";
@@ -26,7 +26,7 @@ pub fn tier_sk(id: &TierId) -> String {
 }
 
 fn bad(what: &str) -> Unexpected {
-    Unexpected(format!("catalogue item has an invalid {what}"))
+    crate::dynamo::attr::bad("catalogue", what)
 }
 
 fn money_to(m: &Money) -> String {

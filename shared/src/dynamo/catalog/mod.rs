@@ -1,17 +1,21 @@
+//! The catalogue in the table: one partition, so a customer's catalogue is one `Query`.
+
+pub mod item;
+
 use super::DynamoStore;
 use super::attr::{Item, b, n, s};
 use super::query::{Listing, ListingError};
+use super::write::TxError;
 use crate::audit::AuditEntry;
-use crate::catalog::item::*;
-use crate::catalog::{
-    CatalogStore, CatalogStoreError, CheckoutQuestion, PriceTier, Product, Sku, TierId,
-};
+use crate::catalog::{CatalogStore, CatalogStoreError, CheckoutQuestion, PriceTier, Product};
+use crate::error::Unexpected;
+use crate::ids::{Sku, TierId};
 use crate::page::{Page, PageRequest};
-use crate::store::Unexpected;
-use aws_sdk_dynamodb::error::DisplayErrorContext;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 
 impl DynamoStore {
+    /// Puts one catalogue item under `condition` with its audit entry; a failed condition is
+    /// `on_condition`.
     async fn put_with_audit(
         &self,
         item: Item,
@@ -33,13 +37,11 @@ impl DynamoStore {
                 .build(),
             self.put_audit(audit),
         ];
-        self.transact_write(actions, |_| Some(crate::customers::StoreError::Stale))
-            .await
-            .map_err(|e| match e {
-                crate::customers::StoreError::Stale => on_condition,
-                crate::customers::StoreError::Contention => CatalogStoreError::Stale,
-                other => CatalogStoreError::Unexpected(Unexpected::new(other)),
-            })
+        self.transact(actions).await.map_err(|e| match e {
+            TxError::Condition(_) => on_condition,
+            TxError::Contention => CatalogStoreError::Contention,
+            TxError::Unexpected(u) => CatalogStoreError::Unexpected(u),
+        })
     }
 }
 
@@ -58,7 +60,7 @@ impl CatalogStore for DynamoStore {
         audit: &AuditEntry,
     ) -> Result<(), CatalogStoreError> {
         self.put_with_audit(
-            product_to_item(p),
+            item::product_to_item(p),
             "attribute_not_exists(PK)",
             None,
             audit,
@@ -68,10 +70,10 @@ impl CatalogStore for DynamoStore {
     }
 
     async fn product(&self, sku: &Sku) -> Result<Option<Product>, Unexpected> {
-        self.get_item(PK.to_owned(), &product_sk(sku))
+        self.get_item(item::PK.to_owned(), &item::product_sk(sku))
             .await?
             .as_ref()
-            .map(product_from_item)
+            .map(item::product_from_item)
             .transpose()
     }
 
@@ -82,7 +84,7 @@ impl CatalogStore for DynamoStore {
         audit: &AuditEntry,
     ) -> Result<(), CatalogStoreError> {
         self.put_with_audit(
-            product_to_item(after),
+            item::product_to_item(after),
             "version = :v",
             Some(before.version),
             audit,
@@ -98,7 +100,7 @@ impl CatalogStore for DynamoStore {
         page: &PageRequest,
     ) -> Result<Page<Product>, CatalogStoreError> {
         let mut conditions = Vec::new();
-        let mut values = vec![(":pk", s(PK)), (":prefix", s(PRODUCT_PREFIX))];
+        let mut values = vec![(":pk", s(item::PK)), (":prefix", s(item::PRODUCT_PREFIX))];
         let mut names = Vec::new();
         if active_only {
             conditions.push("active = :active");
@@ -120,14 +122,14 @@ impl CatalogStore for DynamoStore {
         };
         let (items, next_cursor) = self
             .list_page(&listing, page, |c| {
-                c.0["PK"] == PK && c.0["SK"].starts_with(PRODUCT_PREFIX)
+                c.0["PK"] == item::PK && c.0["SK"].starts_with(item::PRODUCT_PREFIX)
             })
             .await
             .map_err(listing_error)?;
         Ok(Page {
             items: items
                 .iter()
-                .map(product_from_item)
+                .map(item::product_from_item)
                 .collect::<Result<_, _>>()?,
             next_cursor,
         })
@@ -136,12 +138,12 @@ impl CatalogStore for DynamoStore {
     async fn products_by_sku(&self, skus: &[Sku]) -> Result<Vec<Product>, Unexpected> {
         let keys: Vec<_> = skus
             .iter()
-            .map(|sku| (PK.to_owned(), product_sk(sku)))
+            .map(|sku| (item::PK.to_owned(), item::product_sk(sku)))
             .collect();
         let found = self.batch_get(&keys).await?;
         keys.iter()
             .filter_map(|k| found.get(k))
-            .map(product_from_item)
+            .map(item::product_from_item)
             .collect()
     }
 
@@ -151,7 +153,7 @@ impl CatalogStore for DynamoStore {
         audit: &AuditEntry,
     ) -> Result<(), CatalogStoreError> {
         self.put_with_audit(
-            tier_to_item(t),
+            item::tier_to_item(t),
             "attribute_not_exists(PK)",
             None,
             audit,
@@ -161,10 +163,10 @@ impl CatalogStore for DynamoStore {
     }
 
     async fn tier(&self, id: &TierId) -> Result<Option<PriceTier>, Unexpected> {
-        self.get_item(PK.to_owned(), &tier_sk(id))
+        self.get_item(item::PK.to_owned(), &item::tier_sk(id))
             .await?
             .as_ref()
-            .map(tier_from_item)
+            .map(item::tier_from_item)
             .transpose()
     }
 
@@ -175,7 +177,7 @@ impl CatalogStore for DynamoStore {
         audit: &AuditEntry,
     ) -> Result<(), CatalogStoreError> {
         self.put_with_audit(
-            tier_to_item(after),
+            item::tier_to_item(after),
             "version = :v",
             Some(before.version),
             audit,
@@ -190,7 +192,7 @@ impl CatalogStore for DynamoStore {
             key_condition: "PK = :pk AND begins_with(SK, :prefix)",
             filter: None,
             names: Vec::new(),
-            values: vec![(":pk", s(PK)), (":prefix", s(TIER_PREFIX))],
+            values: vec![(":pk", s(item::PK)), (":prefix", s(item::TIER_PREFIX))],
             key_attributes: &["PK", "SK"],
             forward: true,
         };
@@ -201,13 +203,16 @@ impl CatalogStore for DynamoStore {
         let (items, _) = self
             .list_page(&listing, &page, |_| false)
             .await
-            .map_err(Unexpected::new)?;
-        items.iter().map(tier_from_item).collect()
+            .map_err(|e| Unexpected::caused_by("listing the price tiers failed", e))?;
+        items.iter().map(item::tier_from_item).collect()
     }
 
     async fn questions(&self) -> Result<(Vec<CheckoutQuestion>, u64), Unexpected> {
-        match self.get_item(PK.to_owned(), QUESTIONS_SK).await? {
-            Some(item) => questions_from_item(&item),
+        match self
+            .get_item(item::PK.to_owned(), item::QUESTIONS_SK)
+            .await?
+        {
+            Some(found) => item::questions_from_item(&found),
             None => Ok((Vec::new(), 0)),
         }
     }
@@ -224,44 +229,12 @@ impl CatalogStore for DynamoStore {
             ("version = :v", Some(expected_version))
         };
         self.put_with_audit(
-            questions_to_item(q, expected_version + 1),
+            item::questions_to_item(q, expected_version + 1),
             condition,
             version,
             audit,
             CatalogStoreError::Stale,
         )
         .await
-    }
-}
-
-#[async_trait::async_trait]
-impl crate::orders::cart::CartStore for DynamoStore {
-    async fn cart(
-        &self,
-        customer: &crate::customers::CustomerId,
-    ) -> Result<Option<crate::orders::cart::Cart>, Unexpected> {
-        use crate::orders::cart::item;
-        self.get_item(crate::customers::item::pk(customer), item::SK)
-            .await?
-            .map(|i| item::from_item(customer, &i))
-            .transpose()
-    }
-
-    async fn put_cart(
-        &self,
-        cart: &crate::orders::cart::Cart,
-        audit: Option<&AuditEntry>,
-    ) -> Result<(), Unexpected> {
-        let mut actions = vec![self.put(crate::orders::cart::item::to_item(cart), None)];
-        if let Some(a) = audit {
-            actions.push(self.put_audit(a));
-        }
-        self.client()
-            .transact_write_items()
-            .set_transact_items(Some(actions))
-            .send()
-            .await
-            .map(drop)
-            .map_err(|e| Unexpected::new(DisplayErrorContext(e)))
     }
 }

@@ -1,19 +1,31 @@
-use super::DynamoStore;
+//! Orders in the table: the order, its two listings (an account's orders on GSI1, the queue by
+//! status on GSI2) and the order-number counter.
+
+pub mod cart;
+pub mod item;
+
 use super::attr::{n, s};
 use super::query::{Listing, ListingError};
-use crate::catalog::{CatalogStore, CheckoutQuestion};
-use crate::customers::{CustomerId, IdempotencyStore, StoreError};
+use super::write::TxError;
+use super::{DynamoStore, index};
+use crate::audit::AuditEntry;
+use crate::error::Unexpected;
 use crate::idempotency::IdempotencyRecord;
-use crate::orders::Line;
-use crate::orders::cart::CartStore;
-use crate::orders::order::{
-    Order, OrderId, OrderNumber, OrderStatus, OrderStore, SubmitStoreError, item,
-};
+use crate::ids::{CustomerId, OrderId};
+use crate::orders::{Order, OrderNumber, OrderStatus, OrderStore, OrderStoreError};
 use crate::outbox::OutboxItem;
 use crate::page::{Page, PageRequest};
-use crate::store::Unexpected;
-use aws_sdk_dynamodb::error::DisplayErrorContext;
-use aws_sdk_dynamodb::types::{Delete, ReturnValue, TransactWriteItem};
+use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem};
+
+impl From<TxError> for OrderStoreError {
+    fn from(e: TxError) -> Self {
+        match e {
+            TxError::Contention => Self::Contention,
+            TxError::Condition(_) => Self::Stale,
+            TxError::Unexpected(u) => Self::Unexpected(u),
+        }
+    }
+}
 
 impl DynamoStore {
     /// One page of orders from `listing`, whose index partition `key` is `partition`.
@@ -23,15 +35,15 @@ impl DynamoStore {
         key: &str,
         partition: &str,
         page: &PageRequest,
-    ) -> Result<Page<Order>, SubmitStoreError> {
+    ) -> Result<Page<Order>, OrderStoreError> {
         let (items, next_cursor) = self
             .list_page(listing, page, |c| {
                 c.0[key] == partition && c.0["PK"].starts_with("ORDER#")
             })
             .await
             .map_err(|e| match e {
-                ListingError::BadCursor => SubmitStoreError::BadCursor,
-                ListingError::Unexpected(u) => SubmitStoreError::Unexpected(u),
+                ListingError::BadCursor => OrderStoreError::BadCursor,
+                ListingError::Unexpected(u) => OrderStoreError::Unexpected(u),
             })?;
         Ok(Page {
             items: items
@@ -41,14 +53,9 @@ impl DynamoStore {
             next_cursor,
         })
     }
-}
 
-#[async_trait::async_trait]
-impl OrderStore for DynamoStore {
-    async fn next_order_number(&self) -> Result<OrderNumber, Unexpected> {
-        if let Some(n) = super::read_ahead::take_order_number() {
-            return Ok(OrderNumber(n));
-        }
+    /// Takes the next number from the counter (an atomic `ADD`).
+    pub(super) async fn take_next_order_number(&self) -> Result<u64, Unexpected> {
         let out = self
             .client()
             .update_item()
@@ -60,14 +67,22 @@ impl OrderStore for DynamoStore {
             .return_values(ReturnValue::UpdatedNew)
             .send()
             .await
-            .map_err(|e| Unexpected::new(DisplayErrorContext(e)))?;
-        let seq = out
-            .attributes()
+            .map_err(|e| Unexpected::caused_by("taking an order number failed", e))?;
+        out.attributes()
             .and_then(|a| a.get("seq"))
             .and_then(|v| v.as_n().ok())
             .and_then(|v| v.parse().ok())
-            .ok_or_else(|| Unexpected::new("the order counter returned no number"))?;
-        Ok(OrderNumber(seq))
+            .ok_or_else(|| Unexpected::new("the order counter returned no number"))
+    }
+}
+
+#[async_trait::async_trait]
+impl OrderStore for DynamoStore {
+    async fn next_order_number(&self) -> Result<OrderNumber, Unexpected> {
+        match self.order_number_taken_ahead() {
+            Some(n) => Ok(OrderNumber(n)),
+            None => self.take_next_order_number().await.map(OrderNumber),
+        }
     }
 
     async fn insert_order(
@@ -75,9 +90,9 @@ impl OrderStore for DynamoStore {
         order: &Order,
         idempotency: Option<&IdempotencyRecord>,
         outbox: &[OutboxItem],
-        audit: Option<&crate::audit::AuditEntry>,
+        audit: Option<&AuditEntry>,
         clear_cart: bool,
-    ) -> Result<(), SubmitStoreError> {
+    ) -> Result<(), OrderStoreError> {
         let mut actions = Vec::new();
         let key_at = idempotency.map(|r| {
             actions.push(self.put_idempotency(r));
@@ -87,29 +102,17 @@ impl OrderStore for DynamoStore {
         actions.extend(outbox.iter().map(|o| self.put_outbox(o)));
         actions.extend(audit.map(|a| self.put_audit(a)));
         if clear_cart {
-            let cart = Delete::builder()
-                .table_name(self.table())
-                .key("PK", s(format!("CUSTOMER#{}", order.customer_id)))
-                .key("SK", s(crate::orders::cart::item::SK))
-                .build()
-                .expect("table and key are set");
-            actions.push(TransactWriteItem::builder().delete(cart).build());
+            actions.push(self.delete((super::customers::item::pk(&order.customer_id), cart::SK)));
         }
-        self.transact_write(actions, |failed| {
-            key_at
-                .is_some_and(|k| failed.contains(&k))
-                .then_some(StoreError::KeyTaken)
-        })
-        .await
-        .map_err(|e| match e {
-            StoreError::KeyTaken => SubmitStoreError::KeyTaken,
-            StoreError::Contention => SubmitStoreError::Contention,
-            other => SubmitStoreError::Unexpected(Unexpected::new(other)),
+        self.transact(actions).await.map_err(|e| match e {
+            e if key_at.is_some_and(|k| e.failed(k)) => OrderStoreError::KeyTaken,
+            TxError::Condition(_) => Unexpected::new("a new order's condition failed").into(),
+            e => e.into(),
         })
     }
 
     async fn order(&self, id: &OrderId) -> Result<Option<Order>, Unexpected> {
-        self.get_item(item::pk(id.as_str()), item::SK)
+        self.get_item(item::pk(id), item::SK)
             .await?
             .as_ref()
             .map(item::from_item)
@@ -121,7 +124,7 @@ impl OrderStore for DynamoStore {
         customer: &CustomerId,
         status: Option<OrderStatus>,
         page: &PageRequest,
-    ) -> Result<Page<Order>, SubmitStoreError> {
+    ) -> Result<Page<Order>, OrderStoreError> {
         let partition = item::customer_orders_pk(customer);
         let mut values = vec![(":pk", s(&partition))];
         let mut names = Vec::new();
@@ -131,7 +134,7 @@ impl OrderStore for DynamoStore {
             "#status = :status".to_owned()
         });
         let listing = Listing {
-            index: Some(super::index::GSI1),
+            index: Some(index::GSI1),
             key_condition: "GSI1PK = :pk",
             filter,
             names,
@@ -142,25 +145,14 @@ impl OrderStore for DynamoStore {
         self.orders_page(&listing, "GSI1PK", &partition, page).await
     }
 
-    async fn find_order_idempotency(
-        &self,
-        scope: &str,
-    ) -> Result<Option<IdempotencyRecord>, Unexpected> {
-        IdempotencyStore::find_idempotency(self, scope).await
-    }
-
-    async fn order_questions(&self) -> Result<Vec<CheckoutQuestion>, Unexpected> {
-        Ok(CatalogStore::questions(self).await?.0)
-    }
-
     async fn replace_order(
         &self,
         before: &Order,
         after: &Order,
         outbox: &[OutboxItem],
-        audit: Option<&crate::audit::AuditEntry>,
-    ) -> Result<(), SubmitStoreError> {
-        let put = aws_sdk_dynamodb::types::Put::builder()
+        audit: Option<&AuditEntry>,
+    ) -> Result<(), OrderStoreError> {
+        let put = Put::builder()
             .table_name(self.table())
             .set_item(Some(item::to_item(after)))
             .condition_expression("version = :v AND #status = :status")
@@ -172,14 +164,10 @@ impl OrderStore for DynamoStore {
         let mut actions = vec![TransactWriteItem::builder().put(put).build()];
         actions.extend(outbox.iter().map(|o| self.put_outbox(o)));
         actions.extend(audit.map(|a| self.put_audit(a)));
-        self.transact_write(actions, |failed| {
-            failed.contains(&0).then_some(StoreError::Stale)
-        })
-        .await
-        .map_err(|e| match e {
-            StoreError::Stale => SubmitStoreError::Stale,
-            StoreError::Contention => SubmitStoreError::Contention,
-            other => SubmitStoreError::Unexpected(Unexpected::new(other)),
+        self.transact(actions).await.map_err(|e| match e {
+            e if e.failed(0) => OrderStoreError::Stale,
+            TxError::Condition(_) => Unexpected::new("an order change's condition failed").into(),
+            e => e.into(),
         })
     }
 
@@ -187,10 +175,10 @@ impl OrderStore for DynamoStore {
         &self,
         status: OrderStatus,
         page: &PageRequest,
-    ) -> Result<Page<Order>, SubmitStoreError> {
+    ) -> Result<Page<Order>, OrderStoreError> {
         let partition = item::status_pk(status);
         let listing = Listing {
-            index: Some(super::index::GSI2),
+            index: Some(index::GSI2),
             key_condition: "GSI2PK = :pk",
             filter: None,
             names: Vec::new(),
@@ -199,15 +187,5 @@ impl OrderStore for DynamoStore {
             forward: false,
         };
         self.orders_page(&listing, "GSI2PK", &partition, page).await
-    }
-
-    async fn cart_lines(
-        &self,
-        customer: &CustomerId,
-    ) -> Result<(Vec<Line>, Option<String>), Unexpected> {
-        Ok(CartStore::cart(self, customer)
-            .await?
-            .map(|c| (c.lines, c.notes))
-            .unwrap_or_default())
     }
 }

@@ -5,10 +5,11 @@
 //! | customer | `CUSTOMER#<id>` | `CUSTOMER` | `CUSTDIR` (`CUSTDIR#DELETED` once deleted) | `<folded name>#<id>` |
 //! | email guard | `CUSTEMAIL#<email>` | `CUSTEMAIL` | | |
 
-use super::model::*;
+use crate::customers::{Customer, CustomerName, CustomerStatus, Phone, Reference, Tag};
 use crate::domain::{Email, Timestamp};
 use crate::dynamo::attr::{Item, Reader, b, n, s};
-use crate::store::Unexpected;
+use crate::error::Unexpected;
+use crate::ids::{CustomerId, TierId};
 use aws_sdk_dynamodb::types::AttributeValue;
 
 pub const SK: &str = "CUSTOMER";
@@ -86,7 +87,7 @@ pub fn to_item(c: &Customer) -> Item {
 
 pub fn from_item(item: &Item) -> Result<Customer, Unexpected> {
     let r = Reader(item);
-    let bad = |what: &str| Unexpected(format!("customer item has an invalid {what}"));
+    let bad = |what: &str| crate::dynamo::attr::bad("customer", what);
     let reference = |k: &str| {
         r.opt_s(k)
             .map(|v| Reference::parse(v).map_err(|_| bad(k)))
@@ -103,7 +104,10 @@ pub fn from_item(item: &Item) -> Result<Customer, Unexpected> {
         address: r.json("address")?,
         status: CustomerStatus::parse(r.s("status")?).map_err(|_| bad("status"))?,
         ordering_enabled: r.bool("ordering_enabled")?,
-        price_tier_id: reference("price_tier_id")?,
+        price_tier_id: r
+            .opt_s("price_tier_id")
+            .map(|t| TierId::parse(t).ok_or_else(|| bad("price_tier_id")))
+            .transpose()?,
         tags: r
             .ss("tags")?
             .iter()

@@ -9,11 +9,13 @@
 //! | invitation token | `INVTOKEN#<sha256 of token>` | `INVTOKEN` | | |
 //! | email change | `EMAILCHANGE#<sha256 of token>` | `EMAILCHANGE` | | |
 
-use super::model::*;
-use crate::customers::CustomerId;
 use crate::domain::{Email, Timestamp};
 use crate::dynamo::attr::{Item, Reader, n, s};
-use crate::store::Unexpected;
+use crate::error::Unexpected;
+use crate::ids::{CustomerId, InvitationId, LoginId};
+use crate::logins::{
+    EmailChange, Invitation, InvitationStatus, Login, LoginName, LoginStatus, SubLink,
+};
 
 pub const LOGIN_SK: &str = "LOGIN";
 pub const EMAIL_GUARD_SK: &str = "LOGINEMAIL";
@@ -90,7 +92,7 @@ pub fn customer_members_pk(id: &CustomerId) -> String {
 }
 
 fn bad(what: &str) -> Unexpected {
-    Unexpected(format!("login item has an invalid {what}"))
+    crate::dynamo::attr::bad("login", what)
 }
 
 pub fn login_to_item(l: &Login) -> Item {

@@ -1,0 +1,302 @@
+//! The seller's changes to the catalogue: products, price tiers and checkout questions. Each
+//! write is audited in its own transaction, and a write that meets contention is tried again.
+
+use super::{
+    CatalogError, CatalogStore, CatalogStoreError, CheckoutQuestion, CreateProductBody, Discount,
+    PriceTier, Product, QuestionsBody, TierBody, UpdateProductBody, validate_questions,
+};
+use crate::actor::Principal;
+use crate::audit::AuditEntry;
+use crate::domain::{FieldError, Money, Timestamp, Validator, bounded_text};
+use crate::ids::{Sku, TierId};
+use crate::retry::{self, Attempt};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::future::Future;
+
+fn text(v: &mut Validator, field: &str, raw: &str, max: usize) -> Option<String> {
+    v.check(field, bounded_text(raw, 1, max))
+}
+
+/// Runs one catalogue write, again while it meets contention.
+async fn written<F, Fut>(mut write: F) -> Result<(), CatalogError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<(), CatalogStoreError>>,
+{
+    retry::on_contention(
+        |_| {
+            let attempt = write();
+            async move {
+                match attempt.await {
+                    Ok(()) => Attempt::Done(()),
+                    Err(CatalogStoreError::Contention) => Attempt::Contended,
+                    Err(e) => Attempt::Failed(e.into()),
+                }
+            }
+        },
+        || CatalogStoreError::Contention.into(),
+    )
+    .await
+}
+
+/// Adds a product to the catalogue.
+pub async fn create_product<S: CatalogStore>(
+    store: &S,
+    admin: &Principal,
+    body: CreateProductBody,
+) -> Result<Product, CatalogError> {
+    let mut v = Validator::default();
+    let sku = v.check("sku", Sku::parse(&body.sku));
+    let name = text(&mut v, "name", &body.name, 200);
+    let description = body
+        .description
+        .as_deref()
+        .and_then(|d| text(&mut v, "description", d, 2000));
+    let unit = text(&mut v, "unit", body.unit.as_deref().unwrap_or("each"), 20);
+    v.finish(|| ()).map_err(CatalogError::Invalid)?;
+    let now = Timestamp::now();
+    let product = Product {
+        sku: sku.expect("checked"),
+        name: name.expect("checked"),
+        description,
+        unit: unit.expect("checked"),
+        price: body.price,
+        active: body.active.unwrap_or(true),
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    let audit = AuditEntry::by_admin(
+        admin,
+        now,
+        "product.created",
+        None,
+        json!({ "sku": product.sku, "price": product.price }),
+    );
+    written(|| store.insert_product(&product, &audit)).await?;
+    Ok(product)
+}
+
+/// Changes a product. Orders already placed keep the prices they were placed at.
+pub async fn update_product<S: CatalogStore>(
+    store: &S,
+    admin: &Principal,
+    sku: &Sku,
+    body: UpdateProductBody,
+) -> Result<Product, CatalogError> {
+    let mut v = Validator::default();
+    let name = body
+        .name
+        .as_deref()
+        .and_then(|n| text(&mut v, "name", n, 200));
+    let description = body
+        .description
+        .map(|d| d.and_then(|d| text(&mut v, "description", &d, 2000)));
+    let unit = body
+        .unit
+        .as_deref()
+        .and_then(|u| text(&mut v, "unit", u, 20));
+    v.finish(|| ()).map_err(CatalogError::Invalid)?;
+    let before = store
+        .product(sku)
+        .await?
+        .ok_or(CatalogError::NotFound("There is no product with this SKU."))?;
+    if body.version.is_some_and(|v| v != before.version) {
+        return Err(CatalogError::Conflict(
+            "The product was changed by someone else meanwhile. Reload it and try again.",
+        ));
+    }
+    let now = Timestamp::now();
+    let mut after = before.clone();
+    if let Some(n) = name {
+        after.name = n;
+    }
+    if let Some(d) = description {
+        after.description = d;
+    }
+    if let Some(u) = unit {
+        after.unit = u;
+    }
+    if let Some(p) = body.price {
+        after.price = p;
+    }
+    if let Some(a) = body.active {
+        after.active = a;
+    }
+    after.updated_at = now;
+    after.version += 1;
+    let audit = AuditEntry::by_admin(
+        admin,
+        now,
+        "product.updated",
+        None,
+        json!({ "sku": sku, "price": after.price, "active": after.active }),
+    );
+    written(|| store.replace_product(&before, &after, &audit)).await?;
+    Ok(after)
+}
+
+type TierFields = (
+    Option<String>,
+    Option<Discount>,
+    Option<BTreeMap<Sku, Money>>,
+);
+
+fn tier_fields(v: &mut Validator, body: &TierBody) -> TierFields {
+    let name = body.name.as_deref().and_then(|n| text(v, "name", n, 100));
+    let discount = body
+        .discount_percent
+        .and_then(|p| v.check("discount_percent", Discount::from_percent(p)));
+    let prices = body.prices.as_ref().map(|prices| {
+        prices
+            .iter()
+            .filter_map(|(sku, m)| {
+                v.check(&format!("prices.{sku}"), Sku::parse(sku))
+                    .map(|s| (s, *m))
+            })
+            .collect()
+    });
+    (name, discount, prices)
+}
+
+/// Overrides must name products that exist, in their currency.
+async fn check_overrides<S: CatalogStore>(
+    store: &S,
+    prices: &BTreeMap<Sku, Money>,
+) -> Result<(), CatalogError> {
+    if prices.is_empty() {
+        return Ok(());
+    }
+    let skus: Vec<Sku> = prices.keys().cloned().collect();
+    let found: BTreeMap<Sku, Product> = store
+        .products_by_sku(&skus)
+        .await?
+        .into_iter()
+        .map(|p| (p.sku.clone(), p))
+        .collect();
+    let mut errors = Vec::new();
+    for (sku, price) in prices {
+        match found.get(sku) {
+            None => errors.push(FieldError::new(
+                format!("prices.{sku}"),
+                "is not a product in the catalogue",
+            )),
+            Some(p) if p.price.currency() != price.currency() => errors.push(FieldError::new(
+                format!("prices.{sku}"),
+                format!("must be in {}, the product's currency", p.price.currency()),
+            )),
+            Some(_) => {}
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(CatalogError::Invalid(errors))
+    }
+}
+
+/// Creates a price tier.
+pub async fn create_tier<S: CatalogStore>(
+    store: &S,
+    admin: &Principal,
+    body: TierBody,
+) -> Result<PriceTier, CatalogError> {
+    let mut v = Validator::default();
+    if body.name.is_none() {
+        v.push("name", "is required");
+    }
+    if body.version.is_some() {
+        v.push("version", "is only for changes");
+    }
+    let (name, discount, prices) = tier_fields(&mut v, &body);
+    v.finish(|| ()).map_err(CatalogError::Invalid)?;
+    let prices = prices.unwrap_or_default();
+    check_overrides(store, &prices).await?;
+    let now = Timestamp::now();
+    let tier = PriceTier {
+        tier_id: TierId::generate(),
+        name: name.expect("checked"),
+        discount: discount.unwrap_or(Discount::NONE),
+        prices,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    let audit = AuditEntry::by_admin(
+        admin,
+        now,
+        "price_tier.created",
+        None,
+        json!({ "tier_id": tier.tier_id, "name": tier.name }),
+    );
+    written(|| store.insert_tier(&tier, &audit)).await?;
+    Ok(tier)
+}
+
+/// Changes a price tier; `prices`, when given, replaces every override.
+pub async fn update_tier<S: CatalogStore>(
+    store: &S,
+    admin: &Principal,
+    id: &TierId,
+    body: TierBody,
+) -> Result<PriceTier, CatalogError> {
+    let mut v = Validator::default();
+    let (name, discount, prices) = tier_fields(&mut v, &body);
+    v.finish(|| ()).map_err(CatalogError::Invalid)?;
+    if let Some(p) = &prices {
+        check_overrides(store, p).await?;
+    }
+    let before = store.tier(id).await?.ok_or(CatalogError::NotFound(
+        "There is no price tier with this id.",
+    ))?;
+    if body.version.is_some_and(|v| v != before.version) {
+        return Err(CatalogError::Conflict(
+            "The price tier was changed by someone else meanwhile. Reload it and try again.",
+        ));
+    }
+    let now = Timestamp::now();
+    let mut after = before.clone();
+    if let Some(n) = name {
+        after.name = n;
+    }
+    if let Some(d) = discount {
+        after.discount = d;
+    }
+    if let Some(p) = prices {
+        after.prices = p;
+    }
+    after.updated_at = now;
+    after.version += 1;
+    let audit = AuditEntry::by_admin(
+        admin,
+        now,
+        "price_tier.updated",
+        None,
+        json!({ "tier_id": id, "name": after.name }),
+    );
+    written(|| store.replace_tier(&before, &after, &audit)).await?;
+    Ok(after)
+}
+
+/// Replaces the checkout questions.
+pub async fn set_questions<S: CatalogStore>(
+    store: &S,
+    admin: &Principal,
+    body: QuestionsBody,
+) -> Result<Vec<CheckoutQuestion>, CatalogError> {
+    let questions = validate_questions(body.questions).map_err(|e| {
+        CatalogError::Invalid(e.into_iter().map(|(f, m)| FieldError::new(f, m)).collect())
+    })?;
+    let (_, version) = store.questions().await?;
+    let now = Timestamp::now();
+    let audit = AuditEntry::by_admin(
+        admin,
+        now,
+        "checkout_questions.set",
+        None,
+        json!({ "questions": questions.len() }),
+    );
+    written(|| store.put_questions(&questions, version, &audit)).await?;
+    Ok(questions)
+}

@@ -1,0 +1,220 @@
+//! Customers in the table: the account, its email guard, and the directory index (GSI1) that
+//! listing and search read.
+
+pub mod item;
+
+use super::attr::{n, s};
+use super::query::{Listing, ListingError};
+use super::write::TxError;
+use super::{DynamoStore, index};
+use crate::audit::AuditEntry;
+use crate::customers::{
+    Customer, CustomerFilter, CustomerStatus, CustomerStore, CustomerStoreError, TagAction,
+    TagChange,
+};
+use crate::domain::Timestamp;
+use crate::error::Unexpected;
+use crate::idempotency::IdempotencyRecord;
+use crate::ids::CustomerId;
+use crate::page::{Cursor, Page, PageRequest};
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
+
+impl From<TxError> for CustomerStoreError {
+    fn from(e: TxError) -> Self {
+        match e {
+            TxError::Contention => Self::Contention,
+            TxError::Unexpected(u) => Self::Unexpected(u),
+            TxError::Condition(_) => Self::Stale,
+        }
+    }
+}
+
+impl DynamoStore {
+    /// Gives up `c`'s email guard, if it still holds it.
+    fn release_customer_email(&self, c: &Customer) -> TransactWriteItem {
+        self.delete_guard(
+            (item::email_guard_pk(&c.email), item::EMAIL_GUARD_SK),
+            "customer_id",
+            c.customer_id.as_str(),
+        )
+    }
+}
+
+/// Whether a client's cursor came from this directory partition's listing.
+fn directory_cursor_fits(c: &Cursor, partition: &str) -> bool {
+    c.0["GSI1PK"] == partition && c.0["PK"].starts_with("CUSTOMER#") && c.0["SK"] == item::SK
+}
+
+#[async_trait::async_trait]
+impl CustomerStore for DynamoStore {
+    async fn insert(
+        &self,
+        customer: &Customer,
+        audit: &AuditEntry,
+        idempotency: Option<&IdempotencyRecord>,
+    ) -> Result<(), CustomerStoreError> {
+        let mut actions = Vec::with_capacity(4);
+        let key_at = idempotency.map(|r| {
+            actions.push(self.put_idempotency(r));
+            actions.len() - 1
+        });
+        let guard_at = actions.len() + 1;
+        actions.push(self.put_new(item::to_item(customer)));
+        actions.push(self.put_new(item::email_guard_item(customer)));
+        actions.push(self.put_audit(audit));
+        self.transact(actions).await.map_err(|e| match e {
+            e if key_at.is_some_and(|k| e.failed(k)) => CustomerStoreError::KeyTaken,
+            e if e.failed(guard_at) => CustomerStoreError::DuplicateEmail,
+            e => e.into(),
+        })
+    }
+
+    async fn customer(&self, id: &CustomerId) -> Result<Option<Customer>, Unexpected> {
+        self.get_item(item::pk(id), item::SK)
+            .await?
+            .as_ref()
+            .map(item::from_item)
+            .transpose()
+    }
+
+    async fn replace(
+        &self,
+        before: &Customer,
+        after: &Customer,
+        audit: &AuditEntry,
+    ) -> Result<(), CustomerStoreError> {
+        let mut actions = vec![
+            self.put_versioned(item::to_item(after), before.version),
+            self.put_audit(audit),
+        ];
+        let email_changed = before.email != after.email;
+        if after.is_deleted() || email_changed {
+            actions.push(self.release_customer_email(before));
+        }
+        let guard_at = actions.len();
+        if email_changed && !after.is_deleted() {
+            actions.push(self.put_new(item::email_guard_item(after)));
+        }
+        self.transact(actions).await.map_err(|e| match e {
+            e if e.failed(0) => CustomerStoreError::Stale,
+            e if e.failed(guard_at) => CustomerStoreError::DuplicateEmail,
+            e => e.into(),
+        })
+    }
+
+    async fn list(
+        &self,
+        filter: &CustomerFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Customer>, CustomerStoreError> {
+        let partition = item::directory_pk(filter.status.unwrap_or(CustomerStatus::Active));
+        let mut conditions = Vec::new();
+        let mut names = Vec::new();
+        let mut values = vec![(":dir", s(partition))];
+        if let Some(status) = filter.status.filter(|s| *s != CustomerStatus::Deleted) {
+            conditions.push("#status = :status");
+            names.push(("#status", "status"));
+            values.push((":status", s(status.as_str())));
+        }
+        if let Some(q) = &filter.q {
+            conditions.push("contains(#search, :q)");
+            names.push(("#search", "search"));
+            values.push((":q", s(q)));
+        }
+        if let Some(tag) = &filter.tag {
+            conditions.push("contains(tags, :tag)");
+            values.push((":tag", s(tag.as_str())));
+        }
+        let listing = Listing {
+            index: Some(index::GSI1),
+            key_condition: "GSI1PK = :dir",
+            filter: (!conditions.is_empty()).then(|| conditions.join(" AND ")),
+            names,
+            values,
+            key_attributes: &["PK", "SK", "GSI1PK", "GSI1SK"],
+            forward: true,
+        };
+        let (items, next_cursor) = self
+            .list_page(&listing, page, |c| directory_cursor_fits(c, partition))
+            .await
+            .map_err(|e| match e {
+                ListingError::BadCursor => CustomerStoreError::BadCursor,
+                ListingError::Unexpected(u) => CustomerStoreError::Unexpected(u),
+            })?;
+        Ok(Page {
+            items: items
+                .iter()
+                .map(item::from_item)
+                .collect::<Result<_, _>>()?,
+            next_cursor,
+        })
+    }
+
+    async fn tag(
+        &self,
+        change: &TagChange,
+        now: Timestamp,
+        audits: &[AuditEntry],
+    ) -> Result<(), CustomerStoreError> {
+        let op = match change.action {
+            TagAction::Add => "ADD",
+            TagAction::Remove => "DELETE",
+        };
+        let mut actions: Vec<TransactWriteItem> = change
+            .customer_ids
+            .iter()
+            .map(|id| {
+                let update = Update::builder()
+                    .table_name(self.table())
+                    .key("PK", s(item::pk(id)))
+                    .key("SK", s(item::SK))
+                    .update_expression(format!(
+                        "{op} tags :tag SET updated_at = :now, version = version + :one"
+                    ))
+                    .condition_expression("attribute_exists(PK) AND #status <> :deleted")
+                    .expression_attribute_names("#status", "status")
+                    .expression_attribute_values(
+                        ":tag",
+                        AttributeValue::Ss(vec![change.tag.as_str().to_owned()]),
+                    )
+                    .expression_attribute_values(":now", s(now.to_string()))
+                    .expression_attribute_values(":one", n(1))
+                    .expression_attribute_values(":deleted", s(CustomerStatus::Deleted.as_str()))
+                    .build()
+                    .expect("table, key and expression are set");
+                TransactWriteItem::builder().update(update).build()
+            })
+            .collect();
+        actions.extend(audits.iter().map(|a| self.put_audit(a)));
+        self.transact(actions).await.map_err(|e| match e {
+            TxError::Condition(failed) => CustomerStoreError::Missing(
+                failed
+                    .iter()
+                    .filter_map(|i| change.customer_ids.get(*i).cloned())
+                    .collect(),
+            ),
+            e => e.into(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn a_directory_cursor_from_another_listing_does_not_fit() {
+        let good = Cursor(BTreeMap::from([
+            ("PK".into(), "CUSTOMER#cus_1".into()),
+            ("SK".into(), "CUSTOMER".into()),
+            ("GSI1PK".into(), "CUSTDIR".into()),
+            ("GSI1SK".into(), "acme#cus_1".into()),
+        ]));
+        assert!(directory_cursor_fits(&good, item::DIRECTORY));
+        assert!(!directory_cursor_fits(&good, item::DIRECTORY_DELETED));
+        let mut foreign = good.clone();
+        foreign.0.insert("PK".into(), "ORDER#1".into());
+        assert!(!directory_cursor_fits(&foreign, item::DIRECTORY));
+    }
+}

@@ -1,0 +1,250 @@
+//! Invitations in the table, with their link tokens: a token's item names its invitation,
+//! login and account, so a link's page reads all three in one batch after it.
+
+use super::super::attr::{Reader, n, s};
+use super::super::{DynamoStore, customers, index};
+use super::item::*;
+use crate::domain::Timestamp;
+use crate::error::Unexpected;
+use crate::ids::{CustomerId, InvitationId, LoginId};
+use crate::logins::{
+    Acceptance, Invitation, InvitationLink, InvitationStatus, InvitationStore, LoginStoreError,
+};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+
+#[async_trait::async_trait]
+impl InvitationStore for DynamoStore {
+    async fn invitation_by_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<InvitationLink>, Unexpected> {
+        let Some(token) = self.get_item(token_pk(token_hash), TOKEN_SK).await? else {
+            return Ok(None);
+        };
+        let token = Reader(&token);
+        let invitation_id = InvitationId::parse(token.s("invitation_id")?)
+            .ok_or_else(|| Unexpected::new("an invitation token item names no invitation id"))?;
+        let invitation_key = (invitation_pk(&invitation_id), INVITATION_SK.to_owned());
+        let parties = token
+            .opt_s("login_id")
+            .and_then(LoginId::parse)
+            .zip(token.opt_s("customer_id").and_then(CustomerId::parse));
+        let Some((login, customer)) = parties else {
+            let Some(item) = self.get_item(invitation_key.0, INVITATION_SK).await? else {
+                return Ok(None);
+            };
+            let invitation = invitation_from_item(&item)?;
+            let (login, customer) = crate::logins::LoginStore::login_and_customer(
+                self,
+                &invitation.login_id,
+                &invitation.customer_id,
+            )
+            .await?;
+            return Ok(Some(InvitationLink {
+                invitation,
+                login,
+                customer,
+            }));
+        };
+        let login_key = (login_pk(&login), LOGIN_SK.to_owned());
+        let customer_key = (
+            customers::item::pk(&customer),
+            customers::item::SK.to_owned(),
+        );
+        let found = self
+            .batch_get(&[
+                invitation_key.clone(),
+                login_key.clone(),
+                customer_key.clone(),
+            ])
+            .await?;
+        let Some(invitation) = found.get(&invitation_key) else {
+            return Ok(None);
+        };
+        Ok(Some(InvitationLink {
+            invitation: invitation_from_item(invitation)?,
+            login: found.get(&login_key).map(login_from_item).transpose()?,
+            customer: found
+                .get(&customer_key)
+                .map(customers::item::from_item)
+                .transpose()?,
+        }))
+    }
+
+    async fn claim_invitation(
+        &self,
+        i: &Invitation,
+        claim: &str,
+        now: Timestamp,
+    ) -> Result<(), LoginStoreError> {
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .key("PK", s(invitation_pk(&i.invitation_id)))
+            .key("SK", s(INVITATION_SK))
+            .update_expression("SET #status = :accepting, claim = :claim, claimed_at = :now")
+            .condition_expression("#status = :pending AND token_hash = :hash AND expires_at > :now")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":accepting", s(InvitationStatus::Accepting.as_str()))
+            .expression_attribute_values(":pending", s(InvitationStatus::Pending.as_str()))
+            .expression_attribute_values(":claim", s(claim))
+            .expression_attribute_values(":hash", s(&i.token_hash))
+            .expression_attribute_values(":now", s(now.to_string()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
+            {
+                Err(LoginStoreError::Stale)
+            }
+            Err(e) => Err(Unexpected::caused_by("claiming an invitation failed", e).into()),
+        }
+    }
+
+    async fn release_invitation(&self, i: &Invitation, claim: &str) -> Result<(), Unexpected> {
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .key("PK", s(invitation_pk(&i.invitation_id)))
+            .key("SK", s(INVITATION_SK))
+            .update_expression("SET #status = :pending REMOVE claim, claimed_at")
+            .condition_expression("#status = :accepting AND claim = :claim")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":accepting", s(InvitationStatus::Accepting.as_str()))
+            .expression_attribute_values(":pending", s(InvitationStatus::Pending.as_str()))
+            .expression_attribute_values(":claim", s(claim))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(Unexpected::caused_by(
+                "a DynamoDB invitation call failed",
+                e,
+            )),
+        }
+    }
+
+    async fn accept(&self, a: &Acceptance) -> Result<(), LoginStoreError> {
+        let mut accepted = a.invitation.clone();
+        accepted.status = InvitationStatus::Accepted;
+        accepted.claim = None;
+        accepted.version += 1;
+        let invitation = Put::builder()
+            .table_name(self.table())
+            .set_item(Some(invitation_to_item(&accepted)))
+            .condition_expression("#status = :accepting AND claim = :claim")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":accepting", s(InvitationStatus::Accepting.as_str()))
+            .expression_attribute_values(":claim", s(&a.claim))
+            .build()
+            .expect("table and item are set");
+        let mut actions = vec![
+            TransactWriteItem::builder().put(invitation).build(),
+            self.put_versioned(login_to_item(&a.login_after), a.login_before.version),
+            self.customer_action(&a.customer),
+            self.put_audit(&a.audit),
+        ];
+        if let Some(link) = &a.sub_link {
+            actions.push(self.put_new(sub_link_to_item(link)));
+        }
+        Ok(self.transact(actions).await?)
+    }
+
+    async fn invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, Unexpected> {
+        self.get_item(invitation_pk(id), INVITATION_SK)
+            .await?
+            .as_ref()
+            .map(invitation_from_item)
+            .transpose()
+    }
+
+    async fn open_invitations(&self, now: Timestamp) -> Result<Vec<Invitation>, Unexpected> {
+        let mut found = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client()
+                .query()
+                .table_name(self.table())
+                .index_name(index::GSI2)
+                .key_condition_expression("GSI2PK = :p")
+                .expression_attribute_values(":p", s(PENDING_INVITATIONS))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| Unexpected::caused_by("listing open invitations failed", e))?;
+            for item in out.items() {
+                let i = invitation_from_item(item)?;
+                if i.status == InvitationStatus::Accepting || i.is_expired(now) {
+                    found.push(i);
+                }
+            }
+            match out.last_evaluated_key {
+                Some(k) => start = Some(k),
+                None => return Ok(found),
+            }
+        }
+    }
+
+    async fn expire_invitation(&self, i: &Invitation) -> Result<bool, Unexpected> {
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .key("PK", s(invitation_pk(&i.invitation_id)))
+            .key("SK", s(INVITATION_SK))
+            .update_expression(
+                "SET #status = :expired, version = version + :one REMOVE GSI2PK, GSI2SK",
+            )
+            .condition_expression("#status = :pending AND version = :v")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":expired", s(InvitationStatus::Expired.as_str()))
+            .expression_attribute_values(":pending", s(InvitationStatus::Pending.as_str()))
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":v", n(i.version))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(Unexpected::caused_by(
+                "a DynamoDB invitation call failed",
+                e,
+            )),
+        }
+    }
+
+    async fn claim_of(&self, i: &Invitation) -> Result<Option<(String, Timestamp)>, Unexpected> {
+        let Some(item) = self
+            .get_item(invitation_pk(&i.invitation_id), INVITATION_SK)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let r = Reader(&item);
+        match (r.opt_s("status"), r.opt_s("claim"), r.opt_s("claimed_at")) {
+            (Some("accepting"), Some(claim), Some(at)) => Ok(Some((
+                claim.to_owned(),
+                Timestamp::parse(at)
+                    .map_err(|e| Unexpected::caused_by("a claim has a bad time", e))?,
+            ))),
+            _ => Ok(None),
+        }
+    }
+}

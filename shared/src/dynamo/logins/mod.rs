@@ -1,0 +1,243 @@
+//! Logins in the table: the login, its email guard, the pointer from its Cognito user, and an
+//! account's members listed on GSI1. Invitations and email changes have their own modules.
+
+mod email_changes;
+mod invitations;
+pub mod item;
+
+use super::DynamoStore;
+use super::attr::{Item, Reader, s};
+use super::write::TxError;
+use super::{customers, index};
+use crate::customers::Customer;
+use crate::domain::Email;
+use crate::error::Unexpected;
+use crate::ids::{CustomerId, LoginId};
+use crate::logins::{
+    Invitation, Login, LoginStatus, LoginStore, LoginStoreError, LoginWrite, Provisioning, SubLink,
+};
+use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem};
+use item::*;
+
+impl From<TxError> for LoginStoreError {
+    fn from(e: TxError) -> Self {
+        match e {
+            TxError::Contention => Self::Contention,
+            TxError::Condition(_) => Self::Stale,
+            TxError::Unexpected(u) => Self::Unexpected(u),
+        }
+    }
+}
+
+impl DynamoStore {
+    /// The customer's part of a login transaction: its status change, or a check that it is
+    /// still not deleted.
+    fn customer_action(&self, (before, after): &(Customer, Option<Customer>)) -> TransactWriteItem {
+        match after {
+            Some(after) => self.put_versioned(customers::item::to_item(after), before.version),
+            None => {
+                let check = ConditionCheck::builder()
+                    .table_name(self.table())
+                    .key("PK", s(customers::item::pk(&before.customer_id)))
+                    .key("SK", s(customers::item::SK))
+                    .condition_expression("#status <> :deleted")
+                    .expression_attribute_names("#status", "status")
+                    .expression_attribute_values(":deleted", s("deleted"))
+                    .build()
+                    .expect("table, key and condition are set");
+                TransactWriteItem::builder().condition_check(check).build()
+            }
+        }
+    }
+
+    /// Gives up the guard of `email`, if `login` still holds it.
+    fn release_login_email(&self, email: &Email, login: &LoginId) -> TransactWriteItem {
+        self.delete_guard(
+            (email_guard_pk(email), EMAIL_GUARD_SK),
+            "login_id",
+            login.as_str(),
+        )
+    }
+}
+
+#[async_trait::async_trait]
+impl LoginStore for DynamoStore {
+    async fn login(&self, id: &LoginId) -> Result<Option<Login>, Unexpected> {
+        self.get_item(login_pk(id), LOGIN_SK)
+            .await?
+            .as_ref()
+            .map(login_from_item)
+            .transpose()
+    }
+
+    async fn sub_link(&self, sub: &str) -> Result<Option<SubLink>, Unexpected> {
+        self.get_item(sub_pk(sub), SUB_SK)
+            .await?
+            .as_ref()
+            .map(sub_link_from_item)
+            .transpose()
+    }
+
+    async fn login_and_customer(
+        &self,
+        l: &LoginId,
+        c: &CustomerId,
+    ) -> Result<(Option<Login>, Option<Customer>), Unexpected> {
+        let login_key = (login_pk(l), LOGIN_SK.to_owned());
+        let customer_key = (customers::item::pk(c), customers::item::SK.to_owned());
+        let found = self
+            .batch_get(&[login_key.clone(), customer_key.clone()])
+            .await?;
+        Ok((
+            found.get(&login_key).map(login_from_item).transpose()?,
+            found
+                .get(&customer_key)
+                .map(customers::item::from_item)
+                .transpose()?,
+        ))
+    }
+
+    async fn members(&self, c: &CustomerId) -> Result<(Vec<Login>, Vec<Invitation>), Unexpected> {
+        let mut logins = Vec::new();
+        let mut invitations = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client()
+                .query()
+                .table_name(self.table())
+                .index_name(index::GSI1)
+                .key_condition_expression("GSI1PK = :pk")
+                .expression_attribute_values(":pk", s(customer_members_pk(c)))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| Unexpected::caused_by("listing an account's logins failed", e))?;
+            for item in out.items() {
+                match Reader(item).opt_s("type") {
+                    Some("login") => logins.push(login_from_item(item)?),
+                    Some("invitation") => invitations.push(invitation_from_item(item)?),
+                    _ => {}
+                }
+            }
+            match out.last_evaluated_key {
+                Some(k) => start = Some(k),
+                None => return Ok((logins, invitations)),
+            }
+        }
+    }
+
+    async fn login_email_taken(&self, email: &Email) -> Result<bool, Unexpected> {
+        Ok(self
+            .get_item(email_guard_pk(email), EMAIL_GUARD_SK)
+            .await?
+            .is_some())
+    }
+
+    async fn provision(&self, p: &Provisioning) -> Result<(), LoginStoreError> {
+        let mut actions = Vec::new();
+        let key_at = p.idempotency.as_ref().map(|r| {
+            actions.push(self.put_idempotency(r));
+            actions.len() - 1
+        });
+        let guard_at = actions.len();
+        actions.push(self.put_new(email_guard_item(&p.login)));
+        actions.push(self.put_new(login_to_item(&p.login)));
+        actions.push(self.customer_action(&p.customer));
+        actions.push(self.put_audit(&p.audit));
+        if let Some(link) = &p.sub_link {
+            actions.push(self.put_new(sub_link_to_item(link)));
+        }
+        if let Some((i, token_hash)) = &p.invitation {
+            actions.push(self.put_new(invitation_to_item(i)));
+            actions.push(self.put_new(token_item(token_hash, i)));
+        }
+        if let Some(o) = &p.outbox {
+            actions.push(self.put_outbox(o));
+        }
+        self.transact(actions).await.map_err(|e| match e {
+            e if key_at.is_some_and(|k| e.failed(k)) => LoginStoreError::KeyTaken,
+            e if e.failed(guard_at) => LoginStoreError::DuplicateEmail,
+            e => e.into(),
+        })
+    }
+
+    async fn write(&self, w: &LoginWrite) -> Result<(), LoginStoreError> {
+        let mut actions = Vec::new();
+        if let Some((before, after)) = &w.login {
+            actions.push(self.put_versioned(login_to_item(after), before.version));
+            if let Some(sub) = &after.cognito_sub {
+                actions.push(self.put(
+                    sub_link_to_item(&SubLink {
+                        sub: sub.clone(),
+                        login_id: after.login_id.clone(),
+                        customer_id: after.customer_id.clone(),
+                        status: after.status,
+                    }),
+                    None,
+                ));
+            }
+            if after.status == LoginStatus::Deleted {
+                actions.push(self.release_login_email(&before.email, &before.login_id));
+            }
+        }
+        if let Some(i) = &w.new_invitation {
+            actions.push(self.put_new(invitation_to_item(i)));
+            actions.push(self.put_new(token_item(&i.token_hash, i)));
+        }
+        if let Some((before, after)) = &w.invitation {
+            actions.push(self.put_versioned(invitation_to_item(after), before.version));
+            if let Some(hash) = &w.new_token {
+                actions.push(self.put_new(token_item(hash, after)));
+            }
+        }
+        if let Some(c) = &w.email_change {
+            actions.push(self.put_email_change(c));
+        }
+        let login_id = w.login.as_ref().map(|(l, _)| l.login_id.clone());
+        let mut reserve_at = None;
+        if let (Some(email), Some(id)) = (&w.reserve_email, &login_id) {
+            reserve_at = Some(actions.len());
+            actions.push(self.put_new(Item::from([
+                ("PK".to_owned(), s(email_guard_pk(email))),
+                ("SK".to_owned(), s(EMAIL_GUARD_SK)),
+                ("type".to_owned(), s("login_email")),
+                ("login_id".to_owned(), s(id.as_str())),
+            ])));
+        }
+        if let (Some(email), Some(id)) = (&w.release_email, &login_id) {
+            actions.push(self.release_login_email(email, id));
+        }
+        if let Some(o) = &w.outbox {
+            actions.push(self.put_outbox(o));
+        }
+        actions.push(self.put_audit(&w.audit));
+        self.transact(actions).await.map_err(|e| match e {
+            e if reserve_at.is_some_and(|r| e.failed(r)) => LoginStoreError::DuplicateEmail,
+            e => e.into(),
+        })
+    }
+}
+
+impl DynamoStore {
+    /// An email change's put: a new one must not exist; a confirmed one only if still pending.
+    fn put_email_change(&self, c: &crate::logins::EmailChange) -> TransactWriteItem {
+        let condition = if c.confirmed {
+            "#status = :pending"
+        } else {
+            "attribute_not_exists(PK)"
+        };
+        let mut put = Put::builder()
+            .table_name(self.table())
+            .set_item(Some(email_change_to_item(c)))
+            .condition_expression(condition);
+        if c.confirmed {
+            put = put
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":pending", s("pending"));
+        }
+        TransactWriteItem::builder()
+            .put(put.build().expect("table and item are set"))
+            .build()
+    }
+}

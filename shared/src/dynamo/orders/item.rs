@@ -1,0 +1,149 @@
+//! The order's item and key formats.
+//!
+//! | item | PK | SK | GSI1PK / GSI1SK | GSI2PK / GSI2SK |
+//! |---|---|---|---|---|
+//! | order | `ORDER#<id>` | `ORDER` | `CUSTORDERS#<customer id>` / `<created>#<id>` | `ORDERSTATUS#<status>` / `<submitted>#<id>` |
+//! | order-number counter | `COUNTER#ORDER` | `COUNTER` | | |
+//!
+//! The order itself is one JSON `document` (the API's shape); the keys and the attributes that
+//! conditions and filters read (`status`, `version`, `customer_id`) stand beside it.
+
+use crate::dynamo::attr::{Item, Reader, n, s};
+use crate::error::Unexpected;
+use crate::ids::{CustomerId, OrderId};
+use crate::orders::{Order, OrderStatus};
+
+pub const SK: &str = "ORDER";
+pub const COUNTER_PK: &str = "COUNTER#ORDER";
+pub const COUNTER_SK: &str = "COUNTER";
+
+pub fn pk(id: &OrderId) -> String {
+    format!("ORDER#{id}")
+}
+
+pub fn customer_orders_pk(c: &CustomerId) -> String {
+    format!("CUSTORDERS#{c}")
+}
+
+pub fn status_pk(s: OrderStatus) -> String {
+    format!("ORDERSTATUS#{}", s.as_str())
+}
+
+pub fn to_item(o: &Order) -> Item {
+    let listed_at = o.submitted_at.unwrap_or(o.created_at);
+    Item::from([
+        ("PK".into(), s(pk(&o.order_id))),
+        ("SK".into(), s(SK)),
+        ("GSI1PK".into(), s(customer_orders_pk(&o.customer_id))),
+        (
+            "GSI1SK".into(),
+            s(format!("{}#{}", o.created_at, o.order_id)),
+        ),
+        ("GSI2PK".into(), s(status_pk(o.status))),
+        ("GSI2SK".into(), s(format!("{listed_at}#{}", o.order_id))),
+        ("type".into(), s("order")),
+        ("order_id".into(), s(o.order_id.as_str())),
+        ("status".into(), s(o.status.as_str())),
+        ("customer_id".into(), s(o.customer_id.as_str())),
+        (
+            "document".into(),
+            s(serde_json::to_string(o).expect("an order serialises")),
+        ),
+        ("version".into(), n(o.version)),
+    ])
+}
+
+pub fn from_item(item: &Item) -> Result<Order, Unexpected> {
+    Reader(item)
+        .json("document")?
+        .ok_or_else(|| Unexpected::new("an order item without its document"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actor::CreatedBy;
+    use crate::domain::{Currency, Money, Timestamp};
+    use crate::ids::{LoginId, Sku};
+    use crate::orders::{OrderEvent, OrderEventKind, OrderNumber, PricedLine, Quantity};
+    use std::collections::BTreeMap;
+
+    fn order() -> Order {
+        let at = Timestamp::parse("2026-11-23T08:00:00Z").unwrap();
+        let eur = |a| Money::new(a, Currency::parse("EUR").unwrap()).unwrap();
+        let by =
+            CreatedBy::Customer(LoginId::parse("lgn_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b").unwrap());
+        Order {
+            order_id: OrderId::parse("ord_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b").unwrap(),
+            order_number: OrderNumber(42),
+            customer_id: CustomerId::parse("cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b").unwrap(),
+            customer_name: Some("Acme Bakery".into()),
+            status: OrderStatus::Requested,
+            lines: vec![PricedLine {
+                sku: Sku::parse("FLOUR-25").unwrap(),
+                name: "Flour".into(),
+                unit: "bag".into(),
+                quantity: Quantity::new(2).unwrap(),
+                unit_price: eur(2500),
+                line_total: eur(5000),
+            }],
+            total: eur(5000),
+            notes: Some("Back door".into()),
+            answers: BTreeMap::from([("po".to_owned(), "PO-1".to_owned())]),
+            created_by: by.clone(),
+            assigned_team: None,
+            created_at: at,
+            submitted_at: Some(at.plus_seconds(1)),
+            decided_at: None,
+            reject_reason: None,
+            history: vec![OrderEvent {
+                event: OrderEventKind::Submitted,
+                at,
+                by,
+                note: None,
+            }],
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn an_order_item_is_listed_by_customer_and_by_status_and_reads_back() {
+        let o = order();
+        let item = to_item(&o);
+        assert_eq!(item.len(), 12);
+        assert_eq!(item["PK"], s("ORDER#ord_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b"));
+        assert_eq!(item["SK"], s("ORDER"));
+        assert_eq!(
+            item["GSI1PK"],
+            s("CUSTORDERS#cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b")
+        );
+        assert_eq!(
+            item["GSI1SK"],
+            s("2026-11-23T08:00:00.000Z#ord_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b")
+        );
+        assert_eq!(item["GSI2PK"], s("ORDERSTATUS#requested"));
+        assert_eq!(
+            item["GSI2SK"],
+            s("2026-11-23T08:00:01.000Z#ord_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b")
+        );
+        assert_eq!(item["status"], s("requested"));
+        assert_eq!(item["version"], n(1));
+        assert_eq!(from_item(&item).unwrap(), o);
+    }
+
+    #[test]
+    fn an_orders_document_keeps_the_apis_shape() {
+        let item = to_item(&order());
+        let doc: serde_json::Value =
+            serde_json::from_str(Reader(&item).s("document").unwrap()).unwrap();
+        assert_eq!(doc["order_number"], "SO-000042");
+        assert_eq!(doc["created_at"], "2026-11-23T08:00:00.000Z");
+        assert_eq!(doc["decided_at"], serde_json::Value::Null);
+        assert_eq!(
+            doc["created_by"],
+            serde_json::json!({"kind": "customer", "id": "lgn_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b"})
+        );
+        assert_eq!(doc["history"][0]["event"], "submitted");
+        assert_eq!(doc["lines"][0]["unit_price"]["amount"], 2500);
+    }
+}

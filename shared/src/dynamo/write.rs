@@ -1,0 +1,140 @@
+//! Writes: the actions a transaction is made of, and what a cancelled transaction means. Each
+//! port implementation maps a [`TxError`] to its own error explicitly, by the positions of the
+//! actions whose conditions failed.
+
+use super::DynamoStore;
+use super::attr::{Item, n, s};
+use crate::error::Unexpected;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
+
+/// Why a `TransactWriteItems` did not go through.
+#[derive(Debug)]
+pub(super) enum TxError {
+    /// The conditions of these actions (by position) failed. DynamoDB may name only the first.
+    Condition(Vec<usize>),
+    /// Another transaction on the same items had not finished: what the conditions saw may be
+    /// half of it, so nothing is concluded and the caller may try again.
+    Contention,
+    Unexpected(Unexpected),
+}
+
+impl TxError {
+    /// Whether the action at `at` failed its condition.
+    pub(super) fn failed(&self, at: usize) -> bool {
+        matches!(self, Self::Condition(f) if f.contains(&at))
+    }
+}
+
+impl From<TxError> for Unexpected {
+    fn from(e: TxError) -> Self {
+        match e {
+            TxError::Unexpected(u) => u,
+            TxError::Contention => Unexpected::new("another write to the same items was under way"),
+            TxError::Condition(failed) => {
+                Unexpected::new(format!("the conditions of actions {failed:?} failed"))
+            }
+        }
+    }
+}
+
+impl From<Unexpected> for TxError {
+    fn from(u: Unexpected) -> Self {
+        Self::Unexpected(u)
+    }
+}
+
+fn tx_error<R>(e: SdkError<TransactWriteItemsError, R>) -> TxError
+where
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    if let Some(TransactWriteItemsError::TransactionCanceledException(c)) = e.as_service_error() {
+        let codes: Vec<Option<&str>> = c.cancellation_reasons().iter().map(|r| r.code()).collect();
+        if codes.contains(&Some("TransactionConflict")) {
+            return TxError::Contention;
+        }
+        let failed: Vec<usize> = codes
+            .iter()
+            .enumerate()
+            .filter(|(_, code)| **code == Some("ConditionalCheckFailed"))
+            .map(|(i, _)| i)
+            .collect();
+        if !failed.is_empty() {
+            return TxError::Condition(failed);
+        }
+    }
+    TxError::Unexpected(Unexpected::caused_by(
+        "DynamoDB TransactWriteItems failed",
+        e,
+    ))
+}
+
+impl DynamoStore {
+    /// Runs one `TransactWriteItems`.
+    pub(super) async fn transact(&self, actions: Vec<TransactWriteItem>) -> Result<(), TxError> {
+        self.client()
+            .transact_write_items()
+            .set_transact_items(Some(actions))
+            .send()
+            .await
+            .map(drop)
+            .map_err(tx_error)
+    }
+
+    pub(super) fn put(&self, item: Item, condition: Option<&str>) -> TransactWriteItem {
+        let put = Put::builder()
+            .table_name(self.table())
+            .set_item(Some(item))
+            .set_condition_expression(condition.map(str::to_owned))
+            .build()
+            .expect("table and item are set");
+        TransactWriteItem::builder().put(put).build()
+    }
+
+    /// Puts an item that must not exist yet.
+    pub(super) fn put_new(&self, item: Item) -> TransactWriteItem {
+        self.put(item, Some("attribute_not_exists(PK)"))
+    }
+
+    /// Replaces an item only if it is still at `expected_version`.
+    pub(super) fn put_versioned(&self, item: Item, expected_version: u64) -> TransactWriteItem {
+        let put = Put::builder()
+            .table_name(self.table())
+            .set_item(Some(item))
+            .condition_expression("version = :v")
+            .expression_attribute_values(":v", n(expected_version))
+            .build()
+            .expect("table and item are set");
+        TransactWriteItem::builder().put(put).build()
+    }
+
+    /// Deletes a guard item only if it still guards for `owner` (its `attribute` holds it).
+    pub(super) fn delete_guard(
+        &self,
+        (pk, sk): (String, &str),
+        attribute: &str,
+        owner: &str,
+    ) -> TransactWriteItem {
+        let delete = Delete::builder()
+            .table_name(self.table())
+            .key("PK", s(pk))
+            .key("SK", s(sk))
+            .condition_expression(format!("{attribute} = :owner"))
+            .expression_attribute_values(":owner", s(owner))
+            .build()
+            .expect("table and key are set");
+        TransactWriteItem::builder().delete(delete).build()
+    }
+
+    /// Deletes an item whatever it holds.
+    pub(super) fn delete(&self, (pk, sk): (String, &str)) -> TransactWriteItem {
+        let delete = Delete::builder()
+            .table_name(self.table())
+            .key("PK", s(pk))
+            .key("SK", s(sk))
+            .build()
+            .expect("table and key are set");
+        TransactWriteItem::builder().delete(delete).build()
+    }
+}

@@ -1,0 +1,83 @@
+//! Confirming a new sign-in address from the link sent to it.
+
+use super::invitations::Accepted;
+use super::manage::touched;
+use super::secret::LinkToken;
+use super::{EmailChangeStore, LoginStatus, LoginStore, LoginStoreError, LoginWrite};
+use crate::audit::AuditEntry;
+use crate::domain::Timestamp;
+use crate::error::Unexpected;
+use crate::identity::Identity;
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EmailChangeError {
+    #[error("no such email change")]
+    NotFound,
+    #[error("this link was already used, replaced, or has expired")]
+    Gone,
+    #[error(transparent)]
+    Unexpected(#[from] Unexpected),
+}
+
+/// Confirms a new sign-in address from the link sent to it: from now on the login signs in
+/// with it. Cognito changes first; if the table write after it fails, Cognito is changed back.
+#[tracing::instrument(skip_all)]
+pub async fn confirm_email_change<S: LoginStore + EmailChangeStore, I: Identity>(
+    store: &S,
+    identity: &I,
+    token: &LinkToken,
+) -> Result<Accepted, EmailChangeError> {
+    let now = Timestamp::now();
+    let change = store
+        .email_change(&token.hash())
+        .await?
+        .ok_or(EmailChangeError::NotFound)?;
+    if change.confirmed || change.expires_at <= now {
+        return Err(EmailChangeError::Gone);
+    }
+    let before = store
+        .login(&change.login_id)
+        .await?
+        .ok_or(EmailChangeError::Gone)?;
+    if before.status == LoginStatus::Deleted
+        || before.pending_email.as_ref() != Some(&change.new_email)
+    {
+        return Err(EmailChangeError::Gone);
+    }
+    identity
+        .change_email(&before.email, &change.new_email)
+        .await?;
+    let mut after = touched(&before, now);
+    after.email = change.new_email.clone();
+    after.pending_email = None;
+    let mut confirmed = change.clone();
+    confirmed.confirmed = true;
+    let mut write = LoginWrite::audited(AuditEntry::by_login(
+        &before.login_id,
+        change.new_email.as_str(),
+        now,
+        "login.email_changed",
+        Some(&before.customer_id),
+        json!({ "from": before.email, "to": change.new_email }),
+    ));
+    write.release_email = Some(before.email.clone());
+    write.login = Some((before.clone(), after.clone()));
+    write.email_change = Some(confirmed);
+    if let Err(e) = store.write(&write).await {
+        if let Err(undo) = identity
+            .change_email(&change.new_email, &before.email)
+            .await
+        {
+            tracing::error!(error = %undo.chain(), "could not restore the Cognito email of a failed email change");
+        }
+        return Err(match e {
+            LoginStoreError::Stale => EmailChangeError::Gone,
+            other => Unexpected::caused_by("confirming an email change failed", other).into(),
+        });
+    }
+    Ok(Accepted {
+        login_id: after.login_id,
+        email: after.email,
+    })
+}

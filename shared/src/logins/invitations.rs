@@ -1,0 +1,372 @@
+//! An invitation's life: its public link is previewed and accepted (the person chooses a
+//! password); an admin resends or revokes it; housekeeping expires it and recovers an accept
+//! that crashed half-way.
+
+use super::manage::ManageLoginError;
+use super::provision::{advance, hints_of};
+use super::secret::{LinkToken, POLICY};
+use super::{
+    Acceptance, Invitation, InvitationLink, InvitationStatus, InvitationStore, LoginName,
+    LoginStatus, LoginStore, LoginStoreError, LoginWrite, SubLink,
+};
+use crate::actor::Principal;
+use crate::audit::AuditEntry;
+use crate::domain::{Email, FieldError, Timestamp, Validator};
+use crate::error::Unexpected;
+use crate::identity::{Identity, IdentityError, InitialPassword};
+use crate::ids::{InvitationId, LoginId};
+use crate::outbox::{EmailMessage, OutboxItem};
+use crate::portal::Portal;
+use serde::Deserialize;
+use serde_json::json;
+
+/// Body of `POST /invitations/{token}/accept`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptBody {
+    pub password: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// What the public invitation page shows.
+#[derive(Debug, serde::Serialize)]
+pub struct InvitationPreview {
+    pub customer_name: String,
+    pub email: Email,
+    pub login_name: String,
+    pub expires_at: Timestamp,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InvitationError {
+    #[error("no such invitation")]
+    NotFound,
+    #[error("this invitation was already used, revoked, or has expired")]
+    Gone,
+    #[error("the password does not meet the policy: {0}")]
+    InvalidPassword(String),
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    #[error("a login with this email already exists")]
+    UserExists,
+    #[error(transparent)]
+    Unexpected(#[from] Unexpected),
+}
+
+/// The invitation of `token` with its login and account, if the link can still be used.
+async fn usable_invitation<S: InvitationStore>(
+    store: &S,
+    token: &LinkToken,
+    now: Timestamp,
+) -> Result<InvitationLink, InvitationError> {
+    let link = store
+        .invitation_by_token(&token.hash())
+        .await?
+        .ok_or(InvitationError::NotFound)?;
+    let i = &link.invitation;
+    if i.status != InvitationStatus::Pending || i.token_hash != token.hash() || i.is_expired(now) {
+        return Err(InvitationError::Gone);
+    }
+    Ok(link)
+}
+
+/// What an invitation link is for, before the person chooses a password.
+pub async fn preview_invitation<S: InvitationStore>(
+    store: &S,
+    token: &LinkToken,
+) -> Result<InvitationPreview, InvitationError> {
+    let link = usable_invitation(store, token, Timestamp::now()).await?;
+    let (login, customer) = link
+        .login
+        .zip(link.customer)
+        .ok_or(InvitationError::NotFound)?;
+    if customer.is_deleted() {
+        return Err(InvitationError::Gone);
+    }
+    Ok(InvitationPreview {
+        customer_name: customer.name.as_str().to_owned(),
+        email: link.invitation.email,
+        login_name: login.name.as_str().to_owned(),
+        expires_at: link.invitation.expires_at,
+    })
+}
+
+/// The login an invitation activated.
+#[derive(Debug, serde::Serialize)]
+pub struct Accepted {
+    pub login_id: LoginId,
+    pub email: Email,
+}
+
+/// Spends an invitation: creates the Cognito user with the chosen password and activates the
+/// login. Of concurrent accepts of one token exactly one wins; a failure at any step leaves
+/// the invitation usable and no Cognito user behind.
+#[tracing::instrument(skip_all)]
+pub async fn accept_invitation<S: InvitationStore, I: Identity>(
+    store: &S,
+    identity: &I,
+    token: &LinkToken,
+    body: AcceptBody,
+) -> Result<Accepted, InvitationError> {
+    let mut v = Validator::default();
+    let name = body
+        .name
+        .as_deref()
+        .and_then(|n| v.check("name", LoginName::parse(n)));
+    v.check("password", POLICY.check(&body.password));
+    v.finish(|| ()).map_err(InvitationError::Invalid)?;
+
+    let now = Timestamp::now();
+    let link = usable_invitation(store, token, now).await?;
+    let invitation = link.invitation;
+    let (login, customer) = link
+        .login
+        .zip(link.customer)
+        .ok_or(InvitationError::NotFound)?;
+    let resetting = login.status == LoginStatus::Active && login.cognito_sub.is_some();
+    if customer.is_deleted() || !(login.status == LoginStatus::Invited || resetting) {
+        return Err(InvitationError::Gone);
+    }
+    let claim = uuid::Uuid::new_v4().simple().to_string();
+    match store.claim_invitation(&invitation, &claim, now).await {
+        Ok(()) => {}
+        Err(LoginStoreError::Stale | LoginStoreError::Contention) => {
+            return Err(InvitationError::Gone);
+        }
+        Err(e) => return Err(Unexpected::caused_by("claiming an invitation failed", e).into()),
+    }
+    let release = || async {
+        if let Err(e) = store.release_invitation(&invitation, &claim).await {
+            tracing::error!(error = %e.chain(), "could not release a claimed invitation");
+        }
+    };
+    let mut login_after = login.clone();
+    if let Some(n) = name {
+        login_after.name = n;
+    }
+    let password = InitialPassword::Permanent(body.password);
+    let created = match &login.cognito_sub {
+        Some(sub) if resetting => identity
+            .set_password(&login.email, password)
+            .await
+            .map(|()| sub.clone()),
+        _ => {
+            identity
+                .create_customer_user(
+                    &login.email,
+                    login_after.name.as_str(),
+                    password,
+                    &hints_of(&login, &customer),
+                )
+                .await
+        }
+    };
+    let sub = match created {
+        Ok(sub) => sub,
+        Err(e) => {
+            release().await;
+            return Err(match e {
+                IdentityError::UserExists => InvitationError::UserExists,
+                IdentityError::InvalidPassword(m) => InvitationError::InvalidPassword(m),
+                IdentityError::Unexpected(u) => InvitationError::Unexpected(u),
+            });
+        }
+    };
+    login_after.status = LoginStatus::Active;
+    login_after.cognito_sub = Some(sub.clone());
+    login_after.updated_at = now;
+    login_after.version += 1;
+    let acceptance = Acceptance {
+        sub_link: (!resetting).then(|| SubLink {
+            sub,
+            login_id: login.login_id.clone(),
+            customer_id: customer.customer_id.clone(),
+            status: LoginStatus::Active,
+        }),
+        customer: (
+            customer.clone(),
+            advance(&customer, LoginStatus::Active, now),
+        ),
+        audit: AuditEntry::by_login(
+            &login.login_id,
+            login.email.as_str(),
+            now,
+            "invitation.accepted",
+            Some(&customer.customer_id),
+            json!({ "invitation_id": invitation.invitation_id }),
+        ),
+        invitation: invitation.clone(),
+        claim: claim.clone(),
+        login_before: login.clone(),
+        login_after,
+    };
+    if let Err(e) = store.accept(&acceptance).await {
+        if resetting {
+            tracing::warn!(
+                "a reset link set the new password, but its invitation could not be marked used"
+            );
+        } else if let Err(undo) = identity.delete_user(&login.email).await {
+            tracing::error!(error = %undo.chain(), "could not undo the Cognito user of a failed acceptance");
+        }
+        release().await;
+        return Err(match e {
+            LoginStoreError::Stale => InvitationError::Gone,
+            other => Unexpected::caused_by("accepting an invitation failed", other).into(),
+        });
+    }
+    Ok(Accepted {
+        login_id: login.login_id,
+        email: login.email,
+    })
+}
+
+async fn existing_invitation<S: InvitationStore>(
+    store: &S,
+    id: &InvitationId,
+) -> Result<Invitation, ManageLoginError> {
+    store
+        .invitation(id)
+        .await?
+        .ok_or(ManageLoginError::NotFound)
+}
+
+pub(super) fn revoked(i: &Invitation) -> Invitation {
+    let mut next = i.clone();
+    next.status = InvitationStatus::Revoked;
+    next.version += 1;
+    next
+}
+
+/// Revokes an open invitation: its link stops working at once (and answers 410 from then on;
+/// token items stay until their TTL so a dead link is told apart from an unknown one).
+#[tracing::instrument(skip_all, fields(invitation_id = %id))]
+pub async fn revoke_invitation<S: LoginStore + InvitationStore>(
+    store: &S,
+    admin: &Principal,
+    id: &InvitationId,
+) -> Result<(), ManageLoginError> {
+    let i = existing_invitation(store, id).await?;
+    match i.status {
+        InvitationStatus::Revoked | InvitationStatus::Expired => return Ok(()),
+        InvitationStatus::Accepted | InvitationStatus::Accepting => {
+            return Err(ManageLoginError::Conflict(
+                "This invitation was already accepted.",
+            ));
+        }
+        InvitationStatus::Pending => {}
+    }
+    let mut write = LoginWrite::audited(AuditEntry::by_admin(
+        admin,
+        Timestamp::now(),
+        "invitation.revoked",
+        Some(&i.customer_id),
+        json!({ "invitation_id": id }),
+    ));
+    write.invitation = Some((i.clone(), revoked(&i)));
+    store.write(&write).await?;
+    Ok(())
+}
+
+/// Sends an invitation again with a new link and a new expiry; the old link dies. Also reopens
+/// a revoked or expired invitation of a login that is still waiting for one.
+#[tracing::instrument(skip_all, fields(invitation_id = %id))]
+pub async fn resend_invitation<S: LoginStore + InvitationStore>(
+    store: &S,
+    portal: &Portal,
+    admin: &Principal,
+    id: &InvitationId,
+) -> Result<(), ManageLoginError> {
+    let i = existing_invitation(store, id).await?;
+    if matches!(
+        i.status,
+        InvitationStatus::Accepted | InvitationStatus::Accepting
+    ) {
+        return Err(ManageLoginError::Conflict(
+            "This invitation was already accepted.",
+        ));
+    }
+    let (login, customer) = store
+        .login_and_customer(&i.login_id, &i.customer_id)
+        .await?;
+    let (login, customer) = login.zip(customer).ok_or(ManageLoginError::NotFound)?;
+    if login.status != LoginStatus::Invited || customer.is_deleted() {
+        return Err(ManageLoginError::Conflict(
+            "This login no longer waits for an invitation.",
+        ));
+    }
+    let now = Timestamp::now();
+    let token = LinkToken::generate();
+    let mut next = i.clone();
+    next.status = InvitationStatus::Pending;
+    next.token_hash = token.hash();
+    next.expires_at = now.plus_seconds(portal.invitation_ttl_seconds);
+    next.claim = None;
+    next.version += 1;
+    let mut write = LoginWrite::audited(AuditEntry::by_admin(
+        admin,
+        now,
+        "invitation.resent",
+        Some(&i.customer_id),
+        json!({ "invitation_id": id }),
+    ));
+    write.outbox = Some(OutboxItem::new(
+        i.email.clone(),
+        EmailMessage::Invitation {
+            login_name: login.name.as_str().to_owned(),
+            customer_name: customer.name.as_str().to_owned(),
+            accept_url: portal.accept_url(&token),
+            expires_at: next.expires_at.to_string(),
+        },
+        now,
+    ));
+    write.new_token = Some(token.hash());
+    write.invitation = Some((i, next));
+    store.write(&write).await?;
+    Ok(())
+}
+
+/// What one housekeeping pass over invitations did.
+#[derive(Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct InvitationSweep {
+    pub expired: usize,
+    pub released: usize,
+}
+
+/// How long an accept may hold an invitation before housekeeping assumes it crashed.
+pub const CLAIM_LEASE_SECONDS: i64 = 5 * 60;
+
+/// Marks invitations past their expiry `expired`, and gives back invitations an accept claimed
+/// but never finished (it crashed between Cognito and the table): the orphan Cognito user of
+/// the still-invited login is removed first, so the link works again.
+#[tracing::instrument(skip_all)]
+pub async fn sweep_invitations<S: LoginStore + InvitationStore, I: Identity>(
+    store: &S,
+    identity: &I,
+    now: Timestamp,
+) -> Result<InvitationSweep, Unexpected> {
+    let mut sweep = InvitationSweep::default();
+    for i in store.open_invitations(now).await? {
+        match i.status {
+            InvitationStatus::Pending if i.is_expired(now) => {
+                sweep.expired += usize::from(store.expire_invitation(&i).await?);
+            }
+            InvitationStatus::Accepting => {
+                let Some((claim, claimed_at)) = store.claim_of(&i).await? else {
+                    continue;
+                };
+                if claimed_at.plus_seconds(CLAIM_LEASE_SECONDS) > now {
+                    continue;
+                }
+                let login = store.login(&i.login_id).await?;
+                if login.is_some_and(|l| l.status == LoginStatus::Invited) {
+                    identity.delete_user(&i.email).await?;
+                }
+                store.release_invitation(&i, &claim).await?;
+                sweep.released += 1;
+            }
+            _ => {}
+        }
+    }
+    Ok(sweep)
+}

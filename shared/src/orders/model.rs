@@ -1,0 +1,246 @@
+//! Orders and the cart that becomes one: lines of SKUs and quantities, priced at the customer's
+//! tier when an order is placed and kept at those prices from then on.
+
+use crate::actor::CreatedBy;
+use crate::domain::{Money, Timestamp};
+use crate::ids::{CustomerId, OrderId, Sku};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// How many of a SKU a line asks for: 1 to 10,000.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(transparent)]
+pub struct Quantity(u32);
+
+impl Quantity {
+    pub const MAX: u32 = 10_000;
+
+    pub fn new(n: i64) -> Result<Self, String> {
+        u32::try_from(n)
+            .ok()
+            .filter(|n| (1..=Self::MAX).contains(n))
+            .map(Self)
+            .ok_or_else(|| format!("must be a whole number from 1 to {}", Self::MAX))
+    }
+
+    pub fn get(&self) -> u32 {
+        self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Quantity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Quantity::new(i64::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Most lines an order or a cart may have.
+pub const MAX_LINES: usize = 200;
+
+/// A line: a SKU and how many.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
+pub struct Line {
+    pub sku: Sku,
+    pub quantity: Quantity,
+}
+
+/// A line priced at a customer's tier.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
+pub struct PricedLine {
+    pub sku: Sku,
+    pub name: String,
+    pub unit: String,
+    pub quantity: Quantity,
+    pub unit_price: Money,
+    pub line_total: Money,
+}
+
+/// Lines priced now, with their total.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Priced {
+    pub lines: Vec<PricedLine>,
+    pub total: Option<Money>,
+}
+
+/// A customer account's draft order, shared by its logins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cart {
+    pub customer_id: CustomerId,
+    pub lines: Vec<Line>,
+    pub notes: Option<String>,
+    pub updated_at: Timestamp,
+    pub version: u64,
+}
+
+/// The human-readable order number, `SO-000123`, from an atomic counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderNumber(pub u64);
+
+impl fmt::Display for OrderNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SO-{:06}", self.0)
+    }
+}
+
+impl serde::Serialize for OrderNumber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderNumber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        raw.strip_prefix("SO-")
+            .and_then(|n| n.parse().ok())
+            .map(Self)
+            .ok_or_else(|| serde::de::Error::custom("not an order number"))
+    }
+}
+
+/// Where an order is: `requested` when submitted, then `confirmed` or `rejected` by the seller,
+/// or `cancelled` by the customer while still requested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Requested,
+    Confirmed,
+    Rejected,
+    Cancelled,
+}
+
+impl OrderStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Requested => "requested",
+            Self::Confirmed => "confirmed",
+            Self::Rejected => "rejected",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "requested" => Some(Self::Requested),
+            "confirmed" => Some(Self::Confirmed),
+            "rejected" => Some(Self::Rejected),
+            "cancelled" => Some(Self::Cancelled),
+            _ => None,
+        }
+    }
+}
+
+/// What happened to an order in one step of its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderEventKind {
+    /// Placed by a customer login (or an admin acting as one).
+    Submitted,
+    /// Placed into the account by an admin in the seller's own name.
+    Created,
+    Edited,
+    Confirmed,
+    Rejected,
+    Cancelled,
+}
+
+impl OrderEventKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::Created => "created",
+            Self::Edited => "edited",
+            Self::Confirmed => "confirmed",
+            Self::Rejected => "rejected",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// One step in an order's life: what, when and by whom.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
+pub struct OrderEvent {
+    pub event: OrderEventKind,
+    pub at: Timestamp,
+    pub by: CreatedBy,
+    /// What an `edited` event changed, or why a `rejected` one happened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// An order as stored and as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
+pub struct Order {
+    pub order_id: OrderId,
+    pub order_number: OrderNumber,
+    pub customer_id: CustomerId,
+    /// The account's name when the order was placed, for lists that show many accounts.
+    #[serde(default)]
+    pub customer_name: Option<String>,
+    pub status: OrderStatus,
+    pub lines: Vec<PricedLine>,
+    pub total: Money,
+    pub notes: Option<String>,
+    pub answers: BTreeMap<String, String>,
+    pub created_by: CreatedBy,
+    pub assigned_team: Option<String>,
+    pub created_at: Timestamp,
+    pub submitted_at: Option<Timestamp>,
+    pub decided_at: Option<Timestamp>,
+    pub reject_reason: Option<String>,
+    /// What happened to it, oldest first.
+    #[serde(default)]
+    pub history: Vec<OrderEvent>,
+    pub version: u64,
+}
+
+impl Order {
+    /// What happened to it last.
+    pub fn last_event(&self) -> Option<OrderEventKind> {
+        self.history.last().map(|e| e.event)
+    }
+
+    /// This order moved to `status` now by `by`, one version on.
+    pub fn moved(&self, status: OrderStatus, event: OrderEventKind, by: CreatedBy) -> Order {
+        let now = Timestamp::now();
+        let mut after = self.clone();
+        after.status = status;
+        after.decided_at = Some(now);
+        after.history.push(OrderEvent {
+            event,
+            at: now,
+            by,
+            note: None,
+        });
+        after.version += 1;
+        after
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_numbers_read_as_so_and_six_digits_and_parse_back() {
+        assert_eq!(OrderNumber(123).to_string(), "SO-000123");
+        assert_eq!(OrderNumber(1_234_567).to_string(), "SO-1234567");
+        let json = serde_json::to_string(&OrderNumber(42)).unwrap();
+        assert_eq!(json, r#""SO-000042""#);
+        assert_eq!(
+            serde_json::from_str::<OrderNumber>(&json).unwrap(),
+            OrderNumber(42)
+        );
+    }
+
+    #[test]
+    fn quantities_are_whole_numbers_from_1_to_10000() {
+        assert!(Quantity::new(1).is_ok());
+        assert!(Quantity::new(10_000).is_ok());
+        assert!(Quantity::new(0).is_err());
+        assert!(Quantity::new(10_001).is_err());
+        assert!(Quantity::new(-3).is_err());
+        assert!(serde_json::from_str::<Quantity>("2.5").is_err());
+    }
+}

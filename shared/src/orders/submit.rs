@@ -1,0 +1,286 @@
+//! Placing an order: lines priced at the account's tier now, numbered from an atomic counter,
+//! written with its idempotency record and the seller's email in one transaction.
+
+use super::lines::{LineBody, PricingError, check_answers, parse_lines, price_lines, skus_of};
+use super::{
+    CartStore, Order, OrderEvent, OrderEventKind, OrderNumber, OrderStatus, OrderStore,
+    OrderStoreError, PricedLine,
+};
+use crate::actor::{CreatedBy, Principal};
+use crate::audit::AuditEntry;
+use crate::catalog::CatalogStore;
+use crate::customers::Customer;
+use crate::domain::{Email, FieldError, Money, Timestamp, Validator, bounded_text};
+use crate::error::Unexpected;
+use crate::idempotency::{
+    self, IdempotencyStore, KeyReusedWithOtherRequest, KeyedRequest, Refused, Written,
+};
+use crate::ids::OrderId;
+use crate::outbox::{EmailMessage, OutboxItem};
+use crate::portal::Portal;
+use crate::reads::{ItemRef, Reads};
+use crate::session::{Session, SessionIds};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Body of `POST /orders`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitBody {
+    #[serde(default)]
+    pub lines: Option<Vec<LineBody>>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub answers: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    pub from_cart: Option<bool>,
+}
+
+/// `POST /orders` as it arrived: its body and its `Idempotency-Key`.
+#[derive(Debug)]
+pub struct OrderRequest {
+    pub body: SubmitBody,
+    pub keyed: KeyedRequest,
+}
+
+/// Where new order requests are announced: the seller's inbox, with links into the console.
+#[derive(Debug, Clone)]
+pub struct SellerDesk {
+    pub inbox: Email,
+    pub portal: Portal,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    #[error("ordering is not enabled for this customer account")]
+    OrderingDisabled,
+    #[error("invalid order")]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    KeyReused(#[from] KeyReusedWithOtherRequest),
+    #[error(transparent)]
+    Unexpected(#[from] Unexpected),
+}
+
+impl From<PricingError> for SubmitError {
+    fn from(e: PricingError) -> Self {
+        match e {
+            PricingError::Invalid(errors) => Self::Invalid(errors),
+            PricingError::Unexpected(u) => Self::Unexpected(u),
+        }
+    }
+}
+
+/// A new order before it has its number.
+pub(super) struct NewOrder<'a> {
+    pub customer: &'a Customer,
+    pub lines: Vec<PricedLine>,
+    pub total: Money,
+    pub notes: Option<String>,
+    pub answers: BTreeMap<String, String>,
+    pub by: CreatedBy,
+    /// `requested`, or `confirmed` when an admin places one agreed already.
+    pub status: OrderStatus,
+}
+
+impl NewOrder<'_> {
+    /// The order, numbered and placed now.
+    pub fn numbered(self, number: OrderNumber) -> Order {
+        let now = Timestamp::now();
+        let first = if self.by.is_admin_in_own_name() {
+            OrderEventKind::Created
+        } else {
+            OrderEventKind::Submitted
+        };
+        let event = |event| OrderEvent {
+            event,
+            at: now,
+            by: self.by.clone(),
+            note: None,
+        };
+        let mut history = vec![event(first)];
+        let confirmed = self.status == OrderStatus::Confirmed;
+        if confirmed {
+            history.push(event(OrderEventKind::Confirmed));
+        }
+        Order {
+            order_id: OrderId::generate(),
+            order_number: number,
+            customer_id: self.customer.customer_id.clone(),
+            customer_name: Some(self.customer.name.as_str().to_owned()),
+            status: self.status,
+            lines: self.lines,
+            total: self.total,
+            notes: self.notes.filter(|n| !n.is_empty()),
+            answers: self.answers,
+            created_by: self.by,
+            assigned_team: self
+                .customer
+                .fulfillment_team
+                .as_ref()
+                .map(|t| t.as_str().to_owned()),
+            created_at: now,
+            submitted_at: Some(now),
+            decided_at: confirmed.then_some(now),
+            reject_reason: None,
+            history,
+            version: 1,
+        }
+    }
+}
+
+/// The audit entry of an admin's change to an order: `order.<its last event>`.
+pub(super) fn order_audit(
+    admin: &Principal,
+    order: &Order,
+    mut details: serde_json::Value,
+) -> AuditEntry {
+    let event = order.last_event().map_or("changed", |e| e.as_str());
+    if let Some(d) = details.as_object_mut() {
+        d.insert("order_id".into(), order.order_id.as_str().into());
+        d.insert("order_number".into(), order.order_number.to_string().into());
+    }
+    AuditEntry::by_admin(
+        admin,
+        Timestamp::now(),
+        &format!("order.{event}"),
+        Some(&order.customer_id),
+        details,
+    )
+}
+
+/// What [`submit_order`] reads by key, and the order number it takes, beside the session.
+pub fn submit_reads(ids: &SessionIds, request: &OrderRequest) -> Reads {
+    let body = &request.body;
+    let products = body
+        .lines
+        .iter()
+        .flat_map(|l| skus_of(l))
+        .map(ItemRef::Product);
+    let cart = (body.from_cart == Some(true)).then(|| ItemRef::Cart(ids.customer.clone()));
+    Reads::of([
+        ItemRef::Idempotency(request.keyed.by(ids.login.as_str()).scope().to_owned()),
+        ItemRef::Questions,
+    ])
+    .and_all(cart)
+    .and_all(ids.tier.clone().map(ItemRef::Tier))
+    .and_all(products)
+    .with_order_number()
+}
+
+/// Submits an order request for the session's account, priced at its tier now.
+#[tracing::instrument(skip_all, fields(customer_id = %session.me.customer.customer_id))]
+pub async fn submit_order<S>(
+    store: &S,
+    session: &Session,
+    request: OrderRequest,
+    desk: &SellerDesk,
+) -> Result<Written<Order>, SubmitError>
+where
+    S: OrderStore + CatalogStore + CartStore + IdempotencyStore,
+{
+    let idempotency = request.keyed.by(session.me.login.login_id.as_str());
+    if let Some(first) = idempotency::replay_of::<_, SubmitError>(store, Some(&idempotency)).await?
+    {
+        return Ok(Written::Replayed(first));
+    }
+    let me = &session.me;
+    let customer: &Customer = &me.customer;
+    if !customer.ordering_enabled {
+        return Err(SubmitError::OrderingDisabled);
+    }
+    let body = request.body;
+    let mut v = Validator::default();
+    let from_cart = body.from_cart.unwrap_or(false);
+    let mut cart_notes = None;
+    let lines = match (&body.lines, from_cart) {
+        (Some(_), true) => {
+            v.push("from_cart", "send either lines or from_cart, not both");
+            Vec::new()
+        }
+        (Some(raw), false) => parse_lines(&mut v, raw, false),
+        (None, true) => {
+            let cart = store.cart(&customer.customer_id).await?;
+            let (lines, notes) = cart.map(|c| (c.lines, c.notes)).unwrap_or_default();
+            cart_notes = notes;
+            if lines.is_empty() {
+                v.push("from_cart", "the cart is empty");
+            }
+            lines
+        }
+        (None, false) => {
+            v.push("lines", "are required (or send from_cart: true)");
+            Vec::new()
+        }
+    };
+    let notes = body
+        .notes
+        .or(cart_notes)
+        .as_deref()
+        .and_then(|n| v.check("notes", bounded_text(n, 0, 2000)));
+    let (questions, _) = store.questions().await?;
+    let answers = check_answers(&mut v, &questions, &body.answers.unwrap_or_default(), true);
+    v.finish(|| ()).map_err(SubmitError::Invalid)?;
+
+    let (number, pricing) = futures::future::join(
+        store.next_order_number(),
+        price_lines(store, customer.price_tier_id.as_ref(), &lines),
+    )
+    .await;
+    let (number, pricing) = (number?, pricing?);
+    if !pricing.unavailable.is_empty() {
+        let mut errors = pricing.unavailable_errors();
+        if from_cart {
+            for e in &mut errors {
+                e.message = format!("{} (it is in your cart)", e.message);
+            }
+        }
+        return Err(SubmitError::Invalid(errors));
+    }
+    let (lines, total) = pricing.orderable().map_err(SubmitError::Invalid)?;
+    let order = NewOrder {
+        customer,
+        lines,
+        total,
+        notes,
+        answers,
+        by: session.created_by(),
+        status: OrderStatus::Requested,
+    }
+    .numbered(number);
+    let outbox = [OutboxItem::new(
+        desk.inbox.clone(),
+        EmailMessage::OrderRequested {
+            customer_name: customer.name.as_str().to_owned(),
+            login_name: me.login.name.as_str().to_owned(),
+            order_number: order.order_number.to_string(),
+            total: order.total.to_string(),
+            line_count: order.lines.len(),
+            order_url: desk.portal.admin_order_url(&order.order_id),
+        },
+        Timestamp::now(),
+    )];
+    let record = idempotency.created(&order, Timestamp::now());
+    let (order, outbox, record) = (&order, &outbox, &record);
+    idempotency::write_once(store, Some(&idempotency), || async move {
+        match store
+            .insert_order(order, Some(record), outbox, None, from_cart)
+            .await
+        {
+            Ok(()) => Ok(order.clone()),
+            Err(OrderStoreError::KeyTaken) => Err(Refused::KeyTaken),
+            Err(OrderStoreError::Contention) => Err(Refused::Contended),
+            Err(e) => Err(Refused::Failed(unexpected(e).into())),
+        }
+    })
+    .await
+}
+
+/// An order store's refusal that the use case did not expect.
+pub(super) fn unexpected(e: OrderStoreError) -> Unexpected {
+    match e {
+        OrderStoreError::Unexpected(u) => u,
+        other => Unexpected::caused_by("the order store refused a write", other),
+    }
+}

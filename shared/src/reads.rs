@@ -1,0 +1,77 @@
+//! What a use case will read, declared before it runs, so a request's reads travel in one
+//! round trip: the caller's login and account and everything the use case names, in one batch
+//! beside the order counter. Each use case that reads by key has a `reads` function next to
+//! it; the adapter alone turns an [`ItemRef`] into a key.
+
+use crate::error::Unexpected;
+use crate::ids::{CustomerId, LoginId, OrderId, Sku, TierId};
+
+/// One item a use case reads by its identity.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ItemRef {
+    /// The pointer from a Cognito `sub` to its login.
+    SubLink(String),
+    Login(LoginId),
+    Customer(CustomerId),
+    Tier(TierId),
+    Product(Sku),
+    /// The seller's checkout questions.
+    Questions,
+    Cart(CustomerId),
+    Order(OrderId),
+    /// An idempotency record, by its scope.
+    Idempotency(String),
+}
+
+/// A request's declared reads: items, and whether it takes an order number.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reads {
+    pub items: Vec<ItemRef>,
+    pub order_number: bool,
+}
+
+impl Reads {
+    /// Nothing beyond the caller.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    pub fn of(items: impl IntoIterator<Item = ItemRef>) -> Self {
+        Self {
+            items: items.into_iter().collect(),
+            order_number: false,
+        }
+    }
+
+    pub fn and(mut self, item: ItemRef) -> Self {
+        self.items.push(item);
+        self
+    }
+
+    pub fn and_all(mut self, items: impl IntoIterator<Item = ItemRef>) -> Self {
+        self.items.extend(items);
+        self
+    }
+
+    /// Also takes the request's one new order number, beside the reads.
+    pub fn with_order_number(mut self) -> Self {
+        self.order_number = true;
+        self
+    }
+
+    /// Both sets of reads.
+    pub fn merged(mut self, other: Reads) -> Self {
+        self.items.extend(other.items);
+        self.order_number |= other.order_number;
+        self
+    }
+}
+
+/// A store that can read a request's declared items at once and then serve them from memory.
+/// The store it returns is that request's own: each pre-read item is served once (a second
+/// read of it, after a write conflict say, goes to the table), and writes stay conditional, so
+/// an item read a few milliseconds early changes no outcome.
+#[async_trait::async_trait]
+pub trait Prefetch: Sized + Send + Sync {
+    async fn prefetch(&self, reads: &Reads) -> Result<Self, Unexpected>;
+}
