@@ -4,11 +4,12 @@
 
 use crate::events::{Event, SAMPLE_OUTBOX};
 use aws_sdk_dynamodb::types::{BillingMode, GlobalSecondaryIndex};
+use orderdesk::config::Settings;
 use orderdesk::domain::{Email, Timestamp};
 use orderdesk::dynamo::DynamoStore;
 use orderdesk::dynamo::calls::{self, Calls};
-use orderdesk::email::{MailSettings, SesMailer};
 use orderdesk::outbox::{EmailMessage, OutboxItem};
+use orderdesk::ses::SesMailer;
 use std::sync::Arc;
 
 /// A copy of `table`'s key schema and indexes, without a stream. Its name.
@@ -62,8 +63,9 @@ pub struct Delivery {
 pub async fn per_email(n: usize) -> Vec<Delivery> {
     let aws = orderdesk::config::aws().await;
     let client = orderdesk::dynamo::client(&aws);
-    let settings = MailSettings::from_env().expect("the stack sets the mail settings");
-    let table = side_table(&client, &settings.table_name).await;
+    let env = Settings::from_env();
+    let settings = env.mail().expect("the stack sets the mail settings");
+    let table = side_table(&client, env.table_name().expect("TABLE_NAME")).await;
     let app = orderdesk_notifier::App::new(
         DynamoStore::new(client.clone(), &table),
         Arc::new(SesMailer::new(
@@ -110,7 +112,7 @@ pub async fn per_email(n: usize) -> Vec<Delivery> {
             client
                 .put_item()
                 .table_name(&table)
-                .set_item(Some(orderdesk::outbox::item::to_item(&item)))
+                .set_item(Some(orderdesk::dynamo::outbox::to_item(&item)))
                 .send()
                 .await
                 .expect("PutItem of an outbox item");

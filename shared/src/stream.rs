@@ -2,7 +2,10 @@
 //! them over, read as what the notifier acts on.
 
 pub use aws_lambda_events::event::dynamodb::{Event as StreamEvent, EventRecord as StreamRecord};
-pub use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+
+/// What a stream function answers: the records that failed, for Lambda to retry from there.
+pub type StreamResponse = DynamoDbEventResponse;
 
 /// The outbox id of a record whose new image is an outbox item not yet sent.
 pub fn pending_outbox_id(record: &StreamRecord) -> Option<String> {
@@ -12,8 +15,8 @@ pub fn pending_outbox_id(record: &StreamRecord) -> Option<String> {
 
 /// The response that names the records that failed by their sequence numbers, for Lambda to
 /// retry from there.
-pub fn failures<'a>(failed: impl IntoIterator<Item = &'a StreamRecord>) -> DynamoDbEventResponse {
-    let mut response = DynamoDbEventResponse::default();
+pub fn failures<'a>(failed: impl IntoIterator<Item = &'a StreamRecord>) -> StreamResponse {
+    let mut response = StreamResponse::default();
     for record in failed {
         let mut failure = DynamoDbBatchItemFailure::default();
         failure.item_identifier = record.change.sequence_number.clone();

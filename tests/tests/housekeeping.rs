@@ -2,9 +2,9 @@
 
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
 use aws_sdk_dynamodb::types::AttributeValue;
+use orderdesk::cognito::CognitoIdentity;
 use orderdesk::domain::Timestamp;
 use orderdesk::dynamo::DynamoStore;
-use orderdesk::identity::CognitoIdentity;
 use orderdesk::logins::sweep_invitations;
 use orderdesk_tests::*;
 use serde_json::json;

@@ -4,14 +4,21 @@
 use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType};
 use aws_sdk_dynamodb::types::AttributeValue;
 use orderdesk::actor::Principal;
-use orderdesk::customers::{Customer, CustomerId};
+use orderdesk::audit::AuditEntry;
+use orderdesk::cognito::CognitoIdentity;
+use orderdesk::customers::{
+    Customer, CustomerFilter, CustomerStore, CustomerStoreError, TagChange,
+};
 use orderdesk::domain::{Email, Timestamp};
 use orderdesk::dynamo::DynamoStore;
-use orderdesk::idempotency::IdempotencyRecord;
-use orderdesk::identity::{CognitoIdentity, Identity, IdentityError, InitialPassword};
+use orderdesk::error::Unexpected;
+use orderdesk::idempotency::{IdempotencyRecord, IdempotencyStore};
+use orderdesk::identity::{Identity, IdentityError, InitialPassword};
+use orderdesk::ids::{CustomerId, InvitationId, LoginId};
 use orderdesk::logins::secret::LinkToken;
 use orderdesk::logins::*;
-use orderdesk::store::Unexpected;
+use orderdesk::page::{Page, PageRequest};
+use orderdesk::portal::Portal;
 use orderdesk_tests::*;
 use serde_json::{Value, json};
 
@@ -580,34 +587,12 @@ async fn customer_tokens_are_403_on_admin_login_routes_and_admins_on_me() {
 /// A store that fails the provisioning or acceptance transaction, and passes the rest through.
 struct FailingWrites(DynamoStore);
 
+fn down() -> Unexpected {
+    Unexpected::new("injected: DynamoDB is down")
+}
+
 #[async_trait::async_trait]
 impl LoginStore for FailingWrites {
-    async fn customer(&self, id: &CustomerId) -> Result<Option<Customer>, Unexpected> {
-        self.0.customer(id).await
-    }
-    async fn login_email_taken(&self, email: &Email) -> Result<bool, Unexpected> {
-        self.0.login_email_taken(email).await
-    }
-    async fn provision(&self, _: &Provisioning) -> Result<(), LoginStoreError> {
-        Err(Unexpected::new("injected: DynamoDB is down").into())
-    }
-    async fn invitation_by_token(&self, h: &str) -> Result<Option<Invitation>, Unexpected> {
-        self.0.invitation_by_token(h).await
-    }
-    async fn claim_invitation(
-        &self,
-        i: &Invitation,
-        c: &str,
-        now: Timestamp,
-    ) -> Result<(), LoginStoreError> {
-        self.0.claim_invitation(i, c, now).await
-    }
-    async fn release_invitation(&self, i: &Invitation, c: &str) -> Result<(), Unexpected> {
-        self.0.release_invitation(i, c).await
-    }
-    async fn accept(&self, _: &Acceptance) -> Result<(), LoginStoreError> {
-        Err(Unexpected::new("injected: DynamoDB is down").into())
-    }
     async fn login(&self, id: &LoginId) -> Result<Option<Login>, Unexpected> {
         self.0.login(id).await
     }
@@ -624,11 +609,38 @@ impl LoginStore for FailingWrites {
     async fn members(&self, c: &CustomerId) -> Result<(Vec<Login>, Vec<Invitation>), Unexpected> {
         self.0.members(c).await
     }
+    async fn login_email_taken(&self, email: &Email) -> Result<bool, Unexpected> {
+        self.0.login_email_taken(email).await
+    }
+    async fn provision(&self, _: &Provisioning) -> Result<(), LoginStoreError> {
+        Err(down().into())
+    }
+    async fn write(&self, _: &LoginWrite) -> Result<(), LoginStoreError> {
+        Err(down().into())
+    }
+}
+
+#[async_trait::async_trait]
+impl InvitationStore for FailingWrites {
     async fn invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, Unexpected> {
         self.0.invitation(id).await
     }
-    async fn email_change(&self, token_hash: &str) -> Result<Option<EmailChange>, Unexpected> {
-        self.0.email_change(token_hash).await
+    async fn invitation_by_token(&self, h: &str) -> Result<Option<InvitationLink>, Unexpected> {
+        self.0.invitation_by_token(h).await
+    }
+    async fn claim_invitation(
+        &self,
+        i: &Invitation,
+        c: &str,
+        now: Timestamp,
+    ) -> Result<(), LoginStoreError> {
+        self.0.claim_invitation(i, c, now).await
+    }
+    async fn release_invitation(&self, i: &Invitation, c: &str) -> Result<(), Unexpected> {
+        self.0.release_invitation(i, c).await
+    }
+    async fn accept(&self, _: &Acceptance) -> Result<(), LoginStoreError> {
+        Err(down().into())
     }
     async fn open_invitations(&self, now: Timestamp) -> Result<Vec<Invitation>, Unexpected> {
         self.0.open_invitations(now).await
@@ -639,9 +651,48 @@ impl LoginStore for FailingWrites {
     async fn claim_of(&self, i: &Invitation) -> Result<Option<(String, Timestamp)>, Unexpected> {
         self.0.claim_of(i).await
     }
-    async fn write(&self, _: &LoginWrite) -> Result<(), LoginStoreError> {
-        Err(Unexpected::new("injected: DynamoDB is down").into())
+}
+
+#[async_trait::async_trait]
+impl CustomerStore for FailingWrites {
+    async fn insert(
+        &self,
+        _: &Customer,
+        _: &AuditEntry,
+        _: Option<&IdempotencyRecord>,
+    ) -> Result<(), CustomerStoreError> {
+        Err(down().into())
     }
+    async fn customer(&self, id: &CustomerId) -> Result<Option<Customer>, Unexpected> {
+        self.0.customer(id).await
+    }
+    async fn replace(
+        &self,
+        _: &Customer,
+        _: &Customer,
+        _: &AuditEntry,
+    ) -> Result<(), CustomerStoreError> {
+        Err(down().into())
+    }
+    async fn list(
+        &self,
+        filter: &CustomerFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Customer>, CustomerStoreError> {
+        self.0.list(filter, page).await
+    }
+    async fn tag(
+        &self,
+        _: &TagChange,
+        _: Timestamp,
+        _: &[AuditEntry],
+    ) -> Result<(), CustomerStoreError> {
+        Err(down().into())
+    }
+}
+
+#[async_trait::async_trait]
+impl IdempotencyStore for FailingWrites {
     async fn find_idempotency(&self, scope: &str) -> Result<Option<IdempotencyRecord>, Unexpected> {
         self.0.find_idempotency(scope).await
     }
@@ -686,10 +737,7 @@ async fn real_ports() -> (DynamoStore, CognitoIdentity) {
 }
 
 fn portal() -> Portal {
-    Portal {
-        url: "http://portal.test".into(),
-        invitation_ttl_seconds: 3600,
-    }
+    Portal::new("http://portal.test", 3600)
 }
 
 fn admin() -> Principal {

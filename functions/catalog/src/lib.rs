@@ -2,25 +2,24 @@
 //! catalogue at their own prices, and the questions, for customers.
 
 use lambda_http::{Body, Request, Response};
-use orderdesk::app::Deps;
-use orderdesk::catalog::{self, QuestionsBody, Sku, TierBody, TierId};
+use orderdesk::app::{Shell, Store};
+use orderdesk::catalog::{self, QuestionsBody, TierBody};
 use orderdesk::http::{
-    Problem, customer_session, json, json_body, page_request, path_param, query_param,
-    require_admin, route_key,
+    Problem, body, customer_session, json, page_request, path_id, query_param, require_admin,
+    route_key,
 };
-use orderdesk::session::Wants;
 use serde_json::json;
 
 /// Everything the function builds once per cold start.
 pub struct App {
-    deps: Deps,
+    store: Store,
 }
 
 impl App {
     /// Reads configuration from the environment and builds the SDK clients.
     pub async fn from_env() -> Result<Self, lambda_http::Error> {
         Ok(Self {
-            deps: Deps::from_env().await?,
+            store: Shell::from_env().await?.store,
         })
     }
 
@@ -31,35 +30,21 @@ impl App {
     }
 
     async fn route(&self, req: Request) -> Result<Response<Body>, Problem> {
-        let store = &self.deps.store;
+        let store = &self.store;
         match route_key(&req).as_str() {
             "GET /catalog" => {
-                let wants = Wants::keys(|ids| ids.tier_key().into_iter().collect());
-                let (session, ahead) = customer_session(store, &req, &wants).await?;
-                let page = page_request(&req)?;
-                let q = query_param(&req, "q");
-                let customer = &session.me.customer;
-                Ok(json(
-                    200,
-                    &ahead
-                        .scope(catalog::customer_catalog(
-                            store,
-                            customer,
-                            q.as_deref(),
-                            &page,
-                        ))
-                        .await?,
-                ))
+                let (session, store) =
+                    customer_session(store, &req, |ids| catalog::catalog_reads(ids.tier.as_ref()))
+                        .await?;
+                let (page, q) = (page_request(&req)?, query_param(&req, "q"));
+                let tier = session.me.customer.price_tier_id.as_ref();
+                let items = catalog::customer_catalog(&store, tier, q.as_deref(), &page).await?;
+                Ok(json(200, &items))
             }
             "GET /checkout-questions" => {
-                let wants = Wants::keys(|_| {
-                    vec![(
-                        catalog::item::PK.to_owned(),
-                        catalog::item::QUESTIONS_SK.to_owned(),
-                    )]
-                });
-                let (_, ahead) = customer_session(store, &req, &wants).await?;
-                let questions = ahead.scope(store_questions(store)).await?;
+                let (_, store) =
+                    customer_session(store, &req, |_| catalog::questions_reads()).await?;
+                let questions = catalog::checkout_questions(&store).await?;
                 Ok(json(200, &json!({ "questions": questions })))
             }
             _ => self.admin_route(&req).await,
@@ -68,76 +53,52 @@ impl App {
 
     async fn admin_route(&self, req: &Request) -> Result<Response<Body>, Problem> {
         let admin = require_admin(req)?;
-        let store = &self.deps.store;
+        let store = &self.store;
         match route_key(req).as_str() {
             "POST /admin/products" => {
-                let (body, _) = json_body(req)?;
-                Ok(json(
-                    201,
-                    &catalog::create_product(store, &admin, body).await?,
-                ))
+                let input = body(req)?;
+                let product = catalog::create_product(store, &admin, input).await?;
+                Ok(json(201, &product))
             }
             "GET /admin/products" => {
-                let q = query_param(req, "q");
+                let (page, q) = (page_request(req)?, query_param(req, "q"));
                 Ok(json(
                     200,
-                    &catalog::list_products(store, q.as_deref(), &page_request(req)?).await?,
+                    &catalog::list_products(store, q.as_deref(), &page).await?,
                 ))
             }
             "PATCH /admin/products/{sku}" => {
-                let sku = path_param(req, "sku")
-                    .and_then(|s| Sku::parse(&s).ok())
-                    .ok_or_else(|| Problem::not_found("There is no product with this SKU."))?;
-                let (body, _) = json_body(req)?;
-                Ok(json(
-                    200,
-                    &catalog::update_product(store, &admin, &sku, body).await?,
-                ))
+                let (sku, input) = (path_id(req)?, body(req)?);
+                let product = catalog::update_product(store, &admin, &sku, input).await?;
+                Ok(json(200, &product))
             }
             "POST /admin/price-tiers" => {
-                let (body, _) = json_body::<TierBody>(req)?;
-                Ok(json(201, &catalog::create_tier(store, &admin, body).await?))
+                let input = body::<TierBody>(req)?;
+                Ok(json(
+                    201,
+                    &catalog::create_tier(store, &admin, input).await?,
+                ))
             }
-            "GET /admin/price-tiers" => {
-                use orderdesk::catalog::CatalogStore;
-                let tiers = store.tiers().await.map_err(|e| Problem::internal(&e))?;
-                Ok(json(200, &json!({ "items": tiers, "next_cursor": null })))
-            }
+            "GET /admin/price-tiers" => Ok(json(200, &catalog::list_tiers(store).await?)),
             "PATCH /admin/price-tiers/{tier_id}" => {
-                let id = path_param(req, "tier_id")
-                    .and_then(|s| TierId::parse(&s))
-                    .ok_or_else(|| Problem::not_found("There is no price tier with this id."))?;
-                let (body, _) = json_body::<TierBody>(req)?;
+                let (id, input) = (path_id(req)?, body::<TierBody>(req)?);
                 Ok(json(
                     200,
-                    &catalog::update_tier(store, &admin, &id, body).await?,
+                    &catalog::update_tier(store, &admin, &id, input).await?,
                 ))
             }
             "PUT /admin/checkout-questions" => {
-                let (body, _) = json_body::<QuestionsBody>(req)?;
-                Ok(json(
-                    200,
-                    &json!({ "questions": catalog::set_questions(store, &admin, body).await? }),
-                ))
+                let input = body::<QuestionsBody>(req)?;
+                let questions = catalog::set_questions(store, &admin, input).await?;
+                Ok(json(200, &json!({ "questions": questions })))
             }
-            "GET /admin/checkout-questions" => Ok(json(
-                200,
-                &json!({ "questions": store_questions(store).await? }),
-            )),
+            "GET /admin/checkout-questions" => {
+                let questions = catalog::checkout_questions(store).await?;
+                Ok(json(200, &json!({ "questions": questions })))
+            }
             other => Err(Problem::not_found(format!(
                 "The catalog function has no route {other}."
             ))),
         }
     }
-}
-
-async fn store_questions(
-    store: &orderdesk::dynamo::DynamoStore,
-) -> Result<Vec<catalog::CheckoutQuestion>, Problem> {
-    use orderdesk::catalog::CatalogStore;
-    Ok(store
-        .questions()
-        .await
-        .map_err(|e| Problem::internal(&e))?
-        .0)
 }

@@ -2,11 +2,9 @@
 //! other; a job that fails does not stop the others, and the run reports every job's counts.
 
 use aws_lambda_events::event::eventbridge::EventBridgeEvent;
-use orderdesk::config;
+use orderdesk::app::{Shell, Store, UserPool};
 use orderdesk::domain::Timestamp;
-use orderdesk::dynamo::DynamoStore;
-use orderdesk::email::{self, Branding, MailSettings, Mailer, SesMailer};
-use orderdesk::identity::CognitoIdentity;
+use orderdesk::email::{self, Branding, Mailer};
 use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
@@ -95,28 +93,20 @@ impl App {
 
     /// As [`App::from_env`], with other tunables.
     pub async fn from_env_with(options: Options) -> Result<Self, lambda_runtime::Error> {
-        let settings = MailSettings::from_env()?;
-        let aws = config::aws().await;
-        let dynamodb = orderdesk::dynamo::client(&aws);
-        config::prewarm_dynamodb(&dynamodb, &settings.table_name).await;
-        let store = DynamoStore::new(dynamodb, settings.table_name);
-        let mailer = SesMailer::new(
-            aws_sdk_sesv2::Client::new(&aws),
-            &settings.sender_email,
-            &settings.branding.seller_name,
-        );
-        let identity = CognitoIdentity::new(
-            aws_sdk_cognitoidentityprovider::Client::new(&aws),
-            std::env::var("USER_POOL_ID").map_err(|_| "missing configuration: USER_POOL_ID")?,
-        );
+        let shell = Shell::from_env().await?;
+        let (mailer, branding) = shell.mailer()?;
+        let identity = shell.user_pool()?;
         Ok(Self::new(vec![
             Box::new(RedriveOutbox {
-                store: store.clone(),
-                mailer: Arc::new(mailer),
-                branding: settings.branding,
+                store: shell.store.clone(),
+                mailer,
+                branding,
                 older_than: options.redrive_after,
             }),
-            Box::new(SweepInvitations { store, identity }),
+            Box::new(SweepInvitations {
+                store: shell.store,
+                identity,
+            }),
         ]))
     }
 
@@ -170,7 +160,7 @@ impl App {
 
 /// Sends the outbox items still unsent after a while, through the notifier's own delivery.
 pub struct RedriveOutbox {
-    pub store: DynamoStore,
+    pub store: Store,
     pub mailer: Arc<dyn Mailer>,
     pub branding: Branding,
     /// Items created longer ago than this are re-driven.
@@ -199,8 +189,8 @@ impl Job for RedriveOutbox {
 
 /// Marks expired invitations and recovers invitations whose accept crashed half-way.
 pub struct SweepInvitations {
-    pub store: DynamoStore,
-    pub identity: CognitoIdentity,
+    pub store: Store,
+    pub identity: UserPool,
 }
 
 #[async_trait::async_trait]

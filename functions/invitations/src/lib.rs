@@ -1,26 +1,27 @@
-//! The `invitations` Lambda: the public, token-guarded routes of an invitation link.
+//! The `invitations` Lambda: the public, token-guarded routes of an invitation or
+//! confirmation link, and an admin's resend and revoke.
 
 use lambda_http::{Body, Request, Response};
-use orderdesk::app::Deps;
-use orderdesk::dynamo::read_ahead::ReadAhead;
-use orderdesk::http::{Problem, json, json_body, path_param, require_admin, route_key};
-use orderdesk::identity::CognitoIdentity;
-use orderdesk::logins::secret::LinkToken;
+use orderdesk::app::{Shell, Store, UserPool};
+use orderdesk::http::{Problem, body, json, no_content, path_id, require_admin, route_key};
 use orderdesk::logins::{self, AcceptBody};
+use orderdesk::portal::Portal;
 
 /// Everything the function builds once per cold start.
 pub struct App {
-    deps: Deps,
-    identity: CognitoIdentity,
+    store: Store,
+    users: UserPool,
+    portal: Portal,
 }
 
 impl App {
     /// Reads configuration from the environment and builds the SDK clients.
     pub async fn from_env() -> Result<Self, lambda_http::Error> {
-        let deps = Deps::from_env().await?;
+        let shell = Shell::from_env().await?;
         Ok(Self {
-            identity: deps.cognito(),
-            deps,
+            users: shell.user_pool()?,
+            portal: shell.settings.portal()?,
+            store: shell.store,
         })
     }
 
@@ -31,60 +32,36 @@ impl App {
     }
 
     async fn route(&self, req: Request) -> Result<Response<Body>, Problem> {
-        let d = &self.deps;
+        let (store, users) = (&self.store, &self.users);
         match route_key(&req).as_str() {
             "GET /invitations/{token}" => {
-                let token = token(&req)?;
-                let preview = ReadAhead::default()
-                    .scope(logins::preview_invitation(&d.store, &token))
-                    .await?;
-                Ok(json(200, &preview))
+                let token = path_id(&req)?;
+                Ok(json(200, &logins::preview_invitation(store, &token).await?))
             }
             "POST /invitations/{token}/accept" => {
-                let token = token(&req)?;
-                let (body, _) = json_body::<AcceptBody>(&req)?;
-                let accepted = ReadAhead::default()
-                    .scope(logins::accept_invitation(
-                        &d.store,
-                        &self.identity,
-                        &token,
-                        body,
-                    ))
-                    .await?;
+                let (token, input) = (path_id(&req)?, body::<AcceptBody>(&req)?);
+                let accepted = logins::accept_invitation(store, users, &token, input).await?;
                 Ok(json(200, &accepted))
             }
             "POST /email-changes/{token}/confirm" => {
-                let confirmed =
-                    logins::confirm_email_change(&d.store, &self.identity, &token(&req)?).await?;
+                let token = path_id(&req)?;
+                let confirmed = logins::confirm_email_change(store, users, &token).await?;
                 Ok(json(200, &confirmed))
             }
             "POST /admin/invitations/{invitation_id}/resend" => {
                 let admin = require_admin(&req)?;
-                logins::resend_invitation(&d.store, &d.portal, &admin, &invitation_id(&req)?)
-                    .await?;
+                let id = path_id(&req)?;
+                logins::resend_invitation(store, &self.portal, &admin, &id).await?;
                 Ok(json(202, &serde_json::json!({ "status": "sent" })))
             }
             "DELETE /admin/invitations/{invitation_id}" => {
                 let admin = require_admin(&req)?;
-                logins::revoke_invitation(&d.store, &admin, &invitation_id(&req)?).await?;
-                Ok(orderdesk::http::no_content())
+                logins::revoke_invitation(store, &admin, &path_id(&req)?).await?;
+                Ok(no_content())
             }
             other => Err(Problem::not_found(format!(
                 "The invitations function has no route {other}."
             ))),
         }
     }
-}
-
-fn invitation_id(req: &Request) -> Result<logins::InvitationId, Problem> {
-    path_param(req, "invitation_id")
-        .and_then(|raw| logins::InvitationId::parse(&raw))
-        .ok_or_else(|| Problem::not_found("There is no such invitation."))
-}
-
-/// A malformed token cannot be a known one: 404, like any unknown token.
-fn token(req: &Request) -> Result<LinkToken, Problem> {
-    path_param(req, "token")
-        .and_then(|raw| LinkToken::parse(&raw))
-        .ok_or_else(|| Problem::not_found("This link is not known."))
 }

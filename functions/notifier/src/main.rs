@@ -1,5 +1,5 @@
-use aws_lambda_events::event::dynamodb::Event;
 use lambda_runtime::{Error, LambdaEvent, service_fn};
+use orderdesk::stream::StreamEvent as Event;
 use orderdesk_notifier::App;
 
 /// Lambda hands a function one invocation at a time: a single-threaded runtime starts sooner

@@ -1,13 +1,15 @@
-//! The `order-confirmation` Lambda: an admin confirms or rejects a requested order, exactly once.
+//! The `order-confirmation` Lambda: an admin edits a requested order, or confirms or rejects
+//! it, exactly once.
 
 use lambda_http::{Body, Request, Response};
-use orderdesk::app::Deps;
-use orderdesk::http::{Problem, json, json_body, path_param, require_admin, route_key};
-use orderdesk::orders::admin::{self, EditBody};
-use orderdesk::orders::order::{self, Decision, OrderId};
+use orderdesk::app::{Shell, Store};
+use orderdesk::http::{Problem, body, json, path_id, require_admin, route_key};
+use orderdesk::ids::OrderId;
+use orderdesk::orders::{self, Decision, EditBody};
+use orderdesk::portal::Portal;
 use serde::Deserialize;
 
-/// Body of `POST /admin/orders/{id}/confirm`.
+/// Body of `POST /admin/orders/{id}/confirm`, which may be empty.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ConfirmBody {
@@ -24,14 +26,17 @@ struct RejectBody {
 
 /// Everything the function builds once per cold start.
 pub struct App {
-    deps: Deps,
+    store: Store,
+    portal: Portal,
 }
 
 impl App {
     /// Reads configuration from the environment and builds the SDK clients.
     pub async fn from_env() -> Result<Self, lambda_http::Error> {
+        let shell = Shell::from_env().await?;
         Ok(Self {
-            deps: Deps::from_env().await?,
+            portal: shell.settings.portal()?,
+            store: shell.store,
         })
     }
 
@@ -43,29 +48,21 @@ impl App {
 
     async fn route(&self, req: Request) -> Result<Response<Body>, Problem> {
         let admin = require_admin(&req)?;
-        let id = path_param(&req, "order_id")
-            .and_then(|raw| OrderId::parse(&raw))
-            .ok_or_else(|| Problem::not_found("There is no such order."))?;
+        let id: OrderId = path_id(&req)?;
+        let store = &self.store;
         let decision = match route_key(&req).as_str() {
             "PATCH /admin/orders/{order_id}" => {
-                let (body, _) = json_body::<EditBody>(&req)?;
+                let input = body::<EditBody>(&req)?;
                 return Ok(json(
                     200,
-                    &admin::edit_order(&self.deps.store, &admin, &id, body).await?,
+                    &orders::edit_order(store, &admin, &id, input).await?,
                 ));
             }
-            "POST /admin/orders/{order_id}/confirm" => {
-                let body = if req.body().is_empty() {
-                    ConfirmBody::default()
-                } else {
-                    json_body::<ConfirmBody>(&req)?.0
-                };
-                Decision::Confirm {
-                    expected_version: body.version,
-                }
-            }
+            "POST /admin/orders/{order_id}/confirm" => Decision::Confirm {
+                expected_version: confirm_body(&req)?.version,
+            },
             "POST /admin/orders/{order_id}/reject" => Decision::Reject {
-                reason: json_body::<RejectBody>(&req)?.0.reason,
+                reason: body::<RejectBody>(&req)?.reason,
             },
             other => {
                 return Err(Problem::not_found(format!(
@@ -73,11 +70,16 @@ impl App {
                 )));
             }
         };
-        let portal = self.deps.portal.url.trim_end_matches('/').to_owned();
-        let url = |id: &str| format!("{portal}/#/orders/{id}");
-        Ok(json(
-            200,
-            &order::decide_order(&self.deps.store, &admin, &id, decision, url).await?,
-        ))
+        let order = orders::decide_order(store, &admin, &id, decision, &self.portal).await?;
+        Ok(json(200, &order))
+    }
+}
+
+/// A confirmation's body: none at all, or one that may name the version the admin saw.
+fn confirm_body(req: &Request) -> Result<ConfirmBody, Problem> {
+    if req.body().is_empty() {
+        Ok(ConfirmBody::default())
+    } else {
+        body(req)
     }
 }

@@ -2,24 +2,25 @@
 //! and any order with its history (a deleted customer's orders too).
 
 use lambda_http::{Body, Request, Response};
-use orderdesk::app::Deps;
+use orderdesk::app::{Shell, Store};
 use orderdesk::http::{
-    Problem, customer_session, json, page_request, path_param, query_param, require_admin,
-    route_key,
+    Problem, customer_request, customer_session, json, page_request, path_id, query_param,
+    require_admin, route_key,
 };
-use orderdesk::orders::order::{self, OrderId};
-use orderdesk::session::Wants;
+use orderdesk::ids::OrderId;
+use orderdesk::orders;
+use orderdesk::reads::Reads;
 
 /// Everything the function builds once per cold start.
 pub struct App {
-    deps: Deps,
+    store: Store,
 }
 
 impl App {
     /// Reads configuration from the environment and builds the SDK clients.
     pub async fn from_env() -> Result<Self, lambda_http::Error> {
         Ok(Self {
-            deps: Deps::from_env().await?,
+            store: Shell::from_env().await?.store,
         })
     }
 
@@ -30,63 +31,45 @@ impl App {
     }
 
     async fn route(&self, req: Request) -> Result<Response<Body>, Problem> {
-        let store = &self.deps.store;
+        let store = &self.store;
         match route_key(&req).as_str() {
             "GET /orders" => {
-                let me = customer_session(store, &req, &Wants::nothing()).await?.0.me;
-                let status = query_param(&req, "status");
-                let page = page_request(&req)?;
-                Ok(json(
-                    200,
-                    &order::customer_orders(
-                        store,
-                        &me.customer.customer_id,
-                        status.as_deref(),
-                        &page,
-                    )
-                    .await?,
-                ))
+                let (session, store) = customer_session(store, &req, |_| Reads::none()).await?;
+                let (status, page) = (query_param(&req, "status"), page_request(&req)?);
+                let customer = &session.me.customer.customer_id;
+                let found =
+                    orders::customer_orders(&store, customer, status.as_deref(), &page).await?;
+                Ok(json(200, &found))
             }
             "GET /orders/{order_id}" => {
-                let id = path_param(&req, "order_id").and_then(|raw| OrderId::parse(&raw));
-                let wants = Wants::keys(|_| {
-                    id.iter()
-                        .map(|id| (order::item::pk(id.as_str()), order::item::SK.to_owned()))
-                        .collect()
-                });
-                let (session, ahead) = customer_session(store, &req, &wants).await?;
-                let id = id
-                    .clone()
-                    .ok_or_else(|| Problem::not_found("There is no such order."))?;
+                let (session, store, id) =
+                    customer_request(store, &req, path_id::<OrderId>, |_, id| {
+                        orders::order_reads(id)
+                    })
+                    .await?;
                 let customer = &session.me.customer.customer_id;
                 Ok(json(
                     200,
-                    &ahead
-                        .scope(order::customer_order(store, customer, &id))
-                        .await?,
+                    &orders::customer_order(&store, customer, &id).await?,
                 ))
             }
             "GET /admin/orders" => {
                 require_admin(&req)?;
-                let status = query_param(&req, "status");
-                let customer = query_param(&req, "customer_id");
+                let (status, customer) = (
+                    query_param(&req, "status"),
+                    query_param(&req, "customer_id"),
+                );
                 let page = page_request(&req)?;
-                Ok(json(
-                    200,
-                    &order::admin_orders(store, status.as_deref(), customer.as_deref(), &page)
-                        .await?,
-                ))
+                let found =
+                    orders::admin_orders(store, status.as_deref(), customer.as_deref(), &page)
+                        .await?;
+                Ok(json(200, &found))
             }
             "GET /admin/orders/{order_id}" => {
                 require_admin(&req)?;
-                let id = path_param(&req, "order_id")
-                    .and_then(|raw| OrderId::parse(&raw))
-                    .ok_or_else(|| Problem::not_found("There is no such order."))?;
-                use orderdesk::orders::order::OrderStore;
-                let found = store.order(&id).await.map_err(|e| Problem::internal(&e))?;
                 Ok(json(
                     200,
-                    &found.ok_or_else(|| Problem::not_found("There is no such order."))?,
+                    &orders::admin_order(store, &path_id(&req)?).await?,
                 ))
             }
             other => Err(Problem::not_found(format!(

@@ -11,7 +11,7 @@ mod idempotency;
 mod keys;
 mod logins;
 mod orders;
-mod outbox;
+pub mod outbox;
 mod prefetch;
 mod query;
 mod write;

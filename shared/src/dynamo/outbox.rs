@@ -122,7 +122,7 @@ impl DynamoStore {
     }
 
     /// The outbox item that carries an email, to ride in the transaction of its state change.
-    pub(super) fn put_outbox(&self, o: &OutboxItem) -> TransactWriteItem {
+    pub fn put_outbox(&self, o: &OutboxItem) -> TransactWriteItem {
         self.put_new(to_item(o))
     }
 }

@@ -160,9 +160,17 @@ pub fn idempotency_key(req: &Request) -> Result<Option<IdempotencyKey>, Problem>
     }
 }
 
-/// The request's `Idempotency-Key` with its body, as the request its key names.
-pub fn keyed(req: &Request, body: &serde_json::Value) -> Result<Option<KeyedRequest>, Problem> {
-    Ok(idempotency_key(req)?.map(|key| KeyedRequest::new(&route_key(req), key, body)))
+/// The body parsed into `T`, and with its `Idempotency-Key`, if sent, the request the key
+/// names. The header is checked first.
+pub fn keyed_body<T: DeserializeOwned>(
+    req: &Request,
+) -> Result<(T, Option<KeyedRequest>), Problem> {
+    let key = idempotency_key(req)?;
+    let (body, raw) = json_body::<T>(req)?;
+    Ok((
+        body,
+        key.map(|key| KeyedRequest::new(&route_key(req), key, &raw)),
+    ))
 }
 
 /// `POST /orders`: its body and its `Idempotency-Key`, which an order request must carry.
