@@ -2,9 +2,12 @@
 //! shape of each API call's parameters (PascalCase, as boto3 and the AWS CLI take them), short
 //! of the names the caller chooses: the table's and the pool's names, the pool's id.
 //! `orderdesk-local describe-template` prints a [`Provisioning`] as JSON.
+//!
+//! Every map keeps the template's key order: with `MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY=HASH`
+//! moto makes the pool's and the client's ids from the requests as sent, so the same template
+//! gives the same ids on every start.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value as Json;
 
 /// What provisioning needs of the template, by API operation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -122,17 +125,17 @@ pub struct CreateUserPool {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_verified_attributes: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub username_configuration: Option<Json>,
+    pub username_configuration: Option<Plain>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub verification_message_template: Option<Json>,
+    pub verification_message_template: Option<Plain>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_verification_message: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_verification_subject: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_attribute_update_settings: Option<Json>,
+    pub user_attribute_update_settings: Option<Plain>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub device_configuration: Option<Json>,
+    pub device_configuration: Option<Plain>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policies: Option<Policies>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -175,7 +178,7 @@ pub struct AdminCreateUserConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_admin_create_user_only: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub invite_message_template: Option<Json>,
+    pub invite_message_template: Option<Plain>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -212,8 +215,11 @@ pub struct SchemaAttribute {
     pub string_attribute_constraints: Option<Constraints>,
 }
 
-/// An attribute's bounds by name, e.g. `MaxLength` → `"64"`.
-pub type Constraints = std::collections::BTreeMap<String, String>;
+/// An attribute's bounds by name, each a string, e.g. `MaxLength` → `"64"`.
+pub type Constraints = serde_yaml::Mapping;
+
+/// A setting passed on as the template writes it (no intrinsic function in it).
+pub type Plain = serde_yaml::Value;
 
 /// `CreateUserPoolClient`: a public client (no secret) with the template's flows and tokens.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -241,7 +247,7 @@ pub struct CreateUserPoolClient {
     #[serde(rename = "AllowedOAuthScopes", skip_serializing_if = "Option::is_none")]
     pub allowed_oauth_scopes: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub token_validity_units: Option<Json>,
+    pub token_validity_units: Option<Plain>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id_token_validity: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -346,15 +346,12 @@ impl<'a> Props<'a> {
         let bounds = bounds
             .iter()
             .map(|(name, bound)| {
-                let name = name
-                    .as_str()
-                    .ok_or_else(|| anyhow!("{key} has a non-text key"))?;
                 let bound = match bound {
                     Value::String(text) => text.clone(),
                     Value::Number(number) => number.to_string(),
-                    _ => bail!("{key}.{name} is {bound:?}, not a number"),
+                    _ => bail!("{key} has {bound:?}, not a number"),
                 };
-                Ok((name.to_owned(), bound))
+                Ok((name.clone(), Value::String(bound)))
             })
             .collect::<anyhow::Result<Constraints>>()?;
         Ok(Some(bounds).filter(|b| !b.is_empty()))

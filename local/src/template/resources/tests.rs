@@ -64,8 +64,8 @@ fn the_project_user_pool_signs_in_by_email_under_its_password_policy() {
 
     assert_eq!(pool.username_attributes, Some(vec!["email".to_owned()]));
     assert_eq!(
-        pool.username_configuration,
-        Some(json!({"CaseSensitive": false}))
+        serde_json::to_value(pool.username_configuration).unwrap(),
+        json!({"CaseSensitive": false})
     );
     assert_eq!(
         pool.auto_verified_attributes,
@@ -106,11 +106,8 @@ fn the_project_user_pool_has_the_immutable_id_attributes_the_api_reads() {
     let login_id = attribute("login_id");
     assert_eq!(login_id.mutable, Some(false));
     assert_eq!(
-        login_id.string_attribute_constraints,
-        Some(Constraints::from([
-            ("MaxLength".to_owned(), "64".to_owned()),
-            ("MinLength".to_owned(), "1".to_owned()),
-        ]))
+        serde_json::to_string(&login_id.string_attribute_constraints).unwrap(),
+        r#"{"MinLength":"1","MaxLength":"64"}"#
     );
     assert_eq!(attribute("customer_id").mutable, Some(false));
     assert_eq!(attribute("tier_id").mutable, Some(true));
@@ -132,11 +129,29 @@ fn the_project_app_client_signs_in_with_a_password_and_no_secret() {
         (client.id_token_validity, client.refresh_token_validity),
         (Some(60), Some(30))
     );
-    assert_eq!(
-        client.token_validity_units.unwrap()["IdToken"],
-        json!("minutes")
-    );
+    assert_eq!(client.token_validity_units.unwrap()["IdToken"], "minutes");
     assert_eq!(client.enable_token_revocation, Some(true));
+}
+
+#[test]
+fn the_requests_keep_the_template_key_order_from_which_moto_hashes_the_pool_and_client_ids() {
+    let provisioning = project();
+
+    let client = serde_json::to_string(&provisioning.create_user_pool_client).unwrap();
+    let pool = serde_json::to_string(&provisioning.create_user_pool).unwrap();
+
+    assert!(
+        client.contains(r#""TokenValidityUnits":{"IdToken":"minutes","AccessToken":"minutes","RefreshToken":"days"}"#),
+        "{client}"
+    );
+    assert!(
+        pool.starts_with(r#"{"UsernameAttributes":["email"],"AutoVerifiedAttributes":["email"],"UsernameConfiguration":"#),
+        "{pool}"
+    );
+    assert!(
+        pool.contains(r#""PasswordPolicy":{"MinimumLength":10,"RequireLowercase":true,"#),
+        "{pool}"
+    );
 }
 
 #[test]
@@ -153,35 +168,35 @@ fn the_project_groups_are_admins_and_customers() {
 const PROVISIONED: &str = r#"
 Resources:
   Store:
-Type: AWS::DynamoDB::Table
-Properties:
-  AttributeDefinitions: [{ AttributeName: id, AttributeType: S }, { AttributeName: at, AttributeType: N }]
-  KeySchema: [{ AttributeName: id, KeyType: HASH }]
-  ProvisionedThroughput: { ReadCapacityUnits: "2", WriteCapacityUnits: 3 }
-  GlobalSecondaryIndexes:
-    - IndexName: ByTime
-      KeySchema: [{ AttributeName: at, KeyType: HASH }]
-      Projection: { ProjectionType: INCLUDE, NonKeyAttributes: [id] }
-  TimeToLiveSpecification: { AttributeName: expires, Enabled: "false" }
+    Type: AWS::DynamoDB::Table
+    Properties:
+      AttributeDefinitions: [{ AttributeName: id, AttributeType: S }, { AttributeName: at, AttributeType: N }]
+      KeySchema: [{ AttributeName: id, KeyType: HASH }]
+      ProvisionedThroughput: { ReadCapacityUnits: "2", WriteCapacityUnits: 3 }
+      GlobalSecondaryIndexes:
+        - IndexName: ByTime
+          KeySchema: [{ AttributeName: at, KeyType: HASH }]
+          Projection: { ProjectionType: INCLUDE, NonKeyAttributes: [id] }
+      TimeToLiveSpecification: { AttributeName: expires, Enabled: "false" }
   Pool:
-Type: AWS::Cognito::UserPool
-Properties:
-  UserPoolName: !Sub ${AWS::StackName}-users
-  EmailVerificationMessage: !Sub "Your code for ${AWS::StackName} is {####}"
-  Policies: { PasswordPolicy: { MinimumLength: "12", RequireSymbols: "True" } }
+    Type: AWS::Cognito::UserPool
+    Properties:
+      UserPoolName: !Sub ${AWS::StackName}-users
+      EmailVerificationMessage: !Sub "Your code for ${AWS::StackName} is {####}"
+      Policies: { PasswordPolicy: { MinimumLength: "12", RequireSymbols: "True" } }
   Client:
-Type: AWS::Cognito::UserPoolClient
-Properties:
-  UserPoolId: !Ref Pool
-  CallbackURLs: [https://example.com/callback]
-  AllowedOAuthFlowsUserPoolClient: "true"
-  LogoutURLs: [!Sub "https://${Domain}/"]
+    Type: AWS::Cognito::UserPoolClient
+    Properties:
+      UserPoolId: !Ref Pool
+      CallbackURLs: [https://example.com/callback]
+      AllowedOAuthFlowsUserPoolClient: "true"
+      LogoutURLs: [!Sub "https://${Domain}/"]
   Named:
-Type: AWS::Cognito::UserPoolGroup
-Properties: { UserPoolId: !Ref Pool, GroupName: staff, Precedence: "1" }
+    Type: AWS::Cognito::UserPoolGroup
+    Properties: { UserPoolId: !Ref Pool, GroupName: staff, Precedence: "1" }
   Unnamed:
-Type: AWS::Cognito::UserPoolGroup
-Properties: { UserPoolId: !Ref Pool, GroupName: !Ref Name }
+    Type: AWS::Cognito::UserPoolGroup
+    Properties: { UserPoolId: !Ref Pool, GroupName: !Ref Name }
 "#;
 
 #[test]
