@@ -15,5 +15,16 @@ which git ignores.
     seed.py        the demo data of `make dev`, through the gateway's API
 
 The modules that stage one imports (common, install, processes, cli) use the standard library
-only; supervisor, provision and seed run inside .local/venv, for boto3, PyYAML and moto.
+only; supervisor, provision and seed run inside .local/venv, for boto3 and moto.
+
+template.yaml has one reader, the Rust side: provisioning runs `orderdesk-local
+describe-template`, which prints the CreateTable, UpdateTimeToLive, CreateUserPool,
+CreateUserPoolClient and CreateGroup requests as JSON, and sends them with boto3 as they are.
+`dev` and `test` use the gateway binary they are given (`make dev` and `make test` build
+target/debug/orderdesk-local first, `make bench` target/release/orderdesk-local). `up` and
+`test --no-gateway` use target/debug/orderdesk-local (or `test --no-gateway --gateway PATH`)
+and, when it is missing, stop before starting anything and say to run `cargo build -p
+orderdesk-local`. They do not build it themselves: a first build takes minutes, would run
+under the supervisor lock, and could wait on the cargo lock of a build running beside it;
+the Makefile, which already builds before it starts the stack, is the place for that.
 """

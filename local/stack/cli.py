@@ -63,7 +63,7 @@ def main() -> int:
             fd = acquire_lock(args.command, url)
         install()
         if not in_venv:
-            # Stage one ends here: boto3 and PyYAML live in the venv. The flock survives exec.
+            # Stage one ends here: boto3 and moto live in the venv. The flock survives exec.
             env = dict(os.environ, **{LOCK_FD_ENV: str(fd)})
             script = str(ENTRY_POINT)
             os.execve(str(VENV_PYTHON), [str(VENV_PYTHON), script, *sys.argv[1:]], env)

@@ -15,6 +15,7 @@ VENV_PYTHON = VENV / "bin" / "python"
 TEMPLATE = ROOT / "template.yaml"
 # Run with the stack's arguments after the re-exec into the venv.
 ENTRY_POINT = ROOT / "local" / "stack.py"
+# `make dev` and `make test` build it; `up` and `test --no-gateway` read the template with it.
 DEFAULT_GATEWAY = ROOT / "target" / "debug" / "orderdesk-local"
 
 REGION = "us-east-1"

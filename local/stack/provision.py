@@ -1,9 +1,12 @@
 """Creates what the functions expect to exist: the table, the user pool with its app client
 and groups, the SES sender identity and the admin's user.
 
-The table, pool, client and groups are as template.yaml declares them.
+The table, pool, client and groups are as template.yaml declares them. The template has one
+reader, the Rust side: `orderdesk-local describe-template` prints the CreateTable,
+UpdateTimeToLive, CreateUserPool, CreateUserPoolClient and CreateGroup requests as JSON
+(short of the names chosen here), and this module sends them with boto3 as they are.
 
-Stage two: runs inside the venv (boto3, PyYAML, cryptography).
+Stage two: runs inside the venv (boto3, cryptography).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import base64
 import json
 import secrets
 import string
+import subprocess
 import time
 from pathlib import Path
 
@@ -26,202 +30,26 @@ ADMIN_EMAIL = "admin@orderdesk.local"
 ADMIN_GROUP = "admins"
 
 
-def describe_template() -> dict:
-    """The requests that create the template's table, user pool, app client and groups, by API
-    operation, short of the names chosen here."""
-    template = load_template(TEMPLATE)
-    table, ttl = table_request(the_resource(template, "Table", "AWS::DynamoDB::Table"), "")
-    del table["TableName"]
-    pool = user_pool_request(the_resource(template, "UserPool", "AWS::Cognito::UserPool"), "")
-    del pool["PoolName"]
-    groups = []
-    for group in resources_of_type(template, "AWS::Cognito::UserPoolGroup").values():
-        props = group.get("Properties") or {}
-        if not isinstance(props.get("GroupName"), str):
-            continue
-        request = {"GroupName": props["GroupName"]}
-        if isinstance(props.get("Description"), str):
-            request["Description"] = props["Description"]
-        if "Precedence" in props:
-            request["Precedence"] = as_int(props["Precedence"])
-        groups.append(request)
-    return {
-        "CreateTable": table,
-        "UpdateTimeToLive": {"TimeToLiveSpecification": ttl} if ttl else None,
-        "CreateUserPool": pool,
-        "CreateUserPoolClient": user_pool_client_request(
-            the_resource(template, "UserPoolClient", "AWS::Cognito::UserPoolClient")),
-        "CreateGroup": groups,
-    }
-
-
-def load_template(path: Path) -> dict:
-    import yaml
-
-    class CfnLoader(yaml.SafeLoader):
-        pass
-
-    def intrinsic(loader, suffix, node):
-        if isinstance(node, yaml.ScalarNode):
-            value = loader.construct_scalar(node)
-        elif isinstance(node, yaml.SequenceNode):
-            value = loader.construct_sequence(node, deep=True)
-        else:
-            value = loader.construct_mapping(node, deep=True)
-        if suffix in ("Ref", "Condition"):
-            return {suffix: value}
-        if suffix == "GetAtt" and isinstance(value, str):
-            value = value.split(".", 1)
-        return {f"Fn::{suffix}": value}
-
-    CfnLoader.add_multi_constructor("!", intrinsic)
+def describe_template(binary: Path) -> dict:
+    """The requests that create the template's table, user pool, app client and groups."""
+    argv = [str(binary), "describe-template", "--template", str(TEMPLATE)]
+    rebuild = "rebuild it with `cargo build -p orderdesk-local` if it is older than this checkout"
     try:
-        with open(path) as f:
-            template = yaml.load(f, Loader=CfnLoader)  # noqa: S506 - SafeLoader subclass
-    except (OSError, yaml.YAMLError) as error:
-        raise StackError(f"cannot read {path}: {error}") from None
-    if not isinstance(template, dict) or not isinstance(template.get("Resources"), dict):
-        raise StackError(f"{path} has no Resources")
-    return template
-
-
-def resources_of_type(template: dict, kind: str) -> dict[str, dict]:
-    return {name: res for name, res in template["Resources"].items()
-            if isinstance(res, dict) and res.get("Type") == kind}
-
-
-def the_resource(template: dict, logical_id: str, kind: str) -> dict:
-    res = template["Resources"].get(logical_id)
-    if not (isinstance(res, dict) and res.get("Type") == kind):
-        found = resources_of_type(template, kind)
-        if len(found) != 1:
-            raise StackError(f"template.yaml: expected Resources.{logical_id} of type {kind}")
-        res = next(iter(found.values()))
-    return res.get("Properties") or {}
-
-
-def is_intrinsic(value) -> bool:
-    if isinstance(value, dict):
-        if len(value) == 1 and next(iter(value)) in ("Ref", "Condition") or \
-                any(k.startswith("Fn::") for k in value):
-            return True
-        return any(is_intrinsic(v) for v in value.values())
-    if isinstance(value, list):
-        return any(is_intrinsic(v) for v in value)
-    return False
-
-
-def as_bool(value) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() == "true"
-    return bool(value)
-
-
-def as_int(value) -> int:
-    return int(str(value).strip())
-
-
-def table_request(props: dict, name: str) -> tuple[dict, dict | None]:
-    """CreateTable parameters and the TimeToLiveSpecification (or None) from the CFN table."""
-    billing = props.get("BillingMode", "PROVISIONED")
-    default_throughput = {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}
-
-    def throughput(source: dict) -> dict:
-        given = source.get("ProvisionedThroughput") or default_throughput
-        return {k: as_int(given[k]) for k in ("ReadCapacityUnits", "WriteCapacityUnits")}
-
-    def index(source: dict) -> dict:
-        out = {"IndexName": source["IndexName"], "KeySchema": source["KeySchema"],
-               "Projection": source.get("Projection") or {"ProjectionType": "ALL"}}
-        if billing == "PROVISIONED":
-            out["ProvisionedThroughput"] = throughput(source)
-        return out
-
-    request = {"TableName": name, "AttributeDefinitions": props["AttributeDefinitions"],
-               "KeySchema": props["KeySchema"], "BillingMode": billing}
-    if billing == "PROVISIONED":
-        request["ProvisionedThroughput"] = throughput(props)
-    if props.get("GlobalSecondaryIndexes"):
-        request["GlobalSecondaryIndexes"] = [index(g) for g in props["GlobalSecondaryIndexes"]]
-    if props.get("LocalSecondaryIndexes"):
-        request["LocalSecondaryIndexes"] = [
-            {k: v for k, v in index(i).items() if k != "ProvisionedThroughput"}
-            for i in props["LocalSecondaryIndexes"]]
-    stream = props.get("StreamSpecification") or {}
-    if stream.get("StreamViewType"):
-        request["StreamSpecification"] = {"StreamEnabled": True,
-                                          "StreamViewType": stream["StreamViewType"]}
-    ttl = props.get("TimeToLiveSpecification")
-    if ttl and as_bool(ttl.get("Enabled", True)) and ttl.get("AttributeName"):
-        return request, {"AttributeName": ttl["AttributeName"], "Enabled": True}
-    return request, None
-
-
-def user_pool_request(props: dict, name: str) -> dict:
-    """CreateUserPool parameters from the CFN user pool (the settings moto can honour)."""
-    request: dict = {"PoolName": name}
-    for key in ("UsernameAttributes", "AliasAttributes", "AutoVerifiedAttributes",
-                "UsernameConfiguration", "VerificationMessageTemplate",
-                "EmailVerificationMessage", "EmailVerificationSubject",
-                "UserAttributeUpdateSettings", "DeviceConfiguration"):
-        if key in props and not is_intrinsic(props[key]):
-            request[key] = props[key]
-    policy = ((props.get("Policies") or {}).get("PasswordPolicy")) or {}
-    if policy:
-        out = {}
-        for key, value in policy.items():
-            if key.startswith("Require"):
-                out[key] = as_bool(value)
-            elif key in ("MinimumLength", "TemporaryPasswordValidityDays", "PasswordHistorySize"):
-                out[key] = as_int(value)
-        request["Policies"] = {"PasswordPolicy": out}
-    admin_create = props.get("AdminCreateUserConfig")
-    if admin_create:
-        out = {}
-        if "AllowAdminCreateUserOnly" in admin_create:
-            out["AllowAdminCreateUserOnly"] = as_bool(admin_create["AllowAdminCreateUserOnly"])
-        if admin_create.get("InviteMessageTemplate") and \
-                not is_intrinsic(admin_create["InviteMessageTemplate"]):
-            out["InviteMessageTemplate"] = admin_create["InviteMessageTemplate"]
-        request["AdminCreateUserConfig"] = out
-    recovery = props.get("AccountRecoverySetting")
-    if recovery:
-        request["AccountRecoverySetting"] = {"RecoveryMechanisms": [
-            {"Name": m["Name"], "Priority": as_int(m["Priority"])}
-            for m in recovery.get("RecoveryMechanisms", [])]}
-    schema = []
-    for attribute in props.get("Schema") or []:
-        item = {"Name": attribute["Name"]}
-        if "AttributeDataType" in attribute:
-            item["AttributeDataType"] = attribute["AttributeDataType"]
-        for flag in ("DeveloperOnlyAttribute", "Mutable", "Required"):
-            if flag in attribute:
-                item[flag] = as_bool(attribute[flag])
-        for constraints in ("NumberAttributeConstraints", "StringAttributeConstraints"):
-            if attribute.get(constraints):
-                item[constraints] = {k: str(v) for k, v in attribute[constraints].items()}
-        schema.append(item)
-    if schema:
-        request["Schema"] = schema
-    return request
-
-
-def user_pool_client_request(props: dict) -> dict:
-    request = {"ClientName": props.get("ClientName") or "orderdesk", "GenerateSecret": False}
-    for key in ("ExplicitAuthFlows", "PreventUserExistenceErrors", "ReadAttributes",
-                "WriteAttributes", "SupportedIdentityProviders", "CallbackURLs", "LogoutURLs",
-                "AllowedOAuthFlows", "AllowedOAuthScopes", "TokenValidityUnits"):
-        if key in props and not is_intrinsic(props[key]):
-            request[key] = props[key]
-    for key in ("IdTokenValidity", "AccessTokenValidity", "RefreshTokenValidity",
-                "AuthSessionValidity"):
-        if key in props and not is_intrinsic(props[key]):
-            request[key] = as_int(props[key])
-    for key in ("EnableTokenRevocation", "AllowedOAuthFlowsUserPoolClient",
-                "EnablePropagateAdditionalUserContextData"):
-        if key in props and not is_intrinsic(props[key]):
-            request[key] = as_bool(props[key])
-    return request
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise StackError(f"cannot run {' '.join(argv)}: {error}") from None
+    if result.returncode != 0:
+        raise StackError(f"{' '.join(argv)} failed (exit {result.returncode}): "
+                         f"{result.stderr.strip()}\n({rebuild})")
+    try:
+        spec = json.loads(result.stdout)
+    except ValueError:
+        raise StackError(f"{' '.join(argv)} printed no JSON ({rebuild})") from None
+    missing = [key for key in ("CreateTable", "CreateUserPool", "CreateUserPoolClient",
+                               "CreateGroup") if key not in spec]
+    if missing:
+        raise StackError(f"{' '.join(argv)} printed no {', '.join(missing)} ({rebuild})")
+    return spec
 
 
 def password_policy(spec: dict) -> dict:

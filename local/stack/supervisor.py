@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from . import provision
-from .common import LOCAL, REGION, ROOT, TEMPLATE, VENV, StackError, say, warn
+from .common import DEFAULT_GATEWAY, LOCAL, REGION, ROOT, TEMPLATE, VENV, StackError, say, warn
 from .install import find_java, read_install_stamp
 from .processes import (Child, dev_ports, free_ports, http_status, port_is_free,
                         release_lock, tail)
@@ -54,6 +54,8 @@ class Supervisor:
         self.dynamodb_url = f"http://127.0.0.1:{self.ports['dynamodb']}"
         self.name = "orderdesk-test" if self.mode == "test" else "orderdesk-dev"
         self.gateway = Path(args.gateway).resolve() if self.with_gateway else None
+        # Reads template.yaml for provisioning: the gateway's binary, else the default build.
+        self.template_reader = Path(getattr(args, "gateway", None) or DEFAULT_GATEWAY).resolve()
         self.demo_login: dict | None = None
         self._clean_aws_environment()
 
@@ -131,7 +133,7 @@ class Supervisor:
 
     def _run(self) -> int:
         self._prepare_state()
-        spec = provision.describe_template()
+        spec = provision.describe_template(self.template_reader)
         self._start_servers()
         stack = self._provision(spec)
         if self.with_gateway:
@@ -176,6 +178,13 @@ class Supervisor:
             raise StackError(
                 f"gateway binary not found: {self.gateway} (build it with "
                 "`cargo build -p orderdesk-local`, or pass --gateway PATH)")
+        reader = self.template_reader
+        if not (reader.is_file() and os.access(reader, os.X_OK)):
+            hint = ", or pass --gateway PATH" if self.mode == "test" else ""
+            raise StackError(
+                f"{reader} not found: the table and user pool are made as "
+                f"`orderdesk-local describe-template` reads them from template.yaml; build it "
+                f"with `cargo build -p orderdesk-local`{hint}")
 
     def _kill_orphans(self) -> None:
         """Servers left behind by a supervisor that was killed outright (kill -9)."""
