@@ -3,11 +3,12 @@
 //! of the names the caller chooses: the table's and the pool's names, the pool's id.
 //! `orderdesk-local describe-template` prints a [`Provisioning`] as JSON.
 //!
-//! Every map keeps the template's key order: with `MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY=HASH`
-//! moto makes the pool's and the client's ids from the requests as sent, so the same template
-//! gives the same ids on every start.
+//! Keys come in a fixed order and settings passed on as written keep the template's: with
+//! `MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY=HASH` moto makes the pool's and the client's ids from
+//! the requests as sent, so the same template gives the same ids on every start.
 
 use serde::{Deserialize, Serialize};
+use serde_with::skip_serializing_none;
 
 /// What provisioning needs of the template, by API operation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -26,6 +27,7 @@ pub struct Provisioning {
 }
 
 /// `CreateTable`: keys, attributes, indexes, billing and stream.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CreateTable {
@@ -33,13 +35,11 @@ pub struct CreateTable {
     pub key_schema: Vec<KeyElement>,
     /// `PROVISIONED` (CloudFormation's default) or `PAY_PER_REQUEST`.
     pub billing_mode: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_throughput: Option<Throughput>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub global_secondary_indexes: Vec<Index>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub local_secondary_indexes: Vec<Index>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_specification: Option<StreamSpecification>,
 }
 
@@ -74,22 +74,22 @@ impl Throughput {
 }
 
 /// A global or local secondary index.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Index {
     pub index_name: String,
     pub key_schema: Vec<KeyElement>,
     pub projection: Projection,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_throughput: Option<Throughput>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Projection {
     /// `ALL` (the default here), `KEYS_ONLY` or `INCLUDE`.
     pub projection_type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub non_key_attributes: Option<Vec<String>>,
 }
 
@@ -115,32 +115,15 @@ pub struct TimeToLive {
 }
 
 /// `CreateUserPool`: the settings moto honours.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CreateUserPool {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub username_attributes: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub alias_attributes: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_verified_attributes: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub username_configuration: Option<Plain>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub verification_message_template: Option<Plain>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email_verification_message: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email_verification_subject: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_attribute_update_settings: Option<Plain>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub device_configuration: Option<Plain>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Sign-in and verification settings passed on as written (`UsernameAttributes`, ...).
+    #[serde(flatten)]
+    pub settings: Settings,
     pub policies: Option<Policies>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_create_user_config: Option<AdminCreateUserConfig>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_recovery_setting: Option<AccountRecoverySetting>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub schema: Vec<SchemaAttribute>,
@@ -153,31 +136,24 @@ pub struct Policies {
 }
 
 /// The pool's password rules; the local stack also makes its passwords by them.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct PasswordPolicy {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_length: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_lowercase: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_uppercase: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_numbers: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_symbols: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub temporary_password_validity_days: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_history_size: Option<i64>,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AdminCreateUserConfig {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_admin_create_user_only: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invite_message_template: Option<Plain>,
 }
 
@@ -195,23 +171,18 @@ pub struct RecoveryOption {
 }
 
 /// A standard or custom attribute; a custom one is named without `custom:`, which Cognito adds.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct SchemaAttribute {
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_data_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub developer_only_attribute: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mutable: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
     /// `MinValue`/`MaxValue`, as strings as the API has them.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_attribute_constraints: Option<Constraints>,
     /// `MinLength`/`MaxLength`, as strings as the API has them.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub string_attribute_constraints: Option<Constraints>,
 }
 
@@ -221,6 +192,9 @@ pub type Constraints = serde_yaml::Mapping;
 /// A setting passed on as the template writes it (no intrinsic function in it).
 pub type Plain = serde_yaml::Value;
 
+/// Settings by their API names, in the order they were read.
+pub type Settings = serde_yaml::Mapping;
+
 /// `CreateUserPoolClient`: a public client (no secret) with the template's flows and tokens.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -228,51 +202,16 @@ pub struct CreateUserPoolClient {
     /// The template's, else `orderdesk`.
     pub client_name: String,
     pub generate_secret: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub explicit_auth_flows: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prevent_user_existence_errors: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub read_attributes: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub write_attributes: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub supported_identity_providers: Option<Vec<String>>,
-    #[serde(rename = "CallbackURLs", skip_serializing_if = "Option::is_none")]
-    pub callback_urls: Option<Vec<String>>,
-    #[serde(rename = "LogoutURLs", skip_serializing_if = "Option::is_none")]
-    pub logout_urls: Option<Vec<String>>,
-    #[serde(rename = "AllowedOAuthFlows", skip_serializing_if = "Option::is_none")]
-    pub allowed_oauth_flows: Option<Vec<String>>,
-    #[serde(rename = "AllowedOAuthScopes", skip_serializing_if = "Option::is_none")]
-    pub allowed_oauth_scopes: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub token_validity_units: Option<Plain>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id_token_validity: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub access_token_validity: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub refresh_token_validity: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auth_session_validity: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable_token_revocation: Option<bool>,
-    #[serde(
-        rename = "AllowedOAuthFlowsUserPoolClient",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub allowed_oauth_flows_user_pool_client: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable_propagate_additional_user_context_data: Option<bool>,
+    /// Auth flows, attributes, URLs, token validities and flags (`ExplicitAuthFlows`, ...).
+    #[serde(flatten)]
+    pub settings: Settings,
 }
 
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CreateGroup {
     pub group_name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
 }

@@ -17,8 +17,8 @@ use serde_yaml::{Mapping, Value};
 use super::provisioning::{
     AccountRecoverySetting, AdminCreateUserConfig, Constraints, CreateGroup, CreateTable,
     CreateUserPool, CreateUserPoolClient, Index, PasswordPolicy, Policies, Projection,
-    Provisioning, RecoveryOption, SchemaAttribute, StreamSpecification, Throughput, TimeToLive,
-    UpdateTimeToLive,
+    Provisioning, RecoveryOption, SchemaAttribute, Settings, StreamSpecification, Throughput,
+    TimeToLive, UpdateTimeToLive,
 };
 
 impl Provisioning {
@@ -50,6 +50,48 @@ impl Provisioning {
         })
     }
 }
+
+/// The user pool's settings that moto honours as the template writes them.
+const POOL_SETTINGS: [&str; 9] = [
+    "UsernameAttributes",
+    "AliasAttributes",
+    "AutoVerifiedAttributes",
+    "UsernameConfiguration",
+    "VerificationMessageTemplate",
+    "EmailVerificationMessage",
+    "EmailVerificationSubject",
+    "UserAttributeUpdateSettings",
+    "DeviceConfiguration",
+];
+
+/// The app client's settings passed on as the template writes them.
+const CLIENT_SETTINGS: [&str; 10] = [
+    "ExplicitAuthFlows",
+    "PreventUserExistenceErrors",
+    "ReadAttributes",
+    "WriteAttributes",
+    "SupportedIdentityProviders",
+    "CallbackURLs",
+    "LogoutURLs",
+    "AllowedOAuthFlows",
+    "AllowedOAuthScopes",
+    "TokenValidityUnits",
+];
+
+/// The app client's whole-number settings.
+const CLIENT_COUNTS: [&str; 4] = [
+    "IdTokenValidity",
+    "AccessTokenValidity",
+    "RefreshTokenValidity",
+    "AuthSessionValidity",
+];
+
+/// The app client's flags.
+const CLIENT_FLAGS: [&str; 3] = [
+    "EnableTokenRevocation",
+    "AllowedOAuthFlowsUserPoolClient",
+    "EnablePropagateAdditionalUserContextData",
+];
 
 fn create_table(props: Props<'_>) -> anyhow::Result<(CreateTable, Option<UpdateTimeToLive>)> {
     let billing_mode = props
@@ -116,63 +158,58 @@ fn throughput(source: Props<'_>) -> anyhow::Result<Throughput> {
 }
 
 fn create_user_pool(props: Props<'_>) -> anyhow::Result<CreateUserPool> {
-    let policies = match props
+    let password_policy = props
         .nested("Policies")
-        .and_then(|p| p.nested("PasswordPolicy"))
-    {
-        Some(policy) => Some(Policies {
-            password_policy: PasswordPolicy {
-                minimum_length: policy.count("MinimumLength")?,
-                require_lowercase: policy.flag("RequireLowercase")?,
-                require_uppercase: policy.flag("RequireUppercase")?,
-                require_numbers: policy.flag("RequireNumbers")?,
-                require_symbols: policy.flag("RequireSymbols")?,
-                temporary_password_validity_days: policy.count("TemporaryPasswordValidityDays")?,
-                password_history_size: policy.count("PasswordHistorySize")?,
-            },
-        }),
-        None => None,
-    };
-    let admin_create_user_config = match props.nested("AdminCreateUserConfig") {
-        Some(config) => Some(AdminCreateUserConfig {
-            allow_admin_create_user_only: config.flag("AllowAdminCreateUserOnly")?,
-            invite_message_template: config.plain("InviteMessageTemplate")?,
-        }),
-        None => None,
-    };
-    let account_recovery_setting = match props.nested("AccountRecoverySetting") {
-        Some(setting) => Some(AccountRecoverySetting {
-            recovery_mechanisms: setting
-                .list("RecoveryMechanisms")
-                .map(|m| {
-                    Ok(RecoveryOption {
-                        name: m.required("Name")?,
-                        priority: m.required_count("Priority")?,
-                    })
-                })
-                .collect::<anyhow::Result<_>>()?,
-        }),
-        None => None,
-    };
-    let schema = props
-        .list("Schema")
-        .map(schema_attribute)
-        .collect::<anyhow::Result<_>>()
-        .context("in Schema")?;
+        .and_then(|policies| policies.nested("PasswordPolicy"));
     Ok(CreateUserPool {
-        username_attributes: props.plain("UsernameAttributes")?,
-        alias_attributes: props.plain("AliasAttributes")?,
-        auto_verified_attributes: props.plain("AutoVerifiedAttributes")?,
-        username_configuration: props.plain("UsernameConfiguration")?,
-        verification_message_template: props.plain("VerificationMessageTemplate")?,
-        email_verification_message: props.plain("EmailVerificationMessage")?,
-        email_verification_subject: props.plain("EmailVerificationSubject")?,
-        user_attribute_update_settings: props.plain("UserAttributeUpdateSettings")?,
-        device_configuration: props.plain("DeviceConfiguration")?,
-        policies,
-        admin_create_user_config,
-        account_recovery_setting,
-        schema,
+        settings: props.settings(&POOL_SETTINGS, &[], &[])?,
+        policies: password_policy
+            .map(|policy| -> anyhow::Result<_> {
+                Ok(Policies {
+                    password_policy: PasswordPolicy {
+                        minimum_length: policy.count("MinimumLength")?,
+                        require_lowercase: policy.flag("RequireLowercase")?,
+                        require_uppercase: policy.flag("RequireUppercase")?,
+                        require_numbers: policy.flag("RequireNumbers")?,
+                        require_symbols: policy.flag("RequireSymbols")?,
+                        temporary_password_validity_days: policy
+                            .count("TemporaryPasswordValidityDays")?,
+                        password_history_size: policy.count("PasswordHistorySize")?,
+                    },
+                })
+            })
+            .transpose()?,
+        admin_create_user_config: props
+            .nested("AdminCreateUserConfig")
+            .map(|config| -> anyhow::Result<_> {
+                Ok(AdminCreateUserConfig {
+                    allow_admin_create_user_only: config.flag("AllowAdminCreateUserOnly")?,
+                    invite_message_template: config.plain("InviteMessageTemplate")?,
+                })
+            })
+            .transpose()?,
+        account_recovery_setting: props
+            .nested("AccountRecoverySetting")
+            .map(|setting| -> anyhow::Result<_> {
+                let recovery_mechanisms = setting
+                    .list("RecoveryMechanisms")
+                    .map(|mechanism| {
+                        Ok(RecoveryOption {
+                            name: mechanism.required("Name")?,
+                            priority: mechanism.required_count("Priority")?,
+                        })
+                    })
+                    .collect::<anyhow::Result<_>>()?;
+                Ok(AccountRecoverySetting {
+                    recovery_mechanisms,
+                })
+            })
+            .transpose()?,
+        schema: props
+            .list("Schema")
+            .map(schema_attribute)
+            .collect::<anyhow::Result<_>>()
+            .context("in Schema")?,
     })
 }
 
@@ -192,24 +229,7 @@ fn create_user_pool_client(props: Props<'_>) -> anyhow::Result<CreateUserPoolCli
     Ok(CreateUserPoolClient {
         client_name: props.text("ClientName").unwrap_or("orderdesk").to_owned(),
         generate_secret: false,
-        explicit_auth_flows: props.plain("ExplicitAuthFlows")?,
-        prevent_user_existence_errors: props.plain("PreventUserExistenceErrors")?,
-        read_attributes: props.plain("ReadAttributes")?,
-        write_attributes: props.plain("WriteAttributes")?,
-        supported_identity_providers: props.plain("SupportedIdentityProviders")?,
-        callback_urls: props.plain("CallbackURLs")?,
-        logout_urls: props.plain("LogoutURLs")?,
-        allowed_oauth_flows: props.plain("AllowedOAuthFlows")?,
-        allowed_oauth_scopes: props.plain("AllowedOAuthScopes")?,
-        token_validity_units: props.plain("TokenValidityUnits")?,
-        id_token_validity: props.count("IdTokenValidity")?,
-        access_token_validity: props.count("AccessTokenValidity")?,
-        refresh_token_validity: props.count("RefreshTokenValidity")?,
-        auth_session_validity: props.count("AuthSessionValidity")?,
-        enable_token_revocation: props.flag("EnableTokenRevocation")?,
-        allowed_oauth_flows_user_pool_client: props.flag("AllowedOAuthFlowsUserPoolClient")?,
-        enable_propagate_additional_user_context_data: props
-            .flag("EnablePropagateAdditionalUserContextData")?,
+        settings: props.settings(&CLIENT_SETTINGS, &CLIENT_COUNTS, &CLIENT_FLAGS)?,
     })
 }
 
@@ -297,6 +317,28 @@ impl<'a> Props<'a> {
                     .with_context(|| format!("{key} is not in the shape the API takes"))
             })
             .transpose()
+    }
+
+    /// The settings named in `plain` as written, then those in `counts` and `flags` as numbers
+    /// and booleans, each if the template sets it.
+    fn settings(self, plain: &[&str], counts: &[&str], flags: &[&str]) -> anyhow::Result<Settings> {
+        let mut settings = Settings::new();
+        for &key in plain {
+            if let Some(value) = self.get(key) {
+                settings.insert(key.into(), value.clone());
+            }
+        }
+        for &key in counts {
+            if let Some(count) = self.count(key)? {
+                settings.insert(key.into(), count.into());
+            }
+        }
+        for &key in flags {
+            if let Some(flag) = self.flag(key)? {
+                settings.insert(key.into(), flag.into());
+            }
+        }
+        Ok(settings)
     }
 
     fn required<T: DeserializeOwned>(self, key: &str) -> anyhow::Result<T> {

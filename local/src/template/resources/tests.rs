@@ -62,14 +62,13 @@ fn the_project_table_is_on_demand_with_two_indexes_a_stream_and_a_ttl() {
 fn the_project_user_pool_signs_in_by_email_under_its_password_policy() {
     let pool = project().create_user_pool;
 
-    assert_eq!(pool.username_attributes, Some(vec!["email".to_owned()]));
     assert_eq!(
-        serde_json::to_value(pool.username_configuration).unwrap(),
-        json!({"CaseSensitive": false})
-    );
-    assert_eq!(
-        pool.auto_verified_attributes,
-        Some(vec!["email".to_owned()])
+        serde_json::to_value(&pool.settings).unwrap(),
+        json!({
+            "UsernameAttributes": ["email"],
+            "AutoVerifiedAttributes": ["email"],
+            "UsernameConfiguration": {"CaseSensitive": false},
+        })
     );
     assert_eq!(
         pool.policies.map(|p| p.password_policy),
@@ -119,18 +118,13 @@ fn the_project_app_client_signs_in_with_a_password_and_no_secret() {
 
     assert_eq!(client.client_name, "orderdesk-console");
     assert!(!client.generate_secret);
-    assert!(
-        client
-            .explicit_auth_flows
-            .unwrap()
-            .contains(&"ALLOW_USER_PASSWORD_AUTH".to_owned())
-    );
-    assert_eq!(
-        (client.id_token_validity, client.refresh_token_validity),
-        (Some(60), Some(30))
-    );
-    assert_eq!(client.token_validity_units.unwrap()["IdToken"], "minutes");
-    assert_eq!(client.enable_token_revocation, Some(true));
+    let settings = serde_json::to_value(&client.settings).unwrap();
+    let flows = settings["ExplicitAuthFlows"].as_array().unwrap();
+    assert!(flows.contains(&json!("ALLOW_USER_PASSWORD_AUTH")));
+    assert_eq!(settings["IdTokenValidity"], 60);
+    assert_eq!(settings["TokenValidityUnits"]["IdToken"], "minutes");
+    assert_eq!(settings["RefreshTokenValidity"], 30);
+    assert_eq!(settings["EnableTokenRevocation"], true);
 }
 
 #[test]
@@ -223,11 +217,10 @@ fn a_provisioned_table_gets_capacity_on_the_table_and_on_each_index() {
 fn settings_written_with_intrinsic_functions_are_left_out() {
     let provisioning = Provisioning::parse(PROVISIONED).unwrap();
 
-    assert_eq!(
-        provisioning.create_user_pool.email_verification_message,
-        None
-    );
-    assert_eq!(provisioning.create_user_pool_client.logout_urls, None);
+    let pool = &provisioning.create_user_pool.settings;
+    assert!(!pool.contains_key("EmailVerificationMessage"), "{pool:?}");
+    let client = &provisioning.create_user_pool_client.settings;
+    assert!(!client.contains_key("LogoutURLs"), "{client:?}");
     let groups: Vec<_> = provisioning
         .create_group
         .iter()
@@ -264,29 +257,26 @@ fn the_requests_are_json_in_the_api_parameters_shape() {
     );
 }
 
+/// Why `PROVISIONED`, with `from` replaced by `to`, is refused.
+fn refusal(from: &str, to: &str) -> String {
+    let yaml = PROVISIONED.replace(from, to);
+    format!("{:#}", Provisioning::parse(&yaml).unwrap_err())
+}
+
 #[test]
 fn a_table_without_a_key_schema_is_refused() {
-    let yaml = PROVISIONED.replace(
-        "      KeySchema: [{ AttributeName: id, KeyType: HASH }]\n      Provisioned",
-        "      Provisioned",
-    );
+    let key_schema = "      KeySchema: [{ AttributeName: id, KeyType: HASH }]\n";
 
-    let error = format!("{:#}", Provisioning::parse(&yaml).unwrap_err());
+    let error = refusal(key_schema, "");
 
     assert!(error.contains("no KeySchema"), "{error}");
 }
 
 #[test]
 fn a_template_with_two_tables_and_none_named_table_is_refused() {
-    let yaml = PROVISIONED.replace(
-        "  Pool:\n",
-        "  Other:\n    Type: AWS::DynamoDB::Table\n  Pool:\n",
-    );
+    let other = "  Other:\n    Type: AWS::DynamoDB::Table\n  Pool:\n";
 
-    let error = format!("{:#}", Provisioning::parse(&yaml).unwrap_err());
+    let error = refusal("  Pool:\n", other);
 
-    assert!(
-        error.contains("Resources.Table of type AWS::DynamoDB::Table"),
-        "{error}"
-    );
+    assert!(error.contains("Resources.Table of type"), "{error}");
 }
