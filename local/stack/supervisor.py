@@ -59,7 +59,6 @@ class Supervisor:
         self.demo_login: dict | None = None
         self._clean_aws_environment()
 
-
     @staticmethod
     def _clean_aws_environment() -> None:
         """Nothing may reach a real account: drop profiles, session tokens and endpoints."""
@@ -96,7 +95,6 @@ class Supervisor:
             "ORDERDESK_DEV_MAILBOX": "1",
         })
         return env
-
 
     def run(self) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
@@ -350,7 +348,6 @@ class Supervisor:
                     print("[stack] stopping the rest", file=sys.stderr, flush=True)
                     return 1
             time.sleep(0.5)
-
 
     def _run_command(self, stack: dict) -> int:
         env = self.app_env(stack)
