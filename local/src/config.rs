@@ -72,9 +72,7 @@ impl Config {
 
         Ok(Self {
             port,
-            template: optional("ORDERDESK_TEMPLATE")
-                .unwrap_or_else(|| "./template.yaml".into())
-                .into(),
+            template: template_path(),
             console_dir: optional("CONSOLE_DIR")
                 .unwrap_or_else(|| "./console".into())
                 .into(),
@@ -108,6 +106,13 @@ impl Config {
             None => format!("{}/.well-known/jwks.json", self.issuer()),
         }
     }
+}
+
+/// The SAM template: `ORDERDESK_TEMPLATE`, else `./template.yaml`.
+pub fn template_path() -> PathBuf {
+    optional("ORDERDESK_TEMPLATE")
+        .unwrap_or_else(|| "./template.yaml".into())
+        .into()
 }
 
 fn optional(name: &str) -> Option<String> {

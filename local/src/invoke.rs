@@ -43,82 +43,82 @@ pub struct Registry {
     events: HashMap<String, EventHandler>,
 }
 
+/// A function's cold start: builds its `App` from the environment and wraps it as the
+/// handler its `main` hands to the Lambda runtime.
+type Start = fn() -> BoxFuture<'static, Result<Handler, lambda_runtime::Error>>;
+
+/// What a function's `main` runs: `lambda_http::run` or `lambda_runtime::run`.
+enum Handler {
+    Http(HttpHandler),
+    Event(EventHandler),
+}
+
+/// An HTTP function's binary and [`Start`]: `App::from_env`, then `App::handle` for each
+/// request.
+macro_rules! http_function {
+    ($binary:literal, $krate:ident) => {
+        ($binary, || {
+            Box::pin(async {
+                let app = $krate::App::from_env().await?;
+                Ok(Handler::Http(http_app(app, |app, req| async move {
+                    app.handle(req).await
+                })))
+            })
+        })
+    };
+}
+
+/// A stream or scheduled function's binary and [`Start`]: `App::from_env`, then
+/// `App::handle` for each event, its answer made a `Result` by `$answer` (an infallible
+/// handler's by `Ok`).
+macro_rules! event_function {
+    ($binary:literal, $krate:ident, $answer:expr) => {
+        ($binary, || {
+            Box::pin(async {
+                let app = $krate::App::from_env().await?;
+                Ok(Handler::Event(event_app(app, |app, event| async move {
+                    $answer(app.handle(event).await)
+                })))
+            })
+        })
+    };
+}
+
+/// Every function this build runs, by `Metadata.BuildProperties.Binary`, started in this order.
+const FUNCTIONS: [(&str, Start); 9] = [
+    http_function!("customers", orderdesk_customers),
+    http_function!("logins", orderdesk_logins),
+    http_function!("catalog", orderdesk_catalog),
+    http_function!("order-submission", orderdesk_order_submission),
+    http_function!("orders", orderdesk_orders),
+    http_function!("order-confirmation", orderdesk_order_confirmation),
+    http_function!("invitations", orderdesk_invitations),
+    event_function!("notifier", orderdesk_notifier, Ok),
+    event_function!("housekeeping", orderdesk_housekeeping, fallible),
+];
+
+/// A fallible handler's answer: its error fails the invocation, as in Lambda.
+fn fallible<R, E>(answer: Result<R, E>) -> Result<R, lambda_runtime::Error>
+where
+    E: Into<lambda_runtime::Error>,
+{
+    answer.map_err(Into::into)
+}
+
 impl Registry {
     /// Builds every function once, as a cold start would: each reads its own
     /// configuration from the environment.
     pub async fn from_env() -> anyhow::Result<Self> {
         let mut registry = Self::default();
-        let customers = orderdesk_customers::App::from_env()
-            .await
-            .map_err(|e| anyhow!("the customers function cannot start: {e}"))?;
-        registry.add_http(
-            "customers",
-            http_app(customers, |app, req| async move { app.handle(req).await }),
-        );
-        let logins = orderdesk_logins::App::from_env()
-            .await
-            .map_err(|e| anyhow!("the logins function cannot start: {e}"))?;
-        registry.add_http(
-            "logins",
-            http_app(logins, |app, req| async move { app.handle(req).await }),
-        );
-        let catalog = orderdesk_catalog::App::from_env()
-            .await
-            .map_err(|e| anyhow!("the catalog function cannot start: {e}"))?;
-        registry.add_http(
-            "catalog",
-            http_app(catalog, |app, req| async move { app.handle(req).await }),
-        );
-        let submission = orderdesk_order_submission::App::from_env()
-            .await
-            .map_err(|e| anyhow!("the order-submission function cannot start: {e}"))?;
-        registry.add_http(
-            "order-submission",
-            http_app(submission, |app, req| async move { app.handle(req).await }),
-        );
-        let orders = orderdesk_orders::App::from_env()
-            .await
-            .map_err(|e| anyhow!("the orders function cannot start: {e}"))?;
-        registry.add_http(
-            "orders",
-            http_app(orders, |app, req| async move { app.handle(req).await }),
-        );
-        let confirmation = orderdesk_order_confirmation::App::from_env()
-            .await
-            .map_err(|e| anyhow!("the order-confirmation function cannot start: {e}"))?;
-        registry.add_http(
-            "order-confirmation",
-            http_app(
-                confirmation,
-                |app, req| async move { app.handle(req).await },
-            ),
-        );
-        let invitations = orderdesk_invitations::App::from_env()
-            .await
-            .map_err(|e| anyhow!("the invitations function cannot start: {e}"))?;
-        registry.add_http(
-            "invitations",
-            http_app(invitations, |app, req| async move { app.handle(req).await }),
-        );
-        let notifier = orderdesk_notifier::App::from_env()
-            .await
-            .map_err(|e| anyhow!("the notifier function cannot start: {e}"))?;
-        registry.add_event(
-            "notifier",
-            event_app(
-                notifier,
-                |app, event| async move { Ok(app.handle(event).await) },
-            ),
-        );
-        let housekeeping = orderdesk_housekeeping::App::from_env()
-            .await
-            .map_err(|e| anyhow!("the housekeeping function cannot start: {e}"))?;
-        registry.add_event(
-            "housekeeping",
-            event_app(housekeeping, |app, event| async move {
-                app.handle(event).await.map_err(Into::into)
-            }),
-        );
+        for (binary, start) in FUNCTIONS {
+            match start()
+                .await
+                .map_err(|e| anyhow!("the {binary} function cannot start: {e}"))?
+            {
+                Handler::Http(handler) => registry.add_http(binary, handler),
+                Handler::Event(handler) => registry.add_event(binary, handler),
+            }
+        }
         Ok(registry)
     }
 

@@ -1,6 +1,11 @@
 //! `orderdesk-local serve`: the local stack's API gateway. It reads the routes
 //! from `template.yaml` and runs each function's handler in-process, the way
 //! API Gateway (HTTP API, payload 2.0) and Lambda would.
+//!
+//! `orderdesk-local describe-template [--template PATH]`: prints as JSON the requests that
+//! create the template's table, user pool, app client and groups (see
+//! [`template::Provisioning`]), which `local/stack.py` sends to the local servers, so that
+//! the template has one reader.
 
 mod auth;
 mod config;
@@ -17,7 +22,7 @@ mod template;
 #[cfg(test)]
 mod testing;
 
-use std::{net::Ipv4Addr, process::ExitCode};
+use std::{io::Write as _, net::Ipv4Addr, path::PathBuf, process::ExitCode};
 
 use anyhow::Context as _;
 use tokio::{
@@ -35,7 +40,7 @@ use crate::{
     schedule_pump::SchedulePump,
     server::Gateway,
     stream_pump::StreamPump,
-    template::Template,
+    template::{Provisioning, Template},
 };
 
 #[tokio::main]
@@ -43,10 +48,15 @@ async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
-    let result = match std::env::args().nth(1).as_deref() {
-        Some("serve") => serve().await,
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        ["serve"] => serve().await,
+        ["describe-template"] => describe_template(config::template_path()),
+        ["describe-template", "--template", path] => describe_template(PathBuf::from(path)),
         _ => {
-            eprintln!("usage: orderdesk-local serve");
+            eprintln!(
+                "usage: orderdesk-local serve\n       orderdesk-local describe-template [--template PATH]"
+            );
             return ExitCode::from(2);
         }
     };
@@ -57,6 +67,12 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn describe_template(path: PathBuf) -> anyhow::Result<()> {
+    let provisioning = Provisioning::load(&path)?;
+    let json = serde_json::to_string_pretty(&provisioning)?;
+    writeln!(std::io::stdout().lock(), "{json}").context("cannot write to stdout")
 }
 
 async fn serve() -> anyhow::Result<()> {

@@ -1,12 +1,19 @@
-//! Reads the functions and their HTTP API routes from the SAM template.
+//! Reads the SAM template: the functions and their HTTP API routes, stream and schedule
+//! triggers for the gateway, and (in [`resources`]) the table, user pool, app client and groups
+//! that the local stack provisions.
 //!
 //! CloudFormation tags (`!Ref`, `!Sub`, ...) survive parsing as tagged values;
 //! they only ever appear in properties the local stack has no use for.
 
+mod provisioning;
+mod resources;
+
 use std::{collections::HashSet, path::Path, time::Duration};
 
 use anyhow::{Context as _, anyhow, bail};
-use serde_yaml::Value;
+use serde_yaml::{Mapping, Value};
+
+pub use provisioning::Provisioning;
 
 /// Lambda's own default when neither the function nor `Globals` sets a timeout.
 const DEFAULT_TIMEOUT_SECS: u64 = 3;
@@ -96,19 +103,14 @@ pub struct ScheduleTrigger {
 impl Template {
     /// Reads and parses the template at `path`.
     pub fn load(path: &Path) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read the template {}", path.display()))?;
-        Self::parse(&text).with_context(|| format!("in the template {}", path.display()))
+        Self::parse(&read(path)?).with_context(|| format!("in the template {}", path.display()))
     }
 
     /// Parses a template's YAML text.
     pub fn parse(yaml: &str) -> anyhow::Result<Self> {
-        let doc: Value = serde_yaml::from_str(yaml).context("not valid YAML")?;
+        let doc = document(yaml)?;
         let globals = doc.get("Globals").and_then(|g| g.get("Function"));
-        let resources = doc
-            .get("Resources")
-            .and_then(Value::as_mapping)
-            .ok_or_else(|| anyhow!("no Resources section"))?;
+        let resources = resources_of(&doc)?;
 
         let mut functions = Vec::new();
         let mut streams = Vec::new();
@@ -139,6 +141,21 @@ impl Template {
             schedules,
         })
     }
+}
+
+fn read(path: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the template {}", path.display()))
+}
+
+fn document(yaml: &str) -> anyhow::Result<Value> {
+    serde_yaml::from_str(yaml).context("not valid YAML")
+}
+
+fn resources_of(doc: &Value) -> anyhow::Result<&Mapping> {
+    doc.get("Resources")
+        .and_then(Value::as_mapping)
+        .ok_or_else(|| anyhow!("no Resources section"))
 }
 
 fn events(resource: &Value, kind: &str) -> Vec<(String, Value)> {
