@@ -153,3 +153,50 @@ pub async fn list_audit<S: AuditLog>(
     };
     store.entries(&filter, page).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::memory::Memory;
+    use crate::memory::fixtures::admin;
+
+    #[tokio::test]
+    async fn the_log_is_filtered_by_account_and_actor_and_bad_filters_are_named() {
+        let m = Memory::new();
+        let a = CustomerId::generate();
+        let at = Timestamp::now();
+        for (customer, action) in [(Some(&a), "customer.created"), (None, "product.created")] {
+            m.record(&AuditEntry::by_admin(
+                &admin(),
+                at,
+                action,
+                customer,
+                serde_json::json!({}),
+            ))
+            .await
+            .unwrap();
+        }
+
+        let all = list_audit(&m, None, None, &PageRequest::default())
+            .await
+            .unwrap();
+        let theirs = list_audit(
+            &m,
+            Some(a.as_str()),
+            Some("admin-sub"),
+            &PageRequest::default(),
+        )
+        .await
+        .unwrap();
+        let bad = list_audit(&m, Some("cus_x"), Some("a b"), &PageRequest::default()).await;
+
+        assert_eq!(all.items.len(), 2);
+        assert_eq!(theirs.items.len(), 1);
+        assert_eq!(theirs.items[0].action, "customer.created");
+        let Err(AuditError::Invalid(errors)) = bad else {
+            panic!("{bad:?}")
+        };
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["customer_id", "actor"]);
+    }
+}

@@ -19,6 +19,8 @@ pub mod idempotency;
 pub mod identity;
 pub mod ids;
 pub mod logins;
+#[cfg(test)]
+mod memory;
 pub mod orders;
 pub mod outbox;
 pub mod page;

@@ -236,3 +236,131 @@ pub async fn act_as<S: LoginStore + CustomerStore + AuditLog>(
         }),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actor::Hints;
+    use crate::customers::CustomerStatus;
+    use crate::memory::Memory;
+    use crate::memory::fixtures::admin;
+
+    fn principal_of(login: &Login, hinted: bool) -> Principal {
+        Principal {
+            sub: login.cognito_sub.clone().unwrap(),
+            email: Some(login.email.to_string()),
+            hints: if hinted {
+                Hints {
+                    login_id: Some(login.login_id.to_string()),
+                    customer_id: Some(login.customer_id.to_string()),
+                    tier_id: None,
+                }
+            } else {
+                Hints::default()
+            },
+        }
+    }
+
+    #[tokio::test]
+    async fn a_hinted_session_reads_only_the_pointer_the_login_and_its_account() {
+        let m = Memory::new();
+        let (_, l, _) = m.buyer();
+        let p = principal_of(&l, true);
+        let ids = SessionIds::hinted(&p).expect("hints");
+
+        let session = own_session(&m, &p, Some(&ids)).await.unwrap();
+
+        assert_eq!(session.me.login.login_id, l.login_id);
+        assert!(m.undeclared(&ids.session_reads(&p)).is_empty());
+        assert_eq!(session.created_by(), CreatedBy::Customer(l.login_id));
+    }
+
+    #[tokio::test]
+    async fn hints_that_disagree_with_the_stored_pointer_are_refused() {
+        let m = Memory::new();
+        let (_, l, _) = m.buyer();
+        let (_, other, _) = {
+            let c = m.customer("Other Co", |_| {});
+            let o = m.login(&c, "Otto");
+            (c, o, ())
+        };
+        let mut p = principal_of(&l, true);
+        p.hints.login_id = Some(other.login_id.to_string());
+        let ids = SessionIds::hinted(&p).unwrap();
+
+        let r = own_session(&m, &p, Some(&ids)).await;
+
+        assert!(matches!(r, Err(ResolveError::UnknownLogin)));
+    }
+
+    #[tokio::test]
+    async fn a_valid_token_of_a_disabled_login_or_a_closed_account_is_refused() {
+        let m = Memory::new();
+        let (c, l, _) = m.buyer();
+        let p = principal_of(&l, false);
+        m.state()
+            .sub_links
+            .get_mut(l.cognito_sub.as_ref().unwrap())
+            .unwrap()
+            .status = LoginStatus::Disabled;
+        let disabled = resolve_login(&m, &p).await;
+        m.state()
+            .sub_links
+            .get_mut(l.cognito_sub.as_ref().unwrap())
+            .unwrap()
+            .status = LoginStatus::Active;
+        m.state().customers.get_mut(&c.customer_id).unwrap().status = CustomerStatus::Deleted;
+        let closed = resolve_login(&m, &p).await;
+        let unknown = resolve_login(
+            &m,
+            &Principal {
+                sub: "nobody".into(),
+                ..Default::default()
+            },
+        )
+        .await;
+
+        assert!(matches!(disabled, Err(ResolveError::Disabled)));
+        assert!(matches!(closed, Err(ResolveError::CustomerDeleted)));
+        assert!(matches!(unknown, Err(ResolveError::UnknownLogin)));
+    }
+
+    #[tokio::test]
+    async fn acting_as_a_login_needs_a_reason_an_active_login_and_leaves_an_audit_entry() {
+        let m = Memory::new();
+        let (c, l, _) = m.buyer();
+        let invited = m.login(&c, "Ivy");
+        m.state().logins.get_mut(&invited.login_id).unwrap().status = LoginStatus::Invited;
+        let id = l.login_id.to_string();
+
+        let no_reason = act_as(&m, &admin(), &id, None, "GET /cart").await;
+        let not_active = act_as(
+            &m,
+            &admin(),
+            invited.login_id.as_str(),
+            Some("help"),
+            "GET /cart",
+        )
+        .await;
+        let unknown = act_as(&m, &admin(), "lgn_nope", Some("help"), "GET /cart").await;
+        let session = act_as(&m, &admin(), &id, Some("Phoned in"), "GET /cart")
+            .await
+            .unwrap();
+
+        assert!(matches!(no_reason, Err(SessionError::Invalid(e)) if e[0].field == ACT_AS_REASON));
+        assert!(matches!(not_active, Err(SessionError::CannotActAs(_))));
+        assert!(matches!(unknown, Err(SessionError::LoginNotFound)));
+        assert_eq!(
+            session.created_by(),
+            CreatedBy::Admin {
+                sub: "admin-sub".into(),
+                acting_as: Some(l.login_id.clone())
+            }
+        );
+        let s = m.state();
+        assert_eq!(s.audit.len(), 1, "only the allowed act-as is audited");
+        assert_eq!(s.audit[0].action, "login.acted_as");
+        assert_eq!(s.audit[0].acting_as, Some(l.login_id.clone()));
+        assert_eq!(s.audit[0].details["reason"], "Phoned in");
+    }
+}

@@ -51,3 +51,6 @@ impl From<CatalogStoreError> for CatalogError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

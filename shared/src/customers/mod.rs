@@ -9,3 +9,6 @@ pub use input::*;
 pub use manage::*;
 pub use model::*;
 pub use store::{CustomerStore, CustomerStoreError};
+
+#[cfg(test)]
+mod tests;

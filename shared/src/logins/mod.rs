@@ -19,3 +19,6 @@ pub use provision::{
 };
 pub use store::*;
 pub use view::*;
+
+#[cfg(test)]
+mod tests;

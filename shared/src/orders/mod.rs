@@ -18,3 +18,6 @@ pub use list::*;
 pub use model::*;
 pub use store::{CartStore, OrderStore, OrderStoreError};
 pub use submit::{OrderRequest, SellerDesk, SubmitBody, SubmitError, submit_order, submit_reads};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,448 @@
+//! The order use cases on the in-memory ports: their rules, what they write, and that each
+//! reads by key only what it declares.
+
+use super::*;
+use crate::actor::CreatedBy;
+use crate::idempotency::{IdempotencyKey, KeyedRequest, Written};
+use crate::ids::{OrderId, Sku};
+use crate::memory::Memory;
+use crate::memory::fixtures::{admin, email, eur};
+use crate::outbox::{EmailMessage, Recipient};
+use crate::portal::Portal;
+use crate::reads::Reads;
+use crate::session::Session;
+use serde_json::json;
+
+fn desk() -> SellerDesk {
+    SellerDesk {
+        inbox: email("seller@seller.example"),
+        portal: Portal::new("https://portal.example", 3600),
+    }
+}
+
+fn request(body: serde_json::Value, key: &str) -> OrderRequest {
+    OrderRequest {
+        body: serde_json::from_value(body.clone()).expect("a body"),
+        keyed: KeyedRequest::new("POST /orders", IdempotencyKey::parse(key).unwrap(), &body),
+    }
+}
+
+fn lines(v: serde_json::Value) -> Vec<LineBody> {
+    serde_json::from_value(v).expect("lines")
+}
+
+async fn submit(m: &Memory, session: &Session, body: serde_json::Value, key: &str) -> Order {
+    match submit_order(m, session, request(body, key), &desk()).await {
+        Ok(Written::New(o)) => o,
+        other => panic!("not a new order: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_order_request_reads_only_what_it_declares_and_is_emailed_to_the_seller() {
+    let m = Memory::new();
+    let tier = m.tier("Wholesale", 10.0);
+    let c = m.customer("Acme Bakery", |c| {
+        c.price_tier_id = Some(tier.tier_id.clone())
+    });
+    let l = m.login(&c, "Ann Baker");
+    let session = m.session(&c, &l);
+    m.product("FLOUR", 2500);
+    m.po_question();
+    let body = json!({"lines": [{"sku": "flour", "quantity": 2}], "answers": {"po": "PO-7"}});
+    let req = request(body.clone(), "k1");
+    let declared = submit_reads(&session.ids(), &req);
+    m.forget_reads();
+
+    let Written::New(order) = submit_order(&m, &session, req, &desk()).await.unwrap() else {
+        panic!("a new order")
+    };
+
+    assert_eq!(m.undeclared(&declared), vec![], "every read was declared");
+    assert!(declared.order_number);
+    assert_eq!(order.total, eur(4500));
+    assert_eq!(order.status, OrderStatus::Requested);
+    assert_eq!(order.created_by, CreatedBy::Customer(l.login_id.clone()));
+    assert_eq!(order.answers["po"], "PO-7");
+    let s = m.state();
+    assert_eq!(s.orders.len(), 1);
+    let mail = &s.outbox[0];
+    assert_eq!(mail.to, Recipient::Address(email("seller@seller.example")));
+    match &mail.message {
+        EmailMessage::OrderRequested {
+            total, order_url, ..
+        } => {
+            assert_eq!(total, "EUR 45.00");
+            assert_eq!(
+                order_url,
+                &format!("https://portal.example/#/admin/orders/{}", order.order_id)
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_order_from_the_cart_reads_its_cart_and_empties_it() {
+    let m = Memory::new();
+    let (c, _, session) = m.buyer();
+    m.product("FLOUR", 2500);
+    put_cart(
+        &m,
+        &c,
+        CartBody {
+            lines: lines(json!([{"sku": "FLOUR", "quantity": 3}])),
+            notes: Some("Back door".into()),
+        },
+        None,
+    )
+    .await
+    .unwrap();
+    let req = request(json!({"from_cart": true}), "k1");
+    let declared =
+        submit_reads(&session.ids(), &req).merged(Reads::of([crate::reads::ItemRef::Product(
+            Sku::parse("FLOUR").unwrap(),
+        )]));
+    m.forget_reads();
+
+    let Written::New(order) = submit_order(&m, &session, req, &desk()).await.unwrap() else {
+        panic!("a new order")
+    };
+
+    assert_eq!(m.undeclared(&declared), vec![]);
+    assert_eq!(order.lines[0].quantity.get(), 3);
+    assert_eq!(order.notes.as_deref(), Some("Back door"));
+    assert!(m.state().carts.is_empty(), "the cart was emptied");
+}
+
+#[tokio::test]
+async fn the_same_key_replays_the_first_order_and_another_body_is_refused() {
+    let m = Memory::new();
+    let (_, _, session) = m.buyer();
+    m.product("FLOUR", 2500);
+    let body = json!({"lines": [{"sku": "FLOUR", "quantity": 1}]});
+    let first = submit(&m, &session, body.clone(), "k1").await;
+
+    let again = submit_order(&m, &session, request(body, "k1"), &desk())
+        .await
+        .unwrap();
+    let other = submit_order(
+        &m,
+        &session,
+        request(json!({"lines": [{"sku": "FLOUR", "quantity": 2}]}), "k1"),
+        &desk(),
+    )
+    .await;
+
+    match again {
+        Written::Replayed(r) => assert!(r.body.contains(first.order_id.as_str())),
+        Written::New(_) => panic!("a second order"),
+    }
+    assert!(matches!(other, Err(SubmitError::KeyReused(_))));
+    assert_eq!(m.state().orders.len(), 1);
+}
+
+#[tokio::test]
+async fn a_submission_that_meets_contention_is_tried_again() {
+    let m = Memory::new();
+    let (_, _, session) = m.buyer();
+    m.product("FLOUR", 2500);
+    m.contend_next_writes(2);
+
+    submit(
+        &m,
+        &session,
+        json!({"lines": [{"sku": "FLOUR", "quantity": 1}]}),
+        "k1",
+    )
+    .await;
+
+    assert_eq!(m.state().orders.len(), 1);
+}
+
+#[tokio::test]
+async fn an_account_that_may_not_order_and_bad_lines_write_nothing() {
+    let m = Memory::new();
+    let c = m.customer("Closed Shop", |c| c.ordering_enabled = false);
+    let l = m.login(&c, "Ann");
+    let closed = m.session(&c, &l);
+    let (_, _, open) = m.buyer();
+    m.product("FLOUR", 2500);
+    m.po_question();
+    let body = json!({"lines": [{"sku": "FLOUR", "quantity": 1}], "answers": {"po": "1"}});
+
+    let refused = submit_order(&m, &closed, request(body, "k1"), &desk()).await;
+    let unknown = submit_order(
+        &m,
+        &open,
+        request(
+            json!({"lines": [{"sku": "NOPE", "quantity": 1}], "answers": {"po": "1"}}),
+            "k2",
+        ),
+        &desk(),
+    )
+    .await;
+    let unanswered = submit_order(
+        &m,
+        &open,
+        request(json!({"lines": [{"sku": "FLOUR", "quantity": 1}]}), "k3"),
+        &desk(),
+    )
+    .await;
+
+    assert!(matches!(refused, Err(SubmitError::OrderingDisabled)));
+    assert!(matches!(unknown, Err(SubmitError::Invalid(e)) if e[0].field == "lines[0].sku"));
+    assert!(matches!(unanswered, Err(SubmitError::Invalid(e)) if e[0].field == "answers.po"));
+    assert!(m.state().orders.is_empty());
+    assert!(m.state().outbox.is_empty());
+}
+
+#[tokio::test]
+async fn the_cart_is_priced_at_the_tier_and_reads_only_what_it_declares() {
+    let m = Memory::new();
+    let tier = m.tier("Wholesale", 20.0);
+    let c = m.customer("Acme Bakery", |c| {
+        c.price_tier_id = Some(tier.tier_id.clone())
+    });
+    let l = m.login(&c, "Ann");
+    let ids = m.session(&c, &l).ids();
+    m.product("FLOUR", 1000);
+    let body = CartBody {
+        lines: lines(json!([{"sku": "FLOUR", "quantity": 2}])),
+        notes: None,
+    };
+    let declared = put_cart_reads(&ids, &body);
+    m.forget_reads();
+
+    let put = put_cart(&m, &c, body, None).await.unwrap();
+    let read_declared = cart_reads(&ids, []);
+    assert_eq!(m.undeclared(&declared), vec![]);
+    m.forget_reads();
+    let got = get_cart(&m, &c).await.unwrap();
+
+    assert_eq!(put.priced.total, Some(eur(1600)));
+    assert_eq!(got.priced.lines[0].unit_price, eur(800));
+    assert_eq!(got.version, 1);
+    let undeclared = m.undeclared(&read_declared);
+    assert!(
+        undeclared
+            .iter()
+            .all(|r| matches!(r, crate::reads::ItemRef::Product(_))),
+        "only the cart's products, unknown before the cart is read: {undeclared:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_admin_cannot_prefill_a_deleted_accounts_cart() {
+    let m = Memory::new();
+    let gone = m.customer("Gone Ltd", |c| {
+        c.status = crate::customers::CustomerStatus::Deleted
+    });
+    let body = CartBody {
+        lines: Vec::new(),
+        notes: None,
+    };
+
+    let r = prefill_cart(&m, &admin(), &gone.customer_id, body).await;
+
+    assert!(matches!(r, Err(CartError::CustomerDeleted)));
+    assert!(m.state().carts.is_empty());
+}
+
+#[tokio::test]
+async fn a_customer_cancels_only_its_own_requested_order_reading_what_it_declares() {
+    let m = Memory::new();
+    let (_, _, session) = m.buyer();
+    let (_, _, stranger) = {
+        let c = m.customer("Other Co", |_| {});
+        let l = m.login(&c, "Otto");
+        (c.clone(), l.clone(), m.session(&c, &l))
+    };
+    m.product("FLOUR", 2500);
+    let order = submit(
+        &m,
+        &session,
+        json!({"lines": [{"sku": "FLOUR", "quantity": 1}]}),
+        "k1",
+    )
+    .await;
+    m.forget_reads();
+
+    let foreign = cancel_order(&m, &stranger, &order.order_id).await;
+    let cancelled = cancel_order(&m, &session, &order.order_id).await.unwrap();
+    let twice = cancel_order(&m, &session, &order.order_id).await;
+
+    assert_eq!(m.undeclared(&cancel_reads(&order.order_id)), vec![]);
+    assert!(matches!(foreign, Err(DecideError::NotFound)));
+    assert_eq!(cancelled.status, OrderStatus::Cancelled);
+    assert_eq!(cancelled.last_event(), Some(OrderEventKind::Cancelled));
+    assert!(matches!(twice, Err(DecideError::Conflict(_))));
+}
+
+#[tokio::test]
+async fn a_decision_happens_once_and_emails_the_accounts_logins() {
+    let m = Memory::new();
+    let (c, _, session) = m.buyer();
+    m.product("FLOUR", 2500);
+    let order = submit(
+        &m,
+        &session,
+        json!({"lines": [{"sku": "FLOUR", "quantity": 1}]}),
+        "k1",
+    )
+    .await;
+    let portal = Portal::new("https://portal.example", 3600);
+    let confirm = Decision::Confirm {
+        expected_version: Some(1),
+    };
+
+    let confirmed = decide_order(&m, &admin(), &order.order_id, confirm.clone(), &portal)
+        .await
+        .unwrap();
+    let again = decide_order(&m, &admin(), &order.order_id, confirm, &portal).await;
+
+    assert_eq!(confirmed.status, OrderStatus::Confirmed);
+    assert!(matches!(again, Err(DecideError::Conflict(_))));
+    let s = m.state();
+    let mail = s.outbox.last().unwrap();
+    assert_eq!(mail.to, Recipient::LoginsOf(c.customer_id.clone()));
+    assert_eq!(mail.message.template(), "order_confirmed");
+    assert_eq!(s.audit.last().unwrap().action, "order.confirmed");
+}
+
+#[tokio::test]
+async fn a_stale_confirmation_and_a_rejection_without_a_reason_change_nothing() {
+    let m = Memory::new();
+    let (_, _, session) = m.buyer();
+    m.product("FLOUR", 2500);
+    let order = submit(
+        &m,
+        &session,
+        json!({"lines": [{"sku": "FLOUR", "quantity": 1}]}),
+        "k1",
+    )
+    .await;
+    let portal = Portal::default();
+
+    let stale = decide_order(
+        &m,
+        &admin(),
+        &order.order_id,
+        Decision::Confirm {
+            expected_version: Some(7),
+        },
+        &portal,
+    )
+    .await;
+    let blank = decide_order(
+        &m,
+        &admin(),
+        &order.order_id,
+        Decision::Reject {
+            reason: "  ".into(),
+        },
+        &portal,
+    )
+    .await;
+
+    assert!(matches!(stale, Err(DecideError::Conflict(_))));
+    assert!(matches!(blank, Err(DecideError::Invalid(e)) if e[0].field == "reason"));
+    assert_eq!(
+        m.state().orders[&order.order_id].status,
+        OrderStatus::Requested
+    );
+}
+
+#[tokio::test]
+async fn a_customer_reads_its_own_orders_only() {
+    let m = Memory::new();
+    let (c, _, session) = m.buyer();
+    let other = m.customer("Other Co", |_| {});
+    m.product("FLOUR", 2500);
+    let order = submit(
+        &m,
+        &session,
+        json!({"lines": [{"sku": "FLOUR", "quantity": 1}]}),
+        "k1",
+    )
+    .await;
+    m.forget_reads();
+
+    let mine = customer_order(&m, &c.customer_id, &order.order_id)
+        .await
+        .unwrap();
+    assert!(m.undeclared(&order_reads(&order.order_id)).is_empty());
+    let theirs = customer_order(&m, &other.customer_id, &order.order_id).await;
+    let missing = customer_order(&m, &c.customer_id, &OrderId::generate()).await;
+    let listed = customer_orders(&m, &c.customer_id, Some("requested"), &Default::default())
+        .await
+        .unwrap();
+    let bad = customer_orders(&m, &c.customer_id, Some("shipped"), &Default::default()).await;
+
+    assert_eq!(mine.order_id, order.order_id);
+    assert!(matches!(theirs, Err(ReadOrderError::NotFound)));
+    assert!(matches!(missing, Err(ReadOrderError::NotFound)));
+    assert_eq!(listed.items.len(), 1);
+    assert!(matches!(bad, Err(ReadOrderError::Invalid(e)) if e[0].field == "status"));
+}
+
+#[tokio::test]
+async fn an_admin_places_a_confirmed_order_and_tells_the_customer_in_its_own_words() {
+    let m = Memory::new();
+    let c = m.customer("Acme Bakery", |_| {});
+    m.product("FLOUR", 2500);
+    let body: AdminOrderBody = serde_json::from_value(json!({
+        "lines": [{"sku": "FLOUR", "quantity": 4}],
+        "status": "confirmed",
+        "notify": {"subject": "Your standing order", "message": "As agreed on the phone."}
+    }))
+    .unwrap();
+
+    let Written::New(order) =
+        create_order_for_customer(&m, &admin(), &c.customer_id, body, None, &Portal::default())
+            .await
+            .unwrap()
+    else {
+        panic!("a new order")
+    };
+
+    assert_eq!(order.status, OrderStatus::Confirmed);
+    assert!(order.decided_at.is_some());
+    let events: Vec<_> = order.history.iter().map(|e| e.event).collect();
+    assert_eq!(events, [OrderEventKind::Created, OrderEventKind::Confirmed]);
+    let s = m.state();
+    assert_eq!(s.outbox[0].to, Recipient::Address(c.email.clone()));
+    assert_eq!(s.outbox[0].message.template(), "order_placed_for_you");
+    assert_eq!(s.audit[0].action, "order.created");
+}
+
+#[tokio::test]
+async fn an_edit_reprices_the_lines_and_says_what_changed() {
+    let m = Memory::new();
+    let (_, _, session) = m.buyer();
+    m.product("FLOUR", 2500);
+    m.product("SUGAR", 1000);
+    let order = submit(
+        &m,
+        &session,
+        json!({"lines": [{"sku": "FLOUR", "quantity": 1}]}),
+        "k1",
+    )
+    .await;
+    let edit: EditBody =
+        serde_json::from_value(json!({"lines": [{"sku": "SUGAR", "quantity": 3}], "version": 1}))
+            .unwrap();
+    let stale: EditBody = serde_json::from_value(json!({"notes": "x", "version": 1})).unwrap();
+
+    let edited = edit_order(&m, &admin(), &order.order_id, edit)
+        .await
+        .unwrap();
+    let refused = edit_order(&m, &admin(), &order.order_id, stale).await;
+
+    assert_eq!(edited.total, eur(3000));
+    assert_eq!(edited.version, 2);
+    let last = edited.history.last().unwrap();
+    assert_eq!(last.event, OrderEventKind::Edited);
+    assert_eq!(last.note.as_deref(), Some("lines"));
+    assert!(matches!(refused, Err(DecideError::Conflict(_))));
+}
