@@ -1,6 +1,7 @@
 //! Configuration, from the environment only. A function refuses to start without what it uses.
 
 use crate::domain::Email;
+use crate::email::Branding;
 use crate::portal::{DEFAULT_INVITATION_TTL_SECONDS, Portal};
 use std::collections::BTreeMap;
 
@@ -27,6 +28,20 @@ pub enum ConfigError {
     Missing(Vec<&'static str>),
     #[error("{name} {why}")]
     Invalid { name: &'static str, why: String },
+}
+
+/// What a function that sends email needs: the sender, and the branding of every email.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailSettings {
+    pub sender_email: String,
+    pub branding: Branding,
+}
+
+impl MailSettings {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Settings::from_env().mail()
+    }
 }
 
 /// The deployment's settings, read from the environment once per cold start.
@@ -112,11 +127,11 @@ impl Settings {
 
     /// What sending email needs: `SENDER_EMAIL` and `PORTAL_URL`, and `SELLER_NAME` (default
     /// "Orderdesk").
-    pub fn mail(&self) -> Result<crate::email::MailSettings, ConfigError> {
+    pub fn mail(&self) -> Result<MailSettings, ConfigError> {
         let [sender, portal] = self.require(["SENDER_EMAIL", "PORTAL_URL"])?;
-        Ok(crate::email::MailSettings {
+        Ok(MailSettings {
             sender_email: sender.to_owned(),
-            branding: crate::email::Branding {
+            branding: Branding {
                 portal_url: portal.to_owned(),
                 seller_name: self
                     .optional("SELLER_NAME")

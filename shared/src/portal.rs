@@ -2,7 +2,7 @@
 //! moves moves everywhere at once.
 
 use crate::ids::OrderId;
-use crate::logins::secret::LinkToken;
+use crate::secret::LinkToken;
 
 /// How long an invitation link is valid unless configured otherwise.
 pub const DEFAULT_INVITATION_TTL_SECONDS: i64 = 7 * 24 * 3600;

@@ -6,7 +6,8 @@
 
 use crate::actor::{CreatedBy, Principal};
 use crate::audit::{AuditEntry, AuditLog};
-use crate::customers::{Customer, CustomerStore};
+use crate::catalog::{CatalogError, CatalogStore, tier_name, tier_name_reads};
+use crate::customers::{Customer, CustomerStatus, CustomerStore};
 use crate::domain::{FieldError, Timestamp, bounded_text};
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, LoginId, TierId};
@@ -237,6 +238,45 @@ pub async fn act_as<S: LoginStore + CustomerStore + AuditLog>(
     })
 }
 
+/// The signed-in login and what it may know of its account.
+#[derive(Debug, serde::Serialize)]
+pub struct Me {
+    pub login: Login,
+    pub customer: MyAccount,
+}
+
+/// The account as its own logins see it.
+#[derive(Debug, serde::Serialize)]
+pub struct MyAccount {
+    pub customer_id: CustomerId,
+    pub name: String,
+    pub status: CustomerStatus,
+    pub ordering_enabled: bool,
+    pub price_tier_id: Option<TierId>,
+    pub tier_name: Option<String>,
+}
+
+/// What [`me`] reads by key: the account's tier, for its name.
+pub fn me_reads(ids: &SessionIds) -> Reads {
+    tier_name_reads(ids.tier.as_ref())
+}
+
+/// `GET /me`: the session's login and account, with the name of the account's price tier.
+pub async fn me<S: CatalogStore>(store: &S, session: &Session) -> Result<Me, CatalogError> {
+    let c = &session.me.customer;
+    Ok(Me {
+        login: session.me.login.clone(),
+        customer: MyAccount {
+            customer_id: c.customer_id.clone(),
+            name: c.name.as_str().to_owned(),
+            status: c.status,
+            ordering_enabled: c.ordering_enabled,
+            price_tier_id: c.price_tier_id.clone(),
+            tier_name: tier_name(store, c.price_tier_id.as_ref()).await?,
+        },
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,5 +402,20 @@ mod tests {
         assert_eq!(s.audit[0].action, "login.acted_as");
         assert_eq!(s.audit[0].acting_as, Some(l.login_id.clone()));
         assert_eq!(s.audit[0].details["reason"], "Phoned in");
+    }
+
+    #[tokio::test]
+    async fn me_reads_only_what_it_declares() {
+        let m = Memory::new();
+        let tier = m.tier("Wholesale", 5.0);
+        let c = m.customer("Acme", |c| c.price_tier_id = Some(tier.tier_id.clone()));
+        let l = m.login(&c, "Ann");
+        let session = m.session(&c, &l);
+        m.forget_reads();
+
+        let me = me(&m, &session).await.unwrap();
+
+        assert_eq!(me.customer.tier_name.as_deref(), Some("Wholesale"));
+        assert!(m.undeclared(&me_reads(&session.ids())).is_empty());
     }
 }

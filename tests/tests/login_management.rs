@@ -461,7 +461,7 @@ async fn an_email_change_to_an_address_in_use_is_409_and_a_newer_change_replaces
         .post(
             &format!(
                 "/email-changes/{}/confirm",
-                orderdesk::logins::secret::LinkToken::generate().as_str()
+                orderdesk::secret::LinkToken::generate().as_str()
             ),
             &json!({}),
         )

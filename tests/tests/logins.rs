@@ -15,10 +15,10 @@ use orderdesk::error::Unexpected;
 use orderdesk::idempotency::{IdempotencyRecord, IdempotencyStore};
 use orderdesk::identity::{Identity, IdentityError, InitialPassword};
 use orderdesk::ids::{CustomerId, InvitationId, LoginId};
-use orderdesk::logins::secret::LinkToken;
 use orderdesk::logins::*;
 use orderdesk::page::{Page, PageRequest};
 use orderdesk::portal::Portal;
+use orderdesk::secret::LinkToken;
 use orderdesk_tests::*;
 use serde_json::{Value, json};
 

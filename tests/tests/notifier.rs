@@ -5,10 +5,10 @@
 use aws_lambda_events::event::dynamodb::Event;
 use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 use aws_sdk_dynamodb::types::AttributeValue;
+use orderdesk::config::MailSettings;
 use orderdesk::domain::{Email, Timestamp};
 use orderdesk::dynamo::DynamoStore;
 use orderdesk::dynamo::outbox as outbox_item;
-use orderdesk::email::MailSettings;
 use orderdesk::outbox::{EmailMessage, OutboxItem};
 use orderdesk::ses::SesMailer;
 use orderdesk_tests::*;

@@ -8,6 +8,7 @@ use orderdesk::http::{
 };
 use orderdesk::logins::{self, CreateLoginBody, NewLogin, PasswordResetBody, UpdateLoginBody};
 use orderdesk::portal::Portal;
+use orderdesk::session;
 use serde_json::json;
 
 /// Everything the function builds once per cold start.
@@ -37,8 +38,8 @@ impl App {
     async fn route(&self, req: Request) -> Result<Response<Body>, Problem> {
         let (store, users, portal) = (&self.store, &self.users, &self.portal);
         if route_key(&req) == "GET /me" {
-            let (session, store) = customer_session(store, &req, logins::me_reads).await?;
-            return Ok(json(200, &logins::me(&store, &session).await?));
+            let (session, store) = customer_session(store, &req, session::me_reads).await?;
+            return Ok(json(200, &session::me(&store, &session).await?));
         }
         let admin = require_admin(&req)?;
         match route_key(&req).as_str() {

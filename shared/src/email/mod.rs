@@ -9,7 +9,6 @@
 mod delivery;
 mod mailer;
 mod render;
-mod settings;
 
 pub use delivery::{
     CLAIM_SECONDS, Claim, Delivered, DeliveryError, MAX_LOGIN_RECIPIENTS, OutboxStore,
@@ -17,4 +16,3 @@ pub use delivery::{
 };
 pub use mailer::{Mailer, MailerError};
 pub use render::{Branding, RenderedEmail, escape_html, render};
-pub use settings::MailSettings;

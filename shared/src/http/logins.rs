@@ -2,8 +2,8 @@
 
 use super::Problem;
 use crate::domain::FieldError;
-use crate::logins::secret::POLICY;
 use crate::logins::{InvitationError, ListLoginsError, ProvisionError};
+use crate::secret::POLICY;
 use crate::session::ResolveError;
 
 impl From<ProvisionError> for Problem {

@@ -3,7 +3,7 @@
 
 use super::{Problem, path_param};
 use crate::ids::{CustomerId, InvitationId, LoginId, OrderId, Sku, TierId};
-use crate::logins::secret::LinkToken;
+use crate::secret::LinkToken;
 use lambda_http::Request;
 
 /// An id a route takes from its path.

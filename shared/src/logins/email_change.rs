@@ -2,12 +2,12 @@
 
 use super::invitations::Accepted;
 use super::manage::touched;
-use super::secret::LinkToken;
 use super::{EmailChangeStore, LoginStatus, LoginStore, LoginStoreError, LoginWrite};
 use crate::audit::AuditEntry;
 use crate::domain::Timestamp;
 use crate::error::Unexpected;
 use crate::identity::Identity;
+use crate::secret::LinkToken;
 use serde_json::json;
 
 #[derive(Debug, thiserror::Error)]

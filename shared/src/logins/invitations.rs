@@ -1,22 +1,18 @@
-//! An invitation's life: its public link is previewed and accepted (the person chooses a
-//! password); an admin resends or revokes it; housekeeping expires it and recovers an accept
-//! that crashed half-way.
+//! An invitation's public link, previewed and accepted (the person chooses a password), and
+//! housekeeping's pass that expires invitations and recovers an accept that crashed half-way.
+//! An admin's resend and revoke are in `manage`.
 
-use super::manage::ManageLoginError;
 use super::provision::{advance, hints_of};
-use super::secret::{LinkToken, POLICY};
 use super::{
-    Acceptance, Invitation, InvitationLink, InvitationStatus, InvitationStore, LoginName,
-    LoginStatus, LoginStore, LoginStoreError, LoginWrite, SubLink,
+    Acceptance, InvitationLink, InvitationStatus, InvitationStore, LoginName, LoginStatus,
+    LoginStore, LoginStoreError, SubLink,
 };
-use crate::actor::Principal;
 use crate::audit::AuditEntry;
 use crate::domain::{Email, FieldError, Timestamp, Validator};
 use crate::error::Unexpected;
 use crate::identity::{Identity, IdentityError, InitialPassword};
-use crate::ids::{InvitationId, LoginId};
-use crate::outbox::{EmailMessage, OutboxItem};
-use crate::portal::Portal;
+use crate::ids::LoginId;
+use crate::secret::{LinkToken, POLICY};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -219,111 +215,6 @@ pub async fn accept_invitation<S: InvitationStore, I: Identity>(
         login_id: login.login_id,
         email: login.email,
     })
-}
-
-async fn existing_invitation<S: InvitationStore>(
-    store: &S,
-    id: &InvitationId,
-) -> Result<Invitation, ManageLoginError> {
-    store
-        .invitation(id)
-        .await?
-        .ok_or(ManageLoginError::NotFound)
-}
-
-pub(super) fn revoked(i: &Invitation) -> Invitation {
-    let mut next = i.clone();
-    next.status = InvitationStatus::Revoked;
-    next.version += 1;
-    next
-}
-
-/// Revokes an open invitation: its link stops working at once (and answers 410 from then on;
-/// token items stay until their TTL so a dead link is told apart from an unknown one).
-#[tracing::instrument(skip_all, fields(invitation_id = %id))]
-pub async fn revoke_invitation<S: LoginStore + InvitationStore>(
-    store: &S,
-    admin: &Principal,
-    id: &InvitationId,
-) -> Result<(), ManageLoginError> {
-    let i = existing_invitation(store, id).await?;
-    match i.status {
-        InvitationStatus::Revoked | InvitationStatus::Expired => return Ok(()),
-        InvitationStatus::Accepted | InvitationStatus::Accepting => {
-            return Err(ManageLoginError::Conflict(
-                "This invitation was already accepted.",
-            ));
-        }
-        InvitationStatus::Pending => {}
-    }
-    let mut write = LoginWrite::audited(AuditEntry::by_admin(
-        admin,
-        Timestamp::now(),
-        "invitation.revoked",
-        Some(&i.customer_id),
-        json!({ "invitation_id": id }),
-    ));
-    write.invitation = Some((i.clone(), revoked(&i)));
-    store.write(&write).await?;
-    Ok(())
-}
-
-/// Sends an invitation again with a new link and a new expiry; the old link dies. Also reopens
-/// a revoked or expired invitation of a login that is still waiting for one.
-#[tracing::instrument(skip_all, fields(invitation_id = %id))]
-pub async fn resend_invitation<S: LoginStore + InvitationStore>(
-    store: &S,
-    portal: &Portal,
-    admin: &Principal,
-    id: &InvitationId,
-) -> Result<(), ManageLoginError> {
-    let i = existing_invitation(store, id).await?;
-    if matches!(
-        i.status,
-        InvitationStatus::Accepted | InvitationStatus::Accepting
-    ) {
-        return Err(ManageLoginError::Conflict(
-            "This invitation was already accepted.",
-        ));
-    }
-    let (login, customer) = store
-        .login_and_customer(&i.login_id, &i.customer_id)
-        .await?;
-    let (login, customer) = login.zip(customer).ok_or(ManageLoginError::NotFound)?;
-    if login.status != LoginStatus::Invited || customer.is_deleted() {
-        return Err(ManageLoginError::Conflict(
-            "This login no longer waits for an invitation.",
-        ));
-    }
-    let now = Timestamp::now();
-    let token = LinkToken::generate();
-    let mut next = i.clone();
-    next.status = InvitationStatus::Pending;
-    next.token_hash = token.hash();
-    next.expires_at = now.plus_seconds(portal.invitation_ttl_seconds);
-    next.claim = None;
-    next.version += 1;
-    let mut write = LoginWrite::audited(AuditEntry::by_admin(
-        admin,
-        now,
-        "invitation.resent",
-        Some(&i.customer_id),
-        json!({ "invitation_id": id }),
-    ));
-    write.outbox = Some(OutboxItem::new(
-        i.email.clone(),
-        EmailMessage::Invitation {
-            login_name: login.name.as_str().to_owned(),
-            customer_name: customer.name.as_str().to_owned(),
-            accept_url: portal.accept_url(&token),
-            expires_at: next.expires_at.to_string(),
-        },
-        now,
-    ));
-    write.new_token = Some(token.hash());
-    write.invitation = Some((i, next));
-    store.write(&write).await?;
-    Ok(())
 }
 
 /// What one housekeeping pass over invitations did.

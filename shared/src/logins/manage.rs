@@ -1,12 +1,10 @@
 //! Managing logins after they exist: rename, enable, disable, change the email, delete, reset
-//! the password; and closing a whole account.
+//! the password; resending and revoking invitations; and closing a whole account.
 
-use super::invitations::{revoke_invitation, revoked};
 use super::provision::new_invitation;
-use super::secret::{LinkToken, POLICY};
 use super::{
-    EmailChange, InvitationStatus, InvitationStore, Login, LoginName, LoginStatus, LoginStore,
-    LoginStoreError, LoginWrite,
+    EmailChange, Invitation, InvitationStatus, InvitationStore, Login, LoginName, LoginStatus,
+    LoginStore, LoginStoreError, LoginWrite,
 };
 use crate::actor::Principal;
 use crate::audit::AuditEntry;
@@ -14,9 +12,10 @@ use crate::customers::{self, CustomerStore, DeleteCustomerError};
 use crate::domain::{Email, FieldError, Timestamp, Validator};
 use crate::error::Unexpected;
 use crate::identity::{Identity, InitialPassword};
-use crate::ids::{CustomerId, LoginId};
+use crate::ids::{CustomerId, InvitationId, LoginId};
 use crate::outbox::{EmailMessage, OutboxItem};
 use crate::portal::Portal;
+use crate::secret::{LinkToken, POLICY};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -221,7 +220,7 @@ pub async fn delete_login<S: LoginStore, I: Identity>(
         Some(&before.customer_id),
         json!({ "login_id": id }),
     ));
-    write.invitation = open.as_ref().map(|i| (i.clone(), revoked(i)));
+    write.invitation = open.as_ref().map(|i| (i.clone(), i.revoked()));
     write.release_email = before.pending_email.clone();
     write.login = Some((before.clone(), after));
     if let Err(e) = store.write(&write).await {
@@ -300,6 +299,104 @@ pub async fn reset_password<S: LoginStore + CustomerStore, I: Identity>(
         },
         now,
     ));
+    store.write(&write).await?;
+    Ok(())
+}
+
+async fn existing_invitation<S: InvitationStore>(
+    store: &S,
+    id: &InvitationId,
+) -> Result<Invitation, ManageLoginError> {
+    store
+        .invitation(id)
+        .await?
+        .ok_or(ManageLoginError::NotFound)
+}
+
+/// Revokes an open invitation: its link stops working at once (and answers 410 from then on;
+/// token items stay until their TTL so a dead link is told apart from an unknown one).
+#[tracing::instrument(skip_all, fields(invitation_id = %id))]
+pub async fn revoke_invitation<S: LoginStore + InvitationStore>(
+    store: &S,
+    admin: &Principal,
+    id: &InvitationId,
+) -> Result<(), ManageLoginError> {
+    let i = existing_invitation(store, id).await?;
+    match i.status {
+        InvitationStatus::Revoked | InvitationStatus::Expired => return Ok(()),
+        InvitationStatus::Accepted | InvitationStatus::Accepting => {
+            return Err(ManageLoginError::Conflict(
+                "This invitation was already accepted.",
+            ));
+        }
+        InvitationStatus::Pending => {}
+    }
+    let mut write = LoginWrite::audited(AuditEntry::by_admin(
+        admin,
+        Timestamp::now(),
+        "invitation.revoked",
+        Some(&i.customer_id),
+        json!({ "invitation_id": id }),
+    ));
+    write.invitation = Some((i.clone(), i.revoked()));
+    store.write(&write).await?;
+    Ok(())
+}
+
+/// Sends an invitation again with a new link and a new expiry; the old link dies. Also reopens
+/// a revoked or expired invitation of a login that is still waiting for one.
+#[tracing::instrument(skip_all, fields(invitation_id = %id))]
+pub async fn resend_invitation<S: LoginStore + InvitationStore>(
+    store: &S,
+    portal: &Portal,
+    admin: &Principal,
+    id: &InvitationId,
+) -> Result<(), ManageLoginError> {
+    let i = existing_invitation(store, id).await?;
+    if matches!(
+        i.status,
+        InvitationStatus::Accepted | InvitationStatus::Accepting
+    ) {
+        return Err(ManageLoginError::Conflict(
+            "This invitation was already accepted.",
+        ));
+    }
+    let (login, customer) = store
+        .login_and_customer(&i.login_id, &i.customer_id)
+        .await?;
+    let (login, customer) = login.zip(customer).ok_or(ManageLoginError::NotFound)?;
+    if login.status != LoginStatus::Invited || customer.is_deleted() {
+        return Err(ManageLoginError::Conflict(
+            "This login no longer waits for an invitation.",
+        ));
+    }
+    let now = Timestamp::now();
+    let token = LinkToken::generate();
+    let mut next = i.clone();
+    next.status = InvitationStatus::Pending;
+    next.token_hash = token.hash();
+    next.expires_at = now.plus_seconds(portal.invitation_ttl_seconds);
+    next.claim = None;
+    next.version += 1;
+    let mut write = LoginWrite::audited(AuditEntry::by_admin(
+        admin,
+        now,
+        "invitation.resent",
+        Some(&i.customer_id),
+        json!({ "invitation_id": id }),
+    ));
+    write.outbox = Some(OutboxItem::new(
+        i.email.clone(),
+        EmailMessage::Invitation {
+            login_name: login.name.as_str().to_owned(),
+            customer_name: customer.name.as_str().to_owned(),
+            accept_url: portal.accept_url(&token),
+            expires_at: next.expires_at.to_string(),
+        },
+        now,
+    ));
+    write.new_token = Some(token.hash());
+    write.invitation = Some((i, next));
     store.write(&write).await?;
     Ok(())
 }

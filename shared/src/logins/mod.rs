@@ -6,7 +6,6 @@ mod invitations;
 mod manage;
 mod model;
 mod provision;
-pub mod secret;
 mod store;
 mod view;
 

@@ -126,6 +126,14 @@ impl Invitation {
     pub fn is_expired(&self, now: Timestamp) -> bool {
         self.expires_at <= now
     }
+
+    /// This invitation revoked: its link answers 410 from now on.
+    pub fn revoked(&self) -> Invitation {
+        let mut next = self.clone();
+        next.status = InvitationStatus::Revoked;
+        next.version += 1;
+        next
+    }
 }
 
 /// A login's request to sign in with a new address, waiting for that address to confirm.

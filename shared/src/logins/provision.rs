@@ -1,7 +1,6 @@
 //! Giving a customer account a new login: by invitation, with an emailed temporary password,
 //! or with a password the admin sets.
 
-use super::secret::{LinkToken, POLICY};
 use super::{
     Invitation, InvitationStatus, Login, LoginName, LoginStatus, LoginStore, LoginStoreError,
     Provisioning, SubLink,
@@ -18,6 +17,7 @@ use crate::identity::{Identity, IdentityError, InitialPassword};
 use crate::ids::{CustomerId, InvitationId, LoginId};
 use crate::outbox::{EmailMessage, OutboxItem};
 use crate::portal::Portal;
+use crate::secret::{LinkToken, POLICY};
 use serde::Deserialize;
 use serde_json::json;
 

@@ -1,6 +1,5 @@
 //! The login use cases on the in-memory ports and user pool.
 
-use super::secret::LinkToken;
 use super::*;
 use crate::customers::CustomerStatus;
 use crate::idempotency::Written;
@@ -8,6 +7,7 @@ use crate::memory::fixtures::{admin, email};
 use crate::memory::{Memory, Users};
 use crate::outbox::EmailMessage;
 use crate::portal::Portal;
+use crate::secret::LinkToken;
 
 const PASSWORD: &str = "Chosen-passw0rd";
 
@@ -256,19 +256,4 @@ async fn the_customer_page_lists_logins_and_invitations_oldest_first() {
 
     assert_eq!(page.logins[0].login_id, l.login_id);
     assert!(matches!(none, Err(ListLoginsError::CustomerNotFound)));
-}
-
-#[tokio::test]
-async fn me_reads_only_what_it_declares() {
-    let m = Memory::new();
-    let tier = m.tier("Wholesale", 5.0);
-    let c = m.customer("Acme", |c| c.price_tier_id = Some(tier.tier_id.clone()));
-    let l = m.login(&c, "Ann");
-    let session = m.session(&c, &l);
-    m.forget_reads();
-
-    let me = me(&m, &session).await.unwrap();
-
-    assert_eq!(me.customer.tier_name.as_deref(), Some("Wholesale"));
-    assert!(m.undeclared(&me_reads(&session.ids())).is_empty());
 }
