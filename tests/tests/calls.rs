@@ -227,7 +227,7 @@ async fn an_invitation_link_and_the_admins_customer_page_stay_within_their_budge
         None,
     )))
     .await;
-    within("GET /admin/customers/{id}", status, &c, 2, 2);
+    within("GET /admin/customers/{id}", status, &c, 2, 1);
     assert_eq!(body["logins"][0]["email"], email.to_lowercase());
 
     let (body, status, c) = counted(f.invitations.handle(api_request(
