@@ -1,6 +1,7 @@
 //! Every HTTP function, in this process, built by its own `App::from_env` as its `main` does.
 
 use lambda_http::{Body, Request, Response};
+use orderdesk::http::HttpFunction as _;
 use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -58,14 +58,10 @@ pub fn lambda_env(
         "AWS_ENDPOINT_URL_DYNAMODB",
         "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
         "AWS_ENDPOINT_URL_SESV2",
-        "TABLE_NAME",
-        "USER_POOL_ID",
-        "USER_POOL_CLIENT_ID",
-        "SENDER_EMAIL",
-        "SELLER_NOTIFY_EMAIL",
-        "PORTAL_URL",
-        "SELLER_NAME",
-    ] {
+    ]
+    .into_iter()
+    .chain(orderdesk::config::VARIABLES)
+    {
         if let Ok(v) = std::env::var(key) {
             env.push((key.to_owned(), v));
         }

@@ -18,6 +18,7 @@ use http::{HeaderName, HeaderValue, StatusCode, header};
 use lambda_http::{
     Adapter, Body, LambdaEvent, Request, Response, request::LambdaRequest, service_fn,
 };
+use orderdesk::http::HttpFunction as _;
 use tower::Service as _;
 use tracing::Instrument as _;
 

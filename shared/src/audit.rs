@@ -30,8 +30,19 @@ pub struct AuditActor {
     pub email: Option<String>,
 }
 
+impl AuditActor {
+    /// A customer's login acting for itself, e.g. accepting its invitation.
+    pub fn login(login_id: &LoginId, email: &str) -> Self {
+        Self {
+            kind: "login",
+            id: login_id.as_str().to_owned(),
+            email: Some(email.to_owned()),
+        }
+    }
+}
+
 impl AuditEntry {
-    fn new(
+    pub fn new(
         actor: AuditActor,
         at: Timestamp,
         action: &str,
@@ -49,23 +60,6 @@ impl AuditEntry {
         }
     }
 
-    /// An entry made by a customer's login acting for itself, e.g. accepting its invitation.
-    pub fn by_login(
-        login_id: &LoginId,
-        email: &str,
-        at: Timestamp,
-        action: &str,
-        customer_id: Option<&CustomerId>,
-        details: serde_json::Value,
-    ) -> Self {
-        let actor = AuditActor {
-            kind: "login",
-            id: login_id.as_str().to_owned(),
-            email: Some(email.to_owned()),
-        };
-        Self::new(actor, at, action, customer_id, details)
-    }
-
     /// An entry made by one of the seller's admins.
     pub fn by_admin(
         admin: &Principal,
@@ -80,6 +74,35 @@ impl AuditEntry {
             email: admin.email.clone(),
         };
         Self::new(actor, at, action, customer_id, details)
+    }
+}
+
+/// A write of one item with its audit entry, all or none: `before` is the version it replaces
+/// (the write is conditional on it), or `None` for an item that must not exist yet.
+#[derive(Debug, Clone, Copy)]
+pub struct Audited<'a, T> {
+    pub before: Option<&'a T>,
+    pub after: &'a T,
+    pub audit: &'a AuditEntry,
+}
+
+impl<'a, T> Audited<'a, T> {
+    /// A new item.
+    pub fn new(after: &'a T, audit: &'a AuditEntry) -> Self {
+        Self {
+            before: None,
+            after,
+            audit,
+        }
+    }
+
+    /// `after` in place of `before`.
+    pub fn replacing(before: &'a T, after: &'a T, audit: &'a AuditEntry) -> Self {
+        Self {
+            before: Some(before),
+            after,
+            audit,
+        }
     }
 }
 

@@ -46,6 +46,15 @@ where
     }
 }
 
+/// A user attribute.
+fn attr(name: &str, value: &str) -> AttributeType {
+    AttributeType::builder()
+        .name(name)
+        .value(value)
+        .build()
+        .expect("name is set")
+}
+
 impl CognitoIdentity {
     pub fn new(client: Client, pool_id: impl Into<String>) -> Self {
         Self {
@@ -59,23 +68,8 @@ impl CognitoIdentity {
         email: &Email,
         password: &InitialPassword,
     ) -> Result<(), IdentityError> {
-        if let InitialPassword::Permanent(p) = password {
-            self.client
-                .admin_set_user_password()
-                .user_pool_id(&self.pool_id)
-                .username(email.as_str())
-                .password(p)
-                .permanent(true)
-                .send()
-                .await
-                .map_err(|e| match e.as_service_error() {
-                    Some(se) if se.is_invalid_password_exception() => {
-                        IdentityError::InvalidPassword(
-                            se.meta().message().unwrap_or_default().to_owned(),
-                        )
-                    }
-                    _ => unexpected(e).into(),
-                })?;
+        if let InitialPassword::Permanent(_) = password {
+            self.set_password(email, password.clone()).await?;
         }
         self.client
             .admin_add_user_to_group()
@@ -99,13 +93,6 @@ impl Identity for CognitoIdentity {
         password: InitialPassword,
         hints: &Hints,
     ) -> Result<String, IdentityError> {
-        let attr = |k: &str, v: &str| {
-            AttributeType::builder()
-                .name(k)
-                .value(v)
-                .build()
-                .expect("name is set")
-        };
         let mut req = self
             .client
             .admin_create_user()
@@ -189,13 +176,6 @@ impl Identity for CognitoIdentity {
 
     #[tracing::instrument(skip_all)]
     async fn change_email(&self, current: &Email, new: &Email) -> Result<(), Unexpected> {
-        let attr = |k: &str, v: &str| {
-            AttributeType::builder()
-                .name(k)
-                .value(v)
-                .build()
-                .expect("name is set")
-        };
         self.client
             .admin_update_user_attributes()
             .user_pool_id(&self.pool_id)

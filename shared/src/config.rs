@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 /// Every variable a function may read. Which of them a function needs is its own business: it
 /// asks for what it uses, and only that must be set.
-const VARIABLES: [&str; 8] = [
+pub const VARIABLES: [&str; 8] = [
     "TABLE_NAME",
     "USER_POOL_ID",
     "USER_POOL_CLIENT_ID",

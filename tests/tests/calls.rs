@@ -3,6 +3,7 @@
 //! local stack, and the calls it made are checked against its budget. No operation scans.
 
 use orderdesk::dynamo::calls::{self, Calls};
+use orderdesk::http::HttpFunction as _;
 use orderdesk_tests::*;
 use serde_json::{Value, json};
 

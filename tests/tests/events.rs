@@ -1,6 +1,7 @@
 //! The sample events in `events/` are real API Gateway v2 payloads: each one, pointed at fresh
 //! data, goes through its function's entry point and gets the documented status.
 
+use orderdesk::http::HttpFunction as _;
 use orderdesk_tests::*;
 use serde_json::json;
 

@@ -4,11 +4,9 @@
 use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType};
 use aws_sdk_dynamodb::types::AttributeValue;
 use orderdesk::actor::Principal;
-use orderdesk::audit::AuditEntry;
+use orderdesk::audit::Audited;
 use orderdesk::cognito::CognitoIdentity;
-use orderdesk::customers::{
-    Customer, CustomerFilter, CustomerStore, CustomerStoreError, TagChange,
-};
+use orderdesk::customers::{Customer, CustomerFilter, CustomerStore, CustomerStoreError, Tagging};
 use orderdesk::domain::{Email, Timestamp};
 use orderdesk::dynamo::DynamoStore;
 use orderdesk::error::Unexpected;
@@ -655,24 +653,15 @@ impl InvitationStore for FailingWrites {
 
 #[async_trait::async_trait]
 impl CustomerStore for FailingWrites {
-    async fn insert(
+    async fn put(
         &self,
-        _: &Customer,
-        _: &AuditEntry,
+        _: Audited<'_, Customer>,
         _: Option<&IdempotencyRecord>,
     ) -> Result<(), CustomerStoreError> {
         Err(down().into())
     }
     async fn customer(&self, id: &CustomerId) -> Result<Option<Customer>, Unexpected> {
         self.0.customer(id).await
-    }
-    async fn replace(
-        &self,
-        _: &Customer,
-        _: &Customer,
-        _: &AuditEntry,
-    ) -> Result<(), CustomerStoreError> {
-        Err(down().into())
     }
     async fn list(
         &self,
@@ -681,12 +670,7 @@ impl CustomerStore for FailingWrites {
     ) -> Result<Page<Customer>, CustomerStoreError> {
         self.0.list(filter, page).await
     }
-    async fn tag(
-        &self,
-        _: &TagChange,
-        _: Timestamp,
-        _: &[AuditEntry],
-    ) -> Result<(), CustomerStoreError> {
+    async fn tag(&self, _: Tagging<'_>) -> Result<(), CustomerStoreError> {
         Err(down().into())
     }
 }

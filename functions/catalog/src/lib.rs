@@ -4,9 +4,10 @@
 use lambda_http::{Body, Request, Response};
 use orderdesk::app::{Shell, Store};
 use orderdesk::catalog::{self, QuestionsBody, TierBody};
+use orderdesk::config::ConfigError;
 use orderdesk::http::{
-    Problem, body, customer_session, json, page_request, path_id, query_param, require_admin,
-    route_key,
+    HttpFunction, Problem, body, customer_session, json, page_request, path_id, query_param,
+    require_admin, route_key,
 };
 use serde_json::json;
 
@@ -15,18 +16,9 @@ pub struct App {
     store: Store,
 }
 
-impl App {
-    /// Reads configuration from the environment and builds the SDK clients.
-    pub async fn from_env() -> Result<Self, lambda_http::Error> {
-        Ok(Self {
-            store: Shell::from_env().await?.store,
-        })
-    }
-
-    /// Serves one API Gateway request. Every failure leaves as `problem+json`.
-    #[tracing::instrument(skip_all, fields(route = %route_key(&req)))]
-    pub async fn handle(&self, req: Request) -> Response<Body> {
-        self.route(req).await.unwrap_or_else(Problem::into_response)
+impl HttpFunction for App {
+    fn build(shell: Shell) -> Result<Self, ConfigError> {
+        Ok(Self { store: shell.store })
     }
 
     async fn route(&self, req: Request) -> Result<Response<Body>, Problem> {
@@ -50,7 +42,10 @@ impl App {
             _ => self.admin_route(&req).await,
         }
     }
+}
 
+impl App {
+    /// The routes of the seller's admins.
     async fn admin_route(&self, req: &Request) -> Result<Response<Body>, Problem> {
         let admin = require_admin(req)?;
         let store = &self.store;

@@ -2,13 +2,14 @@
 
 use lambda_http::{Body, Request, Response};
 use orderdesk::app::{Shell, Store, UserPool};
+use orderdesk::config::ConfigError;
 use orderdesk::customers::{
     self, BulkTagBody, CreateCustomerBody, CustomerChange, CustomerFilter, NewCustomer, TagChange,
     UpdateCustomerBody,
 };
 use orderdesk::http::{
-    self, Problem, body, created, json, keyed_body, no_content, page_request, path_id, query_param,
-    require_admin, route_key,
+    self, HttpFunction, Problem, body, created, json, keyed_body, no_content, page_request,
+    path_id, query_param, require_admin, route_key,
 };
 use orderdesk::{audit, logins};
 use serde_json::json;
@@ -19,20 +20,12 @@ pub struct App {
     users: UserPool,
 }
 
-impl App {
-    /// Reads configuration from the environment and builds the SDK clients.
-    pub async fn from_env() -> Result<Self, lambda_http::Error> {
-        let shell = Shell::from_env().await?;
+impl HttpFunction for App {
+    fn build(shell: Shell) -> Result<Self, ConfigError> {
         Ok(Self {
             users: shell.user_pool()?,
             store: shell.store,
         })
-    }
-
-    /// Serves one API Gateway request. Every failure leaves as `problem+json`.
-    #[tracing::instrument(skip_all, fields(route = %route_key(&req)))]
-    pub async fn handle(&self, req: Request) -> Response<Body> {
-        self.route(req).await.unwrap_or_else(Problem::into_response)
     }
 
     async fn route(&self, req: Request) -> Result<Response<Body>, Problem> {

@@ -2,9 +2,10 @@
 
 use lambda_http::{Body, Request, Response};
 use orderdesk::app::{Shell, Store, UserPool};
+use orderdesk::config::ConfigError;
 use orderdesk::http::{
-    Problem, body, created, customer_session, json, keyed_body, no_content, path_id, require_admin,
-    route_key,
+    HttpFunction, Problem, body, created, customer_session, json, keyed_body, no_content, path_id,
+    require_admin, route_key,
 };
 use orderdesk::logins::{self, CreateLoginBody, NewLogin, PasswordResetBody, UpdateLoginBody};
 use orderdesk::portal::Portal;
@@ -18,21 +19,13 @@ pub struct App {
     portal: Portal,
 }
 
-impl App {
-    /// Reads configuration from the environment and builds the SDK clients.
-    pub async fn from_env() -> Result<Self, lambda_http::Error> {
-        let shell = Shell::from_env().await?;
+impl HttpFunction for App {
+    fn build(shell: Shell) -> Result<Self, ConfigError> {
         Ok(Self {
             users: shell.user_pool()?,
             portal: shell.settings.portal()?,
             store: shell.store,
         })
-    }
-
-    /// Serves one API Gateway request. Every failure leaves as `problem+json`.
-    #[tracing::instrument(skip_all, fields(route = %route_key(&req)))]
-    pub async fn handle(&self, req: Request) -> Response<Body> {
-        self.route(req).await.unwrap_or_else(Problem::into_response)
     }
 
     async fn route(&self, req: Request) -> Result<Response<Body>, Problem> {

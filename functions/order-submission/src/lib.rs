@@ -3,9 +3,10 @@
 
 use lambda_http::{Body, Request, Response};
 use orderdesk::app::{Shell, Store};
+use orderdesk::config::ConfigError;
 use orderdesk::http::{
-    Problem, body, created, customer_request, customer_session, json, keyed_body, order_request,
-    path_id, require_admin, route_key,
+    HttpFunction, Problem, body, created, customer_request, customer_session, json, keyed_body,
+    order_request, path_id, require_admin, route_key,
 };
 use orderdesk::ids::OrderId;
 use orderdesk::orders::{self, AdminOrderBody, CartBody, SellerDesk};
@@ -16,10 +17,8 @@ pub struct App {
     desk: SellerDesk,
 }
 
-impl App {
-    /// Reads configuration from the environment and builds the SDK clients.
-    pub async fn from_env() -> Result<Self, lambda_http::Error> {
-        let shell = Shell::from_env().await?;
+impl HttpFunction for App {
+    fn build(shell: Shell) -> Result<Self, ConfigError> {
         Ok(Self {
             desk: SellerDesk {
                 inbox: shell.settings.seller_inbox()?,
@@ -27,12 +26,6 @@ impl App {
             },
             store: shell.store,
         })
-    }
-
-    /// Serves one API Gateway request. Every failure leaves as `problem+json`.
-    #[tracing::instrument(skip_all, fields(route = %route_key(&req)))]
-    pub async fn handle(&self, req: Request) -> Response<Body> {
-        self.route(req).await.unwrap_or_else(Problem::into_response)
     }
 
     async fn route(&self, req: Request) -> Result<Response<Body>, Problem> {

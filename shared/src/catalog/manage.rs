@@ -2,11 +2,12 @@
 //! write is audited in its own transaction, and a write that meets contention is tried again.
 
 use super::{
-    CatalogError, CatalogStore, CatalogStoreError, CheckoutQuestion, CreateProductBody, Discount,
-    PriceTier, Product, QuestionsBody, TierBody, UpdateProductBody, validate_questions,
+    CatalogError, CatalogStore, CatalogStoreError, CheckoutQuestion, CheckoutQuestions,
+    CreateProductBody, Discount, PriceTier, Product, QuestionsBody, TierBody, UpdateProductBody,
+    validate_questions,
 };
 use crate::actor::Principal;
-use crate::audit::AuditEntry;
+use crate::audit::{AuditEntry, Audited};
 use crate::domain::{FieldError, Money, Timestamp, Validator, bounded_text};
 use crate::ids::{Sku, TierId};
 use crate::retry::{self, Attempt};
@@ -74,7 +75,7 @@ pub async fn create_product<S: CatalogStore>(
         None,
         json!({ "sku": product.sku, "price": product.price }),
     );
-    written(|| store.insert_product(&product, &audit)).await?;
+    written(|| store.put_product(Audited::new(&product, &audit))).await?;
     Ok(product)
 }
 
@@ -133,7 +134,7 @@ pub async fn update_product<S: CatalogStore>(
         None,
         json!({ "sku": sku, "price": after.price, "active": after.active }),
     );
-    written(|| store.replace_product(&before, &after, &audit)).await?;
+    written(|| store.put_product(Audited::replacing(&before, &after, &audit))).await?;
     Ok(after)
 }
 
@@ -230,7 +231,7 @@ pub async fn create_tier<S: CatalogStore>(
         None,
         json!({ "tier_id": tier.tier_id, "name": tier.name }),
     );
-    written(|| store.insert_tier(&tier, &audit)).await?;
+    written(|| store.put_tier(Audited::new(&tier, &audit))).await?;
     Ok(tier)
 }
 
@@ -275,7 +276,7 @@ pub async fn update_tier<S: CatalogStore>(
         None,
         json!({ "tier_id": id, "name": after.name }),
     );
-    written(|| store.replace_tier(&before, &after, &audit)).await?;
+    written(|| store.put_tier(Audited::replacing(&before, &after, &audit))).await?;
     Ok(after)
 }
 
@@ -288,7 +289,7 @@ pub async fn set_questions<S: CatalogStore>(
     let questions = validate_questions(body.questions).map_err(|e| {
         CatalogError::Invalid(e.into_iter().map(|(f, m)| FieldError::new(f, m)).collect())
     })?;
-    let (_, version) = store.questions().await?;
+    let before = store.questions().await?;
     let now = Timestamp::now();
     let audit = AuditEntry::by_admin(
         admin,
@@ -297,6 +298,18 @@ pub async fn set_questions<S: CatalogStore>(
         None,
         json!({ "questions": questions.len() }),
     );
-    written(|| store.put_questions(&questions, version, &audit)).await?;
-    Ok(questions)
+    let after = CheckoutQuestions {
+        questions,
+        version: before.version + 1,
+    };
+    let before = (before.version > 0).then_some(&before);
+    written(|| {
+        store.put_questions(Audited {
+            before,
+            after: &after,
+            audit: &audit,
+        })
+    })
+    .await?;
+    Ok(after.questions)
 }

@@ -12,7 +12,7 @@ pub use input::*;
 pub use manage::*;
 pub use model::*;
 pub use pricing::Discount;
-pub use store::{CatalogStore, CatalogStoreError};
+pub use store::{CatalogStore, CatalogStoreError, ProductFilter};
 pub use view::*;
 
 use crate::domain::FieldError;

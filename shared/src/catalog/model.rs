@@ -85,6 +85,13 @@ pub struct CheckoutQuestion {
     pub choices: Vec<String>,
 }
 
+/// The questions asked at checkout, replaced as a whole; `version` is 0 before any were set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckoutQuestions {
+    pub questions: Vec<CheckoutQuestion>,
+    pub version: u64,
+}
+
 /// Most questions a seller may ask.
 pub const MAX_QUESTIONS: usize = 20;
 

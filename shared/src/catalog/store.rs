@@ -1,7 +1,7 @@
 //! The catalogue's port.
 
-use super::{CheckoutQuestion, PriceTier, Product};
-use crate::audit::AuditEntry;
+use super::{CheckoutQuestions, PriceTier, Product};
+use crate::audit::Audited;
 use crate::error::Unexpected;
 use crate::ids::{Sku, TierId};
 use crate::page::{Page, PageRequest};
@@ -21,47 +21,34 @@ pub enum CatalogStoreError {
     Unexpected(#[from] Unexpected),
 }
 
-/// Where the catalogue is kept. Every write carries its audit entry.
+/// Which products a listing shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProductFilter<'a> {
+    /// Folded text the SKU or the name must contain.
+    pub q: Option<&'a str>,
+    pub active_only: bool,
+}
+
+/// Where the catalogue is kept. Every write carries its audit entry; a new product whose SKU
+/// exists is `DuplicateSku`, any other failed condition `Stale`.
 #[async_trait::async_trait]
 pub trait CatalogStore: Send + Sync {
-    async fn insert_product(
-        &self,
-        p: &Product,
-        audit: &AuditEntry,
-    ) -> Result<(), CatalogStoreError>;
+    async fn put_product(&self, w: Audited<'_, Product>) -> Result<(), CatalogStoreError>;
     async fn product(&self, sku: &Sku) -> Result<Option<Product>, Unexpected>;
-    /// Replaces `before` by `after` if `before` is still the stored version.
-    async fn replace_product(
-        &self,
-        before: &Product,
-        after: &Product,
-        audit: &AuditEntry,
-    ) -> Result<(), CatalogStoreError>;
-    /// A page of products in SKU order, those matching `q` (folded) and, if asked, active only.
+    /// A page of products in SKU order.
     async fn products(
         &self,
-        q: Option<&str>,
-        active_only: bool,
+        filter: ProductFilter<'_>,
         page: &PageRequest,
     ) -> Result<Page<Product>, CatalogStoreError>;
     /// The products with these SKUs that exist, in one read.
     async fn products_by_sku(&self, skus: &[Sku]) -> Result<Vec<Product>, Unexpected>;
-    async fn insert_tier(&self, t: &PriceTier, audit: &AuditEntry)
-    -> Result<(), CatalogStoreError>;
+    async fn put_tier(&self, w: Audited<'_, PriceTier>) -> Result<(), CatalogStoreError>;
     async fn tier(&self, id: &TierId) -> Result<Option<PriceTier>, Unexpected>;
-    async fn replace_tier(
-        &self,
-        before: &PriceTier,
-        after: &PriceTier,
-        audit: &AuditEntry,
-    ) -> Result<(), CatalogStoreError>;
     async fn tiers(&self) -> Result<Vec<PriceTier>, Unexpected>;
-    /// The questions and their version (0 before any were set).
-    async fn questions(&self) -> Result<(Vec<CheckoutQuestion>, u64), Unexpected>;
+    async fn questions(&self) -> Result<CheckoutQuestions, Unexpected>;
     async fn put_questions(
         &self,
-        q: &[CheckoutQuestion],
-        expected_version: u64,
-        audit: &AuditEntry,
+        w: Audited<'_, CheckoutQuestions>,
     ) -> Result<(), CatalogStoreError>;
 }

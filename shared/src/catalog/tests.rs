@@ -147,6 +147,6 @@ async fn questions_are_replaced_as_a_whole_and_checked_field_by_field() {
     let refused = set_questions(&m, &admin(), bad).await;
 
     assert_eq!(set.len(), 1);
-    assert_eq!(m.state().questions.1, 1);
+    assert_eq!(m.state().questions.version, 1);
     assert!(matches!(refused, Err(CatalogError::Invalid(e)) if e.len() == 3));
 }

@@ -1,7 +1,7 @@
 //! Reading the catalogue: the admin's product list and tiers, a customer's catalogue at its own
 //! prices, and the checkout questions.
 
-use super::{CatalogError, CatalogStore, CheckoutQuestion, PriceTier, Product};
+use super::{CatalogError, CatalogStore, CheckoutQuestion, PriceTier, Product, ProductFilter};
 use crate::domain::Money;
 use crate::ids::{Sku, TierId};
 use crate::page::{Page, PageRequest};
@@ -17,7 +17,12 @@ pub async fn list_products<S: CatalogStore>(
     q: Option<&str>,
     page: &PageRequest,
 ) -> Result<Page<Product>, CatalogError> {
-    Ok(store.products(folded(q).as_deref(), false, page).await?)
+    let q = folded(q);
+    let filter = ProductFilter {
+        q: q.as_deref(),
+        active_only: false,
+    };
+    Ok(store.products(filter, page).await?)
 }
 
 /// Every price tier, for admins: a seller has few.
@@ -60,7 +65,13 @@ pub async fn customer_catalog<S: CatalogStore>(
                 None => Ok(None),
             }
         },
-        store.products(q.as_deref(), true, page),
+        store.products(
+            ProductFilter {
+                q: q.as_deref(),
+                active_only: true,
+            },
+            page,
+        ),
     )
     .await;
     let (tier, products) = (tier?, products?);
@@ -90,7 +101,7 @@ pub fn questions_reads() -> Reads {
 pub async fn checkout_questions<S: CatalogStore>(
     store: &S,
 ) -> Result<Vec<CheckoutQuestion>, CatalogError> {
-    Ok(store.questions().await?.0)
+    Ok(store.questions().await?.questions)
 }
 
 /// What [`tier_name`] reads by key.

@@ -2,10 +2,10 @@
 
 use super::{
     Customer, CustomerChange, CustomerFilter, CustomerStatus, CustomerStore, CustomerStoreError,
-    NewCustomer, TagAction, TagChange,
+    NewCustomer, TagAction, TagChange, Tagging,
 };
 use crate::actor::Principal;
-use crate::audit::AuditEntry;
+use crate::audit::{AuditEntry, Audited};
 use crate::catalog::CatalogStore;
 use crate::domain::Timestamp;
 use crate::error::Unexpected;
@@ -83,7 +83,7 @@ pub async fn create_customer<S: CustomerStore + IdempotencyStore + CatalogStore>
     let record = idempotency.map(|i| i.created(&customer, now));
     let (customer, audit, record) = (&customer, &audit, record.as_ref());
     idempotency::write_once(store, idempotency, || async move {
-        match store.insert(customer, audit, record).await {
+        match store.put(Audited::new(customer, audit), record).await {
             Ok(()) => Ok(customer.clone()),
             Err(CustomerStoreError::DuplicateEmail) => {
                 Err(Refused::Condition(CreateCustomerError::DuplicateEmail))
@@ -201,7 +201,10 @@ pub async fn update_customer<S: CustomerStore + CatalogStore>(
                 Some(id),
                 diff(&before, &after),
             );
-            match store.replace(&before, &after, &audit).await {
+            match store
+                .put(Audited::replacing(&before, &after, &audit), None)
+                .await
+            {
                 Ok(()) => Attempt::Done(after),
                 Err(CustomerStoreError::DuplicateEmail) => {
                     Attempt::Failed(UpdateCustomerError::DuplicateEmail)
@@ -251,7 +254,10 @@ pub async fn delete_customer<S: CustomerStore>(
             after.updated_at = now;
             after.version += 1;
             let audit = AuditEntry::by_admin(admin, now, "customer.deleted", Some(id), json!({}));
-            match store.replace(&before, &after, &audit).await {
+            match store
+                .put(Audited::replacing(&before, &after, &audit), None)
+                .await
+            {
                 Ok(()) => Attempt::Done(()),
                 Err(CustomerStoreError::Stale | CustomerStoreError::Contention) => {
                     Attempt::Contended
@@ -292,7 +298,12 @@ pub async fn bulk_tag<S: CustomerStore>(
     let audits = &audits;
     retry::on_contention(
         |_| async move {
-            match store.tag(change, now, audits).await {
+            let w = Tagging {
+                change,
+                at: now,
+                audits,
+            };
+            match store.tag(w).await {
                 Ok(()) => Attempt::Done(change.customer_ids.len()),
                 Err(CustomerStoreError::Missing(ids)) => {
                     Attempt::Failed(BulkTagError::NotFound(ids))

@@ -8,7 +8,7 @@ mod store;
 pub use input::*;
 pub use manage::*;
 pub use model::*;
-pub use store::{CustomerStore, CustomerStoreError};
+pub use store::{CustomerStore, CustomerStoreError, Tagging};
 
 #[cfg(test)]
 mod tests;

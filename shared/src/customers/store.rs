@@ -1,7 +1,7 @@
 //! The customers' port.
 
 use super::{Customer, CustomerFilter, TagChange};
-use crate::audit::AuditEntry;
+use crate::audit::{AuditEntry, Audited};
 use crate::domain::Timestamp;
 use crate::error::Unexpected;
 use crate::idempotency::IdempotencyRecord;
@@ -27,28 +27,29 @@ pub enum CustomerStoreError {
     Unexpected(#[from] Unexpected),
 }
 
-/// Where customers are kept.
+/// A bulk tag's write: the change, when, and one audit entry per account.
+#[derive(Debug, Clone, Copy)]
+pub struct Tagging<'a> {
+    pub change: &'a TagChange,
+    pub at: Timestamp,
+    pub audits: &'a [AuditEntry],
+}
+
+/// Where customers are kept. An account's email is unique among open accounts: a guard item
+/// written and moved with it in the same transaction.
 #[async_trait::async_trait]
 pub trait CustomerStore: Send + Sync {
-    /// Writes a new customer, its email guard, the audit entry and the idempotency record, all
-    /// or none.
-    async fn insert(
+    /// Writes a new account (no `before`) with its email guard, or replaces `before` if it is
+    /// still the stored version, moving the guard when the email changed and releasing it when
+    /// the account is deleted; with the audit entry and, for a new account, the idempotency
+    /// record; all or none.
+    async fn put(
         &self,
-        customer: &Customer,
-        audit: &AuditEntry,
-        idempotency: Option<&IdempotencyRecord>,
+        w: Audited<'_, Customer>,
+        key: Option<&IdempotencyRecord>,
     ) -> Result<(), CustomerStoreError>;
 
     async fn customer(&self, id: &CustomerId) -> Result<Option<Customer>, Unexpected>;
-
-    /// Replaces `before` by `after` if `before` is still the stored version, moving the email
-    /// guard when the email changed and releasing it when the customer is deleted.
-    async fn replace(
-        &self,
-        before: &Customer,
-        after: &Customer,
-        audit: &AuditEntry,
-    ) -> Result<(), CustomerStoreError>;
 
     /// One page of the directory, in name order.
     async fn list(
@@ -57,11 +58,6 @@ pub trait CustomerStore: Send + Sync {
         page: &PageRequest,
     ) -> Result<Page<Customer>, CustomerStoreError>;
 
-    /// Adds or removes a tag on every named customer that is not deleted, all or none.
-    async fn tag(
-        &self,
-        change: &TagChange,
-        now: Timestamp,
-        audits: &[AuditEntry],
-    ) -> Result<(), CustomerStoreError>;
+    /// Adds or removes a tag on every named account that is not deleted, all or none.
+    async fn tag(&self, w: Tagging<'_>) -> Result<(), CustomerStoreError>;
 }

@@ -10,6 +10,7 @@
 //! blanked (`message` removed) once sent.
 
 use super::attr::{Item, Reader, n, s};
+use super::write::UpdateIf;
 use super::{DynamoStore, index};
 use crate::domain::{Email, Timestamp};
 use crate::email::{Claim, OutboxStore};
@@ -191,42 +192,36 @@ impl OutboxStore for DynamoStore {
         message_id: &str,
         now: Timestamp,
     ) -> Result<bool, Unexpected> {
-        let mut remove = "REMOVE GSI2PK, GSI2SK, claimed_until".to_owned();
-        if carries_password(&o.message) {
-            remove.push_str(", #message");
-        }
-        let mut update = self
-            .client()
-            .update_item()
-            .table_name(self.table())
-            .key("PK", s(pk(&o.outbox_id)))
-            .key("SK", s(SK))
-            .update_expression(format!(
-                "SET #status = :sent, sent_at = :now, ses_message_id = :id, #ttl = :ttl {remove}"
-            ))
-            .condition_expression("#status = :pending")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_names("#ttl", "ttl")
-            .expression_attribute_values(":sent", s("sent"))
-            .expression_attribute_values(":pending", s("pending"))
-            .expression_attribute_values(":now", s(now.to_string()))
-            .expression_attribute_values(":id", s(message_id))
-            .expression_attribute_values(":ttl", n(now.unix_seconds() + KEEP_SENT_SECONDS));
-        if carries_password(&o.message) {
-            update = update.expression_attribute_names("#message", "message");
-        }
-        match update.send().await {
-            Ok(_) => Ok(true),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(UpdateItemError::is_conditional_check_failed_exception) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(Unexpected::caused_by("a DynamoDB outbox call failed", e)),
-        }
+        let blank = carries_password(&o.message);
+        let update = format!(
+            "SET #status = :sent, sent_at = :now, ses_message_id = :id, #ttl = :ttl \
+             REMOVE GSI2PK, GSI2SK, claimed_until{}",
+            if blank { ", #message" } else { "" }
+        );
+        let names: &[(&str, &str)] = if blank {
+            &[
+                ("#status", "status"),
+                ("#ttl", "ttl"),
+                ("#message", "message"),
+            ]
+        } else {
+            &[("#status", "status"), ("#ttl", "ttl")]
+        };
+        self.update_if(UpdateIf {
+            key: (pk(&o.outbox_id), SK),
+            update: &update,
+            condition: "#status = :pending",
+            names,
+            values: vec![
+                (":sent", s("sent")),
+                (":pending", s("pending")),
+                (":now", s(now.to_string())),
+                (":id", s(message_id)),
+                (":ttl", n(now.unix_seconds() + KEEP_SENT_SECONDS)),
+            ],
+        })
+        .await
     }
-
     async fn record_outbox_failure(
         &self,
         outbox_id: &str,
@@ -234,36 +229,22 @@ impl OutboxStore for DynamoStore {
         now: Timestamp,
     ) -> Result<(), Unexpected> {
         let error: String = error.chars().take(MAX_ERROR_CHARS).collect();
-        let result = self
-            .client()
-            .update_item()
-            .table_name(self.table())
-            .key("PK", s(pk(outbox_id)))
-            .key("SK", s(SK))
-            .update_expression(
-                "SET last_error = :error, last_attempt_at = :now ADD attempts :one \
-                 REMOVE claimed_until",
-            )
-            .condition_expression("#status = :pending")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":pending", s("pending"))
-            .expression_attribute_values(":error", s(error))
-            .expression_attribute_values(":now", s(now.to_string()))
-            .expression_attribute_values(":one", n(1))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(UpdateItemError::is_conditional_check_failed_exception) =>
-            {
-                Ok(())
-            }
-            Err(e) => Err(Unexpected::caused_by("a DynamoDB outbox call failed", e)),
-        }
+        self.update_if(UpdateIf {
+            key: (pk(outbox_id), SK),
+            update: "SET last_error = :error, last_attempt_at = :now ADD attempts :one \
+                     REMOVE claimed_until",
+            condition: "#status = :pending",
+            names: &[("#status", "status")],
+            values: vec![
+                (":pending", s("pending")),
+                (":error", s(error)),
+                (":now", s(now.to_string())),
+                (":one", n(1)),
+            ],
+        })
+        .await
+        .map(drop)
     }
-
     async fn pending_outbox(
         &self,
         from: Timestamp,

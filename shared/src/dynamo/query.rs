@@ -118,3 +118,34 @@ fn cursor_of(item: &Item, keys: &[&str]) -> String {
     )
     .encode()
 }
+
+impl DynamoStore {
+    /// Every item whose index key `key` is `partition`, across all pages.
+    pub(super) async fn query_all(
+        &self,
+        index: &str,
+        key: &str,
+        partition: &str,
+    ) -> Result<Vec<Item>, Unexpected> {
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client()
+                .query()
+                .table_name(self.table())
+                .index_name(index)
+                .key_condition_expression(format!("{key} = :pk"))
+                .expression_attribute_values(":pk", s(partition))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| Unexpected::caused_by("DynamoDB Query failed", e))?;
+            items.extend(out.items.unwrap_or_default());
+            match out.last_evaluated_key {
+                Some(k) => start = Some(k),
+                None => return Ok(items),
+            }
+        }
+    }
+}

@@ -7,7 +7,7 @@ use super::attr::{Item, n, s};
 use crate::error::Unexpected;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem};
 
 /// Why a `TransactWriteItems` did not go through.
 #[derive(Debug)]
@@ -26,6 +26,25 @@ impl TxError {
         matches!(self, Self::Condition(f) if f.contains(&at))
     }
 }
+
+/// The usual reading of a [`TxError`] for a port's error type with `Contention`, `Stale` and
+/// `Unexpected` variants: any failed condition is `Stale`. Ports that tell conditions apart
+/// match on the positions first.
+macro_rules! tx_error_into {
+    ($error:ty) => {
+        impl From<$crate::dynamo::write::TxError> for $error {
+            fn from(e: $crate::dynamo::write::TxError) -> Self {
+                use $crate::dynamo::write::TxError;
+                match e {
+                    TxError::Contention => Self::Contention,
+                    TxError::Condition(_) => Self::Stale,
+                    TxError::Unexpected(u) => Self::Unexpected(u),
+                }
+            }
+        }
+    };
+}
+pub(super) use tx_error_into;
 
 impl From<TxError> for Unexpected {
     fn from(e: TxError) -> Self {
@@ -136,5 +155,44 @@ impl DynamoStore {
             .build()
             .expect("table and key are set");
         TransactWriteItem::builder().delete(delete).build()
+    }
+}
+
+/// One conditional `UpdateItem`: its key, expressions, and the names and values they use.
+pub(super) struct UpdateIf<'a> {
+    pub key: (String, &'a str),
+    pub update: &'a str,
+    pub condition: &'a str,
+    pub names: &'a [(&'a str, &'a str)],
+    pub values: Vec<(&'a str, AttributeValue)>,
+}
+
+impl DynamoStore {
+    /// Runs `u`: `Ok(false)` when its condition failed, so nothing changed.
+    pub(super) async fn update_if(&self, u: UpdateIf<'_>) -> Result<bool, Unexpected> {
+        let mut update = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .key("PK", s(u.key.0))
+            .key("SK", s(u.key.1))
+            .update_expression(u.update)
+            .condition_expression(u.condition);
+        for (k, v) in u.names {
+            update = update.expression_attribute_names(*k, *v);
+        }
+        for (k, v) in u.values {
+            update = update.expression_attribute_values(k, v);
+        }
+        match update.send().await {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(Unexpected::caused_by("DynamoDB UpdateItem failed", e)),
+        }
     }
 }

@@ -2,12 +2,14 @@
 //! arm reads: parse (this module), one call into a use case, respond (this module).
 
 mod customers;
+mod function;
 mod logins;
 mod orders;
 mod path;
 mod problem;
 mod session;
 
+pub use function::{HttpFunction, serve};
 pub use path::{PathId, path_id};
 pub use problem::Problem;
 pub use session::{customer_request, customer_session};

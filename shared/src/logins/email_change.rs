@@ -3,7 +3,7 @@
 use super::invitations::Accepted;
 use super::manage::touched;
 use super::{EmailChangeStore, LoginStatus, LoginStore, LoginStoreError, LoginWrite};
-use crate::audit::AuditEntry;
+use crate::audit::{AuditActor, AuditEntry};
 use crate::domain::Timestamp;
 use crate::error::Unexpected;
 use crate::identity::Identity;
@@ -53,9 +53,8 @@ pub async fn confirm_email_change<S: LoginStore + EmailChangeStore, I: Identity>
     after.pending_email = None;
     let mut confirmed = change.clone();
     confirmed.confirmed = true;
-    let mut write = LoginWrite::audited(AuditEntry::by_login(
-        &before.login_id,
-        change.new_email.as_str(),
+    let mut write = LoginWrite::audited(AuditEntry::new(
+        AuditActor::login(&before.login_id, change.new_email.as_str()),
         now,
         "login.email_changed",
         Some(&before.customer_id),

@@ -7,7 +7,7 @@ use super::{
     Acceptance, InvitationLink, InvitationStatus, InvitationStore, LoginName, LoginStatus,
     LoginStore, LoginStoreError, SubLink,
 };
-use crate::audit::AuditEntry;
+use crate::audit::{AuditActor, AuditEntry};
 use crate::domain::{Email, FieldError, Timestamp, Validator};
 use crate::error::Unexpected;
 use crate::identity::{Identity, IdentityError, InitialPassword};
@@ -184,9 +184,8 @@ pub async fn accept_invitation<S: InvitationStore, I: Identity>(
             customer.clone(),
             advance(&customer, LoginStatus::Active, now),
         ),
-        audit: AuditEntry::by_login(
-            &login.login_id,
-            login.email.as_str(),
+        audit: AuditEntry::new(
+            AuditActor::login(&login.login_id, login.email.as_str()),
             now,
             "invitation.accepted",
             Some(&customer.customer_id),

@@ -1,46 +1,84 @@
 //! The catalogue in memory.
 
 use super::Memory;
-use crate::audit::AuditEntry;
-use crate::catalog::{CatalogStore, CatalogStoreError, CheckoutQuestion, PriceTier, Product};
+use crate::audit::Audited;
+use crate::catalog::{
+    CatalogStore, CatalogStoreError, CheckoutQuestions, PriceTier, Product, ProductFilter,
+};
 use crate::error::Unexpected;
 use crate::ids::{Sku, TierId};
 use crate::page::{Page, PageRequest};
 use crate::reads::ItemRef;
 
 impl Memory {
-    /// Contention, a failed condition, or the write done with its audit entry.
-    fn catalogue_write(
+    /// A write of one catalogue item as the table would take it: contention, a failed
+    /// condition (`taken` for a new item that exists), or done with its audit entry.
+    fn put_audited<T: Clone>(
         &self,
-        condition: bool,
-        on_condition: CatalogStoreError,
-        audit: &AuditEntry,
-        write: impl FnOnce(&mut super::State),
+        w: Audited<'_, T>,
+        stored: Option<u64>,
+        version: impl Fn(&T) -> u64,
+        taken: CatalogStoreError,
+        put: impl FnOnce(&mut super::State, T),
     ) -> Result<(), CatalogStoreError> {
         if self.contended() {
             return Err(CatalogStoreError::Contention);
         }
-        if !condition {
-            return Err(on_condition);
+        match (w.before.map(version), stored) {
+            (None, Some(_)) => return Err(taken),
+            (Some(b), Some(s)) if b == s => {}
+            (Some(_), _) => return Err(CatalogStoreError::Stale),
+            (None, None) => {}
         }
         let mut s = self.state();
-        write(&mut s);
-        s.audit.push(audit.clone());
+        put(&mut s, w.after.clone());
+        s.audit.push(w.audit.clone());
         Ok(())
     }
 }
 
 #[async_trait::async_trait]
 impl CatalogStore for Memory {
-    async fn insert_product(
+    async fn put_product(&self, w: Audited<'_, Product>) -> Result<(), CatalogStoreError> {
+        let stored = self.state().products.get(&w.after.sku).map(|p| p.version);
+        self.put_audited(
+            w,
+            stored,
+            |p| p.version,
+            CatalogStoreError::DuplicateSku,
+            |s, p| {
+                s.products.insert(p.sku.clone(), p);
+            },
+        )
+    }
+
+    async fn put_tier(&self, w: Audited<'_, PriceTier>) -> Result<(), CatalogStoreError> {
+        let stored = self.state().tiers.get(&w.after.tier_id).map(|t| t.version);
+        self.put_audited(
+            w,
+            stored,
+            |t| t.version,
+            CatalogStoreError::Stale,
+            |s, t| {
+                s.tiers.insert(t.tier_id.clone(), t);
+            },
+        )
+    }
+
+    async fn put_questions(
         &self,
-        p: &Product,
-        audit: &AuditEntry,
+        w: Audited<'_, CheckoutQuestions>,
     ) -> Result<(), CatalogStoreError> {
-        let free = !self.state().products.contains_key(&p.sku);
-        self.catalogue_write(free, CatalogStoreError::DuplicateSku, audit, |s| {
-            s.products.insert(p.sku.clone(), p.clone());
-        })
+        let stored = Some(self.state().questions.version).filter(|v| *v > 0);
+        self.put_audited(
+            w,
+            stored,
+            |q| q.version,
+            CatalogStoreError::Stale,
+            |s, q| {
+                s.questions = q;
+            },
+        )
     }
 
     async fn product(&self, sku: &Sku) -> Result<Option<Product>, Unexpected> {
@@ -48,25 +86,12 @@ impl CatalogStore for Memory {
         Ok(self.state().products.get(sku).cloned())
     }
 
-    async fn replace_product(
-        &self,
-        before: &Product,
-        after: &Product,
-        audit: &AuditEntry,
-    ) -> Result<(), CatalogStoreError> {
-        let current = self.state().products.get(&before.sku).map(|p| p.version);
-        let fresh = current == Some(before.version);
-        self.catalogue_write(fresh, CatalogStoreError::Stale, audit, |s| {
-            s.products.insert(after.sku.clone(), after.clone());
-        })
-    }
-
     async fn products(
         &self,
-        q: Option<&str>,
-        active_only: bool,
+        filter: ProductFilter<'_>,
         page: &PageRequest,
     ) -> Result<Page<Product>, CatalogStoreError> {
+        let ProductFilter { q, active_only } = filter;
         let items = self
             .state()
             .products
@@ -98,53 +123,17 @@ impl CatalogStore for Memory {
             .collect())
     }
 
-    async fn insert_tier(
-        &self,
-        t: &PriceTier,
-        audit: &AuditEntry,
-    ) -> Result<(), CatalogStoreError> {
-        let free = !self.state().tiers.contains_key(&t.tier_id);
-        self.catalogue_write(free, CatalogStoreError::Stale, audit, |s| {
-            s.tiers.insert(t.tier_id.clone(), t.clone());
-        })
-    }
-
     async fn tier(&self, id: &TierId) -> Result<Option<PriceTier>, Unexpected> {
         self.read(ItemRef::Tier(id.clone()));
         Ok(self.state().tiers.get(id).cloned())
-    }
-
-    async fn replace_tier(
-        &self,
-        before: &PriceTier,
-        after: &PriceTier,
-        audit: &AuditEntry,
-    ) -> Result<(), CatalogStoreError> {
-        let current = self.state().tiers.get(&before.tier_id).map(|t| t.version);
-        let fresh = current == Some(before.version);
-        self.catalogue_write(fresh, CatalogStoreError::Stale, audit, |s| {
-            s.tiers.insert(after.tier_id.clone(), after.clone());
-        })
     }
 
     async fn tiers(&self) -> Result<Vec<PriceTier>, Unexpected> {
         Ok(self.state().tiers.values().cloned().collect())
     }
 
-    async fn questions(&self) -> Result<(Vec<CheckoutQuestion>, u64), Unexpected> {
+    async fn questions(&self) -> Result<CheckoutQuestions, Unexpected> {
         self.read(ItemRef::Questions);
         Ok(self.state().questions.clone())
-    }
-
-    async fn put_questions(
-        &self,
-        q: &[CheckoutQuestion],
-        expected_version: u64,
-        audit: &AuditEntry,
-    ) -> Result<(), CatalogStoreError> {
-        let fresh = self.state().questions.1 == expected_version;
-        self.catalogue_write(fresh, CatalogStoreError::Stale, audit, |s| {
-            s.questions = (q.to_vec(), expected_version + 1);
-        })
     }
 }

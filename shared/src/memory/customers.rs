@@ -1,12 +1,10 @@
 //! Customers in memory, with the email guard and the version condition of the table.
 
 use super::{Memory, keep_record, key_free};
-use crate::audit::AuditEntry;
+use crate::audit::Audited;
 use crate::customers::{
-    Customer, CustomerFilter, CustomerStatus, CustomerStore, CustomerStoreError, TagAction,
-    TagChange,
+    Customer, CustomerFilter, CustomerStatus, CustomerStore, CustomerStoreError, TagAction, Tagging,
 };
-use crate::domain::Timestamp;
 use crate::error::Unexpected;
 use crate::idempotency::IdempotencyRecord;
 use crate::ids::CustomerId;
@@ -15,64 +13,44 @@ use crate::reads::ItemRef;
 
 #[async_trait::async_trait]
 impl CustomerStore for Memory {
-    async fn insert(
+    async fn put(
         &self,
-        customer: &Customer,
-        audit: &AuditEntry,
-        idempotency: Option<&IdempotencyRecord>,
+        w: Audited<'_, Customer>,
+        key: Option<&IdempotencyRecord>,
     ) -> Result<(), CustomerStoreError> {
         if self.contended() {
             return Err(CustomerStoreError::Contention);
         }
         let mut s = self.state();
-        if !key_free(&s, idempotency) {
+        let after = w.after;
+        if !key_free(&s, key) {
             return Err(CustomerStoreError::KeyTaken);
         }
-        if s.customer_emails.contains_key(&customer.email) {
+        let stored = s.customers.get(&after.customer_id).map(|c| c.version);
+        if stored != w.before.map(|b| b.version) {
+            return Err(CustomerStoreError::Stale);
+        }
+        let old_email = w.before.map(|b| &b.email);
+        let moved = old_email != Some(&after.email);
+        if moved && !after.is_deleted() && s.customer_emails.contains_key(&after.email) {
             return Err(CustomerStoreError::DuplicateEmail);
         }
-        keep_record(&mut s, idempotency);
-        s.customer_emails
-            .insert(customer.email.clone(), customer.customer_id.clone());
-        s.customers
-            .insert(customer.customer_id.clone(), customer.clone());
-        s.audit.push(audit.clone());
+        if let Some(old) = old_email.filter(|_| moved || after.is_deleted()) {
+            s.customer_emails.remove(old);
+        }
+        if moved && !after.is_deleted() {
+            s.customer_emails
+                .insert(after.email.clone(), after.customer_id.clone());
+        }
+        keep_record(&mut s, key);
+        s.customers.insert(after.customer_id.clone(), after.clone());
+        s.audit.push(w.audit.clone());
         Ok(())
     }
 
     async fn customer(&self, id: &CustomerId) -> Result<Option<Customer>, Unexpected> {
         self.read(ItemRef::Customer(id.clone()));
         Ok(self.state().customers.get(id).cloned())
-    }
-
-    async fn replace(
-        &self,
-        before: &Customer,
-        after: &Customer,
-        audit: &AuditEntry,
-    ) -> Result<(), CustomerStoreError> {
-        if self.contended() {
-            return Err(CustomerStoreError::Contention);
-        }
-        let mut s = self.state();
-        let stored = s.customers.get(&before.customer_id).map(|c| c.version);
-        if stored != Some(before.version) {
-            return Err(CustomerStoreError::Stale);
-        }
-        let email_changed = before.email != after.email;
-        if email_changed && !after.is_deleted() && s.customer_emails.contains_key(&after.email) {
-            return Err(CustomerStoreError::DuplicateEmail);
-        }
-        if after.is_deleted() || email_changed {
-            s.customer_emails.remove(&before.email);
-        }
-        if email_changed && !after.is_deleted() {
-            s.customer_emails
-                .insert(after.email.clone(), after.customer_id.clone());
-        }
-        s.customers.insert(after.customer_id.clone(), after.clone());
-        s.audit.push(audit.clone());
-        Ok(())
     }
 
     async fn list(
@@ -104,12 +82,8 @@ impl CustomerStore for Memory {
         })
     }
 
-    async fn tag(
-        &self,
-        change: &TagChange,
-        now: Timestamp,
-        audits: &[AuditEntry],
-    ) -> Result<(), CustomerStoreError> {
+    async fn tag(&self, w: Tagging<'_>) -> Result<(), CustomerStoreError> {
+        let (change, now, audits) = (w.change, w.at, w.audits);
         if self.contended() {
             return Err(CustomerStoreError::Contention);
         }

@@ -2,7 +2,9 @@
 
 use super::Memory;
 use crate::actor::Principal;
-use crate::catalog::{CheckoutQuestion, Discount, PriceTier, Product, QuestionKind};
+use crate::catalog::{
+    CheckoutQuestion, CheckoutQuestions, Discount, PriceTier, Product, QuestionKind,
+};
 use crate::customers::{Customer, CustomerName, CustomerStatus};
 use crate::domain::{Currency, Email, Money, Timestamp};
 use crate::ids::{CustomerId, LoginId, Sku, TierId};
@@ -92,16 +94,16 @@ impl Memory {
 
     /// The question `po`, required, asked at checkout.
     pub fn po_question(&self) {
-        self.state().questions = (
-            vec![CheckoutQuestion {
+        self.state().questions = CheckoutQuestions {
+            questions: vec![CheckoutQuestion {
                 question_id: "po".into(),
                 label: "PO number".into(),
                 required: true,
                 kind: QuestionKind::Text,
                 choices: Vec::new(),
             }],
-            1,
-        );
+            version: 1,
+        };
     }
 
     /// An active login of `customer` with its Cognito user's pointer.

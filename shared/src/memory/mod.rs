@@ -23,7 +23,7 @@ pub fn identity_user(sub: String) -> User {
 }
 
 use crate::audit::{AuditEntry, AuditError, AuditFilter, AuditLog};
-use crate::catalog::{CheckoutQuestion, PriceTier, Product};
+use crate::catalog::{CheckoutQuestions, PriceTier, Product};
 use crate::customers::Customer;
 use crate::domain::{Email, Timestamp};
 use crate::error::Unexpected;
@@ -45,7 +45,7 @@ pub struct State {
     pub customer_emails: BTreeMap<Email, CustomerId>,
     pub products: BTreeMap<Sku, Product>,
     pub tiers: BTreeMap<TierId, PriceTier>,
-    pub questions: (Vec<CheckoutQuestion>, u64),
+    pub questions: CheckoutQuestions,
     pub carts: BTreeMap<CustomerId, Cart>,
     pub orders: BTreeMap<OrderId, Order>,
     pub order_counter: u64,

@@ -3,32 +3,12 @@
 use super::{Memory, keep_record, key_free};
 use crate::audit::AuditEntry;
 use crate::error::Unexpected;
-use crate::idempotency::IdempotencyRecord;
 use crate::ids::{CustomerId, OrderId};
 use crate::orders::{
-    Cart, CartStore, Order, OrderNumber, OrderStatus, OrderStore, OrderStoreError,
+    Cart, CartStore, Order, OrderListing, OrderNumber, OrderStore, OrderStoreError, OrderWrite,
 };
-use crate::outbox::OutboxItem;
 use crate::page::{Page, PageRequest};
 use crate::reads::ItemRef;
-
-impl Memory {
-    fn orders_where(&self, keep: impl Fn(&Order) -> bool, page: &PageRequest) -> Page<Order> {
-        let mut items: Vec<Order> = self
-            .state()
-            .orders
-            .values()
-            .filter(|o| keep(o))
-            .cloned()
-            .collect();
-        items.sort_by_key(|o| std::cmp::Reverse((o.created_at, o.order_id.clone())));
-        items.truncate(page.limit);
-        Page {
-            items,
-            next_cursor: None,
-        }
-    }
-}
 
 #[async_trait::async_trait]
 impl OrderStore for Memory {
@@ -38,27 +18,28 @@ impl OrderStore for Memory {
         Ok(OrderNumber(s.order_counter))
     }
 
-    async fn insert_order(
-        &self,
-        order: &Order,
-        idempotency: Option<&IdempotencyRecord>,
-        outbox: &[OutboxItem],
-        audit: Option<&AuditEntry>,
-        clear_cart: bool,
-    ) -> Result<(), OrderStoreError> {
+    async fn put_order(&self, w: OrderWrite<'_>) -> Result<(), OrderStoreError> {
         if self.contended() {
             return Err(OrderStoreError::Contention);
         }
         let mut s = self.state();
-        if !key_free(&s, idempotency) {
+        if !key_free(&s, w.idempotency) {
             return Err(OrderStoreError::KeyTaken);
         }
-        keep_record(&mut s, idempotency);
-        s.orders.insert(order.order_id.clone(), order.clone());
-        s.outbox.extend(outbox.iter().cloned());
-        s.audit.extend(audit.cloned());
-        if clear_cart {
-            s.carts.remove(&order.customer_id);
+        let stored = s.orders.get(&w.after.order_id);
+        let holds = match w.before {
+            None => stored.is_none(),
+            Some(b) => stored.is_some_and(|o| o.version == b.version && o.status == b.status),
+        };
+        if !holds {
+            return Err(OrderStoreError::Stale);
+        }
+        keep_record(&mut s, w.idempotency);
+        s.orders.insert(w.after.order_id.clone(), w.after.clone());
+        s.outbox.extend(w.outbox.iter().cloned());
+        s.audit.extend(w.audit.cloned());
+        if w.clear_cart {
+            s.carts.remove(&w.after.customer_id);
         }
         Ok(())
     }
@@ -68,45 +49,29 @@ impl OrderStore for Memory {
         Ok(self.state().orders.get(id).cloned())
     }
 
-    async fn customer_orders(
+    async fn orders(
         &self,
-        customer: &CustomerId,
-        status: Option<OrderStatus>,
+        listing: &OrderListing,
         page: &PageRequest,
     ) -> Result<Page<Order>, OrderStoreError> {
-        Ok(self.orders_where(
-            |o| &o.customer_id == customer && status.is_none_or(|s| o.status == s),
-            page,
-        ))
-    }
-
-    async fn replace_order(
-        &self,
-        before: &Order,
-        after: &Order,
-        outbox: &[OutboxItem],
-        audit: Option<&AuditEntry>,
-    ) -> Result<(), OrderStoreError> {
-        if self.contended() {
-            return Err(OrderStoreError::Contention);
-        }
-        let mut s = self.state();
-        let stored = s.orders.get(&before.order_id);
-        if stored.is_none_or(|o| o.version != before.version || o.status != before.status) {
-            return Err(OrderStoreError::Stale);
-        }
-        s.orders.insert(after.order_id.clone(), after.clone());
-        s.outbox.extend(outbox.iter().cloned());
-        s.audit.extend(audit.cloned());
-        Ok(())
-    }
-
-    async fn orders_in_status(
-        &self,
-        status: OrderStatus,
-        page: &PageRequest,
-    ) -> Result<Page<Order>, OrderStoreError> {
-        Ok(self.orders_where(|o| o.status == status, page))
+        let mut items: Vec<Order> = self
+            .state()
+            .orders
+            .values()
+            .filter(|o| match listing {
+                OrderListing::Customer(c, status) => {
+                    &o.customer_id == c && status.is_none_or(|s| o.status == s)
+                }
+                OrderListing::Status(status) => o.status == *status,
+            })
+            .cloned()
+            .collect();
+        items.sort_by_key(|o| std::cmp::Reverse((o.created_at, o.order_id.clone())));
+        items.truncate(page.limit);
+        Ok(Page {
+            items,
+            next_cursor: None,
+        })
     }
 }
 

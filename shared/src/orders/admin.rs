@@ -2,9 +2,11 @@
 //! account on its behalf, and editing a requested order's lines and notes.
 
 use super::decide::DecideError;
-use super::lines::{LineBody, PricingError, check_answers, parse_lines, price_lines};
+use super::lines::{LineBody, check_answers, parse_lines, price_lines};
 use super::submit::{NewOrder, order_audit, unexpected};
-use super::{Order, OrderEvent, OrderEventKind, OrderStatus, OrderStore, OrderStoreError};
+use super::{
+    Order, OrderEvent, OrderEventKind, OrderStatus, OrderStore, OrderStoreError, OrderWrite,
+};
 use crate::actor::{CreatedBy, Principal};
 use crate::catalog::CatalogStore;
 use crate::customers::CustomerStore;
@@ -70,15 +72,6 @@ pub enum AdminOrderError {
     Unexpected(#[from] Unexpected),
 }
 
-impl From<PricingError> for AdminOrderError {
-    fn from(e: PricingError) -> Self {
-        match e {
-            PricingError::Invalid(errors) => Self::Invalid(errors),
-            PricingError::Unexpected(u) => Self::Unexpected(u),
-        }
-    }
-}
-
 /// Places an order into `customer_id`'s account, priced at its tier now: `requested` joins
 /// the queue, `confirmed` is agreed at once. Required checkout questions are not enforced (the
 /// admin answers what they know); answers given must still fit. With `notify`, the customer's
@@ -119,7 +112,7 @@ where
         .notes
         .as_deref()
         .and_then(|n| v.check("notes", bounded_text(n, 0, 2000)));
-    let (questions, _) = store.questions().await?;
+    let questions = store.questions().await?.questions;
     let answers = check_answers(&mut v, &questions, &body.answers.unwrap_or_default(), false);
     let notify = body.notify.as_ref().and_then(|n| {
         let subject = v.check("notify.subject", bounded_text(&n.subject, 1, 200));
@@ -133,8 +126,8 @@ where
         price_lines(store, customer.price_tier_id.as_ref(), &lines),
     )
     .await;
-    let (number, pricing) = (number?, pricing?);
-    let (lines, total) = pricing.orderable().map_err(AdminOrderError::Invalid)?;
+    let number = number?;
+    let (lines, total) = pricing?.orderable().map_err(AdminOrderError::Invalid)?;
     let order = NewOrder {
         customer: &customer,
         lines,
@@ -173,10 +166,15 @@ where
     "order.created".clone_into(&mut audit.action);
     let (order, outbox, record, audit) = (&order, &outbox, record.as_ref(), &audit);
     idempotency::write_once(store, idempotency, || async move {
-        match store
-            .insert_order(order, record, outbox, Some(audit), false)
-            .await
-        {
+        let write = OrderWrite {
+            before: None,
+            after: order,
+            idempotency: record,
+            outbox,
+            audit: Some(audit),
+            clear_cart: false,
+        };
+        match store.put_order(write).await {
             Ok(()) => Ok(order.clone()),
             Err(OrderStoreError::KeyTaken) => Err(Refused::KeyTaken),
             Err(OrderStoreError::Contention) => Err(Refused::Contended),
@@ -236,12 +234,7 @@ pub async fn edit_order<S: OrderStore + CatalogStore + CustomerStore>(
             .customer(&before.customer_id)
             .await?
             .ok_or_else(|| Unexpected::new("an order of a customer that does not exist"))?;
-        let pricing = price_lines(store, customer.price_tier_id.as_ref(), &lines)
-            .await
-            .map_err(|e| match e {
-                PricingError::Invalid(errors) => DecideError::Invalid(errors),
-                PricingError::Unexpected(u) => DecideError::Unexpected(u),
-            })?;
+        let pricing = price_lines(store, customer.price_tier_id.as_ref(), &lines).await?;
         let (lines, total) = pricing.orderable().map_err(DecideError::Invalid)?;
         after.lines = lines;
         after.total = total;
@@ -264,7 +257,7 @@ pub async fn edit_order<S: OrderStore + CatalogStore + CustomerStore>(
         serde_json::json!({ "changed": changed, "version": after.version }),
     );
     match store
-        .replace_order(&before, &after, &[], Some(&audit))
+        .put_order(OrderWrite::change(&before, &after, &[], Some(&audit)))
         .await
     {
         Ok(()) => Ok(after),

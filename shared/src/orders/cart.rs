@@ -1,6 +1,6 @@
 //! The cart: a customer account's draft order, shared by its logins, priced when read.
 
-use super::lines::{LineBody, PricingError, parse_lines, price_lines, skus_of};
+use super::lines::{LineBody, parse_lines, price_lines, skus_of};
 use super::{Cart, CartStore, Line, Priced};
 use crate::actor::Principal;
 use crate::audit::AuditEntry;
@@ -48,15 +48,6 @@ pub enum CartError {
     Unexpected(#[from] Unexpected),
 }
 
-impl From<PricingError> for CartError {
-    fn from(e: PricingError) -> Self {
-        match e {
-            PricingError::Invalid(errors) => Self::Invalid(errors),
-            PricingError::Unexpected(u) => Self::Unexpected(u),
-        }
-    }
-}
-
 /// What reading the cart and pricing it (and the products of `skus`) reads by key.
 pub fn cart_reads(ids: &SessionIds, skus: impl IntoIterator<Item = Sku>) -> Reads {
     Reads::of([ItemRef::Cart(ids.customer.clone())])
@@ -76,7 +67,10 @@ pub async fn get_cart<S: CatalogStore + CartStore>(
 ) -> Result<CartView, CartError> {
     let cart = store.cart(&customer.customer_id).await?;
     let lines = cart.as_ref().map(|c| c.lines.clone()).unwrap_or_default();
-    let pricing = price_lines(store, customer.price_tier_id.as_ref(), &lines).await?;
+    let pricing = price_lines(store, customer.price_tier_id.as_ref(), &lines)
+        .await?
+        .checked()
+        .map_err(CartError::Invalid)?;
     Ok(CartView {
         priced: pricing.priced,
         unavailable: pricing.unavailable.into_iter().map(|(_, l)| l).collect(),
@@ -101,7 +95,10 @@ pub async fn put_cart<S: CatalogStore + CartStore>(
         .as_deref()
         .and_then(|n| v.check("notes", bounded_text(n, 0, 2000)));
     v.finish(|| ()).map_err(CartError::Invalid)?;
-    let pricing = price_lines(store, customer.price_tier_id.as_ref(), &lines).await?;
+    let pricing = price_lines(store, customer.price_tier_id.as_ref(), &lines)
+        .await?
+        .checked()
+        .map_err(CartError::Invalid)?;
     if !pricing.unavailable.is_empty() {
         return Err(CartError::Invalid(pricing.unavailable_errors()));
     }

@@ -3,7 +3,7 @@
 //! conflicts, because every transition is conditional on the status and version it saw.
 
 use super::submit::{order_audit, unexpected};
-use super::{Order, OrderEventKind, OrderStatus, OrderStore, OrderStoreError};
+use super::{Order, OrderEventKind, OrderStatus, OrderStore, OrderStoreError, OrderWrite};
 use crate::actor::{CreatedBy, Principal};
 use crate::domain::{FieldError, Timestamp, bounded_text};
 use crate::error::Unexpected;
@@ -56,7 +56,10 @@ pub async fn cancel_order<S: OrderStore>(
         OrderEventKind::Cancelled,
         session.created_by(),
     );
-    match store.replace_order(&before, &after, &[], None).await {
+    match store
+        .put_order(OrderWrite::change(&before, &after, &[], None))
+        .await
+    {
         Ok(()) => Ok(after),
         Err(OrderStoreError::Stale | OrderStoreError::Contention) => {
             Err(not_requested(&store.order(id).await?.unwrap_or(before)))
@@ -130,7 +133,7 @@ pub async fn decide_order<S: OrderStore>(
         serde_json::json!({ "version": after.version }),
     );
     match store
-        .replace_order(&before, &after, &outbox, Some(&audit))
+        .put_order(OrderWrite::change(&before, &after, &outbox, Some(&audit)))
         .await
     {
         Ok(()) => Ok(after),

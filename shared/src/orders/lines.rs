@@ -94,20 +94,13 @@ pub fn check_answers(
     kept
 }
 
-/// Why lines cannot be priced.
-#[derive(Debug, thiserror::Error)]
-pub enum PricingError {
-    #[error("invalid lines")]
-    Invalid(Vec<FieldError>),
-    #[error(transparent)]
-    Unexpected(#[from] Unexpected),
-}
-
-/// Lines priced now; lines whose product cannot be ordered come back apart, with their place.
+/// Lines priced now. Lines whose product cannot be ordered come back apart, with their place;
+/// `errors` name the lines whose amount overflows or whose currency differs from the others'.
 #[derive(Debug)]
 pub struct Pricing {
     pub priced: Priced,
     pub unavailable: Vec<(usize, Line)>,
+    pub errors: Vec<FieldError>,
 }
 
 impl Pricing {
@@ -121,26 +114,35 @@ impl Pricing {
             .collect()
     }
 
-    /// The priced lines and their total when every line can be ordered and there is one;
-    /// else the errors naming the lines.
-    pub fn orderable(self) -> Result<(Vec<PricedLine>, Money), Vec<FieldError>> {
-        if !self.unavailable.is_empty() {
-            return Err(self.unavailable_errors());
+    /// The lines and what they price to, unless an amount could not be priced.
+    pub fn checked(self) -> Result<Self, Vec<FieldError>> {
+        if self.errors.is_empty() {
+            Ok(self)
+        } else {
+            Err(self.errors)
         }
-        match self.priced.total {
-            Some(total) => Ok((self.priced.lines, total)),
+    }
+
+    /// The priced lines and their total when every line can be priced and ordered and there
+    /// is one; else the errors naming the lines.
+    pub fn orderable(self) -> Result<(Vec<PricedLine>, Money), Vec<FieldError>> {
+        let pricing = self.checked()?;
+        if !pricing.unavailable.is_empty() {
+            return Err(pricing.unavailable_errors());
+        }
+        match pricing.priced.total {
+            Some(total) => Ok((pricing.priced.lines, total)),
             None => Err(vec![FieldError::new("lines", "must not be empty")]),
         }
     }
 }
 
-/// Prices `lines` at `tier` now, in one read of the products beside one read of the tier. A
-/// mix of currencies or an overflow is an error naming the line.
+/// Prices `lines` at `tier` now, in one read of the products beside one read of the tier.
 pub async fn price_lines<S: CatalogStore>(
     store: &S,
     tier: Option<&TierId>,
     lines: &[Line],
-) -> Result<Pricing, PricingError> {
+) -> Result<Pricing, Unexpected> {
     let skus: Vec<Sku> = lines.iter().map(|l| l.sku.clone()).collect();
     let (tier, products) = futures::future::join(
         async {
@@ -195,17 +197,14 @@ pub async fn price_lines<S: CatalogStore>(
             line_total,
         });
     }
-    if errors.is_empty() {
-        Ok(Pricing {
-            priced: Priced {
-                lines: priced,
-                total,
-            },
-            unavailable,
-        })
-    } else {
-        Err(PricingError::Invalid(errors))
-    }
+    Ok(Pricing {
+        priced: Priced {
+            lines: priced,
+            total,
+        },
+        unavailable,
+        errors,
+    })
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Reading orders: a customer's own, and the seller's queue.
 
-use super::{Order, OrderStatus, OrderStore, OrderStoreError};
+use super::{Order, OrderListing, OrderStatus, OrderStore, OrderStoreError};
 use crate::domain::FieldError;
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, OrderId};
@@ -66,8 +66,8 @@ pub async fn customer_orders<S: OrderStore>(
     status_filter: Option<&str>,
     page: &PageRequest,
 ) -> Result<Page<Order>, ReadOrderError> {
-    let status = status(status_filter)?;
-    Ok(store.customer_orders(customer, status, page).await?)
+    let listing = OrderListing::Customer(customer.clone(), status(status_filter)?);
+    Ok(store.orders(&listing, page).await?)
 }
 
 /// Any order, for the seller (a deleted customer's too).
@@ -83,7 +83,7 @@ pub async fn admin_orders<S: OrderStore>(
     page: &PageRequest,
 ) -> Result<Page<Order>, ReadOrderError> {
     let status = status(status_filter)?;
-    Ok(match customer {
+    let listing = match customer {
         Some(raw) => {
             let c = CustomerId::parse(raw).ok_or_else(|| {
                 ReadOrderError::Invalid(vec![FieldError::new(
@@ -91,12 +91,9 @@ pub async fn admin_orders<S: OrderStore>(
                     "is not a customer id",
                 )])
             })?;
-            store.customer_orders(&c, status, page).await?
+            OrderListing::Customer(c, status)
         }
-        None => {
-            store
-                .orders_in_status(status.unwrap_or(OrderStatus::Requested), page)
-                .await?
-        }
-    })
+        None => OrderListing::Status(status.unwrap_or(OrderStatus::Requested)),
+    };
+    Ok(store.orders(&listing, page).await?)
 }

@@ -13,10 +13,10 @@ mod submit;
 pub use admin::*;
 pub use cart::*;
 pub use decide::*;
-pub use lines::{LineBody, PricingError, check_answers, parse_lines, price_lines};
+pub use lines::{LineBody, Pricing, check_answers, parse_lines, price_lines};
 pub use list::*;
 pub use model::*;
-pub use store::{CartStore, OrderStore, OrderStoreError};
+pub use store::{CartStore, OrderListing, OrderStore, OrderStoreError, OrderWrite};
 pub use submit::{OrderRequest, SellerDesk, SubmitBody, SubmitError, submit_order, submit_reads};
 
 #[cfg(test)]

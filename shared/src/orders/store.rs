@@ -23,42 +23,59 @@ pub enum OrderStoreError {
     Unexpected(#[from] Unexpected),
 }
 
+/// An order written with what rides along, all or none: a new order (`before` is `None`,
+/// with its idempotency record, and emptying its cart when it came from it) or a change to
+/// one, conditional on `before`'s status and version.
+#[derive(Debug, Clone, Copy)]
+pub struct OrderWrite<'a> {
+    pub before: Option<&'a Order>,
+    pub after: &'a Order,
+    pub idempotency: Option<&'a IdempotencyRecord>,
+    pub outbox: &'a [OutboxItem],
+    pub audit: Option<&'a AuditEntry>,
+    pub clear_cart: bool,
+}
+
+impl<'a> OrderWrite<'a> {
+    /// `after` in place of `before`, with the emails and the audit entry of the change.
+    pub fn change(
+        before: &'a Order,
+        after: &'a Order,
+        outbox: &'a [OutboxItem],
+        audit: Option<&'a AuditEntry>,
+    ) -> Self {
+        Self {
+            before: Some(before),
+            after,
+            idempotency: None,
+            outbox,
+            audit,
+            clear_cart: false,
+        }
+    }
+}
+
+/// Which orders a listing shows.
+#[derive(Debug, Clone)]
+pub enum OrderListing {
+    /// One account's, newest first, in one status or all.
+    Customer(CustomerId, Option<OrderStatus>),
+    /// Every order in a status, newest first: the seller's queue.
+    Status(OrderStatus),
+}
+
 /// Where orders are kept.
 #[async_trait::async_trait]
 pub trait OrderStore: Send + Sync {
     /// The next order number (an atomic counter; numbers of failed submissions are skipped).
     async fn next_order_number(&self) -> Result<OrderNumber, Unexpected>;
-    /// Writes a new order with its idempotency record, emails and audit entry, and empties
-    /// the cart when the order came from it; all or none.
-    async fn insert_order(
-        &self,
-        order: &Order,
-        idempotency: Option<&IdempotencyRecord>,
-        outbox: &[OutboxItem],
-        audit: Option<&AuditEntry>,
-        clear_cart: bool,
-    ) -> Result<(), OrderStoreError>;
+    /// A new order's write fails with `KeyTaken` when its key's record exists; a change's
+    /// with `Stale` when the order moved on.
+    async fn put_order(&self, w: OrderWrite<'_>) -> Result<(), OrderStoreError>;
     async fn order(&self, id: &OrderId) -> Result<Option<Order>, Unexpected>;
-    /// One account's orders, newest first.
-    async fn customer_orders(
+    async fn orders(
         &self,
-        customer: &CustomerId,
-        status: Option<OrderStatus>,
-        page: &PageRequest,
-    ) -> Result<Page<Order>, OrderStoreError>;
-    /// Replaces `before` by `after` only if `before`'s status and version are still stored,
-    /// with the emails the change sends; `Stale` otherwise.
-    async fn replace_order(
-        &self,
-        before: &Order,
-        after: &Order,
-        outbox: &[OutboxItem],
-        audit: Option<&AuditEntry>,
-    ) -> Result<(), OrderStoreError>;
-    /// Orders in `status`, newest first.
-    async fn orders_in_status(
-        &self,
-        status: OrderStatus,
+        listing: &OrderListing,
         page: &PageRequest,
     ) -> Result<Page<Order>, OrderStoreError>;
 }

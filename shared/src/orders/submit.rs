@@ -1,10 +1,10 @@
 //! Placing an order: lines priced at the account's tier now, numbered from an atomic counter,
 //! written with its idempotency record and the seller's email in one transaction.
 
-use super::lines::{LineBody, PricingError, check_answers, parse_lines, price_lines, skus_of};
+use super::lines::{LineBody, check_answers, parse_lines, price_lines, skus_of};
 use super::{
     CartStore, Order, OrderEvent, OrderEventKind, OrderNumber, OrderStatus, OrderStore,
-    OrderStoreError, PricedLine,
+    OrderStoreError, OrderWrite, PricedLine,
 };
 use crate::actor::{CreatedBy, Principal};
 use crate::audit::AuditEntry;
@@ -61,15 +61,6 @@ pub enum SubmitError {
     KeyReused(#[from] KeyReusedWithOtherRequest),
     #[error(transparent)]
     Unexpected(#[from] Unexpected),
-}
-
-impl From<PricingError> for SubmitError {
-    fn from(e: PricingError) -> Self {
-        match e {
-            PricingError::Invalid(errors) => Self::Invalid(errors),
-            PricingError::Unexpected(u) => Self::Unexpected(u),
-        }
-    }
 }
 
 /// A new order before it has its number.
@@ -219,7 +210,7 @@ where
         .or(cart_notes)
         .as_deref()
         .and_then(|n| v.check("notes", bounded_text(n, 0, 2000)));
-    let (questions, _) = store.questions().await?;
+    let questions = store.questions().await?.questions;
     let answers = check_answers(&mut v, &questions, &body.answers.unwrap_or_default(), true);
     v.finish(|| ()).map_err(SubmitError::Invalid)?;
 
@@ -228,7 +219,8 @@ where
         price_lines(store, customer.price_tier_id.as_ref(), &lines),
     )
     .await;
-    let (number, pricing) = (number?, pricing?);
+    let number = number?;
+    let pricing = pricing?.checked().map_err(SubmitError::Invalid)?;
     if !pricing.unavailable.is_empty() {
         let mut errors = pricing.unavailable_errors();
         if from_cart {
@@ -264,10 +256,15 @@ where
     let record = idempotency.created(&order, Timestamp::now());
     let (order, outbox, record) = (&order, &outbox, &record);
     idempotency::write_once(store, Some(&idempotency), || async move {
-        match store
-            .insert_order(order, Some(record), outbox, None, from_cart)
-            .await
-        {
+        let write = OrderWrite {
+            before: None,
+            after: order,
+            idempotency: Some(record),
+            outbox,
+            audit: None,
+            clear_cart: from_cart,
+        };
+        match store.put_order(write).await {
             Ok(()) => Ok(order.clone()),
             Err(OrderStoreError::KeyTaken) => Err(Refused::KeyTaken),
             Err(OrderStoreError::Contention) => Err(Refused::Contended),

@@ -6,7 +6,7 @@
 //! | price tier | `CATALOG` | `TIER#<tier id>` |
 //! | checkout questions | `CATALOG` | `QUESTIONS` |
 
-use crate::catalog::{CheckoutQuestion, Discount, PriceTier, Product};
+use crate::catalog::{CheckoutQuestions, Discount, PriceTier, Product};
 use crate::domain::{Money, Timestamp};
 use crate::dynamo::attr::{Item, Reader, b, n, s};
 use crate::error::Unexpected;
@@ -110,22 +110,25 @@ pub fn tier_from_item(item: &Item) -> Result<PriceTier, Unexpected> {
     })
 }
 
-pub fn questions_to_item(questions: &[CheckoutQuestion], version: u64) -> Item {
+pub fn questions_to_item(q: &CheckoutQuestions) -> Item {
     Item::from([
         ("PK".into(), s(PK)),
         ("SK".into(), s(QUESTIONS_SK)),
         ("type".into(), s("checkout_questions")),
         (
             "questions".into(),
-            s(serde_json::to_string(questions).expect("questions serialise")),
+            s(serde_json::to_string(&q.questions).expect("questions serialise")),
         ),
-        ("version".into(), n(version)),
+        ("version".into(), n(q.version)),
     ])
 }
 
-pub fn questions_from_item(item: &Item) -> Result<(Vec<CheckoutQuestion>, u64), Unexpected> {
+pub fn questions_from_item(item: &Item) -> Result<CheckoutQuestions, Unexpected> {
     let r = Reader(item);
-    Ok((r.json("questions")?.unwrap_or_default(), r.n("version")?))
+    Ok(CheckoutQuestions {
+        questions: r.json("questions")?.unwrap_or_default(),
+        version: r.n("version")?,
+    })
 }
 
 #[cfg(test)]

@@ -3,45 +3,39 @@
 pub mod item;
 
 use super::DynamoStore;
-use super::attr::{Item, b, n, s};
+use super::attr::{Item, b, s};
 use super::query::{Listing, ListingError};
 use super::write::TxError;
-use crate::audit::AuditEntry;
-use crate::catalog::{CatalogStore, CatalogStoreError, CheckoutQuestion, PriceTier, Product};
+use crate::audit::{AuditEntry, Audited};
+use crate::catalog::{
+    CatalogStore, CatalogStoreError, CheckoutQuestions, PriceTier, Product, ProductFilter,
+};
 use crate::error::Unexpected;
 use crate::ids::{Sku, TierId};
 use crate::page::{Page, PageRequest};
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 
 impl DynamoStore {
-    /// Puts one catalogue item under `condition` with its audit entry; a failed condition is
-    /// `on_condition`.
-    async fn put_with_audit(
+    /// Puts one catalogue item with its audit entry: new (it must not exist yet; if it does,
+    /// `taken`) or in place of the version `before` had.
+    async fn put_audited(
         &self,
         item: Item,
-        condition: &str,
-        version: Option<u64>,
+        before: Option<u64>,
         audit: &AuditEntry,
-        on_condition: CatalogStoreError,
+        taken: CatalogStoreError,
     ) -> Result<(), CatalogStoreError> {
-        let mut put = Put::builder()
-            .table_name(self.table())
-            .set_item(Some(item))
-            .condition_expression(condition);
-        if let Some(v) = version {
-            put = put.expression_attribute_values(":v", n(v));
-        }
-        let actions = vec![
-            TransactWriteItem::builder()
-                .put(put.build().expect("table and item are set"))
-                .build(),
-            self.put_audit(audit),
-        ];
-        self.transact(actions).await.map_err(|e| match e {
-            TxError::Condition(_) => on_condition,
-            TxError::Contention => CatalogStoreError::Contention,
-            TxError::Unexpected(u) => CatalogStoreError::Unexpected(u),
-        })
+        let put = match before {
+            Some(version) => self.put_versioned(item, version),
+            None => self.put_new(item),
+        };
+        self.transact(vec![put, self.put_audit(audit)])
+            .await
+            .map_err(|e| match e {
+                TxError::Condition(_) if before.is_none() => taken,
+                TxError::Condition(_) => CatalogStoreError::Stale,
+                TxError::Contention => CatalogStoreError::Contention,
+                TxError::Unexpected(u) => CatalogStoreError::Unexpected(u),
+            })
     }
 }
 
@@ -54,19 +48,28 @@ fn listing_error(e: ListingError) -> CatalogStoreError {
 
 #[async_trait::async_trait]
 impl CatalogStore for DynamoStore {
-    async fn insert_product(
+    async fn put_product(&self, w: Audited<'_, Product>) -> Result<(), CatalogStoreError> {
+        let before = w.before.map(|p| p.version);
+        let item = item::product_to_item(w.after);
+        self.put_audited(item, before, w.audit, CatalogStoreError::DuplicateSku)
+            .await
+    }
+
+    async fn put_tier(&self, w: Audited<'_, PriceTier>) -> Result<(), CatalogStoreError> {
+        let before = w.before.map(|t| t.version);
+        let item = item::tier_to_item(w.after);
+        self.put_audited(item, before, w.audit, CatalogStoreError::Stale)
+            .await
+    }
+
+    async fn put_questions(
         &self,
-        p: &Product,
-        audit: &AuditEntry,
+        w: Audited<'_, CheckoutQuestions>,
     ) -> Result<(), CatalogStoreError> {
-        self.put_with_audit(
-            item::product_to_item(p),
-            "attribute_not_exists(PK)",
-            None,
-            audit,
-            CatalogStoreError::DuplicateSku,
-        )
-        .await
+        let before = w.before.map(|q| q.version);
+        let item = item::questions_to_item(w.after);
+        self.put_audited(item, before, w.audit, CatalogStoreError::Stale)
+            .await
     }
 
     async fn product(&self, sku: &Sku) -> Result<Option<Product>, Unexpected> {
@@ -77,28 +80,12 @@ impl CatalogStore for DynamoStore {
             .transpose()
     }
 
-    async fn replace_product(
-        &self,
-        before: &Product,
-        after: &Product,
-        audit: &AuditEntry,
-    ) -> Result<(), CatalogStoreError> {
-        self.put_with_audit(
-            item::product_to_item(after),
-            "version = :v",
-            Some(before.version),
-            audit,
-            CatalogStoreError::Stale,
-        )
-        .await
-    }
-
     async fn products(
         &self,
-        q: Option<&str>,
-        active_only: bool,
+        filter: ProductFilter<'_>,
         page: &PageRequest,
     ) -> Result<Page<Product>, CatalogStoreError> {
+        let ProductFilter { q, active_only } = filter;
         let mut conditions = Vec::new();
         let mut values = vec![(":pk", s(item::PK)), (":prefix", s(item::PRODUCT_PREFIX))];
         let mut names = Vec::new();
@@ -147,43 +134,12 @@ impl CatalogStore for DynamoStore {
             .collect()
     }
 
-    async fn insert_tier(
-        &self,
-        t: &PriceTier,
-        audit: &AuditEntry,
-    ) -> Result<(), CatalogStoreError> {
-        self.put_with_audit(
-            item::tier_to_item(t),
-            "attribute_not_exists(PK)",
-            None,
-            audit,
-            CatalogStoreError::Stale,
-        )
-        .await
-    }
-
     async fn tier(&self, id: &TierId) -> Result<Option<PriceTier>, Unexpected> {
         self.get_item(item::PK.to_owned(), &item::tier_sk(id))
             .await?
             .as_ref()
             .map(item::tier_from_item)
             .transpose()
-    }
-
-    async fn replace_tier(
-        &self,
-        before: &PriceTier,
-        after: &PriceTier,
-        audit: &AuditEntry,
-    ) -> Result<(), CatalogStoreError> {
-        self.put_with_audit(
-            item::tier_to_item(after),
-            "version = :v",
-            Some(before.version),
-            audit,
-            CatalogStoreError::Stale,
-        )
-        .await
     }
 
     async fn tiers(&self) -> Result<Vec<PriceTier>, Unexpected> {
@@ -207,34 +163,13 @@ impl CatalogStore for DynamoStore {
         items.iter().map(item::tier_from_item).collect()
     }
 
-    async fn questions(&self) -> Result<(Vec<CheckoutQuestion>, u64), Unexpected> {
+    async fn questions(&self) -> Result<CheckoutQuestions, Unexpected> {
         match self
             .get_item(item::PK.to_owned(), item::QUESTIONS_SK)
             .await?
         {
             Some(found) => item::questions_from_item(&found),
-            None => Ok((Vec::new(), 0)),
+            None => Ok(CheckoutQuestions::default()),
         }
-    }
-
-    async fn put_questions(
-        &self,
-        q: &[CheckoutQuestion],
-        expected_version: u64,
-        audit: &AuditEntry,
-    ) -> Result<(), CatalogStoreError> {
-        let (condition, version) = if expected_version == 0 {
-            ("attribute_not_exists(PK)", None)
-        } else {
-            ("version = :v", Some(expected_version))
-        };
-        self.put_with_audit(
-            item::questions_to_item(q, expected_version + 1),
-            condition,
-            version,
-            audit,
-            CatalogStoreError::Stale,
-        )
-        .await
     }
 }

@@ -7,27 +7,17 @@ use super::attr::{n, s};
 use super::query::{Listing, ListingError};
 use super::write::TxError;
 use super::{DynamoStore, index};
-use crate::audit::AuditEntry;
+use crate::audit::Audited;
 use crate::customers::{
-    Customer, CustomerFilter, CustomerStatus, CustomerStore, CustomerStoreError, TagAction,
-    TagChange,
+    Customer, CustomerFilter, CustomerStatus, CustomerStore, CustomerStoreError, TagAction, Tagging,
 };
-use crate::domain::Timestamp;
 use crate::error::Unexpected;
 use crate::idempotency::IdempotencyRecord;
 use crate::ids::CustomerId;
 use crate::page::{Cursor, Page, PageRequest};
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 
-impl From<TxError> for CustomerStoreError {
-    fn from(e: TxError) -> Self {
-        match e {
-            TxError::Contention => Self::Contention,
-            TxError::Unexpected(u) => Self::Unexpected(u),
-            TxError::Condition(_) => Self::Stale,
-        }
-    }
-}
+super::write::tx_error_into!(CustomerStoreError);
 
 impl DynamoStore {
     /// Gives up `c`'s email guard, if it still holds it.
@@ -47,24 +37,34 @@ fn directory_cursor_fits(c: &Cursor, partition: &str) -> bool {
 
 #[async_trait::async_trait]
 impl CustomerStore for DynamoStore {
-    async fn insert(
+    async fn put(
         &self,
-        customer: &Customer,
-        audit: &AuditEntry,
-        idempotency: Option<&IdempotencyRecord>,
+        w: Audited<'_, Customer>,
+        key: Option<&IdempotencyRecord>,
     ) -> Result<(), CustomerStoreError> {
-        let mut actions = Vec::with_capacity(4);
-        let key_at = idempotency.map(|r| {
+        let (after, mut actions) = (w.after, Vec::with_capacity(5));
+        let key_at = key.map(|r| {
             actions.push(self.put_idempotency(r));
             actions.len() - 1
         });
-        let guard_at = actions.len() + 1;
-        actions.push(self.put_new(item::to_item(customer)));
-        actions.push(self.put_new(item::email_guard_item(customer)));
-        actions.push(self.put_audit(audit));
+        let customer_at = actions.len();
+        actions.push(match w.before {
+            None => self.put_new(item::to_item(after)),
+            Some(before) => self.put_versioned(item::to_item(after), before.version),
+        });
+        actions.push(self.put_audit(w.audit));
+        let email_changed = w.before.is_some_and(|b| b.email != after.email);
+        if let Some(before) = w.before.filter(|_| after.is_deleted() || email_changed) {
+            actions.push(self.release_customer_email(before));
+        }
+        let guard_at = actions.len();
+        if (w.before.is_none() || email_changed) && !after.is_deleted() {
+            actions.push(self.put_new(item::email_guard_item(after)));
+        }
         self.transact(actions).await.map_err(|e| match e {
             e if key_at.is_some_and(|k| e.failed(k)) => CustomerStoreError::KeyTaken,
             e if e.failed(guard_at) => CustomerStoreError::DuplicateEmail,
+            e if w.before.is_some() && e.failed(customer_at) => CustomerStoreError::Stale,
             e => e.into(),
         })
     }
@@ -75,31 +75,6 @@ impl CustomerStore for DynamoStore {
             .as_ref()
             .map(item::from_item)
             .transpose()
-    }
-
-    async fn replace(
-        &self,
-        before: &Customer,
-        after: &Customer,
-        audit: &AuditEntry,
-    ) -> Result<(), CustomerStoreError> {
-        let mut actions = vec![
-            self.put_versioned(item::to_item(after), before.version),
-            self.put_audit(audit),
-        ];
-        let email_changed = before.email != after.email;
-        if after.is_deleted() || email_changed {
-            actions.push(self.release_customer_email(before));
-        }
-        let guard_at = actions.len();
-        if email_changed && !after.is_deleted() {
-            actions.push(self.put_new(item::email_guard_item(after)));
-        }
-        self.transact(actions).await.map_err(|e| match e {
-            e if e.failed(0) => CustomerStoreError::Stale,
-            e if e.failed(guard_at) => CustomerStoreError::DuplicateEmail,
-            e => e.into(),
-        })
     }
 
     async fn list(
@@ -150,12 +125,8 @@ impl CustomerStore for DynamoStore {
         })
     }
 
-    async fn tag(
-        &self,
-        change: &TagChange,
-        now: Timestamp,
-        audits: &[AuditEntry],
-    ) -> Result<(), CustomerStoreError> {
+    async fn tag(&self, w: Tagging<'_>) -> Result<(), CustomerStoreError> {
+        let (change, now, audits) = (w.change, w.at, w.audits);
         let op = match change.action {
             TagAction::Add => "ADD",
             TagAction::Remove => "DELETE",

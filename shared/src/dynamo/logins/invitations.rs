@@ -2,6 +2,7 @@
 //! login and account, so a link's page reads all three in one batch after it.
 
 use super::super::attr::{Reader, n, s};
+use super::super::write::UpdateIf;
 use super::super::{DynamoStore, customers, index};
 use super::item::*;
 use crate::domain::Timestamp;
@@ -77,64 +78,42 @@ impl InvitationStore for DynamoStore {
         claim: &str,
         now: Timestamp,
     ) -> Result<(), LoginStoreError> {
-        let result = self
-            .client()
-            .update_item()
-            .table_name(self.table())
-            .key("PK", s(invitation_pk(&i.invitation_id)))
-            .key("SK", s(INVITATION_SK))
-            .update_expression("SET #status = :accepting, claim = :claim, claimed_at = :now")
-            .condition_expression("#status = :pending AND token_hash = :hash AND expires_at > :now")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":accepting", s(InvitationStatus::Accepting.as_str()))
-            .expression_attribute_values(":pending", s(InvitationStatus::Pending.as_str()))
-            .expression_attribute_values(":claim", s(claim))
-            .expression_attribute_values(":hash", s(&i.token_hash))
-            .expression_attribute_values(":now", s(now.to_string()))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
-            {
-                Err(LoginStoreError::Stale)
-            }
-            Err(e) => Err(Unexpected::caused_by("claiming an invitation failed", e).into()),
+        let claimed = self
+            .update_if(UpdateIf {
+                key: (invitation_pk(&i.invitation_id), INVITATION_SK),
+                update: "SET #status = :accepting, claim = :claim, claimed_at = :now",
+                condition: "#status = :pending AND token_hash = :hash AND expires_at > :now",
+                names: &[("#status", "status")],
+                values: vec![
+                    (":accepting", s(InvitationStatus::Accepting.as_str())),
+                    (":pending", s(InvitationStatus::Pending.as_str())),
+                    (":claim", s(claim)),
+                    (":hash", s(&i.token_hash)),
+                    (":now", s(now.to_string())),
+                ],
+            })
+            .await?;
+        if claimed {
+            Ok(())
+        } else {
+            Err(LoginStoreError::Stale)
         }
     }
-
     async fn release_invitation(&self, i: &Invitation, claim: &str) -> Result<(), Unexpected> {
-        let result = self
-            .client()
-            .update_item()
-            .table_name(self.table())
-            .key("PK", s(invitation_pk(&i.invitation_id)))
-            .key("SK", s(INVITATION_SK))
-            .update_expression("SET #status = :pending REMOVE claim, claimed_at")
-            .condition_expression("#status = :accepting AND claim = :claim")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":accepting", s(InvitationStatus::Accepting.as_str()))
-            .expression_attribute_values(":pending", s(InvitationStatus::Pending.as_str()))
-            .expression_attribute_values(":claim", s(claim))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
-            {
-                Ok(())
-            }
-            Err(e) => Err(Unexpected::caused_by(
-                "a DynamoDB invitation call failed",
-                e,
-            )),
-        }
+        self.update_if(UpdateIf {
+            key: (invitation_pk(&i.invitation_id), INVITATION_SK),
+            update: "SET #status = :pending REMOVE claim, claimed_at",
+            condition: "#status = :accepting AND claim = :claim",
+            names: &[("#status", "status")],
+            values: vec![
+                (":accepting", s(InvitationStatus::Accepting.as_str())),
+                (":pending", s(InvitationStatus::Pending.as_str())),
+                (":claim", s(claim)),
+            ],
+        })
+        .await
+        .map(drop)
     }
-
     async fn accept(&self, a: &Acceptance) -> Result<(), LoginStoreError> {
         let mut accepted = a.invitation.clone();
         accepted.status = InvitationStatus::Accepted;
@@ -170,66 +149,33 @@ impl InvitationStore for DynamoStore {
     }
 
     async fn open_invitations(&self, now: Timestamp) -> Result<Vec<Invitation>, Unexpected> {
+        let items = self
+            .query_all(index::GSI2, "GSI2PK", PENDING_INVITATIONS)
+            .await?;
         let mut found = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client()
-                .query()
-                .table_name(self.table())
-                .index_name(index::GSI2)
-                .key_condition_expression("GSI2PK = :p")
-                .expression_attribute_values(":p", s(PENDING_INVITATIONS))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| Unexpected::caused_by("listing open invitations failed", e))?;
-            for item in out.items() {
-                let i = invitation_from_item(item)?;
-                if i.status == InvitationStatus::Accepting || i.is_expired(now) {
-                    found.push(i);
-                }
-            }
-            match out.last_evaluated_key {
-                Some(k) => start = Some(k),
-                None => return Ok(found),
+        for item in &items {
+            let i = invitation_from_item(item)?;
+            if i.status == InvitationStatus::Accepting || i.is_expired(now) {
+                found.push(i);
             }
         }
+        Ok(found)
     }
-
     async fn expire_invitation(&self, i: &Invitation) -> Result<bool, Unexpected> {
-        let result = self
-            .client()
-            .update_item()
-            .table_name(self.table())
-            .key("PK", s(invitation_pk(&i.invitation_id)))
-            .key("SK", s(INVITATION_SK))
-            .update_expression(
-                "SET #status = :expired, version = version + :one REMOVE GSI2PK, GSI2SK",
-            )
-            .condition_expression("#status = :pending AND version = :v")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":expired", s(InvitationStatus::Expired.as_str()))
-            .expression_attribute_values(":pending", s(InvitationStatus::Pending.as_str()))
-            .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":v", n(i.version))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(|se| se.is_conditional_check_failed_exception()) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(Unexpected::caused_by(
-                "a DynamoDB invitation call failed",
-                e,
-            )),
-        }
+        self.update_if(UpdateIf {
+            key: (invitation_pk(&i.invitation_id), INVITATION_SK),
+            update: "SET #status = :expired, version = version + :one REMOVE GSI2PK, GSI2SK",
+            condition: "#status = :pending AND version = :v",
+            names: &[("#status", "status")],
+            values: vec![
+                (":expired", s(InvitationStatus::Expired.as_str())),
+                (":pending", s(InvitationStatus::Pending.as_str())),
+                (":one", n(1)),
+                (":v", n(i.version)),
+            ],
+        })
+        .await
     }
-
     async fn claim_of(&self, i: &Invitation) -> Result<Option<(String, Timestamp)>, Unexpected> {
         let Some(item) = self
             .get_item(invitation_pk(&i.invitation_id), INVITATION_SK)

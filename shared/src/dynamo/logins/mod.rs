@@ -7,7 +7,6 @@ pub mod item;
 
 use super::DynamoStore;
 use super::attr::{Item, Reader, s};
-use super::write::TxError;
 use super::{customers, index};
 use crate::customers::Customer;
 use crate::domain::Email;
@@ -19,15 +18,7 @@ use crate::logins::{
 use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem};
 use item::*;
 
-impl From<TxError> for LoginStoreError {
-    fn from(e: TxError) -> Self {
-        match e {
-            TxError::Contention => Self::Contention,
-            TxError::Condition(_) => Self::Stale,
-            TxError::Unexpected(u) => Self::Unexpected(u),
-        }
-    }
-}
+super::write::tx_error_into!(LoginStoreError);
 
 impl DynamoStore {
     /// The customer's part of a login transaction: its status change, or a check that it is
@@ -100,31 +91,15 @@ impl LoginStore for DynamoStore {
     async fn members(&self, c: &CustomerId) -> Result<(Vec<Login>, Vec<Invitation>), Unexpected> {
         let mut logins = Vec::new();
         let mut invitations = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client()
-                .query()
-                .table_name(self.table())
-                .index_name(index::GSI1)
-                .key_condition_expression("GSI1PK = :pk")
-                .expression_attribute_values(":pk", s(customer_members_pk(c)))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| Unexpected::caused_by("listing an account's logins failed", e))?;
-            for item in out.items() {
-                match Reader(item).opt_s("type") {
-                    Some("login") => logins.push(login_from_item(item)?),
-                    Some("invitation") => invitations.push(invitation_from_item(item)?),
-                    _ => {}
-                }
-            }
-            match out.last_evaluated_key {
-                Some(k) => start = Some(k),
-                None => return Ok((logins, invitations)),
+        let members = customer_members_pk(c);
+        for item in &self.query_all(index::GSI1, "GSI1PK", &members).await? {
+            match Reader(item).opt_s("type") {
+                Some("login") => logins.push(login_from_item(item)?),
+                Some("invitation") => invitations.push(invitation_from_item(item)?),
+                _ => {}
             }
         }
+        Ok((logins, invitations))
     }
 
     async fn login_email_taken(&self, email: &Email) -> Result<bool, Unexpected> {

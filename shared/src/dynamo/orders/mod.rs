@@ -7,53 +7,16 @@ pub mod item;
 use super::attr::{n, s};
 use super::query::{Listing, ListingError};
 use super::write::TxError;
-use super::{DynamoStore, index};
-use crate::audit::AuditEntry;
+use super::{DynamoStore, customers, index};
 use crate::error::Unexpected;
-use crate::idempotency::IdempotencyRecord;
-use crate::ids::{CustomerId, OrderId};
-use crate::orders::{Order, OrderNumber, OrderStatus, OrderStore, OrderStoreError};
-use crate::outbox::OutboxItem;
+use crate::ids::OrderId;
+use crate::orders::{Order, OrderListing, OrderNumber, OrderStore, OrderStoreError, OrderWrite};
 use crate::page::{Page, PageRequest};
 use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem};
 
-impl From<TxError> for OrderStoreError {
-    fn from(e: TxError) -> Self {
-        match e {
-            TxError::Contention => Self::Contention,
-            TxError::Condition(_) => Self::Stale,
-            TxError::Unexpected(u) => Self::Unexpected(u),
-        }
-    }
-}
+super::write::tx_error_into!(OrderStoreError);
 
 impl DynamoStore {
-    /// One page of orders from `listing`, whose index partition `key` is `partition`.
-    async fn orders_page(
-        &self,
-        listing: &Listing<'_>,
-        key: &str,
-        partition: &str,
-        page: &PageRequest,
-    ) -> Result<Page<Order>, OrderStoreError> {
-        let (items, next_cursor) = self
-            .list_page(listing, page, |c| {
-                c.0[key] == partition && c.0["PK"].starts_with("ORDER#")
-            })
-            .await
-            .map_err(|e| match e {
-                ListingError::BadCursor => OrderStoreError::BadCursor,
-                ListingError::Unexpected(u) => OrderStoreError::Unexpected(u),
-            })?;
-        Ok(Page {
-            items: items
-                .iter()
-                .map(item::from_item)
-                .collect::<Result<_, _>>()?,
-            next_cursor,
-        })
-    }
-
     /// Takes the next number from the counter (an atomic `ADD`).
     pub(super) async fn take_next_order_number(&self) -> Result<u64, Unexpected> {
         let out = self
@@ -85,28 +48,38 @@ impl OrderStore for DynamoStore {
         }
     }
 
-    async fn insert_order(
-        &self,
-        order: &Order,
-        idempotency: Option<&IdempotencyRecord>,
-        outbox: &[OutboxItem],
-        audit: Option<&AuditEntry>,
-        clear_cart: bool,
-    ) -> Result<(), OrderStoreError> {
+    async fn put_order(&self, w: OrderWrite<'_>) -> Result<(), OrderStoreError> {
         let mut actions = Vec::new();
-        let key_at = idempotency.map(|r| {
+        let key_at = w.idempotency.map(|r| {
             actions.push(self.put_idempotency(r));
             actions.len() - 1
         });
-        actions.push(self.put_new(item::to_item(order)));
-        actions.extend(outbox.iter().map(|o| self.put_outbox(o)));
-        actions.extend(audit.map(|a| self.put_audit(a)));
-        if clear_cart {
-            actions.push(self.delete((super::customers::item::pk(&order.customer_id), cart::SK)));
+        let order_at = actions.len();
+        actions.push(match w.before {
+            None => self.put_new(item::to_item(w.after)),
+            Some(before) => {
+                let put = Put::builder()
+                    .table_name(self.table())
+                    .set_item(Some(item::to_item(w.after)))
+                    .condition_expression("version = :v AND #status = :status")
+                    .expression_attribute_names("#status", "status")
+                    .expression_attribute_values(":v", n(before.version))
+                    .expression_attribute_values(":status", s(before.status.as_str()))
+                    .build()
+                    .expect("table and item are set");
+                TransactWriteItem::builder().put(put).build()
+            }
+        });
+        actions.extend(w.outbox.iter().map(|o| self.put_outbox(o)));
+        actions.extend(w.audit.map(|a| self.put_audit(a)));
+        if w.clear_cart {
+            let cart = (customers::item::pk(&w.after.customer_id), cart::SK);
+            actions.push(self.delete(cart));
         }
         self.transact(actions).await.map_err(|e| match e {
             e if key_at.is_some_and(|k| e.failed(k)) => OrderStoreError::KeyTaken,
-            TxError::Condition(_) => Unexpected::new("a new order's condition failed").into(),
+            e if w.before.is_some() && e.failed(order_at) => OrderStoreError::Stale,
+            TxError::Condition(_) => Unexpected::new("an order write's condition failed").into(),
             e => e.into(),
         })
     }
@@ -119,13 +92,18 @@ impl OrderStore for DynamoStore {
             .transpose()
     }
 
-    async fn customer_orders(
+    async fn orders(
         &self,
-        customer: &CustomerId,
-        status: Option<OrderStatus>,
+        listing: &OrderListing,
         page: &PageRequest,
     ) -> Result<Page<Order>, OrderStoreError> {
-        let partition = item::customer_orders_pk(customer);
+        let (index, key, partition, status) = match listing {
+            OrderListing::Customer(c, status) => {
+                (index::GSI1, "GSI1", item::customer_orders_pk(c), *status)
+            }
+            OrderListing::Status(status) => (index::GSI2, "GSI2", item::status_pk(*status), None),
+        };
+        let (pk, sk) = (format!("{key}PK"), format!("{key}SK"));
         let mut values = vec![(":pk", s(&partition))];
         let mut names = Vec::new();
         let filter = status.map(|st| {
@@ -133,59 +111,32 @@ impl OrderStore for DynamoStore {
             names.push(("#status", "status"));
             "#status = :status".to_owned()
         });
+        let key_condition = format!("{pk} = :pk");
+        let key_attributes = ["PK", "SK", pk.as_str(), sk.as_str()];
         let listing = Listing {
-            index: Some(index::GSI1),
-            key_condition: "GSI1PK = :pk",
+            index: Some(index),
+            key_condition: &key_condition,
             filter,
             names,
             values,
-            key_attributes: &["PK", "SK", "GSI1PK", "GSI1SK"],
+            key_attributes: &key_attributes,
             forward: false,
         };
-        self.orders_page(&listing, "GSI1PK", &partition, page).await
-    }
-
-    async fn replace_order(
-        &self,
-        before: &Order,
-        after: &Order,
-        outbox: &[OutboxItem],
-        audit: Option<&AuditEntry>,
-    ) -> Result<(), OrderStoreError> {
-        let put = Put::builder()
-            .table_name(self.table())
-            .set_item(Some(item::to_item(after)))
-            .condition_expression("version = :v AND #status = :status")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":v", n(before.version))
-            .expression_attribute_values(":status", s(before.status.as_str()))
-            .build()
-            .expect("table and item are set");
-        let mut actions = vec![TransactWriteItem::builder().put(put).build()];
-        actions.extend(outbox.iter().map(|o| self.put_outbox(o)));
-        actions.extend(audit.map(|a| self.put_audit(a)));
-        self.transact(actions).await.map_err(|e| match e {
-            e if e.failed(0) => OrderStoreError::Stale,
-            TxError::Condition(_) => Unexpected::new("an order change's condition failed").into(),
-            e => e.into(),
+        let (items, next_cursor) = self
+            .list_page(&listing, page, |c| {
+                c.0[&pk] == partition && c.0["PK"].starts_with("ORDER#")
+            })
+            .await
+            .map_err(|e| match e {
+                ListingError::BadCursor => OrderStoreError::BadCursor,
+                ListingError::Unexpected(u) => OrderStoreError::Unexpected(u),
+            })?;
+        Ok(Page {
+            items: items
+                .iter()
+                .map(item::from_item)
+                .collect::<Result<_, _>>()?,
+            next_cursor,
         })
-    }
-
-    async fn orders_in_status(
-        &self,
-        status: OrderStatus,
-        page: &PageRequest,
-    ) -> Result<Page<Order>, OrderStoreError> {
-        let partition = item::status_pk(status);
-        let listing = Listing {
-            index: Some(index::GSI2),
-            key_condition: "GSI2PK = :pk",
-            filter: None,
-            names: Vec::new(),
-            values: vec![(":pk", s(&partition))],
-            key_attributes: &["PK", "SK", "GSI2PK", "GSI2SK"],
-            forward: false,
-        };
-        self.orders_page(&listing, "GSI2PK", &partition, page).await
     }
 }
