@@ -3,7 +3,7 @@
 use crate::actor::Hints;
 use crate::domain::Email;
 use crate::error::Unexpected;
-use crate::identity::{Identity, IdentityError, InitialPassword};
+use crate::identity::{Identity, IdentityError, InitialPassword, NewUser};
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::SdkError;
 use aws_sdk_cognitoidentityprovider::operation::{
@@ -86,13 +86,13 @@ impl CognitoIdentity {
 #[async_trait::async_trait]
 impl Identity for CognitoIdentity {
     #[tracing::instrument(skip_all)]
-    async fn create_customer_user(
-        &self,
-        email: &Email,
-        name: &str,
-        password: InitialPassword,
-        hints: &Hints,
-    ) -> Result<String, IdentityError> {
+    async fn create_customer_user(&self, user: NewUser<'_>) -> Result<String, IdentityError> {
+        let NewUser {
+            email,
+            name,
+            password,
+            hints,
+        } = user;
         let mut req = self
             .client
             .admin_create_user()

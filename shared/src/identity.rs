@@ -33,19 +33,23 @@ pub enum IdentityError {
     Unexpected(#[from] Unexpected),
 }
 
+/// A customer login's new user.
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    pub email: &'a Email,
+    pub name: &'a str,
+    pub password: InitialPassword,
+    /// What the user's tokens will say about its login, for one-read requests.
+    pub hints: &'a Hints,
+}
+
 /// The user pool, as Orderdesk uses it.
 #[async_trait::async_trait]
 pub trait Identity: Send + Sync {
     /// Creates a verified user in the group `customers` and returns its `sub`. Sends no email:
     /// Orderdesk sends its own. Either the user exists with its password and group afterwards,
     /// or it does not exist at all.
-    async fn create_customer_user(
-        &self,
-        email: &Email,
-        name: &str,
-        password: InitialPassword,
-        hints: &Hints,
-    ) -> Result<String, IdentityError>;
+    async fn create_customer_user(&self, user: NewUser<'_>) -> Result<String, IdentityError>;
 
     /// Removes a user: the undo of `create_customer_user`, and deleting a login.
     async fn delete_user(&self, email: &Email) -> Result<(), Unexpected>;

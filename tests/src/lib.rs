@@ -3,6 +3,9 @@
 //! file named by `ORDERDESK_STACK` (default `.local/stack.json`).
 
 pub mod mailbox;
+mod shop;
+
+pub use shop::*;
 
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, AuthFlowType, MessageActionType};
 use serde::Deserialize;

@@ -5,63 +5,11 @@
 use orderdesk_tests::*;
 use serde_json::{Value, json};
 
-fn eur(amount: i64) -> Value {
-    json!({"amount": amount, "currency": "EUR"})
-}
-
-struct Shop {
-    admin: Api,
-    buyer: Api,
-    customer_id: String,
-    login_id: String,
-    flour: String,
-    sugar: String,
-}
-
-async fn shop() -> Shop {
-    ensure_standard_questions().await;
-    let admin = Api::admin().await;
-    let w = unique_word().to_uppercase();
-    let (flour, sugar) = (format!("FLOUR-{w}"), format!("SUGAR-{w}"));
-    admin.new_product(&flour, 2500).await;
-    admin.new_product(&sugar, 999).await;
-    let (customer, buyer) = admin.customer_with_login(None).await;
-    let customer_id = customer["customer_id"].as_str().unwrap().to_owned();
-    let r = admin
-        .patch(
-            &format!("/admin/customers/{customer_id}"),
-            &json!({"ordering_enabled": true}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    let me = buyer.get("/me").await;
-    assert_eq!(me.status, 200, "{}", me.body);
-    let login_id = me.body["login"]["login_id"].as_str().unwrap().to_owned();
-    Shop {
-        admin,
-        buyer,
-        customer_id,
-        login_id,
-        flour,
-        sugar,
-    }
-}
-
-async fn submit(api: &Api, body: &Value) -> Reply {
-    Api::send(
-        api.request(reqwest::Method::POST, "/orders")
-            .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
-            .json(body),
-    )
-    .await
-}
-
 async fn requested_order(s: &Shop) -> Value {
-    let r = submit(
-        &s.buyer,
-        &json!({"lines": [{"sku": s.flour, "quantity": 2}], "answers": standard_answers()}),
-    )
-    .await;
+    let r = s
+        .buyer
+        .submit(&json!({"lines": [{"sku": s.flour, "quantity": 2}], "answers": standard_answers()}))
+        .await;
     assert_eq!(r.status, 201, "{}", r.body);
     r.body
 }
@@ -74,7 +22,7 @@ fn acting(api: &Api, method: reqwest::Method, path: &str, login: &str) -> reqwes
 
 #[tokio::test]
 async fn an_admin_edits_a_requested_orders_lines_and_notes_and_the_history_says_so() {
-    let s = shop().await;
+    let s = Shop::open(None).await;
     let order = requested_order(&s).await;
     let id = order["order_id"].as_str().unwrap();
     let r = s
@@ -105,7 +53,7 @@ async fn an_admin_edits_a_requested_orders_lines_and_notes_and_the_history_says_
 
 #[tokio::test]
 async fn an_edit_with_a_stale_version_is_409_and_changes_nothing() {
-    let s = shop().await;
+    let s = Shop::open(None).await;
     let order = requested_order(&s).await;
     let id = order["order_id"].as_str().unwrap();
     let path = format!("/admin/orders/{id}");
@@ -125,7 +73,7 @@ async fn an_edit_with_a_stale_version_is_409_and_changes_nothing() {
 
 #[tokio::test]
 async fn only_a_requested_order_can_be_edited_and_bad_edits_name_the_field() {
-    let s = shop().await;
+    let s = Shop::open(None).await;
     let order = requested_order(&s).await;
     let id = order["order_id"].as_str().unwrap();
     let path = format!("/admin/orders/{id}");
@@ -171,7 +119,7 @@ async fn only_a_requested_order_can_be_edited_and_bad_edits_name_the_field() {
 #[tokio::test]
 async fn an_admin_places_a_confirmed_order_into_an_account_and_the_customer_gets_the_admins_email()
 {
-    let s = shop().await;
+    let s = Shop::open(None).await;
     let customer = s
         .admin
         .get(&format!("/admin/customers/{}", s.customer_id))
@@ -216,7 +164,7 @@ async fn an_admin_places_a_confirmed_order_into_an_account_and_the_customer_gets
 
 #[tokio::test]
 async fn an_order_placed_as_requested_joins_the_queue_without_an_email_unless_asked() {
-    let s = shop().await;
+    let s = Shop::open(None).await;
     let r = s
         .admin
         .post(
@@ -265,7 +213,7 @@ async fn an_order_placed_as_requested_joins_the_queue_without_an_email_unless_as
 
 #[tokio::test]
 async fn placing_an_order_checks_status_lines_notify_and_the_customer() {
-    let s = shop().await;
+    let s = Shop::open(None).await;
     let path = format!("/admin/customers/{}/orders", s.customer_id);
     let r = s
         .admin
@@ -308,7 +256,7 @@ async fn placing_an_order_checks_status_lines_notify_and_the_customer() {
 
 #[tokio::test]
 async fn an_admin_acting_as_a_login_orders_for_it_and_every_request_is_audited() {
-    let s = shop().await;
+    let s = Shop::open(None).await;
     let admin_sub = s.admin.token_claims()["sub"].as_str().unwrap().to_owned();
     let catalog = Api::send(acting(
         &s.admin,
@@ -376,7 +324,7 @@ async fn an_admin_acting_as_a_login_orders_for_it_and_every_request_is_audited()
 
 #[tokio::test]
 async fn acting_as_needs_a_reason_an_admin_and_an_enabled_activated_login() {
-    let s = shop().await;
+    let s = Shop::open(None).await;
     let no_reason = Api::send(
         s.admin
             .request(reqwest::Method::GET, "/orders")

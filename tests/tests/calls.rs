@@ -3,7 +3,7 @@
 //! local stack, and the calls it made are checked against its budget. No operation scans.
 
 use orderdesk::dynamo::calls::{self, Calls};
-use orderdesk::http::HttpFunction as _;
+use orderdesk::http::HttpFunction;
 use orderdesk_tests::*;
 use serde_json::{Value, json};
 
@@ -30,14 +30,50 @@ async fn functions() -> Functions {
     }
 }
 
-async fn counted<F>(f: F) -> (Value, u16, Calls)
-where
-    F: std::future::Future<Output = lambda_http::Response<lambda_http::Body>>,
-{
-    let (res, calls) = calls::record(f).await;
-    let status = res.status().as_u16();
-    let body = serde_json::from_slice(res.body().as_ref()).unwrap_or(Value::Null);
-    (body, status, calls)
+/// One request to a function in this process, as API Gateway would hand it over.
+struct Call<'a> {
+    route: &'a str,
+    path: String,
+    token: &'a str,
+    headers: Vec<(&'a str, &'a str)>,
+    body: Option<Value>,
+}
+
+fn call<'a>(route: &'a str, path: impl Into<String>, token: &'a str) -> Call<'a> {
+    Call {
+        route,
+        path: path.into(),
+        token,
+        headers: Vec::new(),
+        body: None,
+    }
+}
+
+impl<'a> Call<'a> {
+    fn header(mut self, name: &'a str, value: &'a str) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    fn body(mut self, body: &Value) -> Self {
+        self.body = Some(body.clone());
+        self
+    }
+
+    /// The function's answer (body, status) and the DynamoDB calls it made.
+    async fn on(self, function: &impl HttpFunction) -> (Value, u16, Calls) {
+        let req = api_request(
+            self.route,
+            &self.path,
+            self.token,
+            &self.headers,
+            self.body.as_ref(),
+        );
+        let (res, calls) = calls::record(function.handle(req)).await;
+        let status = res.status().as_u16();
+        let body = serde_json::from_slice(res.body().as_ref()).unwrap_or(Value::Null);
+        (body, status, calls)
+    }
 }
 
 #[track_caller]
@@ -68,81 +104,41 @@ fn within(what: &str, status: u16, calls: &Calls, max_calls: usize, max_trips: u
 
 #[tokio::test]
 async fn every_customer_operation_stays_within_its_dynamodb_call_budget() {
-    ensure_standard_questions().await;
     let f = functions().await;
-    let admin = Api::admin().await;
-    let w = unique_word().to_uppercase();
-    let (flour, sugar) = (format!("FLOUR-{w}"), format!("SUGAR-{w}"));
-    admin.new_product(&flour, 2500).await;
-    admin.new_product(&sugar, 999).await;
-    let tier = admin
-        .post(
-            "/admin/price-tiers",
-            &json!({"name": format!("T {w}"), "discount_percent": 10}),
-        )
-        .await
-        .body["tier_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let (customer, buyer) = admin.customer_with_login(Some(&tier)).await;
-    let cid = customer["customer_id"].as_str().unwrap();
-    admin
-        .patch(
-            &format!("/admin/customers/{cid}"),
-            &json!({"ordering_enabled": true}),
-        )
-        .await;
+    let s = Shop::open(Some(10.0)).await;
+    let (admin, buyer, flour, sugar) = (&s.admin, &s.buyer, &s.flour, &s.sugar);
     let token = buyer.token();
     assert!(
         jwt_claims(token)["custom:login_id"].is_string(),
         "a login's token carries its hints"
     );
 
-    let (body, status, c) = counted(f.catalog.handle(api_request(
+    let (body, status, c) = call(
         "GET /catalog",
-        &format!("/catalog?q={}", flour.to_lowercase()),
+        format!("/catalog?q={}", flour.to_lowercase()),
         token,
-        &[],
-        None,
-    )))
+    )
+    .on(&f.catalog)
     .await;
     within("GET /catalog", status, &c, 2, 2);
     assert_eq!(body["items"][0]["price"]["amount"], 2250);
 
-    let (_, status, c) = counted(f.catalog.handle(api_request(
-        "GET /checkout-questions",
-        "/checkout-questions",
-        token,
-        &[],
-        None,
-    )))
-    .await;
+    let (_, status, c) = call("GET /checkout-questions", "/checkout-questions", token)
+        .on(&f.catalog)
+        .await;
     within("GET /checkout-questions", status, &c, 1, 1);
 
-    let (body, status, c) =
-        counted(
-            f.logins
-                .handle(api_request("GET /me", "/me", token, &[], None)),
-        )
-        .await;
+    let (body, status, c) = call("GET /me", "/me", token).on(&f.logins).await;
     within("GET /me", status, &c, 1, 1);
-    assert_eq!(body["customer"]["tier_name"], format!("T {w}"));
+    assert_eq!(body["customer"]["tier_name"], s.tier_name.clone().unwrap());
 
     let cart = json!({"lines": [{"sku": flour, "quantity": 2}]});
-    let (_, status, c) =
-        counted(
-            f.submission
-                .handle(api_request("PUT /cart", "/cart", token, &[], Some(&cart))),
-        )
+    let (_, status, c) = call("PUT /cart", "/cart", token)
+        .body(&cart)
+        .on(&f.submission)
         .await;
     within("PUT /cart", status, &c, 2, 2);
-    let (body, status, c) =
-        counted(
-            f.submission
-                .handle(api_request("GET /cart", "/cart", token, &[], None)),
-        )
-        .await;
+    let (body, status, c) = call("GET /cart", "/cart", token).on(&f.submission).await;
     within("GET /cart", status, &c, 2, 2);
     assert_eq!(body["lines"][0]["unit_price"]["amount"], 2250);
 
@@ -151,55 +147,39 @@ async fn every_customer_operation_stays_within_its_dynamodb_call_budget() {
         "answers": standard_answers(),
     });
     let key = uuid::Uuid::new_v4().to_string();
-    let (body, status, c) = counted(f.submission.handle(api_request(
-        "POST /orders",
-        "/orders",
-        token,
-        &[("Idempotency-Key", &key)],
-        Some(&order),
-    )))
-    .await;
+    let (body, status, c) = call("POST /orders", "/orders", token)
+        .header("Idempotency-Key", &key)
+        .body(&order)
+        .on(&f.submission)
+        .await;
     within("POST /orders", status, &c, 4, 2);
     assert_eq!(status, 201);
     assert!(c.write_units() > 0.0, "DynamoDB reported the write units");
     let id = body["order_id"].as_str().unwrap().to_owned();
 
-    let (_, status, c) = counted(f.submission.handle(api_request(
-        "POST /orders",
-        "/orders",
-        token,
-        &[("Idempotency-Key", &key)],
-        Some(&order),
-    )))
-    .await;
+    let (_, status, c) = call("POST /orders", "/orders", token)
+        .header("Idempotency-Key", &key)
+        .body(&order)
+        .on(&f.submission)
+        .await;
     within("POST /orders (replayed)", status, &c, 2, 1);
 
-    let (_, status, c) = counted(f.orders.handle(api_request(
-        "GET /orders/{order_id}",
-        &format!("/orders/{id}"),
-        token,
-        &[],
-        None,
-    )))
-    .await;
+    let (_, status, c) = call("GET /orders/{order_id}", format!("/orders/{id}"), token)
+        .on(&f.orders)
+        .await;
     within("GET /orders/{id}", status, &c, 1, 1);
 
-    let (body, status, c) =
-        counted(
-            f.orders
-                .handle(api_request("GET /orders", "/orders", token, &[], None)),
-        )
-        .await;
+    let (body, status, c) = call("GET /orders", "/orders", token).on(&f.orders).await;
     within("GET /orders", status, &c, 2, 2);
     assert_eq!(body["items"][0]["order_id"], id.as_str());
 
-    let (_, status, c) = counted(f.confirmation.handle(api_request(
+    let (_, status, c) = call(
         "POST /admin/orders/{order_id}/confirm",
-        &format!("/admin/orders/{id}/confirm"),
+        format!("/admin/orders/{id}/confirm"),
         admin.token(),
-        &[],
-        Some(&json!({"version": 1})),
-    )))
+    )
+    .body(&json!({"version": 1}))
+    .on(&f.confirmation)
     .await;
     within("POST /admin/orders/{id}/confirm", status, &c, 2, 2);
 }
@@ -220,36 +200,34 @@ async fn an_invitation_link_and_the_admins_customer_page_stay_within_their_budge
     assert_eq!(r.status, 201, "{}", r.body);
     let token = mailbox::invitation_token(&mailbox::wait_for(&email).await);
 
-    let (body, status, c) = counted(f.customers.handle(api_request(
+    let (body, status, c) = call(
         "GET /admin/customers/{customer_id}",
-        &format!("/admin/customers/{cid}"),
+        format!("/admin/customers/{cid}"),
         admin.token(),
-        &[],
-        None,
-    )))
+    )
+    .on(&f.customers)
     .await;
     within("GET /admin/customers/{id}", status, &c, 2, 1);
     assert_eq!(body["logins"][0]["email"], email.to_lowercase());
 
-    let (body, status, c) = counted(f.invitations.handle(api_request(
+    let (body, status, c) = call(
         "GET /invitations/{token}",
-        &format!("/invitations/{token}"),
+        format!("/invitations/{token}"),
         "",
-        &[],
-        None,
-    )))
+    )
+    .on(&f.invitations)
     .await;
     within("GET /invitations/{token}", status, &c, 2, 2);
     assert_eq!(body["login_name"], "Ivy Invitee");
     assert_eq!(body["customer_name"], customer["name"]);
 
-    let (body, status, c) = counted(f.invitations.handle(api_request(
+    let (body, status, c) = call(
         "POST /invitations/{token}/accept",
-        &format!("/invitations/{token}/accept"),
+        format!("/invitations/{token}/accept"),
         "",
-        &[],
-        Some(&json!({"password": "Chosen-passw0rd"})),
-    )))
+    )
+    .body(&json!({"password": "Chosen-passw0rd"}))
+    .on(&f.invitations)
     .await;
     within("POST /invitations/{token}/accept", status, &c, 4, 4);
     assert!(body["login_id"].is_string());

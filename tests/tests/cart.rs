@@ -4,39 +4,17 @@
 use orderdesk_tests::*;
 use serde_json::{Value, json};
 
-fn eur(amount: i64) -> Value {
-    json!({"amount": amount, "currency": "EUR"})
-}
-
-async fn put_cart(api: &Api, path: &str, body: &Value) -> Reply {
-    Api::send(api.request(reqwest::Method::PUT, path).json(body)).await
-}
-
 #[tokio::test]
 async fn a_login_fills_its_cart_and_sees_it_priced_at_its_tier() {
-    let admin = Api::admin().await;
-    let w = unique_word().to_uppercase();
-    let (flour, sugar) = (format!("FLOUR-{w}"), format!("SUGAR-{w}"));
-    admin.new_product(&flour, 2500).await;
-    admin.new_product(&sugar, 999).await;
-    let tier = admin
-        .post(
-            "/admin/price-tiers",
-            &json!({"name": format!("T {w}"), "discount_percent": 10}),
-        )
-        .await
-        .body["tier_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let (_, buyer) = admin.customer_with_login(Some(&tier)).await;
+    let s = Shop::open(Some(10.0)).await;
+    let (buyer, flour, sugar) = (&s.buyer, &s.flour, &s.sugar);
 
     let empty = buyer.get("/cart").await;
     assert_eq!(empty.status, 200, "{}", empty.body);
     assert_eq!(empty.body["lines"], json!([]));
     assert_eq!(empty.body["total"], Value::Null);
 
-    let r = put_cart(&buyer, "/cart", &json!({"lines": [{"sku": flour.to_lowercase(), "quantity": 2}, {"sku": sugar, "quantity": 3}], "notes": "Back door"})).await;
+    let r = buyer.put_cart("/cart", &json!({"lines": [{"sku": flour.to_lowercase(), "quantity": 2}, {"sku": sugar, "quantity": 3}], "notes": "Back door"})).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["lines"][0]["sku"], flour.as_str());
     assert_eq!(r.body["lines"][0]["unit_price"], eur(2250));
@@ -62,12 +40,12 @@ async fn an_admin_prefills_a_customers_cart_and_the_audit_log_says_so() {
     admin.new_product(&sku, 100).await;
     let (customer, buyer) = admin.customer_with_login(None).await;
     let cid = customer["customer_id"].as_str().unwrap();
-    let r = put_cart(
-        &admin,
-        &format!("/admin/customers/{cid}/cart"),
-        &json!({"lines": [{"sku": sku, "quantity": 5}]}),
-    )
-    .await;
+    let r = admin
+        .put_cart(
+            &format!("/admin/customers/{cid}/cart"),
+            &json!({"lines": [{"sku": sku, "quantity": 5}]}),
+        )
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
     let seen = buyer.get("/cart").await;
     assert_eq!(seen.body["lines"][0]["quantity"], 5);
@@ -95,26 +73,23 @@ async fn bad_lines_are_400_naming_each_line_and_leave_the_cart_as_it_was() {
         .await;
     let (_, buyer) = admin.customer_with_login(None).await;
     assert_eq!(
-        put_cart(
-            &buyer,
-            "/cart",
-            &json!({"lines": [{"sku": ok, "quantity": 1}]})
-        )
-        .await
-        .status,
+        buyer
+            .put_cart("/cart", &json!({"lines": [{"sku": ok, "quantity": 1}]}))
+            .await
+            .status,
         200
     );
 
-    let r = put_cart(
-        &buyer,
-        "/cart",
-        &json!({"lines": [
-            {"sku": ok, "quantity": 0},
-            {"sku": ok, "quantity": 2},
-            {"sku": "bad sku", "quantity": 10001},
-        ]}),
-    )
-    .await;
+    let r = buyer
+        .put_cart(
+            "/cart",
+            &json!({"lines": [
+                {"sku": ok, "quantity": 0},
+                {"sku": ok, "quantity": 2},
+                {"sku": "bad sku", "quantity": 10001},
+            ]}),
+        )
+        .await;
     r.problem(400);
     assert_eq!(
         r.error_fields(),
@@ -126,15 +101,12 @@ async fn bad_lines_are_400_naming_each_line_and_leave_the_cart_as_it_was() {
         ]
     );
 
-    let r = put_cart(&buyer, "/cart", &json!({"lines": [{"sku": gone, "quantity": 1}, {"sku": format!("NONE-{w}"), "quantity": 1}]})).await;
+    let r = buyer.put_cart("/cart", &json!({"lines": [{"sku": gone, "quantity": 1}, {"sku": format!("NONE-{w}"), "quantity": 1}]})).await;
     r.problem(400);
     assert_eq!(r.error_fields(), ["lines[0].sku", "lines[1].sku"]);
-    let r = put_cart(
-        &buyer,
-        "/cart",
-        &json!({"lines": [{"sku": ok, "quantity": 1.5}]}),
-    )
-    .await;
+    let r = buyer
+        .put_cart("/cart", &json!({"lines": [{"sku": ok, "quantity": 1.5}]}))
+        .await;
     assert_eq!(r.problem(400)["errors"][0]["field"], "lines[0].quantity");
 
     let kept = buyer.get("/cart").await;
@@ -149,12 +121,9 @@ async fn a_product_deactivated_after_it_was_carted_shows_as_unavailable() {
     let sku = format!("LATER-{w}");
     admin.new_product(&sku, 300).await;
     let (_, buyer) = admin.customer_with_login(None).await;
-    put_cart(
-        &buyer,
-        "/cart",
-        &json!({"lines": [{"sku": sku, "quantity": 2}]}),
-    )
-    .await;
+    buyer
+        .put_cart("/cart", &json!({"lines": [{"sku": sku, "quantity": 2}]}))
+        .await;
     admin
         .patch(&format!("/admin/products/{sku}"), &json!({"active": false}))
         .await;
@@ -169,18 +138,19 @@ async fn carts_are_for_logins_and_prefill_is_for_admins() {
     assert_eq!(Api::anonymous().get("/cart").await.status, 401);
     Api::admin().await.get("/cart").await.problem(403);
     let (_, buyer) = Api::admin().await.customer_with_login(None).await;
-    put_cart(
-        &buyer,
-        "/admin/customers/cus_0000000000007000800000000000beef/cart",
-        &json!({"lines": []}),
-    )
-    .await
-    .problem(403);
-    put_cart(
-        &Api::admin().await,
-        "/admin/customers/cus_0000000000007000800000000000beef/cart",
-        &json!({"lines": []}),
-    )
-    .await
-    .problem(404);
+    buyer
+        .put_cart(
+            "/admin/customers/cus_0000000000007000800000000000beef/cart",
+            &json!({"lines": []}),
+        )
+        .await
+        .problem(403);
+    Api::admin()
+        .await
+        .put_cart(
+            "/admin/customers/cus_0000000000007000800000000000beef/cart",
+            &json!({"lines": []}),
+        )
+        .await
+        .problem(404);
 }

@@ -13,6 +13,11 @@ fn new_customer(name: &str) -> Value {
     json!({ "name": name, "email": unique_email("cust") })
 }
 
+/// The status of a `GET` of `path` with `token`.
+async fn status_with(token: impl Into<String>, path: &str) -> u16 {
+    Api::with_token(token).get(path).await.status
+}
+
 fn s(v: &Value) -> &str {
     v.as_str().expect("a string")
 }
@@ -603,20 +608,8 @@ async fn a_token_with_a_forged_payload_is_401() {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#),
         parts[1]
     );
-    assert_eq!(
-        Api::with_token(unsigned)
-            .get("/admin/customers")
-            .await
-            .status,
-        401
-    );
-    assert_eq!(
-        Api::with_token("garbage")
-            .get("/admin/customers")
-            .await
-            .status,
-        401
-    );
+    assert_eq!(status_with(unsigned, "/admin/customers").await, 401);
+    assert_eq!(status_with("garbage", "/admin/customers").await, 401);
 }
 
 #[tokio::test]
@@ -624,13 +617,7 @@ async fn an_expired_token_signed_by_the_pool_is_401_while_a_fresh_one_passes() {
     let admin = admin_token().await;
     let mut claims = jwt_claims(&admin);
     let fresh = token_signed_by_the_pool(&claims).await;
-    assert_eq!(
-        Api::with_token(fresh)
-            .get("/admin/customers?limit=1")
-            .await
-            .status,
-        200
-    );
+    assert_eq!(status_with(fresh, "/admin/customers?limit=1").await, 200);
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -639,13 +626,7 @@ async fn an_expired_token_signed_by_the_pool_is_401_while_a_fresh_one_passes() {
     claims["auth_time"] = json!(now - 7200);
     claims["exp"] = json!(now - 3600);
     let expired = token_signed_by_the_pool(&claims).await;
-    assert_eq!(
-        Api::with_token(expired)
-            .get("/admin/customers")
-            .await
-            .status,
-        401
-    );
+    assert_eq!(status_with(expired, "/admin/customers").await, 401);
 }
 
 #[tokio::test]
@@ -654,23 +635,11 @@ async fn a_token_for_another_audience_or_issuer_is_401() {
     let mut claims = jwt_claims(&admin);
     claims["aud"] = json!("some-other-client");
     let other_aud = token_signed_by_the_pool(&claims).await;
-    assert_eq!(
-        Api::with_token(other_aud)
-            .get("/admin/customers")
-            .await
-            .status,
-        401
-    );
+    assert_eq!(status_with(other_aud, "/admin/customers").await, 401);
     let mut claims = jwt_claims(&admin);
     claims["iss"] = json!("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_other");
     let other_iss = token_signed_by_the_pool(&claims).await;
-    assert_eq!(
-        Api::with_token(other_iss)
-            .get("/admin/customers")
-            .await
-            .status,
-        401
-    );
+    assert_eq!(status_with(other_iss, "/admin/customers").await, 401);
 }
 
 #[tokio::test]

@@ -1,7 +1,6 @@
 //! Housekeeping's invitation sweep against the real table and user pool.
 
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
-use aws_sdk_dynamodb::types::AttributeValue;
 use orderdesk::cognito::CognitoIdentity;
 use orderdesk::domain::Timestamp;
 use orderdesk::dynamo::DynamoStore;
@@ -33,26 +32,6 @@ async fn invitation_of(api: &Api) -> (String, String, String) {
     )
 }
 
-async fn set(invitation_id: &str, expression: &str, values: &[(&str, &str)]) {
-    let mut update = dynamodb()
-        .await
-        .update_item()
-        .table_name(&stack().table_name)
-        .key(
-            "PK",
-            AttributeValue::S(format!("INVITATION#{invitation_id}")),
-        )
-        .key("SK", AttributeValue::S("INVITATION".into()))
-        .update_expression(expression);
-    if expression.contains("#s") {
-        update = update.expression_attribute_names("#s", "status");
-    }
-    for (k, v) in values {
-        update = update.expression_attribute_values(*k, AttributeValue::S((*v).to_owned()));
-    }
-    update.send().await.expect("UpdateItem");
-}
-
 async fn sweep() -> orderdesk::logins::InvitationSweep {
     let store = DynamoStore::new(dynamodb().await, &stack().table_name);
     let identity = CognitoIdentity::new(cognito().await, &stack().user_pool_id);
@@ -65,7 +44,7 @@ async fn sweep() -> orderdesk::logins::InvitationSweep {
 async fn the_sweep_marks_an_invitation_past_its_expiry_expired() {
     let api = Api::admin().await;
     let (invitation_id, _, token) = invitation_of(&api).await;
-    set(
+    update_invitation(
         &invitation_id,
         "SET expires_at = :past, GSI2SK = :sk",
         &[
@@ -108,7 +87,7 @@ async fn the_sweep_recovers_an_accept_that_crashed_between_cognito_and_the_table
         .await
         .expect("the orphan user");
     let stale = Timestamp::now().plus_seconds(-600).to_string();
-    set(
+    update_invitation(
         &invitation_id,
         "SET #s = :accepting, claim = :claim, claimed_at = :at",
         &[
@@ -127,12 +106,7 @@ async fn the_sweep_recovers_an_accept_that_crashed_between_cognito_and_the_table
         .send()
         .await;
     assert!(orphan.is_err(), "the orphan Cognito user was removed");
-    let accepted = Api::anonymous()
-        .post(
-            &format!("/invitations/{token}/accept"),
-            &json!({"password": "Chosen-passw0rd"}),
-        )
-        .await;
+    let accepted = accept_link(&token, "Chosen-passw0rd").await;
     assert_eq!(
         accepted.status, 200,
         "the link works again: {}",
@@ -145,7 +119,7 @@ async fn a_fresh_accepting_claim_is_left_alone() {
     let api = Api::admin().await;
     let (invitation_id, _, _) = invitation_of(&api).await;
     let now = Timestamp::now().to_string();
-    set(
+    update_invitation(
         &invitation_id,
         "SET #s = :accepting, claim = :claim, claimed_at = :at",
         &[

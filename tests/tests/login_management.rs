@@ -70,9 +70,7 @@ async fn disabling_a_login_refuses_its_still_valid_token_and_its_sign_in_until_e
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["status"], "active");
     assert_eq!(r.body["name"], "Lee Renamed");
-    let again = Api::with_token(sign_in(&email, PASSWORD).await)
-        .get("/me")
-        .await;
+    let again = me_of(&email, PASSWORD).await;
     assert_eq!(again.status, 200);
     assert_eq!(again.body["login"]["name"], "Lee Renamed");
 }
@@ -377,9 +375,7 @@ async fn a_new_email_becomes_the_sign_in_email_only_once_the_new_address_confirm
         json!({"login_id": login_id, "email": new.to_lowercase()})
     );
 
-    let me = Api::with_token(sign_in(&new.to_lowercase(), PASSWORD).await)
-        .get("/me")
-        .await;
+    let me = me_of(&new.to_lowercase(), PASSWORD).await;
     assert_eq!(me.status, 200, "{}", me.body);
     assert_eq!(me.body["login"]["email"], new.to_lowercase());
     assert_eq!(me.body["login"]["pending_email"], Value::Null);

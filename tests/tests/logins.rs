@@ -11,7 +11,7 @@ use orderdesk::domain::{Email, Timestamp};
 use orderdesk::dynamo::DynamoStore;
 use orderdesk::error::Unexpected;
 use orderdesk::idempotency::{IdempotencyRecord, IdempotencyStore};
-use orderdesk::identity::{Identity, IdentityError, InitialPassword};
+use orderdesk::identity::{Identity, IdentityError, InitialPassword, NewUser};
 use orderdesk::ids::{CustomerId, InvitationId, LoginId};
 use orderdesk::logins::*;
 use orderdesk::page::{Page, PageRequest};
@@ -119,12 +119,7 @@ async fn an_invited_login_accepts_its_emailed_link_signs_in_and_reads_me() {
     assert_eq!(preview.body["customer_name"], c["name"]);
     assert!(preview.body["expires_at"].is_string());
 
-    let accepted = Api::anonymous()
-        .post(
-            &format!("/invitations/{token}/accept"),
-            &json!({"password": PASSWORD}),
-        )
-        .await;
+    let accepted = accept_link(&token, PASSWORD).await;
     assert_eq!(accepted.status, 200, "{}", accepted.body);
     assert_eq!(
         accepted.body,
@@ -132,9 +127,7 @@ async fn an_invited_login_accepts_its_emailed_link_signs_in_and_reads_me() {
     );
 
     // Orderdesk stores emails lower-cased; real pools are case-insensitive, moto is not.
-    let me = Api::with_token(sign_in(&email.to_lowercase(), PASSWORD).await)
-        .get("/me")
-        .await;
+    let me = me_of(&email.to_lowercase(), PASSWORD).await;
     assert_eq!(me.status, 200, "{}", me.body);
     assert_eq!(me.body["login"]["login_id"], login_id.as_str());
     assert_eq!(me.body["login"]["status"], "active");
@@ -150,13 +143,7 @@ async fn an_invited_login_accepts_its_emailed_link_signs_in_and_reads_me() {
         .get(&format!("/invitations/{token}"))
         .await
         .problem(410);
-    Api::anonymous()
-        .post(
-            &format!("/invitations/{token}/accept"),
-            &json!({"password": PASSWORD}),
-        )
-        .await
-        .problem(410);
+    accept_link(&token, PASSWORD).await.problem(410);
 }
 
 #[tokio::test]
@@ -258,9 +245,7 @@ async fn an_admin_set_password_login_signs_in_at_once_and_gets_no_email() {
     )
     .await;
     assert_eq!(r.status, 201, "{}", r.body);
-    let me = Api::with_token(sign_in(&email, PASSWORD).await)
-        .get("/me")
-        .await;
+    let me = me_of(&email, PASSWORD).await;
     assert_eq!(me.status, 200, "{}", me.body);
     assert_eq!(me.body["login"]["name"], "Sam Set");
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
@@ -288,12 +273,7 @@ async fn a_weak_password_is_400_naming_the_policy_and_creates_nobody() {
     assert!(!cognito_user_exists(&email).await);
 
     let (_, invitee, token) = invite(&api).await;
-    let r = Api::anonymous()
-        .post(
-            &format!("/invitations/{token}/accept"),
-            &json!({"password": "short"}),
-        )
-        .await;
+    let r = accept_link(&token, "short").await;
     assert_eq!(r.problem(400)["errors"][0]["field"], "password");
     assert!(!cognito_user_exists(&invitee).await);
     assert_eq!(
@@ -429,23 +409,12 @@ async fn unknown_and_malformed_tokens_are_404_and_an_expired_one_is_410() {
     .await
     .unwrap();
     let invitation_id = token_item["invitation_id"].as_s().unwrap().clone();
-    dynamodb()
-        .await
-        .update_item()
-        .table_name(&stack().table_name)
-        .key(
-            "PK",
-            AttributeValue::S(format!("INVITATION#{invitation_id}")),
-        )
-        .key("SK", AttributeValue::S("INVITATION".into()))
-        .update_expression("SET expires_at = :past")
-        .expression_attribute_values(
-            ":past",
-            AttributeValue::S("2020-01-01T00:00:00.000Z".into()),
-        )
-        .send()
-        .await
-        .unwrap();
+    update_invitation(
+        &invitation_id,
+        "SET expires_at = :past",
+        &[(":past", "2020-01-01T00:00:00.000Z")],
+    )
+    .await;
     anon.get(&format!("/invitations/{token}"))
         .await
         .problem(410);
@@ -488,13 +457,7 @@ async fn twenty_concurrent_accepts_of_one_token_create_exactly_one_user() {
         .await
         .unwrap();
     assert_eq!(users.users().len(), 1);
-    assert_eq!(
-        Api::with_token(sign_in(&email, PASSWORD).await)
-            .get("/me")
-            .await
-            .status,
-        200
-    );
+    assert_eq!(me_of(&email, PASSWORD).await.status, 200);
 }
 
 #[tokio::test]
@@ -510,9 +473,7 @@ async fn logins_of_two_customers_each_see_only_their_own_account() {
             json!({"name": "Own", "email": email, "mode": "password", "password": PASSWORD}),
         )
         .await;
-        let me = Api::with_token(sign_in(&email, PASSWORD).await)
-            .get("/me")
-            .await;
+        let me = me_of(&email, PASSWORD).await;
         assert_eq!(me.body["customer"]["customer_id"], c["customer_id"]);
         seen.push(me.body["customer"]["customer_id"].clone());
     }
@@ -601,10 +562,10 @@ impl LoginStore for FailingWrites {
         &self,
         l: &LoginId,
         c: &CustomerId,
-    ) -> Result<(Option<Login>, Option<Customer>), Unexpected> {
+    ) -> Result<LoginAndAccount, Unexpected> {
         self.0.login_and_customer(l, c).await
     }
-    async fn members(&self, c: &CustomerId) -> Result<(Vec<Login>, Vec<Invitation>), Unexpected> {
+    async fn members(&self, c: &CustomerId) -> Result<Members, Unexpected> {
         self.0.members(c).await
     }
     async fn login_email_taken(&self, email: &Email) -> Result<bool, Unexpected> {
@@ -687,13 +648,7 @@ struct IdentityDown;
 
 #[async_trait::async_trait]
 impl Identity for IdentityDown {
-    async fn create_customer_user(
-        &self,
-        _: &Email,
-        _: &str,
-        _: InitialPassword,
-        _: &orderdesk::actor::Hints,
-    ) -> Result<String, IdentityError> {
+    async fn create_customer_user(&self, _: NewUser<'_>) -> Result<String, IdentityError> {
         Err(Unexpected::new("injected: Cognito is down").into())
     }
     async fn delete_user(&self, _: &Email) -> Result<(), Unexpected> {
@@ -819,12 +774,7 @@ async fn when_the_acceptance_cannot_be_stored_the_user_is_removed_and_the_link_s
     let r = accept_invitation(&FailingWrites(store), &identity, &link, body).await;
     assert!(matches!(r, Err(InvitationError::Unexpected(_))), "{r:?}");
     assert!(!cognito_user_exists(&email).await);
-    let accepted = Api::anonymous()
-        .post(
-            &format!("/invitations/{token}/accept"),
-            &json!({"password": PASSWORD}),
-        )
-        .await;
+    let accepted = accept_link(&token, PASSWORD).await;
     assert_eq!(accepted.status, 200, "{}", accepted.body);
 }
 

@@ -5,81 +5,19 @@
 use orderdesk_tests::*;
 use serde_json::{Value, json};
 
-fn eur(amount: i64) -> Value {
-    json!({"amount": amount, "currency": "EUR"})
-}
-
-/// A customer with ordering on and one signed-in login, plus two fresh products.
-struct Shop {
-    admin: Api,
-    buyer: Api,
-    customer: Value,
-    flour: String,
-    sugar: String,
-}
-
-async fn shop(tier_discount: Option<f64>) -> Shop {
-    ensure_standard_questions().await;
-    let admin = Api::admin().await;
-    let w = unique_word().to_uppercase();
-    let (flour, sugar) = (format!("FLOUR-{w}"), format!("SUGAR-{w}"));
-    admin.new_product(&flour, 2500).await;
-    admin.new_product(&sugar, 999).await;
-    let tier = match tier_discount {
-        Some(d) => Some(
-            admin
-                .post(
-                    "/admin/price-tiers",
-                    &json!({"name": format!("T {w}"), "discount_percent": d}),
-                )
-                .await
-                .body["tier_id"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
-        ),
-        None => None,
-    };
-    let (customer, buyer) = admin.customer_with_login(tier.as_deref()).await;
-    let cid = customer["customer_id"].as_str().unwrap();
-    let r = admin
-        .patch(
-            &format!("/admin/customers/{cid}"),
-            &json!({"ordering_enabled": true, "fulfillment_team": "North"}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    Shop {
-        admin,
-        buyer,
-        customer,
-        flour,
-        sugar,
-    }
-}
-
-async fn submit(api: &Api, key: &str, body: &Value) -> Reply {
-    Api::send(
-        api.request(reqwest::Method::POST, "/orders")
-            .header("Idempotency-Key", key)
-            .json(body),
-    )
-    .await
-}
-
 fn key() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
 #[tokio::test]
 async fn a_login_submits_an_order_priced_at_its_tier_and_the_seller_is_emailed() {
-    let s = shop(Some(10.0)).await;
+    let s = Shop::open(Some(10.0)).await;
     let body = json!({
         "lines": [{"sku": s.flour, "quantity": 2}, {"sku": s.sugar.to_lowercase(), "quantity": 3}],
         "notes": "Use the back door",
         "answers": standard_answers(),
     });
-    let r = submit(&s.buyer, &key(), &body).await;
+    let r = s.buyer.submit_keyed(&key(), &body).await;
     assert_eq!(r.status, 201, "{}", r.body);
     let order = r.body;
     assert_eq!(order["status"], "requested");
@@ -108,13 +46,14 @@ async fn a_login_submits_an_order_priced_at_its_tier_and_the_seller_is_emailed()
 
 #[tokio::test]
 async fn prices_are_captured_at_submission() {
-    let s = shop(None).await;
-    let r = submit(
-        &s.buyer,
-        &key(),
-        &json!({"lines": [{"sku": s.flour, "quantity": 1}], "answers": standard_answers()}),
-    )
-    .await;
+    let s = Shop::open(None).await;
+    let r = s
+        .buyer
+        .submit_keyed(
+            &key(),
+            &json!({"lines": [{"sku": s.flour, "quantity": 1}], "answers": standard_answers()}),
+        )
+        .await;
     assert_eq!(r.status, 201, "{}", r.body);
     s.admin
         .patch(
@@ -132,42 +71,37 @@ async fn prices_are_captured_at_submission() {
 
 #[tokio::test]
 async fn the_same_key_returns_the_same_order_and_another_body_under_it_is_409() {
-    let s = shop(None).await;
+    let s = Shop::open(None).await;
     let k = key();
     let body = json!({"lines": [{"sku": s.flour, "quantity": 1}], "answers": standard_answers()});
-    let first = submit(&s.buyer, &k, &body).await;
+    let first = s.buyer.submit_keyed(&k, &body).await;
     assert_eq!(first.status, 201, "{}", first.body);
-    let again = submit(&s.buyer, &k, &body).await;
+    let again = s.buyer.submit_keyed(&k, &body).await;
     assert_eq!(again.status, 200);
     assert_eq!(again.headers["idempotent-replayed"], "true");
     assert_eq!(again.body, first.body);
-    let other = submit(
-        &s.buyer,
-        &k,
-        &json!({"lines": [{"sku": s.flour, "quantity": 2}], "answers": standard_answers()}),
-    )
-    .await;
+    let other = s
+        .buyer
+        .submit_keyed(
+            &k,
+            &json!({"lines": [{"sku": s.flour, "quantity": 2}], "answers": standard_answers()}),
+        )
+        .await;
     assert!(
         other.problem(409)["detail"]
             .as_str()
             .unwrap()
             .contains("different request")
     );
-    assert_eq!(
-        s.buyer.get("/orders").await.body["items"]
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(s.buyer.count("/orders").await, 1);
 }
 
 #[tokio::test]
 async fn twenty_concurrent_submissions_with_one_key_make_one_order() {
-    let s = shop(None).await;
+    let s = Shop::open(None).await;
     let k = key();
     let body = json!({"lines": [{"sku": s.sugar, "quantity": 4}], "answers": standard_answers()});
-    let replies = futures::future::join_all((0..20).map(|_| submit(&s.buyer, &k, &body))).await;
+    let replies = futures::future::join_all((0..20).map(|_| s.buyer.submit_keyed(&k, &body))).await;
     let statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
     assert_eq!(
         statuses.iter().filter(|st| **st == 201).count(),
@@ -183,18 +117,12 @@ async fn twenty_concurrent_submissions_with_one_key_make_one_order() {
         .map(|r| r.body["order_id"].as_str().unwrap())
         .collect();
     assert_eq!(ids.len(), 1);
-    assert_eq!(
-        s.buyer.get("/orders").await.body["items"]
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(s.buyer.count("/orders").await, 1);
 }
 
 #[tokio::test]
 async fn an_order_from_the_cart_empties_it() {
-    let s = shop(None).await;
+    let s = Shop::open(None).await;
     let r = Api::send(
         s.buyer
             .request(reqwest::Method::PUT, "/cart")
@@ -202,27 +130,29 @@ async fn an_order_from_the_cart_empties_it() {
     )
     .await;
     assert_eq!(r.status, 200);
-    let r = submit(
-        &s.buyer,
-        &key(),
-        &json!({"from_cart": true, "answers": standard_answers()}),
-    )
-    .await;
+    let r = s
+        .buyer
+        .submit_keyed(
+            &key(),
+            &json!({"from_cart": true, "answers": standard_answers()}),
+        )
+        .await;
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.body["lines"][0]["quantity"], 3);
     assert_eq!(s.buyer.get("/cart").await.body["lines"], json!([]));
-    let r = submit(
-        &s.buyer,
-        &key(),
-        &json!({"from_cart": true, "answers": standard_answers()}),
-    )
-    .await;
+    let r = s
+        .buyer
+        .submit_keyed(
+            &key(),
+            &json!({"from_cart": true, "answers": standard_answers()}),
+        )
+        .await;
     assert_eq!(r.problem(400)["errors"][0]["field"], "from_cart");
 }
 
 #[tokio::test]
 async fn bad_orders_are_400_naming_the_field_and_write_nothing() {
-    let s = shop(None).await;
+    let s = Shop::open(None).await;
     let ok_lines = json!([{"sku": s.flour, "quantity": 1}]);
     let cases = [
         (json!({"lines": [], "answers": standard_answers()}), "lines"),
@@ -252,7 +182,7 @@ async fn bad_orders_are_400_naming_the_field_and_write_nothing() {
         ),
     ];
     for (body, field) in cases {
-        let r = submit(&s.buyer, &key(), &body).await;
+        let r = s.buyer.submit_keyed(&key(), &body).await;
         r.problem(400);
         assert!(
             r.error_fields().contains(&field.to_owned()),
@@ -263,12 +193,13 @@ async fn bad_orders_are_400_naming_the_field_and_write_nothing() {
     let too_many: Vec<Value> = (0..201)
         .map(|i| json!({"sku": format!("S{i}"), "quantity": 1}))
         .collect();
-    let r = submit(
-        &s.buyer,
-        &key(),
-        &json!({"lines": too_many, "answers": standard_answers()}),
-    )
-    .await;
+    let r = s
+        .buyer
+        .submit_keyed(
+            &key(),
+            &json!({"lines": too_many, "answers": standard_answers()}),
+        )
+        .await;
     assert!(r.error_fields().contains(&"lines".to_owned()));
     let r = Api::send(
         s.buyer
@@ -282,7 +213,7 @@ async fn bad_orders_are_400_naming_the_field_and_write_nothing() {
 
 #[tokio::test]
 async fn ordering_off_is_403_and_writes_nothing() {
-    let s = shop(None).await;
+    let s = Shop::open(None).await;
     let cid = s.customer["customer_id"].as_str().unwrap();
     s.admin
         .patch(
@@ -290,21 +221,22 @@ async fn ordering_off_is_403_and_writes_nothing() {
             &json!({"ordering_enabled": false}),
         )
         .await;
-    let r = submit(
-        &s.buyer,
-        &key(),
-        &json!({"lines": [{"sku": s.flour, "quantity": 1}], "answers": standard_answers()}),
-    )
-    .await;
+    let r = s
+        .buyer
+        .submit_keyed(
+            &key(),
+            &json!({"lines": [{"sku": s.flour, "quantity": 1}], "answers": standard_answers()}),
+        )
+        .await;
     assert_eq!(r.problem(403)["type"], "/problems/ordering-disabled");
     assert_eq!(s.buyer.get("/orders").await.body["items"], json!([]));
 }
 
 #[tokio::test]
 async fn a_disabled_login_cannot_order_or_read_orders_with_its_still_valid_token() {
-    let s = shop(None).await;
+    let s = Shop::open(None).await;
     let order = json!({"lines": [{"sku": s.flour, "quantity": 1}], "answers": standard_answers()});
-    assert_eq!(submit(&s.buyer, &key(), &order).await.status, 201);
+    assert_eq!(s.buyer.submit_keyed(&key(), &order).await.status, 201);
     let login_id = s.buyer.get("/me").await.body["login"]["login_id"]
         .as_str()
         .unwrap()
@@ -318,7 +250,7 @@ async fn a_disabled_login_cannot_order_or_read_orders_with_its_still_valid_token
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
 
-    let r = submit(&s.buyer, &key(), &order).await;
+    let r = s.buyer.submit_keyed(&key(), &order).await;
     assert_eq!(r.problem(403)["type"], "/problems/login-disabled");
     for path in ["/orders", "/catalog", "/cart"] {
         s.buyer.get(path).await.problem(403);
@@ -333,14 +265,15 @@ async fn a_disabled_login_cannot_order_or_read_orders_with_its_still_valid_token
 
 #[tokio::test]
 async fn another_customers_order_is_404_on_every_customer_route() {
-    let a = shop(None).await;
-    let b = shop(None).await;
-    let r = submit(
-        &a.buyer,
-        &key(),
-        &json!({"lines": [{"sku": a.flour, "quantity": 1}], "answers": standard_answers()}),
-    )
-    .await;
+    let a = Shop::open(None).await;
+    let b = Shop::open(None).await;
+    let r = a
+        .buyer
+        .submit_keyed(
+            &key(),
+            &json!({"lines": [{"sku": a.flour, "quantity": 1}], "answers": standard_answers()}),
+        )
+        .await;
     let id = r.body["order_id"].as_str().unwrap();
     b.buyer.get(&format!("/orders/{id}")).await.problem(404);
     assert_eq!(b.buyer.get("/orders").await.body["items"], json!([]));
@@ -354,12 +287,13 @@ async fn another_customers_order_is_404_on_every_customer_route() {
 }
 
 async fn submitted(s: &Shop) -> Value {
-    let r = submit(
-        &s.buyer,
-        &key(),
-        &json!({"lines": [{"sku": s.flour, "quantity": 1}], "answers": standard_answers()}),
-    )
-    .await;
+    let r = s
+        .buyer
+        .submit_keyed(
+            &key(),
+            &json!({"lines": [{"sku": s.flour, "quantity": 1}], "answers": standard_answers()}),
+        )
+        .await;
     assert_eq!(r.status, 201, "{}", r.body);
     r.body
 }
@@ -370,7 +304,7 @@ fn id(order: &Value) -> &str {
 
 #[tokio::test]
 async fn the_whole_journey_ends_with_the_customer_emailed_the_confirmation() {
-    let s = shop(Some(5.0)).await;
+    let s = Shop::open(Some(5.0)).await;
     let order = submitted(&s).await;
     let queue = s
         .admin
@@ -431,7 +365,7 @@ async fn the_whole_journey_ends_with_the_customer_emailed_the_confirmation() {
 
 #[tokio::test]
 async fn of_fifty_concurrent_confirms_exactly_one_wins() {
-    let s = shop(None).await;
+    let s = Shop::open(None).await;
     let order = submitted(&s).await;
     let path = format!("/admin/orders/{}/confirm", id(&order));
     let empty = json!({});
@@ -457,7 +391,7 @@ async fn of_fifty_concurrent_confirms_exactly_one_wins() {
 
 #[tokio::test]
 async fn a_stale_version_or_a_decided_order_is_409_and_a_rejection_needs_a_reason() {
-    let s = shop(None).await;
+    let s = Shop::open(None).await;
     let order = submitted(&s).await;
     let path = format!("/admin/orders/{}", id(&order));
     s.admin
@@ -501,8 +435,8 @@ async fn a_stale_version_or_a_decided_order_is_409_and_a_rejection_needs_a_reaso
 
 #[tokio::test]
 async fn a_customer_cancels_its_requested_order_and_no_one_else_can() {
-    let s = shop(None).await;
-    let other = shop(None).await;
+    let s = Shop::open(None).await;
+    let other = Shop::open(None).await;
     let order = submitted(&s).await;
     other
         .buyer
@@ -527,7 +461,7 @@ async fn a_customer_cancels_its_requested_order_and_no_one_else_can() {
 
 #[tokio::test]
 async fn an_order_from_the_cart_carries_the_carts_notes() {
-    let s = shop(None).await;
+    let s = Shop::open(None).await;
     let cart = json!({"lines": [{"sku": s.sugar, "quantity": 1}], "notes": "Ring twice"});
     assert_eq!(
         Api::send(s.buyer.request(reqwest::Method::PUT, "/cart").json(&cart))
@@ -535,19 +469,20 @@ async fn an_order_from_the_cart_carries_the_carts_notes() {
             .status,
         200
     );
-    let r = submit(
-        &s.buyer,
-        &key(),
-        &json!({"from_cart": true, "answers": standard_answers()}),
-    )
-    .await;
+    let r = s
+        .buyer
+        .submit_keyed(
+            &key(),
+            &json!({"from_cart": true, "answers": standard_answers()}),
+        )
+        .await;
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.body["notes"], "Ring twice");
 }
 
 #[tokio::test]
 async fn a_deleted_customers_orders_stay_readable_by_admins() {
-    let s = shop(None).await;
+    let s = Shop::open(None).await;
     let order = submitted(&s).await;
     let cid = s.customer["customer_id"].as_str().unwrap();
     assert_eq!(

@@ -41,6 +41,11 @@ where
     .await
 }
 
+/// The audit entry of an admin's change to the catalogue, which belongs to no account.
+fn entry(admin: &Principal, at: Timestamp, action: &str, details: serde_json::Value) -> AuditEntry {
+    AuditEntry::by_admin(admin, at, action, None, details)
+}
+
 /// Adds a product to the catalogue.
 pub async fn create_product<S: CatalogStore>(
     store: &S,
@@ -68,11 +73,10 @@ pub async fn create_product<S: CatalogStore>(
         updated_at: now,
         version: 1,
     };
-    let audit = AuditEntry::by_admin(
+    let audit = entry(
         admin,
         now,
         "product.created",
-        None,
         json!({ "sku": product.sku, "price": product.price }),
     );
     written(|| store.put_product(Audited::new(&product, &audit))).await?;
@@ -127,11 +131,10 @@ pub async fn update_product<S: CatalogStore>(
     }
     after.updated_at = now;
     after.version += 1;
-    let audit = AuditEntry::by_admin(
+    let audit = entry(
         admin,
         now,
         "product.updated",
-        None,
         json!({ "sku": sku, "price": after.price, "active": after.active }),
     );
     written(|| store.put_product(Audited::replacing(&before, &after, &audit))).await?;
@@ -224,11 +227,10 @@ pub async fn create_tier<S: CatalogStore>(
         updated_at: now,
         version: 1,
     };
-    let audit = AuditEntry::by_admin(
+    let audit = entry(
         admin,
         now,
         "price_tier.created",
-        None,
         json!({ "tier_id": tier.tier_id, "name": tier.name }),
     );
     written(|| store.put_tier(Audited::new(&tier, &audit))).await?;
@@ -269,11 +271,10 @@ pub async fn update_tier<S: CatalogStore>(
     }
     after.updated_at = now;
     after.version += 1;
-    let audit = AuditEntry::by_admin(
+    let audit = entry(
         admin,
         now,
         "price_tier.updated",
-        None,
         json!({ "tier_id": id, "name": after.name }),
     );
     written(|| store.put_tier(Audited::replacing(&before, &after, &audit))).await?;
@@ -291,18 +292,13 @@ pub async fn set_questions<S: CatalogStore>(
     })?;
     let before = store.questions().await?;
     let now = Timestamp::now();
-    let audit = AuditEntry::by_admin(
-        admin,
-        now,
-        "checkout_questions.set",
-        None,
-        json!({ "questions": questions.len() }),
-    );
+    let details = json!({ "questions": questions.len() });
     let after = CheckoutQuestions {
         questions,
         version: before.version + 1,
     };
     let before = (before.version > 0).then_some(&before);
+    let audit = entry(admin, now, "checkout_questions.set", details);
     written(|| {
         store.put_questions(Audited {
             before,

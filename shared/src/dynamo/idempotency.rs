@@ -58,6 +58,20 @@ impl DynamoStore {
     }
 }
 
+impl DynamoStore {
+    /// A transaction's first actions: the idempotency record's put when there is one, with its
+    /// position (so a failed condition there reads as the key being taken).
+    pub(super) fn keyed_actions(
+        &self,
+        record: Option<&IdempotencyRecord>,
+    ) -> (Vec<TransactWriteItem>, Option<usize>) {
+        match record {
+            Some(r) => (vec![self.put_idempotency(r)], Some(0)),
+            None => (Vec::new(), None),
+        }
+    }
+}
+
 #[async_trait::async_trait]
 impl IdempotencyStore for DynamoStore {
     async fn find_idempotency(&self, scope: &str) -> Result<Option<IdempotencyRecord>, Unexpected> {

@@ -10,7 +10,7 @@ use super::{
 use crate::audit::{AuditActor, AuditEntry};
 use crate::domain::{Email, FieldError, Timestamp, Validator};
 use crate::error::Unexpected;
-use crate::identity::{Identity, IdentityError, InitialPassword};
+use crate::identity::{Identity, IdentityError, InitialPassword, NewUser};
 use crate::ids::LoginId;
 use crate::secret::{LinkToken, POLICY};
 use serde::Deserialize;
@@ -149,12 +149,12 @@ pub async fn accept_invitation<S: InvitationStore, I: Identity>(
             .map(|()| sub.clone()),
         _ => {
             identity
-                .create_customer_user(
-                    &login.email,
-                    login_after.name.as_str(),
+                .create_customer_user(NewUser {
+                    email: &login.email,
+                    name: login_after.name.as_str(),
                     password,
-                    &hints_of(&login, &customer),
-                )
+                    hints: &hints_of(&login, &customer),
+                })
                 .await
         }
     };

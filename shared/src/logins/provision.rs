@@ -13,7 +13,7 @@ use crate::error::Unexpected;
 use crate::idempotency::{
     self, Idempotency, IdempotencyStore, KeyReusedWithOtherRequest, Refused, Written,
 };
-use crate::identity::{Identity, IdentityError, InitialPassword};
+use crate::identity::{Identity, IdentityError, InitialPassword, NewUser};
 use crate::ids::{CustomerId, InvitationId, LoginId};
 use crate::outbox::{EmailMessage, OutboxItem};
 use crate::portal::Portal;
@@ -254,12 +254,12 @@ where
                 ));
             }
             let sub = identity
-                .create_customer_user(
-                    &login.email,
-                    login.name.as_str(),
+                .create_customer_user(NewUser {
+                    email: &login.email,
+                    name: login.name.as_str(),
                     password,
-                    &hints_of(&login, &customer),
-                )
+                    hints: &hints_of(&login, &customer),
+                })
                 .await
                 .map_err(|e| match e {
                     IdentityError::UserExists => ProvisionError::DuplicateEmail,

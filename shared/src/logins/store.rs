@@ -100,19 +100,23 @@ pub enum LoginStoreError {
     Unexpected(#[from] Unexpected),
 }
 
+/// A login and its account, read together; either may be missing.
+pub type LoginAndAccount = (Option<Login>, Option<Customer>);
+
+/// An account's logins and invitations, oldest first.
+pub type Members = (Vec<Login>, Vec<Invitation>);
+
 /// Logins, their email guards and the pointers from Cognito users to them.
 #[async_trait::async_trait]
 pub trait LoginStore: Send + Sync {
     async fn login(&self, id: &LoginId) -> Result<Option<Login>, Unexpected>;
     async fn sub_link(&self, sub: &str) -> Result<Option<SubLink>, Unexpected>;
-    /// A login and its customer, read together.
     async fn login_and_customer(
         &self,
         l: &LoginId,
         c: &CustomerId,
-    ) -> Result<(Option<Login>, Option<Customer>), Unexpected>;
-    /// An account's logins and invitations, oldest first.
-    async fn members(&self, c: &CustomerId) -> Result<(Vec<Login>, Vec<Invitation>), Unexpected>;
+    ) -> Result<LoginAndAccount, Unexpected>;
+    async fn members(&self, c: &CustomerId) -> Result<Members, Unexpected>;
     async fn login_email_taken(&self, email: &Email) -> Result<bool, Unexpected>;
     async fn provision(&self, p: &Provisioning) -> Result<(), LoginStoreError>;
     /// Writes one change to a login or an invitation with what rides along, all or none.

@@ -38,6 +38,22 @@ fn last_link_token(m: &Memory) -> LinkToken {
     LinkToken::parse(url.rsplit('/').next().unwrap()).expect("a token")
 }
 
+/// Invites `ivy@acme.example` to `c` and returns the link's token.
+async fn invite(m: &Memory, users: &Users, c: &crate::customers::Customer) -> LinkToken {
+    provision_login(
+        m,
+        users,
+        &portal(),
+        &admin(),
+        &c.customer_id,
+        new_login("ivy@acme.example", ProvisionMode::Invite),
+        None,
+    )
+    .await
+    .unwrap();
+    last_link_token(m)
+}
+
 #[tokio::test]
 async fn an_invited_login_gets_a_link_and_moves_its_account_on() {
     let m = Memory::new();
@@ -78,18 +94,7 @@ async fn an_accepted_link_makes_the_user_activates_the_login_and_works_once() {
     let m = Memory::new();
     let users = Users::default();
     let c = m.customer("Acme", |c| c.status = CustomerStatus::Pending);
-    provision_login(
-        &m,
-        &users,
-        &portal(),
-        &admin(),
-        &c.customer_id,
-        new_login("ivy@acme.example", ProvisionMode::Invite),
-        None,
-    )
-    .await
-    .unwrap();
-    let token = last_link_token(&m);
+    let token = invite(&m, &users, &c).await;
     let body = || AcceptBody {
         password: PASSWORD.into(),
         name: None,
@@ -112,18 +117,7 @@ async fn a_failed_accept_leaves_the_link_usable_and_no_user_behind() {
     let m = Memory::new();
     let users = Users::default();
     let c = m.customer("Acme", |_| {});
-    provision_login(
-        &m,
-        &users,
-        &portal(),
-        &admin(),
-        &c.customer_id,
-        new_login("ivy@acme.example", ProvisionMode::Invite),
-        None,
-    )
-    .await
-    .unwrap();
-    let token = last_link_token(&m);
+    let token = invite(&m, &users, &c).await;
     m.contend_next_writes(1);
 
     let failed = accept_invitation(
@@ -219,17 +213,7 @@ async fn closing_an_account_disables_its_logins_and_revokes_its_invitations() {
         l.email.clone(),
         crate::memory::identity_user(l.cognito_sub.clone().unwrap()),
     );
-    provision_login(
-        &m,
-        &users,
-        &portal(),
-        &admin(),
-        &c.customer_id,
-        new_login("ivy@acme.example", ProvisionMode::Invite),
-        None,
-    )
-    .await
-    .unwrap();
+    invite(&m, &users, &c).await;
 
     close_account(&m, &users, &admin(), &c.customer_id)
         .await

@@ -1,9 +1,8 @@
 //! A user pool in memory.
 
-use crate::actor::Hints;
 use crate::domain::Email;
 use crate::error::Unexpected;
-use crate::identity::{Identity, IdentityError, InitialPassword};
+use crate::identity::{Identity, IdentityError, InitialPassword, NewUser};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
@@ -46,13 +45,8 @@ fn secret(p: &InitialPassword) -> (String, bool) {
 
 #[async_trait::async_trait]
 impl Identity for Users {
-    async fn create_customer_user(
-        &self,
-        email: &Email,
-        _: &str,
-        password: InitialPassword,
-        _: &Hints,
-    ) -> Result<String, IdentityError> {
+    async fn create_customer_user(&self, user: NewUser<'_>) -> Result<String, IdentityError> {
+        let (email, password) = (user.email, user.password);
         self.up()?;
         let mut users = self.users.lock().expect("not poisoned");
         if users.contains_key(email) {

@@ -7,8 +7,8 @@ use crate::error::Unexpected;
 use crate::ids::{CustomerId, InvitationId, LoginId};
 use crate::logins::{
     Acceptance, EmailChange, EmailChangeStore, Invitation, InvitationLink, InvitationStatus,
-    InvitationStore, Login, LoginStatus, LoginStore, LoginStoreError, LoginWrite, Provisioning,
-    SubLink,
+    InvitationStore, Login, LoginAndAccount, LoginStatus, LoginStore, LoginStoreError, LoginWrite,
+    Members, Provisioning, SubLink,
 };
 use crate::reads::ItemRef;
 
@@ -56,14 +56,14 @@ impl LoginStore for Memory {
         &self,
         l: &LoginId,
         c: &CustomerId,
-    ) -> Result<(Option<Login>, Option<Customer>), Unexpected> {
+    ) -> Result<LoginAndAccount, Unexpected> {
         self.read(ItemRef::Login(l.clone()));
         self.read(ItemRef::Customer(c.clone()));
         let s = self.state();
         Ok((s.logins.get(l).cloned(), s.customers.get(c).cloned()))
     }
 
-    async fn members(&self, c: &CustomerId) -> Result<(Vec<Login>, Vec<Invitation>), Unexpected> {
+    async fn members(&self, c: &CustomerId) -> Result<Members, Unexpected> {
         let s = self.state();
         let mut logins: Vec<Login> = s
             .logins

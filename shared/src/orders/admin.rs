@@ -3,7 +3,7 @@
 
 use super::decide::DecideError;
 use super::lines::{LineBody, check_answers, parse_lines, price_lines};
-use super::submit::{NewOrder, order_audit, unexpected};
+use super::submit::{NewOrder, order_audit, place, unexpected};
 use super::{
     Order, OrderEvent, OrderEventKind, OrderStatus, OrderStore, OrderStoreError, OrderWrite,
 };
@@ -12,9 +12,7 @@ use crate::catalog::CatalogStore;
 use crate::customers::CustomerStore;
 use crate::domain::{FieldError, Timestamp, Validator, bounded_text, multiline_text};
 use crate::error::Unexpected;
-use crate::idempotency::{
-    self, Idempotency, IdempotencyStore, KeyReusedWithOtherRequest, Refused, Written,
-};
+use crate::idempotency::{self, Idempotency, IdempotencyStore, KeyReusedWithOtherRequest, Written};
 use crate::ids::{CustomerId, OrderId};
 use crate::outbox::{EmailMessage, OutboxItem};
 use crate::portal::Portal;
@@ -164,24 +162,15 @@ where
         serde_json::json!({ "status": order.status.as_str(), "notified": !outbox.is_empty() }),
     );
     "order.created".clone_into(&mut audit.action);
-    let (order, outbox, record, audit) = (&order, &outbox, record.as_ref(), &audit);
-    idempotency::write_once(store, idempotency, || async move {
-        let write = OrderWrite {
-            before: None,
-            after: order,
-            idempotency: record,
-            outbox,
-            audit: Some(audit),
-            clear_cart: false,
-        };
-        match store.put_order(write).await {
-            Ok(()) => Ok(order.clone()),
-            Err(OrderStoreError::KeyTaken) => Err(Refused::KeyTaken),
-            Err(OrderStoreError::Contention) => Err(Refused::Contended),
-            Err(e) => Err(Refused::Failed(unexpected(e).into())),
-        }
-    })
-    .await
+    let write = OrderWrite {
+        before: None,
+        after: &order,
+        idempotency: record.as_ref(),
+        outbox: &outbox,
+        audit: Some(&audit),
+        clear_cart: false,
+    };
+    place(store, idempotency, write).await
 }
 
 fn stale(current: &Order) -> DecideError {

@@ -13,7 +13,7 @@ use crate::customers::Customer;
 use crate::domain::{Email, FieldError, Money, Timestamp, Validator, bounded_text};
 use crate::error::Unexpected;
 use crate::idempotency::{
-    self, IdempotencyStore, KeyReusedWithOtherRequest, KeyedRequest, Refused, Written,
+    self, Idempotency, IdempotencyStore, KeyReusedWithOtherRequest, KeyedRequest, Refused, Written,
 };
 use crate::ids::OrderId;
 use crate::outbox::{EmailMessage, OutboxItem};
@@ -254,18 +254,31 @@ where
         Timestamp::now(),
     )];
     let record = idempotency.created(&order, Timestamp::now());
-    let (order, outbox, record) = (&order, &outbox, &record);
-    idempotency::write_once(store, Some(&idempotency), || async move {
-        let write = OrderWrite {
-            before: None,
-            after: order,
-            idempotency: Some(record),
-            outbox,
-            audit: None,
-            clear_cart: from_cart,
-        };
+    let write = OrderWrite {
+        before: None,
+        after: &order,
+        idempotency: Some(&record),
+        outbox: &outbox,
+        audit: None,
+        clear_cart: from_cart,
+    };
+    place(store, Some(&idempotency), write).await
+}
+
+/// Writes a new order once per idempotency key: a retry or a twin gets the first answer, a
+/// write that meets contention is tried again.
+pub(super) async fn place<S, E>(
+    store: &S,
+    idempotency: Option<&Idempotency>,
+    write: OrderWrite<'_>,
+) -> Result<Written<Order>, E>
+where
+    S: OrderStore + IdempotencyStore,
+    E: From<Unexpected> + From<KeyReusedWithOtherRequest>,
+{
+    idempotency::write_once(store, idempotency, || async move {
         match store.put_order(write).await {
-            Ok(()) => Ok(order.clone()),
+            Ok(()) => Ok(write.after.clone()),
             Err(OrderStoreError::KeyTaken) => Err(Refused::KeyTaken),
             Err(OrderStoreError::Contention) => Err(Refused::Contended),
             Err(e) => Err(Refused::Failed(unexpected(e).into())),

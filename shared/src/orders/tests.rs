@@ -38,6 +38,13 @@ async fn submit(m: &Memory, session: &Session, body: serde_json::Value, key: &st
     }
 }
 
+/// A requested order of one bag of flour, the product made for it.
+async fn one_bag_of_flour(m: &Memory, session: &Session) -> Order {
+    m.product("FLOUR", 2500);
+    let body = json!({"lines": [{"sku": "FLOUR", "quantity": 1}]});
+    submit(m, session, body, "k1").await
+}
+
 #[tokio::test]
 async fn an_order_request_reads_only_what_it_declares_and_is_emailed_to_the_seller() {
     let m = Memory::new();
@@ -258,14 +265,7 @@ async fn a_customer_cancels_only_its_own_requested_order_reading_what_it_declare
         let l = m.login(&c, "Otto");
         (c.clone(), l.clone(), m.session(&c, &l))
     };
-    m.product("FLOUR", 2500);
-    let order = submit(
-        &m,
-        &session,
-        json!({"lines": [{"sku": "FLOUR", "quantity": 1}]}),
-        "k1",
-    )
-    .await;
+    let order = one_bag_of_flour(&m, &session).await;
     m.forget_reads();
 
     let foreign = cancel_order(&m, &stranger, &order.order_id).await;
@@ -283,14 +283,7 @@ async fn a_customer_cancels_only_its_own_requested_order_reading_what_it_declare
 async fn a_decision_happens_once_and_emails_the_accounts_logins() {
     let m = Memory::new();
     let (c, _, session) = m.buyer();
-    m.product("FLOUR", 2500);
-    let order = submit(
-        &m,
-        &session,
-        json!({"lines": [{"sku": "FLOUR", "quantity": 1}]}),
-        "k1",
-    )
-    .await;
+    let order = one_bag_of_flour(&m, &session).await;
     let portal = Portal::new("https://portal.example", 3600);
     let confirm = Decision::Confirm {
         expected_version: Some(1),
@@ -314,14 +307,7 @@ async fn a_decision_happens_once_and_emails_the_accounts_logins() {
 async fn a_stale_confirmation_and_a_rejection_without_a_reason_change_nothing() {
     let m = Memory::new();
     let (_, _, session) = m.buyer();
-    m.product("FLOUR", 2500);
-    let order = submit(
-        &m,
-        &session,
-        json!({"lines": [{"sku": "FLOUR", "quantity": 1}]}),
-        "k1",
-    )
-    .await;
+    let order = one_bag_of_flour(&m, &session).await;
     let portal = Portal::default();
 
     let stale = decide_order(
@@ -358,14 +344,7 @@ async fn a_customer_reads_its_own_orders_only() {
     let m = Memory::new();
     let (c, _, session) = m.buyer();
     let other = m.customer("Other Co", |_| {});
-    m.product("FLOUR", 2500);
-    let order = submit(
-        &m,
-        &session,
-        json!({"lines": [{"sku": "FLOUR", "quantity": 1}]}),
-        "k1",
-    )
-    .await;
+    let order = one_bag_of_flour(&m, &session).await;
     m.forget_reads();
 
     let mine = customer_order(&m, &c.customer_id, &order.order_id)

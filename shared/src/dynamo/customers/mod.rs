@@ -42,11 +42,8 @@ impl CustomerStore for DynamoStore {
         w: Audited<'_, Customer>,
         key: Option<&IdempotencyRecord>,
     ) -> Result<(), CustomerStoreError> {
-        let (after, mut actions) = (w.after, Vec::with_capacity(5));
-        let key_at = key.map(|r| {
-            actions.push(self.put_idempotency(r));
-            actions.len() - 1
-        });
+        let after = w.after;
+        let (mut actions, key_at) = self.keyed_actions(key);
         let customer_at = actions.len();
         actions.push(match w.before {
             None => self.put_new(item::to_item(after)),

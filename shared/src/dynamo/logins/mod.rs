@@ -13,7 +13,8 @@ use crate::domain::Email;
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, LoginId};
 use crate::logins::{
-    Invitation, Login, LoginStatus, LoginStore, LoginStoreError, LoginWrite, Provisioning, SubLink,
+    Login, LoginAndAccount, LoginStatus, LoginStore, LoginStoreError, LoginWrite, Members,
+    Provisioning, SubLink,
 };
 use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem};
 use item::*;
@@ -73,7 +74,7 @@ impl LoginStore for DynamoStore {
         &self,
         l: &LoginId,
         c: &CustomerId,
-    ) -> Result<(Option<Login>, Option<Customer>), Unexpected> {
+    ) -> Result<LoginAndAccount, Unexpected> {
         let login_key = (login_pk(l), LOGIN_SK.to_owned());
         let customer_key = (customers::item::pk(c), customers::item::SK.to_owned());
         let found = self
@@ -88,7 +89,7 @@ impl LoginStore for DynamoStore {
         ))
     }
 
-    async fn members(&self, c: &CustomerId) -> Result<(Vec<Login>, Vec<Invitation>), Unexpected> {
+    async fn members(&self, c: &CustomerId) -> Result<Members, Unexpected> {
         let mut logins = Vec::new();
         let mut invitations = Vec::new();
         let members = customer_members_pk(c);
@@ -110,11 +111,7 @@ impl LoginStore for DynamoStore {
     }
 
     async fn provision(&self, p: &Provisioning) -> Result<(), LoginStoreError> {
-        let mut actions = Vec::new();
-        let key_at = p.idempotency.as_ref().map(|r| {
-            actions.push(self.put_idempotency(r));
-            actions.len() - 1
-        });
+        let (mut actions, key_at) = self.keyed_actions(p.idempotency.as_ref());
         let guard_at = actions.len();
         actions.push(self.put_new(email_guard_item(&p.login)));
         actions.push(self.put_new(login_to_item(&p.login)));

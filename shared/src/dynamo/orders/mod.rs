@@ -49,11 +49,7 @@ impl OrderStore for DynamoStore {
     }
 
     async fn put_order(&self, w: OrderWrite<'_>) -> Result<(), OrderStoreError> {
-        let mut actions = Vec::new();
-        let key_at = w.idempotency.map(|r| {
-            actions.push(self.put_idempotency(r));
-            actions.len() - 1
-        });
+        let (mut actions, key_at) = self.keyed_actions(w.idempotency);
         let order_at = actions.len();
         actions.push(match w.before {
             None => self.put_new(item::to_item(w.after)),
