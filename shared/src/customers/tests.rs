@@ -5,6 +5,7 @@ use crate::idempotency::{Idempotency, IdempotencyKey, Written};
 use crate::ids::{CustomerId, TierId};
 use crate::memory::Memory;
 use crate::memory::fixtures::admin;
+use crate::page::{Page, PageRequest};
 use serde_json::json;
 
 fn new_customer(v: serde_json::Value) -> NewCustomer {
@@ -170,4 +171,42 @@ async fn one_customer_is_read_by_its_declared_key() {
         1,
         "only the unknown one"
     );
+}
+
+#[tokio::test]
+async fn the_directory_lists_open_accounts_in_name_order_filtered() {
+    let m = Memory::new();
+    m.customer("Zeta Foods", |c| {
+        c.tags.insert(Tag::parse("vip").unwrap());
+    });
+    m.customer("Acme Bakery", |_| {});
+    m.customer("Gone Ltd", |c| c.status = CustomerStatus::Deleted);
+    let page = PageRequest::default();
+    let list = |q: Option<&str>, tag: Option<&str>, status: Option<&str>| {
+        CustomerFilter::parse(q, tag, status).unwrap()
+    };
+
+    let open = list_customers(&m, &list(None, None, None), &page)
+        .await
+        .unwrap();
+    let vip = list_customers(&m, &list(None, Some("VIP"), None), &page)
+        .await
+        .unwrap();
+    let found = list_customers(&m, &list(Some("ACME"), None, None), &page)
+        .await
+        .unwrap();
+    let deleted = list_customers(&m, &list(None, None, Some("deleted")), &page)
+        .await
+        .unwrap();
+
+    let names = |p: &Page<Customer>| {
+        p.items
+            .iter()
+            .map(|c| c.name.as_str().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&open), ["Acme Bakery", "Zeta Foods"]);
+    assert_eq!(names(&vip), ["Zeta Foods"]);
+    assert_eq!(names(&found), ["Acme Bakery"]);
+    assert_eq!(names(&deleted), ["Gone Ltd"]);
 }

@@ -75,6 +75,17 @@ impl DynamoStore {
     }
 }
 
+impl DynamoStore {
+    /// The item with this key, read as `parse` reads it.
+    pub(crate) async fn get_as<T>(
+        &self,
+        (pk, sk): (String, &str),
+        parse: impl FnOnce(&attr::Item) -> Result<T, Unexpected>,
+    ) -> Result<Option<T>, Unexpected> {
+        self.get_item(pk, sk).await?.as_ref().map(parse).transpose()
+    }
+}
+
 /// A DynamoDB client carrying the [`calls::CallCounter`] interceptor.
 pub fn client(aws: &aws_config::SdkConfig) -> Client {
     let config = aws_sdk_dynamodb::config::Builder::from(aws)

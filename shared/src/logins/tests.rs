@@ -40,13 +40,23 @@ fn last_link_token(m: &Memory) -> LinkToken {
 
 /// Invites `ivy@acme.example` to `c` and returns the link's token.
 async fn invite(m: &Memory, users: &Users, c: &crate::customers::Customer) -> LinkToken {
+    invite_as(m, users, c, "ivy@acme.example").await
+}
+
+/// Invites `address` to `c` and returns the link's token.
+async fn invite_as(
+    m: &Memory,
+    users: &Users,
+    c: &crate::customers::Customer,
+    address: &str,
+) -> LinkToken {
     provision_login(
         m,
         users,
         &portal(),
         &admin(),
         &c.customer_id,
-        new_login("ivy@acme.example", ProvisionMode::Invite),
+        new_login(address, ProvisionMode::Invite),
         None,
     )
     .await
@@ -240,4 +250,175 @@ async fn the_customer_page_lists_logins_and_invitations_oldest_first() {
 
     assert_eq!(page.logins[0].login_id, l.login_id);
     assert!(matches!(none, Err(ListLoginsError::CustomerNotFound)));
+}
+
+/// An active login with its user in the pool.
+fn login_with_user(m: &Memory, users: &Users) -> (crate::customers::Customer, Login) {
+    let (c, l, _) = m.buyer();
+    users.users.lock().unwrap().insert(
+        l.email.clone(),
+        crate::memory::identity_user(l.cognito_sub.clone().unwrap()),
+    );
+    (c, l)
+}
+
+#[tokio::test]
+async fn a_deleted_login_frees_its_email_and_loses_its_user() {
+    let m = Memory::new();
+    let users = Users::default();
+    let (_, l) = login_with_user(&m, &users);
+
+    delete_login(&m, &users, &admin(), &l.login_id)
+        .await
+        .unwrap();
+    let again = delete_login(&m, &users, &admin(), &l.login_id).await;
+
+    assert_eq!(m.state().logins[&l.login_id].status, LoginStatus::Deleted);
+    assert!(!m.state().login_emails.contains_key(&l.email));
+    assert!(users.user(&l.email).is_none());
+    assert!(matches!(again, Err(ManageLoginError::NotFound)));
+}
+
+#[tokio::test]
+async fn a_password_reset_sends_a_temporary_password_or_a_new_link() {
+    let m = Memory::new();
+    let users = Users::default();
+    let (_, l) = login_with_user(&m, &users);
+    let reset = |mode: &str| PasswordResetBody { mode: mode.into() };
+
+    reset_password(
+        &m,
+        &users,
+        &portal(),
+        &admin(),
+        &l.login_id,
+        reset("temporary_password"),
+    )
+    .await
+    .unwrap();
+    reset_password(
+        &m,
+        &users,
+        &portal(),
+        &admin(),
+        &l.login_id,
+        reset("invite"),
+    )
+    .await
+    .unwrap();
+    let bad = reset_password(&m, &users, &portal(), &admin(), &l.login_id, reset("sms")).await;
+
+    assert!(users.user(&l.email).unwrap().temporary);
+    let templates: Vec<_> = m
+        .state()
+        .outbox
+        .iter()
+        .map(|o| o.message.template())
+        .collect();
+    assert_eq!(templates, ["password_reset", "invitation"]);
+    assert!(preview_invitation(&m, &last_link_token(&m)).await.is_ok());
+    assert!(matches!(bad, Err(ManageLoginError::Invalid(e)) if e[0].field == "mode"));
+}
+
+#[tokio::test]
+async fn a_resent_invitation_replaces_its_link_and_a_revoked_one_is_gone() {
+    let m = Memory::new();
+    let users = Users::default();
+    let c = m.customer("Acme", |_| {});
+    let first = invite(&m, &users, &c).await;
+    let id = m.state().invitations.keys().next().unwrap().clone();
+
+    resend_invitation(&m, &portal(), &admin(), &id)
+        .await
+        .unwrap();
+    let second = last_link_token(&m);
+    let old = preview_invitation(&m, &first).await;
+    revoke_invitation(&m, &admin(), &id).await.unwrap();
+    let revoked = preview_invitation(&m, &second).await;
+
+    assert_ne!(first, second);
+    assert!(matches!(old, Err(InvitationError::Gone)));
+    assert!(matches!(revoked, Err(InvitationError::Gone)));
+}
+
+#[tokio::test]
+async fn a_confirmed_email_change_becomes_the_sign_in_address_once() {
+    let m = Memory::new();
+    let users = Users::default();
+    let (_, l) = login_with_user(&m, &users);
+    let change = UpdateLoginBody {
+        name: None,
+        email: Some("new@acme.example".into()),
+        enabled: None,
+    };
+    update_login(&m, &users, &portal(), &admin(), &l.login_id, change)
+        .await
+        .unwrap();
+    let url = match &m.state().outbox[0].message {
+        EmailMessage::EmailChange { confirm_url, .. } => confirm_url.clone(),
+        other => panic!("{other:?}"),
+    };
+    let token = LinkToken::parse(url.rsplit('/').next().unwrap()).unwrap();
+
+    let confirmed = confirm_email_change(&m, &users, &token).await.unwrap();
+    let again = confirm_email_change(&m, &users, &token).await;
+
+    assert_eq!(confirmed.email, email("new@acme.example"));
+    assert!(users.user(&email("new@acme.example")).is_some());
+    assert!(users.user(&l.email).is_none());
+    let s = m.state();
+    assert_eq!(s.logins[&l.login_id].pending_email, None);
+    assert!(
+        !s.login_emails.contains_key(&l.email),
+        "the old address is free"
+    );
+    assert!(matches!(again, Err(EmailChangeError::Gone)));
+}
+
+#[tokio::test]
+async fn housekeeping_expires_old_links_and_frees_an_accept_that_crashed() {
+    let m = Memory::new();
+    let users = Users::default();
+    let (stale, crashed) = (
+        m.customer("Stale Co", |_| {}),
+        m.customer("Crashed Co", |_| {}),
+    );
+    invite_as(&m, &users, &stale, "ivy@stale.example").await;
+    let token = invite_as(&m, &users, &crashed, "ivy@crashed.example").await;
+    let now = crate::domain::Timestamp::now();
+    let (stale_id, crashed_id) = {
+        let s = m.state();
+        let id_of = |c: &crate::customers::Customer| {
+            s.invitations
+                .values()
+                .find(|i| i.customer_id == c.customer_id)
+                .unwrap()
+                .invitation_id
+                .clone()
+        };
+        (id_of(&stale), id_of(&crashed))
+    };
+    m.state().invitations.get_mut(&stale_id).unwrap().expires_at = now.plus_seconds(-1);
+    let crashed_invitation = m.state().invitations[&crashed_id].clone();
+    m.claim_invitation(&crashed_invitation, "claim-1", now.plus_seconds(-3600))
+        .await
+        .unwrap();
+
+    let sweep = sweep_invitations(&m, &users, now).await.unwrap();
+
+    assert_eq!(
+        sweep,
+        InvitationSweep {
+            expired: 1,
+            released: 1
+        }
+    );
+    assert_eq!(
+        m.state().invitations[&stale_id].status,
+        InvitationStatus::Expired
+    );
+    assert!(
+        preview_invitation(&m, &token).await.is_ok(),
+        "the crashed link works again"
+    );
 }

@@ -425,3 +425,27 @@ async fn an_edit_reprices_the_lines_and_says_what_changed() {
     assert_eq!(last.note.as_deref(), Some("lines"));
     assert!(matches!(refused, Err(DecideError::Conflict(_))));
 }
+
+#[tokio::test]
+async fn the_sellers_queue_lists_requested_orders_and_one_accounts_orders() {
+    let m = Memory::new();
+    let (c, _, session) = m.buyer();
+    let order = one_bag_of_flour(&m, &session).await;
+    let page = Default::default();
+
+    let queue = admin_orders(&m, None, None, &page).await.unwrap();
+    let confirmed = admin_orders(&m, Some("confirmed"), None, &page)
+        .await
+        .unwrap();
+    let theirs = admin_orders(&m, None, Some(c.customer_id.as_str()), &page)
+        .await
+        .unwrap();
+    let bad = admin_orders(&m, None, Some("acme"), &page).await;
+    let one = admin_order(&m, &order.order_id).await.unwrap();
+
+    assert_eq!(queue.items.len(), 1);
+    assert!(confirmed.items.is_empty());
+    assert_eq!(theirs.items[0].order_id, order.order_id);
+    assert!(matches!(bad, Err(ReadOrderError::Invalid(e)) if e[0].field == "customer_id"));
+    assert_eq!(one, order);
+}

@@ -73,11 +73,11 @@ impl CatalogStore for DynamoStore {
     }
 
     async fn product(&self, sku: &Sku) -> Result<Option<Product>, Unexpected> {
-        self.get_item(item::PK.to_owned(), &item::product_sk(sku))
-            .await?
-            .as_ref()
-            .map(item::product_from_item)
-            .transpose()
+        self.get_as(
+            (item::PK.to_owned(), &item::product_sk(sku)),
+            item::product_from_item,
+        )
+        .await
     }
 
     async fn products(
@@ -135,11 +135,11 @@ impl CatalogStore for DynamoStore {
     }
 
     async fn tier(&self, id: &TierId) -> Result<Option<PriceTier>, Unexpected> {
-        self.get_item(item::PK.to_owned(), &item::tier_sk(id))
-            .await?
-            .as_ref()
-            .map(item::tier_from_item)
-            .transpose()
+        self.get_as(
+            (item::PK.to_owned(), &item::tier_sk(id)),
+            item::tier_from_item,
+        )
+        .await
     }
 
     async fn tiers(&self) -> Result<Vec<PriceTier>, Unexpected> {

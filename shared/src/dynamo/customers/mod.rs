@@ -67,11 +67,7 @@ impl CustomerStore for DynamoStore {
     }
 
     async fn customer(&self, id: &CustomerId) -> Result<Option<Customer>, Unexpected> {
-        self.get_item(item::pk(id), item::SK)
-            .await?
-            .as_ref()
-            .map(item::from_item)
-            .transpose()
+        self.get_as((item::pk(id), item::SK), item::from_item).await
     }
 
     async fn list(

@@ -8,10 +8,10 @@ use crate::logins::{EmailChange, EmailChangeStore};
 #[async_trait::async_trait]
 impl EmailChangeStore for DynamoStore {
     async fn email_change(&self, token_hash: &str) -> Result<Option<EmailChange>, Unexpected> {
-        self.get_item(email_change_pk(token_hash), EMAIL_CHANGE_SK)
-            .await?
-            .as_ref()
-            .map(email_change_from_item)
-            .transpose()
+        self.get_as(
+            (email_change_pk(token_hash), EMAIL_CHANGE_SK),
+            email_change_from_item,
+        )
+        .await
     }
 }

@@ -141,11 +141,8 @@ impl InvitationStore for DynamoStore {
     }
 
     async fn invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, Unexpected> {
-        self.get_item(invitation_pk(id), INVITATION_SK)
-            .await?
-            .as_ref()
-            .map(invitation_from_item)
-            .transpose()
+        self.get_as((invitation_pk(id), INVITATION_SK), invitation_from_item)
+            .await
     }
 
     async fn open_invitations(&self, now: Timestamp) -> Result<Vec<Invitation>, Unexpected> {

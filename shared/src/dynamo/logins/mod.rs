@@ -55,19 +55,11 @@ impl DynamoStore {
 #[async_trait::async_trait]
 impl LoginStore for DynamoStore {
     async fn login(&self, id: &LoginId) -> Result<Option<Login>, Unexpected> {
-        self.get_item(login_pk(id), LOGIN_SK)
-            .await?
-            .as_ref()
-            .map(login_from_item)
-            .transpose()
+        self.get_as((login_pk(id), LOGIN_SK), login_from_item).await
     }
 
     async fn sub_link(&self, sub: &str) -> Result<Option<SubLink>, Unexpected> {
-        self.get_item(sub_pk(sub), SUB_SK)
-            .await?
-            .as_ref()
-            .map(sub_link_from_item)
-            .transpose()
+        self.get_as((sub_pk(sub), SUB_SK), sub_link_from_item).await
     }
 
     async fn login_and_customer(

@@ -81,11 +81,7 @@ impl OrderStore for DynamoStore {
     }
 
     async fn order(&self, id: &OrderId) -> Result<Option<Order>, Unexpected> {
-        self.get_item(item::pk(id), item::SK)
-            .await?
-            .as_ref()
-            .map(item::from_item)
-            .transpose()
+        self.get_as((item::pk(id), item::SK), item::from_item).await
     }
 
     async fn orders(
