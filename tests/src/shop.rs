@@ -144,3 +144,19 @@ pub async fn accept_link(token: &str, password: &str) -> Reply {
         )
         .await
 }
+
+/// The statuses of concurrent replies to one request, checked: exactly one is `won`, every
+/// other `lost`.
+pub fn exactly_one(replies: &[Reply], won: u16, lost: u16) -> Vec<u16> {
+    let statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == won).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == won || *s == lost),
+        "{statuses:?}"
+    );
+    statuses
+}

@@ -438,16 +438,7 @@ async fn twenty_concurrent_accepts_of_one_token_create_exactly_one_user() {
             .await
     }))
     .await;
-    let statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 200).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert!(
-        statuses.iter().all(|s| *s == 200 || *s == 410),
-        "{statuses:?}"
-    );
+    exactly_one(&replies, 200, 410);
     let users = cognito()
         .await
         .list_users()

@@ -102,16 +102,7 @@ async fn twenty_concurrent_submissions_with_one_key_make_one_order() {
     let k = key();
     let body = json!({"lines": [{"sku": s.sugar, "quantity": 4}], "answers": standard_answers()});
     let replies = futures::future::join_all((0..20).map(|_| s.buyer.submit_keyed(&k, &body))).await;
-    let statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
-    assert_eq!(
-        statuses.iter().filter(|st| **st == 201).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert!(
-        statuses.iter().all(|st| *st == 201 || *st == 200),
-        "{statuses:?}"
-    );
+    exactly_one(&replies, 201, 200);
     let ids: std::collections::BTreeSet<&str> = replies
         .iter()
         .map(|r| r.body["order_id"].as_str().unwrap())
@@ -370,16 +361,7 @@ async fn of_fifty_concurrent_confirms_exactly_one_wins() {
     let path = format!("/admin/orders/{}/confirm", id(&order));
     let empty = json!({});
     let replies = futures::future::join_all((0..50).map(|_| s.admin.post(&path, &empty))).await;
-    let statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
-    assert_eq!(
-        statuses.iter().filter(|st| **st == 200).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert!(
-        statuses.iter().all(|st| *st == 200 || *st == 409),
-        "{statuses:?}"
-    );
+    exactly_one(&replies, 200, 409);
     let detail = s.admin.get(&format!("/admin/orders/{}", id(&order))).await;
     assert_eq!(
         detail.body["history"].as_array().unwrap().len(),
