@@ -63,6 +63,17 @@ impl Shop {
     }
 }
 
+impl Shop {
+    /// The buyer orders `quantity` of `sku`, answering the standard questions.
+    pub async fn order(&self, sku: &str, quantity: u32) -> Reply {
+        let body = json!({
+            "lines": [{"sku": sku, "quantity": quantity}],
+            "answers": crate::standard_answers(),
+        });
+        self.buyer.submit(&body).await
+    }
+}
+
 impl Api {
     /// A new price tier of `discount` percent off; its id.
     pub async fn new_tier(&self, name: &str, discount: f64) -> String {

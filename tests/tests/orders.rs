@@ -47,13 +47,7 @@ async fn a_login_submits_an_order_priced_at_its_tier_and_the_seller_is_emailed()
 #[tokio::test]
 async fn prices_are_captured_at_submission() {
     let s = Shop::open(None).await;
-    let r = s
-        .buyer
-        .submit_keyed(
-            &key(),
-            &json!({"lines": [{"sku": s.flour, "quantity": 1}], "answers": standard_answers()}),
-        )
-        .await;
+    let r = s.order(s.flour.as_str(), 1).await;
     assert_eq!(r.status, 201, "{}", r.body);
     s.admin
         .patch(
@@ -212,13 +206,7 @@ async fn ordering_off_is_403_and_writes_nothing() {
             &json!({"ordering_enabled": false}),
         )
         .await;
-    let r = s
-        .buyer
-        .submit_keyed(
-            &key(),
-            &json!({"lines": [{"sku": s.flour, "quantity": 1}], "answers": standard_answers()}),
-        )
-        .await;
+    let r = s.order(s.flour.as_str(), 1).await;
     assert_eq!(r.problem(403)["type"], "/problems/ordering-disabled");
     assert_eq!(s.buyer.get("/orders").await.body["items"], json!([]));
 }
@@ -258,13 +246,7 @@ async fn a_disabled_login_cannot_order_or_read_orders_with_its_still_valid_token
 async fn another_customers_order_is_404_on_every_customer_route() {
     let a = Shop::open(None).await;
     let b = Shop::open(None).await;
-    let r = a
-        .buyer
-        .submit_keyed(
-            &key(),
-            &json!({"lines": [{"sku": a.flour, "quantity": 1}], "answers": standard_answers()}),
-        )
-        .await;
+    let r = a.order(a.flour.as_str(), 1).await;
     let id = r.body["order_id"].as_str().unwrap();
     b.buyer.get(&format!("/orders/{id}")).await.problem(404);
     assert_eq!(b.buyer.get("/orders").await.body["items"], json!([]));
@@ -278,13 +260,7 @@ async fn another_customers_order_is_404_on_every_customer_route() {
 }
 
 async fn submitted(s: &Shop) -> Value {
-    let r = s
-        .buyer
-        .submit_keyed(
-            &key(),
-            &json!({"lines": [{"sku": s.flour, "quantity": 1}], "answers": standard_answers()}),
-        )
-        .await;
+    let r = s.order(s.flour.as_str(), 1).await;
     assert_eq!(r.status, 201, "{}", r.body);
     r.body
 }

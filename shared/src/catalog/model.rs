@@ -168,41 +168,16 @@ pub fn validate_questions(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Currency;
-
-    fn eur(a: i64) -> Money {
-        Money::new(a, Currency::parse("EUR").unwrap()).unwrap()
-    }
-
-    fn product(sku: &str, price: i64) -> Product {
-        let now = Timestamp::now();
-        Product {
-            sku: Sku::parse(sku).unwrap(),
-            name: sku.into(),
-            description: None,
-            unit: "each".into(),
-            price: eur(price),
-            active: true,
-            created_at: now,
-            updated_at: now,
-            version: 1,
-        }
-    }
+    use crate::memory::Memory;
+    use crate::memory::fixtures::eur;
 
     #[test]
     fn a_tier_override_beats_its_discount() {
-        let now = Timestamp::now();
-        let tier = PriceTier {
-            tier_id: TierId::generate(),
-            name: "Gold".into(),
-            discount: Discount::from_percent(10.0).unwrap(),
-            prices: BTreeMap::from([(Sku::parse("flour-25").unwrap(), eur(1999))]),
-            created_at: now,
-            updated_at: now,
-            version: 1,
-        };
-        assert_eq!(tier.price_of(&product("FLOUR-25", 2500)), eur(1999));
-        assert_eq!(tier.price_of(&product("SUGAR-10", 1005)), eur(905));
+        let m = Memory::new();
+        let mut tier = m.tier("Gold", 10.0);
+        tier.prices = BTreeMap::from([(Sku::parse("flour-25").unwrap(), eur(1999))]);
+        assert_eq!(tier.price_of(&m.product("FLOUR-25", 2500)), eur(1999));
+        assert_eq!(tier.price_of(&m.product("SUGAR-10", 1005)), eur(905));
     }
 
     #[test]

@@ -179,11 +179,7 @@ async fn a_temporary_password_is_emailed_and_a_taken_address_is_refused() {
 async fn a_disabled_login_is_signed_out_and_an_email_change_waits_for_its_confirmation() {
     let m = Memory::new();
     let users = Users::default();
-    let (c, l, _) = m.buyer();
-    users.users.lock().unwrap().insert(
-        l.email.clone(),
-        crate::memory::identity_user(l.cognito_sub.clone().unwrap()),
-    );
+    let (c, l) = login_with_user(&m, &users);
     let change = UpdateLoginBody {
         name: None,
         email: Some("new@acme.example".into()),
@@ -218,11 +214,7 @@ async fn a_disabled_login_is_signed_out_and_an_email_change_waits_for_its_confir
 async fn closing_an_account_disables_its_logins_and_revokes_its_invitations() {
     let m = Memory::new();
     let users = Users::default();
-    let (c, l, _) = m.buyer();
-    users.users.lock().unwrap().insert(
-        l.email.clone(),
-        crate::memory::identity_user(l.cognito_sub.clone().unwrap()),
-    );
+    let (c, l) = login_with_user(&m, &users);
     invite(&m, &users, &c).await;
 
     close_account(&m, &users, &admin(), &c.customer_id)

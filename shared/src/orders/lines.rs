@@ -210,6 +210,15 @@ pub async fn price_lines<S: CatalogStore>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fields a validation named, in order.
+    fn fields_of(v: Validator) -> Vec<String> {
+        v.finish(|| ())
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect()
+    }
     use crate::catalog::QuestionKind;
 
     #[test]
@@ -231,12 +240,7 @@ mod tests {
         let mut v = Validator::default();
         let lines = parse_lines(&mut v, &raw, false);
         assert_eq!(lines.len(), 1);
-        let fields: Vec<String> = v
-            .finish(|| ())
-            .unwrap_err()
-            .into_iter()
-            .map(|e| e.field)
-            .collect();
+        let fields = fields_of(v);
         assert_eq!(
             fields,
             ["lines[1].sku", "lines[2].sku", "lines[2].quantity"]
@@ -272,12 +276,7 @@ mod tests {
             ("extra".to_owned(), "x".to_owned()),
         ]);
         check_answers(&mut v, &questions, &answers, true);
-        let fields: Vec<String> = v
-            .finish(|| ())
-            .unwrap_err()
-            .into_iter()
-            .map(|e| e.field)
-            .collect();
+        let fields = fields_of(v);
         assert_eq!(fields, ["answers.po", "answers.slot", "answers.extra"]);
     }
 }
