@@ -11,12 +11,9 @@ use std::collections::BTreeMap;
 pub struct CreateProductBody {
     pub sku: String,
     pub name: String,
-    #[serde(default)]
     pub description: Option<String>,
-    #[serde(default)]
     pub unit: Option<String>,
     pub price: Money,
-    #[serde(default)]
     pub active: Option<bool>,
 }
 
@@ -24,17 +21,12 @@ pub struct CreateProductBody {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateProductBody {
-    #[serde(default)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "crate::domain::nullable")]
     pub description: Option<Option<String>>,
-    #[serde(default)]
     pub unit: Option<String>,
-    #[serde(default)]
     pub price: Option<Money>,
-    #[serde(default)]
     pub active: Option<bool>,
-    #[serde(default)]
     pub version: Option<u64>,
 }
 
@@ -42,14 +34,10 @@ pub struct UpdateProductBody {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TierBody {
-    #[serde(default)]
     pub name: Option<String>,
-    #[serde(default)]
     pub discount_percent: Option<f64>,
     /// Replaces every override when given.
-    #[serde(default)]
     pub prices: Option<BTreeMap<String, Money>>,
-    #[serde(default)]
     pub version: Option<u64>,
 }
 

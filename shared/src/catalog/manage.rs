@@ -55,10 +55,9 @@ pub async fn create_product<S: CatalogStore>(
     let mut v = Validator::default();
     let sku = v.check("sku", Sku::parse(&body.sku));
     let name = text(&mut v, "name", &body.name, 200);
-    let description = body
-        .description
-        .as_deref()
-        .and_then(|d| text(&mut v, "description", d, 2000));
+    let description = v.optional("description", body.description.as_deref(), |d| {
+        bounded_text(d, 1, 2000)
+    });
     let unit = text(&mut v, "unit", body.unit.as_deref().unwrap_or("each"), 20);
     v.finish(|| ()).map_err(CatalogError::Invalid)?;
     let now = Timestamp::now();
@@ -91,17 +90,11 @@ pub async fn update_product<S: CatalogStore>(
     body: UpdateProductBody,
 ) -> Result<Product, CatalogError> {
     let mut v = Validator::default();
-    let name = body
-        .name
-        .as_deref()
-        .and_then(|n| text(&mut v, "name", n, 200));
-    let description = body
-        .description
-        .map(|d| d.and_then(|d| text(&mut v, "description", &d, 2000)));
-    let unit = body
-        .unit
-        .as_deref()
-        .and_then(|u| text(&mut v, "unit", u, 20));
+    let name = v.optional("name", body.name.as_deref(), |n| bounded_text(n, 1, 200));
+    let description = v.nullable("description", body.description, |d| {
+        bounded_text(d, 1, 2000)
+    });
+    let unit = v.optional("unit", body.unit.as_deref(), |u| bounded_text(u, 1, 20));
     v.finish(|| ()).map_err(CatalogError::Invalid)?;
     let before = store
         .product(sku)
@@ -148,7 +141,7 @@ type TierFields = (
 );
 
 fn tier_fields(v: &mut Validator, body: &TierBody) -> TierFields {
-    let name = body.name.as_deref().and_then(|n| text(v, "name", n, 100));
+    let name = v.optional("name", body.name.as_deref(), |n| bounded_text(n, 1, 100));
     let discount = body
         .discount_percent
         .and_then(|p| v.check("discount_percent", Discount::from_percent(p)));

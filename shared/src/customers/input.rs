@@ -17,17 +17,11 @@ pub const MAX_BULK_TAG: usize = 50;
 pub struct CreateCustomerBody {
     pub name: String,
     pub email: String,
-    #[serde(default)]
     pub phone: Option<String>,
-    #[serde(default)]
     pub address: Option<Address>,
-    #[serde(default)]
     pub price_tier_id: Option<String>,
-    #[serde(default)]
     pub ordering_enabled: Option<bool>,
-    #[serde(default)]
     pub tags: Option<Vec<String>>,
-    #[serde(default)]
     pub fulfillment_team: Option<String>,
 }
 
@@ -35,9 +29,7 @@ pub struct CreateCustomerBody {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCustomerBody {
-    #[serde(default)]
     pub name: Option<String>,
-    #[serde(default)]
     pub email: Option<String>,
     #[serde(default, deserialize_with = "crate::domain::nullable")]
     pub phone: Option<Option<String>>,
@@ -45,14 +37,11 @@ pub struct UpdateCustomerBody {
     pub address: Option<Option<Address>>,
     #[serde(default, deserialize_with = "crate::domain::nullable")]
     pub price_tier_id: Option<Option<String>>,
-    #[serde(default)]
     pub ordering_enabled: Option<bool>,
-    #[serde(default)]
     pub tags: Option<Vec<String>>,
     #[serde(default, deserialize_with = "crate::domain::nullable")]
     pub fulfillment_team: Option<Option<String>>,
     /// When given, the change applies only to this version (optimistic concurrency).
-    #[serde(default)]
     pub version: Option<u64>,
 }
 
@@ -112,19 +101,14 @@ impl TryFrom<CreateCustomerBody> for NewCustomer {
         let mut v = Validator::default();
         let name = v.check("name", CustomerName::parse(&body.name));
         let email = v.check("email", Email::parse(&body.email));
-        let phone = body
-            .phone
-            .as_deref()
-            .and_then(|p| v.check("phone", Phone::parse(p)));
+        let phone = v.optional("phone", body.phone.as_deref(), Phone::parse);
         let address = body.address.and_then(|a| address(&mut v, a));
-        let price_tier_id = body
-            .price_tier_id
-            .as_deref()
-            .and_then(|t| v.check("price_tier_id", tier_id(t)));
-        let fulfillment_team = body
-            .fulfillment_team
-            .as_deref()
-            .and_then(|t| v.check("fulfillment_team", Reference::parse(t)));
+        let price_tier_id = v.optional("price_tier_id", body.price_tier_id.as_deref(), tier_id);
+        let fulfillment_team = v.optional(
+            "fulfillment_team",
+            body.fulfillment_team.as_deref(),
+            Reference::parse,
+        );
         let tags = tags(&mut v, body.tags.as_deref().unwrap_or_default());
         v.finish(|| NewCustomer {
             name: name.expect("checked"),
@@ -158,24 +142,13 @@ impl TryFrom<UpdateCustomerBody> for CustomerChange {
 
     fn try_from(body: UpdateCustomerBody) -> Result<Self, Self::Error> {
         let mut v = Validator::default();
-        let name = body
-            .name
-            .as_deref()
-            .and_then(|n| v.check("name", CustomerName::parse(n)));
-        let email = body
-            .email
-            .as_deref()
-            .and_then(|e| v.check("email", Email::parse(e)));
-        let phone = body
-            .phone
-            .map(|p| p.and_then(|p| v.check("phone", Phone::parse(&p))));
+        let name = v.optional("name", body.name.as_deref(), CustomerName::parse);
+        let email = v.optional("email", body.email.as_deref(), Email::parse);
+        let phone = v.nullable("phone", body.phone, Phone::parse);
         let address = body.address.map(|a| a.and_then(|a| address(&mut v, a)));
-        let price_tier_id = body
-            .price_tier_id
-            .map(|t| t.and_then(|t| v.check("price_tier_id", tier_id(&t))));
-        let fulfillment_team = body
-            .fulfillment_team
-            .map(|t| t.and_then(|t| v.check("fulfillment_team", Reference::parse(&t))));
+        let price_tier_id = v.nullable("price_tier_id", body.price_tier_id, tier_id);
+        let fulfillment_team =
+            v.nullable("fulfillment_team", body.fulfillment_team, Reference::parse);
         let tags = body.tags.map(|t| tags(&mut v, &t));
         v.finish(|| CustomerChange {
             name,

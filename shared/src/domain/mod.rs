@@ -43,6 +43,26 @@ impl Validator {
         }
     }
 
+    /// Parses an optional field: absent stays `None`, invalid is recorded against `field`.
+    pub fn optional<T, E: std::fmt::Display>(
+        &mut self,
+        field: &str,
+        raw: Option<&str>,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<T> {
+        raw.and_then(|raw| self.check(field, parse(raw)))
+    }
+
+    /// Parses a `PATCH` field that `null` clears: absent stays `None`, `null` is `Some(None)`.
+    pub fn nullable<T, E: std::fmt::Display>(
+        &mut self,
+        field: &str,
+        raw: Option<Option<String>>,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<Option<T>> {
+        raw.map(|raw| raw.and_then(|raw| self.check(field, parse(&raw))))
+    }
+
     pub fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
         self.errors.push(FieldError::new(field, message));
     }

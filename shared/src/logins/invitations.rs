@@ -21,7 +21,6 @@ use serde_json::json;
 #[serde(deny_unknown_fields)]
 pub struct AcceptBody {
     pub password: String,
-    #[serde(default)]
     pub name: Option<String>,
 }
 
@@ -106,10 +105,7 @@ pub async fn accept_invitation<S: InvitationStore, I: Identity>(
     body: AcceptBody,
 ) -> Result<Accepted, InvitationError> {
     let mut v = Validator::default();
-    let name = body
-        .name
-        .as_deref()
-        .and_then(|n| v.check("name", LoginName::parse(n)));
+    let name = v.optional("name", body.name.as_deref(), LoginName::parse);
     v.check("password", POLICY.check(&body.password));
     v.finish(|| ()).map_err(InvitationError::Invalid)?;
 

@@ -23,11 +23,8 @@ use serde_json::json;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateLoginBody {
-    #[serde(default)]
     pub name: Option<String>,
-    #[serde(default)]
     pub email: Option<String>,
-    #[serde(default)]
     pub enabled: Option<bool>,
 }
 
@@ -92,14 +89,8 @@ pub async fn update_login<S: LoginStore, I: Identity>(
     body: UpdateLoginBody,
 ) -> Result<Login, ManageLoginError> {
     let mut v = Validator::default();
-    let name = body
-        .name
-        .as_deref()
-        .and_then(|n| v.check("name", LoginName::parse(n)));
-    let new_email = body
-        .email
-        .as_deref()
-        .and_then(|e| v.check("email", Email::parse(e)));
+    let name = v.optional("name", body.name.as_deref(), LoginName::parse);
+    let new_email = v.optional("email", body.email.as_deref(), Email::parse);
     v.finish(|| ()).map_err(ManageLoginError::Invalid)?;
 
     let before = existing_login(store, id).await?;

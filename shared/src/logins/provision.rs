@@ -27,9 +27,7 @@ use serde_json::json;
 pub struct CreateLoginBody {
     pub name: String,
     pub email: String,
-    #[serde(default)]
     pub mode: Option<String>,
-    #[serde(default)]
     pub password: Option<String>,
 }
 

@@ -26,12 +26,9 @@ pub struct AdminOrderBody {
     pub lines: Vec<LineBody>,
     /// `requested` (into the queue) or `confirmed` (already agreed with the customer).
     pub status: String,
-    #[serde(default)]
     pub notes: Option<String>,
-    #[serde(default)]
     pub answers: Option<BTreeMap<String, String>>,
     /// An email to the customer in the admin's own words; none is sent without it.
-    #[serde(default)]
     pub notify: Option<NotifyBody>,
 }
 
@@ -47,10 +44,8 @@ pub struct NotifyBody {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EditBody {
-    #[serde(default)]
     pub lines: Option<Vec<LineBody>>,
     /// New notes; an empty string removes them.
-    #[serde(default)]
     pub notes: Option<String>,
     /// The version the admin saw; a stale one is a conflict.
     pub version: u64,
@@ -106,10 +101,7 @@ where
         }
     };
     let lines = parse_lines(&mut v, &body.lines, false);
-    let notes = body
-        .notes
-        .as_deref()
-        .and_then(|n| v.check("notes", bounded_text(n, 0, 2000)));
+    let notes = v.optional("notes", body.notes.as_deref(), |n| bounded_text(n, 0, 2000));
     let questions = store.questions().await?.questions;
     let answers = check_answers(&mut v, &questions, &body.answers.unwrap_or_default(), false);
     let notify = body.notify.as_ref().and_then(|n| {

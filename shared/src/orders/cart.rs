@@ -19,7 +19,6 @@ use serde_json::json;
 #[serde(deny_unknown_fields)]
 pub struct CartBody {
     pub lines: Vec<LineBody>,
-    #[serde(default)]
     pub notes: Option<String>,
 }
 
@@ -90,10 +89,7 @@ pub async fn put_cart<S: CatalogStore + CartStore>(
 ) -> Result<CartView, CartError> {
     let mut v = Validator::default();
     let lines = parse_lines(&mut v, &body.lines, true);
-    let notes = body
-        .notes
-        .as_deref()
-        .and_then(|n| v.check("notes", bounded_text(n, 0, 2000)));
+    let notes = v.optional("notes", body.notes.as_deref(), |n| bounded_text(n, 0, 2000));
     v.finish(|| ()).map_err(CartError::Invalid)?;
     let pricing = price_lines(store, customer.price_tier_id.as_ref(), &lines)
         .await?

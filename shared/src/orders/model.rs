@@ -176,7 +176,6 @@ pub struct Order {
     pub order_number: OrderNumber,
     pub customer_id: CustomerId,
     /// The account's name when the order was placed, for lists that show many accounts.
-    #[serde(default)]
     pub customer_name: Option<String>,
     pub status: OrderStatus,
     pub lines: Vec<PricedLine>,

@@ -27,13 +27,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitBody {
-    #[serde(default)]
     pub lines: Option<Vec<LineBody>>,
-    #[serde(default)]
     pub notes: Option<String>,
-    #[serde(default)]
     pub answers: Option<BTreeMap<String, String>>,
-    #[serde(default)]
     pub from_cart: Option<bool>,
 }
 
