@@ -5,6 +5,8 @@
 use crate::cognito::CognitoIdentity;
 use crate::config::{self, ConfigError, Settings};
 use crate::email::{Branding, Mailer};
+use crate::orders::SellerDesk;
+use crate::portal::Portal;
 use crate::ses::SesMailer;
 use std::sync::Arc;
 
@@ -56,5 +58,54 @@ impl Shell {
             &mail.branding.seller_name,
         );
         Ok((Arc::new(mailer), mail.branding))
+    }
+}
+
+/// A part of a function built from the shell once per cold start; a setting the part needs and
+/// the deployment lacks stops the function before it serves a request.
+pub trait FromShell: Sized {
+    fn from_shell(shell: &Shell) -> Result<Self, ConfigError>;
+}
+
+impl FromShell for Store {
+    fn from_shell(shell: &Shell) -> Result<Self, ConfigError> {
+        Ok(shell.store.clone())
+    }
+}
+
+impl FromShell for UserPool {
+    fn from_shell(shell: &Shell) -> Result<Self, ConfigError> {
+        shell.user_pool()
+    }
+}
+
+impl FromShell for Portal {
+    fn from_shell(shell: &Shell) -> Result<Self, ConfigError> {
+        shell.settings.portal()
+    }
+}
+
+impl FromShell for SellerDesk {
+    fn from_shell(shell: &Shell) -> Result<Self, ConfigError> {
+        Ok(SellerDesk {
+            inbox: shell.settings.seller_inbox()?,
+            portal: shell.settings.portal()?,
+        })
+    }
+}
+
+impl<A: FromShell, B: FromShell> FromShell for (A, B) {
+    fn from_shell(shell: &Shell) -> Result<Self, ConfigError> {
+        Ok((A::from_shell(shell)?, B::from_shell(shell)?))
+    }
+}
+
+impl<A: FromShell, B: FromShell, C: FromShell> FromShell for (A, B, C) {
+    fn from_shell(shell: &Shell) -> Result<Self, ConfigError> {
+        Ok((
+            A::from_shell(shell)?,
+            B::from_shell(shell)?,
+            C::from_shell(shell)?,
+        ))
     }
 }

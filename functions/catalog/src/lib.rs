@@ -2,27 +2,24 @@
 //! catalogue at their own prices, and the questions, for customers.
 
 use lambda_http::{Body, Request, Response};
-use orderdesk::app::{Shell, Store};
+use orderdesk::app::Store;
 use orderdesk::catalog::{self, QuestionsBody, TierBody};
-use orderdesk::config::ConfigError;
 use orderdesk::http::{
-    HttpFunction, Problem, body, customer_session, json, page_request, path_id, query_param,
+    Function, Problem, Routes, body, customer_session, json, page_request, path_id, query_param,
     require_admin, route_key,
 };
 use serde_json::json;
 
-/// Everything the function builds once per cold start.
-pub struct App {
-    store: Store,
-}
+/// The function as `main` serves it and `local/` invokes it.
+pub type App = Function<Catalog>;
 
-impl HttpFunction for App {
-    fn build(shell: Shell) -> Result<Self, ConfigError> {
-        Ok(Self { store: shell.store })
-    }
+/// The routes of the `catalog` function.
+pub struct Catalog;
 
-    async fn route(&self, req: Request) -> Result<Response<Body>, Problem> {
-        let store = &self.store;
+impl Routes for Catalog {
+    type Needs = Store;
+
+    async fn route(store: &Store, req: Request) -> Result<Response<Body>, Problem> {
         match route_key(&req).as_str() {
             "GET /catalog" => {
                 let (session, store) =
@@ -39,61 +36,58 @@ impl HttpFunction for App {
                 let questions = catalog::checkout_questions(&store).await?;
                 Ok(json(200, &json!({ "questions": questions })))
             }
-            _ => self.admin_route(&req).await,
+            _ => admin_route(store, &req).await,
         }
     }
 }
 
-impl App {
-    /// The routes of the seller's admins.
-    async fn admin_route(&self, req: &Request) -> Result<Response<Body>, Problem> {
-        let admin = require_admin(req)?;
-        let store = &self.store;
-        match route_key(req).as_str() {
-            "POST /admin/products" => {
-                let input = body(req)?;
-                let product = catalog::create_product(store, &admin, input).await?;
-                Ok(json(201, &product))
-            }
-            "GET /admin/products" => {
-                let (page, q) = (page_request(req)?, query_param(req, "q"));
-                Ok(json(
-                    200,
-                    &catalog::list_products(store, q.as_deref(), &page).await?,
-                ))
-            }
-            "PATCH /admin/products/{sku}" => {
-                let (sku, input) = (path_id(req)?, body(req)?);
-                let product = catalog::update_product(store, &admin, &sku, input).await?;
-                Ok(json(200, &product))
-            }
-            "POST /admin/price-tiers" => {
-                let input = body::<TierBody>(req)?;
-                Ok(json(
-                    201,
-                    &catalog::create_tier(store, &admin, input).await?,
-                ))
-            }
-            "GET /admin/price-tiers" => Ok(json(200, &catalog::list_tiers(store).await?)),
-            "PATCH /admin/price-tiers/{tier_id}" => {
-                let (id, input) = (path_id(req)?, body::<TierBody>(req)?);
-                Ok(json(
-                    200,
-                    &catalog::update_tier(store, &admin, &id, input).await?,
-                ))
-            }
-            "PUT /admin/checkout-questions" => {
-                let input = body::<QuestionsBody>(req)?;
-                let questions = catalog::set_questions(store, &admin, input).await?;
-                Ok(json(200, &json!({ "questions": questions })))
-            }
-            "GET /admin/checkout-questions" => {
-                let questions = catalog::checkout_questions(store).await?;
-                Ok(json(200, &json!({ "questions": questions })))
-            }
-            other => Err(Problem::not_found(format!(
-                "The catalog function has no route {other}."
-            ))),
+/// The routes of the seller's admins.
+async fn admin_route(store: &Store, req: &Request) -> Result<Response<Body>, Problem> {
+    let admin = require_admin(req)?;
+    match route_key(req).as_str() {
+        "POST /admin/products" => {
+            let input = body(req)?;
+            let product = catalog::create_product(store, &admin, input).await?;
+            Ok(json(201, &product))
         }
+        "GET /admin/products" => {
+            let (page, q) = (page_request(req)?, query_param(req, "q"));
+            Ok(json(
+                200,
+                &catalog::list_products(store, q.as_deref(), &page).await?,
+            ))
+        }
+        "PATCH /admin/products/{sku}" => {
+            let (sku, input) = (path_id(req)?, body(req)?);
+            let product = catalog::update_product(store, &admin, &sku, input).await?;
+            Ok(json(200, &product))
+        }
+        "POST /admin/price-tiers" => {
+            let input = body::<TierBody>(req)?;
+            Ok(json(
+                201,
+                &catalog::create_tier(store, &admin, input).await?,
+            ))
+        }
+        "GET /admin/price-tiers" => Ok(json(200, &catalog::list_tiers(store).await?)),
+        "PATCH /admin/price-tiers/{tier_id}" => {
+            let (id, input) = (path_id(req)?, body::<TierBody>(req)?);
+            Ok(json(
+                200,
+                &catalog::update_tier(store, &admin, &id, input).await?,
+            ))
+        }
+        "PUT /admin/checkout-questions" => {
+            let input = body::<QuestionsBody>(req)?;
+            let questions = catalog::set_questions(store, &admin, input).await?;
+            Ok(json(200, &json!({ "questions": questions })))
+        }
+        "GET /admin/checkout-questions" => {
+            let questions = catalog::checkout_questions(store).await?;
+            Ok(json(200, &json!({ "questions": questions })))
+        }
+        other => Err(Problem::not_found(format!(
+            "The catalog function has no route {other}."
+        ))),
     }
 }

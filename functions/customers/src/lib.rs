@@ -1,36 +1,29 @@
 //! The `customers` Lambda: admins keep customer accounts, and read the audit log.
 
 use lambda_http::{Body, Request, Response};
-use orderdesk::app::{Shell, Store, UserPool};
-use orderdesk::config::ConfigError;
+use orderdesk::app::{Store, UserPool};
 use orderdesk::customers::{
     self, BulkTagBody, CreateCustomerBody, CustomerChange, CustomerFilter, NewCustomer, TagChange,
     UpdateCustomerBody,
 };
 use orderdesk::http::{
-    self, HttpFunction, Problem, body, created, json, keyed_body, no_content, page_request,
+    self, Function, Problem, Routes, body, created, json, keyed_body, no_content, page_request,
     path_id, query_param, require_admin, route_key,
 };
 use orderdesk::{audit, logins};
 use serde_json::json;
 
-/// Everything the function builds once per cold start.
-pub struct App {
-    store: Store,
-    users: UserPool,
-}
+/// The function as `main` serves it and `local/` invokes it.
+pub type App = Function<Customers>;
 
-impl HttpFunction for App {
-    fn build(shell: Shell) -> Result<Self, ConfigError> {
-        Ok(Self {
-            users: shell.user_pool()?,
-            store: shell.store,
-        })
-    }
+/// The routes of the `customers` function.
+pub struct Customers;
 
-    async fn route(&self, req: Request) -> Result<Response<Body>, Problem> {
+impl Routes for Customers {
+    type Needs = (Store, UserPool);
+
+    async fn route((store, users): &Self::Needs, req: Request) -> Result<Response<Body>, Problem> {
         let admin = require_admin(&req)?;
-        let store = &self.store;
         match route_key(&req).as_str() {
             "POST /admin/customers" => {
                 let (input, keyed) = keyed_body::<CreateCustomerBody>(&req)?;
@@ -66,7 +59,7 @@ impl HttpFunction for App {
             }
             "DELETE /admin/customers/{customer_id}" => {
                 let id = path_id(&req)?;
-                logins::close_account(store, &self.users, &admin, &id).await?;
+                logins::close_account(store, users, &admin, &id).await?;
                 Ok(no_content())
             }
             "GET /admin/audit" => {

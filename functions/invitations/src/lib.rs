@@ -2,32 +2,26 @@
 //! confirmation link, and an admin's resend and revoke.
 
 use lambda_http::{Body, Request, Response};
-use orderdesk::app::{Shell, Store, UserPool};
-use orderdesk::config::ConfigError;
+use orderdesk::app::{Store, UserPool};
 use orderdesk::http::{
-    HttpFunction, Problem, body, json, no_content, path_id, require_admin, route_key,
+    Function, Problem, Routes, body, json, no_content, path_id, require_admin, route_key,
 };
 use orderdesk::logins::{self, AcceptBody};
 use orderdesk::portal::Portal;
 
-/// Everything the function builds once per cold start.
-pub struct App {
-    store: Store,
-    users: UserPool,
-    portal: Portal,
-}
+/// The function as `main` serves it and `local/` invokes it.
+pub type App = Function<Invitations>;
 
-impl HttpFunction for App {
-    fn build(shell: Shell) -> Result<Self, ConfigError> {
-        Ok(Self {
-            users: shell.user_pool()?,
-            portal: shell.settings.portal()?,
-            store: shell.store,
-        })
-    }
+/// The routes of the `invitations` function.
+pub struct Invitations;
 
-    async fn route(&self, req: Request) -> Result<Response<Body>, Problem> {
-        let (store, users) = (&self.store, &self.users);
+impl Routes for Invitations {
+    type Needs = (Store, UserPool, Portal);
+
+    async fn route(
+        (store, users, portal): &Self::Needs,
+        req: Request,
+    ) -> Result<Response<Body>, Problem> {
         match route_key(&req).as_str() {
             "GET /invitations/{token}" => {
                 let token = path_id(&req)?;
@@ -46,7 +40,7 @@ impl HttpFunction for App {
             "POST /admin/invitations/{invitation_id}/resend" => {
                 let admin = require_admin(&req)?;
                 let id = path_id(&req)?;
-                logins::resend_invitation(store, &self.portal, &admin, &id).await?;
+                logins::resend_invitation(store, portal, &admin, &id).await?;
                 Ok(json(202, &serde_json::json!({ "status": "sent" })))
             }
             "DELETE /admin/invitations/{invitation_id}" => {

@@ -1,35 +1,29 @@
 //! The `logins` Lambda: admins provision and manage a customer's logins; a login reads `/me`.
 
 use lambda_http::{Body, Request, Response};
-use orderdesk::app::{Shell, Store, UserPool};
-use orderdesk::config::ConfigError;
+use orderdesk::app::{Store, UserPool};
 use orderdesk::http::{
-    HttpFunction, Problem, body, created, customer_session, json, keyed_body, no_content, path_id,
-    require_admin, route_key,
+    Function, Problem, Routes, body, created, customer_session, json, keyed_body, no_content,
+    path_id, require_admin, route_key,
 };
 use orderdesk::logins::{self, CreateLoginBody, NewLogin, PasswordResetBody, UpdateLoginBody};
 use orderdesk::portal::Portal;
 use orderdesk::session;
 use serde_json::json;
 
-/// Everything the function builds once per cold start.
-pub struct App {
-    store: Store,
-    users: UserPool,
-    portal: Portal,
-}
+/// The function as `main` serves it and `local/` invokes it.
+pub type App = Function<Logins>;
 
-impl HttpFunction for App {
-    fn build(shell: Shell) -> Result<Self, ConfigError> {
-        Ok(Self {
-            users: shell.user_pool()?,
-            portal: shell.settings.portal()?,
-            store: shell.store,
-        })
-    }
+/// The routes of the `logins` function.
+pub struct Logins;
 
-    async fn route(&self, req: Request) -> Result<Response<Body>, Problem> {
-        let (store, users, portal) = (&self.store, &self.users, &self.portal);
+impl Routes for Logins {
+    type Needs = (Store, UserPool, Portal);
+
+    async fn route(
+        (store, users, portal): &Self::Needs,
+        req: Request,
+    ) -> Result<Response<Body>, Problem> {
         if route_key(&req) == "GET /me" {
             let (session, store) = customer_session(store, &req, session::me_reads).await?;
             return Ok(json(200, &session::me(&store, &session).await?));

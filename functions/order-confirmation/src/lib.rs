@@ -2,9 +2,8 @@
 //! it, exactly once.
 
 use lambda_http::{Body, Request, Response};
-use orderdesk::app::{Shell, Store};
-use orderdesk::config::ConfigError;
-use orderdesk::http::{HttpFunction, Problem, body, json, path_id, require_admin, route_key};
+use orderdesk::app::Store;
+use orderdesk::http::{Function, Problem, Routes, body, json, path_id, require_admin, route_key};
 use orderdesk::ids::OrderId;
 use orderdesk::orders::{self, Decision, EditBody};
 use orderdesk::portal::Portal;
@@ -25,24 +24,18 @@ struct RejectBody {
     reason: String,
 }
 
-/// Everything the function builds once per cold start.
-pub struct App {
-    store: Store,
-    portal: Portal,
-}
+/// The function as `main` serves it and `local/` invokes it.
+pub type App = Function<OrderConfirmation>;
 
-impl HttpFunction for App {
-    fn build(shell: Shell) -> Result<Self, ConfigError> {
-        Ok(Self {
-            portal: shell.settings.portal()?,
-            store: shell.store,
-        })
-    }
+/// The routes of the `order-confirmation` function.
+pub struct OrderConfirmation;
 
-    async fn route(&self, req: Request) -> Result<Response<Body>, Problem> {
+impl Routes for OrderConfirmation {
+    type Needs = (Store, Portal);
+
+    async fn route((store, portal): &Self::Needs, req: Request) -> Result<Response<Body>, Problem> {
         let admin = require_admin(&req)?;
         let id: OrderId = path_id(&req)?;
-        let store = &self.store;
         let decision = match route_key(&req).as_str() {
             "PATCH /admin/orders/{order_id}" => {
                 let input = body::<EditBody>(&req)?;
@@ -63,7 +56,7 @@ impl HttpFunction for App {
                 )));
             }
         };
-        let order = orders::decide_order(store, &admin, &id, decision, &self.portal).await?;
+        let order = orders::decide_order(store, &admin, &id, decision, portal).await?;
         Ok(json(200, &order))
     }
 }

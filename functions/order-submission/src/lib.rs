@@ -2,34 +2,24 @@
 //! prefill of a customer's cart and order placed into a customer's account.
 
 use lambda_http::{Body, Request, Response};
-use orderdesk::app::{Shell, Store};
-use orderdesk::config::ConfigError;
+use orderdesk::app::Store;
 use orderdesk::http::{
-    HttpFunction, Problem, body, created, customer_request, customer_session, json, keyed_body,
+    Function, Problem, Routes, body, created, customer_request, customer_session, json, keyed_body,
     order_request, path_id, require_admin, route_key,
 };
 use orderdesk::ids::OrderId;
 use orderdesk::orders::{self, AdminOrderBody, CartBody, SellerDesk};
 
-/// Everything the function builds once per cold start.
-pub struct App {
-    store: Store,
-    desk: SellerDesk,
-}
+/// The function as `main` serves it and `local/` invokes it.
+pub type App = Function<OrderSubmission>;
 
-impl HttpFunction for App {
-    fn build(shell: Shell) -> Result<Self, ConfigError> {
-        Ok(Self {
-            desk: SellerDesk {
-                inbox: shell.settings.seller_inbox()?,
-                portal: shell.settings.portal()?,
-            },
-            store: shell.store,
-        })
-    }
+/// The routes of the `order-submission` function.
+pub struct OrderSubmission;
 
-    async fn route(&self, req: Request) -> Result<Response<Body>, Problem> {
-        let store = &self.store;
+impl Routes for OrderSubmission {
+    type Needs = (Store, SellerDesk);
+
+    async fn route((store, desk): &Self::Needs, req: Request) -> Result<Response<Body>, Problem> {
         match route_key(&req).as_str() {
             "GET /cart" => {
                 let (session, store) =
@@ -48,7 +38,7 @@ impl HttpFunction for App {
             "POST /orders" => {
                 let (session, store, input) =
                     customer_request(store, &req, order_request, orders::submit_reads).await?;
-                let written = orders::submit_order(&store, &session, input, &self.desk).await?;
+                let written = orders::submit_order(&store, &session, input, desk).await?;
                 Ok(created(written))
             }
             "POST /orders/{order_id}/cancel" => {
@@ -79,7 +69,7 @@ impl HttpFunction for App {
                     &id,
                     input,
                     idempotency.as_ref(),
-                    &self.desk.portal,
+                    &desk.portal,
                 )
                 .await?;
                 Ok(created(written))

@@ -2,28 +2,25 @@
 //! and any order with its history (a deleted customer's orders too).
 
 use lambda_http::{Body, Request, Response};
-use orderdesk::app::{Shell, Store};
-use orderdesk::config::ConfigError;
+use orderdesk::app::Store;
 use orderdesk::http::{
-    HttpFunction, Problem, customer_request, customer_session, json, page_request, path_id,
+    Function, Problem, Routes, customer_request, customer_session, json, page_request, path_id,
     query_param, require_admin, route_key,
 };
 use orderdesk::ids::OrderId;
 use orderdesk::orders;
 use orderdesk::reads::Reads;
 
-/// Everything the function builds once per cold start.
-pub struct App {
-    store: Store,
-}
+/// The function as `main` serves it and `local/` invokes it.
+pub type App = Function<Orders>;
 
-impl HttpFunction for App {
-    fn build(shell: Shell) -> Result<Self, ConfigError> {
-        Ok(Self { store: shell.store })
-    }
+/// The routes of the `orders` function.
+pub struct Orders;
 
-    async fn route(&self, req: Request) -> Result<Response<Body>, Problem> {
-        let store = &self.store;
+impl Routes for Orders {
+    type Needs = Store;
+
+    async fn route(store: &Store, req: Request) -> Result<Response<Body>, Problem> {
         match route_key(&req).as_str() {
             "GET /orders" => {
                 let (session, store) = customer_session(store, &req, |_| Reads::none()).await?;

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::actor::Principal;
 use crate::audit::{AuditEntry, Audited};
-use crate::domain::{FieldError, Money, Timestamp, Validator, bounded_text};
+use crate::domain::{FieldError, Money, Timestamp, Validator, bounded_text, patch};
 use crate::ids::{Sku, TierId};
 use crate::retry::{self, Attempt};
 use serde_json::json;
@@ -39,6 +39,56 @@ where
         || CatalogStoreError::Contention.into(),
     )
     .await
+}
+
+/// A catalogue record that changes under optimistic concurrency.
+trait Versioned: Clone {
+    /// What the admin is told when someone else changed it first.
+    const CHANGED: &'static str;
+    fn version(&self) -> u64;
+    /// Marks the record as changed at `now`: its next version.
+    fn touch(&mut self, now: Timestamp);
+}
+
+/// Both records keep `updated_at` and `version` the same way.
+macro_rules! versioned {
+    ($record:ty, $changed:literal) => {
+        impl Versioned for $record {
+            const CHANGED: &'static str = $changed;
+            fn version(&self) -> u64 {
+                self.version
+            }
+            fn touch(&mut self, now: Timestamp) {
+                self.updated_at = now;
+                self.version += 1;
+            }
+        }
+    };
+}
+
+versioned!(
+    Product,
+    "The product was changed by someone else meanwhile. Reload it and try again."
+);
+versioned!(
+    PriceTier,
+    "The price tier was changed by someone else meanwhile. Reload it and try again."
+);
+
+/// The next version of `before` with the admin's edits, unless the admin edited an older one.
+fn revised<T: Versioned>(
+    before: &T,
+    seen: Option<u64>,
+    now: Timestamp,
+    edit: impl FnOnce(&mut T),
+) -> Result<T, CatalogError> {
+    if seen.is_some_and(|v| v != before.version()) {
+        return Err(CatalogError::Conflict(T::CHANGED));
+    }
+    let mut after = before.clone();
+    edit(&mut after);
+    after.touch(now);
+    Ok(after)
 }
 
 /// The audit entry of an admin's change to the catalogue, which belongs to no account.
@@ -100,30 +150,14 @@ pub async fn update_product<S: CatalogStore>(
         .product(sku)
         .await?
         .ok_or(CatalogError::NotFound("There is no product with this SKU."))?;
-    if body.version.is_some_and(|v| v != before.version) {
-        return Err(CatalogError::Conflict(
-            "The product was changed by someone else meanwhile. Reload it and try again.",
-        ));
-    }
     let now = Timestamp::now();
-    let mut after = before.clone();
-    if let Some(n) = name {
-        after.name = n;
-    }
-    if let Some(d) = description {
-        after.description = d;
-    }
-    if let Some(u) = unit {
-        after.unit = u;
-    }
-    if let Some(p) = body.price {
-        after.price = p;
-    }
-    if let Some(a) = body.active {
-        after.active = a;
-    }
-    after.updated_at = now;
-    after.version += 1;
+    let after = revised(&before, body.version, now, |p| {
+        patch(&mut p.name, name);
+        patch(&mut p.description, description);
+        patch(&mut p.unit, unit);
+        patch(&mut p.price, body.price);
+        patch(&mut p.active, body.active);
+    })?;
     let audit = entry(
         admin,
         now,
@@ -246,24 +280,12 @@ pub async fn update_tier<S: CatalogStore>(
     let before = store.tier(id).await?.ok_or(CatalogError::NotFound(
         "There is no price tier with this id.",
     ))?;
-    if body.version.is_some_and(|v| v != before.version) {
-        return Err(CatalogError::Conflict(
-            "The price tier was changed by someone else meanwhile. Reload it and try again.",
-        ));
-    }
     let now = Timestamp::now();
-    let mut after = before.clone();
-    if let Some(n) = name {
-        after.name = n;
-    }
-    if let Some(d) = discount {
-        after.discount = d;
-    }
-    if let Some(p) = prices {
-        after.prices = p;
-    }
-    after.updated_at = now;
-    after.version += 1;
+    let after = revised(&before, body.version, now, |t| {
+        patch(&mut t.name, name);
+        patch(&mut t.discount, discount);
+        patch(&mut t.prices, prices);
+    })?;
     let audit = entry(
         admin,
         now,

@@ -77,6 +77,13 @@ impl Validator {
     }
 }
 
+/// For `PATCH` bodies: a field that was given replaces the stored value.
+pub fn patch<T>(slot: &mut T, given: Option<T>) {
+    if let Some(value) = given {
+        *slot = value;
+    }
+}
+
 /// For `PATCH` bodies: an absent field stays `None`, `null` becomes `Some(None)`.
 pub fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
 where

@@ -3,7 +3,7 @@
 //! problem+json.
 
 use super::{Problem, route_key};
-use crate::app::Shell;
+use crate::app::{FromShell, Shell};
 use crate::config::ConfigError;
 use lambda_http::{Body, Request, Response, service_fn};
 use std::future::Future;
@@ -26,6 +26,37 @@ pub trait HttpFunction: Sized + Send + Sync + 'static {
     fn handle(&self, req: Request) -> impl Future<Output = Response<Body>> + Send {
         let span = tracing::info_span!("handle", route = %route_key(&req));
         async move { self.route(req).await.unwrap_or_else(Problem::into_response) }.instrument(span)
+    }
+}
+
+/// A function's routes, over what it needs from the shell: one arm per route, each parsing the
+/// request, calling one use case and answering.
+pub trait Routes: Send + Sync + 'static {
+    /// The clients and settings the routes use, built once per cold start.
+    type Needs: FromShell + Send + Sync + 'static;
+
+    /// Serves one request.
+    fn route(
+        needs: &Self::Needs,
+        req: Request,
+    ) -> impl Future<Output = Result<Response<Body>, Problem>> + Send;
+}
+
+/// A function whose routes are `R`: what `main` serves, and what `local/` and the benchmark
+/// invoke in-process.
+pub struct Function<R: Routes> {
+    needs: R::Needs,
+}
+
+impl<R: Routes> HttpFunction for Function<R> {
+    fn build(shell: Shell) -> Result<Self, ConfigError> {
+        Ok(Self {
+            needs: R::Needs::from_shell(&shell)?,
+        })
+    }
+
+    fn route(&self, req: Request) -> impl Future<Output = Result<Response<Body>, Problem>> + Send {
+        R::route(&self.needs, req)
     }
 }
 

@@ -9,7 +9,7 @@ mod path;
 mod problem;
 mod session;
 
-pub use function::{HttpFunction, serve};
+pub use function::{Function, HttpFunction, Routes, serve};
 pub use path::{PathId, path_id};
 pub use problem::Problem;
 pub use session::{customer_request, customer_session};
