@@ -319,11 +319,7 @@ mod tests {
     async fn hints_that_disagree_with_the_stored_pointer_are_refused() {
         let m = Memory::new();
         let (_, l, _) = m.buyer();
-        let (_, other, _) = {
-            let c = m.customer("Other Co", |_| {});
-            let o = m.login(&c, "Otto");
-            (c, o, ())
-        };
+        let (_, other, _) = m.buyer_at("Other Co", "Otto", |_| {});
         let mut p = principal_of(&l, true);
         p.hints.login_id = Some(other.login_id.to_string());
         let ids = SessionIds::hinted(&p).unwrap();
@@ -408,9 +404,7 @@ mod tests {
     async fn me_reads_only_what_it_declares() {
         let m = Memory::new();
         let tier = m.tier("Wholesale", 5.0);
-        let c = m.customer("Acme", |c| c.price_tier_id = Some(tier.tier_id.clone()));
-        let l = m.login(&c, "Ann");
-        let session = m.session(&c, &l);
+        let (_, _, session) = m.buyer_on(&tier);
         m.forget_reads();
 
         let me = me(&m, &session).await.unwrap();

@@ -1,7 +1,7 @@
 //! Managing logins after they exist: rename, enable, disable, change the email, delete, reset
 //! the password; resending and revoking invitations; and closing a whole account.
 
-use super::provision::new_invitation;
+use super::provision::{invitation_mail, new_invitation};
 use super::{
     EmailChange, Invitation, InvitationStatus, InvitationStore, Login, LoginName, LoginStatus,
     LoginStore, LoginStoreError, LoginWrite,
@@ -376,15 +376,8 @@ pub async fn resend_invitation<S: LoginStore + InvitationStore>(
         Some(&i.customer_id),
         json!({ "invitation_id": id }),
     ));
-    write.outbox = Some(OutboxItem::new(
-        i.email.clone(),
-        EmailMessage::Invitation {
-            login_name: login.name.as_str().to_owned(),
-            customer_name: customer.name.as_str().to_owned(),
-            accept_url: portal.accept_url(&token),
-            expires_at: next.expires_at.to_string(),
-        },
-        now,
+    write.outbox = Some(invitation_mail(
+        &next, &token, &login, &customer, portal, now,
     ));
     write.new_token = Some(token.hash());
     write.invitation = Some((i, next));

@@ -167,17 +167,29 @@ pub(super) fn new_invitation(
         claim: None,
         version: 1,
     };
-    let mail = OutboxItem::new(
-        login.email.clone(),
+    let mail = invitation_mail(&i, &token, login, customer, portal, now);
+    (i, mail)
+}
+
+/// The email that carries the link of invitation `i` to its login.
+pub(super) fn invitation_mail(
+    i: &Invitation,
+    token: &LinkToken,
+    login: &Login,
+    customer: &Customer,
+    portal: &Portal,
+    now: Timestamp,
+) -> OutboxItem {
+    OutboxItem::new(
+        i.email.clone(),
         EmailMessage::Invitation {
             login_name: login.name.as_str().to_owned(),
             customer_name: customer.name.as_str().to_owned(),
-            accept_url: portal.accept_url(&token),
+            accept_url: portal.accept_url(token),
             expires_at: i.expires_at.to_string(),
         },
         now,
-    );
-    (i, mail)
+    )
 }
 
 /// Gives a customer account a new login, in one of the three modes. A Cognito user made for a

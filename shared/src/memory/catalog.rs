@@ -1,6 +1,6 @@
 //! The catalogue in memory.
 
-use super::Memory;
+use super::{Memory, first_page};
 use crate::audit::Audited;
 use crate::catalog::{
     CatalogStore, CatalogStoreError, CheckoutQuestions, PriceTier, Product, ProductFilter,
@@ -82,8 +82,7 @@ impl CatalogStore for Memory {
     }
 
     async fn product(&self, sku: &Sku) -> Result<Option<Product>, Unexpected> {
-        self.read(ItemRef::Product(sku.clone()));
-        Ok(self.state().products.get(sku).cloned())
+        Ok(self.get(ItemRef::Product(sku.clone()), |s| s.products.get(sku)))
     }
 
     async fn products(
@@ -102,13 +101,9 @@ impl CatalogStore for Memory {
                     p.sku.as_str().to_lowercase().contains(q) || p.name.to_lowercase().contains(q)
                 })
             })
-            .take(page.limit)
             .cloned()
             .collect();
-        Ok(Page {
-            items,
-            next_cursor: None,
-        })
+        Ok(first_page(items, page))
     }
 
     async fn products_by_sku(&self, skus: &[Sku]) -> Result<Vec<Product>, Unexpected> {
@@ -124,8 +119,7 @@ impl CatalogStore for Memory {
     }
 
     async fn tier(&self, id: &TierId) -> Result<Option<PriceTier>, Unexpected> {
-        self.read(ItemRef::Tier(id.clone()));
-        Ok(self.state().tiers.get(id).cloned())
+        Ok(self.get(ItemRef::Tier(id.clone()), |s| s.tiers.get(id)))
     }
 
     async fn tiers(&self) -> Result<Vec<PriceTier>, Unexpected> {

@@ -1,6 +1,6 @@
 //! Customers in memory, with the email guard and the version condition of the table.
 
-use super::{Memory, keep_record, key_free};
+use super::{Memory, first_page, keep_record, key_free};
 use crate::audit::Audited;
 use crate::customers::{
     Customer, CustomerFilter, CustomerStatus, CustomerStore, CustomerStoreError, TagAction, Tagging,
@@ -49,8 +49,7 @@ impl CustomerStore for Memory {
     }
 
     async fn customer(&self, id: &CustomerId) -> Result<Option<Customer>, Unexpected> {
-        self.read(ItemRef::Customer(id.clone()));
-        Ok(self.state().customers.get(id).cloned())
+        Ok(self.get(ItemRef::Customer(id.clone()), |s| s.customers.get(id)))
     }
 
     async fn list(
@@ -75,11 +74,7 @@ impl CustomerStore for Memory {
             .cloned()
             .collect();
         items.sort_by_key(|c| (c.name.folded(), c.customer_id.clone()));
-        items.truncate(page.limit);
-        Ok(Page {
-            items,
-            next_cursor: None,
-        })
+        Ok(first_page(items, page))
     }
 
     async fn tag(&self, w: Tagging<'_>) -> Result<(), CustomerStoreError> {

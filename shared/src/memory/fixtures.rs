@@ -151,8 +151,24 @@ impl Memory {
 
     /// A buyer at an account that may order: the account, its login and its session.
     pub fn buyer(&self) -> (Customer, Login, Session) {
-        let c = self.customer("Acme Bakery", |_| {});
-        let l = self.login(&c, "Ann Baker");
+        self.buyer_at("Acme Bakery", "Ann Baker", |_| {})
+    }
+
+    /// A buyer at an account on `tier`.
+    pub fn buyer_on(&self, tier: &PriceTier) -> (Customer, Login, Session) {
+        let tier_id = Some(tier.tier_id.clone());
+        self.buyer_at("Acme Bakery", "Ann Baker", |c| c.price_tier_id = tier_id)
+    }
+
+    /// `login`, a buyer at the account `customer` (changed by `f` first).
+    pub fn buyer_at(
+        &self,
+        customer: &str,
+        login: &str,
+        f: impl FnOnce(&mut Customer),
+    ) -> (Customer, Login, Session) {
+        let c = self.customer(customer, f);
+        let l = self.login(&c, login);
         let s = self.session(&c, &l);
         (c, l, s)
     }

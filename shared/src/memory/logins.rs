@@ -43,13 +43,11 @@ fn version_holds<T>(stored: Option<&T>, version: impl Fn(&T) -> u64, expected: u
 #[async_trait::async_trait]
 impl LoginStore for Memory {
     async fn login(&self, id: &LoginId) -> Result<Option<Login>, Unexpected> {
-        self.read(ItemRef::Login(id.clone()));
-        Ok(self.state().logins.get(id).cloned())
+        Ok(self.get(ItemRef::Login(id.clone()), |s| s.logins.get(id)))
     }
 
     async fn sub_link(&self, sub: &str) -> Result<Option<SubLink>, Unexpected> {
-        self.read(ItemRef::SubLink(sub.to_owned()));
-        Ok(self.state().sub_links.get(sub).cloned())
+        Ok(self.get(ItemRef::SubLink(sub.to_owned()), |s| s.sub_links.get(sub)))
     }
 
     async fn login_and_customer(

@@ -108,6 +108,12 @@ impl Memory {
         self.reads.lock().expect("not poisoned").push(r);
     }
 
+    /// Reads one item by key, as `r`.
+    fn get<T: Clone>(&self, r: ItemRef, pick: impl FnOnce(&State) -> Option<&T>) -> Option<T> {
+        self.read(r);
+        pick(&self.state()).cloned()
+    }
+
     /// Whether this write meets contention (and counts it).
     fn contended(&self) -> bool {
         self.contended
@@ -162,13 +168,18 @@ impl AuditLog for Memory {
                         && actor.as_ref().is_none_or(|a| &e.actor.id == a)
                 }
             })
-            .take(page.limit)
             .cloned()
             .collect();
-        Ok(Page {
-            items,
-            next_cursor: None,
-        })
+        Ok(first_page(items, page))
+    }
+}
+
+/// The first page of a listing: the in-memory store never holds enough to page further.
+fn first_page<T>(mut items: Vec<T>, page: &PageRequest) -> Page<T> {
+    items.truncate(page.limit);
+    Page {
+        items,
+        next_cursor: None,
     }
 }
 

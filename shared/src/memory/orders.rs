@@ -1,6 +1,6 @@
 //! Orders and carts in memory.
 
-use super::{Memory, keep_record, key_free};
+use super::{Memory, first_page, keep_record, key_free};
 use crate::audit::AuditEntry;
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, OrderId};
@@ -45,8 +45,7 @@ impl OrderStore for Memory {
     }
 
     async fn order(&self, id: &OrderId) -> Result<Option<Order>, Unexpected> {
-        self.read(ItemRef::Order(id.clone()));
-        Ok(self.state().orders.get(id).cloned())
+        Ok(self.get(ItemRef::Order(id.clone()), |s| s.orders.get(id)))
     }
 
     async fn orders(
@@ -67,19 +66,14 @@ impl OrderStore for Memory {
             .cloned()
             .collect();
         items.sort_by_key(|o| std::cmp::Reverse((o.created_at, o.order_id.clone())));
-        items.truncate(page.limit);
-        Ok(Page {
-            items,
-            next_cursor: None,
-        })
+        Ok(first_page(items, page))
     }
 }
 
 #[async_trait::async_trait]
 impl CartStore for Memory {
     async fn cart(&self, customer: &CustomerId) -> Result<Option<Cart>, Unexpected> {
-        self.read(ItemRef::Cart(customer.clone()));
-        Ok(self.state().carts.get(customer).cloned())
+        Ok(self.get(ItemRef::Cart(customer.clone()), |s| s.carts.get(customer)))
     }
 
     async fn put_cart(&self, cart: &Cart, audit: Option<&AuditEntry>) -> Result<(), Unexpected> {

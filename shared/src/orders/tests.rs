@@ -49,11 +49,7 @@ async fn one_bag_of_flour(m: &Memory, session: &Session) -> Order {
 async fn an_order_request_reads_only_what_it_declares_and_is_emailed_to_the_seller() {
     let m = Memory::new();
     let tier = m.tier("Wholesale", 10.0);
-    let c = m.customer("Acme Bakery", |c| {
-        c.price_tier_id = Some(tier.tier_id.clone())
-    });
-    let l = m.login(&c, "Ann Baker");
-    let session = m.session(&c, &l);
+    let (_, l, session) = m.buyer_on(&tier);
     m.product("FLOUR", 2500);
     m.po_question();
     let body = json!({"lines": [{"sku": "flour", "quantity": 2}], "answers": {"po": "PO-7"}});
@@ -170,9 +166,7 @@ async fn a_submission_that_meets_contention_is_tried_again() {
 #[tokio::test]
 async fn an_account_that_may_not_order_and_bad_lines_write_nothing() {
     let m = Memory::new();
-    let c = m.customer("Closed Shop", |c| c.ordering_enabled = false);
-    let l = m.login(&c, "Ann");
-    let closed = m.session(&c, &l);
+    let (_, _, closed) = m.buyer_at("Closed Shop", "Ann", |c| c.ordering_enabled = false);
     let (_, _, open) = m.buyer();
     m.product("FLOUR", 2500);
     m.po_question();
@@ -208,11 +202,8 @@ async fn an_account_that_may_not_order_and_bad_lines_write_nothing() {
 async fn the_cart_is_priced_at_the_tier_and_reads_only_what_it_declares() {
     let m = Memory::new();
     let tier = m.tier("Wholesale", 20.0);
-    let c = m.customer("Acme Bakery", |c| {
-        c.price_tier_id = Some(tier.tier_id.clone())
-    });
-    let l = m.login(&c, "Ann");
-    let ids = m.session(&c, &l).ids();
+    let (c, _, session) = m.buyer_on(&tier);
+    let ids = session.ids();
     m.product("FLOUR", 1000);
     let body = CartBody {
         lines: lines(json!([{"sku": "FLOUR", "quantity": 2}])),
@@ -260,11 +251,7 @@ async fn an_admin_cannot_prefill_a_deleted_accounts_cart() {
 async fn a_customer_cancels_only_its_own_requested_order_reading_what_it_declares() {
     let m = Memory::new();
     let (_, _, session) = m.buyer();
-    let (_, _, stranger) = {
-        let c = m.customer("Other Co", |_| {});
-        let l = m.login(&c, "Otto");
-        (c.clone(), l.clone(), m.session(&c, &l))
-    };
+    let (_, _, stranger) = m.buyer_at("Other Co", "Otto", |_| {});
     let order = one_bag_of_flour(&m, &session).await;
     m.forget_reads();
 
