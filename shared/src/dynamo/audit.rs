@@ -1,25 +1,15 @@
-//! The audit entry's item and key formats.
-//!
-//! | PK | SK | GSI1PK | GSI1SK | GSI2PK | GSI2SK |
-//! |---|---|---|---|---|---|
-//! | `CUSTOMER#<id>` (or `AUDIT#<audit id>`) | `AUDIT#<at>#<audit id>` | `AUDITACTOR#<actor id>` | `<at>#<audit id>` | `AUDITLOG` | `<at>#<audit id>` |
+//! The audit entry's item, and the audit log's listings. Keys: [`crate::dynamo::keys`].
 
 use super::DynamoStore;
 use super::attr::{Item, Reader, s};
 use super::query::{Listing, ListingError};
 use crate::audit::{AuditActor, AuditEntry, AuditError, AuditFilter, AuditLog};
 use crate::domain::{FieldError, Timestamp};
+use crate::dynamo::keys::{AUDIT_LOG, AUDIT_SK_PREFIX, audit_actor_pk, customer_pk};
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, LoginId};
 use crate::page::{Page, PageRequest};
 use aws_sdk_dynamodb::types::TransactWriteItem;
-
-pub const LOG: &str = "AUDITLOG";
-pub const SK_PREFIX: &str = "AUDIT#";
-
-pub fn actor_pk(actor_id: &str) -> String {
-    format!("AUDITACTOR#{actor_id}")
-}
 
 pub fn from_item(item: &Item) -> Result<AuditEntry, Unexpected> {
     let r = Reader(item);
@@ -51,15 +41,15 @@ pub fn from_item(item: &Item) -> Result<AuditEntry, Unexpected> {
 pub fn to_item(e: &AuditEntry) -> Item {
     let when = format!("{}#{}", e.at, e.audit_id);
     let pk = match &e.customer_id {
-        Some(c) => super::customers::item::pk(c),
+        Some(c) => customer_pk(c),
         None => format!("AUDIT#{}", e.audit_id),
     };
     let mut item = Item::from([
         ("PK".into(), s(pk)),
         ("SK".into(), s(format!("AUDIT#{when}"))),
-        ("GSI1PK".into(), s(actor_pk(&e.actor.id))),
+        ("GSI1PK".into(), s(audit_actor_pk(&e.actor.id))),
         ("GSI1SK".into(), s(when.clone())),
-        ("GSI2PK".into(), s(LOG)),
+        ("GSI2PK".into(), s(AUDIT_LOG)),
         ("GSI2SK".into(), s(when)),
         ("type".into(), s("audit")),
         ("audit_id".into(), s(&e.audit_id)),
@@ -116,17 +106,17 @@ impl AuditLog for DynamoStore {
                     "GSI2PK = :pk",
                     &["PK", "SK", "GSI2PK", "GSI2SK"],
                     "GSI2PK",
-                    LOG.to_owned(),
+                    AUDIT_LOG.to_owned(),
                 ),
                 AuditFilter::Actor(a) => (
                     Some(super::index::GSI1),
                     "GSI1PK = :pk",
                     &["PK", "SK", "GSI1PK", "GSI1SK"],
                     "GSI1PK",
-                    actor_pk(a),
+                    audit_actor_pk(a),
                 ),
                 AuditFilter::Customer(c, actor) => {
-                    values.push((":prefix", s(SK_PREFIX)));
+                    values.push((":prefix", s(AUDIT_SK_PREFIX)));
                     if let Some(a) = actor {
                         values.push((":actor", s(a)));
                         names.push(("#actor", "actor_id"));
@@ -137,7 +127,7 @@ impl AuditLog for DynamoStore {
                         "PK = :pk AND begins_with(SK, :prefix)",
                         &["PK", "SK"],
                         "PK",
-                        super::customers::item::pk(c),
+                        customer_pk(c),
                     )
                 }
             };
@@ -153,7 +143,7 @@ impl AuditLog for DynamoStore {
         };
         let (items, next_cursor) = self
             .list_page(&query, page, |c| {
-                c.0[key] == partition && c.0["SK"].starts_with(SK_PREFIX)
+                c.0[key] == partition && c.0["SK"].starts_with(AUDIT_SK_PREFIX)
             })
             .await
             .map_err(|e| match e {

@@ -1,24 +1,18 @@
-//! The idempotency record's item: `PK = IDEMPOTENCY#<caller>#<operation>#<key>`,
-//! `SK = IDEMPOTENCY`, expired by the table's TTL (and treated as absent once past `ttl`, since
-//! TTL deletes lazily).
+//! The idempotency record's item, expired by the table's TTL (and treated as absent once past
+//! `ttl`, since TTL deletes lazily). Keys: [`crate::dynamo::keys`].
 
 use super::DynamoStore;
 use super::attr::{Item, Reader, n, s};
 use crate::domain::Timestamp;
+use crate::dynamo::keys::{IDEMPOTENCY_SK, idempotency_pk};
 use crate::error::Unexpected;
 use crate::idempotency::{IdempotencyRecord, IdempotencyStore, StoredResponse};
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 
-pub const SK: &str = "IDEMPOTENCY";
-
-pub fn pk(scope: &str) -> String {
-    format!("IDEMPOTENCY#{scope}")
-}
-
 pub fn to_item(r: &IdempotencyRecord) -> Item {
     Item::from([
-        ("PK".into(), s(pk(&r.scope))),
-        ("SK".into(), s(SK)),
+        ("PK".into(), s(idempotency_pk(&r.scope))),
+        ("SK".into(), s(IDEMPOTENCY_SK)),
         ("type".into(), s("idempotency")),
         ("request_hash".into(), s(&r.request_hash)),
         ("response_status".into(), n(r.response.status)),
@@ -76,7 +70,7 @@ impl DynamoStore {
 impl IdempotencyStore for DynamoStore {
     async fn find_idempotency(&self, scope: &str) -> Result<Option<IdempotencyRecord>, Unexpected> {
         let now = Timestamp::now().unix_seconds();
-        self.get_item(pk(scope), SK)
+        self.get_item(idempotency_pk(scope), IDEMPOTENCY_SK)
             .await?
             .map(|i| from_item(scope, &i))
             .transpose()

@@ -1,29 +1,165 @@
-//! Where a declared read's item lives: the one place an [`ItemRef`] becomes a key.
+//! The table's keys: every partition and sort key format in one place, and where a declared
+//! read's item lives (the one place an [`ItemRef`] becomes a key). The item modules map
+//! attributes; they take their keys from here.
+//!
+//! | item | PK | SK | GSI1PK / GSI1SK | GSI2PK / GSI2SK |
+//! |---|---|---|---|---|
+//! | customer | `CUSTOMER#<id>` | `CUSTOMER` | `CUSTDIR` (`CUSTDIR#DELETED` once deleted) / `<folded name>#<id>` | |
+//! | customer email guard | `CUSTEMAIL#<email>` | `CUSTEMAIL` | | |
+//! | cart | `CUSTOMER#<id>` | `CART` | | |
+//! | login | `LOGIN#<id>` | `LOGIN` | `CUSTOMER#<customer id>` / `LOGIN#<created>#<id>` | |
+//! | login email guard | `LOGINEMAIL#<email>` | `LOGINEMAIL` | | |
+//! | sub → login | `LOGINSUB#<cognito sub>` | `LOGINSUB` | | |
+//! | invitation | `INVITATION#<id>` | `INVITATION` | `CUSTOMER#<customer id>` / `INVITATION#<created>#<id>` | `INVITATION#PENDING` / `<expires>#<id>` while pending |
+//! | invitation token | `INVTOKEN#<sha256 of token>` | `INVTOKEN` | | |
+//! | email change | `EMAILCHANGE#<sha256 of token>` | `EMAILCHANGE` | | |
+//! | product | `CATALOG` | `PRODUCT#<sku>` | | |
+//! | price tier | `CATALOG` | `TIER#<tier id>` | | |
+//! | checkout questions | `CATALOG` | `QUESTIONS` | | |
+//! | order | `ORDER#<id>` | `ORDER` | `CUSTORDERS#<customer id>` / `<created>#<id>` | `ORDERSTATUS#<status>` / `<submitted>#<id>` |
+//! | order-number counter | `COUNTER#ORDER` | `COUNTER` | | |
+//! | idempotency record | `IDEMPOTENCY#<caller>#<operation>#<key>` | `IDEMPOTENCY` | | |
+//! | audit entry | `CUSTOMER#<id>` (or `AUDIT#<audit id>`) | `AUDIT#<at>#<audit id>` | `AUDITACTOR#<actor id>` / `<at>#<audit id>` | `AUDITLOG` / `<at>#<audit id>` |
+//! | outbox email | see [`super::outbox`] | | | |
 
-use super::{catalog, customers, idempotency, logins, orders};
+use crate::customers::{Customer, CustomerStatus};
+use crate::domain::Email;
+use crate::ids::{CustomerId, InvitationId, LoginId, OrderId, Sku, TierId};
+use crate::orders::OrderStatus;
 use crate::reads::ItemRef;
 
 /// An item's key: partition and sort key.
 pub type Key = (String, String);
 
 pub fn key_of(r: &ItemRef) -> Key {
+    let key = |pk: String, sk: &str| (pk, sk.to_owned());
     match r {
-        ItemRef::SubLink(sub) => (logins::item::sub_pk(sub), logins::item::SUB_SK.to_owned()),
-        ItemRef::Login(id) => (
-            logins::item::login_pk(id),
-            logins::item::LOGIN_SK.to_owned(),
-        ),
-        ItemRef::Customer(id) => (customers::item::pk(id), customers::item::SK.to_owned()),
-        ItemRef::Tier(id) => (catalog::item::PK.to_owned(), catalog::item::tier_sk(id)),
-        ItemRef::Product(sku) => (catalog::item::PK.to_owned(), catalog::item::product_sk(sku)),
-        ItemRef::Questions => (
-            catalog::item::PK.to_owned(),
-            catalog::item::QUESTIONS_SK.to_owned(),
-        ),
-        ItemRef::Cart(id) => (customers::item::pk(id), orders::cart::SK.to_owned()),
-        ItemRef::Order(id) => (orders::item::pk(id), orders::item::SK.to_owned()),
-        ItemRef::Idempotency(scope) => (idempotency::pk(scope), idempotency::SK.to_owned()),
+        ItemRef::SubLink(sub) => key(sub_pk(sub), SUB_SK),
+        ItemRef::Login(id) => key(login_pk(id), LOGIN_SK),
+        ItemRef::Customer(id) => key(customer_pk(id), CUSTOMER_SK),
+        ItemRef::Tier(id) => (CATALOG_PK.to_owned(), tier_sk(id)),
+        ItemRef::Product(sku) => (CATALOG_PK.to_owned(), product_sk(sku)),
+        ItemRef::Questions => key(CATALOG_PK.to_owned(), QUESTIONS_SK),
+        ItemRef::Cart(id) => key(customer_pk(id), CART_SK),
+        ItemRef::Order(id) => key(order_pk(id), ORDER_SK),
+        ItemRef::Idempotency(scope) => key(idempotency_pk(scope), IDEMPOTENCY_SK),
     }
+}
+
+// Customers and their carts.
+
+pub const CUSTOMER_SK: &str = "CUSTOMER";
+pub const CUSTOMER_EMAIL_GUARD_SK: &str = "CUSTEMAIL";
+/// The directory partition of GSI1 that listing and search read.
+pub const DIRECTORY: &str = "CUSTDIR";
+/// Deleted customers move here, so they never slow the live directory down.
+pub const DIRECTORY_DELETED: &str = "CUSTDIR#DELETED";
+pub const CART_SK: &str = "CART";
+
+pub fn customer_pk(id: &CustomerId) -> String {
+    format!("CUSTOMER#{id}")
+}
+
+pub fn customer_email_guard_pk(email: &Email) -> String {
+    format!("CUSTEMAIL#{email}")
+}
+
+pub fn directory_pk(status: CustomerStatus) -> &'static str {
+    if status == CustomerStatus::Deleted {
+        DIRECTORY_DELETED
+    } else {
+        DIRECTORY
+    }
+}
+
+pub fn directory_sk(c: &Customer) -> String {
+    format!("{}#{}", c.name.folded(), c.customer_id)
+}
+
+// Logins, invitations and email changes.
+
+pub const LOGIN_SK: &str = "LOGIN";
+pub const LOGIN_EMAIL_GUARD_SK: &str = "LOGINEMAIL";
+pub const SUB_SK: &str = "LOGINSUB";
+pub const INVITATION_SK: &str = "INVITATION";
+pub const TOKEN_SK: &str = "INVTOKEN";
+pub const PENDING_INVITATIONS: &str = "INVITATION#PENDING";
+pub const EMAIL_CHANGE_SK: &str = "EMAILCHANGE";
+
+pub fn login_pk(id: &LoginId) -> String {
+    format!("LOGIN#{id}")
+}
+
+pub fn login_email_guard_pk(email: &Email) -> String {
+    format!("LOGINEMAIL#{email}")
+}
+
+pub fn sub_pk(sub: &str) -> String {
+    format!("LOGINSUB#{sub}")
+}
+
+pub fn invitation_pk(id: &InvitationId) -> String {
+    format!("INVITATION#{id}")
+}
+
+pub fn token_pk(token_hash: &str) -> String {
+    format!("INVTOKEN#{token_hash}")
+}
+
+pub fn email_change_pk(token_hash: &str) -> String {
+    format!("EMAILCHANGE#{token_hash}")
+}
+
+/// The GSI1 partition that lists a customer's logins and invitations.
+pub fn customer_members_pk(id: &CustomerId) -> String {
+    format!("CUSTOMER#{id}")
+}
+
+// The catalogue: one partition, so a customer's catalogue is one `Query`.
+
+pub const CATALOG_PK: &str = "CATALOG";
+pub const PRODUCT_PREFIX: &str = "PRODUCT#";
+pub const TIER_PREFIX: &str = "TIER#";
+pub const QUESTIONS_SK: &str = "QUESTIONS";
+
+pub fn product_sk(sku: &Sku) -> String {
+    format!("{PRODUCT_PREFIX}{sku}")
+}
+
+pub fn tier_sk(id: &TierId) -> String {
+    format!("{TIER_PREFIX}{}", id.as_str())
+}
+
+// Orders.
+
+pub const ORDER_SK: &str = "ORDER";
+pub const ORDER_COUNTER_PK: &str = "COUNTER#ORDER";
+pub const ORDER_COUNTER_SK: &str = "COUNTER";
+
+pub fn order_pk(id: &OrderId) -> String {
+    format!("ORDER#{id}")
+}
+
+pub fn customer_orders_pk(c: &CustomerId) -> String {
+    format!("CUSTORDERS#{c}")
+}
+
+pub fn order_status_pk(s: OrderStatus) -> String {
+    format!("ORDERSTATUS#{}", s.as_str())
+}
+
+// Idempotency records and the audit log.
+
+pub const IDEMPOTENCY_SK: &str = "IDEMPOTENCY";
+pub const AUDIT_LOG: &str = "AUDITLOG";
+pub const AUDIT_SK_PREFIX: &str = "AUDIT#";
+
+pub fn idempotency_pk(scope: &str) -> String {
+    format!("IDEMPOTENCY#{scope}")
+}
+
+pub fn audit_actor_pk(actor_id: &str) -> String {
+    format!("AUDITACTOR#{actor_id}")
 }
 
 #[cfg(test)]

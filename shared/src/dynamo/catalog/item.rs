@@ -1,29 +1,12 @@
-//! The catalogue's items: one partition, so a customer's catalogue is one `Query`.
-//!
-//! | item | PK | SK |
-//! |---|---|---|
-//! | product | `CATALOG` | `PRODUCT#<sku>` |
-//! | price tier | `CATALOG` | `TIER#<tier id>` |
-//! | checkout questions | `CATALOG` | `QUESTIONS` |
+//! The catalogue's items: products, price tiers and the checkout questions, all in one
+//! partition so that a customer's catalogue is one `Query`. Keys: [`crate::dynamo::keys`].
 
 use crate::catalog::{CheckoutQuestions, Discount, PriceTier, Product};
 use crate::domain::{Money, Timestamp};
 use crate::dynamo::attr::{Item, Reader, b, n, s};
+use crate::dynamo::keys::{CATALOG_PK, QUESTIONS_SK, product_sk, tier_sk};
 use crate::error::Unexpected;
 use crate::ids::{Sku, TierId};
-
-pub const PK: &str = "CATALOG";
-pub const PRODUCT_PREFIX: &str = "PRODUCT#";
-pub const TIER_PREFIX: &str = "TIER#";
-pub const QUESTIONS_SK: &str = "QUESTIONS";
-
-pub fn product_sk(sku: &Sku) -> String {
-    format!("{PRODUCT_PREFIX}{sku}")
-}
-
-pub fn tier_sk(id: &TierId) -> String {
-    format!("{TIER_PREFIX}{}", id.as_str())
-}
 
 fn bad(what: &str) -> Unexpected {
     crate::dynamo::attr::bad("catalogue", what)
@@ -35,7 +18,7 @@ fn money_to(m: &Money) -> String {
 
 pub fn product_to_item(p: &Product) -> Item {
     let mut item = Item::from([
-        ("PK".into(), s(PK)),
+        ("PK".into(), s(CATALOG_PK)),
         ("SK".into(), s(product_sk(&p.sku))),
         ("type".into(), s("product")),
         ("sku".into(), s(p.sku.as_str())),
@@ -79,7 +62,7 @@ pub fn product_from_item(item: &Item) -> Result<Product, Unexpected> {
 
 pub fn tier_to_item(t: &PriceTier) -> Item {
     Item::from([
-        ("PK".into(), s(PK)),
+        ("PK".into(), s(CATALOG_PK)),
         ("SK".into(), s(tier_sk(&t.tier_id))),
         ("type".into(), s("price_tier")),
         ("tier_id".into(), s(t.tier_id.as_str())),
@@ -112,7 +95,7 @@ pub fn tier_from_item(item: &Item) -> Result<PriceTier, Unexpected> {
 
 pub fn questions_to_item(q: &CheckoutQuestions) -> Item {
     Item::from([
-        ("PK".into(), s(PK)),
+        ("PK".into(), s(CATALOG_PK)),
         ("SK".into(), s(QUESTIONS_SK)),
         ("type".into(), s("checkout_questions")),
         (

@@ -10,6 +10,9 @@ use crate::audit::{AuditEntry, Audited};
 use crate::catalog::{
     CatalogStore, CatalogStoreError, CheckoutQuestions, PriceTier, Product, ProductFilter,
 };
+use crate::dynamo::keys::{
+    CATALOG_PK, PRODUCT_PREFIX, QUESTIONS_SK, TIER_PREFIX, product_sk, tier_sk,
+};
 use crate::error::Unexpected;
 use crate::ids::{Sku, TierId};
 use crate::page::{Page, PageRequest};
@@ -74,7 +77,7 @@ impl CatalogStore for DynamoStore {
 
     async fn product(&self, sku: &Sku) -> Result<Option<Product>, Unexpected> {
         self.get_as(
-            (item::PK.to_owned(), &item::product_sk(sku)),
+            (CATALOG_PK.to_owned(), &product_sk(sku)),
             item::product_from_item,
         )
         .await
@@ -87,7 +90,7 @@ impl CatalogStore for DynamoStore {
     ) -> Result<Page<Product>, CatalogStoreError> {
         let ProductFilter { q, active_only } = filter;
         let mut conditions = Vec::new();
-        let mut values = vec![(":pk", s(item::PK)), (":prefix", s(item::PRODUCT_PREFIX))];
+        let mut values = vec![(":pk", s(CATALOG_PK)), (":prefix", s(PRODUCT_PREFIX))];
         let mut names = Vec::new();
         if active_only {
             conditions.push("active = :active");
@@ -109,7 +112,7 @@ impl CatalogStore for DynamoStore {
         };
         let (items, next_cursor) = self
             .list_page(&listing, page, |c| {
-                c.0["PK"] == item::PK && c.0["SK"].starts_with(item::PRODUCT_PREFIX)
+                c.0["PK"] == CATALOG_PK && c.0["SK"].starts_with(PRODUCT_PREFIX)
             })
             .await
             .map_err(listing_error)?;
@@ -125,7 +128,7 @@ impl CatalogStore for DynamoStore {
     async fn products_by_sku(&self, skus: &[Sku]) -> Result<Vec<Product>, Unexpected> {
         let keys: Vec<_> = skus
             .iter()
-            .map(|sku| (item::PK.to_owned(), item::product_sk(sku)))
+            .map(|sku| (CATALOG_PK.to_owned(), product_sk(sku)))
             .collect();
         let found = self.batch_get(&keys).await?;
         keys.iter()
@@ -135,11 +138,8 @@ impl CatalogStore for DynamoStore {
     }
 
     async fn tier(&self, id: &TierId) -> Result<Option<PriceTier>, Unexpected> {
-        self.get_as(
-            (item::PK.to_owned(), &item::tier_sk(id)),
-            item::tier_from_item,
-        )
-        .await
+        self.get_as((CATALOG_PK.to_owned(), &tier_sk(id)), item::tier_from_item)
+            .await
     }
 
     async fn tiers(&self) -> Result<Vec<PriceTier>, Unexpected> {
@@ -148,7 +148,7 @@ impl CatalogStore for DynamoStore {
             key_condition: "PK = :pk AND begins_with(SK, :prefix)",
             filter: None,
             names: Vec::new(),
-            values: vec![(":pk", s(item::PK)), (":prefix", s(item::TIER_PREFIX))],
+            values: vec![(":pk", s(CATALOG_PK)), (":prefix", s(TIER_PREFIX))],
             key_attributes: &["PK", "SK"],
             forward: true,
         };
@@ -164,10 +164,7 @@ impl CatalogStore for DynamoStore {
     }
 
     async fn questions(&self) -> Result<CheckoutQuestions, Unexpected> {
-        match self
-            .get_item(item::PK.to_owned(), item::QUESTIONS_SK)
-            .await?
-        {
+        match self.get_item(CATALOG_PK.to_owned(), QUESTIONS_SK).await? {
             Some(found) => item::questions_from_item(&found),
             None => Ok(CheckoutQuestions::default()),
         }

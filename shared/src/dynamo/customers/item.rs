@@ -1,43 +1,15 @@
-//! The customer's DynamoDB items and key formats.
-//!
-//! | item | PK | SK | GSI1PK | GSI1SK |
-//! |---|---|---|---|---|
-//! | customer | `CUSTOMER#<id>` | `CUSTOMER` | `CUSTDIR` (`CUSTDIR#DELETED` once deleted) | `<folded name>#<id>` |
-//! | email guard | `CUSTEMAIL#<email>` | `CUSTEMAIL` | | |
+//! The customer's DynamoDB items: the account and its email guard. Keys: [`crate::dynamo::keys`].
 
 use crate::customers::{Customer, CustomerName, CustomerStatus, Phone, Reference, Tag};
 use crate::domain::{Email, Timestamp};
 use crate::dynamo::attr::{Item, Reader, b, n, s};
+use crate::dynamo::keys::{
+    CUSTOMER_EMAIL_GUARD_SK, CUSTOMER_SK, customer_email_guard_pk, customer_pk, directory_pk,
+    directory_sk,
+};
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, TierId};
 use aws_sdk_dynamodb::types::AttributeValue;
-
-pub const SK: &str = "CUSTOMER";
-pub const EMAIL_GUARD_SK: &str = "CUSTEMAIL";
-/// The directory partition of GSI1 that listing and search read.
-pub const DIRECTORY: &str = "CUSTDIR";
-/// Deleted customers move here, so they never slow the live directory down.
-pub const DIRECTORY_DELETED: &str = "CUSTDIR#DELETED";
-
-pub fn pk(id: &CustomerId) -> String {
-    format!("CUSTOMER#{id}")
-}
-
-pub fn email_guard_pk(email: &Email) -> String {
-    format!("CUSTEMAIL#{email}")
-}
-
-pub fn directory_pk(status: CustomerStatus) -> &'static str {
-    if status == CustomerStatus::Deleted {
-        DIRECTORY_DELETED
-    } else {
-        DIRECTORY
-    }
-}
-
-pub fn directory_sk(c: &Customer) -> String {
-    format!("{}#{}", c.name.folded(), c.customer_id)
-}
 
 /// What search matches against: the folded name and email, one per line.
 pub fn search_text(c: &Customer) -> String {
@@ -46,8 +18,8 @@ pub fn search_text(c: &Customer) -> String {
 
 pub fn to_item(c: &Customer) -> Item {
     let mut item = Item::from([
-        ("PK".into(), s(pk(&c.customer_id))),
-        ("SK".into(), s(SK)),
+        ("PK".into(), s(customer_pk(&c.customer_id))),
+        ("SK".into(), s(CUSTOMER_SK)),
         ("GSI1PK".into(), s(directory_pk(c.status))),
         ("GSI1SK".into(), s(directory_sk(c))),
         ("type".into(), s("customer")),
@@ -122,8 +94,8 @@ pub fn from_item(item: &Item) -> Result<Customer, Unexpected> {
 
 pub fn email_guard_item(c: &Customer) -> Item {
     Item::from([
-        ("PK".into(), s(email_guard_pk(&c.email))),
-        ("SK".into(), s(EMAIL_GUARD_SK)),
+        ("PK".into(), s(customer_email_guard_pk(&c.email))),
+        ("SK".into(), s(CUSTOMER_EMAIL_GUARD_SK)),
         ("type".into(), s("customer_email")),
         ("customer_id".into(), s(c.customer_id.as_str())),
     ])

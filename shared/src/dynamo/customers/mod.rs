@@ -11,6 +11,9 @@ use crate::audit::Audited;
 use crate::customers::{
     Customer, CustomerFilter, CustomerStatus, CustomerStore, CustomerStoreError, TagAction, Tagging,
 };
+use crate::dynamo::keys::{
+    CUSTOMER_EMAIL_GUARD_SK, CUSTOMER_SK, customer_email_guard_pk, customer_pk, directory_pk,
+};
 use crate::error::Unexpected;
 use crate::idempotency::IdempotencyRecord;
 use crate::ids::CustomerId;
@@ -23,7 +26,7 @@ impl DynamoStore {
     /// Gives up `c`'s email guard, if it still holds it.
     fn release_customer_email(&self, c: &Customer) -> TransactWriteItem {
         self.delete_guard(
-            (item::email_guard_pk(&c.email), item::EMAIL_GUARD_SK),
+            (customer_email_guard_pk(&c.email), CUSTOMER_EMAIL_GUARD_SK),
             "customer_id",
             c.customer_id.as_str(),
         )
@@ -32,7 +35,7 @@ impl DynamoStore {
 
 /// Whether a client's cursor came from this directory partition's listing.
 fn directory_cursor_fits(c: &Cursor, partition: &str) -> bool {
-    c.0["GSI1PK"] == partition && c.0["PK"].starts_with("CUSTOMER#") && c.0["SK"] == item::SK
+    c.0["GSI1PK"] == partition && c.0["PK"].starts_with("CUSTOMER#") && c.0["SK"] == CUSTOMER_SK
 }
 
 #[async_trait::async_trait]
@@ -67,7 +70,8 @@ impl CustomerStore for DynamoStore {
     }
 
     async fn customer(&self, id: &CustomerId) -> Result<Option<Customer>, Unexpected> {
-        self.get_as((item::pk(id), item::SK), item::from_item).await
+        self.get_as((customer_pk(id), CUSTOMER_SK), item::from_item)
+            .await
     }
 
     async fn list(
@@ -75,7 +79,7 @@ impl CustomerStore for DynamoStore {
         filter: &CustomerFilter,
         page: &PageRequest,
     ) -> Result<Page<Customer>, CustomerStoreError> {
-        let partition = item::directory_pk(filter.status.unwrap_or(CustomerStatus::Active));
+        let partition = directory_pk(filter.status.unwrap_or(CustomerStatus::Active));
         let mut conditions = Vec::new();
         let mut names = Vec::new();
         let mut values = vec![(":dir", s(partition))];
@@ -130,8 +134,8 @@ impl CustomerStore for DynamoStore {
             .map(|id| {
                 let update = Update::builder()
                     .table_name(self.table())
-                    .key("PK", s(item::pk(id)))
-                    .key("SK", s(item::SK))
+                    .key("PK", s(customer_pk(id)))
+                    .key("SK", s(CUSTOMER_SK))
                     .update_expression(format!(
                         "{op} tags :tag SET updated_at = :now, version = version + :one"
                     ))
@@ -165,6 +169,7 @@ impl CustomerStore for DynamoStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dynamo::keys::{DIRECTORY, DIRECTORY_DELETED};
     use std::collections::BTreeMap;
 
     #[test]
@@ -175,10 +180,10 @@ mod tests {
             ("GSI1PK".into(), "CUSTDIR".into()),
             ("GSI1SK".into(), "acme#cus_1".into()),
         ]));
-        assert!(directory_cursor_fits(&good, item::DIRECTORY));
-        assert!(!directory_cursor_fits(&good, item::DIRECTORY_DELETED));
+        assert!(directory_cursor_fits(&good, DIRECTORY));
+        assert!(!directory_cursor_fits(&good, DIRECTORY_DELETED));
         let mut foreign = good.clone();
         foreign.0.insert("PK".into(), "ORDER#1".into());
-        assert!(!directory_cursor_fits(&foreign, item::DIRECTORY));
+        assert!(!directory_cursor_fits(&foreign, DIRECTORY));
     }
 }

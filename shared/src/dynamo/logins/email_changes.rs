@@ -1,7 +1,8 @@
 //! Email changes in the table, keyed by their token's hash.
 
 use super::super::DynamoStore;
-use super::item::{EMAIL_CHANGE_SK, email_change_from_item, email_change_pk};
+use super::item::email_change_from_item;
+use crate::dynamo::keys::{EMAIL_CHANGE_SK, email_change_pk};
 use crate::error::Unexpected;
 use crate::logins::{EmailChange, EmailChangeStore};
 

@@ -6,6 +6,10 @@ use super::super::write::UpdateIf;
 use super::super::{DynamoStore, customers, index};
 use super::item::*;
 use crate::domain::Timestamp;
+use crate::dynamo::keys::{
+    CUSTOMER_SK, INVITATION_SK, LOGIN_SK, PENDING_INVITATIONS, TOKEN_SK, customer_pk,
+    invitation_pk, login_pk, token_pk,
+};
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, InvitationId, LoginId};
 use crate::logins::{
@@ -48,10 +52,7 @@ impl InvitationStore for DynamoStore {
             }));
         };
         let login_key = (login_pk(&login), LOGIN_SK.to_owned());
-        let customer_key = (
-            customers::item::pk(&customer),
-            customers::item::SK.to_owned(),
-        );
+        let customer_key = (customer_pk(&customer), CUSTOMER_SK.to_owned());
         let found = self
             .batch_get(&[
                 invitation_key.clone(),

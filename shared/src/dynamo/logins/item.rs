@@ -1,33 +1,17 @@
-//! The items of logins and invitations, and their key formats.
-//!
-//! | item | PK | SK | GSI1PK / GSI1SK | GSI2PK / GSI2SK |
-//! |---|---|---|---|---|
-//! | login | `LOGIN#<id>` | `LOGIN` | `CUSTOMER#<customer id>` / `LOGIN#<created>#<id>` | |
-//! | login email guard | `LOGINEMAIL#<email>` | `LOGINEMAIL` | | |
-//! | sub → login | `LOGINSUB#<cognito sub>` | `LOGINSUB` | | |
-//! | invitation | `INVITATION#<id>` | `INVITATION` | `CUSTOMER#<customer id>` / `INVITATION#<created>#<id>` | `INVITATION#PENDING` / `<expires>#<id>` while pending |
-//! | invitation token | `INVTOKEN#<sha256 of token>` | `INVTOKEN` | | |
-//! | email change | `EMAILCHANGE#<sha256 of token>` | `EMAILCHANGE` | | |
+//! The items of logins, invitations and email changes. Keys: [`crate::dynamo::keys`].
 
 use crate::domain::{Email, Timestamp};
 use crate::dynamo::attr::{Item, Reader, n, s};
+use crate::dynamo::keys::{
+    EMAIL_CHANGE_SK, INVITATION_SK, LOGIN_EMAIL_GUARD_SK, LOGIN_SK, PENDING_INVITATIONS, SUB_SK,
+    TOKEN_SK, customer_members_pk, email_change_pk, invitation_pk, login_email_guard_pk, login_pk,
+    sub_pk, token_pk,
+};
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, InvitationId, LoginId};
 use crate::logins::{
     EmailChange, Invitation, InvitationStatus, Login, LoginName, LoginStatus, SubLink,
 };
-
-pub const LOGIN_SK: &str = "LOGIN";
-pub const EMAIL_GUARD_SK: &str = "LOGINEMAIL";
-pub const SUB_SK: &str = "LOGINSUB";
-pub const INVITATION_SK: &str = "INVITATION";
-pub const TOKEN_SK: &str = "INVTOKEN";
-pub const PENDING_INVITATIONS: &str = "INVITATION#PENDING";
-pub const EMAIL_CHANGE_SK: &str = "EMAILCHANGE";
-
-pub fn email_change_pk(token_hash: &str) -> String {
-    format!("EMAILCHANGE#{token_hash}")
-}
 
 /// The email change's item; removed by TTL a week after it expires.
 pub fn email_change_to_item(c: &EmailChange) -> Item {
@@ -64,31 +48,6 @@ pub fn email_change_from_item(item: &Item) -> Result<EmailChange, Unexpected> {
         created_at: time("created_at")?,
         confirmed: r.s("status")? == "confirmed",
     })
-}
-
-pub fn login_pk(id: &LoginId) -> String {
-    format!("LOGIN#{id}")
-}
-
-pub fn email_guard_pk(email: &Email) -> String {
-    format!("LOGINEMAIL#{email}")
-}
-
-pub fn sub_pk(sub: &str) -> String {
-    format!("LOGINSUB#{sub}")
-}
-
-pub fn invitation_pk(id: &InvitationId) -> String {
-    format!("INVITATION#{id}")
-}
-
-pub fn token_pk(token_hash: &str) -> String {
-    format!("INVTOKEN#{token_hash}")
-}
-
-/// The GSI1 partition that lists a customer's logins and invitations.
-pub fn customer_members_pk(id: &CustomerId) -> String {
-    format!("CUSTOMER#{id}")
 }
 
 fn bad(what: &str) -> Unexpected {
@@ -150,8 +109,8 @@ pub fn login_from_item(item: &Item) -> Result<Login, Unexpected> {
 
 pub fn email_guard_item(l: &Login) -> Item {
     Item::from([
-        ("PK".into(), s(email_guard_pk(&l.email))),
-        ("SK".into(), s(EMAIL_GUARD_SK)),
+        ("PK".into(), s(login_email_guard_pk(&l.email))),
+        ("SK".into(), s(LOGIN_EMAIL_GUARD_SK)),
         ("type".into(), s("login_email")),
         ("login_id".into(), s(l.login_id.as_str())),
     ])

@@ -10,6 +10,10 @@ use super::attr::{Item, Reader, s};
 use super::{customers, index};
 use crate::customers::Customer;
 use crate::domain::Email;
+use crate::dynamo::keys::{
+    CUSTOMER_SK, LOGIN_EMAIL_GUARD_SK, LOGIN_SK, SUB_SK, customer_members_pk, customer_pk,
+    login_email_guard_pk, login_pk, sub_pk,
+};
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, LoginId};
 use crate::logins::{
@@ -30,8 +34,8 @@ impl DynamoStore {
             None => {
                 let check = ConditionCheck::builder()
                     .table_name(self.table())
-                    .key("PK", s(customers::item::pk(&before.customer_id)))
-                    .key("SK", s(customers::item::SK))
+                    .key("PK", s(customer_pk(&before.customer_id)))
+                    .key("SK", s(CUSTOMER_SK))
                     .condition_expression("#status <> :deleted")
                     .expression_attribute_names("#status", "status")
                     .expression_attribute_values(":deleted", s("deleted"))
@@ -45,7 +49,7 @@ impl DynamoStore {
     /// Gives up the guard of `email`, if `login` still holds it.
     fn release_login_email(&self, email: &Email, login: &LoginId) -> TransactWriteItem {
         self.delete_guard(
-            (email_guard_pk(email), EMAIL_GUARD_SK),
+            (login_email_guard_pk(email), LOGIN_EMAIL_GUARD_SK),
             "login_id",
             login.as_str(),
         )
@@ -68,7 +72,7 @@ impl LoginStore for DynamoStore {
         c: &CustomerId,
     ) -> Result<LoginAndAccount, Unexpected> {
         let login_key = (login_pk(l), LOGIN_SK.to_owned());
-        let customer_key = (customers::item::pk(c), customers::item::SK.to_owned());
+        let customer_key = (customer_pk(c), CUSTOMER_SK.to_owned());
         let found = self
             .batch_get(&[login_key.clone(), customer_key.clone()])
             .await?;
@@ -97,7 +101,7 @@ impl LoginStore for DynamoStore {
 
     async fn login_email_taken(&self, email: &Email) -> Result<bool, Unexpected> {
         Ok(self
-            .get_item(email_guard_pk(email), EMAIL_GUARD_SK)
+            .get_item(login_email_guard_pk(email), LOGIN_EMAIL_GUARD_SK)
             .await?
             .is_some())
     }
@@ -163,8 +167,8 @@ impl LoginStore for DynamoStore {
         if let (Some(email), Some(id)) = (&w.reserve_email, &login_id) {
             reserve_at = Some(actions.len());
             actions.push(self.put_new(Item::from([
-                ("PK".to_owned(), s(email_guard_pk(email))),
-                ("SK".to_owned(), s(EMAIL_GUARD_SK)),
+                ("PK".to_owned(), s(login_email_guard_pk(email))),
+                ("SK".to_owned(), s(LOGIN_EMAIL_GUARD_SK)),
                 ("type".to_owned(), s("login_email")),
                 ("login_id".to_owned(), s(id.as_str())),
             ])));

@@ -1,22 +1,18 @@
-//! The cart's item: `PK = CUSTOMER#<id>`, `SK = CART`, beside its account.
+//! The cart's item, beside its account. Keys: [`crate::dynamo::keys`].
 
 use super::super::DynamoStore;
 use crate::audit::AuditEntry;
 use crate::domain::Timestamp;
 use crate::dynamo::attr::{Item, Reader, n, s};
+use crate::dynamo::keys::{CART_SK, customer_pk};
 use crate::error::Unexpected;
 use crate::ids::CustomerId;
 use crate::orders::{Cart, CartStore};
 
-pub const SK: &str = "CART";
-
 pub fn to_item(c: &Cart) -> Item {
     let mut item = Item::from([
-        (
-            "PK".into(),
-            s(crate::dynamo::customers::item::pk(&c.customer_id)),
-        ),
-        ("SK".into(), s(SK)),
+        ("PK".into(), s(customer_pk(&c.customer_id))),
+        ("SK".into(), s(CART_SK)),
         ("type".into(), s("cart")),
         (
             "lines".into(),
@@ -46,7 +42,7 @@ pub fn from_item(customer_id: &CustomerId, item: &Item) -> Result<Cart, Unexpect
 #[async_trait::async_trait]
 impl CartStore for DynamoStore {
     async fn cart(&self, customer: &CustomerId) -> Result<Option<Cart>, Unexpected> {
-        self.get_item(crate::dynamo::customers::item::pk(customer), SK)
+        self.get_item(customer_pk(customer), CART_SK)
             .await?
             .map(|i| from_item(customer, &i))
             .transpose()

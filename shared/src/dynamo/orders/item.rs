@@ -1,45 +1,24 @@
-//! The order's item and key formats.
-//!
-//! | item | PK | SK | GSI1PK / GSI1SK | GSI2PK / GSI2SK |
-//! |---|---|---|---|---|
-//! | order | `ORDER#<id>` | `ORDER` | `CUSTORDERS#<customer id>` / `<created>#<id>` | `ORDERSTATUS#<status>` / `<submitted>#<id>` |
-//! | order-number counter | `COUNTER#ORDER` | `COUNTER` | | |
+//! The order's item. Keys: [`crate::dynamo::keys`].
 //!
 //! The order itself is one JSON `document` (the API's shape); the keys and the attributes that
 //! conditions and filters read (`status`, `version`, `customer_id`) stand beside it.
 
 use crate::dynamo::attr::{Item, Reader, n, s};
+use crate::dynamo::keys::{ORDER_SK, customer_orders_pk, order_pk, order_status_pk};
 use crate::error::Unexpected;
-use crate::ids::{CustomerId, OrderId};
-use crate::orders::{Order, OrderStatus};
-
-pub const SK: &str = "ORDER";
-pub const COUNTER_PK: &str = "COUNTER#ORDER";
-pub const COUNTER_SK: &str = "COUNTER";
-
-pub fn pk(id: &OrderId) -> String {
-    format!("ORDER#{id}")
-}
-
-pub fn customer_orders_pk(c: &CustomerId) -> String {
-    format!("CUSTORDERS#{c}")
-}
-
-pub fn status_pk(s: OrderStatus) -> String {
-    format!("ORDERSTATUS#{}", s.as_str())
-}
+use crate::orders::Order;
 
 pub fn to_item(o: &Order) -> Item {
     let listed_at = o.submitted_at.unwrap_or(o.created_at);
     Item::from([
-        ("PK".into(), s(pk(&o.order_id))),
-        ("SK".into(), s(SK)),
+        ("PK".into(), s(order_pk(&o.order_id))),
+        ("SK".into(), s(ORDER_SK)),
         ("GSI1PK".into(), s(customer_orders_pk(&o.customer_id))),
         (
             "GSI1SK".into(),
             s(format!("{}#{}", o.created_at, o.order_id)),
         ),
-        ("GSI2PK".into(), s(status_pk(o.status))),
+        ("GSI2PK".into(), s(order_status_pk(o.status))),
         ("GSI2SK".into(), s(format!("{listed_at}#{}", o.order_id))),
         ("type".into(), s("order")),
         ("order_id".into(), s(o.order_id.as_str())),
@@ -64,7 +43,8 @@ mod tests {
     use super::*;
     use crate::actor::CreatedBy;
     use crate::domain::{Currency, Money, Timestamp};
-    use crate::ids::{LoginId, Sku};
+    use crate::ids::{CustomerId, LoginId, OrderId, Sku};
+    use crate::orders::OrderStatus;
     use crate::orders::{OrderEvent, OrderEventKind, OrderNumber, PricedLine, Quantity};
     use std::collections::BTreeMap;
 

@@ -7,7 +7,11 @@ pub mod item;
 use super::attr::{n, s};
 use super::query::{Listing, ListingError};
 use super::write::TxError;
-use super::{DynamoStore, customers, index};
+use super::{DynamoStore, index};
+use crate::dynamo::keys::{
+    CART_SK, ORDER_COUNTER_PK, ORDER_COUNTER_SK, ORDER_SK, customer_orders_pk, customer_pk,
+    order_pk, order_status_pk,
+};
 use crate::error::Unexpected;
 use crate::ids::OrderId;
 use crate::orders::{Order, OrderListing, OrderNumber, OrderStore, OrderStoreError, OrderWrite};
@@ -23,8 +27,8 @@ impl DynamoStore {
             .client()
             .update_item()
             .table_name(self.table())
-            .key("PK", s(item::COUNTER_PK))
-            .key("SK", s(item::COUNTER_SK))
+            .key("PK", s(ORDER_COUNTER_PK))
+            .key("SK", s(ORDER_COUNTER_SK))
             .update_expression("ADD seq :one")
             .expression_attribute_values(":one", n(1))
             .return_values(ReturnValue::UpdatedNew)
@@ -69,7 +73,7 @@ impl OrderStore for DynamoStore {
         actions.extend(w.outbox.iter().map(|o| self.put_outbox(o)));
         actions.extend(w.audit.map(|a| self.put_audit(a)));
         if w.clear_cart {
-            let cart = (customers::item::pk(&w.after.customer_id), cart::SK);
+            let cart = (customer_pk(&w.after.customer_id), CART_SK);
             actions.push(self.delete(cart));
         }
         self.transact(actions).await.map_err(|e| match e {
@@ -81,7 +85,7 @@ impl OrderStore for DynamoStore {
     }
 
     async fn order(&self, id: &OrderId) -> Result<Option<Order>, Unexpected> {
-        self.get_as((item::pk(id), item::SK), item::from_item).await
+        self.get_as((order_pk(id), ORDER_SK), item::from_item).await
     }
 
     async fn orders(
@@ -91,9 +95,9 @@ impl OrderStore for DynamoStore {
     ) -> Result<Page<Order>, OrderStoreError> {
         let (index, key, partition, status) = match listing {
             OrderListing::Customer(c, status) => {
-                (index::GSI1, "GSI1", item::customer_orders_pk(c), *status)
+                (index::GSI1, "GSI1", customer_orders_pk(c), *status)
             }
-            OrderListing::Status(status) => (index::GSI2, "GSI2", item::status_pk(*status), None),
+            OrderListing::Status(status) => (index::GSI2, "GSI2", order_status_pk(*status), None),
         };
         let (pk, sk) = (format!("{key}PK"), format!("{key}SK"));
         let mut values = vec![(":pk", s(&partition))];
