@@ -2,13 +2,13 @@
 
 use super::DynamoStore;
 use super::attr::{Item, Reader, s};
-use super::query::{Listing, ListingError};
+use super::query::Listing;
 use crate::audit::{AuditActor, AuditEntry, AuditError, AuditFilter, AuditLog};
 use crate::domain::{FieldError, Timestamp};
 use crate::dynamo::keys::{AUDIT_LOG, AUDIT_SK_PREFIX, audit_actor_pk, customer_pk};
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, LoginId};
-use crate::page::{Page, PageRequest};
+use crate::page::{Cursor, Page, PageRequest};
 use aws_sdk_dynamodb::types::TransactWriteItem;
 
 pub fn from_item(item: &Item) -> Result<AuditEntry, Unexpected> {
@@ -141,22 +141,17 @@ impl AuditLog for DynamoStore {
             key_attributes,
             forward: false,
         };
-        let (items, next_cursor) = self
-            .list_page(&query, page, |c| {
-                c.0[key] == partition && c.0["SK"].starts_with(AUDIT_SK_PREFIX)
-            })
+        let fits = |c: &Cursor| c.0[key] == partition && c.0["SK"].starts_with(AUDIT_SK_PREFIX);
+        self.list_page(&query, page, fits, from_item)
             .await
-            .map_err(|e| match e {
-                ListingError::BadCursor => AuditError::Invalid(vec![FieldError::new(
-                    "cursor",
-                    "does not belong to this listing",
-                )]),
-                ListingError::Unexpected(u) => AuditError::Unexpected(u),
-            })?;
-        Ok(Page {
-            items: items.iter().map(from_item).collect::<Result<_, _>>()?,
-            next_cursor,
-        })
+            .map_err(|e| {
+                e.or_bad_cursor(|| {
+                    AuditError::Invalid(vec![FieldError::new(
+                        "cursor",
+                        "does not belong to this listing",
+                    )])
+                })
+            })
     }
 }
 

@@ -4,7 +4,7 @@
 use super::DynamoStore;
 use super::attr::{Item, s, string_of};
 use crate::error::Unexpected;
-use crate::page::{Cursor, PageRequest};
+use crate::page::{Cursor, Page, PageRequest};
 use aws_sdk_dynamodb::types::AttributeValue;
 
 /// Most DynamoDB pages one listing request reads before it answers with what it found.
@@ -32,9 +32,34 @@ pub(super) enum ListingError {
     Unexpected(#[from] Unexpected),
 }
 
+impl ListingError {
+    /// The port's error: `bad_cursor` for a cursor from elsewhere, else the unexpected failure.
+    pub(super) fn or_bad_cursor<E: From<Unexpected>>(self, bad_cursor: impl FnOnce() -> E) -> E {
+        match self {
+            Self::BadCursor => bad_cursor(),
+            Self::Unexpected(u) => u.into(),
+        }
+    }
+}
+
 impl DynamoStore {
-    /// One page of `listing`. `fits` decides whether a client's cursor belongs to it.
-    pub(super) async fn list_page(
+    /// One page of `listing`, each item read by `read`. `fits` decides whether a client's
+    /// cursor belongs to the listing.
+    pub(super) async fn list_page<T>(
+        &self,
+        listing: &Listing<'_>,
+        page: &PageRequest,
+        fits: impl Fn(&Cursor) -> bool,
+        read: impl Fn(&Item) -> Result<T, Unexpected>,
+    ) -> Result<Page<T>, ListingError> {
+        let (items, next_cursor) = self.list_items(listing, page, fits).await?;
+        Ok(Page {
+            items: items.iter().map(read).collect::<Result<_, _>>()?,
+            next_cursor,
+        })
+    }
+
+    async fn list_items(
         &self,
         listing: &Listing<'_>,
         page: &PageRequest,

@@ -175,20 +175,25 @@ async fn a_temporary_password_is_emailed_and_a_taken_address_is_refused() {
     assert!(matches!(twice, Err(ProvisionError::DuplicateEmail)));
 }
 
+/// An admin changes `l`'s email to `new@acme.example`, and its `enabled` flag if given.
+async fn change_email(m: &Memory, users: &Users, l: &Login, enabled: Option<bool>) -> Login {
+    let change = UpdateLoginBody {
+        name: None,
+        email: Some("new@acme.example".into()),
+        enabled,
+    };
+    update_login(m, users, &portal(), &admin(), &l.login_id, change)
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn a_disabled_login_is_signed_out_and_an_email_change_waits_for_its_confirmation() {
     let m = Memory::new();
     let users = Users::default();
     let (c, l) = login_with_user(&m, &users);
-    let change = UpdateLoginBody {
-        name: None,
-        email: Some("new@acme.example".into()),
-        enabled: Some(false),
-    };
 
-    let after = update_login(&m, &users, &portal(), &admin(), &l.login_id, change)
-        .await
-        .unwrap();
+    let after = change_email(&m, &users, &l, Some(false)).await;
 
     assert_eq!(after.status, LoginStatus::Disabled);
     assert_eq!(
@@ -338,14 +343,7 @@ async fn a_confirmed_email_change_becomes_the_sign_in_address_once() {
     let m = Memory::new();
     let users = Users::default();
     let (_, l) = login_with_user(&m, &users);
-    let change = UpdateLoginBody {
-        name: None,
-        email: Some("new@acme.example".into()),
-        enabled: None,
-    };
-    update_login(&m, &users, &portal(), &admin(), &l.login_id, change)
-        .await
-        .unwrap();
+    change_email(&m, &users, &l, None).await;
     let url = match &m.state().outbox[0].message {
         EmailMessage::EmailChange { confirm_url, .. } => confirm_url.clone(),
         other => panic!("{other:?}"),

@@ -4,7 +4,7 @@ pub mod item;
 
 use super::DynamoStore;
 use super::attr::{Item, b, s};
-use super::query::{Listing, ListingError};
+use super::query::Listing;
 use super::write::TxError;
 use crate::audit::{AuditEntry, Audited};
 use crate::catalog::{
@@ -15,7 +15,7 @@ use crate::dynamo::keys::{
 };
 use crate::error::Unexpected;
 use crate::ids::{Sku, TierId};
-use crate::page::{Page, PageRequest};
+use crate::page::{Cursor, Page, PageRequest};
 
 impl DynamoStore {
     /// Puts one catalogue item with its audit entry: new (it must not exist yet; if it does,
@@ -39,13 +39,6 @@ impl DynamoStore {
                 TxError::Contention => CatalogStoreError::Contention,
                 TxError::Unexpected(u) => CatalogStoreError::Unexpected(u),
             })
-    }
-}
-
-fn listing_error(e: ListingError) -> CatalogStoreError {
-    match e {
-        ListingError::BadCursor => CatalogStoreError::BadCursor,
-        ListingError::Unexpected(u) => CatalogStoreError::Unexpected(u),
     }
 }
 
@@ -110,19 +103,10 @@ impl CatalogStore for DynamoStore {
             key_attributes: &["PK", "SK"],
             forward: true,
         };
-        let (items, next_cursor) = self
-            .list_page(&listing, page, |c| {
-                c.0["PK"] == CATALOG_PK && c.0["SK"].starts_with(PRODUCT_PREFIX)
-            })
+        let fits = |c: &Cursor| c.0["PK"] == CATALOG_PK && c.0["SK"].starts_with(PRODUCT_PREFIX);
+        self.list_page(&listing, page, fits, item::product_from_item)
             .await
-            .map_err(listing_error)?;
-        Ok(Page {
-            items: items
-                .iter()
-                .map(item::product_from_item)
-                .collect::<Result<_, _>>()?,
-            next_cursor,
-        })
+            .map_err(|e| e.or_bad_cursor(|| CatalogStoreError::BadCursor))
     }
 
     async fn products_by_sku(&self, skus: &[Sku]) -> Result<Vec<Product>, Unexpected> {
@@ -156,11 +140,11 @@ impl CatalogStore for DynamoStore {
             limit: crate::page::MAX_LIMIT,
             cursor: None,
         };
-        let (items, _) = self
-            .list_page(&listing, &page, |_| false)
+        let tiers = self
+            .list_page(&listing, &page, |_| false, item::tier_from_item)
             .await
             .map_err(|e| Unexpected::caused_by("listing the price tiers failed", e))?;
-        items.iter().map(item::tier_from_item).collect()
+        Ok(tiers.items)
     }
 
     async fn questions(&self) -> Result<CheckoutQuestions, Unexpected> {

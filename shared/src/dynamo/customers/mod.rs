@@ -4,7 +4,7 @@
 pub mod item;
 
 use super::attr::{n, s};
-use super::query::{Listing, ListingError};
+use super::query::Listing;
 use super::write::TxError;
 use super::{DynamoStore, index};
 use crate::audit::Audited;
@@ -106,20 +106,10 @@ impl CustomerStore for DynamoStore {
             key_attributes: &["PK", "SK", "GSI1PK", "GSI1SK"],
             forward: true,
         };
-        let (items, next_cursor) = self
-            .list_page(&listing, page, |c| directory_cursor_fits(c, partition))
+        let fits = |c: &Cursor| directory_cursor_fits(c, partition);
+        self.list_page(&listing, page, fits, item::from_item)
             .await
-            .map_err(|e| match e {
-                ListingError::BadCursor => CustomerStoreError::BadCursor,
-                ListingError::Unexpected(u) => CustomerStoreError::Unexpected(u),
-            })?;
-        Ok(Page {
-            items: items
-                .iter()
-                .map(item::from_item)
-                .collect::<Result<_, _>>()?,
-            next_cursor,
-        })
+            .map_err(|e| e.or_bad_cursor(|| CustomerStoreError::BadCursor))
     }
 
     async fn tag(&self, w: Tagging<'_>) -> Result<(), CustomerStoreError> {

@@ -5,7 +5,7 @@ pub mod cart;
 pub mod item;
 
 use super::attr::{n, s};
-use super::query::{Listing, ListingError};
+use super::query::Listing;
 use super::write::TxError;
 use super::{DynamoStore, index};
 use crate::dynamo::keys::{
@@ -15,7 +15,7 @@ use crate::dynamo::keys::{
 use crate::error::Unexpected;
 use crate::ids::OrderId;
 use crate::orders::{Order, OrderListing, OrderNumber, OrderStore, OrderStoreError, OrderWrite};
-use crate::page::{Page, PageRequest};
+use crate::page::{Cursor, Page, PageRequest};
 use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem};
 
 super::write::tx_error_into!(OrderStoreError);
@@ -118,21 +118,9 @@ impl OrderStore for DynamoStore {
             key_attributes: &key_attributes,
             forward: false,
         };
-        let (items, next_cursor) = self
-            .list_page(&listing, page, |c| {
-                c.0[&pk] == partition && c.0["PK"].starts_with("ORDER#")
-            })
+        let fits = |c: &Cursor| c.0[&pk] == partition && c.0["PK"].starts_with("ORDER#");
+        self.list_page(&listing, page, fits, item::from_item)
             .await
-            .map_err(|e| match e {
-                ListingError::BadCursor => OrderStoreError::BadCursor,
-                ListingError::Unexpected(u) => OrderStoreError::Unexpected(u),
-            })?;
-        Ok(Page {
-            items: items
-                .iter()
-                .map(item::from_item)
-                .collect::<Result<_, _>>()?,
-            next_cursor,
-        })
+            .map_err(|e| e.or_bad_cursor(|| OrderStoreError::BadCursor))
     }
 }
