@@ -47,11 +47,7 @@ impl Discount {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Currency;
-
-    fn eur(a: i64) -> Money {
-        Money::new(a, Currency::parse("EUR").unwrap()).unwrap()
-    }
+    use crate::memory::fixtures::eur;
 
     #[test]
     fn discounts_round_half_up_to_the_minor_unit() {

@@ -140,10 +140,7 @@ impl<'de> serde::Deserialize<'de> for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn eur(amount: i64) -> Money {
-        Money::new(amount, Currency::parse("EUR").unwrap()).unwrap()
-    }
+    use crate::memory::fixtures::eur;
 
     #[test]
     fn money_round_trips_as_minor_units_and_a_code() {
