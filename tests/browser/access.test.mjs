@@ -2,27 +2,25 @@
 // expired session asks to sign in again and comes back, a customer cannot open admin pages,
 // and signing in and moving around works with the keyboard alone.
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, newPage, checkConsole, screenshot, signIn, stack, runId, nav, idToken, call, customerWithLogin, openMail, TIMEOUT,
+  useBrowser, checkConsole, screenshot, signIn, stack, runId, nav, adminToken, call, customerWithLogin, openMail, TIMEOUT,
 } from './harness.mjs';
 
 describe('signing in and access', () => {
   const run = runId();
-  let browser;
+  const openPage = useBrowser();
   let admin;
   let buyer;
 
   before(async () => {
-    browser = await launch();
-    admin = await idToken(stack().admin_email, stack().admin_password);
+    admin = await adminToken();
     buyer = await customerWithLogin(admin, run);
   });
-  after(() => browser?.close());
 
   it('says in words that the password is wrong and stays on the sign-in page', async () => {
-    const page = await newPage(browser);
+    const page = await openPage();
     // Cognito answers a wrong password with a 400, which Chromium logs as a failed load.
     page.expectConsoleError(/status of 400/);
     await page.goto(`${stack().console_url}#/sign-in`);
@@ -43,7 +41,7 @@ describe('signing in and access', () => {
   it('makes a person with an emailed temporary password choose a new one, then signs them in', async () => {
     const email = `temp-${run}@browser.orderdesk.example`;
     await call(admin, 'POST', `/admin/customers/${buyer.customer.customer_id}/logins`, { name: 'Tom Temp', email, mode: 'temporary_password' });
-    const page = await newPage(browser);
+    const page = await openPage();
     const card = await openMail(page, email, /your login/);
     const temporary = (await card.frameLocator('iframe').locator('code').textContent()).trim();
 
@@ -66,7 +64,7 @@ describe('signing in and access', () => {
     const login = await customerWithLogin(admin, `${run}e`);
     const address = `moved-${run}@browser.orderdesk.example`;
     await call(admin, 'PATCH', `/admin/logins/${login.login.login_id}`, { email: address });
-    const page = await newPage(browser);
+    const page = await openPage();
     const card = await openMail(page, address, /confirm your new email address/);
     const [confirm] = await Promise.all([
       page.context().waitForEvent('page'),
@@ -86,7 +84,7 @@ describe('signing in and access', () => {
   });
 
   it('asks to sign in again when the session has expired, then returns to the page', async () => {
-    const page = await newPage(browser);
+    const page = await openPage();
     await signIn(page, stack().admin_email, stack().admin_password);
     await nav(page, 'Products').click();
     await page.getByRole('heading', { name: 'Products' }).waitFor();
@@ -112,7 +110,7 @@ describe('signing in and access', () => {
   });
 
   it('keeps a customer out of the admin pages', async () => {
-    const page = await newPage(browser);
+    const page = await openPage();
     await signIn(page, buyer.email, buyer.password);
     await page.getByRole('heading', { name: 'Catalogue' }).waitFor();
     assert.equal(await nav(page, 'Customers').count(), 0, 'no admin links for a customer');
@@ -128,7 +126,7 @@ describe('signing in and access', () => {
   });
 
   it('lets a person sign in and open a page with the keyboard alone', async () => {
-    const page = await newPage(browser);
+    const page = await openPage();
     await page.goto(`${stack().console_url}#/sign-in`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.keyboard.type(buyer.email); // the email field has the focus

@@ -7,6 +7,7 @@ import { readFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { before, after } from 'node:test';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(path.join(process.env.PLAYWRIGHT_PREFIX || path.join(ROOT, '.local/node'), 'node_modules/'));
@@ -49,6 +50,19 @@ export async function newPage(browser) {
   watchConsole(page);
   context.on('page', (p) => watchConsole(p));
   return page;
+}
+
+/**
+ * Chromium for the tests of the enclosing `describe`: launched before them, closed after them.
+ * Returns a function that opens a page in a fresh browser context (see `newPage`).
+ */
+export function useBrowser() {
+  let browser;
+  before(async () => {
+    browser = await launch();
+  });
+  after(() => browser?.close());
+  return () => newPage(browser);
 }
 
 function watchConsole(page) {
@@ -154,6 +168,9 @@ export async function idToken(email, password) {
   assert.ok(body.AuthenticationResult, `sign-in of ${email} failed: ${JSON.stringify(body)}`);
   return body.AuthenticationResult.IdToken;
 }
+
+/** The demo admin's ID token. */
+export const adminToken = () => idToken(stack().admin_email, stack().admin_password);
 
 /** One API call with a token; asserts the expected status and returns the JSON body. */
 export async function call(token, method, route, body, expected = [200, 201, 202, 204]) {

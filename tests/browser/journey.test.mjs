@@ -3,9 +3,9 @@
 // development mailbox, chooses a password and orders two products; the admin confirms; the
 // customer sees the order confirmed. Each step is a test; they share the two people.
 
-import { describe, it, before, after, afterEach } from 'node:test';
+import { describe, it, before, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, checkConsole, screenshot, signIn, stack, runId, nav, openMail, TIMEOUT } from './harness.mjs';
+import { useBrowser, checkConsole, screenshot, signIn, stack, runId, nav, openMail, TIMEOUT } from './harness.mjs';
 
 describe('the ordering journey', () => {
   const run = runId();
@@ -16,7 +16,7 @@ describe('the ordering journey', () => {
     { sku: `FLOUR-${run}`, name: `Strong flour ${run}`, price: '12.50', quantity: 2 },
     { sku: `YEAST-${run}`, name: `Dried yeast ${run}`, price: '3.20', quantity: 3 },
   ];
-  let browser;
+  const openPage = useBrowser();
   let admin;
   let customer;
   let signedUp = false;
@@ -24,12 +24,10 @@ describe('the ordering journey', () => {
   let confirmed = false;
 
   before(async () => {
-    browser = await launch();
-    admin = await newPage(browser);
-    customer = await newPage(browser);
+    admin = await openPage();
+    customer = await openPage();
   });
   afterEach(() => checkConsole(admin, customer));
-  after(() => browser?.close());
 
   it('lets an admin sign in and add two products, a price tier and a checkout question', async () => {
     await signIn(admin, stack().admin_email, stack().admin_password);

@@ -1,28 +1,26 @@
 // Submitting an order when the network drops the answer: the retry carries the same
 // Idempotency-Key, so the account gets one order, not two.
 
-import { describe, it, before, after } from 'node:test';
+import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, checkConsole, screenshot, signIn, stack, runId, idToken, call, customerWithLogin } from './harness.mjs';
+import { useBrowser, checkConsole, screenshot, signIn, stack, runId, adminToken, idToken, call, customerWithLogin } from './harness.mjs';
 
 describe('submitting an order', () => {
   const run = runId();
-  let browser;
+  const openPage = useBrowser();
   let buyer;
   let buyerToken;
 
   before(async () => {
-    browser = await launch();
-    const admin = await idToken(stack().admin_email, stack().admin_password);
+    const admin = await adminToken();
     await call(admin, 'POST', '/admin/products', { sku: `RETRY-${run}`, name: `Retry rolls ${run}`, unit: 'tray', price: { amount: 450, currency: 'EUR' } });
     buyer = await customerWithLogin(admin, `${run}r`);
     buyerToken = await idToken(buyer.email, buyer.password);
     await call(buyerToken, 'PUT', '/cart', { lines: [{ sku: `RETRY-${run}`, quantity: 3 }] });
   });
-  after(() => browser?.close());
 
   it('places it once when the answer to the first try is lost and the person presses Submit again', async () => {
-    const page = await newPage(browser);
+    const page = await openPage();
     await signIn(page, buyer.email, buyer.password);
     await page.goto(`${stack().console_url}#/cart`);
     await page.getByRole('button', { name: 'Submit order' }).waitFor();

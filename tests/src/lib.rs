@@ -2,11 +2,21 @@
 //! (DynamoDB Local, moto's Cognito and SES, the local gateway) and find it through the stack
 //! file named by `ORDERDESK_STACK` (default `.local/stack.json`).
 
+mod accounts;
+mod lambda;
 pub mod mailbox;
 mod shop;
+mod table;
 
+pub use accounts::*;
+pub use lambda::*;
 pub use shop::*;
+pub use table::*;
 
+use aws_sdk_cognitoidentityprovider::error::SdkError;
+use aws_sdk_cognitoidentityprovider::operation::initiate_auth::{
+    InitiateAuthError, InitiateAuthOutput,
+};
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, AuthFlowType, MessageActionType};
 use serde::Deserialize;
 use serde_json::Value;
@@ -84,9 +94,12 @@ pub async fn cognito() -> aws_sdk_cognitoidentityprovider::Client {
     aws_sdk_cognitoidentityprovider::Client::from_conf(conf)
 }
 
-/// Signs in with a password and returns the ID token, as the console does.
-pub async fn sign_in(email: &str, password: &str) -> String {
-    let out = cognito()
+/// Cognito's answer to a sign-in with a password, as the console asks it.
+pub async fn password_auth(
+    email: &str,
+    password: &str,
+) -> Result<InitiateAuthOutput, SdkError<InitiateAuthError>> {
+    cognito()
         .await
         .initiate_auth()
         .client_id(&stack().user_pool_client_id)
@@ -94,6 +107,12 @@ pub async fn sign_in(email: &str, password: &str) -> String {
         .auth_parameters("USERNAME", email)
         .auth_parameters("PASSWORD", password)
         .send()
+        .await
+}
+
+/// Signs in with a password and returns the ID token, as the console does.
+pub async fn sign_in(email: &str, password: &str) -> String {
+    let out = password_auth(email, password)
         .await
         .expect("sign-in succeeds");
     out.authentication_result()
@@ -169,6 +188,32 @@ pub fn unique_word() -> String {
     format!("zq{}", &uuid::Uuid::new_v4().simple().to_string()[..12])
 }
 
+/// The URL of a loopback port nobody listens on: a service that is down.
+pub fn closed_port_url() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    format!("http://127.0.0.1:{port}")
+}
+
+/// The string `key` of `v`, e.g. an id.
+pub fn id_of(v: &Value, key: &str) -> String {
+    v[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key} in {v}"))
+        .to_owned()
+}
+
+/// The string `key` of each element of the array `list`, e.g. the names in a listing's items.
+pub fn pluck<'a>(list: &'a Value, key: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("an array: {list}"))
+        .iter()
+        .map(|v| v[key].as_str().unwrap_or_else(|| panic!("{key} in {v}")))
+        .collect()
+}
+
 /// The JWT's payload, decoded without checking anything.
 pub fn jwt_claims(token: &str) -> Value {
     use base64::Engine;
@@ -216,6 +261,16 @@ impl Reply {
             .unwrap_or_default()
     }
 
+    /// Asserts this (successful) status and returns the body.
+    pub fn ok(self, status: u16) -> Value {
+        assert_eq!(
+            self.status, status,
+            "unexpected status, body: {}",
+            self.body
+        );
+        self.body
+    }
+
     /// Asserts a problem+json error with this status and returns its body.
     pub fn problem(&self, status: u16) -> &Value {
         assert_eq!(
@@ -232,6 +287,24 @@ impl Reply {
         assert_eq!(self.body["status"], status);
         assert!(self.body["title"].is_string() && self.body["detail"].is_string());
         &self.body
+    }
+
+    /// Asserts a problem+json error with this status and returns its detail.
+    pub fn detail(&self, status: u16) -> &str {
+        self.problem(status)["detail"].as_str().unwrap_or_default()
+    }
+
+    /// Asserts a validation problem (400) and returns the fields it names, in its order.
+    pub fn invalid(&self) -> Vec<String> {
+        self.problem(400);
+        self.error_fields()
+    }
+
+    /// [`Reply::invalid`] sorted, for problems that name their fields in no set order.
+    pub fn invalid_sorted(&self) -> Vec<String> {
+        let mut fields = self.invalid();
+        fields.sort();
+        fields
     }
 
     /// The fields named in a validation problem.
@@ -327,6 +400,35 @@ impl Api {
         Self::send(self.request(reqwest::Method::PATCH, path).json(body)).await
     }
 
+    pub async fn put(&self, path: &str, body: &Value) -> Reply {
+        Self::send(self.request(reqwest::Method::PUT, path).json(body)).await
+    }
+
+    /// `POST` with the `Idempotency-Key` `key`.
+    pub async fn post_keyed(&self, path: &str, key: &str, body: &Value) -> Reply {
+        Self::send(
+            self.request(reqwest::Method::POST, path)
+                .header("Idempotency-Key", key)
+                .json(body),
+        )
+        .await
+    }
+
+    /// Asserts that each request, `METHOD /path` with its JSON body (`Null`: none), is
+    /// answered with a problem of `status`.
+    pub async fn refused(&self, status: u16, requests: &[(String, Value)]) {
+        for (request, body) in requests {
+            let (method, path) = request.split_once(' ').expect("METHOD /path");
+            let mut rb = self.request(method.parse().expect("an HTTP method"), path);
+            if !body.is_null() {
+                rb = rb.json(body);
+            }
+            let r = Self::send(rb).await;
+            assert_eq!(r.status, status, "{request}: {}", r.body);
+            r.problem(status);
+        }
+    }
+
     /// Sends `body` as it is, with a JSON content type.
     pub async fn post_raw(&self, path: &str, body: impl Into<reqwest::Body>) -> Reply {
         Self::send(
@@ -335,55 +437,6 @@ impl Api {
                 .body(body),
         )
         .await
-    }
-}
-
-impl Api {
-    /// Creates a customer with a unique name and email through the API and returns it.
-    pub async fn new_customer(&self) -> Value {
-        let body = serde_json::json!({"name": format!("Customer {}", unique_word()), "email": unique_email("co")});
-        let r = self.post("/admin/customers", &body).await;
-        assert_eq!(r.status, 201, "creating a customer failed: {}", r.body);
-        r.body
-    }
-}
-
-impl Api {
-    /// A new customer (on price tier `tier` if given) with one active login, and an API client
-    /// signed in as that login.
-    pub async fn customer_with_login(&self, tier: Option<&str>) -> (Value, Api) {
-        let customer = self.new_customer().await;
-        let id = customer["customer_id"].as_str().expect("an id").to_owned();
-        if let Some(t) = tier {
-            let r = self
-                .patch(
-                    &format!("/admin/customers/{id}"),
-                    &serde_json::json!({"price_tier_id": t}),
-                )
-                .await;
-            assert_eq!(r.status, 200, "{}", r.body);
-        }
-        let email = unique_email("buyer");
-        let password = "Chosen-passw0rd";
-        let r = self
-            .post(
-                &format!("/admin/customers/{id}/logins"),
-                &serde_json::json!({"name": "Buyer", "email": email, "mode": "password", "password": password}),
-            )
-            .await;
-        assert_eq!(r.status, 201, "{}", r.body);
-        (customer, Api::with_token(sign_in(&email, password).await))
-    }
-
-    /// Adds a product to the catalogue and returns it.
-    pub async fn new_product(&self, sku: &str, amount: i64) -> Value {
-        let body = serde_json::json!({
-            "sku": sku, "name": format!("Product {sku}"), "unit": "bag",
-            "price": {"amount": amount, "currency": "EUR"},
-        });
-        let r = self.post("/admin/products", &body).await;
-        assert_eq!(r.status, 201, "{}", r.body);
-        r.body
     }
 }
 
@@ -406,135 +459,9 @@ pub async fn ensure_standard_questions() {
     static DONE: OnceCell<()> = OnceCell::const_new();
     DONE.get_or_init(|| async {
         let api = Api::admin().await;
-        let r = Api::send(
-            api.request(reqwest::Method::PUT, "/admin/checkout-questions")
-                .json(&standard_questions()),
-        )
-        .await;
-        assert_eq!(r.status, 200, "{}", r.body);
+        api.put("/admin/checkout-questions", &standard_questions())
+            .await
+            .ok(200);
     })
     .await;
-}
-
-/// The stored item with this key, read straight from DynamoDB Local.
-pub async fn item(
-    pk: &str,
-    sk: &str,
-) -> Option<std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>> {
-    use aws_sdk_dynamodb::types::AttributeValue;
-    dynamodb()
-        .await
-        .get_item()
-        .table_name(&stack().table_name)
-        .key("PK", AttributeValue::S(pk.to_owned()))
-        .key("SK", AttributeValue::S(sk.to_owned()))
-        .consistent_read(true)
-        .send()
-        .await
-        .expect("GetItem")
-        .item
-}
-
-/// Every item of a partition whose sort key starts with `prefix`.
-pub async fn items_with_prefix(
-    pk: &str,
-    prefix: &str,
-) -> Vec<std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>> {
-    use aws_sdk_dynamodb::types::AttributeValue;
-    dynamodb()
-        .await
-        .query()
-        .table_name(&stack().table_name)
-        .key_condition_expression("PK = :pk AND begins_with(SK, :p)")
-        .expression_attribute_values(":pk", AttributeValue::S(pk.to_owned()))
-        .expression_attribute_values(":p", AttributeValue::S(prefix.to_owned()))
-        .consistent_read(true)
-        .send()
-        .await
-        .expect("Query")
-        .items
-        .unwrap_or_default()
-}
-
-/// An API Gateway v2 request for `route_key` (e.g. `GET /orders/{order_id}`) at `path`, as the
-/// HTTP API's JWT authorizer hands it to a function: `token`'s claims rendered as strings
-/// (arrays as `[a b]`), the path parameters read off the route key. An empty `token` makes a
-/// public route's request: no `Authorization` header and no authorizer.
-pub fn api_request(
-    route_key: &str,
-    path: &str,
-    token: &str,
-    headers: &[(&str, &str)],
-    body: Option<&Value>,
-) -> lambda_http::Request {
-    let (method, template) = route_key.split_once(' ').expect("METHOD /path");
-    let (raw_path, query) = path.split_once('?').unwrap_or((path, ""));
-    let mut params = serde_json::Map::new();
-    for (t, p) in template.split('/').zip(raw_path.split('/')) {
-        if let Some(name) = t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
-            params.insert(name.to_owned(), Value::String(p.to_owned()));
-        }
-    }
-    let mut query_params = serde_json::Map::new();
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        query_params.insert(k.to_owned(), Value::String(v.to_owned()));
-    }
-    let signed_in = !token.is_empty();
-    let claims = if signed_in {
-        jwt_claims(token)
-    } else {
-        serde_json::json!({})
-    };
-    let claims: serde_json::Map<String, Value> = claims
-        .as_object()
-        .expect("claims")
-        .iter()
-        .map(|(k, v)| {
-            let rendered = match v {
-                Value::String(s) => s.clone(),
-                Value::Array(a) => format!(
-                    "[{}]",
-                    a.iter()
-                        .map(|x| x
-                            .as_str()
-                            .map(str::to_owned)
-                            .unwrap_or_else(|| x.to_string()))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                ),
-                other => other.to_string(),
-            };
-            (k.clone(), Value::String(rendered))
-        })
-        .collect();
-    let mut header_map = serde_json::Map::new();
-    header_map.insert("content-type".into(), "application/json".into());
-    if signed_in {
-        header_map.insert("authorization".into(), format!("Bearer {token}").into());
-    }
-    for (k, v) in headers {
-        header_map.insert(k.to_ascii_lowercase(), Value::String((*v).to_owned()));
-    }
-    let event = serde_json::json!({
-        "version": "2.0",
-        "routeKey": route_key,
-        "rawPath": raw_path,
-        "rawQueryString": query,
-        "headers": header_map,
-        "queryStringParameters": if query_params.is_empty() { Value::Null } else { Value::Object(query_params) },
-        "pathParameters": if params.is_empty() { Value::Null } else { Value::Object(params) },
-        "requestContext": {
-            "accountId": "123456789012", "apiId": "local", "domainName": "localhost",
-            "domainPrefix": "localhost", "requestId": uuid::Uuid::new_v4().to_string(),
-            "routeKey": route_key, "stage": "$default", "time": "23/Nov/2026:12:00:00 +0000",
-            "timeEpoch": 1_795_000_000_000_u64,
-            "authorizer": if signed_in { serde_json::json!({"jwt": {"claims": claims, "scopes": null}}) } else { Value::Null },
-            "http": {"method": method, "path": raw_path, "protocol": "HTTP/1.1",
-                     "sourceIp": "127.0.0.1", "userAgent": "orderdesk-tests"},
-        },
-        "body": body.map(|b| b.to_string()),
-        "isBase64Encoded": false,
-    });
-    lambda_http::request::from_str(&event.to_string()).expect("a valid API Gateway v2 event")
 }

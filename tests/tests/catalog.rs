@@ -4,14 +4,6 @@
 use orderdesk_tests::*;
 use serde_json::{Value, json};
 
-fn eur(amount: i64) -> Value {
-    json!({"amount": amount, "currency": "EUR"})
-}
-
-async fn product(api: &Api, sku: &str, price: i64) -> Value {
-    api.new_product(sku, price).await
-}
-
 /// A login of a fresh customer on `tier` (if any), signed in.
 async fn customer_on(api: &Api, tier: Option<&str>) -> Api {
     api.customer_with_login(tier).await.1
@@ -32,14 +24,14 @@ async fn a_customer_sees_the_catalogue_at_its_tiers_prices_beside_the_list_price
     let w = unique_word().to_uppercase();
     let flour = format!("FLOUR-{w}");
     let sugar = format!("SUGAR-{w}");
-    product(&api, &flour, 2500).await;
-    product(&api, &sugar, 999).await;
+    api.new_product(&flour, 2500).await;
+    api.new_product(&sugar, 999).await;
     let r = api
         .post("/admin/price-tiers", &json!({"name": format!("Gold {w}"), "discount_percent": 12.5, "prices": {flour.to_lowercase(): eur(1999)}}))
-        .await;
-    assert_eq!(r.status, 201, "{}", r.body);
-    assert_eq!(r.body["discount_percent"], 12.5);
-    let tier = r.body["tier_id"].as_str().unwrap().to_owned();
+        .await
+        .ok(201);
+    assert_eq!(r["discount_percent"], 12.5);
+    let tier = id_of(&r, "tier_id");
 
     let gold = customer_on(&api, Some(&tier)).await;
     let page = gold.get(&format!("/catalog?q={}", w.to_lowercase())).await;
@@ -62,13 +54,12 @@ async fn a_customer_sees_the_catalogue_at_its_tiers_prices_beside_the_list_price
     let page = list.get(&format!("/catalog?q={}", w.to_lowercase())).await;
     assert_eq!(by_sku(&page.body, &sugar)["price"], eur(999));
 
-    let r = api
-        .patch(
-            &format!("/admin/price-tiers/{tier}"),
-            &json!({"discount_percent": 50}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    api.patch(
+        &format!("/admin/price-tiers/{tier}"),
+        &json!({"discount_percent": 50}),
+    )
+    .await
+    .ok(200);
     let page = gold.get(&format!("/catalog?q={}", w.to_lowercase())).await;
     assert_eq!(
         by_sku(&page.body, &sugar)["price"],
@@ -82,15 +73,12 @@ async fn inactive_products_leave_the_customer_catalogue_but_stay_in_the_admin_li
     let api = Api::admin().await;
     let w = unique_word().to_uppercase();
     let sku = format!("OLD-{w}");
-    product(&api, &sku, 100).await;
+    api.new_product(&sku, 100).await;
     let r = api
-        .patch(
-            &format!("/admin/products/{sku}"),
-            &json!({"active": false, "price": eur(120)}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(r.body["version"], 2);
+        .update_product(&sku, &json!({"active": false, "price": eur(120)}))
+        .await
+        .ok(200);
+    assert_eq!(r["version"], 2);
     let buyer = customer_on(&api, None).await;
     assert_eq!(
         buyer
@@ -109,54 +97,34 @@ async fn inactive_products_leave_the_customer_catalogue_but_stay_in_the_admin_li
 #[tokio::test]
 async fn product_and_tier_mistakes_are_400_or_409_and_change_nothing() {
     let api = Api::admin().await;
-    let w = unique_word().to_uppercase();
-    let sku = format!("DUP-{w}");
-    product(&api, &sku, 100).await;
-    api.post(
-        "/admin/products",
-        &json!({"sku": sku, "name": "Again", "price": eur(1)}),
-    )
-    .await
-    .problem(409);
+    let sku = api.fresh_product("DUP", 100).await;
+    let ghost = format!("GHOST-{}", unique_word().to_uppercase());
+    let product =
+        |sku: &str, name: &str, price: Value| json!({"sku": sku, "name": name, "price": price});
+    api.post("/admin/products", &product(&sku, "Again", eur(1)))
+        .await
+        .problem(409);
     let r = api
-        .post(
-            "/admin/products",
-            &json!({"sku": "bad sku!", "name": "", "price": eur(1)}),
-        )
+        .post("/admin/products", &product("bad sku!", "", eur(1)))
         .await;
-    r.problem(400);
-    assert_eq!(r.error_fields(), ["sku", "name"]);
+    assert_eq!(r.invalid(), ["sku", "name"]);
+    let fraction = json!({"amount": 1.5, "currency": "EUR"});
     let r = api
-        .post(
-            "/admin/products",
-            &json!({"sku": "X1", "name": "X", "price": {"amount": 1.5, "currency": "EUR"}}),
-        )
+        .post("/admin/products", &product("X1", "X", fraction))
         .await;
-    assert_eq!(r.problem(400)["errors"][0]["field"], "price.amount");
-    api.patch("/admin/products/NOPE-404", &json!({"name": "x"}))
+    assert_eq!(r.invalid()[0], "price.amount");
+    api.update_product("NOPE-404", &json!({"name": "x"}))
         .await
         .problem(404);
 
-    let r = api
-        .post("/admin/price-tiers", &json!({"name": "Bad", "discount_percent": 150, "prices": {format!("GHOST-{w}"): eur(1)}}))
-        .await;
-    assert_eq!(r.problem(400)["errors"][0]["field"], "discount_percent");
-    let r = api
-        .post(
-            "/admin/price-tiers",
-            &json!({"name": "Ghost", "prices": {format!("GHOST-{w}"): eur(1)}}),
-        )
-        .await;
-    assert_eq!(
-        r.problem(400)["errors"][0]["field"],
-        format!("prices.GHOST-{w}")
-    );
-    let r = api
-        .post(
-            "/admin/price-tiers",
-            &json!({"name": "Dollars", "prices": {sku.clone(): {"amount": 1, "currency": "USD"}}}),
-        )
-        .await;
+    let bad = json!({"name": "Bad", "discount_percent": 150, "prices": {&ghost: eur(1)}});
+    let r = api.post("/admin/price-tiers", &bad).await;
+    assert_eq!(r.invalid()[0], "discount_percent");
+    let ghostly = json!({"name": "Ghost", "prices": {&ghost: eur(1)}});
+    let r = api.post("/admin/price-tiers", &ghostly).await;
+    assert_eq!(r.invalid()[0], format!("prices.{ghost}"));
+    let dollars = json!({"name": "Dollars", "prices": {&sku: {"amount": 1, "currency": "USD"}}});
+    let r = api.post("/admin/price-tiers", &dollars).await;
     assert!(
         r.problem(400)["errors"][0]["message"]
             .as_str()
@@ -177,12 +145,9 @@ async fn product_and_tier_mistakes_are_400_or_409_and_change_nothing() {
 async fn checkout_questions_are_set_by_admins_and_read_by_customers() {
     let api = Api::admin().await;
     let questions = standard_questions();
-    let r = Api::send(
-        api.request(reqwest::Method::PUT, "/admin/checkout-questions")
-            .json(&questions),
-    )
-    .await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    api.put("/admin/checkout-questions", &questions)
+        .await
+        .ok(200);
     let buyer = customer_on(&api, None).await;
     let seen = buyer.get("/checkout-questions").await;
     assert_eq!(seen.status, 200);
@@ -196,16 +161,9 @@ async fn checkout_questions_are_set_by_admins_and_read_by_customers() {
     assert_eq!(api.get("/admin/checkout-questions").await.status, 200);
 
     let bad = json!({"questions": [{"question_id": "Slot!", "label": "", "required": true, "kind": "choice"}]});
-    let r = Api::send(
-        api.request(reqwest::Method::PUT, "/admin/checkout-questions")
-            .json(&bad),
-    )
-    .await;
-    r.problem(400);
-    let mut fields = r.error_fields();
-    fields.sort();
+    let r = api.put("/admin/checkout-questions", &bad).await;
     assert_eq!(
-        fields,
+        r.invalid_sorted(),
         [
             "questions[0].choices",
             "questions[0].label",
@@ -223,12 +181,14 @@ async fn the_catalogue_is_for_signed_in_logins_and_product_admin_is_for_admins()
         .await
         .problem(403);
     let buyer = customer_on(&Api::admin().await, None).await;
+    let product = json!({"sku": "X", "name": "X", "price": eur(1)});
     buyer
-        .post(
-            "/admin/products",
-            &json!({"sku": "X", "name": "X", "price": eur(1)}),
+        .refused(
+            403,
+            &[
+                ("POST /admin/products".into(), product),
+                ("GET /admin/price-tiers".into(), Value::Null),
+            ],
         )
-        .await
-        .problem(403);
-    buyer.get("/admin/price-tiers").await.problem(403);
+        .await;
 }

@@ -1,283 +1,218 @@
 //! The sample events in `events/` are real API Gateway v2 payloads: each one, pointed at fresh
 //! data, goes through its function's entry point and gets the documented status.
 
-use orderdesk::http::HttpFunction as _;
+use orderdesk::http::HttpFunction;
 use orderdesk_tests::*;
-use serde_json::json;
+use serde_json::{Value, json};
 
 const SAMPLE_ID: &str = "cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
 const SAMPLE_ID_2: &str = "cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5c";
 const SAMPLE_EMAIL: &str = "orders@acme-bakery.example";
 const SAMPLE_TIER: &str = "tier_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
+const SAMPLE_LOGIN: &str = "lgn_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
+const SAMPLE_INVITATION: &str = "inv_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
+const SAMPLE_LOGIN_EMAIL: &str = "ann@acme-bakery.example";
+const SAMPLE_ORDER: &str = "ord_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
 
-async fn fresh_customer(api: &Api) -> String {
-    let r = api
-        .post(
-            "/admin/customers",
-            &json!({"name": "Event Fixture", "email": unique_email("evt")}),
-        )
-        .await;
-    assert_eq!(r.status, 201);
-    r.body["customer_id"].as_str().unwrap().to_owned()
+/// Every sample event a function serves, with its documented status.
+const SAMPLES: &[(&str, u16)] = &[
+    ("customers-create.json", 201),
+    ("customers-list.json", 200),
+    ("customers-get.json", 200),
+    ("customers-update.json", 200),
+    ("customers-bulk-tag.json", 200),
+    ("customers-delete.json", 204),
+    ("audit-list.json", 200),
+    ("logins-create.json", 201),
+    ("logins-list.json", 200),
+    ("logins-me.json", 200),
+    ("logins-update.json", 200),
+    ("logins-password-reset.json", 202),
+    ("logins-delete.json", 204),
+    ("invitations-resend.json", 202),
+    ("invitations-revoke.json", 204),
+    ("invitations-preview.json", 404),
+    ("invitations-accept.json", 404),
+    ("catalog-products-create.json", 201),
+    ("catalog-products-list.json", 200),
+    ("catalog-products-update.json", 200),
+    ("catalog-tiers-create.json", 201),
+    ("catalog-tiers-list.json", 200),
+    ("catalog-tiers-update.json", 200),
+    ("catalog-customer.json", 200),
+    ("catalog-questions-set.json", 200),
+    ("catalog-questions-admin.json", 200),
+    ("catalog-checkout-questions.json", 200),
+    ("cart-get.json", 200),
+    ("cart-put.json", 200),
+    ("cart-prefill.json", 200),
+    ("orders-submit.json", 201),
+    ("orders-list.json", 200),
+    ("orders-get.json", 200),
+    ("orders-cancel.json", 200),
+    ("orders-admin-list.json", 200),
+    ("orders-admin-get.json", 200),
+    ("orders-confirm.json", 200),
+    ("orders-reject.json", 200),
+    ("orders-edit.json", 200),
+    ("orders-admin-create.json", 201),
+    ("orders-list-acting-as.json", 200),
+];
+
+/// The samples whose file names start with one of `prefixes`.
+fn samples(prefixes: &[&str]) -> Vec<(&'static str, u16)> {
+    let found: Vec<_> = SAMPLES
+        .iter()
+        .copied()
+        .filter(|(file, _)| prefixes.iter().any(|p| file.starts_with(p)))
+        .collect();
+    assert!(!found.is_empty(), "no sample starts with {prefixes:?}");
+    found
+}
+
+/// A function as its cold start builds it, configured by the stack.
+async fn function<F: HttpFunction>() -> F {
+    stack();
+    F::from_env().await.expect("configured by the stack")
+}
+
+/// The claims of the user an event's authorizer let in.
+fn claims(event: &mut Value) -> &mut Value {
+    &mut event["requestContext"]["authorizer"]["jwt"]["claims"]
+}
+
+/// Serves the sample event of `file`, each of its sample values replaced by the fresh one
+/// `fresh` pairs it with, through `function`; asserts the documented `status` and returns the
+/// answer's body.
+async fn serve(
+    function: &impl HttpFunction,
+    file: &str,
+    event: &Value,
+    fresh: &[(&str, impl AsRef<str>)],
+    status: u16,
+) -> Value {
+    let text = fresh
+        .iter()
+        .fold(event.to_string(), |text, (sample, value)| {
+            text.replace(sample, value.as_ref())
+        });
+    let req = lambda_http::request::from_str(&text).expect("a valid API Gateway v2 event");
+    let res = function.handle(req).await;
+    assert_eq!(res.status().as_u16(), status, "{file}: {:?}", res.body());
+    serde_json::from_slice(res.body().as_ref()).unwrap_or(Value::Null)
 }
 
 #[tokio::test]
 async fn every_sample_event_is_served_by_the_customers_function_with_its_documented_status() {
-    stack();
-    let app = orderdesk_customers::App::from_env()
-        .await
-        .expect("configured by the stack");
+    let app: orderdesk_customers::App = function().await;
     let api = Api::admin().await;
-    let tier = api
-        .post("/admin/price-tiers", &json!({"name": "Event tier"}))
-        .await
-        .body["tier_id"]
-        .as_str()
-        .expect("a tier")
-        .to_owned();
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events");
-    let cases = [
-        ("customers-create.json", 201),
-        ("customers-list.json", 200),
-        ("customers-get.json", 200),
-        ("customers-update.json", 200),
-        ("customers-bulk-tag.json", 200),
-        ("customers-delete.json", 204),
-        ("audit-list.json", 200),
-    ];
-    for (file, status) in cases {
-        let text = std::fs::read_to_string(dir.join(file)).expect("the sample exists");
-        let text = text
-            .replace(SAMPLE_ID, &fresh_customer(&api).await)
-            .replace(SAMPLE_ID_2, &fresh_customer(&api).await)
-            .replace(SAMPLE_EMAIL, &unique_email("evt"))
-            .replace(SAMPLE_TIER, &tier);
-        let req = lambda_http::request::from_str(&text).expect("a valid API Gateway v2 event");
-        let res = app.handle(req).await;
-        assert_eq!(res.status().as_u16(), status, "{file}: {:?}", res.body());
+    let tier = api.new_tier(&json!({"name": "Event tier"})).await;
+    for (file, status) in samples(&["customers-", "audit-"]) {
+        let fresh = [
+            (SAMPLE_ID, api.new_customer_id().await),
+            (SAMPLE_ID_2, api.new_customer_id().await),
+            (SAMPLE_EMAIL, unique_email("evt")),
+            (SAMPLE_TIER, tier.clone()),
+        ];
+        serve(&app, file, &sample_event(file), &fresh, status).await;
     }
 }
 
-const SAMPLE_LOGIN: &str = "lgn_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
-const SAMPLE_INVITATION: &str = "inv_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
-const SAMPLE_LOGIN_EMAIL: &str = "ann@acme-bakery.example";
-const PASSWORD: &str = "Chosen-passw0rd";
-
-/// A fresh customer with an active login (admin-set password) and an open invitation.
+/// A fresh customer with an active login (admin-set password) and an open invitation:
+/// (customer, login, invitation, the login's Cognito `sub`).
 async fn fresh_members(api: &Api) -> (String, String, String, String) {
-    let customer = fresh_customer(api).await;
+    let customer = api.new_customer_id().await;
     let email = unique_email("evt-login");
-    let login = api
-        .post(
-            &format!("/admin/customers/{customer}/logins"),
-            &json!({"name": "Evt", "email": email, "mode": "password", "password": PASSWORD}),
-        )
-        .await;
-    assert_eq!(login.status, 201, "{}", login.body);
-    let invited = api
-        .post(
-            &format!("/admin/customers/{customer}/logins"),
-            &json!({"name": "Inv", "email": unique_email("evt-inv")}),
-        )
-        .await;
-    assert_eq!(invited.status, 201, "{}", invited.body);
-    let sub = jwt_claims(&sign_in(&email, PASSWORD).await)["sub"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let login = api.password_login(&customer, "Evt", &email).await;
+    let invited = api.invite(&customer, "Inv", &unique_email("evt-inv")).await;
+    let sub = id_of(&jwt_claims(&sign_in(&email, PASSWORD).await), "sub");
     (
         customer,
-        login.body["login_id"].as_str().unwrap().to_owned(),
-        invited.body["invitation"]["invitation_id"]
-            .as_str()
-            .unwrap()
-            .to_owned(),
+        id_of(&login, "login_id"),
+        id_of(&invited["invitation"], "invitation_id"),
         sub,
     )
 }
 
 #[tokio::test]
 async fn every_logins_and_invitations_sample_event_gets_its_documented_status() {
-    stack();
-    let logins = orderdesk_logins::App::from_env()
-        .await
-        .expect("configured by the stack");
-    let invitations = orderdesk_invitations::App::from_env()
-        .await
-        .expect("configured by the stack");
+    let logins: orderdesk_logins::App = function().await;
+    let invitations: orderdesk_invitations::App = function().await;
     let api = Api::admin().await;
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events");
-    let cases = [
-        ("logins-create.json", 201),
-        ("logins-list.json", 200),
-        ("logins-me.json", 200),
-        ("logins-update.json", 200),
-        ("logins-password-reset.json", 202),
-        ("logins-delete.json", 204),
-        ("invitations-resend.json", 202),
-        ("invitations-revoke.json", 204),
-        ("invitations-preview.json", 404),
-        ("invitations-accept.json", 404),
-    ];
-    for (file, status) in cases {
+    for (file, status) in samples(&["logins-", "invitations-"]) {
         let (customer, login, invitation, sub) = fresh_members(&api).await;
-        let mut event: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(dir.join(file)).expect("the sample exists"),
-        )
-        .unwrap();
+        let mut event = sample_event(file);
         if file == "logins-me.json" {
-            event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = json!(sub);
+            claims(&mut event)["sub"] = json!(sub);
         }
-        let text = event
-            .to_string()
-            .replace(SAMPLE_ID, &customer)
-            .replace(SAMPLE_LOGIN, &login)
-            .replace(SAMPLE_INVITATION, &invitation)
-            .replace(SAMPLE_LOGIN_EMAIL, &unique_email("evt"));
-        let req = lambda_http::request::from_str(&text).expect("a valid API Gateway v2 event");
-        let res = if file.starts_with("logins") {
-            logins.handle(req).await
+        let fresh = [
+            (SAMPLE_ID, customer),
+            (SAMPLE_LOGIN, login),
+            (SAMPLE_INVITATION, invitation),
+            (SAMPLE_LOGIN_EMAIL, unique_email("evt")),
+        ];
+        if file.starts_with("logins") {
+            serve(&logins, file, &event, &fresh, status).await;
         } else {
-            invitations.handle(req).await
-        };
-        assert_eq!(res.status().as_u16(), status, "{file}: {:?}", res.body());
-    }
-}
-
-#[tokio::test]
-async fn every_catalog_sample_event_gets_its_documented_status() {
-    stack();
-    let catalog = orderdesk_catalog::App::from_env()
-        .await
-        .expect("configured by the stack");
-    let api = Api::admin().await;
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events");
-    let cases = [
-        ("catalog-products-create.json", 201),
-        ("catalog-products-list.json", 200),
-        ("catalog-products-update.json", 200),
-        ("catalog-tiers-create.json", 201),
-        ("catalog-tiers-list.json", 200),
-        ("catalog-tiers-update.json", 200),
-        ("catalog-customer.json", 200),
-        ("catalog-questions-set.json", 200),
-        ("catalog-questions-admin.json", 200),
-        ("catalog-checkout-questions.json", 200),
-    ];
-    for (file, status) in cases {
-        let fresh_sku = format!("EVT-{}", unique_word().to_uppercase());
-        let existing_sku = format!("EVT-{}", unique_word().to_uppercase());
-        api.new_product(&existing_sku, 2500).await;
-        let tier = api
-            .post("/admin/price-tiers", &json!({"name": "Evt"}))
-            .await
-            .body["tier_id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
-        let (_, login) = api.customer_with_login(None).await;
-        let sub = login_sub(&login).await;
-        let mut event: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(dir.join(file)).expect("the sample exists"),
-        )
-        .unwrap();
-        if file == "catalog-questions-set.json" {
-            event["body"] = json!(standard_questions().to_string());
+            serve(&invitations, file, &event, &fresh, status).await;
         }
-        if file == "catalog-customer.json" || file == "catalog-checkout-questions.json" {
-            event["requestContext"]["authorizer"]["jwt"]["claims"]["sub"] = json!(sub);
-        }
-        let sku = if file == "catalog-products-create.json" {
-            &fresh_sku
-        } else {
-            &existing_sku
-        };
-        let text = event
-            .to_string()
-            .replace("flour-25", sku)
-            .replace("FLOUR-25", sku)
-            .replace(SAMPLE_TIER, &tier);
-        let req = lambda_http::request::from_str(&text).expect("a valid API Gateway v2 event");
-        let res = catalog.handle(req).await;
-        assert_eq!(res.status().as_u16(), status, "{file}: {:?}", res.body());
     }
 }
 
 /// The Cognito `sub` behind a signed-in client.
 async fn login_sub(api: &Api) -> String {
-    let r = Api::send(api.request(reqwest::Method::GET, "/me")).await;
-    assert_eq!(r.status, 200);
-    api.token_claims()["sub"]
-        .as_str()
-        .expect("a sub")
-        .to_owned()
+    api.get("/me").await.ok(200);
+    id_of(&api.token_claims(), "sub")
 }
 
-const SAMPLE_ORDER: &str = "ord_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
+#[tokio::test]
+async fn every_catalog_sample_event_gets_its_documented_status() {
+    let catalog: orderdesk_catalog::App = function().await;
+    let api = Api::admin().await;
+    for (file, status) in samples(&["catalog-"]) {
+        let existing_sku = api.fresh_product("EVT", 2500).await;
+        let sku = match file {
+            "catalog-products-create.json" => format!("EVT-{}", unique_word().to_uppercase()),
+            _ => existing_sku,
+        };
+        let tier = api.new_tier(&json!({"name": "Evt"})).await;
+        let (_, login) = api.customer_with_login(None).await;
+        let sub = login_sub(&login).await;
+        let mut event = sample_event(file);
+        if file == "catalog-questions-set.json" {
+            event["body"] = json!(standard_questions().to_string());
+        }
+        if file == "catalog-customer.json" || file == "catalog-checkout-questions.json" {
+            claims(&mut event)["sub"] = json!(sub);
+        }
+        let fresh = [
+            ("flour-25", sku.as_str()),
+            ("FLOUR-25", &sku),
+            (SAMPLE_TIER, &tier),
+        ];
+        serve(&catalog, file, &event, &fresh, status).await;
+    }
+}
 
 #[tokio::test]
 async fn every_cart_and_order_sample_event_gets_its_documented_status() {
     ensure_standard_questions().await;
-    let submission = orderdesk_order_submission::App::from_env()
-        .await
-        .expect("configured by the stack");
-    let orders = orderdesk_orders::App::from_env()
-        .await
-        .expect("configured by the stack");
-    let confirmation = orderdesk_order_confirmation::App::from_env()
-        .await
-        .expect("configured by the stack");
+    let submission: orderdesk_order_submission::App = function().await;
+    let orders: orderdesk_orders::App = function().await;
+    let confirmation: orderdesk_order_confirmation::App = function().await;
     let api = Api::admin().await;
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events");
-    let cases = [
-        ("cart-get.json", 200),
-        ("cart-put.json", 200),
-        ("cart-prefill.json", 200),
-        ("orders-submit.json", 201),
-        ("orders-list.json", 200),
-        ("orders-get.json", 200),
-        ("orders-cancel.json", 200),
-        ("orders-admin-list.json", 200),
-        ("orders-admin-get.json", 200),
-        ("orders-confirm.json", 200),
-        ("orders-reject.json", 200),
-        ("orders-edit.json", 200),
-        ("orders-admin-create.json", 201),
-        ("orders-list-acting-as.json", 200),
-    ];
-    for (file, status) in cases {
-        let path = dir.join(file);
-        if !path.exists() {
-            panic!("{file} is missing from events/");
-        }
-        let sku = format!("EVT-{}", unique_word().to_uppercase());
-        api.new_product(&sku, 2500).await;
+    for (file, status) in samples(&["cart-", "orders-"]) {
+        let mut event = sample_event(file);
+        let sku = api.fresh_product("EVT", 2500).await;
         let (customer, login) = api.customer_with_login(None).await;
-        let cid = customer["customer_id"].as_str().unwrap().to_owned();
-        api.patch(
-            &format!("/admin/customers/{cid}"),
-            &json!({"ordering_enabled": true}),
-        )
-        .await;
-        let order = Api::send(
-            login
-                .request(reqwest::Method::POST, "/orders")
-                .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
-                .json(
-                    &json!({"lines": [{"sku": sku, "quantity": 1}], "answers": standard_answers()}),
-                ),
-        )
-        .await;
-        assert_eq!(order.status, 201, "{}", order.body);
-        let order_id = order.body["order_id"].as_str().unwrap();
-        let me = login.get("/me").await;
-        assert_eq!(me.status, 200, "{}", me.body);
-        let login_id = me.body["login"]["login_id"].as_str().unwrap();
-        let mut event: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        let claims = &mut event["requestContext"]["authorizer"]["jwt"]["claims"];
-        if claims["cognito:groups"] == "[customers]" {
-            claims["sub"] = json!(login.token_claims()["sub"]);
+        let cid = id_of(&customer, "customer_id");
+        api.update_customer(&cid, &json!({"ordering_enabled": true}))
+            .await;
+        let order = json!({"lines": [{"sku": sku, "quantity": 1}], "answers": standard_answers()});
+        let order_id = id_of(&login.submit(&order).await.ok(201), "order_id");
+        let login_id = id_of(&login.get("/me").await.ok(200)["login"], "login_id");
+        if claims(&mut event)["cognito:groups"] == "[customers]" {
+            claims(&mut event)["sub"] = json!(login.token_claims()["sub"]);
         }
         if let Some(headers) = event["headers"].as_object_mut() {
             headers.insert(
@@ -285,41 +220,35 @@ async fn every_cart_and_order_sample_event_gets_its_documented_status() {
                 json!(uuid::Uuid::new_v4().to_string()),
             );
         }
-        let mut text = event
-            .to_string()
-            .replace("FLOUR-25", &sku)
-            .replace(SAMPLE_ID, &cid)
-            .replace(SAMPLE_ORDER, order_id)
-            .replace(SAMPLE_LOGIN, login_id);
         if file == "orders-submit.json" {
-            let mut e: serde_json::Value = serde_json::from_str(&text).unwrap();
-            let mut body: serde_json::Value =
-                serde_json::from_str(e["body"].as_str().unwrap()).unwrap();
+            let mut body: Value = serde_json::from_str(event["body"].as_str().unwrap()).unwrap();
             body["answers"] = standard_answers();
-            e["body"] = json!(body.to_string());
-            text = e.to_string();
+            event["body"] = json!(body.to_string());
         }
-        let req = lambda_http::request::from_str(&text).expect("a valid API Gateway v2 event");
-        let res = if file.starts_with("cart")
+        let fresh = [
+            ("FLOUR-25", sku.as_str()),
+            (SAMPLE_ID, &cid),
+            (SAMPLE_ORDER, &order_id),
+            (SAMPLE_LOGIN, &login_id),
+        ];
+        let answer = if file.starts_with("cart")
             || matches!(
                 file,
                 "orders-submit.json" | "orders-cancel.json" | "orders-admin-create.json"
             ) {
-            submission.handle(req).await
+            serve(&submission, file, &event, &fresh, status).await
         } else if matches!(
             file,
             "orders-confirm.json" | "orders-reject.json" | "orders-edit.json"
         ) {
-            confirmation.handle(req).await
+            serve(&confirmation, file, &event, &fresh, status).await
         } else {
-            orders.handle(req).await
+            serve(&orders, file, &event, &fresh, status).await
         };
-        assert_eq!(res.status().as_u16(), status, "{file}: {:?}", res.body());
         if file == "orders-list-acting-as.json" {
-            let listed: serde_json::Value = serde_json::from_slice(res.body().as_ref()).unwrap();
             assert_eq!(
-                listed["items"][0]["order_id"], order_id,
-                "acting as the login lists its account's orders: {listed}"
+                answer["items"][0]["order_id"], order_id,
+                "acting as the login lists its account's orders: {answer}"
             );
         }
     }

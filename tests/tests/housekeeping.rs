@@ -6,30 +6,32 @@ use orderdesk::domain::Timestamp;
 use orderdesk::dynamo::DynamoStore;
 use orderdesk::logins::sweep_invitations;
 use orderdesk_tests::*;
-use serde_json::json;
 
+/// A new customer's open invitation: (invitation id, the invitee's email, link token).
 async fn invitation_of(api: &Api) -> (String, String, String) {
-    let cid = api.new_customer().await["customer_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let cid = api.new_customer_id().await;
     let email = unique_email("sweep");
-    let r = api
-        .post(
-            &format!("/admin/customers/{cid}/logins"),
-            &json!({"name": "Sweep", "email": email}),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", r.body);
+    let login = api.invite(&cid, "Sweep", &email).await;
     let token = mailbox::invitation_token(&mailbox::wait_for(&email).await);
-    (
-        r.body["invitation"]["invitation_id"]
-            .as_str()
-            .unwrap()
-            .to_owned(),
-        email,
-        token,
+    (id_of(&login["invitation"], "invitation_id"), email, token)
+}
+
+/// The invitation's stored item.
+async fn stored(invitation_id: &str) -> Item {
+    item(&format!("INVITATION#{invitation_id}"), "INVITATION")
+        .await
+        .expect("the invitation")
+}
+
+/// Marks the invitation as being accepted under `claim` since `at`, as an accept under way
+/// does.
+async fn claim(invitation_id: &str, claim: &str, at: &str) {
+    update_invitation(
+        invitation_id,
+        "SET #s = :accepting, claim = :claim, claimed_at = :at",
+        &[(":accepting", "accepting"), (":claim", claim), (":at", at)],
     )
+    .await;
 }
 
 async fn sweep() -> orderdesk::logins::InvitationSweep {
@@ -56,15 +58,10 @@ async fn the_sweep_marks_an_invitation_past_its_expiry_expired() {
     // Other sweeps (parallel tests, the gateway's schedule pump) may get there first: what
     // counts is the invitation's state afterwards, not which sweep changed it.
     sweep().await;
-    let stored = item(&format!("INVITATION#{invitation_id}"), "INVITATION")
-        .await
-        .unwrap();
+    let stored = stored(&invitation_id).await;
     assert_eq!(stored["status"].as_s().unwrap(), "expired");
     assert!(!stored.contains_key("GSI2PK"), "it left the expiry index");
-    Api::anonymous()
-        .get(&format!("/invitations/{token}"))
-        .await
-        .problem(410);
+    preview_link(&token).await.problem(410);
 }
 
 #[tokio::test]
@@ -87,16 +84,7 @@ async fn the_sweep_recovers_an_accept_that_crashed_between_cognito_and_the_table
         .await
         .expect("the orphan user");
     let stale = Timestamp::now().plus_seconds(-600).to_string();
-    update_invitation(
-        &invitation_id,
-        "SET #s = :accepting, claim = :claim, claimed_at = :at",
-        &[
-            (":accepting", "accepting"),
-            (":claim", "crashed"),
-            (":at", &stale),
-        ],
-    )
-    .await;
+    claim(&invitation_id, "crashed", &stale).await;
 
     sweep().await;
     let orphan = c
@@ -106,7 +94,7 @@ async fn the_sweep_recovers_an_accept_that_crashed_between_cognito_and_the_table
         .send()
         .await;
     assert!(orphan.is_err(), "the orphan Cognito user was removed");
-    let accepted = accept_link(&token, "Chosen-passw0rd").await;
+    let accepted = accept_link(&token, PASSWORD).await;
     assert_eq!(
         accepted.status, 200,
         "the link works again: {}",
@@ -119,20 +107,9 @@ async fn a_fresh_accepting_claim_is_left_alone() {
     let api = Api::admin().await;
     let (invitation_id, _, _) = invitation_of(&api).await;
     let now = Timestamp::now().to_string();
-    update_invitation(
-        &invitation_id,
-        "SET #s = :accepting, claim = :claim, claimed_at = :at",
-        &[
-            (":accepting", "accepting"),
-            (":claim", "live"),
-            (":at", &now),
-        ],
-    )
-    .await;
+    claim(&invitation_id, "live", &now).await;
     sweep().await;
-    let stored = item(&format!("INVITATION#{invitation_id}"), "INVITATION")
-        .await
-        .unwrap();
+    let stored = stored(&invitation_id).await;
     assert_eq!(stored["status"].as_s().unwrap(), "accepting");
     assert_eq!(stored["claim"].as_s().unwrap(), "live");
 }

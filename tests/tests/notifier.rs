@@ -13,18 +13,11 @@ use orderdesk::outbox::{EmailMessage, OutboxItem};
 use orderdesk::ses::SesMailer;
 use orderdesk_tests::*;
 use serde_json::Value;
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-type Item = HashMap<String, AttributeValue>;
-
 const SAMPLE_ID: &str = "0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
 const SAMPLE_SEQUENCE: &str = "4421584500000000017450439091";
-
-fn events_dir() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events")
-}
 
 fn settings() -> MailSettings {
     stack();
@@ -35,9 +28,13 @@ async fn store() -> DynamoStore {
     DynamoStore::new(dynamodb().await, &stack().table_name)
 }
 
-fn invitation(to: &str, token: &str) -> OutboxItem {
-    OutboxItem::new(
-        Email::parse(to).unwrap(),
+/// An invitation to a new address (`<prefix>-…`) with a unique link token: the outbox item,
+/// the address and the token.
+fn new_invitation(prefix: &str) -> (OutboxItem, String, String) {
+    let to = unique_email(prefix);
+    let token = unique_word();
+    let o = OutboxItem::new(
+        Email::parse(&to).unwrap(),
         EmailMessage::Invitation {
             login_name: "Ann <Baker>".into(),
             customer_name: "Acme Bakery".into(),
@@ -45,7 +42,8 @@ fn invitation(to: &str, token: &str) -> OutboxItem {
             expires_at: Timestamp::now().plus_seconds(7 * 86_400).to_string(),
         },
         Timestamp::now(),
-    )
+    );
+    (o, to, token)
 }
 
 fn temporary_password(to: &str, password: &str) -> OutboxItem {
@@ -132,18 +130,15 @@ async fn wait_until_sent(o: &OutboxItem) -> Item {
 
 /// The sample stream event, pointed at `o`.
 fn stream_event(o: &OutboxItem) -> Event {
-    let text = std::fs::read_to_string(events_dir().join("notifier-stream.json"))
-        .expect("the sample exists")
+    let text = sample_event("notifier-stream.json")
+        .to_string()
         .replace(SAMPLE_ID, &o.outbox_id);
     serde_json::from_str(&text).expect("a DynamoDB stream event")
 }
 
 #[tokio::test]
 async fn an_outbox_item_is_emailed_with_its_link_and_marked_sent() {
-    let to = unique_email("invite");
-    let token = unique_word();
-    let o = invitation(&to, &token);
-
+    let (o, to, token) = new_invitation("invite");
     write(&o).await;
 
     let mail = mailbox::wait_for(&to).await;
@@ -186,8 +181,7 @@ async fn a_password_email_leaves_no_password_at_rest() {
 
 #[tokio::test]
 async fn a_redelivered_record_of_a_sent_item_sends_nothing_more() {
-    let to = unique_email("again");
-    let o = invitation(&to, &unique_word());
+    let (o, to, _) = new_invitation("again");
     write(&o).await;
     mailbox::wait_for(&to).await;
     wait_until_sent(&o).await;
@@ -206,14 +200,9 @@ async fn a_redelivered_record_of_a_sent_item_sends_nothing_more() {
 
 /// A notifier whose SES is a loopback port nobody listens on.
 async fn notifier_with_ses_down() -> orderdesk_notifier::App {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let aws = orderdesk::config::aws().await;
     let ses = aws_sdk_sesv2::config::Builder::from(&aws)
-        .endpoint_url(format!("http://127.0.0.1:{closed}"))
+        .endpoint_url(closed_port_url())
         .retry_config(aws_sdk_sesv2::config::retry::RetryConfig::disabled())
         .build();
     let settings = settings();
@@ -227,9 +216,7 @@ async fn notifier_with_ses_down() -> orderdesk_notifier::App {
 
 #[tokio::test]
 async fn with_ses_down_nothing_is_lost_and_housekeeping_sends_it_exactly_once() {
-    let to = unique_email("down");
-    let token = unique_word();
-    let o = invitation(&to, &token);
+    let (o, to, token) = new_invitation("down");
     write_unseen_by_the_stream(&o).await;
 
     let response = notifier_with_ses_down()
@@ -276,9 +263,9 @@ async fn with_ses_down_nothing_is_lost_and_housekeeping_sends_it_exactly_once() 
 #[tokio::test]
 async fn the_scheduled_event_sample_runs_housekeeping() {
     stack();
-    let text = std::fs::read_to_string(events_dir().join("housekeeping-schedule.json"))
-        .expect("the sample exists");
-    let event: EventBridgeEvent = serde_json::from_str(&text).expect("an EventBridge event");
+    let event: EventBridgeEvent =
+        serde_json::from_value(sample_event("housekeeping-schedule.json"))
+            .expect("an EventBridge event");
     let housekeeping = orderdesk_housekeeping::App::from_env()
         .await
         .expect("configured by the stack");
@@ -292,23 +279,22 @@ async fn the_scheduled_event_sample_runs_housekeeping() {
     assert!(jobs.contains(&"redrive_outbox"), "{jobs:?}");
 }
 
+/// A page's `Content-Security-Policy`.
+fn csp(page: &reqwest::Response) -> &str {
+    page.headers()["content-security-policy"].to_str().unwrap()
+}
+
 #[tokio::test]
 async fn the_mailbox_page_lists_a_sent_email() {
-    let to = unique_email("page");
-    let token = unique_word();
-    write(&invitation(&to, &token)).await;
+    let (o, to, token) = new_invitation("page");
+    write(&o).await;
     mailbox::wait_for(&to).await;
     let http = reqwest::Client::new();
     let get = |path: &str| http.get(format!("{}{path}", stack().api_url)).send();
 
     let page = get("/dev/mailbox").await.expect("the gateway answers");
     assert_eq!(page.status(), 200);
-    assert!(
-        page.headers()["content-security-policy"]
-            .to_str()
-            .unwrap()
-            .contains("default-src 'none'")
-    );
+    assert!(csp(&page).contains("default-src 'none'"));
     let html = page.text().await.unwrap();
     assert!(html.contains(&to), "the page lists the email to {to}");
 
@@ -331,11 +317,6 @@ async fn the_mailbox_page_lists_a_sent_email() {
         .await
         .unwrap();
     assert_eq!(one.status(), 200);
-    assert!(
-        one.headers()["content-security-policy"]
-            .to_str()
-            .unwrap()
-            .starts_with("sandbox")
-    );
+    assert!(csp(&one).starts_with("sandbox"));
     assert!(one.text().await.unwrap().contains(&token));
 }
