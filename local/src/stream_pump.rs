@@ -54,19 +54,13 @@ impl StreamPump {
         let consumers: Vec<_> = template
             .streams
             .iter()
-            .filter_map(|trigger| match registry.event(&trigger.function.binary) {
-                Some(handler) => Some(StreamConsumer {
+            .filter_map(|trigger| {
+                let handler =
+                    registry.event(&trigger.function, "this stream event is not pumped")?;
+                Some(StreamConsumer {
                     trigger: trigger.clone(),
-                    handler: handler.clone(),
-                }),
-                None => {
-                    tracing::warn!(
-                        function = %trigger.function.logical_id,
-                        binary = %trigger.function.binary,
-                        "this stream event is not pumped: its binary is not in this build"
-                    );
-                    None
-                }
+                    handler,
+                })
             })
             .collect();
         (!consumers.is_empty()).then_some(Self {
