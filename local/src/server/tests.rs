@@ -122,6 +122,32 @@ async fn send(
     )
 }
 
+/// A request of `line` (`"GET /path"`) with these headers and body.
+fn request(
+    line: &str,
+    headers: &[(&str, &str)],
+    body: impl Into<Body>,
+) -> axum::http::Request<Body> {
+    let (method, uri) = line.split_once(' ').unwrap();
+    let mut request = axum::http::Request::builder().method(method).uri(uri);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.body(body.into()).unwrap()
+}
+
+/// A request with a valid ID token besides these headers.
+fn authorised(
+    line: &str,
+    headers: &[(&str, &str)],
+    body: impl Into<Body>,
+) -> axum::http::Request<Body> {
+    let token = token();
+    let mut all = vec![("authorization", token.as_str())];
+    all.extend_from_slice(headers);
+    request(line, &all, body)
+}
+
 fn get(uri: &str) -> axum::http::Request<Body> {
     axum::http::Request::get(uri).body(Body::empty()).unwrap()
 }
@@ -130,13 +156,16 @@ fn json_body(body: &[u8]) -> Value {
     serde_json::from_slice(body).unwrap()
 }
 
+/// Asserts that `answer` is API Gateway's own error: `status` with `{"message": message}`.
+fn assert_gateway_error(answer: &(StatusCode, HeaderMap, Vec<u8>), status: u16, message: &str) {
+    assert_eq!(answer.0, status);
+    assert_eq!(json_body(&answer.2), json!({ "message": message }));
+}
+
 #[tokio::test]
 async fn an_authorised_request_reaches_the_function_with_claims_and_path_parameters() {
     let fixture = fixture().await;
-    let request = axum::http::Request::get("/things/t-1")
-        .header("authorization", token())
-        .body(Body::empty())
-        .unwrap();
+    let request = authorised("GET /things/t-1", &[], Body::empty());
 
     let (status, headers, body) = send(&fixture, request).await;
 
@@ -151,11 +180,8 @@ async fn an_authorised_request_reaches_the_function_with_claims_and_path_paramet
 #[tokio::test]
 async fn the_request_body_is_handed_on() {
     let fixture = fixture().await;
-    let request = axum::http::Request::post("/things")
-        .header("authorization", token())
-        .header("content-type", "application/json")
-        .body(Body::from(r#"{"name":"x"}"#))
-        .unwrap();
+    let json = [("content-type", "application/json")];
+    let request = authorised("POST /things", &json, r#"{"name":"x"}"#);
 
     let (status, _, body) = send(&fixture, request).await;
 
@@ -166,20 +192,17 @@ async fn the_request_body_is_handed_on() {
 #[tokio::test]
 async fn a_request_without_a_valid_token_gets_api_gateways_401() {
     let fixture = fixture().await;
-    let forged = axum::http::Request::get("/things/t-1")
-        .header("authorization", "Bearer not.a.token")
-        .body(Body::empty())
-        .unwrap();
+    let bad_token = [("authorization", "Bearer not.a.token")];
+    let forged = request("GET /things/t-1", &bad_token, Body::empty());
 
-    let (missing, headers, body) = send(&fixture, get("/things/t-1")).await;
-    let (invalid, invalid_headers, _) = send(&fixture, forged).await;
+    let missing = send(&fixture, get("/things/t-1")).await;
+    let invalid = send(&fixture, forged).await;
 
-    assert_eq!(missing, 401);
-    assert_eq!(json_body(&body), json!({"message": "Unauthorized"}));
-    assert_eq!(headers["www-authenticate"], "Bearer");
-    assert_eq!(invalid, 401);
+    assert_gateway_error(&missing, 401, "Unauthorized");
+    assert_eq!(missing.1["www-authenticate"], "Bearer");
+    assert_gateway_error(&invalid, 401, "Unauthorized");
     assert!(
-        invalid_headers["www-authenticate"]
+        invalid.1["www-authenticate"]
             .to_str()
             .unwrap()
             .starts_with("Bearer scope=\"\" error=\"invalid_token\"")
@@ -202,16 +225,12 @@ async fn a_public_route_needs_no_token_and_gets_no_claims() {
 #[tokio::test]
 async fn unknown_routes_and_wrong_methods_get_api_gateways_404() {
     let fixture = fixture().await;
-    let delete = axum::http::Request::delete("/things/t-1")
-        .body(Body::empty())
-        .unwrap();
+    let unknown = get("/nowhere");
+    let wrong_method = request("DELETE /things/t-1", &[], Body::empty());
 
-    let (unknown, _, body) = send(&fixture, get("/nowhere")).await;
-    let (wrong_method, _, _) = send(&fixture, delete).await;
-
-    assert_eq!(unknown, 404);
-    assert_eq!(json_body(&body), json!({"message": "Not Found"}));
-    assert_eq!(wrong_method, 404);
+    for request in [unknown, wrong_method] {
+        assert_gateway_error(&send(&fixture, request).await, 404, "Not Found");
+    }
 }
 
 #[tokio::test]
@@ -231,47 +250,36 @@ async fn a_route_whose_binary_is_not_built_in_answers_501() {
 async fn a_failing_function_gets_api_gateways_500() {
     let fixture = fixture().await;
 
-    let (status, _, body) = send(&fixture, get("/fail")).await;
+    let answer = send(&fixture, get("/fail")).await;
 
-    assert_eq!(status, 500);
-    assert_eq!(
-        json_body(&body),
-        json!({"message": "Internal Server Error"})
-    );
+    assert_gateway_error(&answer, 500, "Internal Server Error");
 }
 
 #[tokio::test]
 async fn a_body_over_10_mib_gets_413() {
     let fixture = fixture().await;
-    let declared = axum::http::Request::post("/things")
-        .header("authorization", token())
-        .header("content-length", (MAX_PAYLOAD_BYTES + 1).to_string())
-        .body(Body::empty())
-        .unwrap();
-    let streamed = axum::http::Request::post("/things")
-        .header("authorization", token())
-        .body(Body::from(vec![b'a'; MAX_PAYLOAD_BYTES + 1]))
-        .unwrap();
-
-    let (declared, _, body) = send(&fixture, declared).await;
-    let (streamed, _, _) = send(&fixture, streamed).await;
-
-    assert_eq!(declared, 413);
-    assert_eq!(
-        json_body(&body),
-        json!({"message": "Request Entity Too Large"})
+    let too_long = (MAX_PAYLOAD_BYTES + 1).to_string();
+    let declared = authorised(
+        "POST /things",
+        &[("content-length", &too_long)],
+        Body::empty(),
     );
-    assert_eq!(streamed, 413);
+    let streamed = authorised("POST /things", &[], vec![b'a'; MAX_PAYLOAD_BYTES + 1]);
+
+    for request in [declared, streamed] {
+        let answer = send(&fixture, request).await;
+        assert_gateway_error(&answer, 413, "Request Entity Too Large");
+    }
 }
 
 #[tokio::test]
 async fn a_preflight_gets_permissive_cors_headers() {
     let fixture = fixture().await;
-    let request = axum::http::Request::options("/things")
-        .header("origin", "http://localhost:5173")
-        .header("access-control-request-method", "POST")
-        .body(Body::empty())
-        .unwrap();
+    let headers = [
+        ("origin", "http://localhost:5173"),
+        ("access-control-request-method", "POST"),
+    ];
+    let request = request("OPTIONS /things", &headers, Body::empty());
 
     let (status, headers, _) = send(&fixture, request).await;
 
@@ -295,10 +303,8 @@ async fn a_preflight_gets_permissive_cors_headers() {
 #[tokio::test]
 async fn responses_to_a_cross_origin_request_carry_cors_headers() {
     let fixture = fixture().await;
-    let request = axum::http::Request::get("/nowhere")
-        .header("origin", "http://localhost:5173")
-        .body(Body::empty())
-        .unwrap();
+    let origin = [("origin", "http://localhost:5173")];
+    let request = request("GET /nowhere", &origin, Body::empty());
 
     let (_, headers, _) = send(&fixture, request).await;
 
