@@ -7,6 +7,7 @@ use crate::events::Event;
 use crate::fixtures::Fixtures;
 use crate::report::{Table, ms, ratio, us};
 use crate::{Settings, cost, latency, notifier, operations};
+use lambda_http::Request;
 use std::time::Duration;
 
 fn calls_text(calls: &orderdesk::dynamo::calls::Calls) -> String {
@@ -83,64 +84,62 @@ pub async fn latency_section(
     apps: &Apps,
     fx: &mut Fixtures,
 ) -> (latency::Run, latency::Run) {
-    let aws = orderdesk::config::aws().await;
-    let raw = orderdesk::dynamo::client(&aws);
-    let table_name = std::env::var("TABLE_NAME").expect("TABLE_NAME (set by local/stack.py)");
-    let mut puts = latency::put_items(&raw, &table_name, 250).await;
+    let mut timer = Timer::start(apps).await;
     let quarter = s.requests / 4;
     let buyer = fx.buyer.claims.clone();
 
-    let submits: Vec<_> = (0..quarter)
+    let submits = (0..quarter)
         .map(|_| operations::submit_event(fx, &buyer).request())
         .collect();
-    let submit = latency::run("submit order (POST /orders)", submits, 201, |r| {
-        apps.handle(Function::Submission, r)
-    })
-    .await;
-    puts.extend(latency::put_items(&raw, &table_name, 250).await);
-    let confirms: Vec<_> = submit
+    let submit = timer
+        .run(
+            "submit order (POST /orders)",
+            Function::Submission,
+            submits,
+            201,
+        )
+        .await;
+    let confirms = submit
         .responses
         .iter()
         .filter_map(|r| body_json(r)["order_id"].as_str().map(str::to_owned))
         .map(|id| operations::confirm_event(fx, &id).request())
         .collect();
-    let confirm = latency::run("confirm order", confirms, 200, |r| {
-        apps.handle(Function::Confirmation, r)
-    })
-    .await;
-    puts.extend(latency::put_items(&raw, &table_name, 250).await);
-    let catalogue_event = Event::sample("catalog-customer.json").by(&buyer);
-    let catalogue = latency::run(
-        "catalogue (GET /catalog)",
-        (0..quarter).map(|_| catalogue_event.request()).collect(),
-        200,
-        |r| apps.handle(Function::Catalog, r),
-    )
-    .await;
-    puts.extend(latency::put_items(&raw, &table_name, 250).await);
-    let list_event = Event::sample("orders-list.json").by(&buyer);
-    let list = latency::run(
-        "list orders (GET /orders)",
-        (0..quarter).map(|_| list_event.request()).collect(),
-        200,
-        |r| apps.handle(Function::Orders, r),
-    )
-    .await;
-    puts.extend(latency::put_items(&raw, &table_name, 250).await);
-    let accepts: Vec<_> = fx
+    let confirm = timer
+        .run("confirm order", Function::Confirmation, confirms, 200)
+        .await;
+    let mut runs = vec![submit, confirm];
+    // The same request each time, as a buyer browses.
+    for (label, function, sample) in [
+        (
+            "catalogue (GET /catalog)",
+            Function::Catalog,
+            "catalog-customer.json",
+        ),
+        (
+            "list orders (GET /orders)",
+            Function::Orders,
+            "orders-list.json",
+        ),
+    ] {
+        let event = Event::sample(sample).by(&buyer);
+        let requests = (0..quarter).map(|_| event.request()).collect();
+        runs.push(timer.run(label, function, requests, 200).await);
+    }
+    let accepts = fx
         .invitations
         .drain(..)
         .map(|t| operations::accept_event(&t).request())
         .collect();
-    let accept = latency::run("accept invitation", accepts, 200, |r| {
-        apps.handle(Function::Invitations, r)
-    })
-    .await;
-    puts.extend(latency::put_items(&raw, &table_name, 250).await);
+    runs.push(
+        timer
+            .run("accept invitation", Function::Invitations, accepts, 200)
+            .await,
+    );
+    let puts = timer.puts;
     let put_p50 = latency::percentile(&puts, 50.0);
     let put_p99 = latency::percentile(&puts, 99.0);
 
-    let runs = [&submit, &confirm, &catalogue, &list, &accept];
     let total: usize = runs.iter().map(|r| r.wall.len()).sum();
     table.section(&format!(
         "Handler latency and CPU, in-process against DynamoDB Local ({total} requests, one at a time; times as ratios to a raw `PutItem` in the same run)"
@@ -156,7 +155,7 @@ pub async fn latency_section(
         "",
         None,
     );
-    for r in runs {
+    for r in &runs {
         table.row(
             format!("{} ×{}", r.label, r.wall.len()),
             format!(
@@ -172,7 +171,49 @@ pub async fn latency_section(
             Some(r.errors == 0),
         );
     }
-    (submit, confirm)
+    let mut runs = runs.into_iter();
+    let submit = runs.next().expect("the submit run");
+    (submit, runs.next().expect("the confirm run"))
+}
+
+/// Runs of in-process requests with a block of raw `PutItem`s after each, and one before the
+/// first: the baseline is measured between the runs, as the machine is then.
+struct Timer<'a> {
+    apps: &'a Apps,
+    raw: aws_sdk_dynamodb::Client,
+    table_name: String,
+    puts: Vec<Duration>,
+}
+
+impl<'a> Timer<'a> {
+    async fn start(apps: &'a Apps) -> Timer<'a> {
+        let aws = orderdesk::config::aws().await;
+        let raw = orderdesk::dynamo::client(&aws);
+        let table_name = std::env::var("TABLE_NAME").expect("TABLE_NAME (set by local/stack.py)");
+        let puts = latency::put_items(&raw, &table_name, 250).await;
+        Timer {
+            apps,
+            raw,
+            table_name,
+            puts,
+        }
+    }
+
+    /// Sends `requests` to `function` one after the other, timing each (see [`latency::run`]),
+    /// then the next block of the baseline.
+    async fn run(
+        &mut self,
+        label: &'static str,
+        function: Function,
+        requests: Vec<Request>,
+        expected: u16,
+    ) -> latency::Run {
+        let apps = self.apps;
+        let run = latency::run(label, requests, expected, |r| apps.handle(function, r)).await;
+        self.puts
+            .extend(latency::put_items(&self.raw, &self.table_name, 250).await);
+        run
+    }
 }
 
 pub fn cost_section(
