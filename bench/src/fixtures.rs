@@ -4,7 +4,9 @@
 //! whose links are read from the emails the notifier sent.
 
 use crate::events::Claims;
-use orderdesk_tests::{Api, ensure_standard_questions, mailbox, standard_answers, unique_email};
+use orderdesk_tests::{
+    Api, Reply, ensure_standard_questions, mailbox, standard_answers, unique_email,
+};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -55,13 +57,12 @@ pub async fn prepare(clients: usize, invitations: usize) -> Fixtures {
         admin_api.new_product(&sku, 1250 + 175 * i).await;
         skus.push(sku);
     }
-    let r = admin_api
-        .post(
-            "/admin/price-tiers",
-            &json!({"name": format!("Bench {word}"), "discount_percent": 10}),
-        )
-        .await;
-    assert_eq!(r.status, 201, "creating a price tier: {}", r.body);
+    let tier = json!({"name": format!("Bench {word}"), "discount_percent": 10});
+    let r = expect(
+        admin_api.post("/admin/price-tiers", &tier).await,
+        201,
+        "creating a price tier",
+    );
     let tier = r.body["tier_id"].as_str().expect("a tier id").to_owned();
 
     let buyers = futures::future::join_all((0..=clients).map(|_| buyer(&admin_api, &tier))).await;
@@ -78,16 +79,22 @@ pub async fn prepare(clients: usize, invitations: usize) -> Fixtures {
     }
 }
 
+/// `reply`, once it has `status`; `what` says what it was for when it has not.
+fn expect(reply: Reply, status: u16, what: &str) -> Reply {
+    assert_eq!(reply.status, status, "{what}: {}", reply.body);
+    reply
+}
+
 async fn buyer(admin: &Api, tier: &str) -> Buyer {
     let (customer, api) = admin.customer_with_login(Some(tier)).await;
     let customer_id = customer["customer_id"].as_str().expect("an id").to_owned();
-    let r = admin
-        .patch(
-            &format!("/admin/customers/{customer_id}"),
-            &json!({"ordering_enabled": true}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "enabling ordering: {}", r.body);
+    let path = format!("/admin/customers/{customer_id}");
+    let ordering = json!({"ordering_enabled": true});
+    expect(
+        admin.patch(&path, &ordering).await,
+        200,
+        "enabling ordering",
+    );
     Buyer {
         customer_id,
         claims: Claims::of_token(&api.token_claims(), "customers"),
@@ -107,13 +114,9 @@ async fn invite(admin: &Api, n: usize) -> Vec<String> {
     let mut emails = Vec::new();
     for i in 0..n {
         let email = unique_email("bench-invitee");
-        let r = admin
-            .post(
-                &format!("/admin/customers/{id}/logins"),
-                &json!({"name": format!("Invitee {i}"), "email": email}),
-            )
-            .await;
-        assert_eq!(r.status, 201, "inviting a login: {}", r.body);
+        let login = json!({"name": format!("Invitee {i}"), "email": email});
+        let path = format!("/admin/customers/{id}/logins");
+        expect(admin.post(&path, &login).await, 201, "inviting a login");
         emails.push(email);
     }
     let deadline = Instant::now() + Duration::from_secs(180);

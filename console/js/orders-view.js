@@ -1,7 +1,74 @@
-// How an order looks, for the customer's and the admin's pages alike: its lines with the
-// prices it was placed at, its answers, and its history.
+// How orders look, for the customer's and the admin's pages alike: a list filtered by status;
+// one order's page with its lines at the prices it was placed at, its answers, and its history.
 
-import { h, money, time, badge } from './ui.js';
+import { h, replace, field, loading, errorBox, money, time, badge } from './ui.js';
+import * as api from './api.js';
+import { pagedTable } from './list.js';
+
+/** The statuses an order list filters by, as `[value, label]`; '' is every status. */
+const STATUSES = [['', 'All'], ['requested', 'Requested'], ['confirmed', 'Confirmed'], ['rejected', 'Rejected'], ['cancelled', 'Cancelled']];
+
+/** The columns of an order list, by name; `order(href)` links each order to `href(order)`. */
+export const column = {
+  order: (href) => ({ label: 'Order', render: (o) => h('a', { href: href(o) }, o.order_number) }),
+  submitted: { label: 'Submitted', render: (o) => time(o.submitted_at || o.created_at) },
+  status: { label: 'Status', render: (o) => badge(o.status) },
+  lines: { label: 'Lines', className: 'num', render: (o) => String(o.lines.length) },
+  total: { label: 'Total', className: 'num', render: (o) => money(o.total) },
+};
+
+/**
+ * The orders at `path` (with `query`) in a paged table of `columns`, filtered by a status select
+ * of `statuses` set to `status` at first: `{ filter, table }`, the filter a labelled field.
+ * `onStatus(value)` runs when the status changes, before the table reloads.
+ */
+export function orderList({ path, query = {}, statuses = STATUSES, status = '', onStatus, caption, empty, columns }) {
+  const select = h('select', { name: 'status' },
+    statuses.map(([value, label]) => h('option', { value, selected: value === status }, label)));
+  const table = pagedTable({
+    caption,
+    noun: ['order', 'orders'],
+    empty,
+    fetchPage: (cursor, signal) => api.get(path, { query: { ...query, status: select.value, cursor, limit: 25 }, signal }),
+    columns,
+  });
+  select.addEventListener('change', () => {
+    onStatus?.(select.value);
+    table.reload();
+  });
+  return { filter: field('Status', select), table };
+}
+
+/**
+ * An order's page: a crumb back to the list (`back`: `[href, text]`), then `show(body, ctx)`
+ * in the body below it, which shows "Loading the order…" until then.
+ */
+export async function orderPage(main, ctx, [href, text], show) {
+  ctx.title('Order');
+  const body = h('div', {}, loading('Loading the order…'));
+  main.append(h('p', { class: 'crumbs' }, h('a', { href }, text)), body);
+  await show(body, ctx);
+}
+
+/**
+ * The order at `path` and the checkout questions at `questions` (none when they cannot be
+ * read), as `{ order, questions }`; when the order cannot be read, null, with why shown in
+ * `body`: `missing` when there is no such order, else the error with `retry`.
+ */
+export async function readOrder(body, { path, questions, missing, retry }) {
+  try {
+    const [order, asked] = await Promise.all([
+      api.get(path),
+      api.get(questions).then((q) => q.questions || []).catch(() => []),
+    ]);
+    return { order, questions: asked };
+  } catch (error) {
+    replace(body, h('h1', {}, 'Order'), error.status === 404
+      ? h('p', { role: 'alert' }, missing)
+      : errorBox(error, { retry }));
+    return null;
+  }
+}
 
 const EVENT_WORDS = {
   submitted: 'Submitted',

@@ -148,40 +148,40 @@ function show(mine, build) {
   onRendered();
 }
 
+/** A page shown instead of the one asked for: its tab title, heading, and what to say. */
+function notice(title, heading, ...content) {
+  document.title = `${title} · Orderdesk`;
+  return h('section', { class: 'narrow' }, h('h1', { tabindex: '-1' }, heading), ...content);
+}
+
+/** A paragraph of one link. */
+function link(href, text) {
+  return h('p', {}, h('a', { href }, text));
+}
+
 function notFound() {
-  document.title = 'Page not found · Orderdesk';
-  return h('section', { class: 'narrow' },
-    h('h1', { tabindex: '-1' }, 'Page not found'),
+  return notice('Page not found', 'Page not found',
     h('p', {}, 'There is no page at this address.'),
-    h('p', {}, h('a', { href: `#${home()}` }, 'Go to the start page')));
+    link(`#${home()}`, 'Go to the start page'));
 }
 
 function adminsOnly() {
-  document.title = 'Not allowed · Orderdesk';
-  return h('section', { class: 'narrow' },
-    h('h1', { tabindex: '-1' }, 'This page is for the seller’s staff'),
+  return notice('Not allowed', 'This page is for the seller’s staff',
     h('p', {}, 'Your login can order for your company, but it cannot open the seller’s admin pages.'),
-    h('p', {}, h('a', { href: `#${home()}` }, 'Go to the catalogue')));
+    link(`#${home()}`, 'Go to the catalogue'));
 }
 
 function noAccess() {
-  document.title = 'No access · Orderdesk';
-  return h('section', { class: 'narrow' },
-    h('h1', { tabindex: '-1' }, 'This sign-in has no access yet'),
+  return notice('No access', 'This sign-in has no access yet',
     h('p', {}, 'It is neither one of the seller’s staff nor a customer login. Ask the seller to set it up.'));
 }
 
 function customersOnly() {
-  document.title = 'Customer page · Orderdesk';
-  return h('section', { class: 'narrow' },
-    h('h1', { tabindex: '-1' }, 'This is a customer’s page'),
+  return notice('Customer page', 'This is a customer’s page',
     h('p', {}, 'To see the portal as a customer sees it, open a customer, then choose “Act as” beside one of its active logins.'),
-    h('p', {}, h('a', { href: '#/admin/customers' }, 'Go to the customers')));
+    link('#/admin/customers', 'Go to the customers'));
 }
 
 function errorPage(error) {
-  document.title = 'Error · Orderdesk';
-  return h('section', { class: 'narrow' },
-    h('h1', { tabindex: '-1' }, 'This page could not be shown'),
-    errorBox(error, { retry: () => render() }));
+  return notice('Error', 'This page could not be shown', errorBox(error, { retry: () => render() }));
 }

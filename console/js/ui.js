@@ -291,6 +291,25 @@ export function values(form) {
   return out;
 }
 
+/**
+ * A primary button that opens a form in its place: `{ button, slot }`, the slot being where the
+ * form shows. `open(close)` builds the form; `close()` takes it away and brings the button back,
+ * focused.
+ */
+export function opener(text, open) {
+  const slot = h('div');
+  const button = h('button', { type: 'button', class: 'primary' }, text);
+  button.addEventListener('click', () => {
+    button.hidden = true;
+    replace(slot, open(() => {
+      replace(slot);
+      button.hidden = false;
+      button.focus();
+    }));
+  });
+  return { button, slot };
+}
+
 // ---- feedback ------------------------------------------------------------------------------
 
 /** A short message in the polite live region, gone after ten seconds (time to read it). */

@@ -277,6 +277,25 @@ mod tests {
             .to_owned()
     }
 
+    /// The ID token's claims with `changes`: each claim set to a value, or removed (`None`).
+    fn claims_with(changes: &[(&str, Option<Value>)]) -> Claims {
+        let mut claims = id_token_claims();
+        for (name, value) in changes {
+            match value {
+                Some(value) => claims.insert((*name).to_owned(), value.clone()),
+                None => claims.remove(*name),
+            };
+        }
+        claims
+    }
+
+    /// Why a token of `claims`, signed with the published key, is refused.
+    async fn refusal(claims: &Claims) -> String {
+        let server = JwksServer::start(&[TestKey::Signing]).await;
+        let token = sign(claims, TestKey::Signing);
+        description(authorizer(&server).authorize(Some(&token)).await)
+    }
+
     #[tokio::test]
     async fn a_valid_id_token_yields_its_claims() {
         let server = JwksServer::start(&[TestKey::Signing]).await;
@@ -310,90 +329,64 @@ mod tests {
     #[tokio::test]
     async fn an_access_token_is_checked_by_its_client_id() {
         let server = JwksServer::start(&[TestKey::Signing]).await;
-        let authorizer = authorizer(&server);
-        let mut claims = id_token_claims();
-        claims.remove("aud");
-        claims.insert("token_use".into(), json!("access"));
-        claims.insert("client_id".into(), json!(AUDIENCE));
-        let good = sign(&claims, TestKey::Signing);
-        claims.insert("client_id".into(), json!("another-client"));
-        let bad = sign(&claims, TestKey::Signing);
+        let access = |client_id: &str| {
+            claims_with(&[
+                ("aud", None),
+                ("token_use", Some(json!("access"))),
+                ("client_id", Some(json!(client_id))),
+            ])
+        };
+        let good = sign(&access(AUDIENCE), TestKey::Signing);
 
-        assert!(authorizer.authorize(Some(&good)).await.is_ok());
-        assert!(description(authorizer.authorize(Some(&bad)).await).contains("audience"));
+        assert!(authorizer(&server).authorize(Some(&good)).await.is_ok());
+        assert!(
+            refusal(&access("another-client"))
+                .await
+                .contains("audience")
+        );
     }
 
     #[tokio::test]
     async fn an_expired_token_is_refused() {
-        let server = JwksServer::start(&[TestKey::Signing]).await;
-        let authorizer = authorizer(&server);
-        let mut claims = id_token_claims();
-        claims.insert("iat".into(), json!(now() - 7200));
-        claims.insert("exp".into(), json!(now() - 3600));
+        let expired = claims_with(&[
+            ("iat", Some(json!(now() - 7200))),
+            ("exp", Some(json!(now() - 3600))),
+        ]);
 
-        let result = authorizer
-            .authorize(Some(&sign(&claims, TestKey::Signing)))
-            .await;
-
-        assert_eq!(description(result), "the token has expired");
+        assert_eq!(refusal(&expired).await, "the token has expired");
     }
 
     #[tokio::test]
     async fn a_token_not_valid_yet_is_refused() {
-        let server = JwksServer::start(&[TestKey::Signing]).await;
-        let authorizer = authorizer(&server);
-        let mut from_the_future = id_token_claims();
-        from_the_future.insert("iat".into(), json!(now() + 600));
-        let mut not_before = id_token_claims();
-        not_before.insert("nbf".into(), json!(now() + 600));
+        let from_the_future = claims_with(&[("iat", Some(json!(now() + 600)))]);
+        let not_before = claims_with(&[("nbf", Some(json!(now() + 600)))]);
 
-        let issued = authorizer
-            .authorize(Some(&sign(&from_the_future, TestKey::Signing)))
-            .await;
-        let nbf = authorizer
-            .authorize(Some(&sign(&not_before, TestKey::Signing)))
-            .await;
-
-        assert!(description(issued).contains("future"));
-        assert!(description(nbf).contains("not valid yet"));
+        assert!(refusal(&from_the_future).await.contains("future"));
+        assert!(refusal(&not_before).await.contains("not valid yet"));
     }
 
     #[tokio::test]
     async fn a_token_of_another_issuer_is_refused() {
-        let server = JwksServer::start(&[TestKey::Signing]).await;
-        let authorizer = authorizer(&server);
-        let mut claims = id_token_claims();
-        claims.insert(
-            "iss".into(),
-            json!("https://cognito-idp.us-east-1.amazonaws.com/us-east-1_other"),
+        let other = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_other";
+
+        assert!(
+            refusal(&claims_with(&[("iss", Some(json!(other)))]))
+                .await
+                .contains("issuer")
         );
-        let mut without = id_token_claims();
-        without.remove("iss");
-
-        let other = authorizer
-            .authorize(Some(&sign(&claims, TestKey::Signing)))
-            .await;
-        let missing = authorizer
-            .authorize(Some(&sign(&without, TestKey::Signing)))
-            .await;
-
-        assert!(description(other).contains("issuer"));
-        assert!(description(missing).contains("iss"));
+        assert!(
+            refusal(&claims_with(&[("iss", None)]))
+                .await
+                .contains("iss")
+        );
     }
 
     #[tokio::test]
     async fn a_token_for_another_audience_is_refused() {
-        let server = JwksServer::start(&[TestKey::Signing]).await;
-        let authorizer = authorizer(&server);
-        let mut claims = id_token_claims();
-        claims.insert("aud".into(), json!("another-client"));
-
-        let result = authorizer
-            .authorize(Some(&sign(&claims, TestKey::Signing)))
-            .await;
+        let claims = claims_with(&[("aud", Some(json!("another-client")))]);
 
         assert_eq!(
-            description(result),
+            refusal(&claims).await,
             "the token does not have a valid audience"
         );
     }

@@ -125,13 +125,20 @@ mod tests {
 
         let config = local_config(env);
 
-        assert_eq!(config["api_url"], "");
-        assert_eq!(config["region"], "us-east-1");
-        assert_eq!(config["user_pool_id"], "us-east-1_abc");
-        assert_eq!(config["user_pool_client_id"], "client");
-        assert_eq!(config["cognito_endpoint"], "http://127.0.0.1:5000");
-        assert_eq!(config["mailbox_url"], "/dev/mailbox");
-        assert_eq!(config["token_revocation"], false);
+        assert_eq!(
+            config,
+            json!({
+                "api_url": "",
+                "region": "us-east-1",
+                "user_pool_id": "us-east-1_abc",
+                "user_pool_client_id": "client",
+                "cognito_endpoint": "http://127.0.0.1:5000",
+                "token_revocation": false,
+                "mailbox_url": "/dev/mailbox",
+                "seller_name": null,
+                "environment": "local",
+            })
+        );
         assert_eq!(local_config(|_| None)["mailbox_url"], Value::Null);
     }
 

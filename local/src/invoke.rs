@@ -138,9 +138,18 @@ impl Registry {
         self.events.insert(binary.to_owned(), handler);
     }
 
-    /// The stream or scheduled function built as `binary`, if this build has it.
-    pub fn event(&self, binary: &str) -> Option<&EventHandler> {
-        self.events.get(binary)
+    /// The handler of `function`, a stream or scheduled function, if this build has it; when
+    /// it does not, logs that the event is `skipped` (e.g. "this schedule is not fired").
+    pub fn event(&self, function: &Function, skipped: &str) -> Option<EventHandler> {
+        let handler = self.events.get(&function.binary).cloned();
+        if handler.is_none() {
+            tracing::warn!(
+                function = %function.logical_id,
+                binary = %function.binary,
+                "{skipped}: its binary is not in this build"
+            );
+        }
+        handler
     }
 
     /// The registered binaries, sorted.

@@ -201,8 +201,14 @@ mod tests {
         .unwrap()
     }
 
-    fn route_key(table: &RouteTable, method: &str, path: &str) -> Option<String> {
-        table.find(method, path).map(|m| m.target.route_key.clone())
+    /// Asserts that each `(method, path, route key)` request is routed to that route.
+    fn assert_routed(table: &RouteTable, requests: &[(&str, &str, &str)]) {
+        for (method, path, key) in requests {
+            let routed = table
+                .find(method, path)
+                .map(|m| m.target.route_key.as_str());
+            assert_eq!(routed, Some(*key), "{method} {path}");
+        }
     }
 
     #[test]
@@ -212,13 +218,20 @@ mod tests {
             ("POST", Some("/admin/customers/tags")),
         ]);
 
-        assert_eq!(
-            route_key(&table, "POST", "/admin/customers/tags").as_deref(),
-            Some("POST /admin/customers/tags")
-        );
-        assert_eq!(
-            route_key(&table, "POST", "/admin/customers/c-1").as_deref(),
-            Some("POST /admin/customers/{customer_id}")
+        assert_routed(
+            &table,
+            &[
+                (
+                    "POST",
+                    "/admin/customers/tags",
+                    "POST /admin/customers/tags",
+                ),
+                (
+                    "POST",
+                    "/admin/customers/c-1",
+                    "POST /admin/customers/{customer_id}",
+                ),
+            ],
         );
     }
 
@@ -253,13 +266,12 @@ mod tests {
     fn a_named_method_beats_any_and_any_takes_every_method() {
         let table = table(&[("ANY", Some("/orders")), ("GET", Some("/orders"))]);
 
-        assert_eq!(
-            route_key(&table, "GET", "/orders").as_deref(),
-            Some("GET /orders")
-        );
-        assert_eq!(
-            route_key(&table, "DELETE", "/orders").as_deref(),
-            Some("ANY /orders")
+        assert_routed(
+            &table,
+            &[
+                ("GET", "/orders", "GET /orders"),
+                ("DELETE", "/orders", "ANY /orders"),
+            ],
         );
     }
 
@@ -288,10 +300,9 @@ mod tests {
     fn the_default_route_catches_what_nothing_else_matches() {
         let table = table(&[("", None), ("GET", Some("/me"))]);
 
-        assert_eq!(route_key(&table, "GET", "/me").as_deref(), Some("GET /me"));
-        assert_eq!(
-            route_key(&table, "PUT", "/x/y").as_deref(),
-            Some("$default")
+        assert_routed(
+            &table,
+            &[("GET", "/me", "GET /me"), ("PUT", "/x/y", "$default")],
         );
     }
 

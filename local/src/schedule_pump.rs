@@ -38,16 +38,9 @@ impl SchedulePump {
         let jobs: Vec<_> = template
             .schedules
             .iter()
-            .filter_map(|trigger| match registry.event(&trigger.function.binary) {
-                Some(handler) => Some((trigger.clone(), handler.clone())),
-                None => {
-                    tracing::warn!(
-                        function = %trigger.function.logical_id,
-                        binary = %trigger.function.binary,
-                        "this schedule is not fired: its binary is not in this build"
-                    );
-                    None
-                }
+            .filter_map(|trigger| {
+                let handler = registry.event(&trigger.function, "this schedule is not fired")?;
+                Some((trigger.clone(), handler))
             })
             .collect();
         (!jobs.is_empty()).then_some(Self {

@@ -2,6 +2,8 @@
 //! JWT authorizer, payload limit, its own error bodies) in front of the
 //! in-process functions, plus the console's static files.
 
+mod responses;
+
 use std::{
     future::Future,
     net::{IpAddr, Ipv4Addr, SocketAddr},
@@ -17,7 +19,6 @@ use axum::{
     http::{HeaderMap, HeaderValue, Method, Response, StatusCode, header},
     middleware::{self, Next},
 };
-use serde_json::json;
 use time::OffsetDateTime;
 use tokio::net::TcpListener;
 
@@ -26,16 +27,12 @@ use crate::{
     event::{ApiEvent, Incoming, Stamp},
     invoke::{Invocation, Registry, invoke_http},
     mailbox::Mailbox,
-    routes::{Match, RouteTable},
+    routes::RouteTable,
 };
+use responses::{message, not_registered, preflight, text, too_large, unauthorized};
 
 /// API Gateway's request payload limit.
 pub const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
-
-const ALLOW_HEADERS: &str =
-    "authorization, content-type, idempotency-key, x-act-as, x-act-as-reason";
-const ALLOW_METHODS: &str = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
-const EXPOSE_HEADERS: &str = "idempotent-replayed";
 
 /// Everything a request needs, built once at start-up.
 pub struct Gateway {
@@ -114,13 +111,7 @@ async fn handle(State(gateway): State<Arc<Gateway>>, request: Request) -> Respon
     let origin = request.headers().get(header::ORIGIN).cloned();
     let mut response = dispatch(&gateway, request).await;
     if let Some(origin) = origin {
-        let headers = response.headers_mut();
-        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-        headers.insert(
-            header::ACCESS_CONTROL_EXPOSE_HEADERS,
-            HeaderValue::from_static(EXPOSE_HEADERS),
-        );
-        headers.append(header::VARY, HeaderValue::from_static("origin"));
+        responses::allow_origin(&mut response, origin);
     }
     response
 }
@@ -168,13 +159,7 @@ async fn dispatch(gateway: &Gateway, request: Request) -> Response<Body> {
                     reason = rejection.description().unwrap_or("no token"),
                     "unauthorized"
                 );
-                let mut response = message(StatusCode::UNAUTHORIZED, "Unauthorized");
-                if let Ok(value) = HeaderValue::from_str(&rejection.www_authenticate()) {
-                    response
-                        .headers_mut()
-                        .insert(header::WWW_AUTHENTICATE, value);
-                }
-                return response;
+                return unauthorized(&rejection);
             }
         }
     };
@@ -241,34 +226,6 @@ fn stamp(port: u16) -> Stamp {
     }
 }
 
-fn preflight(request: &HeaderMap) -> Response<Body> {
-    let origin = request
-        .get(header::ORIGIN)
-        .cloned()
-        .unwrap_or(HeaderValue::from_static("*"));
-    let mut response = Response::new(Body::empty());
-    *response.status_mut() = StatusCode::NO_CONTENT;
-    let headers = response.headers_mut();
-    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static(ALLOW_METHODS),
-    );
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static(ALLOW_HEADERS),
-    );
-    headers.insert(
-        header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static(EXPOSE_HEADERS),
-    );
-    headers.insert(
-        header::ACCESS_CONTROL_MAX_AGE,
-        HeaderValue::from_static("600"),
-    );
-    response
-}
-
 fn content_length(headers: &HeaderMap) -> Option<usize> {
     headers
         .get(header::CONTENT_LENGTH)?
@@ -278,383 +235,5 @@ fn content_length(headers: &HeaderMap) -> Option<usize> {
         .ok()
 }
 
-fn text(status: StatusCode, content_type: &'static str, body: impl Into<Body>) -> Response<Body> {
-    let mut response = Response::new(body.into());
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    response
-}
-
-/// API Gateway's own error body, `{"message": ...}`.
-fn message(status: StatusCode, message: &str) -> Response<Body> {
-    text(
-        status,
-        "application/json",
-        json!({ "message": message }).to_string(),
-    )
-}
-
-fn too_large() -> Response<Body> {
-    message(StatusCode::PAYLOAD_TOO_LARGE, "Request Entity Too Large")
-}
-
-fn not_registered(route: &Match<'_>) -> Response<Body> {
-    let function = &route.target.function;
-    let problem = json!({
-        "type": "about:blank",
-        "title": "Not Implemented",
-        "status": 501,
-        "detail": format!(
-            "the route {} runs the binary `{}` ({}), which orderdesk-local does not include; \
-             register it in local/src/invoke.rs",
-            route.target.route_key, function.binary, function.logical_id
-        ),
-    });
-    text(
-        StatusCode::NOT_IMPLEMENTED,
-        "application/problem+json",
-        problem.to_string(),
-    )
-}
-
 #[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use axum::body::to_bytes;
-    use lambda_http::{RequestExt as _, request::RequestContext};
-    use serde_json::Value;
-    use tower::ServiceExt as _;
-
-    use super::*;
-    use crate::{
-        auth::KeySet,
-        invoke::{HttpHandler, http_app},
-        template::Template,
-        testing::{AUDIENCE, ISSUER, JwksServer, TestKey, id_token_claims, sign},
-    };
-
-    const TEMPLATE: &str = r#"
-Resources:
-  EchoFunction:
-    Type: AWS::Serverless::Function
-    Metadata: { BuildProperties: { Binary: echo } }
-    Properties:
-      Timeout: 2
-      Events:
-        Get: { Type: HttpApi, Properties: { Path: "/things/{thing_id}", Method: GET } }
-        Post: { Type: HttpApi, Properties: { Path: /things, Method: POST } }
-        Public: { Type: HttpApi, Properties: { Path: "/open/{proxy+}", Method: GET, Auth: { Authorizer: NONE } } }
-        Fail: { Type: HttpApi, Properties: { Path: /fail, Method: GET, Auth: { Authorizer: NONE } } }
-  MissingFunction:
-    Type: AWS::Serverless::Function
-    Metadata: { BuildProperties: { Binary: missing } }
-    Properties:
-      Events:
-        Get: { Type: HttpApi, Properties: { Path: /missing, Method: GET, Auth: { Authorizer: NONE } } }
-"#;
-
-    fn echo() -> HttpHandler {
-        http_app((), |_, req: lambda_http::Request| async move {
-            if req.uri().path() == "/fail" {
-                panic!("the function failed");
-            }
-            let (route_key, claims) = match req.request_context() {
-                RequestContext::ApiGatewayV2(context) => (
-                    context.route_key.clone(),
-                    context.authorizer.and_then(|a| a.jwt).map(|jwt| jwt.claims),
-                ),
-                _ => (None, None),
-            };
-            let body = json!({
-                "route_key": route_key,
-                "groups": claims.as_ref().and_then(|c| c.get("cognito:groups")),
-                "path_parameters": req.path_parameters().iter().collect::<Vec<_>>(),
-                "body": String::from_utf8_lossy(req.body().as_ref()),
-            });
-            lambda_http::Response::builder()
-                .status(200)
-                .header("content-type", "application/json")
-                .body(lambda_http::Body::Text(body.to_string()))
-                .unwrap()
-        })
-    }
-
-    struct Fixture {
-        router: Router,
-        _jwks: JwksServer,
-        console: PathBuf,
-    }
-
-    impl Drop for Fixture {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.console);
-        }
-    }
-
-    async fn fixture() -> Fixture {
-        let jwks = JwksServer::start(&[TestKey::Signing]).await;
-        let console =
-            std::env::temp_dir().join(format!("orderdesk-console-{}", uuid::Uuid::new_v4()));
-        std::fs::create_dir_all(console.join("js")).unwrap();
-        std::fs::write(console.join("index.html"), "<h1>console</h1>").unwrap();
-        std::fs::write(console.join("js/app.js"), "console.log(1)").unwrap();
-        let mut registry = Registry::default();
-        registry.add_http("echo", echo());
-        let gateway = Gateway {
-            routes: RouteTable::from_template(&Template::parse(TEMPLATE).unwrap()).unwrap(),
-            registry,
-            authorizer: JwtAuthorizer::new(
-                ISSUER.into(),
-                AUDIENCE.into(),
-                KeySet::new(jwks.url()).unwrap(),
-            ),
-            console: Some(console.clone()),
-            region: "eu-west-1".into(),
-            port: 3000,
-            mailbox: None,
-        };
-        Fixture {
-            router: router(Arc::new(gateway)),
-            _jwks: jwks,
-            console,
-        }
-    }
-
-    fn token() -> String {
-        format!("Bearer {}", sign(&id_token_claims(), TestKey::Signing))
-    }
-
-    async fn send(
-        fixture: &Fixture,
-        request: axum::http::Request<Body>,
-    ) -> (StatusCode, HeaderMap, Vec<u8>) {
-        let response = tokio::time::timeout(
-            Duration::from_secs(10),
-            fixture.router.clone().oneshot(request),
-        )
-        .await
-        .unwrap()
-        .unwrap();
-        let (parts, body) = response.into_parts();
-        (
-            parts.status,
-            parts.headers,
-            to_bytes(body, usize::MAX).await.unwrap().to_vec(),
-        )
-    }
-
-    fn get(uri: &str) -> axum::http::Request<Body> {
-        axum::http::Request::get(uri).body(Body::empty()).unwrap()
-    }
-
-    fn json_body(body: &[u8]) -> Value {
-        serde_json::from_slice(body).unwrap()
-    }
-
-    #[tokio::test]
-    async fn an_authorised_request_reaches_the_function_with_claims_and_path_parameters() {
-        let fixture = fixture().await;
-        let request = axum::http::Request::get("/things/t-1")
-            .header("authorization", token())
-            .body(Body::empty())
-            .unwrap();
-
-        let (status, headers, body) = send(&fixture, request).await;
-
-        assert_eq!(status, 200);
-        assert!(headers.contains_key("apigw-requestid"));
-        let body = json_body(&body);
-        assert_eq!(body["route_key"], "GET /things/{thing_id}");
-        assert_eq!(body["groups"], "[admins]");
-        assert_eq!(body["path_parameters"], json!([["thing_id", "t-1"]]));
-    }
-
-    #[tokio::test]
-    async fn the_request_body_is_handed_on() {
-        let fixture = fixture().await;
-        let request = axum::http::Request::post("/things")
-            .header("authorization", token())
-            .header("content-type", "application/json")
-            .body(Body::from(r#"{"name":"x"}"#))
-            .unwrap();
-
-        let (status, _, body) = send(&fixture, request).await;
-
-        assert_eq!(status, 200);
-        assert_eq!(json_body(&body)["body"], r#"{"name":"x"}"#);
-    }
-
-    #[tokio::test]
-    async fn a_request_without_a_valid_token_gets_api_gateways_401() {
-        let fixture = fixture().await;
-        let forged = axum::http::Request::get("/things/t-1")
-            .header("authorization", "Bearer not.a.token")
-            .body(Body::empty())
-            .unwrap();
-
-        let (missing, headers, body) = send(&fixture, get("/things/t-1")).await;
-        let (invalid, invalid_headers, _) = send(&fixture, forged).await;
-
-        assert_eq!(missing, 401);
-        assert_eq!(json_body(&body), json!({"message": "Unauthorized"}));
-        assert_eq!(headers["www-authenticate"], "Bearer");
-        assert_eq!(invalid, 401);
-        assert!(
-            invalid_headers["www-authenticate"]
-                .to_str()
-                .unwrap()
-                .starts_with("Bearer scope=\"\" error=\"invalid_token\"")
-        );
-    }
-
-    #[tokio::test]
-    async fn a_public_route_needs_no_token_and_gets_no_claims() {
-        let fixture = fixture().await;
-
-        let (status, _, body) = send(&fixture, get("/open/a/b")).await;
-
-        assert_eq!(status, 200);
-        let body = json_body(&body);
-        assert_eq!(body["route_key"], "GET /open/{proxy+}");
-        assert_eq!(body["groups"], Value::Null);
-        assert_eq!(body["path_parameters"], json!([["proxy", "a/b"]]));
-    }
-
-    #[tokio::test]
-    async fn unknown_routes_and_wrong_methods_get_api_gateways_404() {
-        let fixture = fixture().await;
-        let delete = axum::http::Request::delete("/things/t-1")
-            .body(Body::empty())
-            .unwrap();
-
-        let (unknown, _, body) = send(&fixture, get("/nowhere")).await;
-        let (wrong_method, _, _) = send(&fixture, delete).await;
-
-        assert_eq!(unknown, 404);
-        assert_eq!(json_body(&body), json!({"message": "Not Found"}));
-        assert_eq!(wrong_method, 404);
-    }
-
-    #[tokio::test]
-    async fn a_route_whose_binary_is_not_built_in_answers_501() {
-        let fixture = fixture().await;
-
-        let (status, headers, body) = send(&fixture, get("/missing")).await;
-
-        assert_eq!(status, 501);
-        assert_eq!(headers["content-type"], "application/problem+json");
-        let body = json_body(&body);
-        assert_eq!(body["status"], 501);
-        assert!(body["detail"].as_str().unwrap().contains("`missing`"));
-    }
-
-    #[tokio::test]
-    async fn a_failing_function_gets_api_gateways_500() {
-        let fixture = fixture().await;
-
-        let (status, _, body) = send(&fixture, get("/fail")).await;
-
-        assert_eq!(status, 500);
-        assert_eq!(
-            json_body(&body),
-            json!({"message": "Internal Server Error"})
-        );
-    }
-
-    #[tokio::test]
-    async fn a_body_over_10_mib_gets_413() {
-        let fixture = fixture().await;
-        let declared = axum::http::Request::post("/things")
-            .header("authorization", token())
-            .header("content-length", (MAX_PAYLOAD_BYTES + 1).to_string())
-            .body(Body::empty())
-            .unwrap();
-        let streamed = axum::http::Request::post("/things")
-            .header("authorization", token())
-            .body(Body::from(vec![b'a'; MAX_PAYLOAD_BYTES + 1]))
-            .unwrap();
-
-        let (declared, _, body) = send(&fixture, declared).await;
-        let (streamed, _, _) = send(&fixture, streamed).await;
-
-        assert_eq!(declared, 413);
-        assert_eq!(
-            json_body(&body),
-            json!({"message": "Request Entity Too Large"})
-        );
-        assert_eq!(streamed, 413);
-    }
-
-    #[tokio::test]
-    async fn a_preflight_gets_permissive_cors_headers() {
-        let fixture = fixture().await;
-        let request = axum::http::Request::options("/things")
-            .header("origin", "http://localhost:5173")
-            .header("access-control-request-method", "POST")
-            .body(Body::empty())
-            .unwrap();
-
-        let (status, headers, _) = send(&fixture, request).await;
-
-        assert_eq!(status, 204);
-        assert_eq!(
-            headers["access-control-allow-origin"],
-            "http://localhost:5173"
-        );
-        assert!(
-            headers["access-control-allow-headers"]
-                .to_str()
-                .unwrap()
-                .contains("x-act-as-reason")
-        );
-        assert_eq!(
-            headers["access-control-expose-headers"],
-            "idempotent-replayed"
-        );
-    }
-
-    #[tokio::test]
-    async fn responses_to_a_cross_origin_request_carry_cors_headers() {
-        let fixture = fixture().await;
-        let request = axum::http::Request::get("/nowhere")
-            .header("origin", "http://localhost:5173")
-            .body(Body::empty())
-            .unwrap();
-
-        let (_, headers, _) = send(&fixture, request).await;
-
-        assert_eq!(
-            headers["access-control-allow-origin"],
-            "http://localhost:5173"
-        );
-        assert_eq!(
-            headers["access-control-expose-headers"],
-            "idempotent-replayed"
-        );
-    }
-
-    #[tokio::test]
-    async fn the_console_is_served_for_paths_outside_the_api() {
-        let fixture = fixture().await;
-
-        let (root, root_headers, root_body) = send(&fixture, get("/")).await;
-        let (script, script_headers, _) = send(&fixture, get("/js/app.js")).await;
-        let (escape, _, _) = send(&fixture, get("/js/%2e%2e/%2e%2e/etc/passwd")).await;
-        let (health, _, health_body) = send(&fixture, get("/healthz")).await;
-
-        assert_eq!(root, 200);
-        assert_eq!(root_headers["content-type"], "text/html; charset=utf-8");
-        assert_eq!(root_body, b"<h1>console</h1>");
-        assert_eq!(script, 200);
-        assert_eq!(
-            script_headers["content-type"],
-            "text/javascript; charset=utf-8"
-        );
-        assert_eq!(escape, 404);
-        assert_eq!(health, 200);
-        assert_eq!(health_body, b"ok");
-    }
-}
+mod tests;

@@ -420,59 +420,67 @@ Resources:
         assert!(error.contains("BuildProperties.Binary"), "{error}");
     }
 
+    /// A template of functions `(logical id, binary, events)`: the events are YAML as it stands
+    /// under `Events:`, each function's only property.
+    fn functions(functions: &[(&str, &str, &str)]) -> String {
+        let mut yaml = String::from("Resources:\n");
+        for (logical_id, binary, events) in functions {
+            yaml.push_str(&format!(
+                "  {logical_id}:\n    Type: AWS::Serverless::Function\n    \
+                 Metadata: {{ BuildProperties: {{ Binary: {binary} }} }}\n    Properties:\n      Events:\n"
+            ));
+            for line in events.lines().filter(|line| !line.trim().is_empty()) {
+                yaml.push_str(&format!("        {line}\n"));
+            }
+        }
+        yaml
+    }
+
     #[test]
     fn a_route_declared_twice_is_refused() {
-        let yaml = r#"
-Resources:
-  A:
-    Type: AWS::Serverless::Function
-    Metadata: { BuildProperties: { Binary: a } }
-    Properties:
-      Events:
-        One: { Type: HttpApi, Properties: { Path: /x, Method: GET } }
-  B:
-    Type: AWS::Serverless::Function
-    Metadata: { BuildProperties: { Binary: b } }
-    Properties:
-      Events:
-        Two: { Type: HttpApi, Properties: { Path: /x, Method: get } }
-"#;
+        let yaml = functions(&[
+            (
+                "A",
+                "a",
+                "One: { Type: HttpApi, Properties: { Path: /x, Method: GET } }",
+            ),
+            (
+                "B",
+                "b",
+                "Two: { Type: HttpApi, Properties: { Path: /x, Method: get } }",
+            ),
+        ]);
 
-        let error = format!("{:#}", Template::parse(yaml).unwrap_err());
+        let error = format!("{:#}", Template::parse(&yaml).unwrap_err());
 
         assert!(error.contains("GET /x"), "{error}");
     }
 
     #[test]
     fn stream_and_schedule_events_are_read_with_their_filters() {
-        let yaml = r#"
-Resources:
-  NotifierFunction:
-    Type: AWS::Serverless::Function
-    Metadata: { BuildProperties: { Binary: notifier } }
-    Properties:
-      Events:
-        OutboxStream:
-          Type: DynamoDB
-          Properties:
-            Stream: !GetAtt Table.StreamArn
-            StartingPosition: LATEST
-            BatchSize: 25
-            MaximumRetryAttempts: 5
-            FunctionResponseTypes: [ReportBatchItemFailures]
-            FilterCriteria:
-              Filters:
-                - Pattern: '{"eventName": ["INSERT"], "dynamodb": {"NewImage": {"type": {"S": ["outbox"]}}}}'
-  HousekeepingFunction:
-    Type: AWS::Serverless::Function
-    Metadata: { BuildProperties: { Binary: housekeeping } }
-    Properties:
-      Events:
-        Every: { Type: Schedule, Properties: { Schedule: rate(5 minutes) } }
-        Off: { Type: Schedule, Properties: { Schedule: rate(1 hour), Enabled: false } }
+        let outbox_stream = r#"
+OutboxStream:
+  Type: DynamoDB
+  Properties:
+    Stream: !GetAtt Table.StreamArn
+    StartingPosition: LATEST
+    BatchSize: 25
+    MaximumRetryAttempts: 5
+    FunctionResponseTypes: [ReportBatchItemFailures]
+    FilterCriteria:
+      Filters:
+        - Pattern: '{"eventName": ["INSERT"], "dynamodb": {"NewImage": {"type": {"S": ["outbox"]}}}}'
 "#;
+        let schedules = r#"
+Every: { Type: Schedule, Properties: { Schedule: rate(5 minutes) } }
+Off: { Type: Schedule, Properties: { Schedule: rate(1 hour), Enabled: false } }
+"#;
+        let yaml = functions(&[
+            ("NotifierFunction", "notifier", outbox_stream),
+            ("HousekeepingFunction", "housekeeping", schedules),
+        ]);
 
-        let template = Template::parse(yaml).unwrap();
+        let template = Template::parse(&yaml).unwrap();
 
         let stream = &template.streams[0];
         assert_eq!(
@@ -495,21 +503,18 @@ Resources:
 
     #[test]
     fn a_filter_the_local_stack_cannot_apply_is_refused() {
-        let yaml = r#"
-Resources:
-  F:
-    Type: AWS::Serverless::Function
-    Metadata: { BuildProperties: { Binary: f } }
-    Properties:
-      Events:
-        S:
-          Type: DynamoDB
-          Properties:
-            Stream: !GetAtt Table.StreamArn
-            FilterCriteria: { Filters: [ { Pattern: '{"eventName": [{"prefix": "IN"}]}' } ] }
+        let stream = r#"
+S:
+  Type: DynamoDB
+  Properties:
+    Stream: !GetAtt Table.StreamArn
+    FilterCriteria: { Filters: [ { Pattern: '{"eventName": [{"prefix": "IN"}]}' } ] }
 "#;
 
-        let error = format!("{:#}", Template::parse(yaml).unwrap_err());
+        let error = format!(
+            "{:#}",
+            Template::parse(&functions(&[("F", "f", stream)])).unwrap_err()
+        );
 
         assert!(error.contains("exact values"), "{error}");
     }

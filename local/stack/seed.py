@@ -17,19 +17,19 @@ from urllib.parse import urlencode
 from .common import say, warn
 from .provision import make_password, password_meets
 
+
+def _customer(name: str, email: str, tags: list[str], ordering_enabled: bool = True) -> dict:
+    return {"name": name, "email": email, "tags": tags, "ordering_enabled": ordering_enabled}
+
+
 DEMO_CUSTOMERS = [
-    {"name": "Acme Bakery Supplies", "email": "orders@acmebakery.example",
-     "tags": ["wholesale", "bakery"], "ordering_enabled": True},
-    {"name": "Northwind Traders", "email": "purchasing@northwind.example",
-     "tags": ["distributor", "priority"], "ordering_enabled": True},
-    {"name": "Blue Harbor Cafe", "email": "hello@blueharborcafe.example",
-     "tags": ["cafe", "net-30"], "ordering_enabled": True},
-    {"name": "Summit Office Interiors", "email": "procurement@summitoffice.example",
-     "tags": ["office", "net-30"], "ordering_enabled": True},
-    {"name": "Greenleaf Grocers", "email": "buying@greenleafgrocers.example",
-     "tags": ["retail", "grocery"], "ordering_enabled": True},
-    {"name": "Redwood Hardware Co.", "email": "accounts@redwoodhardware.example",
-     "tags": ["retail", "credit-hold"], "ordering_enabled": False},
+    _customer("Acme Bakery Supplies", "orders@acmebakery.example", ["wholesale", "bakery"]),
+    _customer("Northwind Traders", "purchasing@northwind.example", ["distributor", "priority"]),
+    _customer("Blue Harbor Cafe", "hello@blueharborcafe.example", ["cafe", "net-30"]),
+    _customer("Summit Office Interiors", "procurement@summitoffice.example", ["office", "net-30"]),
+    _customer("Greenleaf Grocers", "buying@greenleafgrocers.example", ["retail", "grocery"]),
+    _customer("Redwood Hardware Co.", "accounts@redwoodhardware.example", ["retail", "credit-hold"],
+              ordering_enabled=False),
 ]
 
 
@@ -37,24 +37,23 @@ def _eur(cents: int) -> dict:
     return {"amount": cents, "currency": "EUR"}
 
 
+def _product(sku: str, name: str, unit: str, cents: int, description: str) -> dict:
+    return {"sku": sku, "name": name, "description": description, "unit": unit,
+            "price": _eur(cents)}
+
+
 DEMO_PRODUCTS = [
-    {"sku": "FLOUR-25", "name": "Strong white flour, 25 kg",
-     "description": "Bread flour, 13% protein, milled in the Netherlands.", "unit": "sack",
-     "price": _eur(2450)},
-    {"sku": "RYE-10", "name": "Wholegrain rye flour, 10 kg",
-     "description": "Stone-ground, for sourdough and pumpernickel.", "unit": "sack",
-     "price": _eur(1675)},
-    {"sku": "YEAST-500", "name": "Instant dried yeast, 500 g",
-     "description": "Vacuum-packed; keeps 24 months unopened.", "unit": "pack",
-     "price": _eur(695)},
-    {"sku": "SUGAR-10", "name": "Caster sugar, 10 kg",
-     "description": "Fine granulated cane sugar.", "unit": "bag", "price": _eur(1590)},
-    {"sku": "BUTTER-5", "name": "Unsalted butter, 5 kg block",
-     "description": "82% fat, for laminated doughs. Chilled delivery.", "unit": "block",
-     "price": _eur(3240)},
-    {"sku": "CAKEBOX-100", "name": "Cake boxes 25 x 25 cm, pack of 100",
-     "description": "White card, window lid, flat-packed.", "unit": "pack",
-     "price": _eur(2890)},
+    _product("FLOUR-25", "Strong white flour, 25 kg", "sack", 2450,
+             "Bread flour, 13% protein, milled in the Netherlands."),
+    _product("RYE-10", "Wholegrain rye flour, 10 kg", "sack", 1675,
+             "Stone-ground, for sourdough and pumpernickel."),
+    _product("YEAST-500", "Instant dried yeast, 500 g", "pack", 695,
+             "Vacuum-packed; keeps 24 months unopened."),
+    _product("SUGAR-10", "Caster sugar, 10 kg", "bag", 1590, "Fine granulated cane sugar."),
+    _product("BUTTER-5", "Unsalted butter, 5 kg block", "block", 3240,
+             "82% fat, for laminated doughs. Chilled delivery."),
+    _product("CAKEBOX-100", "Cake boxes 25 x 25 cm, pack of 100", "pack", 2890,
+             "White card, window lid, flat-packed."),
 ]
 # One tier, a discount off every list price and a fixed price for one SKU.
 DEMO_TIER = {"name": "Wholesale", "discount_percent": 10,

@@ -1,13 +1,12 @@
 // One customer account: its details, ordering on/off, tier and team, its logins and
 // invitations with everything an admin does to them, and its orders.
 
-import { h, replace, field, badge, loading, errorBox, onSubmit, toast, busy, confirmDialog, time, money } from '../../ui.js';
+import { h, replace, badge, loading, errorBox, onSubmit, toast, busy, confirmDialog, time } from '../../ui.js';
 import * as api from '../../api.js';
-import { pagedTable } from '../../list.js';
 import { customerForm, customerBody } from './customer-form.js';
 import { tagList } from './customers.js';
 import { loginsSection } from './logins.js';
-import { STATUSES } from '../portal/orders.js';
+import { orderList, column } from '../../orders-view.js';
 
 export default async function render(main, ctx) {
   ctx.title('Customer');
@@ -98,25 +97,18 @@ function detailsSection(customer, reload) {
 }
 
 function ordersSection(customer) {
-  const status = h('select', { name: 'status' }, STATUSES.map(([value, label]) => h('option', { value }, label)));
-  const table = pagedTable({
+  const { filter, table } = orderList({
+    path: '/admin/orders',
+    query: { customer_id: customer.customer_id },
     caption: `Orders of ${customer.name}`,
-    noun: ['order', 'orders'],
     empty: 'No orders yet.',
-    fetchPage: (cursor, signal) => api.get('/admin/orders', { query: { customer_id: customer.customer_id, status: status.value, cursor, limit: 25 }, signal }),
-    columns: [
-      { label: 'Order', render: (o) => h('a', { href: `#/admin/orders/${o.order_id}` }, o.order_number) },
-      { label: 'Submitted', render: (o) => time(o.submitted_at || o.created_at) },
-      { label: 'Status', render: (o) => badge(o.status) },
-      { label: 'Total', className: 'num', render: (o) => money(o.total) },
-    ],
+    columns: [column.order((o) => `#/admin/orders/${o.order_id}`), column.submitted, column.status, column.total],
   });
-  status.addEventListener('change', () => table.reload());
   table.reload();
   return h('section', { class: 'card', 'aria-labelledby': 'orders-title' },
     h('div', { class: 'page-head' }, h('h2', { id: 'orders-title' }, 'Orders'),
       customer.status !== 'deleted' && h('a', { class: 'button', href: `#/admin/customers/${customer.customer_id}/new-order` }, 'Create order')),
-    h('div', { class: 'toolbar' }, field('Status', status)),
+    h('div', { class: 'toolbar' }, filter),
     table.el);
 }
 

@@ -1,7 +1,7 @@
 // Customers: search as you type (partial name or email), filter by tag and status, tag many
 // at once, and create a new account.
 
-import { h, replace, field, badge, errorBox, onSubmit, toast, busy, keyKeeper, InputError } from '../../ui.js';
+import { h, replace, field, badge, errorBox, onSubmit, toast, busy, keyKeeper, InputError, opener } from '../../ui.js';
 import * as api from '../../api.js';
 import { pagedTable } from '../../list.js';
 import { customerForm, customerBody } from './customer-form.js';
@@ -78,20 +78,11 @@ export default async function render(main, ctx) {
   tag.addEventListener('input', typed);
   status.addEventListener('change', reload);
 
-  const create = h('button', { type: 'button', class: 'primary' }, 'New customer');
-  const createSlot = h('div');
-  create.addEventListener('click', () => {
-    create.hidden = true;
-    replace(createSlot, newCustomer(ctx, () => {
-      replace(createSlot);
-      create.hidden = false;
-      create.focus();
-    }));
-  });
+  const create = opener('New customer', (close) => newCustomer(ctx, close));
 
   main.append(
-    h('div', { class: 'page-head' }, h('h1', {}, 'Customers'), create),
-    createSlot,
+    h('div', { class: 'page-head' }, h('h1', {}, 'Customers'), create.button),
+    create.slot,
     h('form', { class: 'toolbar', role: 'search', onsubmit: (e) => e.preventDefault() },
       field('Search by name or email', q),
       field('Tag', tag),

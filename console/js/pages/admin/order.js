@@ -2,41 +2,32 @@
 // answers and history; confirm, reject with a reason, or edit its lines and notes while it
 // is requested. Every change names the version it was made on, so a stale page gets a 409.
 
-import { h, replace, field, loading, errorBox, toast, busy, dialog, InputError, onSubmit, money } from '../../ui.js';
+import { h, replace, field, errorBox, toast, busy, dialog, InputError, onSubmit, money } from '../../ui.js';
 import * as api from '../../api.js';
 import * as session from '../../session.js';
-import { linesTable, summary, history } from '../../orders-view.js';
+import { linesTable, summary, history, orderPage, readOrder } from '../../orders-view.js';
 import { customerLink } from './orders.js';
 import { productPicker } from './product-picker.js';
 
 export default async function render(main, ctx) {
-  ctx.title('Order');
-  const body = h('div', {}, loading('Loading the order…'));
-  main.append(h('p', { class: 'crumbs' }, h('a', { href: '#/admin/orders' }, '← Orders')), body);
-  await show(body, ctx);
+  await orderPage(main, ctx, ['#/admin/orders', '← Orders'], show);
 }
 
-async function show(body, ctx, notice) {
+async function show(body, ctx) {
   const id = ctx.params.order_id;
-  let order;
-  let questions = [];
-  let customer = null;
-  try {
-    [order, questions] = await Promise.all([
-      api.get(`/admin/orders/${api.seg(id)}`),
-      api.get('/admin/checkout-questions').then((q) => q.questions || []).catch(() => []),
-    ]);
-    customer = await api.get(`/admin/customers/${api.seg(order.customer_id)}`).catch(() => null);
-  } catch (error) {
-    replace(body, h('h1', {}, 'Order'), error.status === 404
-      ? h('p', { role: 'alert' }, 'There is no such order.')
-      : errorBox(error, { retry: () => show(body, ctx) }));
-    return;
-  }
+  const read = await readOrder(body, {
+    path: `/admin/orders/${api.seg(id)}`,
+    questions: '/admin/checkout-questions',
+    missing: 'There is no such order.',
+    retry: () => show(body, ctx),
+  });
+  if (!read) return;
+  const { order, questions } = read;
+  const customer = await api.get(`/admin/customers/${api.seg(order.customer_id)}`).catch(() => null);
   ctx.title(`Order ${order.order_number}`);
   const people = new Map((customer?.logins || []).map((l) => [l.login_id, `${l.name} (${l.email})`]));
   const me = session.claimsOf(session.session()?.idToken || '').sub;
-  const feedback = h('div', {}, notice);
+  const feedback = h('div');
   const again = () => show(body, ctx);
   const failed = (error) => {
     replace(feedback, errorBox(error, error.status === 409 ? { retry: again } : {}));

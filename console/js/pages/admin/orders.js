@@ -1,9 +1,9 @@
 // The order queue: orders by status (requested first: the ones waiting for a decision),
 // newest first, each with its customer's name.
 
-import { h, field, money, time, badge } from '../../ui.js';
+import { h } from '../../ui.js';
 import * as api from '../../api.js';
-import { pagedTable } from '../../list.js';
+import { orderList, column } from '../../orders-view.js';
 
 const names = new Map();
 
@@ -27,31 +27,26 @@ export function customerLink(id) {
 
 export default async function render(main, ctx) {
   ctx.title('Orders');
-  const status = h('select', { name: 'status' },
-    [['requested', 'Requested (waiting for you)'], ['confirmed', 'Confirmed'], ['rejected', 'Rejected'], ['cancelled', 'Cancelled']]
-      .map(([value, label]) => h('option', { value, selected: value === (ctx.query.status || 'requested') }, label)));
-  const table = pagedTable({
+  const { filter, table } = orderList({
+    path: '/admin/orders',
+    statuses: [['requested', 'Requested (waiting for you)'], ['confirmed', 'Confirmed'], ['rejected', 'Rejected'], ['cancelled', 'Cancelled']],
+    status: ctx.query.status || 'requested',
+    onStatus: (status) => ctx.setQuery({ status }),
     caption: 'Orders',
-    noun: ['order', 'orders'],
     empty: 'No orders in this status.',
-    fetchPage: (cursor, signal) => api.get('/admin/orders', { query: { status: status.value, cursor, limit: 25 }, signal }),
     columns: [
-      { label: 'Order', render: (o) => h('a', { href: `#/admin/orders/${o.order_id}` }, o.order_number) },
+      column.order((o) => `#/admin/orders/${o.order_id}`),
       { label: 'Customer', render: (o) => customerLink(o.customer_id) },
-      { label: 'Submitted', render: (o) => time(o.submitted_at || o.created_at) },
+      column.submitted,
       { label: 'Team', render: (o) => o.assigned_team || h('span', { class: 'muted' }, '—') },
-      { label: 'Lines', className: 'num', render: (o) => String(o.lines.length) },
-      { label: 'Total', className: 'num', render: (o) => money(o.total) },
-      { label: 'Status', render: (o) => badge(o.status) },
+      column.lines,
+      column.total,
+      column.status,
     ],
-  });
-  status.addEventListener('change', () => {
-    ctx.setQuery({ status: status.value });
-    table.reload();
   });
   main.append(
     h('div', { class: 'page-head' }, h('h1', {}, 'Orders')),
-    h('div', { class: 'toolbar' }, field('Status', status)),
+    h('div', { class: 'toolbar' }, filter),
     table.el);
   table.reload();
 }

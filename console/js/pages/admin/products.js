@@ -1,7 +1,7 @@
 // The catalogue: products in SKU order with search, a new product, and editing one
 // (name, description, unit, list price, active).
 
-import { h, replace, field, money, moneyInput, parseMoney, onSubmit, toast, dialog, InputError, keyKeeper } from '../../ui.js';
+import { h, field, money, moneyInput, parseMoney, onSubmit, toast, dialog, InputError, keyKeeper, opener } from '../../ui.js';
 import * as api from '../../api.js';
 import { pagedTable } from '../../list.js';
 
@@ -30,19 +30,10 @@ export default async function render(main, ctx) {
     ],
   });
   q.addEventListener('input', table.typed(() => ctx.setQuery({ q: q.value.trim() })));
-  const createSlot = h('div');
-  const create = h('button', { type: 'button', class: 'primary' }, 'New product');
-  create.addEventListener('click', () => {
-    create.hidden = true;
-    replace(createSlot, newProduct(table, () => {
-      replace(createSlot);
-      create.hidden = false;
-      create.focus();
-    }));
-  });
+  const create = opener('New product', (close) => newProduct(table, close));
   main.append(
-    h('div', { class: 'page-head' }, h('h1', {}, 'Products'), create),
-    createSlot,
+    h('div', { class: 'page-head' }, h('h1', {}, 'Products'), create.button),
+    create.slot,
     h('form', { class: 'toolbar', role: 'search', onsubmit: (e) => e.preventDefault() }, field('Search by name or SKU', q)),
     table.el);
   table.reload();

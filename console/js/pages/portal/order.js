@@ -1,32 +1,24 @@
 // One of the account's orders (`#/orders/{id}`, the link in order emails): its status,
 // lines, answers and history; cancel while it is still requested.
 
-import { h, replace, loading, errorBox, confirmDialog, busy, toast } from '../../ui.js';
+import { h, replace, errorBox, confirmDialog, busy, toast } from '../../ui.js';
 import * as api from '../../api.js';
-import { linesTable, summary, history } from '../../orders-view.js';
+import { linesTable, summary, history, orderPage, readOrder } from '../../orders-view.js';
 
 export default async function render(main, ctx) {
-  ctx.title('Order');
-  const body = h('div', {}, loading('Loading the order…'));
-  main.append(h('p', { class: 'crumbs' }, h('a', { href: '#/orders' }, '← My orders')), body);
-  await show(body, ctx);
+  await orderPage(main, ctx, ['#/orders', '← My orders'], show);
 }
 
 async function show(body, ctx) {
   const id = ctx.params.order_id;
-  let order;
-  let questions = [];
-  try {
-    [order, questions] = await Promise.all([
-      api.get(`/orders/${api.seg(id)}`),
-      api.get('/checkout-questions').then((q) => q.questions || []).catch(() => []),
-    ]);
-  } catch (error) {
-    replace(body, h('h1', {}, 'Order'), error.status === 404
-      ? h('p', { role: 'alert' }, 'There is no such order in your account.')
-      : errorBox(error, { retry: () => show(body, ctx) }));
-    return;
-  }
+  const read = await readOrder(body, {
+    path: `/orders/${api.seg(id)}`,
+    questions: '/checkout-questions',
+    missing: 'There is no such order in your account.',
+    retry: () => show(body, ctx),
+  });
+  if (!read) return;
+  const { order, questions } = read;
   ctx.title(`Order ${order.order_number}`);
   const feedback = h('div');
   let cancel = null;
