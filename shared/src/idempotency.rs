@@ -192,30 +192,27 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, Refused<E>>>,
 {
-    retry::on_contention(
-        |_| {
-            let attempt = write();
-            async move {
-                let refused = match attempt.await {
-                    Ok(t) => return Attempt::Done(Written::New(t)),
-                    Err(r) => r,
-                };
-                let earlier = match replay_of::<S, E>(store, idempotency).await {
-                    Ok(earlier) => earlier,
-                    Err(e) => return Attempt::Failed(e),
-                };
-                match (refused, earlier) {
-                    (_, Some(first)) => Attempt::Done(Written::Replayed(first)),
-                    (Refused::KeyTaken, None) => {
-                        Attempt::Failed(Unexpected::new("an idempotency record vanished").into())
-                    }
-                    (Refused::Contended, None) => Attempt::Contended,
-                    (Refused::Condition(e) | Refused::Failed(e), None) => Attempt::Failed(e),
+    retry::on_contention("the write", |_| {
+        let attempt = write();
+        async move {
+            let refused = match attempt.await {
+                Ok(t) => return Attempt::Done(Written::New(t)),
+                Err(r) => r,
+            };
+            let earlier = match replay_of::<S, E>(store, idempotency).await {
+                Ok(earlier) => earlier,
+                Err(e) => return Attempt::Failed(e),
+            };
+            match (refused, earlier) {
+                (_, Some(first)) => Attempt::Done(Written::Replayed(first)),
+                (Refused::KeyTaken, None) => {
+                    Attempt::Failed(Unexpected::new("an idempotency record vanished").into())
                 }
+                (Refused::Contended, None) => Attempt::Contended,
+                (Refused::Condition(e) | Refused::Failed(e), None) => Attempt::Failed(e),
             }
-        },
-        || Unexpected::new("the write kept meeting concurrent writes").into(),
-    )
+        }
+    })
     .await
 }
 

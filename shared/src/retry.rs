@@ -2,6 +2,7 @@
 //! cancels a transaction on contention without concluding anything, so a fresh attempt is the
 //! only honest answer. Each use case decides what counts as contention for its writes.
 
+use crate::error::Unexpected;
 use std::future::Future;
 use std::time::Duration;
 
@@ -23,12 +24,11 @@ pub enum Attempt<T, E> {
 }
 
 /// Runs `attempt` until it is done or fails, at most [`ATTEMPTS`] times, backing off after
-/// each contention; `exhausted` is the error when every attempt met contention.
-pub async fn on_contention<T, E, F, Fut>(
-    mut attempt: F,
-    exhausted: impl FnOnce() -> E,
-) -> Result<T, E>
+/// each contention. When every attempt met contention the write (`what`) gives up as
+/// unexpected: the client may try again, nothing was written.
+pub async fn on_contention<T, E, F, Fut>(what: &'static str, mut attempt: F) -> Result<T, E>
 where
+    E: From<Unexpected>,
     F: FnMut(u32) -> Fut,
     Fut: Future<Output = Attempt<T, E>>,
 {
@@ -39,7 +39,7 @@ where
             Attempt::Contended => back_off(n).await,
         }
     }
-    Err(exhausted())
+    Err(Unexpected::new(format!("{what} kept meeting concurrent writes")).into())
 }
 
 #[cfg(test)]
@@ -47,42 +47,54 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicU32, Ordering};
 
+    /// How a test write ends when it is not done: given up, or refused by the write itself.
+    #[derive(Debug, PartialEq)]
+    enum NotDone {
+        GaveUp(String),
+        Refused,
+    }
+
+    impl From<Unexpected> for NotDone {
+        fn from(e: Unexpected) -> Self {
+            Self::GaveUp(e.to_string())
+        }
+    }
+
     #[tokio::test]
     async fn a_contended_write_is_tried_again_until_it_is_done() {
         let tries = AtomicU32::new(0);
-        let done: Result<u32, &str> = on_contention(
-            |n| {
-                tries.fetch_add(1, Ordering::SeqCst);
-                async move {
-                    if n < 2 {
-                        Attempt::Contended
-                    } else {
-                        Attempt::Done(n)
-                    }
+        let done: Result<u32, NotDone> = on_contention("the test write", |n| {
+            tries.fetch_add(1, Ordering::SeqCst);
+            async move {
+                if n < 2 {
+                    Attempt::Contended
+                } else {
+                    Attempt::Done(n)
                 }
-            },
-            || "gave up",
-        )
+            }
+        })
         .await;
         assert_eq!(done, Ok(2));
         assert_eq!(tries.load(Ordering::SeqCst), 3);
     }
 
     #[tokio::test]
-    async fn endless_contention_gives_up_and_a_failure_is_not_retried() {
-        let gave_up: Result<(), &str> =
-            on_contention(|_| async { Attempt::Contended }, || "gave up").await;
-        assert_eq!(gave_up, Err("gave up"));
+    async fn endless_contention_gives_up_naming_the_write_and_a_failure_is_not_retried() {
+        let gave_up: Result<(), NotDone> =
+            on_contention("the test write", |_| async { Attempt::Contended }).await;
+        assert_eq!(
+            gave_up,
+            Err(NotDone::GaveUp(
+                "the test write kept meeting concurrent writes".into()
+            ))
+        );
         let tries = AtomicU32::new(0);
-        let failed: Result<(), &str> = on_contention(
-            |_| {
-                tries.fetch_add(1, Ordering::SeqCst);
-                async { Attempt::Failed("refused") }
-            },
-            || "gave up",
-        )
+        let failed: Result<(), NotDone> = on_contention("the test write", |_| {
+            tries.fetch_add(1, Ordering::SeqCst);
+            async { Attempt::Failed(NotDone::Refused) }
+        })
         .await;
-        assert_eq!(failed, Err("refused"));
+        assert_eq!(failed, Err(NotDone::Refused));
         assert_eq!(tries.load(Ordering::SeqCst), 1);
     }
 }

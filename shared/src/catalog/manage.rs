@@ -25,19 +25,16 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<(), CatalogStoreError>>,
 {
-    retry::on_contention(
-        |_| {
-            let attempt = write();
-            async move {
-                match attempt.await {
-                    Ok(()) => Attempt::Done(()),
-                    Err(CatalogStoreError::Contention) => Attempt::Contended,
-                    Err(e) => Attempt::Failed(e.into()),
-                }
+    retry::on_contention("the catalogue", |_| {
+        let attempt = write();
+        async move {
+            match attempt.await {
+                Ok(()) => Attempt::Done(()),
+                Err(CatalogStoreError::Contention) => Attempt::Contended,
+                Err(e) => Attempt::Failed(e.into()),
             }
-        },
-        || CatalogStoreError::Contention.into(),
-    )
+        }
+    })
     .await
 }
 

@@ -40,10 +40,7 @@ impl From<CatalogStoreError> for CatalogError {
             CatalogStoreError::Stale => {
                 Self::Conflict("It was changed by someone else meanwhile. Reload it and try again.")
             }
-            CatalogStoreError::BadCursor => Self::Invalid(vec![FieldError::new(
-                "cursor",
-                "does not belong to this listing; start again without it",
-            )]),
+            CatalogStoreError::BadCursor => Self::Invalid(vec![FieldError::bad_cursor()]),
             CatalogStoreError::Contention => {
                 Unexpected::new("the catalogue kept meeting concurrent writes").into()
             }

@@ -124,6 +124,29 @@ pub async fn get_customer<S: CustomerStore>(
     store.customer(id).await?.ok_or(GetCustomerError::NotFound)
 }
 
+/// Why nothing new can be added to an account: logins, carts and orders an admin adds on a
+/// customer's behalf need one that exists and is not deleted.
+#[derive(Debug, thiserror::Error)]
+pub enum ClosedAccount {
+    #[error("no such customer")]
+    NotFound,
+    #[error("the customer is deleted")]
+    Deleted,
+}
+
+/// The account `id`, if it is open to new logins, carts and orders.
+pub async fn open_account<S, E>(store: &S, id: &CustomerId) -> Result<Customer, E>
+where
+    S: CustomerStore,
+    E: From<ClosedAccount> + From<Unexpected>,
+{
+    match store.customer(id).await? {
+        None => Err(ClosedAccount::NotFound.into()),
+        Some(c) if c.is_deleted() => Err(ClosedAccount::Deleted.into()),
+        Some(c) => Ok(c),
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ListCustomersError {
     #[error("the cursor does not belong to this listing")]
@@ -175,52 +198,49 @@ pub async fn update_customer<S: CustomerStore + CatalogStore>(
     {
         return Err(UpdateCustomerError::UnknownTier);
     }
-    retry::on_contention(
-        |_| async move {
-            let before = match store.customer(id).await {
-                Ok(Some(c)) if c.is_deleted() => {
-                    return Attempt::Failed(UpdateCustomerError::Deleted);
-                }
-                Ok(Some(c)) => c,
-                Ok(None) => return Attempt::Failed(UpdateCustomerError::NotFound),
-                Err(e) => return Attempt::Failed(e.into()),
-            };
-            if let Some(expected) = change.expected_version
-                && expected != before.version
-            {
-                return Attempt::Failed(UpdateCustomerError::Stale {
-                    current: before.version,
-                });
+    retry::on_contention("the customer update", |_| async move {
+        let before = match store.customer(id).await {
+            Ok(Some(c)) if c.is_deleted() => {
+                return Attempt::Failed(UpdateCustomerError::Deleted);
             }
-            let now = Timestamp::now();
-            let after = change.apply(&before, now);
-            let audit = AuditEntry::by_admin(
-                admin,
-                now,
-                "customer.updated",
-                Some(id),
-                diff(&before, &after),
-            );
-            match store
-                .put(Audited::replacing(&before, &after, &audit), None)
-                .await
-            {
-                Ok(()) => Attempt::Done(after),
-                Err(CustomerStoreError::DuplicateEmail) => {
-                    Attempt::Failed(UpdateCustomerError::DuplicateEmail)
-                }
-                Err(CustomerStoreError::Contention) => Attempt::Contended,
-                Err(CustomerStoreError::Stale) if change.expected_version.is_none() => {
-                    Attempt::Contended
-                }
-                Err(CustomerStoreError::Stale) => Attempt::Failed(UpdateCustomerError::Stale {
-                    current: before.version + 1,
-                }),
-                Err(e) => Attempt::Failed(unexpected(e).into()),
+            Ok(Some(c)) => c,
+            Ok(None) => return Attempt::Failed(UpdateCustomerError::NotFound),
+            Err(e) => return Attempt::Failed(e.into()),
+        };
+        if let Some(expected) = change.expected_version
+            && expected != before.version
+        {
+            return Attempt::Failed(UpdateCustomerError::Stale {
+                current: before.version,
+            });
+        }
+        let now = Timestamp::now();
+        let after = change.apply(&before, now);
+        let audit = AuditEntry::by_admin(
+            admin,
+            now,
+            "customer.updated",
+            Some(id),
+            diff(&before, &after),
+        );
+        match store
+            .put(Audited::replacing(&before, &after, &audit), None)
+            .await
+        {
+            Ok(()) => Attempt::Done(after),
+            Err(CustomerStoreError::DuplicateEmail) => {
+                Attempt::Failed(UpdateCustomerError::DuplicateEmail)
             }
-        },
-        || Unexpected::new("the customer kept changing during the update").into(),
-    )
+            Err(CustomerStoreError::Contention) => Attempt::Contended,
+            Err(CustomerStoreError::Stale) if change.expected_version.is_none() => {
+                Attempt::Contended
+            }
+            Err(CustomerStoreError::Stale) => Attempt::Failed(UpdateCustomerError::Stale {
+                current: before.version + 1,
+            }),
+            Err(e) => Attempt::Failed(unexpected(e).into()),
+        }
+    })
     .await
 }
 
@@ -240,33 +260,28 @@ pub async fn delete_customer<S: CustomerStore>(
     admin: &Principal,
     id: &CustomerId,
 ) -> Result<(), DeleteCustomerError> {
-    retry::on_contention(
-        |_| async move {
-            let before = match store.customer(id).await {
-                Ok(Some(c)) if c.is_deleted() => return Attempt::Done(()),
-                Ok(Some(c)) => c,
-                Ok(None) => return Attempt::Failed(DeleteCustomerError::NotFound),
-                Err(e) => return Attempt::Failed(e.into()),
-            };
-            let now = Timestamp::now();
-            let mut after = before.clone();
-            after.status = CustomerStatus::Deleted;
-            after.updated_at = now;
-            after.version += 1;
-            let audit = AuditEntry::by_admin(admin, now, "customer.deleted", Some(id), json!({}));
-            match store
-                .put(Audited::replacing(&before, &after, &audit), None)
-                .await
-            {
-                Ok(()) => Attempt::Done(()),
-                Err(CustomerStoreError::Stale | CustomerStoreError::Contention) => {
-                    Attempt::Contended
-                }
-                Err(e) => Attempt::Failed(unexpected(e).into()),
-            }
-        },
-        || Unexpected::new("the customer kept changing during the delete").into(),
-    )
+    retry::on_contention("the customer delete", |_| async move {
+        let before = match store.customer(id).await {
+            Ok(Some(c)) if c.is_deleted() => return Attempt::Done(()),
+            Ok(Some(c)) => c,
+            Ok(None) => return Attempt::Failed(DeleteCustomerError::NotFound),
+            Err(e) => return Attempt::Failed(e.into()),
+        };
+        let now = Timestamp::now();
+        let mut after = before.clone();
+        after.status = CustomerStatus::Deleted;
+        after.updated_at = now;
+        after.version += 1;
+        let audit = AuditEntry::by_admin(admin, now, "customer.deleted", Some(id), json!({}));
+        match store
+            .put(Audited::replacing(&before, &after, &audit), None)
+            .await
+        {
+            Ok(()) => Attempt::Done(()),
+            Err(CustomerStoreError::Stale | CustomerStoreError::Contention) => Attempt::Contended,
+            Err(e) => Attempt::Failed(unexpected(e).into()),
+        }
+    })
     .await
 }
 
@@ -296,24 +311,19 @@ pub async fn bulk_tag<S: CustomerStore>(
         .map(|id| AuditEntry::by_admin(admin, now, action, Some(id), json!({ "tag": change.tag })))
         .collect();
     let audits = &audits;
-    retry::on_contention(
-        |_| async move {
-            let w = Tagging {
-                change,
-                at: now,
-                audits,
-            };
-            match store.tag(w).await {
-                Ok(()) => Attempt::Done(change.customer_ids.len()),
-                Err(CustomerStoreError::Missing(ids)) => {
-                    Attempt::Failed(BulkTagError::NotFound(ids))
-                }
-                Err(CustomerStoreError::Contention) => Attempt::Contended,
-                Err(e) => Attempt::Failed(unexpected(e).into()),
-            }
-        },
-        || Unexpected::new("the tagging kept meeting concurrent writes").into(),
-    )
+    retry::on_contention("the tagging", |_| async move {
+        let w = Tagging {
+            change,
+            at: now,
+            audits,
+        };
+        match store.tag(w).await {
+            Ok(()) => Attempt::Done(change.customer_ids.len()),
+            Err(CustomerStoreError::Missing(ids)) => Attempt::Failed(BulkTagError::NotFound(ids)),
+            Err(CustomerStoreError::Contention) => Attempt::Contended,
+            Err(e) => Attempt::Failed(unexpected(e).into()),
+        }
+    })
     .await
 }
 

@@ -23,6 +23,14 @@ impl FieldError {
             message: message.into(),
         }
     }
+
+    /// A page cursor from another listing (or forged): every listing refuses it alike.
+    pub fn bad_cursor() -> Self {
+        Self::new(
+            "cursor",
+            "does not belong to this listing; start again without it",
+        )
+    }
 }
 
 /// Collects field errors while an input is converted, so the client hears of all of them at once.

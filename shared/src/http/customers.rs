@@ -2,8 +2,8 @@
 
 use super::Problem;
 use crate::customers::{
-    BulkTagError, CreateCustomerError, DeleteCustomerError, GetCustomerError, ListCustomersError,
-    UpdateCustomerError,
+    BulkTagError, ClosedAccount, CreateCustomerError, DeleteCustomerError, GetCustomerError,
+    ListCustomersError, UpdateCustomerError,
 };
 use crate::domain::FieldError;
 
@@ -29,13 +29,22 @@ impl From<GetCustomerError> for Problem {
     }
 }
 
+impl From<ClosedAccount> for Problem {
+    fn from(e: ClosedAccount) -> Self {
+        match e {
+            ClosedAccount::NotFound => Problem::not_found(NO_SUCH_CUSTOMER),
+            ClosedAccount::Deleted => Problem::conflict(
+                "This customer is deleted: no logins, cart or orders can be added to its account.",
+            )
+            .typed("customer-deleted"),
+        }
+    }
+}
+
 impl From<ListCustomersError> for Problem {
     fn from(e: ListCustomersError) -> Self {
         match e {
-            ListCustomersError::BadCursor => Problem::invalid(vec![FieldError::new(
-                "cursor",
-                "does not belong to this listing; start again without it",
-            )]),
+            ListCustomersError::BadCursor => Problem::invalid(vec![FieldError::bad_cursor()]),
             ListCustomersError::Unexpected(e) => e.into(),
         }
     }

@@ -9,13 +9,7 @@ use crate::session::ResolveError;
 impl From<ProvisionError> for Problem {
     fn from(e: ProvisionError) -> Self {
         match e {
-            ProvisionError::CustomerNotFound => {
-                Problem::not_found("There is no customer with this id.")
-            }
-            ProvisionError::CustomerDeleted => {
-                Problem::conflict("This customer is deleted: it cannot get new logins.")
-                    .typed("customer-deleted")
-            }
+            ProvisionError::Account(e) => e.into(),
             ProvisionError::DuplicateEmail => {
                 Problem::conflict("Another login already uses this email address.")
                     .typed("duplicate-email")

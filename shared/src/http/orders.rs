@@ -19,8 +19,7 @@ impl From<crate::orders::CartError> for Problem {
         use crate::orders::CartError as E;
         match e {
             E::Invalid(errors) => Problem::invalid(errors),
-            E::CustomerNotFound => Problem::not_found("There is no customer with this id."),
-            E::CustomerDeleted => Problem::conflict("This customer is deleted."),
+            E::Account(e) => e.into(),
             E::Unexpected(e) => e.into(),
         }
     }
@@ -68,11 +67,7 @@ impl From<crate::orders::AdminOrderError> for Problem {
     fn from(e: crate::orders::AdminOrderError) -> Self {
         use crate::orders::AdminOrderError as E;
         match e {
-            E::CustomerNotFound => Problem::not_found("There is no customer with this id."),
-            E::CustomerDeleted => Problem::conflict(
-                "This customer is deleted: no new orders can be placed into its account.",
-            )
-            .typed("customer-deleted"),
+            E::Account(e) => e.into(),
             E::Invalid(errors) => Problem::invalid(errors),
             E::KeyReused(e) => e.into(),
             E::Unexpected(e) => e.into(),

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::actor::{Hints, Principal};
 use crate::audit::AuditEntry;
-use crate::customers::{Customer, CustomerStatus, CustomerStore};
+use crate::customers::{ClosedAccount, Customer, CustomerStatus, CustomerStore, open_account};
 use crate::domain::{Email, FieldError, Timestamp, Validator};
 use crate::error::Unexpected;
 use crate::idempotency::{
@@ -105,10 +105,8 @@ pub struct Provisioned {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProvisionError {
-    #[error("no such customer")]
-    CustomerNotFound,
-    #[error("the customer is deleted")]
-    CustomerDeleted,
+    #[error(transparent)]
+    Account(#[from] ClosedAccount),
     #[error("another login has this email")]
     DuplicateEmail,
     #[error("the password does not meet the policy: {0}")]
@@ -211,13 +209,7 @@ where
     if let Some(first) = idempotency::replay_of::<_, ProvisionError>(store, idempotency).await? {
         return Ok(Written::Replayed(first));
     }
-    let customer = store
-        .customer(customer_id)
-        .await?
-        .ok_or(ProvisionError::CustomerNotFound)?;
-    if customer.is_deleted() {
-        return Err(ProvisionError::CustomerDeleted);
-    }
+    let customer = open_account::<_, ProvisionError>(store, customer_id).await?;
     if store.login_email_taken(&input.email).await? {
         return Err(ProvisionError::DuplicateEmail);
     }

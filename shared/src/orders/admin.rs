@@ -9,7 +9,7 @@ use super::{
 };
 use crate::actor::{CreatedBy, Principal};
 use crate::catalog::CatalogStore;
-use crate::customers::CustomerStore;
+use crate::customers::{ClosedAccount, CustomerStore, open_account};
 use crate::domain::{FieldError, Timestamp, Validator, bounded_text, multiline_text};
 use crate::error::Unexpected;
 use crate::idempotency::{self, Idempotency, IdempotencyStore, KeyReusedWithOtherRequest, Written};
@@ -53,10 +53,8 @@ pub struct EditBody {
 
 #[derive(Debug, thiserror::Error)]
 pub enum AdminOrderError {
-    #[error("no such customer")]
-    CustomerNotFound,
-    #[error("the customer is deleted")]
-    CustomerDeleted,
+    #[error(transparent)]
+    Account(#[from] ClosedAccount),
     #[error("invalid order")]
     Invalid(Vec<FieldError>),
     #[error(transparent)]
@@ -84,13 +82,7 @@ where
     if let Some(first) = idempotency::replay_of::<_, AdminOrderError>(store, idempotency).await? {
         return Ok(Written::Replayed(first));
     }
-    let customer = store
-        .customer(customer_id)
-        .await?
-        .ok_or(AdminOrderError::CustomerNotFound)?;
-    if customer.is_deleted() {
-        return Err(AdminOrderError::CustomerDeleted);
-    }
+    let customer = open_account::<_, AdminOrderError>(store, customer_id).await?;
     let mut v = Validator::default();
     let status = match body.status.as_str() {
         "requested" => OrderStatus::Requested,

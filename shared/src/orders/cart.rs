@@ -5,7 +5,7 @@ use super::{Cart, CartStore, Line, Priced};
 use crate::actor::Principal;
 use crate::audit::AuditEntry;
 use crate::catalog::CatalogStore;
-use crate::customers::{Customer, CustomerStore};
+use crate::customers::{ClosedAccount, Customer, CustomerStore, open_account};
 use crate::domain::{FieldError, Timestamp, Validator, bounded_text};
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, Sku};
@@ -39,10 +39,8 @@ pub struct CartView {
 pub enum CartError {
     #[error("invalid cart")]
     Invalid(Vec<FieldError>),
-    #[error("no such customer")]
-    CustomerNotFound,
-    #[error("the customer is deleted")]
-    CustomerDeleted,
+    #[error(transparent)]
+    Account(#[from] ClosedAccount),
     #[error(transparent)]
     Unexpected(#[from] Unexpected),
 }
@@ -134,12 +132,6 @@ pub async fn prefill_cart<S: CatalogStore + CartStore + CustomerStore>(
     customer_id: &CustomerId,
     body: CartBody,
 ) -> Result<CartView, CartError> {
-    let customer = store
-        .customer(customer_id)
-        .await?
-        .ok_or(CartError::CustomerNotFound)?;
-    if customer.is_deleted() {
-        return Err(CartError::CustomerDeleted);
-    }
+    let customer = open_account::<_, CartError>(store, customer_id).await?;
     put_cart(store, &customer, body, Some(admin)).await
 }

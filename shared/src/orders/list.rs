@@ -20,10 +20,7 @@ pub enum ReadOrderError {
 impl From<OrderStoreError> for ReadOrderError {
     fn from(e: OrderStoreError) -> Self {
         match e {
-            OrderStoreError::BadCursor => Self::Invalid(vec![FieldError::new(
-                "cursor",
-                "does not belong to this listing",
-            )]),
+            OrderStoreError::BadCursor => Self::Invalid(vec![FieldError::bad_cursor()]),
             OrderStoreError::Unexpected(u) => Self::Unexpected(u),
             other => Unexpected::caused_by("listing orders failed", other).into(),
         }

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::actor::CreatedBy;
+use crate::customers::ClosedAccount;
 use crate::idempotency::{IdempotencyKey, KeyedRequest, Written};
 use crate::ids::{OrderId, Sku};
 use crate::memory::Memory;
@@ -243,7 +244,7 @@ async fn an_admin_cannot_prefill_a_deleted_accounts_cart() {
 
     let r = prefill_cart(&m, &admin(), &gone.customer_id, body).await;
 
-    assert!(matches!(r, Err(CartError::CustomerDeleted)));
+    assert!(matches!(r, Err(CartError::Account(ClosedAccount::Deleted))));
     assert!(m.state().carts.is_empty());
 }
 
