@@ -1,7 +1,7 @@
 //! The audit log: who changed what, and when. Written in the same transaction as the change.
 
 use crate::actor::Principal;
-use crate::domain::{FieldError, Timestamp};
+use crate::domain::{FieldError, Timestamp, Validator};
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, LoginId};
 use crate::page::{Page, PageRequest};
@@ -138,43 +138,37 @@ pub enum AuditError {
     Unexpected(#[from] Unexpected),
 }
 
-/// `GET /admin/audit`: `?customer_id=` and `?actor=` checked, then one page, newest first.
+impl AuditFilter {
+    /// `?customer_id=` and `?actor=` (an admin's `sub` or a login's id), with every bad one
+    /// named.
+    pub fn parse(customer_id: Option<&str>, actor: Option<&str>) -> Result<Self, Vec<FieldError>> {
+        let mut v = Validator::default();
+        let customer = v.optional("customer_id", customer_id, |raw| {
+            CustomerId::parse(raw).ok_or("is not a customer id")
+        });
+        let actor = v.optional("actor", actor.map(str::trim), |a| {
+            let ok = !a.is_empty()
+                && a.len() <= 128
+                && a.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            ok.then(|| a.to_owned())
+                .ok_or("is not an admin's or a login's id")
+        });
+        v.finish(|| match (customer, actor) {
+            (Some(c), actor) => AuditFilter::Customer(c, actor),
+            (None, Some(a)) => AuditFilter::Actor(a),
+            (None, None) => AuditFilter::All,
+        })
+    }
+}
+
+/// `GET /admin/audit`: one page of the filtered log, newest first.
 pub async fn list_audit<S: AuditLog>(
     store: &S,
-    customer_id: Option<&str>,
-    actor: Option<&str>,
+    filter: &AuditFilter,
     page: &PageRequest,
 ) -> Result<Page<AuditEntry>, AuditError> {
-    let mut errors = Vec::new();
-    let customer = customer_id.and_then(|raw| {
-        let parsed = CustomerId::parse(raw);
-        if parsed.is_none() {
-            errors.push(FieldError::new("customer_id", "is not a customer id"));
-        }
-        parsed
-    });
-    let actor = actor.map(str::trim).and_then(|a| {
-        let ok = !a.is_empty()
-            && a.len() <= 128
-            && a.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if !ok {
-            errors.push(FieldError::new(
-                "actor",
-                "is not an admin's or a login's id",
-            ));
-        }
-        ok.then(|| a.to_owned())
-    });
-    if !errors.is_empty() {
-        return Err(AuditError::Invalid(errors));
-    }
-    let filter = match (customer, actor) {
-        (Some(c), actor) => AuditFilter::Customer(c, actor),
-        (None, Some(a)) => AuditFilter::Actor(a),
-        (None, None) => AuditFilter::All,
-    };
-    store.entries(&filter, page).await
+    store.entries(filter, page).await
 }
 
 #[cfg(test)]
@@ -200,25 +194,19 @@ mod tests {
             .unwrap();
         }
 
-        let all = list_audit(&m, None, None, &PageRequest::default())
-            .await
-            .unwrap();
-        let theirs = list_audit(
-            &m,
-            Some(a.as_str()),
-            Some("admin-sub"),
-            &PageRequest::default(),
-        )
-        .await
-        .unwrap();
-        let bad = list_audit(&m, Some("cus_x"), Some("a b"), &PageRequest::default()).await;
+        let store = &m;
+        let list = |customer, actor| {
+            let filter = AuditFilter::parse(customer, actor).unwrap();
+            async move { list_audit(store, &filter, &PageRequest::default()).await }
+        };
+        let all = list(None, None).await.unwrap();
+        let theirs = list(Some(a.as_str()), Some("admin-sub")).await.unwrap();
+        let bad = AuditFilter::parse(Some("cus_x"), Some("a b"));
 
         assert_eq!(all.items.len(), 2);
         assert_eq!(theirs.items.len(), 1);
         assert_eq!(theirs.items[0].action, "customer.created");
-        let Err(AuditError::Invalid(errors)) = bad else {
-            panic!("{bad:?}")
-        };
+        let errors = bad.unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["customer_id", "actor"]);
     }

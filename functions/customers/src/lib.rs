@@ -2,15 +2,16 @@
 
 use lambda_http::{Body, Request, Response};
 use orderdesk::app::{Store, UserPool};
+use orderdesk::audit::{self, AuditFilter};
 use orderdesk::customers::{
     self, BulkTagBody, CreateCustomerBody, CustomerChange, CustomerFilter, NewCustomer, TagChange,
     UpdateCustomerBody,
 };
 use orderdesk::http::{
-    self, Function, Problem, Routes, body, created, json, keyed_body, no_content, page_request,
-    path_id, query_param, require_admin, route_key,
+    Function, Problem, Routes, body, created, json, keyed_body, listing, no_content, path_id,
+    require_admin, route_key,
 };
-use orderdesk::{audit, logins};
+use orderdesk::logins;
 use serde_json::json;
 
 /// The function as `main` serves it and `local/` invokes it.
@@ -34,7 +35,9 @@ impl Routes for Customers {
                 Ok(created(written))
             }
             "GET /admin/customers" => {
-                let (filter, page) = listing(&req)?;
+                let (filter, page) = listing(&req, |q| {
+                    CustomerFilter::parse(q.get("q"), q.get("tag"), q.get("status"))
+                })?;
                 Ok(json(
                     200,
                     &customers::list_customers(store, &filter, &page).await?,
@@ -63,39 +66,15 @@ impl Routes for Customers {
                 Ok(no_content())
             }
             "GET /admin/audit" => {
-                let page = page_request(&req)?;
-                let (customer, actor) =
-                    (query_param(&req, "customer_id"), query_param(&req, "actor"));
-                let entries =
-                    audit::list_audit(store, customer.as_deref(), actor.as_deref(), &page).await?;
+                let (filter, page) = listing(&req, |q| {
+                    AuditFilter::parse(q.get("customer_id"), q.get("actor"))
+                })?;
+                let entries = audit::list_audit(store, &filter, &page).await?;
                 Ok(json(200, &entries))
             }
             other => Err(Problem::not_found(format!(
                 "The customers function has no route {other}."
             ))),
         }
-    }
-}
-
-/// `?q=`, `?tag=`, `?status=` and the page, with every bad one named at once.
-fn listing(req: &Request) -> Result<(CustomerFilter, orderdesk::page::PageRequest), Problem> {
-    let mut errors = Vec::new();
-    let filter = CustomerFilter::parse(
-        query_param(req, "q").as_deref(),
-        query_param(req, "tag").as_deref(),
-        query_param(req, "status").as_deref(),
-    )
-    .unwrap_or_else(|e| {
-        errors.extend(e);
-        CustomerFilter::default()
-    });
-    let page = http::page_request(req).unwrap_or_else(|p| {
-        errors.extend(p.errors);
-        Default::default()
-    });
-    if errors.is_empty() {
-        Ok((filter, page))
-    } else {
-        Err(Problem::invalid(errors))
     }
 }

@@ -4,11 +4,11 @@
 use lambda_http::{Body, Request, Response};
 use orderdesk::app::Store;
 use orderdesk::http::{
-    Function, Problem, Routes, customer_request, customer_session, json, page_request, path_id,
-    query_param, require_admin, route_key,
+    Function, Problem, Routes, customer_request, customer_session, json, listing, path_id,
+    require_admin, route_key,
 };
 use orderdesk::ids::OrderId;
-use orderdesk::orders;
+use orderdesk::orders::{self, OrderListing};
 use orderdesk::reads::Reads;
 
 /// The function as `main` serves it and `local/` invokes it.
@@ -24,10 +24,9 @@ impl Routes for Orders {
         match route_key(&req).as_str() {
             "GET /orders" => {
                 let (session, store) = customer_session(store, &req, |_| Reads::none()).await?;
-                let (status, page) = (query_param(&req, "status"), page_request(&req)?);
+                let (status, page) = listing(&req, |q| orders::status_filter(q.get("status")))?;
                 let customer = &session.me.customer.customer_id;
-                let found =
-                    orders::customer_orders(&store, customer, status.as_deref(), &page).await?;
+                let found = orders::customer_orders(&store, customer, status, &page).await?;
                 Ok(json(200, &found))
             }
             "GET /orders/{order_id}" => {
@@ -44,14 +43,10 @@ impl Routes for Orders {
             }
             "GET /admin/orders" => {
                 require_admin(&req)?;
-                let (status, customer) = (
-                    query_param(&req, "status"),
-                    query_param(&req, "customer_id"),
-                );
-                let page = page_request(&req)?;
-                let found =
-                    orders::admin_orders(store, status.as_deref(), customer.as_deref(), &page)
-                        .await?;
+                let (queue, page) = listing(&req, |q| {
+                    OrderListing::queue(q.get("status"), q.get("customer_id"))
+                })?;
+                let found = orders::admin_orders(store, &queue, &page).await?;
                 Ok(json(200, &found))
             }
             "GET /admin/orders/{order_id}" => {

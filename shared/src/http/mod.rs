@@ -123,6 +123,35 @@ pub fn query_param(req: &Request, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The query string, the first value of each parameter.
+#[derive(Clone, Copy)]
+pub struct Query<'r>(&'r Request);
+
+impl<'r> Query<'r> {
+    pub fn get(&self, name: &str) -> Option<&'r str> {
+        self.0.query_string_parameters_ref()?.first(name)
+    }
+}
+
+/// A listing's filter, built by `filter` from the query string, and its page: every bad
+/// parameter, the filter's and the page's, is named in one 400.
+pub fn listing<F>(
+    req: &Request,
+    filter: impl FnOnce(Query<'_>) -> Result<F, Vec<FieldError>>,
+) -> Result<(F, crate::page::PageRequest), Problem> {
+    match (filter(Query(req)), page_request(req)) {
+        (Ok(filter), Ok(page)) => Ok((filter, page)),
+        (filter, page) => {
+            let errors = filter.err().into_iter().flatten();
+            Err(Problem::invalid(
+                errors
+                    .chain(page.err().into_iter().flat_map(|p| p.errors))
+                    .collect(),
+            ))
+        }
+    }
+}
+
 /// `?limit=` and `?cursor=`, checked: a bad one is a 400 naming it.
 pub fn page_request(req: &Request) -> Result<crate::page::PageRequest, Problem> {
     use crate::page::{Cursor, PageRequest};

@@ -1,7 +1,7 @@
 //! Reading orders: a customer's own, and the seller's queue.
 
 use super::{Order, OrderListing, OrderStatus, OrderStore, OrderStoreError};
-use crate::domain::FieldError;
+use crate::domain::{FieldError, Validator};
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, OrderId};
 use crate::page::{Page, PageRequest};
@@ -27,16 +27,31 @@ impl From<OrderStoreError> for ReadOrderError {
     }
 }
 
-fn status(raw: Option<&str>) -> Result<Option<OrderStatus>, ReadOrderError> {
-    raw.map(|raw| {
-        OrderStatus::parse(raw).ok_or_else(|| {
-            ReadOrderError::Invalid(vec![FieldError::new(
-                "status",
-                "must be requested, confirmed, rejected or cancelled",
-            )])
+fn parse_status(raw: &str) -> Result<OrderStatus, &'static str> {
+    OrderStatus::parse(raw).ok_or("must be requested, confirmed, rejected or cancelled")
+}
+
+/// `?status=`, when given, checked.
+pub fn status_filter(raw: Option<&str>) -> Result<Option<OrderStatus>, Vec<FieldError>> {
+    let mut v = Validator::default();
+    let status = v.optional("status", raw, parse_status);
+    v.finish(|| status)
+}
+
+impl OrderListing {
+    /// The seller's queue from `?status=` (default `requested`) and `?customer_id=` (then that
+    /// account's orders, in the status when given), with every bad one named.
+    pub fn queue(status: Option<&str>, customer_id: Option<&str>) -> Result<Self, Vec<FieldError>> {
+        let mut v = Validator::default();
+        let status = v.optional("status", status, parse_status);
+        let customer = v.optional("customer_id", customer_id, |raw| {
+            CustomerId::parse(raw).ok_or("is not a customer id")
+        });
+        v.finish(|| match customer {
+            Some(c) => OrderListing::Customer(c, status),
+            None => OrderListing::Status(status.unwrap_or(OrderStatus::Requested)),
         })
-    })
-    .transpose()
+    }
 }
 
 /// What reading one order reads by key.
@@ -56,14 +71,14 @@ pub async fn customer_order<S: OrderStore>(
     }
 }
 
-/// The customer's orders, newest first.
+/// The customer's orders, newest first, in one status or all.
 pub async fn customer_orders<S: OrderStore>(
     store: &S,
     customer: &CustomerId,
-    status_filter: Option<&str>,
+    status: Option<OrderStatus>,
     page: &PageRequest,
 ) -> Result<Page<Order>, ReadOrderError> {
-    let listing = OrderListing::Customer(customer.clone(), status(status_filter)?);
+    let listing = OrderListing::Customer(customer.clone(), status);
     Ok(store.orders(&listing, page).await?)
 }
 
@@ -72,25 +87,11 @@ pub async fn admin_order<S: OrderStore>(store: &S, id: &OrderId) -> Result<Order
     store.order(id).await?.ok_or(ReadOrderError::NotFound)
 }
 
-/// The admin queue: orders in a status (default `requested`), newest first; or one customer's.
+/// The admin queue, or one account's orders (see [`OrderListing::queue`]), newest first.
 pub async fn admin_orders<S: OrderStore>(
     store: &S,
-    status_filter: Option<&str>,
-    customer: Option<&str>,
+    listing: &OrderListing,
     page: &PageRequest,
 ) -> Result<Page<Order>, ReadOrderError> {
-    let status = status(status_filter)?;
-    let listing = match customer {
-        Some(raw) => {
-            let c = CustomerId::parse(raw).ok_or_else(|| {
-                ReadOrderError::Invalid(vec![FieldError::new(
-                    "customer_id",
-                    "is not a customer id",
-                )])
-            })?;
-            OrderListing::Customer(c, status)
-        }
-        None => OrderListing::Status(status.unwrap_or(OrderStatus::Requested)),
-    };
-    Ok(store.orders(&listing, page).await?)
+    Ok(store.orders(listing, page).await?)
 }
