@@ -2,7 +2,7 @@
 //! housekeeping's pass that expires invitations and recovers an accept that crashed half-way.
 //! An admin's resend and revoke are in `manage`.
 
-use super::provision::{advance, hints_of};
+use super::provision::{advance, create_user};
 use super::{
     Acceptance, InvitationLink, InvitationStatus, InvitationStore, LoginName, LoginStatus,
     LoginStore, LoginStoreError, SubLink,
@@ -10,7 +10,7 @@ use super::{
 use crate::audit::{AuditActor, AuditEntry};
 use crate::domain::{Email, FieldError, Timestamp, Validator};
 use crate::error::Unexpected;
-use crate::identity::{Identity, IdentityError, InitialPassword, NewUser};
+use crate::identity::{Identity, IdentityError, InitialPassword};
 use crate::ids::LoginId;
 use crate::secret::{LinkToken, POLICY};
 use serde::Deserialize;
@@ -143,16 +143,7 @@ pub async fn accept_invitation<S: InvitationStore, I: Identity>(
             .set_password(&login.email, password)
             .await
             .map(|()| sub.clone()),
-        _ => {
-            identity
-                .create_customer_user(NewUser {
-                    email: &login.email,
-                    name: login_after.name.as_str(),
-                    password,
-                    hints: &hints_of(&login, &customer),
-                })
-                .await
-        }
+        _ => create_user(identity, &login_after, &customer, password).await,
     };
     let sub = match created {
         Ok(sub) => sub,

@@ -133,16 +133,30 @@ pub(super) fn advance(c: &Customer, login: LoginStatus, now: Timestamp) -> Optio
     Some(after)
 }
 
-/// What a login's Cognito user carries so its requests can read everything in one go.
-pub(super) fn hints_of(login: &Login, customer: &Customer) -> Hints {
-    Hints {
+/// Creates `login`'s user in the pool. Its tokens carry the login, the account and its tier
+/// as hints, so that a request can be served on one read.
+pub(super) async fn create_user<I: Identity>(
+    identity: &I,
+    login: &Login,
+    customer: &Customer,
+    password: InitialPassword,
+) -> Result<String, IdentityError> {
+    let hints = Hints {
         login_id: Some(login.login_id.as_str().to_owned()),
         customer_id: Some(customer.customer_id.as_str().to_owned()),
         tier_id: customer
             .price_tier_id
             .as_ref()
             .map(|t| t.as_str().to_owned()),
-    }
+    };
+    identity
+        .create_customer_user(NewUser {
+            email: &login.email,
+            name: login.name.as_str(),
+            password,
+            hints: &hints,
+        })
+        .await
 }
 
 /// A fresh invitation for `login`, and the email that carries its link.
@@ -255,13 +269,7 @@ where
                     now,
                 ));
             }
-            let sub = identity
-                .create_customer_user(NewUser {
-                    email: &login.email,
-                    name: login.name.as_str(),
-                    password,
-                    hints: &hints_of(&login, &customer),
-                })
+            let sub = create_user(identity, &login, &customer, password)
                 .await
                 .map_err(|e| match e {
                     IdentityError::UserExists => ProvisionError::DuplicateEmail,
