@@ -3,7 +3,7 @@
 
 use super::decide::DecideError;
 use super::lines::{LineBody, check_answers, parse_lines, price_lines};
-use super::submit::{NewOrder, order_audit, place, unexpected};
+use super::submit::{NewOrder, number_and_price, order_audit, place, unexpected};
 use super::{
     Order, OrderEvent, OrderEventKind, OrderStatus, OrderStore, OrderStoreError, OrderWrite,
 };
@@ -103,13 +103,8 @@ where
     });
     v.finish(|| ()).map_err(AdminOrderError::Invalid)?;
 
-    let (number, pricing) = futures::future::join(
-        store.next_order_number(),
-        price_lines(store, customer.price_tier_id.as_ref(), &lines),
-    )
-    .await;
-    let number = number?;
-    let (lines, total) = pricing?.orderable().map_err(AdminOrderError::Invalid)?;
+    let (number, pricing) = number_and_price(store, &customer, &lines).await?;
+    let (lines, total) = pricing.orderable().map_err(AdminOrderError::Invalid)?;
     let order = NewOrder {
         customer: &customer,
         lines,

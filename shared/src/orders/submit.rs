@@ -3,8 +3,8 @@
 
 use super::lines::{LineBody, check_answers, parse_lines, price_lines, skus_of};
 use super::{
-    CartStore, Order, OrderEvent, OrderEventKind, OrderNumber, OrderStatus, OrderStore,
-    OrderStoreError, OrderWrite, PricedLine,
+    CartStore, Line, Order, OrderEvent, OrderEventKind, OrderNumber, OrderStatus, OrderStore,
+    OrderStoreError, OrderWrite, PricedLine, Pricing,
 };
 use crate::actor::{CreatedBy, Principal};
 use crate::audit::AuditEntry;
@@ -118,6 +118,21 @@ impl NewOrder<'_> {
 }
 
 /// The audit entry of an admin's change to an order: `order.<its last event>`.
+/// The new order's number and its lines priced at the account's tier, side by side: the
+/// counter's write overlaps the catalogue's reads.
+pub(super) async fn number_and_price<S: OrderStore + CatalogStore>(
+    store: &S,
+    customer: &Customer,
+    lines: &[Line],
+) -> Result<(OrderNumber, Pricing), Unexpected> {
+    let (number, pricing) = futures::future::join(
+        store.next_order_number(),
+        price_lines(store, customer.price_tier_id.as_ref(), lines),
+    )
+    .await;
+    Ok((number?, pricing?))
+}
+
 pub(super) fn order_audit(
     admin: &Principal,
     order: &Order,
@@ -210,13 +225,8 @@ where
     let answers = check_answers(&mut v, &questions, &body.answers.unwrap_or_default(), true);
     v.finish(|| ()).map_err(SubmitError::Invalid)?;
 
-    let (number, pricing) = futures::future::join(
-        store.next_order_number(),
-        price_lines(store, customer.price_tier_id.as_ref(), &lines),
-    )
-    .await;
-    let number = number?;
-    let pricing = pricing?.checked().map_err(SubmitError::Invalid)?;
+    let (number, pricing) = number_and_price(store, customer, &lines).await?;
+    let pricing = pricing.checked().map_err(SubmitError::Invalid)?;
     if !pricing.unavailable.is_empty() {
         let mut errors = pricing.unavailable_errors();
         if from_cart {
