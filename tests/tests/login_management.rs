@@ -5,6 +5,14 @@ use orderdesk::secret::LinkToken;
 use orderdesk_tests::*;
 use serde_json::{Value, json};
 
+/// The admin's client and a new customer with one active login, Lee (see
+/// [`Api::active_login`]): (client, customer id, login id, email).
+async fn admin_with_lee() -> (Api, String, String, String) {
+    let api = Api::admin().await;
+    let (customer_id, login_id, email) = api.active_login("Lee Login").await;
+    (api, customer_id, login_id, email)
+}
+
 async fn can_sign_in(email: &str, password: &str) -> bool {
     password_auth(email, password).await.is_ok()
 }
@@ -53,8 +61,7 @@ async fn email_is_free(api: &Api, email: &str, why: &str) {
 
 #[tokio::test]
 async fn disabling_a_login_refuses_its_still_valid_token_and_its_sign_in_until_enabled() {
-    let api = Api::admin().await;
-    let (_, login_id, email) = api.active_login("Lee Login").await;
+    let (api, _, login_id, email) = admin_with_lee().await;
     let me = Api::with_token(sign_in(&email, PASSWORD).await);
     assert_eq!(me.get("/me").await.status, 200);
 
@@ -78,8 +85,7 @@ async fn disabling_a_login_refuses_its_still_valid_token_and_its_sign_in_until_e
 
 #[tokio::test]
 async fn deleting_a_login_keeps_its_record_removes_the_user_and_frees_the_email() {
-    let api = Api::admin().await;
-    let (cid, login_id, email) = api.active_login("Lee Login").await;
+    let (api, cid, login_id, email) = admin_with_lee().await;
     let token = sign_in(&email, PASSWORD).await;
     let path = format!("/admin/logins/{login_id}");
     assert_eq!(api.delete(&path).await.status, 204);
@@ -136,8 +142,7 @@ async fn a_revoked_invitation_link_is_410_and_a_resent_one_replaces_it() {
 
 #[tokio::test]
 async fn a_password_reset_emails_a_temporary_password_that_must_be_changed() {
-    let api = Api::admin().await;
-    let (_, login_id, email) = api.active_login("Lee Login").await;
+    let (api, _, login_id, email) = admin_with_lee().await;
     reset_password(&api, &login_id, "temporary_password")
         .await
         .ok(202);
@@ -157,8 +162,7 @@ async fn a_password_reset_emails_a_temporary_password_that_must_be_changed() {
 
 #[tokio::test]
 async fn deleting_a_customer_disables_every_login_and_revokes_open_invitations() {
-    let api = Api::admin().await;
-    let (cid, login_id, email) = api.active_login("Lee Login").await;
+    let (api, cid, login_id, email) = admin_with_lee().await;
     let invitee = unique_email("open");
     api.invite(&cid, "Open", &invitee).await;
     let token = mailbox::invitation_token(&mailbox::wait_for(&invitee).await);
@@ -185,8 +189,7 @@ async fn deleting_a_customer_disables_every_login_and_revokes_open_invitations()
 
 #[tokio::test]
 async fn the_customer_detail_shows_its_logins_and_invitations() {
-    let api = Api::admin().await;
-    let (cid, login_id, _) = api.active_login("Lee Login").await;
+    let (api, cid, login_id, _) = admin_with_lee().await;
     api.invite(&cid, "Later", &unique_email("later")).await;
     let detail = api.get(&format!("/admin/customers/{cid}")).await;
     assert_eq!(detail.body["logins"].as_array().unwrap().len(), 2);
@@ -198,8 +201,7 @@ async fn the_customer_detail_shows_its_logins_and_invitations() {
 
 #[tokio::test]
 async fn login_management_refuses_customers_unknown_ids_and_bad_input() {
-    let api = Api::admin().await;
-    let (_, login_id, _) = api.active_login("Lee Login").await;
+    let (api, _, login_id, _) = admin_with_lee().await;
     let customer = Api::with_token(user_token("customers").await);
     let inv = "inv_0000000000007000800000000000beef";
     let reset = json!({"mode": "temporary_password"});
@@ -236,8 +238,7 @@ async fn login_management_refuses_customers_unknown_ids_and_bad_input() {
 
 #[tokio::test]
 async fn a_new_email_becomes_the_sign_in_email_only_once_the_new_address_confirms() {
-    let api = Api::admin().await;
-    let (_, login_id, old) = api.active_login("Lee Login").await;
+    let (api, _, login_id, old) = admin_with_lee().await;
     let new = unique_email("moved");
     let r = api
         .update_login(&login_id, &json!({"email": new}))
@@ -266,8 +267,7 @@ async fn a_new_email_becomes_the_sign_in_email_only_once_the_new_address_confirm
 
 #[tokio::test]
 async fn an_email_change_to_an_address_in_use_is_409_and_a_newer_change_replaces_the_older_link() {
-    let api = Api::admin().await;
-    let (_, login_id, _) = api.active_login("Lee Login").await;
+    let (api, _, login_id, _) = admin_with_lee().await;
     let (_, _, taken) = api.active_login("Lee Login").await;
     api.update_login(&login_id, &json!({"email": taken}))
         .await
@@ -289,8 +289,7 @@ async fn an_email_change_to_an_address_in_use_is_409_and_a_newer_change_replaces
 
 #[tokio::test]
 async fn an_invite_mode_reset_emails_a_link_that_sets_a_new_password_on_the_same_user() {
-    let api = Api::admin().await;
-    let (_, login_id, email) = api.active_login("Lee Login").await;
+    let (api, _, login_id, email) = admin_with_lee().await;
     let sub_before = jwt_claims(&sign_in(&email.to_lowercase(), PASSWORD).await)["sub"].clone();
     reset_password(&api, &login_id, "invite").await.ok(202);
     let token = mailbox::invitation_token(&mailbox::wait_for(&email).await);
@@ -315,8 +314,7 @@ async fn an_invite_mode_reset_emails_a_link_that_sets_a_new_password_on_the_same
 
 #[tokio::test]
 async fn deleting_a_login_with_a_pending_email_change_frees_the_reserved_address() {
-    let api = Api::admin().await;
-    let (_, login_id, _) = api.active_login("Lee Login").await;
+    let (api, _, login_id, _) = admin_with_lee().await;
     let reserved = unique_email("reserved");
     change_email(&api, &login_id, &reserved).await;
     let link = email_change_link(&reserved).await;
@@ -332,8 +330,7 @@ async fn deleting_a_login_with_a_pending_email_change_frees_the_reserved_address
 
 #[tokio::test]
 async fn a_login_whose_cognito_user_is_gone_can_still_be_deleted() {
-    let api = Api::admin().await;
-    let (_, login, email) = api.active_login("Lee Login").await;
+    let (api, _, login, email) = admin_with_lee().await;
     cognito()
         .await
         .admin_delete_user()

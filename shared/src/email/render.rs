@@ -352,34 +352,6 @@ mod tests {
     }
 
     #[test]
-    fn an_order_placed_for_a_customer_carries_the_admins_subject_and_words() {
-        let e = render(
-            &EmailMessage::OrderPlacedForYou {
-                customer_name: "Acme <Bakery>".into(),
-                subject: "Your phone order".into(),
-                message: "Thanks for calling.\n\nWe deliver on Monday.".into(),
-                order_number: "SO-000042".into(),
-                total: "EUR 12.50".into(),
-                line_count: 2,
-                confirmed: true,
-                order_url: "https://portal.example/#/orders/ord_1".into(),
-            },
-            &branding(),
-        );
-        assert_eq!(e.subject, "Your phone order");
-        assert!(e.text.contains("We deliver on Monday."));
-        assert!(
-            e.text
-                .contains("SO-000042: 2 line(s), EUR 12.50, confirmed.")
-        );
-        assert!(e.html.contains("Acme &lt;Bakery&gt;"));
-        assert!(
-            e.html
-                .contains("href=\"https://portal.example/#/orders/ord_1\"")
-        );
-    }
-
-    #[test]
     fn every_value_in_the_html_is_escaped() {
         let e = render(
             &invitation(
@@ -411,68 +383,114 @@ mod tests {
         assert!(e.html.contains("javascript:alert(1)"));
     }
 
-    #[test]
-    fn the_invitation_links_to_its_accept_page_and_says_when_it_expires() {
-        let url = "https://portal.example/#/invite/abc";
-        let e = render(&invitation("Ann", url), &branding());
-
-        assert_eq!(e.subject, "Acme & Sons: your invitation to order online");
-        assert!(e.text.contains(url) && e.html.contains(&format!("href=\"{url}\"")));
-        assert!(e.text.contains("30 November 2026, 09:05 UTC"), "{}", e.text);
-        assert!(e.text.contains("Bakery <Ltd>"));
-        assert!(e.html.contains("href=\"https://portal.example/\""));
+    /// What one kind of email must say: its subject, and what its text and HTML parts hold.
+    struct Expected {
+        what: &'static str,
+        message: EmailMessage,
+        subject: &'static str,
+        text: &'static [&'static str],
+        html: &'static [&'static str],
     }
 
     #[test]
-    fn the_temporary_password_email_carries_the_password_and_the_sign_in_link() {
-        let e = render(
-            &EmailMessage::TemporaryPassword {
-                login_name: "Ann".into(),
-                customer_name: "Bakery".into(),
-                temporary_password: "Tmp-Pass<1>".into(),
-                sign_in_url: "https://portal.example/#/sign-in".into(),
+    fn each_email_has_its_subject_and_carries_its_values_in_both_parts() {
+        let sign_in = "https://portal.example/#/sign-in";
+        let cases = [
+            Expected {
+                what: "an order placed for a customer carries the admin's subject and words",
+                message: EmailMessage::OrderPlacedForYou {
+                    customer_name: "Acme <Bakery>".into(),
+                    subject: "Your phone order".into(),
+                    message: "Thanks for calling.\n\nWe deliver on Monday.".into(),
+                    order_number: "SO-000042".into(),
+                    total: "EUR 12.50".into(),
+                    line_count: 2,
+                    confirmed: true,
+                    order_url: "https://portal.example/#/orders/ord_1".into(),
+                },
+                subject: "Your phone order",
+                text: &[
+                    "We deliver on Monday.",
+                    "SO-000042: 2 line(s), EUR 12.50, confirmed.",
+                ],
+                html: &[
+                    "Acme &lt;Bakery&gt;",
+                    "href=\"https://portal.example/#/orders/ord_1\"",
+                ],
             },
-            &branding(),
-        );
-
-        assert_eq!(e.subject, "Acme & Sons: your login to the ordering portal");
-        assert!(e.text.contains("Temporary password: Tmp-Pass<1>"));
-        assert!(e.html.contains("Tmp-Pass&lt;1&gt;"));
-        assert!(e.html.contains("href=\"https://portal.example/#/sign-in\""));
-    }
-
-    #[test]
-    fn the_password_reset_email_carries_the_new_password_and_the_sign_in_link() {
-        let e = render(
-            &EmailMessage::PasswordReset {
-                login_name: "Ann".into(),
-                customer_name: "Bakery".into(),
-                temporary_password: "New-Pass-42".into(),
-                sign_in_url: "https://portal.example/#/sign-in".into(),
+            Expected {
+                what: "the invitation links to its accept page and says when it expires",
+                message: invitation("Ann", "https://portal.example/#/invite/abc"),
+                subject: "Acme & Sons: your invitation to order online",
+                text: &[
+                    "https://portal.example/#/invite/abc",
+                    "30 November 2026, 09:05 UTC",
+                    "Bakery <Ltd>",
+                ],
+                html: &[
+                    "href=\"https://portal.example/#/invite/abc\"",
+                    "href=\"https://portal.example/\"",
+                ],
             },
-            &branding(),
-        );
-
-        assert_eq!(e.subject, "Acme & Sons: your password has been reset");
-        assert!(e.text.contains("New-Pass-42") && e.html.contains("New-Pass-42"));
-        assert!(e.text.contains("https://portal.example/#/sign-in"));
-    }
-
-    #[test]
-    fn the_email_change_links_to_its_confirmation() {
-        let url = "https://portal.example/#/email-change/tok";
-        let e = render(
-            &EmailMessage::EmailChange {
-                login_name: "Ann".into(),
-                confirm_url: url.into(),
-                expires_at: "not a time".into(),
+            Expected {
+                what: "the temporary password email carries the password and the sign-in link",
+                message: EmailMessage::TemporaryPassword {
+                    login_name: "Ann".into(),
+                    customer_name: "Bakery".into(),
+                    temporary_password: "Tmp-Pass<1>".into(),
+                    sign_in_url: sign_in.into(),
+                },
+                subject: "Acme & Sons: your login to the ordering portal",
+                text: &["Temporary password: Tmp-Pass<1>"],
+                html: &[
+                    "Tmp-Pass&lt;1&gt;",
+                    "href=\"https://portal.example/#/sign-in\"",
+                ],
             },
-            &branding(),
-        );
+            Expected {
+                what: "the password reset email carries the new password and the sign-in link",
+                message: EmailMessage::PasswordReset {
+                    login_name: "Ann".into(),
+                    customer_name: "Bakery".into(),
+                    temporary_password: "New-Pass-42".into(),
+                    sign_in_url: sign_in.into(),
+                },
+                subject: "Acme & Sons: your password has been reset",
+                text: &["New-Pass-42", "https://portal.example/#/sign-in"],
+                html: &["New-Pass-42"],
+            },
+            Expected {
+                what: "the email change links to its confirmation",
+                message: EmailMessage::EmailChange {
+                    login_name: "Ann".into(),
+                    confirm_url: "https://portal.example/#/email-change/tok".into(),
+                    expires_at: "not a time".into(),
+                },
+                subject: "Acme & Sons: confirm your new email address",
+                text: &["expires on not a time."],
+                html: &["href=\"https://portal.example/#/email-change/tok\""],
+            },
+        ];
 
-        assert_eq!(e.subject, "Acme & Sons: confirm your new email address");
-        assert!(e.html.contains(&format!("href=\"{url}\"")));
-        assert!(e.text.contains("expires on not a time."));
+        for case in cases {
+            let e = render(&case.message, &branding());
+            let what = case.what;
+            assert_eq!(e.subject, case.subject, "{what}: its subject");
+            for part in case.text {
+                assert!(
+                    e.text.contains(part),
+                    "{what}: text has {part:?}\n{}",
+                    e.text
+                );
+            }
+            for part in case.html {
+                assert!(
+                    e.html.contains(part),
+                    "{what}: HTML has {part:?}\n{}",
+                    e.html
+                );
+            }
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The login use cases on the in-memory ports and user pool.
 
 use super::*;
-use crate::customers::CustomerStatus;
+use crate::customers::{Customer, CustomerStatus};
 use crate::idempotency::Written;
 use crate::memory::fixtures::{admin, email};
 use crate::memory::{Memory, Users};
@@ -38,18 +38,20 @@ fn last_link_token(m: &Memory) -> LinkToken {
     LinkToken::parse(url.rsplit('/').next().unwrap()).expect("a token")
 }
 
+/// A fresh store and user pool with the account Acme, changed by `f` first.
+fn acme(f: impl FnOnce(&mut Customer)) -> (Memory, Users, Customer) {
+    let m = Memory::new();
+    let c = m.customer("Acme", f);
+    (m, Users::default(), c)
+}
+
 /// Invites `ivy@acme.example` to `c` and returns the link's token.
-async fn invite(m: &Memory, users: &Users, c: &crate::customers::Customer) -> LinkToken {
+async fn invite(m: &Memory, users: &Users, c: &Customer) -> LinkToken {
     invite_as(m, users, c, "ivy@acme.example").await
 }
 
 /// Invites `address` to `c` and returns the link's token.
-async fn invite_as(
-    m: &Memory,
-    users: &Users,
-    c: &crate::customers::Customer,
-    address: &str,
-) -> LinkToken {
+async fn invite_as(m: &Memory, users: &Users, c: &Customer, address: &str) -> LinkToken {
     provision_login(
         m,
         users,
@@ -66,9 +68,7 @@ async fn invite_as(
 
 #[tokio::test]
 async fn an_invited_login_gets_a_link_and_moves_its_account_on() {
-    let m = Memory::new();
-    let users = Users::default();
-    let c = m.customer("Acme", |c| c.status = CustomerStatus::Pending);
+    let (m, users, c) = acme(|c| c.status = CustomerStatus::Pending);
 
     let Written::New(p) = provision_login(
         &m,
@@ -101,9 +101,7 @@ async fn an_invited_login_gets_a_link_and_moves_its_account_on() {
 
 #[tokio::test]
 async fn an_accepted_link_makes_the_user_activates_the_login_and_works_once() {
-    let m = Memory::new();
-    let users = Users::default();
-    let c = m.customer("Acme", |c| c.status = CustomerStatus::Pending);
+    let (m, users, c) = acme(|c| c.status = CustomerStatus::Pending);
     let token = invite(&m, &users, &c).await;
     let body = || AcceptBody {
         password: PASSWORD.into(),
@@ -124,9 +122,7 @@ async fn an_accepted_link_makes_the_user_activates_the_login_and_works_once() {
 
 #[tokio::test]
 async fn a_failed_accept_leaves_the_link_usable_and_no_user_behind() {
-    let m = Memory::new();
-    let users = Users::default();
-    let c = m.customer("Acme", |_| {});
+    let (m, users, c) = acme(|_| {});
     let token = invite(&m, &users, &c).await;
     m.contend_next_writes(1);
 
@@ -151,9 +147,7 @@ async fn a_failed_accept_leaves_the_link_usable_and_no_user_behind() {
 
 #[tokio::test]
 async fn a_temporary_password_is_emailed_and_a_taken_address_is_refused() {
-    let m = Memory::new();
-    let users = Users::default();
-    let c = m.customer("Acme", |_| {});
+    let (m, users, c) = acme(|_| {});
     let (portal, admin) = (portal(), admin());
     let create = |addr: &str| {
         provision_login(
@@ -175,6 +169,17 @@ async fn a_temporary_password_is_emailed_and_a_taken_address_is_refused() {
     assert!(matches!(twice, Err(ProvisionError::DuplicateEmail)));
 }
 
+/// A fresh store and user pool holding one active login, with its user in the pool.
+fn login_with_user() -> (Memory, Users, Customer, Login) {
+    let (m, users) = (Memory::new(), Users::default());
+    let (c, l, _) = m.buyer();
+    users.users.lock().unwrap().insert(
+        l.email.clone(),
+        crate::memory::identity_user(l.cognito_sub.clone().unwrap()),
+    );
+    (m, users, c, l)
+}
+
 /// An admin changes `l`'s email to `new@acme.example`, and its `enabled` flag if given.
 async fn change_email(m: &Memory, users: &Users, l: &Login, enabled: Option<bool>) -> Login {
     let change = UpdateLoginBody {
@@ -189,9 +194,7 @@ async fn change_email(m: &Memory, users: &Users, l: &Login, enabled: Option<bool
 
 #[tokio::test]
 async fn a_disabled_login_is_signed_out_and_an_email_change_waits_for_its_confirmation() {
-    let m = Memory::new();
-    let users = Users::default();
-    let (c, l) = login_with_user(&m, &users);
+    let (m, users, c, l) = login_with_user();
 
     let after = change_email(&m, &users, &l, Some(false)).await;
 
@@ -217,9 +220,7 @@ async fn a_disabled_login_is_signed_out_and_an_email_change_waits_for_its_confir
 
 #[tokio::test]
 async fn closing_an_account_disables_its_logins_and_revokes_its_invitations() {
-    let m = Memory::new();
-    let users = Users::default();
-    let (c, l) = login_with_user(&m, &users);
+    let (m, users, c, l) = login_with_user();
     invite(&m, &users, &c).await;
 
     close_account(&m, &users, &admin(), &c.customer_id)
@@ -249,21 +250,9 @@ async fn the_customer_page_lists_logins_and_invitations_oldest_first() {
     assert!(matches!(none, Err(ListLoginsError::CustomerNotFound)));
 }
 
-/// An active login with its user in the pool.
-fn login_with_user(m: &Memory, users: &Users) -> (crate::customers::Customer, Login) {
-    let (c, l, _) = m.buyer();
-    users.users.lock().unwrap().insert(
-        l.email.clone(),
-        crate::memory::identity_user(l.cognito_sub.clone().unwrap()),
-    );
-    (c, l)
-}
-
 #[tokio::test]
 async fn a_deleted_login_frees_its_email_and_loses_its_user() {
-    let m = Memory::new();
-    let users = Users::default();
-    let (_, l) = login_with_user(&m, &users);
+    let (m, users, _, l) = login_with_user();
 
     delete_login(&m, &users, &admin(), &l.login_id)
         .await
@@ -278,32 +267,16 @@ async fn a_deleted_login_frees_its_email_and_loses_its_user() {
 
 #[tokio::test]
 async fn a_password_reset_sends_a_temporary_password_or_a_new_link() {
-    let m = Memory::new();
-    let users = Users::default();
-    let (_, l) = login_with_user(&m, &users);
-    let reset = |mode: &str| PasswordResetBody { mode: mode.into() };
+    let (m, users, _, l) = login_with_user();
+    let (portal, admin) = (portal(), admin());
+    let reset = |mode: &str| {
+        let body = PasswordResetBody { mode: mode.into() };
+        reset_password(&m, &users, &portal, &admin, &l.login_id, body)
+    };
 
-    reset_password(
-        &m,
-        &users,
-        &portal(),
-        &admin(),
-        &l.login_id,
-        reset("temporary_password"),
-    )
-    .await
-    .unwrap();
-    reset_password(
-        &m,
-        &users,
-        &portal(),
-        &admin(),
-        &l.login_id,
-        reset("invite"),
-    )
-    .await
-    .unwrap();
-    let bad = reset_password(&m, &users, &portal(), &admin(), &l.login_id, reset("sms")).await;
+    reset("temporary_password").await.unwrap();
+    reset("invite").await.unwrap();
+    let bad = reset("sms").await;
 
     assert!(users.user(&l.email).unwrap().temporary);
     let templates: Vec<_> = m
@@ -319,9 +292,7 @@ async fn a_password_reset_sends_a_temporary_password_or_a_new_link() {
 
 #[tokio::test]
 async fn a_resent_invitation_replaces_its_link_and_a_revoked_one_is_gone() {
-    let m = Memory::new();
-    let users = Users::default();
-    let c = m.customer("Acme", |_| {});
+    let (m, users, c) = acme(|_| {});
     let first = invite(&m, &users, &c).await;
     let id = m.state().invitations.keys().next().unwrap().clone();
 
@@ -340,9 +311,7 @@ async fn a_resent_invitation_replaces_its_link_and_a_revoked_one_is_gone() {
 
 #[tokio::test]
 async fn a_confirmed_email_change_becomes_the_sign_in_address_once() {
-    let m = Memory::new();
-    let users = Users::default();
-    let (_, l) = login_with_user(&m, &users);
+    let (m, users, _, l) = login_with_user();
     change_email(&m, &users, &l, None).await;
     let url = match &m.state().outbox[0].message {
         EmailMessage::EmailChange { confirm_url, .. } => confirm_url.clone(),
@@ -378,7 +347,7 @@ async fn housekeeping_expires_old_links_and_frees_an_accept_that_crashed() {
     let now = crate::domain::Timestamp::now();
     let (stale_id, crashed_id) = {
         let s = m.state();
-        let id_of = |c: &crate::customers::Customer| {
+        let id_of = |c: &Customer| {
             s.invitations
                 .values()
                 .find(|i| i.customer_id == c.customer_id)

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::actor::CreatedBy;
-use crate::customers::ClosedAccount;
+use crate::customers::{ClosedAccount, Customer};
 use crate::idempotency::{IdempotencyKey, KeyedRequest, Written};
 use crate::ids::{OrderId, Sku};
 use crate::memory::Memory;
@@ -32,18 +32,32 @@ fn lines(v: serde_json::Value) -> Vec<LineBody> {
     serde_json::from_value(v).expect("lines")
 }
 
+/// Submits `body` to the seller's desk under the idempotency key `key`.
+async fn try_submit(
+    m: &Memory,
+    session: &Session,
+    body: serde_json::Value,
+    key: &str,
+) -> Result<Written<Order>, SubmitError> {
+    submit_order(m, session, request(body, key), &desk()).await
+}
+
 async fn submit(m: &Memory, session: &Session, body: serde_json::Value, key: &str) -> Order {
-    match submit_order(m, session, request(body, key), &desk()).await {
+    match try_submit(m, session, body, key).await {
         Ok(Written::New(o)) => o,
         other => panic!("not a new order: {other:?}"),
     }
 }
 
-/// A requested order of one bag of flour, the product made for it.
-async fn one_bag_of_flour(m: &Memory, session: &Session) -> Order {
+/// A fresh store in which a buyer has requested one bag of flour, the product made for it:
+/// the store, the buyer's account and session, and the order.
+async fn one_bag_of_flour() -> (Memory, Customer, Session, Order) {
+    let m = Memory::new();
+    let (c, _, session) = m.buyer();
     m.product("FLOUR", 2500);
     let body = json!({"lines": [{"sku": "FLOUR", "quantity": 1}]});
-    submit(m, session, body, "k1").await
+    let order = submit(&m, &session, body, "k1").await;
+    (m, c, session, order)
 }
 
 #[tokio::test]
@@ -127,16 +141,9 @@ async fn the_same_key_replays_the_first_order_and_another_body_is_refused() {
     let body = json!({"lines": [{"sku": "FLOUR", "quantity": 1}]});
     let first = submit(&m, &session, body.clone(), "k1").await;
 
-    let again = submit_order(&m, &session, request(body, "k1"), &desk())
-        .await
-        .unwrap();
-    let other = submit_order(
-        &m,
-        &session,
-        request(json!({"lines": [{"sku": "FLOUR", "quantity": 2}]}), "k1"),
-        &desk(),
-    )
-    .await;
+    let again = try_submit(&m, &session, body, "k1").await.unwrap();
+    let other_body = json!({"lines": [{"sku": "FLOUR", "quantity": 2}]});
+    let other = try_submit(&m, &session, other_body, "k1").await;
 
     match again {
         Written::Replayed(r) => assert!(r.body.contains(first.order_id.as_str())),
@@ -172,25 +179,12 @@ async fn an_account_that_may_not_order_and_bad_lines_write_nothing() {
     m.product("FLOUR", 2500);
     m.po_question();
     let body = json!({"lines": [{"sku": "FLOUR", "quantity": 1}], "answers": {"po": "1"}});
+    let unknown_sku = json!({"lines": [{"sku": "NOPE", "quantity": 1}], "answers": {"po": "1"}});
+    let unanswered_po = json!({"lines": [{"sku": "FLOUR", "quantity": 1}]});
 
-    let refused = submit_order(&m, &closed, request(body, "k1"), &desk()).await;
-    let unknown = submit_order(
-        &m,
-        &open,
-        request(
-            json!({"lines": [{"sku": "NOPE", "quantity": 1}], "answers": {"po": "1"}}),
-            "k2",
-        ),
-        &desk(),
-    )
-    .await;
-    let unanswered = submit_order(
-        &m,
-        &open,
-        request(json!({"lines": [{"sku": "FLOUR", "quantity": 1}]}), "k3"),
-        &desk(),
-    )
-    .await;
+    let refused = try_submit(&m, &closed, body, "k1").await;
+    let unknown = try_submit(&m, &open, unknown_sku, "k2").await;
+    let unanswered = try_submit(&m, &open, unanswered_po, "k3").await;
 
     assert!(matches!(refused, Err(SubmitError::OrderingDisabled)));
     assert!(matches!(unknown, Err(SubmitError::Invalid(e)) if e[0].field == "lines[0].sku"));
@@ -250,10 +244,8 @@ async fn an_admin_cannot_prefill_a_deleted_accounts_cart() {
 
 #[tokio::test]
 async fn a_customer_cancels_only_its_own_requested_order_reading_what_it_declares() {
-    let m = Memory::new();
-    let (_, _, session) = m.buyer();
+    let (m, _, session, order) = one_bag_of_flour().await;
     let (_, _, stranger) = m.buyer_at("Other Co", "Otto", |_| {});
-    let order = one_bag_of_flour(&m, &session).await;
     m.forget_reads();
 
     let foreign = cancel_order(&m, &stranger, &order.order_id).await;
@@ -269,9 +261,7 @@ async fn a_customer_cancels_only_its_own_requested_order_reading_what_it_declare
 
 #[tokio::test]
 async fn a_decision_happens_once_and_emails_the_accounts_logins() {
-    let m = Memory::new();
-    let (c, _, session) = m.buyer();
-    let order = one_bag_of_flour(&m, &session).await;
+    let (m, c, _, order) = one_bag_of_flour().await;
     let portal = Portal::new("https://portal.example", 3600);
     let confirm = Decision::Confirm {
         expected_version: Some(1),
@@ -293,9 +283,7 @@ async fn a_decision_happens_once_and_emails_the_accounts_logins() {
 
 #[tokio::test]
 async fn a_stale_confirmation_and_a_rejection_without_a_reason_change_nothing() {
-    let m = Memory::new();
-    let (_, _, session) = m.buyer();
-    let order = one_bag_of_flour(&m, &session).await;
+    let (m, _, _, order) = one_bag_of_flour().await;
     let portal = Portal::default();
 
     let stale = decide_order(
@@ -329,10 +317,8 @@ async fn a_stale_confirmation_and_a_rejection_without_a_reason_change_nothing() 
 
 #[tokio::test]
 async fn a_customer_reads_its_own_orders_only() {
-    let m = Memory::new();
-    let (c, _, session) = m.buyer();
+    let (m, c, _, order) = one_bag_of_flour().await;
     let other = m.customer("Other Co", |_| {});
-    let order = one_bag_of_flour(&m, &session).await;
     m.forget_reads();
 
     let mine = customer_order(&m, &c.customer_id, &order.order_id)
@@ -386,17 +372,8 @@ async fn an_admin_places_a_confirmed_order_and_tells_the_customer_in_its_own_wor
 
 #[tokio::test]
 async fn an_edit_reprices_the_lines_and_says_what_changed() {
-    let m = Memory::new();
-    let (_, _, session) = m.buyer();
-    m.product("FLOUR", 2500);
+    let (m, _, _, order) = one_bag_of_flour().await;
     m.product("SUGAR", 1000);
-    let order = submit(
-        &m,
-        &session,
-        json!({"lines": [{"sku": "FLOUR", "quantity": 1}]}),
-        "k1",
-    )
-    .await;
     let edit: EditBody =
         serde_json::from_value(json!({"lines": [{"sku": "SUGAR", "quantity": 3}], "version": 1}))
             .unwrap();
@@ -417,9 +394,7 @@ async fn an_edit_reprices_the_lines_and_says_what_changed() {
 
 #[tokio::test]
 async fn the_sellers_queue_lists_requested_orders_and_one_accounts_orders() {
-    let m = Memory::new();
-    let (c, _, session) = m.buyer();
-    let order = one_bag_of_flour(&m, &session).await;
+    let (m, c, _, order) = one_bag_of_flour().await;
     let page = Default::default();
 
     let (store, page) = (&m, &page);
