@@ -1,7 +1,7 @@
 //! The customer's DynamoDB items: the account and its email guard. Keys: [`crate::dynamo::keys`].
 
 use crate::customers::{Customer, CustomerName, CustomerStatus, Phone, Reference, Tag};
-use crate::domain::{Email, Timestamp};
+use crate::domain::Email;
 use crate::dynamo::attr::{Item, Reader, b, n, s};
 use crate::dynamo::keys::{
     CUSTOMER_EMAIL_GUARD_SK, CUSTOMER_SK, customer_email_guard_pk, customer_pk, directory_pk,
@@ -86,8 +86,8 @@ pub fn from_item(item: &Item) -> Result<Customer, Unexpected> {
             .map(|t| Tag::parse(t).map_err(|_| bad("tag")))
             .collect::<Result<_, _>>()?,
         fulfillment_team: reference("fulfillment_team")?,
-        created_at: Timestamp::parse(r.s("created_at")?).map_err(|_| bad("created_at"))?,
-        updated_at: Timestamp::parse(r.s("updated_at")?).map_err(|_| bad("updated_at"))?,
+        created_at: r.time("created_at")?,
+        updated_at: r.time("updated_at")?,
         version: r.n("version")?,
     })
 }
@@ -104,6 +104,7 @@ pub fn email_guard_item(c: &Customer) -> Item {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Timestamp;
     use std::collections::BTreeSet;
 
     fn customer() -> Customer {

@@ -182,12 +182,10 @@ impl InvitationStore for DynamoStore {
             return Ok(None);
         };
         let r = Reader(&item);
-        match (r.opt_s("status"), r.opt_s("claim"), r.opt_s("claimed_at")) {
-            (Some("accepting"), Some(claim), Some(at)) => Ok(Some((
-                claim.to_owned(),
-                Timestamp::parse(at)
-                    .map_err(|e| Unexpected::caused_by("a claim has a bad time", e))?,
-            ))),
+        match (r.opt_s("status"), r.opt_s("claim")) {
+            (Some("accepting"), Some(claim)) => {
+                Ok(r.opt_time("claimed_at")?.map(|at| (claim.to_owned(), at)))
+            }
             _ => Ok(None),
         }
     }
