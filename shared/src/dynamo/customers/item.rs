@@ -7,6 +7,7 @@ use crate::dynamo::keys::{
     CUSTOMER_EMAIL_GUARD_SK, CUSTOMER_SK, customer_email_guard_pk, customer_pk, directory_pk,
     directory_sk,
 };
+use crate::dynamo::write::Guard;
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, TierId};
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -92,13 +93,14 @@ pub fn from_item(item: &Item) -> Result<Customer, Unexpected> {
     })
 }
 
-pub fn email_guard_item(c: &Customer) -> Item {
-    Item::from([
-        ("PK".into(), s(customer_email_guard_pk(&c.email))),
-        ("SK".into(), s(CUSTOMER_EMAIL_GUARD_SK)),
-        ("type".into(), s("customer_email")),
-        ("customer_id".into(), s(c.customer_id.as_str())),
-    ])
+/// The guard that keeps `c`'s email to one customer.
+pub fn email_guard(c: &Customer) -> Guard<'_> {
+    Guard {
+        key: (customer_email_guard_pk(&c.email), CUSTOMER_EMAIL_GUARD_SK),
+        kind: "customer_email",
+        attribute: "customer_id",
+        owner: c.customer_id.as_str(),
+    }
 }
 
 #[cfg(test)]
@@ -187,7 +189,7 @@ mod tests {
 
     #[test]
     fn the_email_guard_is_keyed_by_the_lowercased_email() {
-        let item = email_guard_item(&customer());
+        let item = email_guard(&customer()).item();
         assert_eq!(item.len(), 4);
         assert_eq!(item["PK"], s("CUSTEMAIL#orders@acme.example"));
         assert_eq!(item["SK"], s("CUSTEMAIL"));

@@ -7,6 +7,7 @@ use crate::dynamo::keys::{
     TOKEN_SK, customer_members_pk, email_change_pk, invitation_pk, login_email_guard_pk, login_pk,
     sub_pk, token_pk,
 };
+use crate::dynamo::write::Guard;
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, InvitationId, LoginId};
 use crate::logins::{
@@ -102,13 +103,14 @@ pub fn login_from_item(item: &Item) -> Result<Login, Unexpected> {
     })
 }
 
-pub fn email_guard_item(l: &Login) -> Item {
-    Item::from([
-        ("PK".into(), s(login_email_guard_pk(&l.email))),
-        ("SK".into(), s(LOGIN_EMAIL_GUARD_SK)),
-        ("type".into(), s("login_email")),
-        ("login_id".into(), s(l.login_id.as_str())),
-    ])
+/// The guard that keeps `email` to one login, `login`.
+pub fn email_guard<'a>(email: &Email, login: &'a LoginId) -> Guard<'a> {
+    Guard {
+        key: (login_email_guard_pk(email), LOGIN_EMAIL_GUARD_SK),
+        kind: "login_email",
+        attribute: "login_id",
+        owner: login.as_str(),
+    }
 }
 
 pub fn sub_link_to_item(link: &SubLink) -> Item {
@@ -245,7 +247,7 @@ mod tests {
     #[test]
     fn guard_and_sub_link_items_have_exactly_their_keys_and_pointers() {
         let l = login();
-        let guard = email_guard_item(&l);
+        let guard = email_guard(&l.email, &l.login_id).item();
         assert_eq!(guard.len(), 4);
         assert_eq!(guard["PK"], s("LOGINEMAIL#ann@acme.example"));
         let link = SubLink {
