@@ -5,12 +5,9 @@ use crate::domain::Email;
 use crate::error::Unexpected;
 use crate::identity::{Identity, IdentityError, InitialPassword, NewUser};
 use aws_sdk_cognitoidentityprovider::Client;
-use aws_sdk_cognitoidentityprovider::error::SdkError;
-use aws_sdk_cognitoidentityprovider::operation::{
-    admin_delete_user::AdminDeleteUserError, admin_disable_user::AdminDisableUserError,
-    admin_user_global_sign_out::AdminUserGlobalSignOutError,
-};
+use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
+use std::future::Future;
 
 /// [`Identity`] on a Cognito user pool.
 #[derive(Clone, Debug)]
@@ -29,23 +26,6 @@ where
     Unexpected::caused_by("a Cognito call failed", e)
 }
 
-/// The output of a call on one user, or `None` when that user does not exist: for the calls
-/// whose purpose a missing user already meets (delete, disable, sign out).
-fn unless_gone<O, E, R>(
-    result: Result<O, SdkError<E, R>>,
-    not_found: impl Fn(&E) -> bool,
-) -> Result<Option<O>, Unexpected>
-where
-    E: std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
-{
-    match result {
-        Ok(output) => Ok(Some(output)),
-        Err(e) if e.as_service_error().is_some_and(&not_found) => Ok(None),
-        Err(e) => Err(unexpected(e)),
-    }
-}
-
 /// A user attribute.
 fn attr(name: &str, value: &str) -> AttributeType {
     AttributeType::builder()
@@ -60,6 +40,26 @@ impl CognitoIdentity {
         Self {
             client,
             pool_id: pool_id.into(),
+        }
+    }
+
+    /// Makes `call` (given the client, the pool id and the username) on the user of `email`,
+    /// for the calls whose purpose a missing user already meets (delete, disable, sign out):
+    /// `false` when that user does not exist.
+    async fn unless_gone<O, E, R, F>(
+        &self,
+        email: &Email,
+        call: impl FnOnce(&Client, &str, &str) -> F,
+    ) -> Result<bool, Unexpected>
+    where
+        F: Future<Output = Result<O, SdkError<E, R>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug + Send + Sync + 'static,
+    {
+        match call(&self.client, &self.pool_id, email.as_str()).await {
+            Ok(_) => Ok(true),
+            Err(e) if e.code() == Some("UserNotFoundException") => Ok(false),
+            Err(e) => Err(unexpected(e)),
         }
     }
 
@@ -139,26 +139,22 @@ impl Identity for CognitoIdentity {
     #[tracing::instrument(skip_all)]
     async fn disable_user(&self, email: &Email) -> Result<(), Unexpected> {
         let disabled = self
-            .client
-            .admin_disable_user()
-            .user_pool_id(&self.pool_id)
-            .username(email.as_str())
-            .send()
-            .await;
-        if unless_gone(disabled, AdminDisableUserError::is_user_not_found_exception)?.is_none() {
-            return Ok(());
+            .unless_gone(email, |c, pool, user| {
+                c.admin_disable_user()
+                    .user_pool_id(pool)
+                    .username(user)
+                    .send()
+            })
+            .await?;
+        if disabled {
+            self.unless_gone(email, |c, pool, user| {
+                c.admin_user_global_sign_out()
+                    .user_pool_id(pool)
+                    .username(user)
+                    .send()
+            })
+            .await?;
         }
-        let signed_out = self
-            .client
-            .admin_user_global_sign_out()
-            .user_pool_id(&self.pool_id)
-            .username(email.as_str())
-            .send()
-            .await;
-        unless_gone(
-            signed_out,
-            AdminUserGlobalSignOutError::is_user_not_found_exception,
-        )?;
         Ok(())
     }
 
@@ -217,14 +213,13 @@ impl Identity for CognitoIdentity {
 
     #[tracing::instrument(skip_all)]
     async fn delete_user(&self, email: &Email) -> Result<(), Unexpected> {
-        let deleted = self
-            .client
-            .admin_delete_user()
-            .user_pool_id(&self.pool_id)
-            .username(email.as_str())
-            .send()
-            .await;
-        unless_gone(deleted, AdminDeleteUserError::is_user_not_found_exception)?;
+        self.unless_gone(email, |c, pool, user| {
+            c.admin_delete_user()
+                .user_pool_id(pool)
+                .username(user)
+                .send()
+        })
+        .await?;
         Ok(())
     }
 }

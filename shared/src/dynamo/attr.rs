@@ -1,5 +1,6 @@
 //! Building and reading DynamoDB attribute maps without ceremony.
 
+use crate::domain::Timestamp;
 use crate::error::Unexpected;
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
@@ -54,6 +55,16 @@ impl Reader<'_> {
         }
     }
 
+    /// A timestamp, kept as its RFC 3339 text so that keys and conditions compare it as a string.
+    pub fn time(&self, k: &str) -> Result<Timestamp, Unexpected> {
+        parse_time(k, self.s(k)?)
+    }
+
+    /// A timestamp that only some items carry: absent is `None`, unreadable is an error.
+    pub fn opt_time(&self, k: &str) -> Result<Option<Timestamp>, Unexpected> {
+        self.opt_s(k).map(|v| parse_time(k, v)).transpose()
+    }
+
     /// A string set; an absent attribute is the empty set (DynamoDB stores no empty sets).
     pub fn ss(&self, k: &str) -> Result<Vec<String>, Unexpected> {
         match self.0.get(k) {
@@ -69,6 +80,11 @@ impl Reader<'_> {
             .map(|v| serde_json::from_str(v).map_err(|_| self.missing(k)))
             .transpose()
     }
+}
+
+fn parse_time(k: &str, v: &str) -> Result<Timestamp, Unexpected> {
+    Timestamp::parse(v)
+        .map_err(|e| Unexpected::caused_by(format!("item attribute {k} is not a valid time"), e))
 }
 
 /// An item whose attribute `what` does not hold a valid value.

@@ -4,7 +4,7 @@ use super::DynamoStore;
 use super::attr::{Item, Reader, s};
 use super::query::Listing;
 use crate::audit::{AuditActor, AuditEntry, AuditError, AuditFilter, AuditLog};
-use crate::domain::{FieldError, Timestamp};
+use crate::domain::FieldError;
 use crate::dynamo::keys::{AUDIT_LOG, AUDIT_SK_PREFIX, audit_actor_pk, customer_pk};
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, LoginId};
@@ -24,8 +24,7 @@ pub fn from_item(item: &Item) -> Result<AuditEntry, Unexpected> {
         .unwrap_or(serde_json::Value::Null);
     Ok(AuditEntry {
         audit_id: r.s("audit_id")?.to_owned(),
-        at: Timestamp::parse(r.s("at")?)
-            .map_err(|_| Unexpected::new("audit entry with a bad time"))?,
+        at: r.time("at")?,
         actor: AuditActor {
             kind,
             id: r.s("actor_id")?.to_owned(),
@@ -159,6 +158,7 @@ impl AuditLog for DynamoStore {
 mod tests {
     use super::*;
     use crate::actor::Principal;
+    use crate::domain::Timestamp;
 
     #[test]
     fn an_audit_item_is_keyed_by_customer_actor_and_time() {

@@ -31,8 +31,7 @@ pub fn from_item(scope: &str, item: &Item) -> Result<IdempotencyRecord, Unexpect
             status: r.n("response_status")?,
             body: r.s("response_body")?.to_owned(),
         },
-        created_at: Timestamp::parse(r.s("created_at")?)
-            .map_err(|e| Unexpected::caused_by("an idempotency record has a bad time", e))?,
+        created_at: r.time("created_at")?,
         expires_at: r.n("ttl")?,
     })
 }

@@ -104,8 +104,7 @@ pub fn from_item(item: &Item) -> Result<(OutboxItem, OutboxStatus), Unexpected> 
             outbox_id: r.s("outbox_id")?.to_owned(),
             to: recipient(r.s("to")?)?,
             message,
-            created_at: Timestamp::parse(r.s("created_at")?)
-                .map_err(|e| Unexpected::caused_by("an outbox item has a bad time", e))?,
+            created_at: r.time("created_at")?,
         },
         status,
     ))

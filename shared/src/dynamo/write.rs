@@ -128,19 +128,20 @@ impl DynamoStore {
         TransactWriteItem::builder().put(put).build()
     }
 
-    /// Deletes a guard item only if it still guards for `owner` (its `attribute` holds it).
-    pub(super) fn delete_guard(
-        &self,
-        (pk, sk): (String, &str),
-        attribute: &str,
-        owner: &str,
-    ) -> TransactWriteItem {
+    /// Takes `g`'s value for its owner; fails its condition when another owner holds it.
+    pub(super) fn put_guard(&self, g: Guard) -> TransactWriteItem {
+        self.put_new(g.item())
+    }
+
+    /// Gives up `g`'s value only if `g`'s owner still holds it.
+    pub(super) fn delete_guard(&self, g: Guard) -> TransactWriteItem {
+        let (pk, sk) = g.key;
         let delete = Delete::builder()
             .table_name(self.table())
             .key("PK", s(pk))
             .key("SK", s(sk))
-            .condition_expression(format!("{attribute} = :owner"))
-            .expression_attribute_values(":owner", s(owner))
+            .condition_expression(format!("{} = :owner", g.attribute))
+            .expression_attribute_values(":owner", s(g.owner))
             .build()
             .expect("table and key are set");
         TransactWriteItem::builder().delete(delete).build()
@@ -155,6 +156,30 @@ impl DynamoStore {
             .build()
             .expect("table and key are set");
         TransactWriteItem::builder().delete(delete).build()
+    }
+}
+
+/// An item whose key is a value only one owner may hold (an email address), so that taking a
+/// held value fails inside the transaction that would take it. Written and released through
+/// the same description, so both name the same key, owner attribute and owner.
+pub(super) struct Guard<'a> {
+    pub key: (String, &'static str),
+    /// The item's `type`.
+    pub kind: &'static str,
+    /// The attribute that names the owner.
+    pub attribute: &'static str,
+    pub owner: &'a str,
+}
+
+impl Guard<'_> {
+    /// The item [`DynamoStore::put_guard`] writes; the item modules' tests pin it.
+    pub fn item(&self) -> Item {
+        Item::from([
+            ("PK".into(), s(&self.key.0)),
+            ("SK".into(), s(self.key.1)),
+            ("type".into(), s(self.kind)),
+            (self.attribute.into(), s(self.owner)),
+        ])
     }
 }
 

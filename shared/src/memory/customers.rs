@@ -1,6 +1,6 @@
 //! Customers in memory, with the email guard and the version condition of the table.
 
-use super::{Memory, first_page, keep_record, key_free};
+use super::{Memory, first_page, keep_record, key_free, sorted};
 use crate::audit::Audited;
 use crate::customers::{
     Customer, CustomerFilter, CustomerStatus, CustomerStore, CustomerStoreError, TagAction, Tagging,
@@ -58,7 +58,7 @@ impl CustomerStore for Memory {
         page: &PageRequest,
     ) -> Result<Page<Customer>, CustomerStoreError> {
         let s = self.state();
-        let mut items: Vec<Customer> = s
+        let found = s
             .customers
             .values()
             .filter(|c| match filter.status {
@@ -70,10 +70,8 @@ impl CustomerStore for Memory {
                     c.name.folded().contains(q.as_str()) || c.email.as_str().contains(q.as_str())
                 })
             })
-            .filter(|c| filter.tag.as_ref().is_none_or(|t| c.tags.contains(t)))
-            .cloned()
-            .collect();
-        items.sort_by_key(|c| (c.name.folded(), c.customer_id.clone()));
+            .filter(|c| filter.tag.as_ref().is_none_or(|t| c.tags.contains(t)));
+        let items = sorted(found, |c| (c.name.folded(), c.customer_id.clone()));
         Ok(first_page(items, page))
     }
 

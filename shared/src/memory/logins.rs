@@ -1,6 +1,6 @@
 //! Logins, invitations and email changes in memory, with the table's conditions.
 
-use super::{Memory, State, keep_record, key_free};
+use super::{Memory, State, keep_record, key_free, sorted};
 use crate::customers::Customer;
 use crate::domain::{Email, Timestamp};
 use crate::error::Unexpected;
@@ -63,20 +63,13 @@ impl LoginStore for Memory {
 
     async fn members(&self, c: &CustomerId) -> Result<Members, Unexpected> {
         let s = self.state();
-        let mut logins: Vec<Login> = s
-            .logins
-            .values()
-            .filter(|l| &l.customer_id == c)
-            .cloned()
-            .collect();
-        logins.sort_by_key(|l| (l.created_at, l.login_id.clone()));
-        let mut invitations: Vec<Invitation> = s
-            .invitations
-            .values()
-            .filter(|i| &i.customer_id == c)
-            .cloned()
-            .collect();
-        invitations.sort_by_key(|i| (i.created_at, i.invitation_id.clone()));
+        let logins = sorted(s.logins.values().filter(|l| &l.customer_id == c), |l| {
+            (l.created_at, l.login_id.clone())
+        });
+        let invitations = sorted(
+            s.invitations.values().filter(|i| &i.customer_id == c),
+            |i| (i.created_at, i.invitation_id.clone()),
+        );
         Ok((logins, invitations))
     }
 

@@ -183,6 +183,16 @@ fn first_page<T>(mut items: Vec<T>, page: &PageRequest) -> Page<T> {
     }
 }
 
+/// What a listing on an index returns: the records it holds, in the order of its sort key.
+fn sorted<'a, T: Clone + 'a, K: Ord>(
+    records: impl Iterator<Item = &'a T>,
+    sort_key: impl FnMut(&T) -> K,
+) -> Vec<T> {
+    let mut items: Vec<T> = records.cloned().collect();
+    items.sort_by_key(sort_key);
+    items
+}
+
 /// Whether the idempotency record may be written: its scope is free or its record expired.
 fn key_free(state: &State, record: Option<&IdempotencyRecord>) -> bool {
     record.is_none_or(|r| {

@@ -1,6 +1,6 @@
 //! Orders and carts in memory.
 
-use super::{Memory, first_page, keep_record, key_free};
+use super::{Memory, first_page, keep_record, key_free, sorted};
 use crate::audit::AuditEntry;
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, OrderId};
@@ -53,19 +53,15 @@ impl OrderStore for Memory {
         listing: &OrderListing,
         page: &PageRequest,
     ) -> Result<Page<Order>, OrderStoreError> {
-        let mut items: Vec<Order> = self
-            .state()
-            .orders
-            .values()
-            .filter(|o| match listing {
+        let items = sorted(
+            self.state().orders.values().filter(|o| match listing {
                 OrderListing::Customer(c, status) => {
                     &o.customer_id == c && status.is_none_or(|s| o.status == s)
                 }
                 OrderListing::Status(status) => o.status == *status,
-            })
-            .cloned()
-            .collect();
-        items.sort_by_key(|o| std::cmp::Reverse((o.created_at, o.order_id.clone())));
+            }),
+            |o| std::cmp::Reverse((o.created_at, o.order_id.clone())),
+        );
         Ok(first_page(items, page))
     }
 }

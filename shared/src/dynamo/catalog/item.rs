@@ -2,7 +2,7 @@
 //! partition so that a customer's catalogue is one `Query`. Keys: [`crate::dynamo::keys`].
 
 use crate::catalog::{CheckoutQuestions, Discount, PriceTier, Product};
-use crate::domain::{Money, Timestamp};
+use crate::domain::Money;
 use crate::dynamo::attr::{Item, Reader, b, n, s};
 use crate::dynamo::keys::{CATALOG_PK, QUESTIONS_SK, product_sk, tier_sk};
 use crate::error::Unexpected;
@@ -46,7 +46,6 @@ pub fn product_to_item(p: &Product) -> Item {
 
 pub fn product_from_item(item: &Item) -> Result<Product, Unexpected> {
     let r = Reader(item);
-    let time = |k: &str| Timestamp::parse(r.s(k)?).map_err(|_| bad(k));
     Ok(Product {
         sku: Sku::parse(r.s("sku")?).map_err(|_| bad("sku"))?,
         name: r.s("name")?.to_owned(),
@@ -54,8 +53,8 @@ pub fn product_from_item(item: &Item) -> Result<Product, Unexpected> {
         unit: r.s("unit")?.to_owned(),
         price: r.json("price")?.ok_or_else(|| bad("price"))?,
         active: r.bool("active")?,
-        created_at: time("created_at")?,
-        updated_at: time("updated_at")?,
+        created_at: r.time("created_at")?,
+        updated_at: r.time("updated_at")?,
         version: r.n("version")?,
     })
 }
@@ -80,15 +79,14 @@ pub fn tier_to_item(t: &PriceTier) -> Item {
 
 pub fn tier_from_item(item: &Item) -> Result<PriceTier, Unexpected> {
     let r = Reader(item);
-    let time = |k: &str| Timestamp::parse(r.s(k)?).map_err(|_| bad(k));
     Ok(PriceTier {
         tier_id: TierId::parse(r.s("tier_id")?).ok_or_else(|| bad("tier_id"))?,
         name: r.s("name")?.to_owned(),
         discount: Discount::from_basis_points(r.n("discount_bp")?)
             .ok_or_else(|| bad("discount"))?,
         prices: r.json("prices")?.unwrap_or_default(),
-        created_at: time("created_at")?,
-        updated_at: time("updated_at")?,
+        created_at: r.time("created_at")?,
+        updated_at: r.time("updated_at")?,
         version: r.n("version")?,
     })
 }
@@ -118,6 +116,7 @@ pub fn questions_from_item(item: &Item) -> Result<CheckoutQuestions, Unexpected>
 mod tests {
     use super::*;
     use crate::domain::Currency;
+    use crate::domain::Timestamp;
     use std::collections::BTreeMap;
 
     #[test]

@@ -1,12 +1,13 @@
 //! The customer's DynamoDB items: the account and its email guard. Keys: [`crate::dynamo::keys`].
 
 use crate::customers::{Customer, CustomerName, CustomerStatus, Phone, Reference, Tag};
-use crate::domain::{Email, Timestamp};
+use crate::domain::Email;
 use crate::dynamo::attr::{Item, Reader, b, n, s};
 use crate::dynamo::keys::{
     CUSTOMER_EMAIL_GUARD_SK, CUSTOMER_SK, customer_email_guard_pk, customer_pk, directory_pk,
     directory_sk,
 };
+use crate::dynamo::write::Guard;
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, TierId};
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -86,24 +87,26 @@ pub fn from_item(item: &Item) -> Result<Customer, Unexpected> {
             .map(|t| Tag::parse(t).map_err(|_| bad("tag")))
             .collect::<Result<_, _>>()?,
         fulfillment_team: reference("fulfillment_team")?,
-        created_at: Timestamp::parse(r.s("created_at")?).map_err(|_| bad("created_at"))?,
-        updated_at: Timestamp::parse(r.s("updated_at")?).map_err(|_| bad("updated_at"))?,
+        created_at: r.time("created_at")?,
+        updated_at: r.time("updated_at")?,
         version: r.n("version")?,
     })
 }
 
-pub fn email_guard_item(c: &Customer) -> Item {
-    Item::from([
-        ("PK".into(), s(customer_email_guard_pk(&c.email))),
-        ("SK".into(), s(CUSTOMER_EMAIL_GUARD_SK)),
-        ("type".into(), s("customer_email")),
-        ("customer_id".into(), s(c.customer_id.as_str())),
-    ])
+/// The guard that keeps `c`'s email to one customer.
+pub fn email_guard(c: &Customer) -> Guard<'_> {
+    Guard {
+        key: (customer_email_guard_pk(&c.email), CUSTOMER_EMAIL_GUARD_SK),
+        kind: "customer_email",
+        attribute: "customer_id",
+        owner: c.customer_id.as_str(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Timestamp;
     use std::collections::BTreeSet;
 
     fn customer() -> Customer {
@@ -186,7 +189,7 @@ mod tests {
 
     #[test]
     fn the_email_guard_is_keyed_by_the_lowercased_email() {
-        let item = email_guard_item(&customer());
+        let item = email_guard(&customer()).item();
         assert_eq!(item.len(), 4);
         assert_eq!(item["PK"], s("CUSTEMAIL#orders@acme.example"));
         assert_eq!(item["SK"], s("CUSTEMAIL"));

@@ -11,9 +11,7 @@ use crate::audit::Audited;
 use crate::customers::{
     Customer, CustomerFilter, CustomerStatus, CustomerStore, CustomerStoreError, TagAction, Tagging,
 };
-use crate::dynamo::keys::{
-    CUSTOMER_EMAIL_GUARD_SK, CUSTOMER_SK, customer_email_guard_pk, customer_pk, directory_pk,
-};
+use crate::dynamo::keys::{CUSTOMER_SK, customer_pk, directory_pk};
 use crate::error::Unexpected;
 use crate::idempotency::IdempotencyRecord;
 use crate::ids::CustomerId;
@@ -21,17 +19,6 @@ use crate::page::{Cursor, Page, PageRequest};
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 
 super::write::tx_error_into!(CustomerStoreError);
-
-impl DynamoStore {
-    /// Gives up `c`'s email guard, if it still holds it.
-    fn release_customer_email(&self, c: &Customer) -> TransactWriteItem {
-        self.delete_guard(
-            (customer_email_guard_pk(&c.email), CUSTOMER_EMAIL_GUARD_SK),
-            "customer_id",
-            c.customer_id.as_str(),
-        )
-    }
-}
 
 /// Whether a client's cursor came from this directory partition's listing.
 fn directory_cursor_fits(c: &Cursor, partition: &str) -> bool {
@@ -55,11 +42,11 @@ impl CustomerStore for DynamoStore {
         actions.push(self.put_audit(w.audit));
         let email_changed = w.before.is_some_and(|b| b.email != after.email);
         if let Some(before) = w.before.filter(|_| after.is_deleted() || email_changed) {
-            actions.push(self.release_customer_email(before));
+            actions.push(self.delete_guard(item::email_guard(before)));
         }
         let guard_at = actions.len();
         if (w.before.is_none() || email_changed) && !after.is_deleted() {
-            actions.push(self.put_new(item::email_guard_item(after)));
+            actions.push(self.put_guard(item::email_guard(after)));
         }
         self.transact(actions).await.map_err(|e| match e {
             e if key_at.is_some_and(|k| e.failed(k)) => CustomerStoreError::KeyTaken,

@@ -17,6 +17,27 @@ use crate::logins::{
 };
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 
+/// An update of the invitation between pending and accepting under `claim`: claiming and
+/// releasing name the same statuses and claim, and differ only in their direction.
+fn claim_update<'a>(
+    i: &Invitation,
+    claim: &str,
+    update: &'a str,
+    condition: &'a str,
+) -> UpdateIf<'a> {
+    UpdateIf {
+        key: (invitation_pk(&i.invitation_id), INVITATION_SK),
+        update,
+        condition,
+        names: &[("#status", "status")],
+        values: vec![
+            (":accepting", s(InvitationStatus::Accepting.as_str())),
+            (":pending", s(InvitationStatus::Pending.as_str())),
+            (":claim", s(claim)),
+        ],
+    }
+}
+
 #[async_trait::async_trait]
 impl InvitationStore for DynamoStore {
     async fn invitation_by_token(
@@ -79,21 +100,16 @@ impl InvitationStore for DynamoStore {
         claim: &str,
         now: Timestamp,
     ) -> Result<(), LoginStoreError> {
-        let claimed = self
-            .update_if(UpdateIf {
-                key: (invitation_pk(&i.invitation_id), INVITATION_SK),
-                update: "SET #status = :accepting, claim = :claim, claimed_at = :now",
-                condition: "#status = :pending AND token_hash = :hash AND expires_at > :now",
-                names: &[("#status", "status")],
-                values: vec![
-                    (":accepting", s(InvitationStatus::Accepting.as_str())),
-                    (":pending", s(InvitationStatus::Pending.as_str())),
-                    (":claim", s(claim)),
-                    (":hash", s(&i.token_hash)),
-                    (":now", s(now.to_string())),
-                ],
-            })
-            .await?;
+        let mut update = claim_update(
+            i,
+            claim,
+            "SET #status = :accepting, claim = :claim, claimed_at = :now",
+            "#status = :pending AND token_hash = :hash AND expires_at > :now",
+        );
+        update
+            .values
+            .extend([(":hash", s(&i.token_hash)), (":now", s(now.to_string()))]);
+        let claimed = self.update_if(update).await?;
         if claimed {
             Ok(())
         } else {
@@ -101,19 +117,13 @@ impl InvitationStore for DynamoStore {
         }
     }
     async fn release_invitation(&self, i: &Invitation, claim: &str) -> Result<(), Unexpected> {
-        self.update_if(UpdateIf {
-            key: (invitation_pk(&i.invitation_id), INVITATION_SK),
-            update: "SET #status = :pending REMOVE claim, claimed_at",
-            condition: "#status = :accepting AND claim = :claim",
-            names: &[("#status", "status")],
-            values: vec![
-                (":accepting", s(InvitationStatus::Accepting.as_str())),
-                (":pending", s(InvitationStatus::Pending.as_str())),
-                (":claim", s(claim)),
-            ],
-        })
-        .await
-        .map(drop)
+        let update = claim_update(
+            i,
+            claim,
+            "SET #status = :pending REMOVE claim, claimed_at",
+            "#status = :accepting AND claim = :claim",
+        );
+        self.update_if(update).await.map(drop)
     }
     async fn accept(&self, a: &Acceptance) -> Result<(), LoginStoreError> {
         let mut accepted = a.invitation.clone();
@@ -182,12 +192,10 @@ impl InvitationStore for DynamoStore {
             return Ok(None);
         };
         let r = Reader(&item);
-        match (r.opt_s("status"), r.opt_s("claim"), r.opt_s("claimed_at")) {
-            (Some("accepting"), Some(claim), Some(at)) => Ok(Some((
-                claim.to_owned(),
-                Timestamp::parse(at)
-                    .map_err(|e| Unexpected::caused_by("a claim has a bad time", e))?,
-            ))),
+        match (r.opt_s("status"), r.opt_s("claim")) {
+            (Some("accepting"), Some(claim)) => {
+                Ok(r.opt_time("claimed_at")?.map(|at| (claim.to_owned(), at)))
+            }
             _ => Ok(None),
         }
     }

@@ -1,12 +1,13 @@
 //! The items of logins, invitations and email changes. Keys: [`crate::dynamo::keys`].
 
-use crate::domain::{Email, Timestamp};
+use crate::domain::Email;
 use crate::dynamo::attr::{Item, Reader, n, s};
 use crate::dynamo::keys::{
     EMAIL_CHANGE_SK, INVITATION_SK, LOGIN_EMAIL_GUARD_SK, LOGIN_SK, PENDING_INVITATIONS, SUB_SK,
     TOKEN_SK, customer_members_pk, email_change_pk, invitation_pk, login_email_guard_pk, login_pk,
     sub_pk, token_pk,
 };
+use crate::dynamo::write::Guard;
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, InvitationId, LoginId};
 use crate::logins::{
@@ -34,7 +35,6 @@ pub fn email_change_to_item(c: &EmailChange) -> Item {
 
 pub fn email_change_from_item(item: &Item) -> Result<EmailChange, Unexpected> {
     let r = Reader(item);
-    let time = |k: &str| Timestamp::parse(r.s(k)?).map_err(|_| bad(k));
     Ok(EmailChange {
         token_hash: r
             .s("PK")?
@@ -44,8 +44,8 @@ pub fn email_change_from_item(item: &Item) -> Result<EmailChange, Unexpected> {
         login_id: LoginId::parse(r.s("login_id")?).ok_or_else(|| bad("login_id"))?,
         customer_id: CustomerId::parse(r.s("customer_id")?).ok_or_else(|| bad("customer_id"))?,
         new_email: Email::parse(r.s("new_email")?).map_err(|_| bad("new_email"))?,
-        expires_at: time("expires_at")?,
-        created_at: time("created_at")?,
+        expires_at: r.time("expires_at")?,
+        created_at: r.time("created_at")?,
         confirmed: r.s("status")? == "confirmed",
     })
 }
@@ -87,7 +87,6 @@ pub fn login_to_item(l: &Login) -> Item {
 
 pub fn login_from_item(item: &Item) -> Result<Login, Unexpected> {
     let r = Reader(item);
-    let time = |k: &str| Timestamp::parse(r.s(k)?).map_err(|_| bad(k));
     let email = |v: &str| Email::parse(v).map_err(|_| bad("email"));
     Ok(Login {
         login_id: LoginId::parse(r.s("login_id")?).ok_or_else(|| bad("login_id"))?,
@@ -96,24 +95,22 @@ pub fn login_from_item(item: &Item) -> Result<Login, Unexpected> {
         email: email(r.s("email")?)?,
         status: LoginStatus::parse(r.s("status")?).ok_or_else(|| bad("status"))?,
         pending_email: r.opt_s("pending_email").map(email).transpose()?,
-        created_at: time("created_at")?,
-        updated_at: time("updated_at")?,
-        last_sign_in_at: r
-            .opt_s("last_sign_in_at")
-            .map(|_| time("last_sign_in_at"))
-            .transpose()?,
+        created_at: r.time("created_at")?,
+        updated_at: r.time("updated_at")?,
+        last_sign_in_at: r.opt_time("last_sign_in_at")?,
         cognito_sub: r.opt_s("cognito_sub").map(str::to_owned),
         version: r.n("version")?,
     })
 }
 
-pub fn email_guard_item(l: &Login) -> Item {
-    Item::from([
-        ("PK".into(), s(login_email_guard_pk(&l.email))),
-        ("SK".into(), s(LOGIN_EMAIL_GUARD_SK)),
-        ("type".into(), s("login_email")),
-        ("login_id".into(), s(l.login_id.as_str())),
-    ])
+/// The guard that keeps `email` to one login, `login`.
+pub fn email_guard<'a>(email: &Email, login: &'a LoginId) -> Guard<'a> {
+    Guard {
+        key: (login_email_guard_pk(email), LOGIN_EMAIL_GUARD_SK),
+        kind: "login_email",
+        attribute: "login_id",
+        owner: login.as_str(),
+    }
 }
 
 pub fn sub_link_to_item(link: &SubLink) -> Item {
@@ -176,7 +173,6 @@ pub fn invitation_to_item(i: &Invitation) -> Item {
 
 pub fn invitation_from_item(item: &Item) -> Result<Invitation, Unexpected> {
     let r = Reader(item);
-    let time = |k: &str| Timestamp::parse(r.s(k)?).map_err(|_| bad(k));
     Ok(Invitation {
         invitation_id: InvitationId::parse(r.s("invitation_id")?)
             .ok_or_else(|| bad("invitation_id"))?,
@@ -184,8 +180,8 @@ pub fn invitation_from_item(item: &Item) -> Result<Invitation, Unexpected> {
         customer_id: CustomerId::parse(r.s("customer_id")?).ok_or_else(|| bad("customer_id"))?,
         email: Email::parse(r.s("email")?).map_err(|_| bad("email"))?,
         status: InvitationStatus::parse(r.s("status")?).ok_or_else(|| bad("status"))?,
-        expires_at: time("expires_at")?,
-        created_at: time("created_at")?,
+        expires_at: r.time("expires_at")?,
+        created_at: r.time("created_at")?,
         token_hash: r.s("token_hash")?.to_owned(),
         claim: r.opt_s("claim").map(str::to_owned),
         version: r.n("version")?,
@@ -209,6 +205,7 @@ pub fn token_item(token_hash: &str, i: &Invitation) -> Item {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Timestamp;
 
     fn at(s: &str) -> Timestamp {
         Timestamp::parse(s).unwrap()
@@ -250,7 +247,7 @@ mod tests {
     #[test]
     fn guard_and_sub_link_items_have_exactly_their_keys_and_pointers() {
         let l = login();
-        let guard = email_guard_item(&l);
+        let guard = email_guard(&l.email, &l.login_id).item();
         assert_eq!(guard.len(), 4);
         assert_eq!(guard["PK"], s("LOGINEMAIL#ann@acme.example"));
         let link = SubLink {

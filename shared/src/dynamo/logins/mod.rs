@@ -6,7 +6,7 @@ mod invitations;
 pub mod item;
 
 use super::DynamoStore;
-use super::attr::{Item, Reader, s};
+use super::attr::{Reader, s};
 use super::{customers, index};
 use crate::customers::Customer;
 use crate::domain::Email;
@@ -44,15 +44,6 @@ impl DynamoStore {
                 TransactWriteItem::builder().condition_check(check).build()
             }
         }
-    }
-
-    /// Gives up the guard of `email`, if `login` still holds it.
-    fn release_login_email(&self, email: &Email, login: &LoginId) -> TransactWriteItem {
-        self.delete_guard(
-            (login_email_guard_pk(email), LOGIN_EMAIL_GUARD_SK),
-            "login_id",
-            login.as_str(),
-        )
     }
 }
 
@@ -109,7 +100,7 @@ impl LoginStore for DynamoStore {
     async fn provision(&self, p: &Provisioning) -> Result<(), LoginStoreError> {
         let (mut actions, key_at) = self.keyed_actions(p.idempotency.as_ref());
         let guard_at = actions.len();
-        actions.push(self.put_new(email_guard_item(&p.login)));
+        actions.push(self.put_guard(email_guard(&p.login.email, &p.login.login_id)));
         actions.push(self.put_new(login_to_item(&p.login)));
         actions.push(self.customer_action(&p.customer));
         actions.push(self.put_audit(&p.audit));
@@ -146,7 +137,7 @@ impl LoginStore for DynamoStore {
                 ));
             }
             if after.status == LoginStatus::Deleted {
-                actions.push(self.release_login_email(&before.email, &before.login_id));
+                actions.push(self.delete_guard(email_guard(&before.email, &before.login_id)));
             }
         }
         if let Some(i) = &w.new_invitation {
@@ -166,15 +157,10 @@ impl LoginStore for DynamoStore {
         let mut reserve_at = None;
         if let (Some(email), Some(id)) = (&w.reserve_email, &login_id) {
             reserve_at = Some(actions.len());
-            actions.push(self.put_new(Item::from([
-                ("PK".to_owned(), s(login_email_guard_pk(email))),
-                ("SK".to_owned(), s(LOGIN_EMAIL_GUARD_SK)),
-                ("type".to_owned(), s("login_email")),
-                ("login_id".to_owned(), s(id.as_str())),
-            ])));
+            actions.push(self.put_guard(email_guard(email, id)));
         }
         if let (Some(email), Some(id)) = (&w.release_email, &login_id) {
-            actions.push(self.release_login_email(email, id));
+            actions.push(self.delete_guard(email_guard(email, id)));
         }
         if let Some(o) = &w.outbox {
             actions.push(self.put_outbox(o));

@@ -2,7 +2,6 @@
 
 use super::super::DynamoStore;
 use crate::audit::AuditEntry;
-use crate::domain::Timestamp;
 use crate::dynamo::attr::{Item, Reader, n, s};
 use crate::dynamo::keys::{CART_SK, customer_pk};
 use crate::error::Unexpected;
@@ -33,8 +32,7 @@ pub fn from_item(customer_id: &CustomerId, item: &Item) -> Result<Cart, Unexpect
         customer_id: customer_id.clone(),
         lines: r.json("lines")?.unwrap_or_default(),
         notes: r.opt_s("notes").map(str::to_owned),
-        updated_at: Timestamp::parse(r.s("updated_at")?)
-            .map_err(|e| Unexpected::caused_by("a cart has a bad time", e))?,
+        updated_at: r.time("updated_at")?,
         version: r.n("version")?,
     })
 }
@@ -58,6 +56,7 @@ impl CartStore for DynamoStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Timestamp;
     use crate::ids::Sku;
     use crate::orders::{Line, Quantity};
 
