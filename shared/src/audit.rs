@@ -132,8 +132,8 @@ pub trait AuditLog: Send + Sync {
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
-    #[error("invalid input")]
-    Invalid(Vec<FieldError>),
+    #[error("the cursor does not belong to this listing")]
+    BadCursor,
     #[error(transparent)]
     Unexpected(#[from] Unexpected),
 }

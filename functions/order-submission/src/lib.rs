@@ -44,7 +44,7 @@ impl Routes for OrderSubmission {
             "POST /orders/{order_id}/cancel" => {
                 let (session, store, id) =
                     customer_request(store, &req, path_id::<OrderId>, |_, id| {
-                        orders::cancel_reads(id)
+                        orders::order_reads(id)
                     })
                     .await?;
                 Ok(json(

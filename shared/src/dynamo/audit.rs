@@ -4,7 +4,6 @@ use super::DynamoStore;
 use super::attr::{Item, Reader, s};
 use super::query::Listing;
 use crate::audit::{AuditActor, AuditEntry, AuditError, AuditFilter, AuditLog};
-use crate::domain::FieldError;
 use crate::dynamo::keys::{AUDIT_LOG, AUDIT_SK_PREFIX, audit_actor_pk, customer_pk};
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, LoginId};
@@ -143,14 +142,7 @@ impl AuditLog for DynamoStore {
         let fits = |c: &Cursor| c.0[key] == partition && c.0["SK"].starts_with(AUDIT_SK_PREFIX);
         self.list_page(&query, page, fits, from_item)
             .await
-            .map_err(|e| {
-                e.or_bad_cursor(|| {
-                    AuditError::Invalid(vec![FieldError::new(
-                        "cursor",
-                        "does not belong to this listing",
-                    )])
-                })
-            })
+            .map_err(|e| e.or_bad_cursor(|| AuditError::BadCursor))
     }
 }
 

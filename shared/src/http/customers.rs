@@ -44,7 +44,7 @@ impl From<ClosedAccount> for Problem {
 impl From<ListCustomersError> for Problem {
     fn from(e: ListCustomersError) -> Self {
         match e {
-            ListCustomersError::BadCursor => Problem::invalid(vec![FieldError::bad_cursor()]),
+            ListCustomersError::BadCursor => Problem::bad_cursor(),
             ListCustomersError::Unexpected(e) => e.into(),
         }
     }

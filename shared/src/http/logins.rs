@@ -116,7 +116,7 @@ impl From<crate::audit::AuditError> for Problem {
     fn from(e: crate::audit::AuditError) -> Self {
         use crate::audit::AuditError as E;
         match e {
-            E::Invalid(errors) => Problem::invalid(errors),
+            E::BadCursor => Problem::bad_cursor(),
             E::Unexpected(e) => e.into(),
         }
     }

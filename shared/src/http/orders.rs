@@ -45,7 +45,7 @@ impl From<crate::orders::ReadOrderError> for Problem {
         use crate::orders::ReadOrderError as E;
         match e {
             E::NotFound => Problem::not_found("There is no such order."),
-            E::Invalid(errors) => Problem::invalid(errors),
+            E::BadCursor => Problem::bad_cursor(),
             E::Unexpected(e) => e.into(),
         }
     }

@@ -36,6 +36,11 @@ impl Problem {
         Self::new(400, "Bad request", detail)
     }
 
+    /// A page cursor from another listing, or forged.
+    pub fn bad_cursor() -> Self {
+        Self::invalid(vec![FieldError::bad_cursor()])
+    }
+
     pub fn invalid(errors: Vec<FieldError>) -> Self {
         let detail = errors
             .iter()

@@ -10,7 +10,6 @@ use crate::error::Unexpected;
 use crate::ids::OrderId;
 use crate::outbox::{EmailMessage, OutboxItem, Recipient};
 use crate::portal::Portal;
-use crate::reads::{ItemRef, Reads};
 use crate::session::Session;
 
 #[derive(Debug, thiserror::Error)]
@@ -31,11 +30,6 @@ fn not_requested(o: &Order) -> DecideError {
         o.order_number,
         o.status.as_str()
     ))
-}
-
-/// What [`cancel_order`] reads by key.
-pub fn cancel_reads(id: &OrderId) -> Reads {
-    Reads::of([ItemRef::Order(id.clone())])
 }
 
 /// Cancels one of the customer's own orders while it is still `requested`.

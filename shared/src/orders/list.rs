@@ -11,8 +11,8 @@ use crate::reads::{ItemRef, Reads};
 pub enum ReadOrderError {
     #[error("no such order")]
     NotFound,
-    #[error("invalid input")]
-    Invalid(Vec<FieldError>),
+    #[error("the cursor does not belong to this listing")]
+    BadCursor,
     #[error(transparent)]
     Unexpected(#[from] Unexpected),
 }
@@ -20,7 +20,7 @@ pub enum ReadOrderError {
 impl From<OrderStoreError> for ReadOrderError {
     fn from(e: OrderStoreError) -> Self {
         match e {
-            OrderStoreError::BadCursor => Self::Invalid(vec![FieldError::bad_cursor()]),
+            OrderStoreError::BadCursor => Self::BadCursor,
             OrderStoreError::Unexpected(u) => Self::Unexpected(u),
             other => Unexpected::caused_by("listing orders failed", other).into(),
         }
@@ -54,7 +54,8 @@ impl OrderListing {
     }
 }
 
-/// What reading one order reads by key.
+/// What reading one order reads by key: to show it, or to cancel it
+/// ([`super::cancel_order`]).
 pub fn order_reads(id: &OrderId) -> Reads {
     Reads::of([ItemRef::Order(id.clone())])
 }

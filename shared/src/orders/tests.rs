@@ -252,7 +252,7 @@ async fn a_customer_cancels_only_its_own_requested_order_reading_what_it_declare
     let cancelled = cancel_order(&m, &session, &order.order_id).await.unwrap();
     let twice = cancel_order(&m, &session, &order.order_id).await;
 
-    assert_eq!(m.undeclared(&cancel_reads(&order.order_id)), vec![]);
+    assert_eq!(m.undeclared(&order_reads(&order.order_id)), vec![]);
     assert!(matches!(foreign, Err(DecideError::NotFound)));
     assert_eq!(cancelled.status, OrderStatus::Cancelled);
     assert_eq!(cancelled.last_event(), Some(OrderEventKind::Cancelled));
