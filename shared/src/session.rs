@@ -8,7 +8,7 @@ use crate::actor::{CreatedBy, Principal};
 use crate::audit::{AuditEntry, AuditLog};
 use crate::catalog::{CatalogError, CatalogStore, tier_name, tier_name_reads};
 use crate::customers::{Customer, CustomerStatus, CustomerStore};
-use crate::domain::{FieldError, Timestamp, bounded_text};
+use crate::domain::{FieldError, Timestamp, Validator, bounded_text};
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, LoginId, TierId};
 use crate::logins::{Login, LoginStatus, LoginStore};
@@ -159,8 +159,6 @@ pub enum SessionError {
     LoginNotFound,
     #[error("{0}")]
     CannotActAs(String),
-    #[error("invalid input")]
-    Invalid(Vec<FieldError>),
     #[error(transparent)]
     Resolve(#[from] ResolveError),
     #[error(transparent)]
@@ -172,33 +170,41 @@ pub const ACT_AS: &str = "X-Act-As";
 /// Header saying why; required with [`ACT_AS`].
 pub const ACT_AS_REASON: &str = "X-Act-As-Reason";
 
-/// An admin's session as the login `raw_login_id`, only if that login is enabled and has
+/// An admin's request to act as a login, from its two headers.
+#[derive(Debug, Clone)]
+pub struct ActAsRequest {
+    /// The login, as sent: an id of another shape names no login (404, not 400).
+    pub login: String,
+    /// Why, for the audit log.
+    pub reason: String,
+}
+
+impl ActAsRequest {
+    /// [`ACT_AS`] and [`ACT_AS_REASON`]: a reason is required.
+    pub fn parse(login: &str, reason: Option<&str>) -> Result<Self, Vec<FieldError>> {
+        let reason = reason.ok_or(
+            "is required when acting as a login: say why (it goes in the audit log)".to_owned(),
+        );
+        let mut v = Validator::default();
+        let reason = v.check(ACT_AS_REASON, reason.and_then(|r| bounded_text(r, 1, 500)));
+        v.finish(|| ActAsRequest {
+            login: login.trim().to_owned(),
+            reason: reason.expect("checked"),
+        })
+    }
+}
+
+/// An admin's session as the requested login, only if that login is enabled and has
 /// activated (signed in at least once) and its account is open. The use is audited before
 /// the request runs: a request whose audit entry cannot be written does not run.
-#[tracing::instrument(skip_all, fields(login_id = %raw_login_id))]
+#[tracing::instrument(skip_all, fields(login_id = %request.login))]
 pub async fn act_as<S: LoginStore + CustomerStore + AuditLog>(
     store: &S,
     admin: &Principal,
-    raw_login_id: &str,
-    reason: Option<&str>,
+    request: &ActAsRequest,
     route: &str,
 ) -> Result<Session, SessionError> {
-    let reason = match reason.map(|r| bounded_text(r, 1, 500)) {
-        Some(Ok(r)) => r,
-        Some(Err(m)) => {
-            return Err(SessionError::Invalid(vec![FieldError::new(
-                ACT_AS_REASON,
-                m,
-            )]));
-        }
-        None => {
-            return Err(SessionError::Invalid(vec![FieldError::new(
-                ACT_AS_REASON,
-                "is required when acting as a login: say why (it goes in the audit log)",
-            )]));
-        }
-    };
-    let id = LoginId::parse(raw_login_id.trim()).ok_or(SessionError::LoginNotFound)?;
+    let id = LoginId::parse(&request.login).ok_or(SessionError::LoginNotFound)?;
     let login = store.login(&id).await?.ok_or(SessionError::LoginNotFound)?;
     match login.status {
         LoginStatus::Active => {}
@@ -225,7 +231,7 @@ pub async fn act_as<S: LoginStore + CustomerStore + AuditLog>(
         Timestamp::now(),
         "login.acted_as",
         Some(&customer.customer_id),
-        serde_json::json!({ "route": route, "reason": reason, "login_email": login.email }),
+        serde_json::json!({ "route": route, "reason": request.reason, "login_email": login.email }),
     );
     entry.acting_as = Some(login.login_id.clone());
     store.record(&entry).await?;
@@ -233,7 +239,7 @@ pub async fn act_as<S: LoginStore + CustomerStore + AuditLog>(
         me: SignedIn { login, customer },
         acting: Some(ActingAs {
             admin: admin.clone(),
-            reason,
+            reason: request.reason.clone(),
         }),
     })
 }
@@ -369,21 +375,16 @@ mod tests {
         m.state().logins.get_mut(&invited.login_id).unwrap().status = LoginStatus::Invited;
         let id = l.login_id.to_string();
 
-        let no_reason = act_as(&m, &admin(), &id, None, "GET /cart").await;
-        let not_active = act_as(
-            &m,
-            &admin(),
-            invited.login_id.as_str(),
-            Some("help"),
-            "GET /cart",
-        )
-        .await;
-        let unknown = act_as(&m, &admin(), "lgn_nope", Some("help"), "GET /cart").await;
-        let session = act_as(&m, &admin(), &id, Some("Phoned in"), "GET /cart")
-            .await
-            .unwrap();
+        let no_reason = ActAsRequest::parse(&id, None);
+        let blank_reason = ActAsRequest::parse(&id, Some("  "));
+        let help = |login: &str| ActAsRequest::parse(login, Some("help")).unwrap();
+        let not_active = act_as(&m, &admin(), &help(invited.login_id.as_str()), "GET /cart").await;
+        let unknown = act_as(&m, &admin(), &help("lgn_nope"), "GET /cart").await;
+        let phoned = ActAsRequest::parse(&id, Some("Phoned in")).unwrap();
+        let session = act_as(&m, &admin(), &phoned, "GET /cart").await.unwrap();
 
-        assert!(matches!(no_reason, Err(SessionError::Invalid(e)) if e[0].field == ACT_AS_REASON));
+        assert_eq!(no_reason.unwrap_err()[0].field, ACT_AS_REASON);
+        assert_eq!(blank_reason.unwrap_err()[0].field, ACT_AS_REASON);
         assert!(matches!(not_active, Err(SessionError::CannotActAs(_))));
         assert!(matches!(unknown, Err(SessionError::LoginNotFound)));
         assert_eq!(

@@ -105,7 +105,6 @@ impl From<crate::session::SessionError> for Problem {
         match e {
             E::LoginNotFound => Problem::not_found("There is no such login to act as."),
             E::CannotActAs(why) => Problem::forbidden(why).typed("cannot-act-as"),
-            E::Invalid(errors) => Problem::invalid(errors),
             E::Resolve(e) => e.into(),
             E::Unexpected(e) => e.into(),
         }

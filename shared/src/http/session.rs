@@ -8,7 +8,7 @@ use crate::audit::AuditLog;
 use crate::customers::CustomerStore;
 use crate::logins::LoginStore;
 use crate::reads::{Prefetch, Reads};
-use crate::session::{self, ACT_AS, ACT_AS_REASON, Session, SessionIds};
+use crate::session::{self, ACT_AS, ACT_AS_REASON, ActAsRequest, Session, SessionIds};
 use lambda_http::Request;
 
 /// The session a customer route runs in — a customer token's own login, or, for an admin token
@@ -45,9 +45,9 @@ where
             }
         },
         (Actor::Admin(admin), Some(target)) => {
-            let reason = header(ACT_AS_REASON);
-            let session =
-                session::act_as(store, &admin, &target, reason.as_deref(), &route_key(req)).await?;
+            let request = ActAsRequest::parse(&target, header(ACT_AS_REASON).as_deref())
+                .map_err(Problem::invalid)?;
+            let session = session::act_as(store, &admin, &request, &route_key(req)).await?;
             let request = store.prefetch(&reads(&session.ids())).await?;
             Ok((session, request))
         }
