@@ -1,8 +1,8 @@
 //! Confirming a new sign-in address from the link sent to it.
 
-use super::invitations::Accepted;
+use super::invitations::{Accepted, link_write_failed};
 use super::manage::touched;
-use super::{EmailChangeStore, LoginStatus, LoginStore, LoginStoreError, LoginWrite};
+use super::{EmailChangeStore, LoginStatus, LoginStore, LoginWrite};
 use crate::audit::{AuditActor, AuditEntry};
 use crate::domain::Timestamp;
 use crate::error::Unexpected;
@@ -70,13 +70,8 @@ pub async fn confirm_email_change<S: LoginStore + EmailChangeStore, I: Identity>
         {
             tracing::error!(error = %undo.chain(), "could not restore the Cognito email of a failed email change");
         }
-        return Err(match e {
-            LoginStoreError::Stale => EmailChangeError::Gone,
-            other => Unexpected::caused_by("confirming an email change failed", other).into(),
-        });
+        let failed = "confirming an email change failed";
+        return Err(link_write_failed(e, EmailChangeError::Gone, failed));
     }
-    Ok(Accepted {
-        login_id: after.login_id,
-        email: after.email,
-    })
+    Ok(Accepted::from(after))
 }

@@ -4,7 +4,7 @@
 
 use super::provision::{advance, create_user};
 use super::{
-    Acceptance, InvitationLink, InvitationStatus, InvitationStore, LoginName, LoginStatus,
+    Acceptance, InvitationLink, InvitationStatus, InvitationStore, Login, LoginName, LoginStatus,
     LoginStore, LoginStoreError, SubLink,
 };
 use crate::audit::{AuditActor, AuditEntry};
@@ -87,11 +87,33 @@ pub async fn preview_invitation<S: InvitationStore>(
     })
 }
 
-/// The login an invitation activated.
+/// The login a link activated, or whose address it confirmed.
 #[derive(Debug, serde::Serialize)]
 pub struct Accepted {
     pub login_id: LoginId,
     pub email: Email,
+}
+
+impl From<Login> for Accepted {
+    fn from(l: Login) -> Self {
+        Self {
+            login_id: l.login_id,
+            email: l.email,
+        }
+    }
+}
+
+/// A link's last write failed. `Stale` means another use of the same link won the race, so
+/// for this one the link is `gone`; anything else is unexpected.
+pub(super) fn link_write_failed<E: From<Unexpected>>(
+    e: LoginStoreError,
+    gone: E,
+    what: &'static str,
+) -> E {
+    match e {
+        LoginStoreError::Stale => gone,
+        other => Unexpected::caused_by(what, other).into(),
+    }
 }
 
 /// Spends an invitation: creates the Cognito user with the chosen password and activates the
@@ -192,15 +214,10 @@ pub async fn accept_invitation<S: InvitationStore, I: Identity>(
             tracing::error!(error = %undo.chain(), "could not undo the Cognito user of a failed acceptance");
         }
         release().await;
-        return Err(match e {
-            LoginStoreError::Stale => InvitationError::Gone,
-            other => Unexpected::caused_by("accepting an invitation failed", other).into(),
-        });
+        let failed = "accepting an invitation failed";
+        return Err(link_write_failed(e, InvitationError::Gone, failed));
     }
-    Ok(Accepted {
-        login_id: login.login_id,
-        email: login.email,
-    })
+    Ok(Accepted::from(login))
 }
 
 /// What one housekeeping pass over invitations did.
