@@ -266,6 +266,23 @@ async fn a_new_email_becomes_the_sign_in_email_only_once_the_new_address_confirm
 }
 
 #[tokio::test]
+async fn twelve_concurrent_confirmations_of_one_email_change_link_change_the_address_once() {
+    let (api, _, login_id, old) = admin_with_lee().await;
+    let new = unique_email("raced");
+    change_email(&api, &login_id, &new).await;
+    let token = email_change_link(&new).await;
+
+    let replies = futures::future::join_all((0..12).map(|_| confirm_email_change(&token))).await;
+
+    exactly_one(&replies, 200, 410);
+    assert!(can_sign_in(&new.to_lowercase(), PASSWORD).await);
+    assert!(!can_sign_in(&old.to_lowercase(), PASSWORD).await);
+    let me = me_of(&new.to_lowercase(), PASSWORD).await.ok(200);
+    assert_eq!(me["login"]["email"], new.to_lowercase());
+    confirm_email_change(&token).await.problem(410);
+}
+
+#[tokio::test]
 async fn an_email_change_to_an_address_in_use_is_409_and_a_newer_change_replaces_the_older_link() {
     let (api, _, login_id, _) = admin_with_lee().await;
     let (_, _, taken) = api.active_login("Lee Login").await;

@@ -2,7 +2,7 @@
 
 use super::invitations::{Accepted, link_write_failed};
 use super::manage::touched;
-use super::{EmailChangeStore, LoginStatus, LoginStore, LoginWrite};
+use super::{EmailChangeStore, LinkClaim, LoginStatus, LoginStore, LoginWrite};
 use crate::audit::{AuditActor, AuditEntry};
 use crate::domain::Timestamp;
 use crate::error::Unexpected;
@@ -21,7 +21,9 @@ pub enum EmailChangeError {
 }
 
 /// Confirms a new sign-in address from the link sent to it: from now on the login signs in
-/// with it. Cognito changes first; if the table write after it fails, Cognito is changed back.
+/// with it. The link is claimed first, so of concurrent confirmations one changes Cognito and
+/// the others are refused (410). Cognito changes next; if the table write after it fails,
+/// Cognito is changed back and the claim released, so the link can be used again.
 #[tracing::instrument(skip_all)]
 pub async fn confirm_email_change<S: LoginStore + EmailChangeStore, I: Identity>(
     store: &S,
@@ -45,14 +47,32 @@ pub async fn confirm_email_change<S: LoginStore + EmailChangeStore, I: Identity>
     {
         return Err(EmailChangeError::Gone);
     }
-    identity
+    let claim = LinkClaim::new(now);
+    if let Err(e) = store.claim_email_change(&change, &claim).await {
+        return Err(link_write_failed(
+            e,
+            EmailChangeError::Gone,
+            "claiming an email change failed",
+        ));
+    }
+    let release = || async {
+        if let Err(e) = store.release_email_change(&change, &claim).await {
+            tracing::error!(error = %e.chain(), "could not release a claimed email change");
+        }
+    };
+    if let Err(e) = identity
         .change_email(&before.email, &change.new_email)
-        .await?;
+        .await
+    {
+        release().await;
+        return Err(e.into());
+    }
     let mut after = touched(&before, now);
     after.email = change.new_email.clone();
     after.pending_email = None;
     let mut confirmed = change.clone();
     confirmed.confirmed = true;
+    confirmed.claim = Some(claim.clone());
     let mut write = LoginWrite::audited(AuditEntry::new(
         AuditActor::login(&before.login_id, change.new_email.as_str()),
         now,
@@ -70,6 +90,7 @@ pub async fn confirm_email_change<S: LoginStore + EmailChangeStore, I: Identity>
         {
             tracing::error!(error = %undo.chain(), "could not restore the Cognito email of a failed email change");
         }
+        release().await;
         let failed = "confirming an email change failed";
         return Err(link_write_failed(e, EmailChangeError::Gone, failed));
     }

@@ -147,6 +147,7 @@ pub async fn update_login<S: LoginStore, I: Identity>(
             expires_at: now.plus_seconds(EMAIL_CHANGE_TTL_SECONDS),
             created_at: now,
             confirmed: false,
+            claim: None,
         };
         write.outbox = Some(OutboxItem::new(
             new.clone(),

@@ -146,6 +146,34 @@ pub struct EmailChange {
     pub expires_at: Timestamp,
     pub created_at: Timestamp,
     pub confirmed: bool,
+    /// The confirmation that holds the link while it changes the identity provider.
+    pub claim: Option<LinkClaim>,
+}
+
+/// One use of a link holding it while it works: another use of the same link finds it taken
+/// and is refused, so the identity provider is changed once. A claim older than
+/// [`LinkClaim::LEASE_SECONDS`] belongs to a confirmation that died and may be taken over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkClaim {
+    pub id: String,
+    pub at: Timestamp,
+}
+
+impl LinkClaim {
+    /// Far longer than a function may run (10 s), so a live claim is never taken over.
+    pub const LEASE_SECONDS: i64 = 300;
+
+    pub fn new(at: Timestamp) -> Self {
+        Self {
+            id: uuid::Uuid::new_v4().simple().to_string(),
+            at,
+        }
+    }
+
+    /// Claims made before this are abandoned.
+    pub fn abandoned_before(&self) -> Timestamp {
+        self.at.plus_seconds(-Self::LEASE_SECONDS)
+    }
 }
 
 /// The pointer from a Cognito `sub` to its login, read on every customer request.

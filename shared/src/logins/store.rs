@@ -2,7 +2,7 @@
 //! invitations (with their tokens), and email changes. What one use case writes together is
 //! one value ([`Provisioning`], [`Acceptance`], [`LoginWrite`]) written in one transaction.
 
-use super::{EmailChange, Invitation, Login, SubLink};
+use super::{EmailChange, Invitation, LinkClaim, Login, SubLink};
 use crate::audit::AuditEntry;
 use crate::customers::Customer;
 use crate::domain::{Email, Timestamp};
@@ -156,4 +156,17 @@ pub trait InvitationStore: Send + Sync {
 #[async_trait::async_trait]
 pub trait EmailChangeStore: Send + Sync {
     async fn email_change(&self, token_hash: &str) -> Result<Option<EmailChange>, Unexpected>;
+    /// Takes a pending, unexpired change for one confirmation: `Stale` when it is confirmed,
+    /// expired, or held by another confirmation whose claim is not abandoned.
+    async fn claim_email_change(
+        &self,
+        change: &EmailChange,
+        claim: &LinkClaim,
+    ) -> Result<(), LoginStoreError>;
+    /// Gives the change back after a failed confirmation, so that its link works again.
+    async fn release_email_change(
+        &self,
+        change: &EmailChange,
+        claim: &LinkClaim,
+    ) -> Result<(), Unexpected>;
 }

@@ -335,6 +335,33 @@ async fn a_confirmed_email_change_becomes_the_sign_in_address_once() {
 }
 
 #[tokio::test]
+async fn a_link_held_by_another_confirmation_is_gone_until_that_claim_is_abandoned() {
+    let (m, users, _, l) = login_with_user();
+    change_email(&m, &users, &l, None).await;
+    let url = match &m.state().outbox[0].message {
+        EmailMessage::EmailChange { confirm_url, .. } => confirm_url.clone(),
+        other => panic!("{other:?}"),
+    };
+    let token = LinkToken::parse(url.rsplit('/').next().unwrap()).unwrap();
+    let hold = |at| {
+        m.state().email_changes.get_mut(&token.hash()).unwrap().claim = Some(LinkClaim::new(at));
+    };
+
+    hold(crate::domain::Timestamp::now());
+    let meanwhile = confirm_email_change(&m, &users, &token).await;
+    assert!(matches!(meanwhile, Err(EmailChangeError::Gone)));
+    assert!(
+        users.user(&l.email).is_some(),
+        "the identity provider is not touched"
+    );
+
+    hold(crate::domain::Timestamp::now().plus_seconds(-LinkClaim::LEASE_SECONDS - 1));
+    let taken_over = confirm_email_change(&m, &users, &token).await.unwrap();
+    assert_eq!(taken_over.email, email("new@acme.example"));
+    assert!(m.state().email_changes[&token.hash()].confirmed);
+}
+
+#[tokio::test]
 async fn housekeeping_expires_old_links_and_frees_an_accept_that_crashed() {
     let m = Memory::new();
     let users = Users::default();

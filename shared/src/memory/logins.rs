@@ -7,8 +7,8 @@ use crate::error::Unexpected;
 use crate::ids::{CustomerId, InvitationId, LoginId};
 use crate::logins::{
     Acceptance, EmailChange, EmailChangeStore, Invitation, InvitationLink, InvitationStatus,
-    InvitationStore, Login, LoginAndAccount, LoginStatus, LoginStore, LoginStoreError, LoginWrite,
-    Members, Provisioning, SubLink,
+    InvitationStore, LinkClaim, Login, LoginAndAccount, LoginStatus, LoginStore, LoginStoreError,
+    LoginWrite, Members, Provisioning, SubLink,
 };
 use crate::reads::ItemRef;
 
@@ -128,7 +128,9 @@ impl LoginStore for Memory {
         }) && w.email_change.as_ref().is_none_or(|c| {
             let stored = s.email_changes.get(&c.token_hash);
             if c.confirmed {
-                stored.is_some_and(|old| !old.confirmed)
+                stored.is_some_and(|old| {
+                    !old.confirmed && old.claim.is_some() && old.claim == c.claim
+                })
             } else {
                 stored.is_none()
             }
@@ -320,5 +322,44 @@ impl InvitationStore for Memory {
 impl EmailChangeStore for Memory {
     async fn email_change(&self, token_hash: &str) -> Result<Option<EmailChange>, Unexpected> {
         Ok(self.state().email_changes.get(token_hash).cloned())
+    }
+
+    async fn claim_email_change(
+        &self,
+        change: &EmailChange,
+        claim: &LinkClaim,
+    ) -> Result<(), LoginStoreError> {
+        let mut s = self.state();
+        match s.email_changes.get_mut(&change.token_hash) {
+            Some(stored)
+                if !stored.confirmed
+                    && stored.expires_at > claim.at
+                    && stored
+                        .claim
+                        .as_ref()
+                        .is_none_or(|held| held.at < claim.abandoned_before()) =>
+            {
+                stored.claim = Some(claim.clone());
+                Ok(())
+            }
+            _ => Err(LoginStoreError::Stale),
+        }
+    }
+
+    async fn release_email_change(
+        &self,
+        change: &EmailChange,
+        claim: &LinkClaim,
+    ) -> Result<(), Unexpected> {
+        let mut s = self.state();
+        if let Some(stored) = s.email_changes.get_mut(&change.token_hash)
+            && stored
+                .claim
+                .as_ref()
+                .is_some_and(|held| held.id == claim.id)
+        {
+            stored.claim = None;
+        }
+        Ok(())
     }
 }

@@ -11,12 +11,12 @@ use crate::dynamo::write::Guard;
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, InvitationId, LoginId};
 use crate::logins::{
-    EmailChange, Invitation, InvitationStatus, Login, LoginName, LoginStatus, SubLink,
+    EmailChange, Invitation, InvitationStatus, LinkClaim, Login, LoginName, LoginStatus, SubLink,
 };
 
 /// The email change's item; removed by TTL a week after it expires.
 pub fn email_change_to_item(c: &EmailChange) -> Item {
-    Item::from([
+    let mut item = Item::from([
         ("PK".into(), s(email_change_pk(&c.token_hash))),
         ("SK".into(), s(EMAIL_CHANGE_SK)),
         ("type".into(), s("email_change")),
@@ -30,7 +30,12 @@ pub fn email_change_to_item(c: &EmailChange) -> Item {
         ("expires_at".into(), s(c.expires_at.to_string())),
         ("created_at".into(), s(c.created_at.to_string())),
         ("ttl".into(), n(c.expires_at.unix_seconds() + 7 * 24 * 3600)),
-    ])
+    ]);
+    if let Some(claim) = &c.claim {
+        item.insert("claim".into(), s(&claim.id));
+        item.insert("claimed_at".into(), s(claim.at.to_string()));
+    }
+    item
 }
 
 pub fn email_change_from_item(item: &Item) -> Result<EmailChange, Unexpected> {
@@ -47,6 +52,13 @@ pub fn email_change_from_item(item: &Item) -> Result<EmailChange, Unexpected> {
         expires_at: r.time("expires_at")?,
         created_at: r.time("created_at")?,
         confirmed: r.s("status")? == "confirmed",
+        claim: match r.opt_s("claim") {
+            Some(id) => Some(LinkClaim {
+                id: id.to_owned(),
+                at: r.time("claimed_at")?,
+            }),
+            None => None,
+        },
     })
 }
 
@@ -273,12 +285,26 @@ mod tests {
             expires_at: at("2026-11-24T08:00:00Z"),
             created_at: at("2026-11-23T08:00:00Z"),
             confirmed: false,
+            claim: None,
         };
         let item = email_change_to_item(&c);
         assert_eq!(item.len(), 10);
         assert_eq!(item["PK"], s(format!("EMAILCHANGE#{}", "cd".repeat(32))));
         assert_eq!(item["status"], s("pending"));
         assert_eq!(email_change_from_item(&item).unwrap(), c);
+
+        let claimed = EmailChange {
+            claim: Some(LinkClaim {
+                id: "c1".into(),
+                at: at("2026-11-23T09:00:00Z"),
+            }),
+            ..c
+        };
+        let item = email_change_to_item(&claimed);
+        assert_eq!(item.len(), 12);
+        assert_eq!(item["claim"], s("c1"));
+        assert_eq!(item["claimed_at"], s("2026-11-23T09:00:00.000Z"));
+        assert_eq!(email_change_from_item(&item).unwrap(), claimed);
     }
 
     #[test]

@@ -174,22 +174,20 @@ impl LoginStore for DynamoStore {
 }
 
 impl DynamoStore {
-    /// An email change's put: a new one must not exist; a confirmed one only if still pending.
+    /// An email change's put: a new one must not exist; a confirmed one only if still pending
+    /// and claimed by this confirmation.
     fn put_email_change(&self, c: &crate::logins::EmailChange) -> TransactWriteItem {
-        let condition = if c.confirmed {
-            "#status = :pending"
-        } else {
-            "attribute_not_exists(PK)"
-        };
         let mut put = Put::builder()
             .table_name(self.table())
-            .set_item(Some(email_change_to_item(c)))
-            .condition_expression(condition);
-        if c.confirmed {
-            put = put
+            .set_item(Some(email_change_to_item(c)));
+        put = match (&c.claim, c.confirmed) {
+            (Some(claim), true) => put
+                .condition_expression("#status = :pending AND claim = :claim")
                 .expression_attribute_names("#status", "status")
-                .expression_attribute_values(":pending", s("pending"));
-        }
+                .expression_attribute_values(":pending", s("pending"))
+                .expression_attribute_values(":claim", s(&claim.id)),
+            _ => put.condition_expression("attribute_not_exists(PK)"),
+        };
         TransactWriteItem::builder()
             .put(put.build().expect("table and item are set"))
             .build()
