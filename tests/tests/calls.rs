@@ -226,6 +226,29 @@ async fn an_invitation_link_and_the_admins_customer_page_stay_within_their_budge
     sign_in(&email, PASSWORD).await;
 }
 
+#[tokio::test]
+async fn an_email_change_link_stays_within_its_budget() {
+    let f = functions().await;
+    let admin = Api::admin().await;
+    let (_, login_id, _) = admin.active_login("Budget Lee").await;
+    let new = unique_email("budget-moved");
+    admin
+        .update_login(&login_id, &json!({"email": new}))
+        .await
+        .ok(200);
+    let token = mailbox::link_token(&mailbox::wait_for(&new).await, "/email-change/");
+
+    let (body, status, c) = call(
+        "POST /email-changes/{token}/confirm",
+        format!("/email-changes/{token}/confirm"),
+        "",
+    )
+    .on(&f.invitations)
+    .await;
+    within("POST /email-changes/{token}/confirm", status, &c, 4, 4);
+    assert_eq!(body["email"], new.to_lowercase());
+}
+
 #[test]
 fn no_code_path_can_scan_the_table_and_no_function_may() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");

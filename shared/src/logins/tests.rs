@@ -344,7 +344,11 @@ async fn a_link_held_by_another_confirmation_is_gone_until_that_claim_is_abandon
     };
     let token = LinkToken::parse(url.rsplit('/').next().unwrap()).unwrap();
     let hold = |at| {
-        m.state().email_changes.get_mut(&token.hash()).unwrap().claim = Some(LinkClaim::new(at));
+        m.state()
+            .email_changes
+            .get_mut(&token.hash())
+            .unwrap()
+            .claim = Some(LinkClaim::new(at));
     };
 
     hold(crate::domain::Timestamp::now());
