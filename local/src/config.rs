@@ -29,6 +29,10 @@ pub struct Config {
     /// The local SES endpoint (`AWS_ENDPOINT_URL_SESV2`) when `ORDERDESK_DEV_MAILBOX=1`:
     /// the development mailbox reads moto's store there.
     pub dev_mailbox: Option<String>,
+    /// `ORDERDESK_CORS_ORIGINS`: exact origins (comma-separated) allowed to call the API from
+    /// another origin, e.g. a console dev server. None by default: the console is served
+    /// from the gateway's own origin.
+    pub cors_origins: Vec<String>,
 }
 
 impl Config {
@@ -83,6 +87,14 @@ impl Config {
             table_name: optional("TABLE_NAME"),
             schedule_interval,
             dev_mailbox,
+            cors_origins: optional("ORDERDESK_CORS_ORIGINS")
+                .map(|list| {
+                    list.split(',')
+                        .map(|o| o.trim().trim_end_matches('/').to_owned())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
         })
     }
 

@@ -97,6 +97,10 @@ async fn serve() -> anyhow::Result<()> {
         region: config.region.clone(),
         port: config.port,
         mailbox,
+        cors: server::Cors {
+            rules: template.cors.clone(),
+            origins: config.cors_origins.clone(),
+        },
     };
     server::serve(listener, gateway, shutdown_signal()).await?;
     for pump in pumps {

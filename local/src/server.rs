@@ -1,7 +1,9 @@
-//! The HTTP front: API Gateway's behaviour (CORS preflight, route selection,
-//! JWT authorizer, payload limit, its own error bodies) in front of the
-//! in-process functions, plus the console's static files.
+//! The HTTP front: API Gateway's behaviour (CORS, route selection, JWT authorizer, payload
+//! limit, its own error bodies) in front of the in-process functions, plus the console's
+//! static files and the development mailbox, both same-origin pages with CloudFront's
+//! security headers.
 
+mod cors;
 mod responses;
 
 use std::{
@@ -29,7 +31,8 @@ use crate::{
     mailbox::Mailbox,
     routes::RouteTable,
 };
-use responses::{message, not_registered, preflight, text, too_large, unauthorized};
+pub use cors::Cors;
+use responses::{message, not_registered, text, too_large, unauthorized};
 
 /// API Gateway's request payload limit.
 pub const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
@@ -50,6 +53,14 @@ pub struct Gateway {
     pub port: u16,
     /// The development mailbox, when it is on.
     pub mailbox: Option<Mailbox>,
+    /// Who may call the API from another origin.
+    pub cors: Cors,
+}
+
+/// What answered a request: the API (CORS applies), or one of the gateway's own pages.
+enum Answered {
+    Api,
+    Page,
 }
 
 /// Serves `gateway` on `listener` until `shutdown` completes, then lets the
@@ -109,39 +120,54 @@ async fn log_request(request: Request, next: Next) -> Response<Body> {
 
 async fn handle(State(gateway): State<Arc<Gateway>>, request: Request) -> Response<Body> {
     let origin = request.headers().get(header::ORIGIN).cloned();
-    let mut response = dispatch(&gateway, request).await;
-    if let Some(origin) = origin {
-        responses::allow_origin(&mut response, origin);
+    let (method, path) = (request.method().clone(), request.uri().path().to_owned());
+    let (mut response, answered) = match page(&gateway, &method, &path, request.headers()).await {
+        Some(page) => (page, Answered::Page),
+        None => (dispatch(&gateway, request).await, Answered::Api),
+    };
+    match answered {
+        Answered::Api => gateway.cors.decorate(&mut response, origin.as_ref()),
+        Answered::Page => cors::security_headers(response.headers_mut()),
     }
     response
+}
+
+/// The gateway's own pages: the development mailbox (same-origin only: it shows passwords and
+/// links) and the console's files, for paths the API has no route for.
+async fn page(
+    gateway: &Gateway,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+) -> Option<Response<Body>> {
+    if path.starts_with("/dev/") && gateway.mailbox.is_some() {
+        if !cors::same_origin(headers, gateway.port) {
+            return Some(message(StatusCode::FORBIDDEN, "Forbidden"));
+        }
+        if method == Method::GET {
+            return gateway.mailbox.as_ref()?.respond(path).await;
+        }
+    }
+    let readable = method == Method::GET || method == Method::HEAD;
+    if !readable || gateway.routes.find(method.as_str(), path).is_some() {
+        return None;
+    }
+    crate::console::file(gateway.console.as_ref()?, path).await
 }
 
 async fn dispatch(gateway: &Gateway, request: Request) -> Response<Body> {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     if method == Method::OPTIONS {
-        return preflight(request.headers());
+        return gateway.cors.preflight(request.headers());
     }
     if method == Method::GET && path == "/healthz" {
         return text(StatusCode::OK, "text/plain; charset=utf-8", "ok");
-    }
-    if let (Some(mailbox), true) = (&gateway.mailbox, method == Method::GET) {
-        if let Some(response) = mailbox.respond(&path).await {
-            return response;
-        }
     }
     if content_length(request.headers()).is_some_and(|length| length > MAX_PAYLOAD_BYTES) {
         return too_large();
     }
     let Some(route) = gateway.routes.find(method.as_str(), &path) else {
-        if let (Some(root), true) = (
-            &gateway.console,
-            method == Method::GET || method == Method::HEAD,
-        ) {
-            if let Some(file) = crate::console::file(root, &path).await {
-                return file;
-            }
-        }
         return message(StatusCode::NOT_FOUND, "Not Found");
     };
 

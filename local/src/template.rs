@@ -5,6 +5,7 @@
 //! CloudFormation tags (`!Ref`, `!Sub`, ...) survive parsing as tagged values;
 //! they only ever appear in properties the local stack has no use for.
 
+mod cors;
 mod provisioning;
 mod resources;
 
@@ -13,6 +14,7 @@ use std::{collections::HashSet, path::Path, time::Duration};
 use anyhow::{Context as _, anyhow, bail};
 use serde_yaml::{Mapping, Value};
 
+pub use cors::CorsRules;
 pub use provisioning::Provisioning;
 
 /// Lambda's own default when neither the function nor `Globals` sets a timeout.
@@ -67,6 +69,8 @@ pub struct Template {
     pub streams: Vec<StreamTrigger>,
     /// Every `Schedule` event, in template order.
     pub schedules: Vec<ScheduleTrigger>,
+    /// The HTTP API's CORS rules, when it has them.
+    pub cors: Option<CorsRules>,
 }
 
 /// One `DynamoDB` event: a function fed by a table's stream.
@@ -139,6 +143,7 @@ impl Template {
             functions,
             streams,
             schedules,
+            cors: cors::of(resources),
         })
     }
 }

@@ -1,60 +1,13 @@
-//! API Gateway's own answers: CORS (a preflight, and the headers on a cross-origin request's
-//! response), its `{"message": ...}` error bodies (401, 404, 413, 500), and the 501 a route
-//! gets when its function is not in this build.
+//! API Gateway's own answers: its `{"message": ...}` error bodies (401, 403, 404, 413, 500),
+//! and the 501 a route gets when its function is not in this build.
 
 use axum::{
     body::Body,
-    http::{HeaderMap, HeaderValue, Response, StatusCode, header},
+    http::{HeaderValue, Response, StatusCode, header},
 };
 use serde_json::json;
 
 use crate::{auth::Rejection, routes::Match};
-
-const ALLOW_HEADERS: &str =
-    "authorization, content-type, idempotency-key, x-act-as, x-act-as-reason";
-const ALLOW_METHODS: &str = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
-const EXPOSE_HEADERS: &str = "idempotent-replayed";
-
-/// Adds the CORS headers of a response to a request from `origin`.
-pub fn allow_origin(response: &mut Response<Body>, origin: HeaderValue) {
-    let headers = response.headers_mut();
-    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-    headers.insert(
-        header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static(EXPOSE_HEADERS),
-    );
-    headers.append(header::VARY, HeaderValue::from_static("origin"));
-}
-
-/// The answer to a CORS preflight (`OPTIONS`): the asking origin may use the API's methods
-/// and headers.
-pub fn preflight(request: &HeaderMap) -> Response<Body> {
-    let origin = request
-        .get(header::ORIGIN)
-        .cloned()
-        .unwrap_or(HeaderValue::from_static("*"));
-    let mut response = Response::new(Body::empty());
-    *response.status_mut() = StatusCode::NO_CONTENT;
-    let headers = response.headers_mut();
-    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static(ALLOW_METHODS),
-    );
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static(ALLOW_HEADERS),
-    );
-    headers.insert(
-        header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static(EXPOSE_HEADERS),
-    );
-    headers.insert(
-        header::ACCESS_CONTROL_MAX_AGE,
-        HeaderValue::from_static("600"),
-    );
-    response
-}
 
 /// A response of `status` with this body and content type.
 pub fn text(

@@ -15,6 +15,15 @@ use crate::{
 
 const TEMPLATE: &str = r#"
 Resources:
+  HttpApi:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      CorsConfiguration:
+        AllowOrigins: [!Sub "https://${Distribution.DomainName}"]
+        AllowHeaders: [Authorization, Content-Type, X-Act-As-Reason]
+        AllowMethods: [GET, POST]
+        ExposeHeaders: [Idempotent-Replayed]
+        MaxAge: 600
   EchoFunction:
     Type: AWS::Serverless::Function
     Metadata: { BuildProperties: { Binary: echo } }
@@ -79,8 +88,9 @@ async fn fixture() -> Fixture {
     std::fs::write(console.join("js/app.js"), "console.log(1)").unwrap();
     let mut registry = Registry::default();
     registry.add_http("echo", echo());
+    let template = Template::parse(TEMPLATE).unwrap();
     let gateway = Gateway {
-        routes: RouteTable::from_template(&Template::parse(TEMPLATE).unwrap()).unwrap(),
+        routes: RouteTable::from_template(&template).unwrap(),
         registry,
         authorizer: JwtAuthorizer::new(
             ISSUER.into(),
@@ -90,7 +100,11 @@ async fn fixture() -> Fixture {
         console: Some(console.clone()),
         region: "eu-west-1".into(),
         port: 3000,
-        mailbox: None,
+        mailbox: Some(Mailbox::new("http://127.0.0.1:9")),
+        cors: Cors {
+            rules: template.cors.clone(),
+            origins: vec![DEV_SERVER.into()],
+        },
     };
     Fixture {
         router: router(Arc::new(gateway)),
@@ -272,49 +286,79 @@ async fn a_body_over_10_mib_gets_413() {
     }
 }
 
+/// The one origin besides its own that the test gateway lets call the API.
+const DEV_SERVER: &str = "http://localhost:5173";
+
 #[tokio::test]
-async fn a_preflight_gets_permissive_cors_headers() {
+async fn a_preflight_from_a_listed_origin_gets_the_templates_cors_rules_and_others_get_none() {
     let fixture = fixture().await;
-    let headers = [
-        ("origin", "http://localhost:5173"),
-        ("access-control-request-method", "POST"),
-    ];
-    let request = request("OPTIONS /things", &headers, Body::empty());
+    let preflight = |origin| {
+        let headers = [
+            ("origin", origin),
+            ("access-control-request-method", "POST"),
+        ];
+        request("OPTIONS /things", &headers, Body::empty())
+    };
 
-    let (status, headers, _) = send(&fixture, request).await;
+    let (listed, listed_headers, _) = send(&fixture, preflight(DEV_SERVER)).await;
+    let (foreign, foreign_headers, _) = send(&fixture, preflight("https://evil.example")).await;
 
-    assert_eq!(status, 204);
+    assert_eq!(listed, 204);
+    assert_eq!(listed_headers["access-control-allow-origin"], DEV_SERVER);
     assert_eq!(
-        headers["access-control-allow-origin"],
-        "http://localhost:5173"
+        listed_headers["access-control-allow-headers"],
+        "authorization, content-type, x-act-as-reason"
     );
+    assert_eq!(listed_headers["access-control-allow-methods"], "GET, POST");
+    assert_eq!(listed_headers["access-control-max-age"], "600");
+    assert_eq!(foreign, 204);
     assert!(
-        headers["access-control-allow-headers"]
-            .to_str()
-            .unwrap()
-            .contains("x-act-as-reason")
-    );
-    assert_eq!(
-        headers["access-control-expose-headers"],
-        "idempotent-replayed"
+        !foreign_headers.contains_key("access-control-allow-origin"),
+        "an unlisted origin is never reflected"
     );
 }
 
 #[tokio::test]
-async fn responses_to_a_cross_origin_request_carry_cors_headers() {
+async fn an_api_response_carries_cors_headers_only_for_a_listed_origin() {
     let fixture = fixture().await;
-    let origin = [("origin", "http://localhost:5173")];
-    let request = request("GET /nowhere", &origin, Body::empty());
+    let from = |origin| request("GET /nowhere", &[("origin", origin)], Body::empty());
 
-    let (_, headers, _) = send(&fixture, request).await;
+    let (_, listed, _) = send(&fixture, from(DEV_SERVER)).await;
+    let (_, foreign, _) = send(&fixture, from("https://evil.example")).await;
 
+    assert_eq!(listed["access-control-allow-origin"], DEV_SERVER);
     assert_eq!(
-        headers["access-control-allow-origin"],
-        "http://localhost:5173"
-    );
-    assert_eq!(
-        headers["access-control-expose-headers"],
+        listed["access-control-expose-headers"],
         "idempotent-replayed"
+    );
+    assert!(!foreign.contains_key("access-control-allow-origin"));
+    assert!(!foreign.contains_key("access-control-expose-headers"));
+}
+
+#[tokio::test]
+async fn the_development_mailbox_answers_only_its_own_origin() {
+    let fixture = fixture().await;
+    let mailbox =
+        |headers: &[(&str, &str)]| request("GET /dev/mailbox.json", headers, Body::empty());
+
+    let (cross_site, cross_headers, _) =
+        send(&fixture, mailbox(&[("sec-fetch-site", "cross-site")])).await;
+    let (foreign, _, _) = send(&fixture, mailbox(&[("origin", DEV_SERVER)])).await;
+    let (own, _, _) = send(
+        &fixture,
+        mailbox(&[
+            ("origin", "http://127.0.0.1:3000"),
+            ("sec-fetch-site", "same-origin"),
+        ]),
+    )
+    .await;
+
+    assert_eq!(cross_site, 403);
+    assert!(!cross_headers.contains_key("access-control-allow-origin"));
+    assert_eq!(foreign, 403, "even an origin the API allows");
+    assert_eq!(
+        own, 502,
+        "the mailbox itself answers: there is no SES store in this test"
     );
 }
 
@@ -329,6 +373,12 @@ async fn the_console_is_served_for_paths_outside_the_api() {
 
     assert_eq!(root, 200);
     assert_eq!(root_headers["content-type"], "text/html; charset=utf-8");
+    assert_eq!(root_headers["x-frame-options"], "SAMEORIGIN");
+    assert_eq!(root_headers["x-content-type-options"], "nosniff");
+    assert_eq!(
+        root_headers["referrer-policy"],
+        "strict-origin-when-cross-origin"
+    );
     assert_eq!(root_body, b"<h1>console</h1>");
     assert_eq!(script, 200);
     assert_eq!(
