@@ -1,7 +1,7 @@
 //! What a use case will read, declared before it runs, so a request's reads travel in one
-//! round trip: the caller's login and account and everything the use case names, in one batch
-//! beside the order counter. Each use case that reads by key has a `reads` function next to
-//! it; the adapter alone turns an [`ItemRef`] into a key.
+//! round trip: the caller's login and account and everything the use case names, in one batch.
+//! Each use case that reads by key has a `reads` function next to it; the adapter alone turns
+//! an [`ItemRef`] into a key.
 
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, LoginId, OrderId, Sku, TierId};
@@ -21,13 +21,15 @@ pub enum ItemRef {
     Order(OrderId),
     /// An idempotency record, by its scope.
     Idempotency(String),
+    /// The order-number counter: read ahead, a new order's own write advances it, so a
+    /// request that is refused takes no number and writes nothing.
+    OrderCounter,
 }
 
-/// A request's declared reads: items, and whether it takes an order number.
+/// A request's declared reads.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Reads {
     pub items: Vec<ItemRef>,
-    pub order_number: bool,
 }
 
 impl Reads {
@@ -39,7 +41,6 @@ impl Reads {
     pub fn of(items: impl IntoIterator<Item = ItemRef>) -> Self {
         Self {
             items: items.into_iter().collect(),
-            order_number: false,
         }
     }
 
@@ -53,16 +54,9 @@ impl Reads {
         self
     }
 
-    /// Also takes the request's one new order number, beside the reads.
-    pub fn with_order_number(mut self) -> Self {
-        self.order_number = true;
-        self
-    }
-
     /// Both sets of reads.
     pub fn merged(mut self, other: Reads) -> Self {
         self.items.extend(other.items);
-        self.order_number |= other.order_number;
         self
     }
 }

@@ -154,13 +154,13 @@ async fn every_customer_operation_stays_within_its_dynamodb_call_budget() {
             .on(&f.submission)
     };
     let (body, status, c) = submit().await;
-    within("POST /orders", status, &c, 4, 2);
+    within("POST /orders", status, &c, 2, 2);
     assert_eq!(status, 201);
     assert!(c.write_units() > 0.0, "DynamoDB reported the write units");
     let id = body["order_id"].as_str().unwrap().to_owned();
 
     let (_, status, c) = submit().await;
-    within("POST /orders (replayed)", status, &c, 2, 1);
+    within("POST /orders (replayed)", status, &c, 1, 1);
 
     let (_, status, c) = call("GET /orders/{order_id}", format!("/orders/{id}"), token)
         .on(&f.orders)

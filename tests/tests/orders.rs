@@ -352,3 +352,22 @@ async fn a_deleted_customers_orders_stay_readable_by_admins() {
         .await
         .problem(403);
 }
+
+#[tokio::test]
+async fn concurrent_orders_of_one_account_each_get_their_own_number() {
+    let s = Shop::open(None).await;
+    let body = json!({"lines": [{"sku": s.flour, "quantity": 1}], "answers": standard_answers()});
+
+    let replies = futures::future::join_all((0..12).map(|_| s.buyer.submit(&body))).await;
+
+    let mut numbers: Vec<String> = replies
+        .iter()
+        .map(|r| {
+            assert_eq!(r.status, 201, "{}", r.body);
+            r.body["order_number"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 12, "every order has its own number");
+}

@@ -43,6 +43,7 @@ pub fn key_of(r: &ItemRef) -> Key {
         ItemRef::Cart(id) => key(customer_pk(id), CART_SK),
         ItemRef::Order(id) => key(order_pk(id), ORDER_SK),
         ItemRef::Idempotency(scope) => key(idempotency_pk(scope), IDEMPOTENCY_SK),
+        ItemRef::OrderCounter => key(ORDER_COUNTER_PK.to_owned(), ORDER_COUNTER_SK),
     }
 }
 

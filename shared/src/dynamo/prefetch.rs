@@ -1,6 +1,5 @@
 //! A request's declared reads, read at once: one strongly consistent `BatchGetItem` (in
-//! batches of 100) beside the order counter's `UpdateItem`, kept in the request's own copy of
-//! the store and handed out once each.
+//! batches of 100), kept in the request's own copy of the store and handed out once each.
 
 use super::DynamoStore;
 use super::attr::{Item, Reader, s};
@@ -15,7 +14,6 @@ use std::sync::{Arc, Mutex};
 #[derive(Debug, Default)]
 pub(super) struct Ahead {
     items: Mutex<HashMap<Key, Option<Item>>>,
-    order_number: Mutex<Option<u64>>,
 }
 
 impl Ahead {
@@ -27,29 +25,16 @@ impl Ahead {
             .ok()
             .and_then(|mut items| items.remove(key))
     }
-
-    /// The order number taken ahead, once.
-    pub(super) fn take_order_number(&self) -> Option<u64> {
-        self.order_number.lock().ok().and_then(|mut n| n.take())
-    }
 }
 
 #[async_trait::async_trait]
 impl Prefetch for DynamoStore {
     async fn prefetch(&self, reads: &Reads) -> Result<Self, Unexpected> {
-        if reads.items.is_empty() && !reads.order_number {
+        if reads.items.is_empty() {
             return Ok(self.clone());
         }
         let keys: Vec<Key> = reads.items.iter().map(key_of).collect();
-        let (found, number) = futures::future::join(self.batch_get(&keys), async {
-            if reads.order_number {
-                self.take_next_order_number().await.map(Some)
-            } else {
-                Ok(None)
-            }
-        })
-        .await;
-        let found = found?;
+        let found = self.batch_get(&keys).await?;
         let ahead = Ahead {
             items: Mutex::new(
                 keys.into_iter()
@@ -59,7 +44,6 @@ impl Prefetch for DynamoStore {
                     })
                     .collect(),
             ),
-            order_number: Mutex::new(number?),
         };
         Ok(Self {
             ahead: Some(Arc::new(ahead)),
@@ -120,9 +104,9 @@ impl DynamoStore {
         Ok(found)
     }
 
-    /// The order number this request took ahead, if it did.
-    pub(super) fn order_number_taken_ahead(&self) -> Option<u64> {
-        self.ahead.as_ref().and_then(|a| a.take_order_number())
+    /// The read-ahead copy of `key`, once (see [`Ahead::take`]).
+    pub(super) fn taken_ahead(&self, key: &Key) -> Option<Option<Item>> {
+        self.ahead.as_ref().and_then(|a| a.take(key))
     }
 }
 
@@ -140,13 +124,10 @@ mod tests {
                 (key.clone(), Some(item.clone())),
                 (absent.clone(), None),
             ])),
-            order_number: Mutex::new(Some(7)),
         };
         assert_eq!(ahead.take(&key), Some(Some(item)));
         assert_eq!(ahead.take(&key), None, "a second read goes to DynamoDB");
         assert_eq!(ahead.take(&absent), Some(None));
         assert_eq!(ahead.take(&("A".to_owned(), "D".to_owned())), None);
-        assert_eq!(ahead.take_order_number(), Some(7));
-        assert_eq!(ahead.take_order_number(), None);
     }
 }

@@ -69,6 +69,7 @@ pub struct Memory {
     state: Arc<Mutex<State>>,
     reads: Arc<Mutex<Vec<ItemRef>>>,
     contended: Arc<AtomicU32>,
+    numbers_taken_meanwhile: Arc<AtomicU32>,
 }
 
 impl Memory {
@@ -84,6 +85,12 @@ impl Memory {
     /// The next `n` writes meet another write in flight, as a cancelled transaction would.
     pub fn contend_next_writes(&self, n: u32) {
         self.contended.store(n, Ordering::SeqCst);
+    }
+
+    /// The next `n` new orders find their number taken by another order between reading the
+    /// counter and writing, as concurrent submissions do.
+    pub fn take_numbers_meanwhile(&self, n: u32) {
+        self.numbers_taken_meanwhile.store(n, Ordering::SeqCst);
     }
 
     /// Every read by key so far, in order.
@@ -116,10 +123,19 @@ impl Memory {
 
     /// Whether this write meets contention (and counts it).
     fn contended(&self) -> bool {
-        self.contended
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-            .is_ok()
+        counted_down(&self.contended)
     }
+
+    /// Whether another order takes this order's number first (and counts it).
+    fn number_taken_meanwhile(&self) -> bool {
+        counted_down(&self.numbers_taken_meanwhile)
+    }
+}
+
+/// Takes one from `n` unless it is zero: whether there was one to take.
+fn counted_down(n: &AtomicU32) -> bool {
+    n.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok()
 }
 
 #[async_trait::async_trait]

@@ -5,17 +5,21 @@ use crate::audit::AuditEntry;
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, OrderId};
 use crate::orders::{
-    Cart, CartStore, Order, OrderListing, OrderNumber, OrderStore, OrderStoreError, OrderWrite,
+    Cart, CartStore, NextNumber, Order, OrderListing, OrderNumber, OrderStore, OrderStoreError,
+    OrderWrite,
 };
 use crate::page::{Page, PageRequest};
 use crate::reads::ItemRef;
 
 #[async_trait::async_trait]
 impl OrderStore for Memory {
-    async fn next_order_number(&self) -> Result<OrderNumber, Unexpected> {
-        let mut s = self.state();
-        s.order_counter += 1;
-        Ok(OrderNumber(s.order_counter))
+    async fn next_order_number(&self) -> Result<NextNumber, Unexpected> {
+        self.read(ItemRef::OrderCounter);
+        let was = self.state().order_counter;
+        Ok(NextNumber {
+            number: OrderNumber(was + 1),
+            counter_was: Some(was),
+        })
     }
 
     async fn put_order(&self, w: OrderWrite<'_>) -> Result<(), OrderStoreError> {
@@ -26,6 +30,13 @@ impl OrderStore for Memory {
         if !key_free(&s, w.idempotency) {
             return Err(OrderStoreError::KeyTaken);
         }
+        let claim = w.number.and_then(|n| Some((n.counter_was?, n.number.0)));
+        if claim.is_some() && self.number_taken_meanwhile() {
+            s.order_counter += 1;
+        }
+        if claim.is_some_and(|(was, _)| s.order_counter != was) {
+            return Err(OrderStoreError::Contention);
+        }
         let stored = s.orders.get(&w.after.order_id);
         let holds = match w.before {
             None => stored.is_none(),
@@ -33,6 +44,9 @@ impl OrderStore for Memory {
         };
         if !holds {
             return Err(OrderStoreError::Stale);
+        }
+        if let Some((_, number)) = claim {
+            s.order_counter = number;
         }
         keep_record(&mut s, w.idempotency);
         s.orders.insert(w.after.order_id.clone(), w.after.clone());

@@ -3,7 +3,7 @@
 
 use super::decide::DecideError;
 use super::lines::{LineBody, check_answers, parse_lines, price_lines};
-use super::submit::{NewOrder, number_and_price, order_audit, place, unexpected};
+use super::submit::{NewOrder, Placing, order_audit, place, unexpected};
 use super::{
     Order, OrderEvent, OrderEventKind, OrderStatus, OrderStore, OrderStoreError, OrderWrite,
 };
@@ -103,9 +103,9 @@ where
     });
     v.finish(|| ()).map_err(AdminOrderError::Invalid)?;
 
-    let (number, pricing) = number_and_price(store, &customer, &lines).await?;
+    let pricing = price_lines(store, customer.price_tier_id.as_ref(), &lines).await?;
     let (lines, total) = pricing.orderable().map_err(AdminOrderError::Invalid)?;
-    let order = NewOrder {
+    let draft = NewOrder {
         customer: &customer,
         lines,
         total,
@@ -113,43 +113,43 @@ where
         answers,
         by: CreatedBy::admin(admin),
         status,
-    }
-    .numbered(number);
-    let outbox: Vec<OutboxItem> = notify
-        .map(|(subject, message)| {
-            OutboxItem::new(
-                customer.email.clone(),
-                EmailMessage::OrderPlacedForYou {
-                    customer_name: customer.name.as_str().to_owned(),
-                    subject,
-                    message,
-                    order_number: order.order_number.to_string(),
-                    total: order.total.to_string(),
-                    line_count: order.lines.len(),
-                    confirmed: status == OrderStatus::Confirmed,
-                    order_url: portal.order_url(&order.order_id),
-                },
-                Timestamp::now(),
-            )
-        })
-        .into_iter()
-        .collect();
-    let record = idempotency.map(|i| i.created(&order, Timestamp::now()));
-    let mut audit = order_audit(
-        admin,
-        &order,
-        serde_json::json!({ "status": order.status.as_str(), "notified": !outbox.is_empty() }),
-    );
-    "order.created".clone_into(&mut audit.action);
-    let write = OrderWrite {
-        before: None,
-        after: &order,
-        idempotency: record.as_ref(),
-        outbox: &outbox,
-        audit: Some(&audit),
-        clear_cart: false,
     };
-    place(store, idempotency, write).await
+    place(store, idempotency, |number| {
+        let order = draft.numbered(number);
+        let outbox: Vec<OutboxItem> = notify
+            .iter()
+            .map(|(subject, message)| {
+                OutboxItem::new(
+                    customer.email.clone(),
+                    EmailMessage::OrderPlacedForYou {
+                        customer_name: customer.name.as_str().to_owned(),
+                        subject: subject.clone(),
+                        message: message.clone(),
+                        order_number: order.order_number.to_string(),
+                        total: order.total.to_string(),
+                        line_count: order.lines.len(),
+                        confirmed: status == OrderStatus::Confirmed,
+                        order_url: portal.order_url(&order.order_id),
+                    },
+                    Timestamp::now(),
+                )
+            })
+            .collect();
+        let mut audit = order_audit(
+            admin,
+            &order,
+            serde_json::json!({ "status": order.status.as_str(), "notified": !outbox.is_empty() }),
+        );
+        "order.created".clone_into(&mut audit.action);
+        Placing {
+            record: idempotency.map(|i| i.created(&order, Timestamp::now())),
+            order,
+            outbox,
+            audit: Some(audit),
+            clear_cart: false,
+        }
+    })
+    .await
 }
 
 fn stale(current: &Order) -> DecideError {

@@ -16,7 +16,7 @@ pub use decide::*;
 pub use lines::{LineBody, Pricing, check_answers, parse_lines, price_lines};
 pub use list::*;
 pub use model::*;
-pub use store::{CartStore, OrderListing, OrderStore, OrderStoreError, OrderWrite};
+pub use store::{CartStore, NextNumber, OrderListing, OrderStore, OrderStoreError, OrderWrite};
 pub use submit::{OrderRequest, SellerDesk, SubmitBody, SubmitError, submit_order, submit_reads};
 
 #[cfg(test)]

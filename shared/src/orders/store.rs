@@ -23,13 +23,25 @@ pub enum OrderStoreError {
     Unexpected(#[from] Unexpected),
 }
 
+/// A new order's number, and what the order's write must do to the counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NextNumber {
+    pub number: OrderNumber,
+    /// The counter as it was read ahead: the order's write advances it from this value to
+    /// `number`, and meets [`OrderStoreError::Contention`] when another order took the number
+    /// first. `None` when the number was taken from the counter already.
+    pub counter_was: Option<u64>,
+}
+
 /// An order written with what rides along, all or none: a new order (`before` is `None`,
-/// with its idempotency record, and emptying its cart when it came from it) or a change to
-/// one, conditional on `before`'s status and version.
+/// with its number, its idempotency record, and emptying its cart when it came from it) or a
+/// change to one, conditional on `before`'s status and version.
 #[derive(Debug, Clone, Copy)]
 pub struct OrderWrite<'a> {
     pub before: Option<&'a Order>,
     pub after: &'a Order,
+    /// A new order's number, claimed by this write when it was read ahead.
+    pub number: Option<NextNumber>,
     pub idempotency: Option<&'a IdempotencyRecord>,
     pub outbox: &'a [OutboxItem],
     pub audit: Option<&'a AuditEntry>,
@@ -47,6 +59,7 @@ impl<'a> OrderWrite<'a> {
         Self {
             before: Some(before),
             after,
+            number: None,
             idempotency: None,
             outbox,
             audit,
@@ -67,8 +80,10 @@ pub enum OrderListing {
 /// Where orders are kept.
 #[async_trait::async_trait]
 pub trait OrderStore: Send + Sync {
-    /// The next order number (an atomic counter; numbers of failed submissions are skipped).
-    async fn next_order_number(&self) -> Result<OrderNumber, Unexpected>;
+    /// A number for a new order: one past the counter read ahead with the request's reads
+    /// ([`crate::reads::ItemRef::OrderCounter`]), which the order's write then claims; when the
+    /// counter was not read ahead (or was used already), one taken from it at once.
+    async fn next_order_number(&self) -> Result<NextNumber, Unexpected>;
     /// A new order's write fails with `KeyTaken` when its key's record exists; a change's
     /// with `Stale` when the order moved on.
     async fn put_order(&self, w: OrderWrite<'_>) -> Result<(), OrderStoreError>;

@@ -3,8 +3,8 @@
 
 use super::lines::{LineBody, check_answers, parse_lines, price_lines, skus_of};
 use super::{
-    CartStore, Line, Order, OrderEvent, OrderEventKind, OrderNumber, OrderStatus, OrderStore,
-    OrderStoreError, OrderWrite, PricedLine, Pricing,
+    CartStore, Order, OrderEvent, OrderEventKind, OrderNumber, OrderStatus, OrderStore,
+    OrderStoreError, OrderWrite, PricedLine,
 };
 use crate::actor::{CreatedBy, Principal};
 use crate::audit::AuditEntry;
@@ -13,7 +13,8 @@ use crate::customers::Customer;
 use crate::domain::{Email, FieldError, Money, Timestamp, Validator, bounded_text};
 use crate::error::Unexpected;
 use crate::idempotency::{
-    self, Idempotency, IdempotencyStore, KeyReusedWithOtherRequest, KeyedRequest, Refused, Written,
+    self, Idempotency, IdempotencyRecord, IdempotencyStore, KeyReusedWithOtherRequest,
+    KeyedRequest, Refused, Written,
 };
 use crate::ids::OrderId;
 use crate::outbox::{EmailMessage, OutboxItem};
@@ -73,7 +74,7 @@ pub(super) struct NewOrder<'a> {
 
 impl NewOrder<'_> {
     /// The order, numbered and placed now.
-    pub fn numbered(self, number: OrderNumber) -> Order {
+    pub fn numbered(&self, number: OrderNumber) -> Order {
         let now = Timestamp::now();
         let first = if self.by.is_admin_in_own_name() {
             OrderEventKind::Created
@@ -97,11 +98,11 @@ impl NewOrder<'_> {
             customer_id: self.customer.customer_id.clone(),
             customer_name: Some(self.customer.name.as_str().to_owned()),
             status: self.status,
-            lines: self.lines,
+            lines: self.lines.clone(),
             total: self.total,
-            notes: self.notes.filter(|n| !n.is_empty()),
-            answers: self.answers,
-            created_by: self.by,
+            notes: self.notes.clone().filter(|n| !n.is_empty()),
+            answers: self.answers.clone(),
+            created_by: self.by.clone(),
             assigned_team: self
                 .customer
                 .fulfillment_team
@@ -118,21 +119,6 @@ impl NewOrder<'_> {
 }
 
 /// The audit entry of an admin's change to an order: `order.<its last event>`.
-/// The new order's number and its lines priced at the account's tier, side by side: the
-/// counter's write overlaps the catalogue's reads.
-pub(super) async fn number_and_price<S: OrderStore + CatalogStore>(
-    store: &S,
-    customer: &Customer,
-    lines: &[Line],
-) -> Result<(OrderNumber, Pricing), Unexpected> {
-    let (number, pricing) = futures::future::join(
-        store.next_order_number(),
-        price_lines(store, customer.price_tier_id.as_ref(), lines),
-    )
-    .await;
-    Ok((number?, pricing?))
-}
-
 pub(super) fn order_audit(
     admin: &Principal,
     order: &Order,
@@ -152,7 +138,7 @@ pub(super) fn order_audit(
     )
 }
 
-/// What [`submit_order`] reads by key, and the order number it takes, beside the session.
+/// What [`submit_order`] reads by key beside the session, the order counter included.
 pub fn submit_reads(ids: &SessionIds, request: &OrderRequest) -> Reads {
     let body = &request.body;
     let products = body
@@ -168,7 +154,7 @@ pub fn submit_reads(ids: &SessionIds, request: &OrderRequest) -> Reads {
     .and_all(cart)
     .and_all(ids.tier.clone().map(ItemRef::Tier))
     .and_all(products)
-    .with_order_number()
+    .and(ItemRef::OrderCounter)
 }
 
 /// Submits an order request for the session's account, priced at its tier now.
@@ -225,7 +211,7 @@ where
     let answers = check_answers(&mut v, &questions, &body.answers.unwrap_or_default(), true);
     v.finish(|| ()).map_err(SubmitError::Invalid)?;
 
-    let (number, pricing) = number_and_price(store, customer, &lines).await?;
+    let pricing = price_lines(store, customer.price_tier_id.as_ref(), &lines).await?;
     let pricing = pricing.checked().map_err(SubmitError::Invalid)?;
     if !pricing.unavailable.is_empty() {
         let mut errors = pricing.unavailable_errors();
@@ -237,7 +223,7 @@ where
         return Err(SubmitError::Invalid(errors));
     }
     let (lines, total) = pricing.orderable().map_err(SubmitError::Invalid)?;
-    let order = NewOrder {
+    let draft = NewOrder {
         customer,
         lines,
         total,
@@ -245,46 +231,72 @@ where
         answers,
         by: session.created_by(),
         status: OrderStatus::Requested,
-    }
-    .numbered(number);
-    let outbox = [OutboxItem::new(
-        desk.inbox.clone(),
-        EmailMessage::OrderRequested {
-            customer_name: customer.name.as_str().to_owned(),
-            login_name: me.login.name.as_str().to_owned(),
-            order_number: order.order_number.to_string(),
-            total: order.total.to_string(),
-            line_count: order.lines.len(),
-            order_url: desk.portal.admin_order_url(&order.order_id),
-        },
-        Timestamp::now(),
-    )];
-    let record = idempotency.created(&order, Timestamp::now());
-    let write = OrderWrite {
-        before: None,
-        after: &order,
-        idempotency: Some(&record),
-        outbox: &outbox,
-        audit: None,
-        clear_cart: from_cart,
     };
-    place(store, Some(&idempotency), write).await
+    place(store, Some(&idempotency), |number| {
+        let order = draft.numbered(number);
+        let outbox = vec![OutboxItem::new(
+            desk.inbox.clone(),
+            EmailMessage::OrderRequested {
+                customer_name: customer.name.as_str().to_owned(),
+                login_name: me.login.name.as_str().to_owned(),
+                order_number: order.order_number.to_string(),
+                total: order.total.to_string(),
+                line_count: order.lines.len(),
+                order_url: desk.portal.admin_order_url(&order.order_id),
+            },
+            Timestamp::now(),
+        )];
+        Placing {
+            record: Some(idempotency.created(&order, Timestamp::now())),
+            order,
+            outbox,
+            audit: None,
+            clear_cart: from_cart,
+        }
+    })
+    .await
 }
 
-/// Writes a new order once per idempotency key: a retry or a twin gets the first answer, a
-/// write that meets contention is tried again.
+/// A new order's write, made for the number it gets.
+pub(super) struct Placing {
+    pub order: Order,
+    pub record: Option<IdempotencyRecord>,
+    pub outbox: Vec<OutboxItem>,
+    pub audit: Option<AuditEntry>,
+    pub clear_cart: bool,
+}
+
+/// Numbers and writes a new order once per idempotency key: a retry or a twin gets the first
+/// answer, and a write that meets contention (another order took its number, say) is made
+/// again with a fresh number. Nothing is written, the counter included, until the request has
+/// passed every check.
 pub(super) async fn place<S, E>(
     store: &S,
     idempotency: Option<&Idempotency>,
-    write: OrderWrite<'_>,
+    placing: impl Fn(OrderNumber) -> Placing + Send + Sync,
 ) -> Result<Written<Order>, E>
 where
     S: OrderStore + IdempotencyStore,
     E: From<Unexpected> + From<KeyReusedWithOtherRequest>,
 {
+    let placing = &placing;
     idempotency::write_once(store, idempotency, || async move {
+        let next = store
+            .next_order_number()
+            .await
+            .map_err(|e| Refused::Failed(e.into()))?;
+        let p = placing(next.number);
+        let write = OrderWrite {
+            before: None,
+            after: &p.order,
+            number: Some(next),
+            idempotency: p.record.as_ref(),
+            outbox: &p.outbox,
+            audit: p.audit.as_ref(),
+            clear_cart: p.clear_cart,
+        };
         match store.put_order(write).await {
-            Ok(()) => Ok(write.after.clone()),
+            Ok(()) => Ok(p.order),
             Err(OrderStoreError::KeyTaken) => Err(Refused::KeyTaken),
             Err(OrderStoreError::Contention) => Err(Refused::Contended),
             Err(e) => Err(Refused::Failed(unexpected(e).into())),

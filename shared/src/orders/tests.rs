@@ -10,7 +10,7 @@ use crate::memory::Memory;
 use crate::memory::fixtures::{admin, email, eur};
 use crate::outbox::{EmailMessage, Recipient};
 use crate::portal::Portal;
-use crate::reads::Reads;
+use crate::reads::{ItemRef, Reads};
 use crate::session::Session;
 use serde_json::json;
 
@@ -77,7 +77,12 @@ async fn an_order_request_reads_only_what_it_declares_and_is_emailed_to_the_sell
     };
 
     assert_eq!(m.undeclared(&declared), vec![], "every read was declared");
-    assert!(declared.order_number);
+    assert!(declared.items.contains(&ItemRef::OrderCounter));
+    assert_eq!(
+        m.state().order_counter,
+        1,
+        "the order's own write took its number"
+    );
     assert_eq!(order.total, eur(4500));
     assert_eq!(order.status, OrderStatus::Requested);
     assert_eq!(order.created_by, CreatedBy::Customer(l.login_id.clone()));
@@ -191,6 +196,30 @@ async fn an_account_that_may_not_order_and_bad_lines_write_nothing() {
     assert!(matches!(unanswered, Err(SubmitError::Invalid(e)) if e[0].field == "answers.po"));
     assert!(m.state().orders.is_empty());
     assert!(m.state().outbox.is_empty());
+    assert_eq!(
+        m.state().order_counter,
+        0,
+        "a refused request takes no number"
+    );
+}
+
+#[tokio::test]
+async fn an_order_whose_number_another_order_took_meanwhile_gets_the_next_one() {
+    let m = Memory::new();
+    let (_, _, session) = m.buyer();
+    m.product("FLOUR", 2500);
+    m.take_numbers_meanwhile(1);
+
+    let order = submit(
+        &m,
+        &session,
+        json!({"lines": [{"sku": "FLOUR", "quantity": 1}]}),
+        "k1",
+    )
+    .await;
+
+    assert_eq!(order.order_number, OrderNumber(2));
+    assert_eq!(m.state().order_counter, 2);
 }
 
 #[tokio::test]

@@ -4,19 +4,22 @@
 pub mod cart;
 pub mod item;
 
-use super::attr::{n, s};
+use super::attr::{Reader, n, s};
 use super::query::Listing;
 use super::write::TxError;
 use super::{DynamoStore, index};
 use crate::dynamo::keys::{
-    CART_SK, ORDER_COUNTER_PK, ORDER_COUNTER_SK, ORDER_SK, customer_orders_pk, customer_pk,
+    CART_SK, ORDER_COUNTER_PK, ORDER_COUNTER_SK, ORDER_SK, customer_orders_pk, customer_pk, key_of,
     order_pk, order_status_pk,
 };
 use crate::error::Unexpected;
 use crate::ids::OrderId;
-use crate::orders::{Order, OrderListing, OrderNumber, OrderStore, OrderStoreError, OrderWrite};
+use crate::orders::{
+    NextNumber, Order, OrderListing, OrderNumber, OrderStore, OrderStoreError, OrderWrite,
+};
 use crate::page::{Cursor, Page, PageRequest};
-use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem};
+use crate::reads::ItemRef;
+use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem, Update};
 
 super::write::tx_error_into!(OrderStoreError);
 
@@ -41,15 +44,49 @@ impl DynamoStore {
             .and_then(|v| v.parse().ok())
             .ok_or_else(|| Unexpected::new("the order counter returned no number"))
     }
+
+    /// Advances the counter from `was`, as read ahead, to the new order's `number`, only if no
+    /// other order moved it meanwhile.
+    fn claim_number(&self, was: u64, number: u64) -> TransactWriteItem {
+        let condition = if was == 0 {
+            "attribute_not_exists(seq)"
+        } else {
+            "seq = :was"
+        };
+        let mut update = Update::builder()
+            .table_name(self.table())
+            .key("PK", s(ORDER_COUNTER_PK))
+            .key("SK", s(ORDER_COUNTER_SK))
+            .update_expression("SET seq = :number")
+            .condition_expression(condition)
+            .expression_attribute_values(":number", n(number));
+        if was > 0 {
+            update = update.expression_attribute_values(":was", n(was));
+        }
+        TransactWriteItem::builder()
+            .update(update.build().expect("table, key and expression are set"))
+            .build()
+    }
 }
 
 #[async_trait::async_trait]
 impl OrderStore for DynamoStore {
-    async fn next_order_number(&self) -> Result<OrderNumber, Unexpected> {
-        match self.order_number_taken_ahead() {
-            Some(n) => Ok(OrderNumber(n)),
-            None => self.take_next_order_number().await.map(OrderNumber),
-        }
+    async fn next_order_number(&self) -> Result<NextNumber, Unexpected> {
+        let counter_was = match self.taken_ahead(&key_of(&ItemRef::OrderCounter)) {
+            Some(Some(item)) => Reader(&item).n("seq")?,
+            Some(None) => 0,
+            None => {
+                let taken = self.take_next_order_number().await?;
+                return Ok(NextNumber {
+                    number: OrderNumber(taken),
+                    counter_was: None,
+                });
+            }
+        };
+        Ok(NextNumber {
+            number: OrderNumber(counter_was + 1),
+            counter_was: Some(counter_was),
+        })
     }
 
     async fn put_order(&self, w: OrderWrite<'_>) -> Result<(), OrderStoreError> {
@@ -70,6 +107,11 @@ impl OrderStore for DynamoStore {
                 TransactWriteItem::builder().put(put).build()
             }
         });
+        let counter_at = w.number.and_then(|n| {
+            let was = n.counter_was?;
+            actions.push(self.claim_number(was, n.number.0));
+            Some(actions.len() - 1)
+        });
         actions.extend(w.outbox.iter().map(|o| self.put_outbox(o)));
         actions.extend(w.audit.map(|a| self.put_audit(a)));
         if w.clear_cart {
@@ -78,6 +120,7 @@ impl OrderStore for DynamoStore {
         }
         self.transact(actions).await.map_err(|e| match e {
             e if key_at.is_some_and(|k| e.failed(k)) => OrderStoreError::KeyTaken,
+            e if counter_at.is_some_and(|c| e.failed(c)) => OrderStoreError::Contention,
             e if w.before.is_some() && e.failed(order_at) => OrderStoreError::Stale,
             TxError::Condition(_) => Unexpected::new("an order write's condition failed").into(),
             e => e.into(),
