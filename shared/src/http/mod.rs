@@ -1,6 +1,7 @@
 //! The HTTP edge: what every handler does before and after its one use-case call. A handler
 //! arm reads: parse (this module), one call into a use case, respond (this module).
 
+mod body;
 mod customers;
 mod function;
 mod logins;
@@ -9,6 +10,7 @@ mod path;
 mod problem;
 mod session;
 
+pub use body::{MAX_BODY_BYTES, WHOLE_BODY, body, json_body};
 pub use function::{Function, HttpFunction, Routes, serve};
 pub use path::{PathId, path_id};
 pub use problem::Problem;
@@ -21,9 +23,6 @@ use crate::orders::{OrderRequest, SubmitBody};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use serde::de::DeserializeOwned;
-
-/// Largest request body a function accepts.
-pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 /// The caller, from the JWT authorizer's claims in the request context.
 pub fn actor(req: &Request) -> Actor {
@@ -45,68 +44,6 @@ pub fn require_admin(req: &Request) -> Result<Principal, Problem> {
         Actor::Customer(_) => Err(Problem::forbidden("This route is for the seller's admins.")),
         Actor::Anonymous => Err(Problem::unauthorized()),
     }
-}
-
-/// The body parsed as JSON into `T`, which should deny unknown fields. Also returns the body as
-/// a JSON value, for idempotency hashing.
-pub fn json_body<T: DeserializeOwned>(req: &Request) -> Result<(T, serde_json::Value), Problem> {
-    let bytes: &[u8] = req.body().as_ref();
-    if bytes.len() > MAX_BODY_BYTES {
-        return Err(Problem::payload_too_large());
-    }
-    if let Some(ct) = req.headers().get(http::header::CONTENT_TYPE) {
-        let ct = ct.to_str().unwrap_or_default().to_ascii_lowercase();
-        if !(ct.starts_with("application/json") || ct.contains("+json")) {
-            return Err(Problem::new(
-                415,
-                "Unsupported media type",
-                "Send the body as application/json.",
-            ));
-        }
-    }
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Problem::bad_request("The request needs a JSON body."));
-    }
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-        Problem::bad_request(format!(
-            "The body is not valid JSON: {}.",
-            strip_position(&e.to_string())
-        ))
-    })?;
-    let typed = serde_path_to_error::deserialize(&value).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner().to_string();
-        let (field, message) = match inner.strip_prefix("unknown field `") {
-            Some(rest) => {
-                let name = rest.split('`').next().unwrap_or_default();
-                let field = if path == "." { name.to_owned() } else { path };
-                (field, "is not a field of this request".to_owned())
-            }
-            None if inner.starts_with("missing field `") => {
-                let name = inner.split('`').nth(1).unwrap_or_default();
-                let field = if path == "." {
-                    name.to_owned()
-                } else {
-                    format!("{path}.{name}")
-                };
-                (field, "is required".to_owned())
-            }
-            None if inner.starts_with("invalid type: null") => (path, "is required".to_owned()),
-            None if path == "." => ("body".to_owned(), inner),
-            None => (path, inner),
-        };
-        Problem::invalid(vec![FieldError::new(field, message)])
-    })?;
-    Ok((typed, value))
-}
-
-/// The body parsed as JSON into `T`, for handlers that need no idempotency hash.
-pub fn body<T: DeserializeOwned>(req: &Request) -> Result<T, Problem> {
-    json_body(req).map(|(t, _)| t)
-}
-
-fn strip_position(msg: &str) -> &str {
-    msg.split(" at line ").next().unwrap_or(msg)
 }
 
 /// A path parameter by name.
@@ -268,79 +205,4 @@ pub fn replayed(body: String) -> Response<Body> {
         http::HeaderValue::from_static("true"),
     );
     res
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde::Deserialize;
-
-    #[derive(Debug, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
-    struct Body1 {
-        name: String,
-        inner: Option<Inner>,
-    }
-
-    #[derive(Debug, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
-    struct Inner {
-        city: String,
-    }
-
-    fn req(body: &str) -> Request {
-        http::Request::builder()
-            .header("content-type", "application/json")
-            .body(Body::Text(body.to_owned()))
-            .unwrap()
-    }
-
-    fn problem_json(p: Problem) -> serde_json::Value {
-        let res = p.into_response();
-        serde_json::from_slice(res.body().as_ref()).unwrap()
-    }
-
-    #[test]
-    fn an_unknown_field_is_named_with_its_path() {
-        let p =
-            json_body::<Body1>(&req(r#"{"name":"a","inner":{"city":"x","zip":1}}"#)).unwrap_err();
-        let v = problem_json(p);
-        assert_eq!(v["status"], 400);
-        assert_eq!(v["errors"][0]["field"], "inner.zip");
-    }
-
-    #[test]
-    fn a_wrongly_typed_field_is_named() {
-        let v = problem_json(json_body::<Body1>(&req(r#"{"name":5}"#)).unwrap_err());
-        assert_eq!(v["errors"][0]["field"], "name");
-        let v = problem_json(json_body::<Body1>(&req(r#"{}"#)).unwrap_err());
-        assert_eq!(v["errors"][0]["field"], "name");
-        assert_eq!(v["errors"][0]["message"], "is required");
-        let v = problem_json(json_body::<Body1>(&req(r#"{"name":"a","inner":{}}"#)).unwrap_err());
-        assert_eq!(v["errors"][0]["field"], "inner.city");
-        let v = problem_json(
-            json_body::<Body1>(&req(r#"{"name":"a","inner":{"city":null}}"#)).unwrap_err(),
-        );
-        assert_eq!(v["errors"][0]["field"], "inner.city");
-        assert_eq!(v["errors"][0]["message"], "is required");
-    }
-
-    #[test]
-    fn malformed_json_empty_bodies_and_other_media_types_are_refused() {
-        assert_eq!(json_body::<Body1>(&req("{")).unwrap_err().status, 400);
-        assert_eq!(json_body::<Body1>(&req("  ")).unwrap_err().status, 400);
-        let r = http::Request::builder()
-            .header("content-type", "text/plain")
-            .body(Body::Text("{}".into()))
-            .unwrap();
-        assert_eq!(json_body::<Body1>(&r).unwrap_err().status, 415);
-    }
-
-    #[test]
-    fn a_body_over_256_kib_is_413() {
-        let big = format!(r#"{{"name":"{}"}}"#, "a".repeat(MAX_BODY_BYTES));
-        assert_eq!(json_body::<Body1>(&req(&big)).unwrap_err().status, 413);
-    }
 }
