@@ -113,19 +113,14 @@ pub fn page_request(req: &Request) -> Result<crate::page::PageRequest, Problem> 
     }
 }
 
-/// The `Idempotency-Key` header, if sent.
+/// The `Idempotency-Key` header, if sent. A key that is not 1 to 255 visible ASCII characters
+/// (one with other bytes too) is a 400 naming the header.
 pub fn idempotency_key(req: &Request) -> Result<Option<IdempotencyKey>, Problem> {
-    match req.headers().get("idempotency-key") {
-        None => Ok(None),
-        Some(v) => {
-            let raw = v
-                .to_str()
-                .map_err(|_| Problem::bad_request("Idempotency-Key must be ASCII."))?;
-            IdempotencyKey::parse(raw)
-                .map(Some)
-                .map_err(|m| Problem::invalid(vec![FieldError::new("Idempotency-Key", m)]))
-        }
-    }
+    req.headers()
+        .get("idempotency-key")
+        .map(|v| IdempotencyKey::parse(&String::from_utf8_lossy(v.as_bytes())))
+        .transpose()
+        .map_err(|m| Problem::invalid(vec![FieldError::new("Idempotency-Key", m)]))
 }
 
 /// The body parsed into `T`, and with its `Idempotency-Key`, if sent, the request the key
@@ -205,4 +200,47 @@ pub fn replayed(body: String) -> Response<Body> {
         http::HeaderValue::from_static("true"),
     );
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    /// A request for `route` at `path` as API Gateway hands it on, its path parameters read
+    /// off the route, signed in with `claims` (none: no authorizer).
+    fn event(route: &str, path: &str, claims: Option<Value>, headers: Value) -> Request {
+        let (method, template) = route.split_once(' ').unwrap();
+        let params: serde_json::Map<String, Value> = template
+            .split('/')
+            .zip(path.split('/'))
+            .filter_map(|(t, p)| {
+                let name = t.strip_prefix('{')?.strip_suffix('}')?;
+                Some((name.to_owned(), Value::String(p.replace("%23", "#"))))
+            })
+            .collect();
+        let event = json!({
+            "version": "2.0", "routeKey": route, "rawPath": path, "rawQueryString": "",
+            "headers": headers, "pathParameters": params,
+            "requestContext": {
+                "routeKey": route, "stage": "$default",
+                "http": {"method": method, "path": path},
+                "authorizer": claims.map(|c| json!({"jwt": {"claims": c}})),
+            },
+            "body": r#"{"status":"requested","lines":[]}"#, "isBase64Encoded": false,
+        });
+        lambda_http::request::from_str(&event.to_string()).unwrap()
+    }
+
+    #[test]
+    fn a_key_of_other_bytes_or_over_255_characters_is_400_naming_the_header() {
+        let route = "POST /admin/customers";
+        for key in ["ключ", "a b", &"k".repeat(256)] {
+            let headers = json!({"content-type": "application/json", "idempotency-key": key});
+            let p = idempotency_key(&event(route, "/admin/customers", None, headers)).unwrap_err();
+            assert_eq!(p.status, 400, "{key}");
+            assert_eq!(p.errors.len(), 1, "{key}");
+            assert_eq!(p.errors[0].field, "Idempotency-Key", "{key}");
+        }
+    }
 }
