@@ -132,7 +132,7 @@ pub fn keyed_body<T: DeserializeOwned>(
     let (body, raw) = json_body::<T>(req)?;
     Ok((
         body,
-        key.map(|key| KeyedRequest::new(&route_key(req), key, &raw)),
+        key.map(|key| KeyedRequest::new(&keyed_operation(req), key, &raw)),
     ))
 }
 
@@ -147,8 +147,47 @@ pub fn order_request(req: &Request) -> Result<OrderRequest, Problem> {
     let (body, raw) = json_body::<SubmitBody>(req)?;
     Ok(OrderRequest {
         body,
-        keyed: KeyedRequest::new(&route_key(req), key, &raw),
+        keyed: KeyedRequest::new(&keyed_operation(req), key, &raw),
     })
+}
+
+/// What an `Idempotency-Key` names besides its caller: the method and the concrete path, ids
+/// included (`POST /admin/customers/cus_1/orders`), so that one key sent for two customers is
+/// two requests. The path is the route's template with API Gateway's decoded path parameters
+/// put in, each escaped, so two spellings of one path are one request and no value can look
+/// like the `#` that separates the parts of a scope.
+pub fn keyed_operation(req: &Request) -> String {
+    let route = route_key(req);
+    let Some((method, template)) = route.split_once(' ') else {
+        return route;
+    };
+    let path: Vec<String> = template
+        .split('/')
+        .map(|segment| {
+            let name = segment
+                .strip_prefix('{')
+                .and_then(|s| s.strip_suffix('}'))
+                .map(|s| s.trim_end_matches('+'));
+            match name.and_then(|name| path_param(req, name)) {
+                Some(value) => escape(&value),
+                None => segment.to_owned(),
+            }
+        })
+        .collect();
+    format!("{method} {}", path.join("/"))
+}
+
+/// `value` with every byte outside RFC 3986's unreserved characters percent-encoded.
+fn escape(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// The route key as API Gateway names it, e.g. `POST /admin/customers`.
@@ -230,6 +269,28 @@ mod tests {
             "body": r#"{"status":"requested","lines":[]}"#, "isBase64Encoded": false,
         });
         lambda_http::request::from_str(&event.to_string()).unwrap()
+    }
+
+    fn keyed(path: &str) -> KeyedRequest {
+        let route = "POST /admin/customers/{customer_id}/orders";
+        let headers = json!({"content-type": "application/json", "idempotency-key": "k-1"});
+        let (_, keyed) = keyed_body::<Value>(&event(route, path, None, headers)).unwrap();
+        keyed.expect("a key was sent")
+    }
+
+    #[test]
+    fn a_key_is_scoped_to_the_method_and_the_concrete_path() {
+        let c1 = keyed("/admin/customers/cus_1/orders").by("admin");
+        let c2 = keyed("/admin/customers/cus_2/orders").by("admin");
+        assert_eq!(c1.scope(), "admin#POST /admin/customers/cus_1/orders#k-1");
+        assert_ne!(c1.scope(), c2.scope());
+        assert_eq!(
+            keyed("/admin/customers/cus_1/orders").by("admin"),
+            c1,
+            "the same request twice"
+        );
+        let odd = keyed("/admin/customers/a%23b/orders").by("admin");
+        assert_eq!(odd.scope(), "admin#POST /admin/customers/a%23b/orders#k-1");
     }
 
     #[test]
