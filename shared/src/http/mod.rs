@@ -37,11 +37,13 @@ pub fn actor(req: &Request) -> Actor {
     }
 }
 
-/// The admin behind the request: 401 without a token, 403 for anyone else.
+/// The admin behind the request: 401 without a token, 403 for anyone else signed in.
 pub fn require_admin(req: &Request) -> Result<Principal, Problem> {
     match actor(req) {
         Actor::Admin(p) => Ok(p),
-        Actor::Customer(_) => Err(Problem::forbidden("This route is for the seller's admins.")),
+        Actor::Customer(_) | Actor::Ungrouped(_) => {
+            Err(Problem::forbidden("This route is for the seller's admins."))
+        }
         Actor::Anonymous => Err(Problem::unauthorized()),
     }
 }
@@ -303,5 +305,22 @@ mod tests {
             assert_eq!(p.errors.len(), 1, "{key}");
             assert_eq!(p.errors[0].field, "Idempotency-Key", "{key}");
         }
+    }
+
+    #[test]
+    fn a_signed_in_user_in_no_group_is_403_and_no_token_401() {
+        let route = "GET /admin/customers";
+        let headers = json!({});
+        let status = |claims: Option<Value>| {
+            let req = event(route, "/admin/customers", claims, headers.clone());
+            require_admin(&req).map(|p| p.sub).map_err(|p| p.status)
+        };
+        assert_eq!(status(None), Err(401));
+        assert_eq!(status(Some(json!({"sub": "u1"}))), Err(403));
+        let grouped = |groups: &str| Some(json!({"sub": "u1", "cognito:groups": groups}));
+        assert_eq!(status(grouped("[]")), Err(403));
+        assert_eq!(status(grouped("[support,admins]")), Err(403));
+        assert_eq!(status(grouped("[customers]")), Err(403));
+        assert_eq!(status(grouped("[customers admins]")), Ok("u1".into()));
     }
 }
