@@ -316,6 +316,37 @@ mod tests {
     }
 
     #[test]
+    fn the_functions_read_the_rendered_groups_as_whole_names() {
+        use orderdesk::actor::Actor;
+        let actor = |groups: Value| {
+            let rendered = render_claims(&claims(json!({"sub": "u1", "cognito:groups": groups})));
+            Actor::from_claims(&rendered.into_iter().collect())
+        };
+
+        assert!(matches!(actor(json!(["admins"])), Actor::Admin(_)));
+        assert!(matches!(
+            actor(json!(["support", "customers"])),
+            Actor::Customer(_)
+        ));
+        for groups in [
+            json!(["support,admins"]),
+            json!(["admins,support"]),
+            json!(["[admins]"]),
+            json!(["\"admins\""]),
+            json!([]),
+        ] {
+            assert!(
+                matches!(actor(groups.clone()), Actor::Ungrouped(_)),
+                "{groups}"
+            );
+        }
+        assert!(matches!(
+            actor(json!(["support,admins", "customers"])),
+            Actor::Customer(_)
+        ));
+    }
+
+    #[test]
     fn repeated_headers_are_joined_with_commas_and_names_lowercased() {
         let mut headers = HeaderMap::new();
         headers.append("Accept", HeaderValue::from_static("text/plain"));

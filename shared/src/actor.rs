@@ -39,6 +39,8 @@ pub enum Actor {
     Admin(Principal),
     /// A member of the group `customers`: a login of some customer account.
     Customer(Principal),
+    /// A user of the pool in neither group: signed in, so refused with 403, not 401.
+    Ungrouped(Principal),
     /// No token: only public, token-guarded routes serve it.
     Anonymous,
 }
@@ -47,8 +49,9 @@ impl Actor {
     pub const ADMINS: &'static str = "admins";
     pub const CUSTOMERS: &'static str = "customers";
 
-    /// Reads the authorizer's claims. API Gateway renders every claim as a string and an array
-    /// claim such as `cognito:groups` as `[admins customers]`; a JSON array is accepted too.
+    /// Reads the authorizer's claims. A token without a `sub` vouches for no one; a user in
+    /// neither `admins` nor `customers` is [`Actor::Ungrouped`]. Groups are read as
+    /// [`groups`] reads them.
     pub fn from_claims(claims: &HashMap<String, String>) -> Self {
         let Some(sub) = claims.get("sub").filter(|s| !s.is_empty()) else {
             return Self::Anonymous;
@@ -63,18 +66,32 @@ impl Actor {
                 tier_id: hint(Hints::TIER_ID),
             },
         };
-        let groups = claims
-            .get("cognito:groups")
-            .map(|g| parse_groups(g))
-            .unwrap_or_default();
-        if groups.iter().any(|g| g == Self::ADMINS) {
+        let groups = claims.get(GROUPS).map(|g| groups(g)).unwrap_or_default();
+        if groups.contains(&Self::ADMINS) {
             Self::Admin(principal)
-        } else if groups.iter().any(|g| g == Self::CUSTOMERS) {
+        } else if groups.contains(&Self::CUSTOMERS) {
             Self::Customer(principal)
         } else {
-            Self::Anonymous
+            Self::Ungrouped(principal)
         }
     }
+}
+
+/// The claim that lists the user's Cognito groups.
+pub const GROUPS: &str = "cognito:groups";
+
+/// The group names of a `cognito:groups` claim as the HTTP API's JWT authorizer hands it on:
+/// the token's array, rendered `[admins customers]` (every claim becomes a string). Cognito
+/// group names are letters, marks, symbols, digits and punctuation only
+/// (`[\p{L}\p{M}\p{S}\p{N}\p{P}]+`), never white space, so one space separates them exactly,
+/// and a comma, a quote or a bracket is part of a name: `support,admins` is one group, not
+/// `admins`. A claim not in this form names no group.
+pub fn groups(claim: &str) -> Vec<&str> {
+    claim
+        .strip_prefix('[')
+        .and_then(|inner| inner.strip_suffix(']'))
+        .map(|inner| inner.split(' ').filter(|g| !g.is_empty()).collect())
+        .unwrap_or_default()
 }
 
 /// Who created or changed an order: a customer login, or an admin (acting as a login when
@@ -152,21 +169,6 @@ impl TryFrom<CreatedByWire> for CreatedBy {
     }
 }
 
-fn parse_groups(raw: &str) -> Vec<String> {
-    let trimmed = raw.trim();
-    if let Ok(list) = serde_json::from_str::<Vec<String>>(trimmed) {
-        return list;
-    }
-    trimmed
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .split(|c: char| c == ',' || c.is_whitespace())
-        .map(|g| g.trim_matches('"'))
-        .filter(|g| !g.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,7 +187,7 @@ mod tests {
     }
 
     #[test]
-    fn several_groups_and_json_arrays_are_understood() {
+    fn several_groups_are_separated_by_single_spaces() {
         let a = Actor::from_claims(&claims(&[
             ("sub", "u1"),
             ("cognito:groups", "[staff customers]"),
@@ -193,9 +195,35 @@ mod tests {
         assert!(matches!(a, Actor::Customer(_)));
         let a = Actor::from_claims(&claims(&[
             ("sub", "u1"),
-            ("cognito:groups", r#"["customers","admins"]"#),
+            ("cognito:groups", "[customers admins]"),
         ]));
         assert!(matches!(a, Actor::Admin(_)));
+        assert_eq!(groups("[a,b c]"), ["a,b", "c"]);
+        assert_eq!(groups("[]"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn only_whole_group_names_count() {
+        for claim in [
+            "[support,admins]",
+            "[admins,support]",
+            "[[admins]",
+            "[admins]]",
+            r#"["admins"]"#,
+            "[admins-x]",
+            "[Admins]",
+            "admins",
+            "admins,customers",
+            r#"["customers","admins"]"#,
+        ] {
+            let a = Actor::from_claims(&claims(&[("sub", "u1"), ("cognito:groups", claim)]));
+            assert!(matches!(a, Actor::Ungrouped(_)), "{claim}: {a:?}");
+        }
+        let a = Actor::from_claims(&claims(&[
+            ("sub", "u1"),
+            ("cognito:groups", "[support,admins customers]"),
+        ]));
+        assert!(matches!(a, Actor::Customer(_)), "{a:?}");
     }
 
     #[test]
@@ -240,20 +268,19 @@ mod tests {
     }
 
     #[test]
-    fn a_token_without_a_known_group_or_sub_is_anonymous() {
-        assert_eq!(
-            Actor::from_claims(&claims(&[("sub", "u1")])),
-            Actor::Anonymous
-        );
+    fn a_user_in_no_known_group_is_ungrouped_and_a_token_without_sub_anonymous() {
+        let ungrouped = |claims: HashMap<String, String>| matches!(Actor::from_claims(&claims), Actor::Ungrouped(p) if p.sub == "u1");
+        assert!(ungrouped(claims(&[("sub", "u1")])));
+        assert!(ungrouped(claims(&[
+            ("sub", "u1"),
+            ("cognito:groups", "[administrators]")
+        ])));
         assert_eq!(
             Actor::from_claims(&claims(&[("cognito:groups", "[admins]")])),
             Actor::Anonymous
         );
         assert_eq!(
-            Actor::from_claims(&claims(&[
-                ("sub", "u1"),
-                ("cognito:groups", "[administrators]")
-            ])),
+            Actor::from_claims(&claims(&[("sub", ""), ("cognito:groups", "[admins]")])),
             Actor::Anonymous
         );
     }

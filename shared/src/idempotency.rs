@@ -35,8 +35,10 @@ pub struct KeyedRequest {
 }
 
 impl KeyedRequest {
-    /// `operation` keeps one key on two operations apart; `body` is hashed in a canonical form,
-    /// so the same body with its fields in another order is the same request.
+    /// `operation` is what the key was sent to: the method and the concrete path, ids included
+    /// (`http::keyed_operation`), so one key on two operations or on two customers' routes is
+    /// two requests; `body` is hashed in a canonical form, so the same body with its fields in
+    /// another order is the same request.
     pub fn new(operation: &str, key: IdempotencyKey, body: &serde_json::Value) -> Self {
         let canonical = serde_json::to_vec(body).expect("a JSON value serialises");
         Self {
@@ -86,7 +88,7 @@ pub struct KeyReusedWithOtherRequest;
 
 impl Idempotency {
     /// `caller` is the Cognito sub (or other stable id) of whoever sent the key; `operation`
-    /// keeps the same key on two operations apart.
+    /// is the method and concrete path it was sent to, as in [`KeyedRequest::new`].
     pub fn new(
         caller: &str,
         operation: &str,

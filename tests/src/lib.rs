@@ -132,7 +132,13 @@ pub async fn admin_token() -> String {
 
 /// Creates a Cognito user in `group` directly (as later login provisioning will) and signs it in.
 pub async fn user_token(group: &str) -> String {
-    let email = unique_email(group);
+    user_token_in(&[group]).await
+}
+
+/// Creates a Cognito user in each of `groups` (in none when empty), making a group the pool
+/// lacks, and signs it in.
+pub async fn user_token_in(groups: &[&str]) -> String {
+    let email = unique_email("user");
     let password = "Test-passw0rd-ok";
     let c = cognito().await;
     let pool = &stack().user_pool_id;
@@ -165,13 +171,27 @@ pub async fn user_token(group: &str) -> String {
         .send()
         .await
         .expect("password set");
-    c.admin_add_user_to_group()
-        .user_pool_id(pool)
-        .username(&email)
-        .group_name(group)
-        .send()
-        .await
-        .expect("added to group");
+    for group in groups {
+        let made = c
+            .create_group()
+            .user_pool_id(pool)
+            .group_name(*group)
+            .send()
+            .await;
+        if let Err(e) = made {
+            let exists = e
+                .as_service_error()
+                .is_some_and(|e| e.is_group_exists_exception());
+            assert!(exists, "group {group} made: {e:?}");
+        }
+        c.admin_add_user_to_group()
+            .user_pool_id(pool)
+            .username(&email)
+            .group_name(*group)
+            .send()
+            .await
+            .expect("added to group");
+    }
     sign_in(&email, password).await
 }
 

@@ -1,6 +1,7 @@
 //! The HTTP edge: what every handler does before and after its one use-case call. A handler
 //! arm reads: parse (this module), one call into a use case, respond (this module).
 
+mod body;
 mod customers;
 mod function;
 mod logins;
@@ -9,6 +10,7 @@ mod path;
 mod problem;
 mod session;
 
+pub use body::{MAX_BODY_BYTES, WHOLE_BODY, body, json_body};
 pub use function::{Function, HttpFunction, Routes, serve};
 pub use path::{PathId, path_id};
 pub use problem::Problem;
@@ -21,9 +23,6 @@ use crate::orders::{OrderRequest, SubmitBody};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use serde::de::DeserializeOwned;
-
-/// Largest request body a function accepts.
-pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
 /// The caller, from the JWT authorizer's claims in the request context.
 pub fn actor(req: &Request) -> Actor {
@@ -38,75 +37,15 @@ pub fn actor(req: &Request) -> Actor {
     }
 }
 
-/// The admin behind the request: 401 without a token, 403 for anyone else.
+/// The admin behind the request: 401 without a token, 403 for anyone else signed in.
 pub fn require_admin(req: &Request) -> Result<Principal, Problem> {
     match actor(req) {
         Actor::Admin(p) => Ok(p),
-        Actor::Customer(_) => Err(Problem::forbidden("This route is for the seller's admins.")),
+        Actor::Customer(_) | Actor::Ungrouped(_) => {
+            Err(Problem::forbidden("This route is for the seller's admins."))
+        }
         Actor::Anonymous => Err(Problem::unauthorized()),
     }
-}
-
-/// The body parsed as JSON into `T`, which should deny unknown fields. Also returns the body as
-/// a JSON value, for idempotency hashing.
-pub fn json_body<T: DeserializeOwned>(req: &Request) -> Result<(T, serde_json::Value), Problem> {
-    let bytes: &[u8] = req.body().as_ref();
-    if bytes.len() > MAX_BODY_BYTES {
-        return Err(Problem::payload_too_large());
-    }
-    if let Some(ct) = req.headers().get(http::header::CONTENT_TYPE) {
-        let ct = ct.to_str().unwrap_or_default().to_ascii_lowercase();
-        if !(ct.starts_with("application/json") || ct.contains("+json")) {
-            return Err(Problem::new(
-                415,
-                "Unsupported media type",
-                "Send the body as application/json.",
-            ));
-        }
-    }
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Problem::bad_request("The request needs a JSON body."));
-    }
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-        Problem::bad_request(format!(
-            "The body is not valid JSON: {}.",
-            strip_position(&e.to_string())
-        ))
-    })?;
-    let typed = serde_path_to_error::deserialize(&value).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner().to_string();
-        let (field, message) = match inner.strip_prefix("unknown field `") {
-            Some(rest) => {
-                let name = rest.split('`').next().unwrap_or_default();
-                let field = if path == "." { name.to_owned() } else { path };
-                (field, "is not a field of this request".to_owned())
-            }
-            None if inner.starts_with("missing field `") => {
-                let name = inner.split('`').nth(1).unwrap_or_default();
-                let field = if path == "." {
-                    name.to_owned()
-                } else {
-                    format!("{path}.{name}")
-                };
-                (field, "is required".to_owned())
-            }
-            None if inner.starts_with("invalid type: null") => (path, "is required".to_owned()),
-            None if path == "." => ("body".to_owned(), inner),
-            None => (path, inner),
-        };
-        Problem::invalid(vec![FieldError::new(field, message)])
-    })?;
-    Ok((typed, value))
-}
-
-/// The body parsed as JSON into `T`, for handlers that need no idempotency hash.
-pub fn body<T: DeserializeOwned>(req: &Request) -> Result<T, Problem> {
-    json_body(req).map(|(t, _)| t)
-}
-
-fn strip_position(msg: &str) -> &str {
-    msg.split(" at line ").next().unwrap_or(msg)
 }
 
 /// A path parameter by name.
@@ -176,19 +115,14 @@ pub fn page_request(req: &Request) -> Result<crate::page::PageRequest, Problem> 
     }
 }
 
-/// The `Idempotency-Key` header, if sent.
+/// The `Idempotency-Key` header, if sent. A key that is not 1 to 255 visible ASCII characters
+/// (one with other bytes too) is a 400 naming the header.
 pub fn idempotency_key(req: &Request) -> Result<Option<IdempotencyKey>, Problem> {
-    match req.headers().get("idempotency-key") {
-        None => Ok(None),
-        Some(v) => {
-            let raw = v
-                .to_str()
-                .map_err(|_| Problem::bad_request("Idempotency-Key must be ASCII."))?;
-            IdempotencyKey::parse(raw)
-                .map(Some)
-                .map_err(|m| Problem::invalid(vec![FieldError::new("Idempotency-Key", m)]))
-        }
-    }
+    req.headers()
+        .get("idempotency-key")
+        .map(|v| IdempotencyKey::parse(&String::from_utf8_lossy(v.as_bytes())))
+        .transpose()
+        .map_err(|m| Problem::invalid(vec![FieldError::new("Idempotency-Key", m)]))
 }
 
 /// The body parsed into `T`, and with its `Idempotency-Key`, if sent, the request the key
@@ -200,7 +134,7 @@ pub fn keyed_body<T: DeserializeOwned>(
     let (body, raw) = json_body::<T>(req)?;
     Ok((
         body,
-        key.map(|key| KeyedRequest::new(&route_key(req), key, &raw)),
+        key.map(|key| KeyedRequest::new(&keyed_operation(req), key, &raw)),
     ))
 }
 
@@ -215,8 +149,47 @@ pub fn order_request(req: &Request) -> Result<OrderRequest, Problem> {
     let (body, raw) = json_body::<SubmitBody>(req)?;
     Ok(OrderRequest {
         body,
-        keyed: KeyedRequest::new(&route_key(req), key, &raw),
+        keyed: KeyedRequest::new(&keyed_operation(req), key, &raw),
     })
+}
+
+/// What an `Idempotency-Key` names besides its caller: the method and the concrete path, ids
+/// included (`POST /admin/customers/cus_1/orders`), so that one key sent for two customers is
+/// two requests. The path is the route's template with API Gateway's decoded path parameters
+/// put in, each escaped, so two spellings of one path are one request and no value can look
+/// like the `#` that separates the parts of a scope.
+pub fn keyed_operation(req: &Request) -> String {
+    let route = route_key(req);
+    let Some((method, template)) = route.split_once(' ') else {
+        return route;
+    };
+    let path: Vec<String> = template
+        .split('/')
+        .map(|segment| {
+            let name = segment
+                .strip_prefix('{')
+                .and_then(|s| s.strip_suffix('}'))
+                .map(|s| s.trim_end_matches('+'));
+            match name.and_then(|name| path_param(req, name)) {
+                Some(value) => escape(&value),
+                None => segment.to_owned(),
+            }
+        })
+        .collect();
+    format!("{method} {}", path.join("/"))
+}
+
+/// `value` with every byte outside RFC 3986's unreserved characters percent-encoded.
+fn escape(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// The route key as API Gateway names it, e.g. `POST /admin/customers`.
@@ -273,74 +246,81 @@ pub fn replayed(body: String) -> Response<Body> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde::Deserialize;
+    use serde_json::{Value, json};
 
-    #[derive(Debug, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
-    struct Body1 {
-        name: String,
-        inner: Option<Inner>,
+    /// A request for `route` at `path` as API Gateway hands it on, its path parameters read
+    /// off the route, signed in with `claims` (none: no authorizer).
+    fn event(route: &str, path: &str, claims: Option<Value>, headers: Value) -> Request {
+        let (method, template) = route.split_once(' ').unwrap();
+        let params: serde_json::Map<String, Value> = template
+            .split('/')
+            .zip(path.split('/'))
+            .filter_map(|(t, p)| {
+                let name = t.strip_prefix('{')?.strip_suffix('}')?;
+                Some((name.to_owned(), Value::String(p.replace("%23", "#"))))
+            })
+            .collect();
+        let event = json!({
+            "version": "2.0", "routeKey": route, "rawPath": path, "rawQueryString": "",
+            "headers": headers, "pathParameters": params,
+            "requestContext": {
+                "routeKey": route, "stage": "$default",
+                "http": {"method": method, "path": path},
+                "authorizer": claims.map(|c| json!({"jwt": {"claims": c}})),
+            },
+            "body": r#"{"status":"requested","lines":[]}"#, "isBase64Encoded": false,
+        });
+        lambda_http::request::from_str(&event.to_string()).unwrap()
     }
 
-    #[derive(Debug, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
-    struct Inner {
-        city: String,
-    }
-
-    fn req(body: &str) -> Request {
-        http::Request::builder()
-            .header("content-type", "application/json")
-            .body(Body::Text(body.to_owned()))
-            .unwrap()
-    }
-
-    fn problem_json(p: Problem) -> serde_json::Value {
-        let res = p.into_response();
-        serde_json::from_slice(res.body().as_ref()).unwrap()
-    }
-
-    #[test]
-    fn an_unknown_field_is_named_with_its_path() {
-        let p =
-            json_body::<Body1>(&req(r#"{"name":"a","inner":{"city":"x","zip":1}}"#)).unwrap_err();
-        let v = problem_json(p);
-        assert_eq!(v["status"], 400);
-        assert_eq!(v["errors"][0]["field"], "inner.zip");
+    fn keyed(path: &str) -> KeyedRequest {
+        let route = "POST /admin/customers/{customer_id}/orders";
+        let headers = json!({"content-type": "application/json", "idempotency-key": "k-1"});
+        let (_, keyed) = keyed_body::<Value>(&event(route, path, None, headers)).unwrap();
+        keyed.expect("a key was sent")
     }
 
     #[test]
-    fn a_wrongly_typed_field_is_named() {
-        let v = problem_json(json_body::<Body1>(&req(r#"{"name":5}"#)).unwrap_err());
-        assert_eq!(v["errors"][0]["field"], "name");
-        let v = problem_json(json_body::<Body1>(&req(r#"{}"#)).unwrap_err());
-        assert_eq!(v["errors"][0]["field"], "name");
-        assert_eq!(v["errors"][0]["message"], "is required");
-        let v = problem_json(json_body::<Body1>(&req(r#"{"name":"a","inner":{}}"#)).unwrap_err());
-        assert_eq!(v["errors"][0]["field"], "inner.city");
-        let v = problem_json(
-            json_body::<Body1>(&req(r#"{"name":"a","inner":{"city":null}}"#)).unwrap_err(),
+    fn a_key_is_scoped_to_the_method_and_the_concrete_path() {
+        let c1 = keyed("/admin/customers/cus_1/orders").by("admin");
+        let c2 = keyed("/admin/customers/cus_2/orders").by("admin");
+        assert_eq!(c1.scope(), "admin#POST /admin/customers/cus_1/orders#k-1");
+        assert_ne!(c1.scope(), c2.scope());
+        assert_eq!(
+            keyed("/admin/customers/cus_1/orders").by("admin"),
+            c1,
+            "the same request twice"
         );
-        assert_eq!(v["errors"][0]["field"], "inner.city");
-        assert_eq!(v["errors"][0]["message"], "is required");
+        let odd = keyed("/admin/customers/a%23b/orders").by("admin");
+        assert_eq!(odd.scope(), "admin#POST /admin/customers/a%23b/orders#k-1");
     }
 
     #[test]
-    fn malformed_json_empty_bodies_and_other_media_types_are_refused() {
-        assert_eq!(json_body::<Body1>(&req("{")).unwrap_err().status, 400);
-        assert_eq!(json_body::<Body1>(&req("  ")).unwrap_err().status, 400);
-        let r = http::Request::builder()
-            .header("content-type", "text/plain")
-            .body(Body::Text("{}".into()))
-            .unwrap();
-        assert_eq!(json_body::<Body1>(&r).unwrap_err().status, 415);
+    fn a_key_of_other_bytes_or_over_255_characters_is_400_naming_the_header() {
+        let route = "POST /admin/customers";
+        for key in ["ключ", "a b", &"k".repeat(256)] {
+            let headers = json!({"content-type": "application/json", "idempotency-key": key});
+            let p = idempotency_key(&event(route, "/admin/customers", None, headers)).unwrap_err();
+            assert_eq!(p.status, 400, "{key}");
+            assert_eq!(p.errors.len(), 1, "{key}");
+            assert_eq!(p.errors[0].field, "Idempotency-Key", "{key}");
+        }
     }
 
     #[test]
-    fn a_body_over_256_kib_is_413() {
-        let big = format!(r#"{{"name":"{}"}}"#, "a".repeat(MAX_BODY_BYTES));
-        assert_eq!(json_body::<Body1>(&req(&big)).unwrap_err().status, 413);
+    fn a_signed_in_user_in_no_group_is_403_and_no_token_401() {
+        let route = "GET /admin/customers";
+        let headers = json!({});
+        let status = |claims: Option<Value>| {
+            let req = event(route, "/admin/customers", claims, headers.clone());
+            require_admin(&req).map(|p| p.sub).map_err(|p| p.status)
+        };
+        assert_eq!(status(None), Err(401));
+        assert_eq!(status(Some(json!({"sub": "u1"}))), Err(403));
+        let grouped = |groups: &str| Some(json!({"sub": "u1", "cognito:groups": groups}));
+        assert_eq!(status(grouped("[]")), Err(403));
+        assert_eq!(status(grouped("[support,admins]")), Err(403));
+        assert_eq!(status(grouped("[customers]")), Err(403));
+        assert_eq!(status(grouped("[customers admins]")), Ok("u1".into()));
     }
 }

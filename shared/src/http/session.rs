@@ -55,6 +55,9 @@ where
             "This route is for customer logins. An admin may act as one by sending \
              X-Act-As (the login id) and X-Act-As-Reason.",
         )),
+        (Actor::Ungrouped(_), _) => Err(Problem::forbidden(
+            "This route is for customer logins, and this user is in no group that may use it.",
+        )),
         (Actor::Anonymous, _) => Err(Problem::unauthorized()),
     }
 }
