@@ -91,7 +91,7 @@ pub fn login_from_item(item: &Item) -> Result<Login, Unexpected> {
     Ok(Login {
         login_id: LoginId::parse(r.s("login_id")?).ok_or_else(|| bad("login_id"))?,
         customer_id: CustomerId::parse(r.s("customer_id")?).ok_or_else(|| bad("customer_id"))?,
-        name: LoginName::parse(r.s("name")?).map_err(|_| bad("name"))?,
+        name: LoginName::stored(r.s("name")?),
         email: email(r.s("email")?)?,
         status: LoginStatus::parse(r.s("status")?).ok_or_else(|| bad("status"))?,
         pending_email: r.opt_s("pending_email").map(email).transpose()?,
