@@ -65,7 +65,7 @@ pub fn from_item(item: &Item) -> Result<Customer, Unexpected> {
     Ok(Customer {
         customer_id: CustomerId::parse(r.s("customer_id")?).ok_or_else(|| bad("customer_id"))?,
         name: CustomerName::stored(r.s("name")?),
-        email: Email::parse(r.s("email")?).map_err(|_| bad("email"))?,
+        email: Email::stored(r.s("email")?).map_err(|_| bad("email"))?,
         phone: r
             .opt_s("phone")
             .map(|p| Phone::parse(p).map_err(|_| bad("phone")))
