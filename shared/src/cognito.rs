@@ -26,6 +26,11 @@ where
     Unexpected::caused_by("a Cognito call failed", e)
 }
 
+/// What Cognito said when it refused input: for the log, never for the client.
+fn message(e: &impl ProvideErrorMetadata) -> String {
+    e.message().unwrap_or_default().to_owned()
+}
+
 /// A user attribute.
 fn attr(name: &str, value: &str) -> AttributeType {
     AttributeType::builder()
@@ -117,7 +122,10 @@ impl Identity for CognitoIdentity {
         let out = req.send().await.map_err(|e| match e.as_service_error() {
             Some(se) if se.is_username_exists_exception() => IdentityError::UserExists,
             Some(se) if se.is_invalid_password_exception() => {
-                IdentityError::InvalidPassword(se.meta().message().unwrap_or_default().to_owned())
+                IdentityError::InvalidPassword(message(se))
+            }
+            Some(se) if se.is_invalid_parameter_exception() => {
+                IdentityError::EmailRefused(message(se))
             }
             _ => unexpected(e).into(),
         })?;
@@ -171,7 +179,7 @@ impl Identity for CognitoIdentity {
     }
 
     #[tracing::instrument(skip_all)]
-    async fn change_email(&self, current: &Email, new: &Email) -> Result<(), Unexpected> {
+    async fn change_email(&self, current: &Email, new: &Email) -> Result<(), IdentityError> {
         self.client
             .admin_update_user_attributes()
             .user_pool_id(&self.pool_id)
@@ -181,7 +189,13 @@ impl Identity for CognitoIdentity {
             .send()
             .await
             .map(drop)
-            .map_err(unexpected)
+            .map_err(|e| match e.as_service_error() {
+                Some(se) if se.is_alias_exists_exception() => IdentityError::UserExists,
+                Some(se) if se.is_invalid_parameter_exception() => {
+                    IdentityError::EmailRefused(message(se))
+                }
+                _ => unexpected(e).into(),
+            })
     }
 
     #[tracing::instrument(skip_all)]
@@ -204,9 +218,12 @@ impl Identity for CognitoIdentity {
             .await
             .map(drop)
             .map_err(|e| match e.as_service_error() {
-                Some(se) if se.is_invalid_password_exception() => IdentityError::InvalidPassword(
-                    se.meta().message().unwrap_or_default().to_owned(),
-                ),
+                Some(se)
+                    if se.is_invalid_password_exception()
+                        || se.is_invalid_parameter_exception() =>
+                {
+                    IdentityError::InvalidPassword(message(se))
+                }
                 _ => unexpected(e).into(),
             })
     }

@@ -29,6 +29,11 @@ pub enum IdentityError {
     UserExists,
     #[error("the password does not meet the policy: {0}")]
     InvalidPassword(String),
+    /// The pool refused the address it was given (Cognito's `InvalidParameterException`). The
+    /// address passed [`Email::parse`] first, so this is the provider being stricter than our
+    /// rule: the input's fault, which a use case answers with a 4xx, never a 500.
+    #[error("the user pool refused the address: {0}")]
+    EmailRefused(String),
     #[error(transparent)]
     Unexpected(#[from] Unexpected),
 }
@@ -62,7 +67,7 @@ pub trait Identity: Send + Sync {
     async fn enable_user(&self, email: &Email) -> Result<(), Unexpected>;
 
     /// Makes `new` the user's verified email, and so its sign-in address.
-    async fn change_email(&self, current: &Email, new: &Email) -> Result<(), Unexpected>;
+    async fn change_email(&self, current: &Email, new: &Email) -> Result<(), IdentityError>;
 
     /// Replaces a user's password: a temporary one forces a change at the next sign-in.
     async fn set_password(

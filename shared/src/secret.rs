@@ -75,7 +75,7 @@ impl PasswordPolicy {
             needs.push("a symbol");
         }
         format!(
-            "must be at least {} characters long and contain {}",
+            "must be at least {} characters long, contain {}, and not start or end with a space",
             self.min_length,
             needs.join(", ")
         )
@@ -88,8 +88,8 @@ impl PasswordPolicy {
             && (!self.require_uppercase || password.chars().any(|c| c.is_ascii_uppercase()))
             && (!self.require_numbers || password.chars().any(|c| c.is_ascii_digit()))
             && (!self.require_symbols || password.chars().any(|c| c.is_ascii_punctuation()))
-            && !password.starts_with(' ')
-            && !password.ends_with(' ');
+            && !password.starts_with(char::is_whitespace)
+            && !password.ends_with(char::is_whitespace);
         if ok { Ok(()) } else { Err(self.describe()) }
     }
 
@@ -135,6 +135,10 @@ mod tests {
         assert!(POLICY.check("alllowercase1").is_err());
         assert!(POLICY.check("NoDigitsHere").is_err());
         assert!(POLICY.check("Good-enough-1").is_ok());
+        for padded in [" Good-enough-1", "Good-enough-1\t", "\u{a0}Good-enough-1"] {
+            let e = POLICY.check(padded).unwrap_err();
+            assert!(e.contains("not start or end with a space"), "{padded:?}");
+        }
         assert!(
             POLICY
                 .check("abc")

@@ -186,7 +186,10 @@ impl ActAsRequest {
             "is required when acting as a login: say why (it goes in the audit log)".to_owned(),
         );
         let mut v = Validator::default();
-        let reason = v.check(ACT_AS_REASON, reason.and_then(|r| bounded_text(r, 1, 500)));
+        let reason = v.check(
+            ACT_AS_REASON,
+            reason.and_then(|r| bounded_text(r, 1, 500).map_err(|e| e.to_string())),
+        );
         v.finish(|| ActAsRequest {
             login: login.trim().to_owned(),
             reason: reason.expect("checked"),

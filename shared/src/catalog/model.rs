@@ -124,7 +124,7 @@ pub fn validate_questions(
             errors.push((at("question_id"), "is used by another question".into()));
         }
         let label = bounded_text(&q.label, 1, 200)
-            .map_err(|e| errors.push((at("label"), e)))
+            .map_err(|e| errors.push((at("label"), e.to_string())))
             .ok();
         let mut choices = Vec::new();
         match q.kind {
@@ -145,7 +145,9 @@ pub fn validate_questions(
                             format!("questions[{i}].choices[{j}]"),
                             "is listed twice".into(),
                         )),
-                        Err(e) => errors.push((format!("questions[{i}].choices[{j}]"), e)),
+                        Err(e) => {
+                            errors.push((format!("questions[{i}].choices[{j}]"), e.to_string()))
+                        }
                     }
                 }
             }

@@ -1,4 +1,4 @@
-use crate::domain::{Email, Timestamp, bounded_text};
+use crate::domain::{Email, TextError, Timestamp, bounded_text};
 use crate::ids::{CustomerId, TierId};
 
 /// The trading name of a customer account.
@@ -7,8 +7,14 @@ use crate::ids::{CustomerId, TierId};
 pub struct CustomerName(String);
 
 impl CustomerName {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, TextError> {
         bounded_text(raw, 1, 200).map(Self)
+    }
+
+    /// A name as the table holds it: it met the rule in force when it was written, and a
+    /// stricter rule since must not make the account unreadable (an admin renames it).
+    pub(crate) fn stored(raw: &str) -> Self {
+        Self(raw.to_owned())
     }
 
     pub fn as_str(&self) -> &str {
@@ -28,7 +34,7 @@ pub struct Phone(String);
 
 impl Phone {
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let t = bounded_text(raw, 1, 40)?;
+        let t = bounded_text(raw, 1, 40).map_err(|e| e.to_string())?;
         if t.chars()
             .all(|c| c.is_ascii_digit() || " +-().".contains(c))
             && t.chars().any(|c| c.is_ascii_digit())
@@ -79,8 +85,13 @@ impl Tag {
 pub struct Reference(String);
 
 impl Reference {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, TextError> {
         bounded_text(raw, 1, 64).map(Self)
+    }
+
+    /// A reference as the table holds it (see [`CustomerName::stored`]).
+    pub(crate) fn stored(raw: &str) -> Self {
+        Self(raw.to_owned())
     }
 
     pub fn as_str(&self) -> &str {
@@ -109,7 +120,7 @@ impl Address {
         let mut req = |name: &str, v: &str, max: usize| match bounded_text(v, 1, max) {
             Ok(t) => t,
             Err(e) => {
-                errors.push((format!("address.{name}"), e));
+                errors.push((format!("address.{name}"), e.to_string()));
                 String::new()
             }
         };

@@ -3,10 +3,12 @@
 
 mod email;
 mod money;
+mod text;
 mod time;
 
 pub use email::{Email, EmailError};
 pub use money::{Currency, Money, MoneyError};
+pub use text::{TextError, bounded_text, multiline_text};
 pub use time::Timestamp;
 
 /// A problem with one field of the input, named as the client sent it.
@@ -101,56 +103,9 @@ where
     <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
 }
 
-/// Trimmed text of bounded length, for names and free-text fields.
-pub fn bounded_text(raw: &str, min: usize, max: usize) -> Result<String, String> {
-    let t = raw.trim();
-    let n = t.chars().count();
-    if n < min {
-        return Err(if min == 1 {
-            "must not be empty".into()
-        } else {
-            format!("must be at least {min} characters")
-        });
-    }
-    if n > max {
-        return Err(format!("must be at most {max} characters"));
-    }
-    if t.chars().any(|c| c.is_control()) {
-        return Err("must not contain control characters".into());
-    }
-    Ok(t.to_owned())
-}
-
-/// Like [`bounded_text`], for text of several lines (an email's message, an order's notes):
-/// line breaks and tabs are kept, `\r\n` becomes `\n`, other control characters are refused.
-pub fn multiline_text(raw: &str, min: usize, max: usize) -> Result<String, String> {
-    let normalised = raw.replace("\r\n", "\n");
-    let flattened: String = normalised
-        .chars()
-        .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
-        .collect();
-    bounded_text(&flattened, min, max)?;
-    Ok(normalised.trim().to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn multiline_text_keeps_line_breaks_and_refuses_other_controls() {
-        assert_eq!(multiline_text(" a\r\n\nb\t ", 1, 10).unwrap(), "a\n\nb");
-        assert!(multiline_text("a\u{7}b", 1, 10).is_err());
-        assert!(multiline_text("\n\n", 1, 10).is_err());
-    }
-
-    #[test]
-    fn bounded_text_trims_and_counts_characters_not_bytes() {
-        assert_eq!(bounded_text("  Zoë  ", 1, 3).unwrap(), "Zoë");
-        assert_eq!(bounded_text("   ", 1, 3).unwrap_err(), "must not be empty");
-        assert!(bounded_text("abcd", 1, 3).is_err());
-        assert!(bounded_text("a\u{7}b", 1, 9).is_err());
-    }
 
     #[test]
     fn a_validator_reports_every_error_it_saw() {

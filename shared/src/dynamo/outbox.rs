@@ -37,7 +37,7 @@ fn recipient(raw: &str) -> Result<Recipient, Unexpected> {
         Some(c) => CustomerId::parse(c)
             .map(Recipient::LoginsOf)
             .ok_or_else(|| Unexpected::new("an outbox item for a bad customer id")),
-        None => Email::parse(raw)
+        None => Email::stored(raw)
             .map(Recipient::Address)
             .map_err(|e| Unexpected::caused_by("an outbox item for a bad address", e)),
     }

@@ -6,6 +6,15 @@ use crate::logins::{InvitationError, ListLoginsError, ProvisionError};
 use crate::secret::POLICY;
 use crate::session::ResolveError;
 
+/// An address passed our rule and the pool refused it: our rule is looser than the pool's, a
+/// gap to close in `Email::parse`, so the log says so (the client hears a 4xx).
+fn refused_by_the_pool(why: &str) {
+    tracing::warn!(
+        reason = why,
+        "the user pool refused an address that passed Email::parse"
+    );
+}
+
 impl From<ProvisionError> for Problem {
     fn from(e: ProvisionError) -> Self {
         match e {
@@ -16,6 +25,13 @@ impl From<ProvisionError> for Problem {
             }
             ProvisionError::InvalidPassword(_) => {
                 Problem::invalid(vec![FieldError::new("password", POLICY.describe())])
+            }
+            ProvisionError::EmailRefused(why) => {
+                refused_by_the_pool(&why);
+                Problem::invalid(vec![FieldError::new(
+                    "email",
+                    "is not accepted by the sign-in service; use another address",
+                )])
             }
             ProvisionError::KeyReused(e) => e.into(),
             ProvisionError::Unexpected(e) => e.into(),
@@ -38,6 +54,13 @@ impl From<InvitationError> for Problem {
             }
             InvitationError::Invalid(errors) => Problem::invalid(errors),
             InvitationError::UserExists => Problem::conflict("A login with this email address already exists."),
+            InvitationError::EmailRefused(why) => {
+                refused_by_the_pool(&why);
+                Problem::conflict(
+                    "The sign-in service does not accept this login's email address. Ask the seller to invite another address; nothing was changed.",
+                )
+                .typed("email-refused")
+            }
             InvitationError::Unexpected(e) => e.into(),
         }
     }
@@ -94,6 +117,17 @@ impl From<crate::logins::EmailChangeError> for Problem {
                 "This confirmation link was already used, was replaced by a newer one, or has expired.",
             )
             .typed("email-change-gone"),
+            E::AddressTaken => Problem::conflict(
+                "Another login already signs in with this address; the email was not changed.",
+            )
+            .typed("duplicate-email"),
+            E::EmailRefused(why) => {
+                refused_by_the_pool(&why);
+                Problem::conflict(
+                    "The sign-in service does not accept this address; the email was not changed. Ask for a change to another address.",
+                )
+                .typed("email-refused")
+            }
             E::Unexpected(e) => e.into(),
         }
     }

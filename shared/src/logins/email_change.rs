@@ -5,8 +5,8 @@ use super::manage::touched;
 use super::{EmailChangeStore, LinkClaim, LoginStatus, LoginStore, LoginWrite};
 use crate::audit::{AuditActor, AuditEntry};
 use crate::domain::Timestamp;
-use crate::error::Unexpected;
-use crate::identity::Identity;
+use crate::error::{Unexpected, chain};
+use crate::identity::{Identity, IdentityError};
 use crate::secret::LinkToken;
 use serde_json::json;
 
@@ -16,6 +16,12 @@ pub enum EmailChangeError {
     NotFound,
     #[error("this link was already used, replaced, or has expired")]
     Gone,
+    #[error("another user of the pool signs in with the new address")]
+    AddressTaken,
+    /// The user pool refused the new address, stored before the address rule was as strict as
+    /// the pool (its message is kept for the log).
+    #[error("the user pool refused the new address: {0}")]
+    EmailRefused(String),
     #[error(transparent)]
     Unexpected(#[from] Unexpected),
 }
@@ -65,7 +71,13 @@ pub async fn confirm_email_change<S: LoginStore + EmailChangeStore, I: Identity>
         .await
     {
         release().await;
-        return Err(e.into());
+        return Err(match e {
+            IdentityError::UserExists => EmailChangeError::AddressTaken,
+            IdentityError::EmailRefused(m) => EmailChangeError::EmailRefused(m),
+            IdentityError::InvalidPassword(_) | IdentityError::Unexpected(_) => {
+                Unexpected::caused_by("changing the Cognito email failed", e).into()
+            }
+        });
     }
     let mut after = touched(&before, now);
     after.email = change.new_email.clone();
@@ -88,7 +100,7 @@ pub async fn confirm_email_change<S: LoginStore + EmailChangeStore, I: Identity>
             .change_email(&change.new_email, &before.email)
             .await
         {
-            tracing::error!(error = %undo.chain(), "could not restore the Cognito email of a failed email change");
+            tracing::error!(error = %chain(&undo), "could not restore the Cognito email of a failed email change");
         }
         release().await;
         let failed = "confirming an email change failed";

@@ -45,6 +45,10 @@ pub enum InvitationError {
     Invalid(Vec<FieldError>),
     #[error("a login with this email already exists")]
     UserExists,
+    /// The user pool refused the login's address, stored before the address rule was as strict
+    /// as the pool (its message is kept for the log).
+    #[error("the user pool refused the login's address: {0}")]
+    EmailRefused(String),
     #[error(transparent)]
     Unexpected(#[from] Unexpected),
 }
@@ -174,6 +178,7 @@ pub async fn accept_invitation<S: InvitationStore, I: Identity>(
             return Err(match e {
                 IdentityError::UserExists => InvitationError::UserExists,
                 IdentityError::InvalidPassword(m) => InvitationError::InvalidPassword(m),
+                IdentityError::EmailRefused(m) => InvitationError::EmailRefused(m),
                 IdentityError::Unexpected(u) => InvitationError::Unexpected(u),
             });
         }

@@ -1,4 +1,4 @@
-use crate::domain::{Email, Timestamp, bounded_text};
+use crate::domain::{Email, TextError, Timestamp, bounded_text};
 use crate::ids::{CustomerId, InvitationId, LoginId};
 
 /// The name of the person a login belongs to.
@@ -7,8 +7,14 @@ use crate::ids::{CustomerId, InvitationId, LoginId};
 pub struct LoginName(String);
 
 impl LoginName {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, TextError> {
         bounded_text(raw, 1, 100).map(Self)
+    }
+
+    /// A name as the table holds it: it met the rule in force when it was written, and a
+    /// stricter rule since must not make the login unreadable (an admin renames it).
+    pub(crate) fn stored(raw: &str) -> Self {
+        Self(raw.to_owned())
     }
 
     pub fn as_str(&self) -> &str {

@@ -111,6 +111,9 @@ pub enum ProvisionError {
     DuplicateEmail,
     #[error("the password does not meet the policy: {0}")]
     InvalidPassword(String),
+    /// The user pool refused the address (its message is kept for the log).
+    #[error("the user pool refused the address: {0}")]
+    EmailRefused(String),
     #[error(transparent)]
     KeyReused(#[from] KeyReusedWithOtherRequest),
     #[error(transparent)]
@@ -274,6 +277,7 @@ where
                 .map_err(|e| match e {
                     IdentityError::UserExists => ProvisionError::DuplicateEmail,
                     IdentityError::InvalidPassword(m) => ProvisionError::InvalidPassword(m),
+                    IdentityError::EmailRefused(m) => ProvisionError::EmailRefused(m),
                     IdentityError::Unexpected(u) => ProvisionError::Unexpected(u),
                 })?;
             created_user = true;

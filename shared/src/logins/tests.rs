@@ -9,6 +9,8 @@ use crate::outbox::EmailMessage;
 use crate::portal::Portal;
 use crate::secret::LinkToken;
 
+mod refused;
+
 const PASSWORD: &str = "Chosen-passw0rd";
 
 fn portal() -> Portal {

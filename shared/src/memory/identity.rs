@@ -3,7 +3,7 @@
 use crate::domain::Email;
 use crate::error::Unexpected;
 use crate::identity::{Identity, IdentityError, InitialPassword, NewUser};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
 /// One user as the pool keeps it.
@@ -15,11 +15,13 @@ pub struct User {
     pub password: String,
 }
 
-/// The users by their email, and whether the pool is up.
+/// The users by their email, whether the pool is up, and the addresses it refuses (Cognito's
+/// check of an address may be stricter than ours).
 #[derive(Debug, Default)]
 pub struct Users {
     pub users: Mutex<BTreeMap<Email, User>>,
     pub down: bool,
+    pub refuses: BTreeSet<Email>,
 }
 
 impl Users {
@@ -48,6 +50,11 @@ impl Identity for Users {
     async fn create_customer_user(&self, user: NewUser<'_>) -> Result<String, IdentityError> {
         let (email, password) = (user.email, user.password);
         self.up()?;
+        if self.refuses.contains(email) {
+            return Err(IdentityError::EmailRefused(
+                "Invalid email address format.".into(),
+            ));
+        }
         let mut users = self.users.lock().expect("not poisoned");
         if users.contains_key(email) {
             return Err(IdentityError::UserExists);
@@ -91,8 +98,13 @@ impl Identity for Users {
         }
     }
 
-    async fn change_email(&self, current: &Email, new: &Email) -> Result<(), Unexpected> {
+    async fn change_email(&self, current: &Email, new: &Email) -> Result<(), IdentityError> {
         self.up()?;
+        if self.refuses.contains(new) {
+            return Err(IdentityError::EmailRefused(
+                "Invalid email address format.".into(),
+            ));
+        }
         let mut users = self.users.lock().expect("not poisoned");
         let user = users
             .remove(current)

@@ -100,8 +100,9 @@ pub async fn decide_order<S: OrderStore>(
             before.moved(OrderStatus::Confirmed, OrderEventKind::Confirmed, by)
         }
         Decision::Reject { reason } => {
-            let reason = bounded_text(reason, 1, 1000)
-                .map_err(|m| DecideError::Invalid(vec![FieldError::new("reason", m)]))?;
+            let reason = bounded_text(reason, 1, 1000).map_err(|e| {
+                DecideError::Invalid(vec![FieldError::new("reason", e.to_string())])
+            })?;
             let mut after = before.moved(OrderStatus::Rejected, OrderEventKind::Rejected, by);
             if let Some(e) = after.history.last_mut() {
                 e.note = Some(reason.clone());

@@ -61,15 +61,11 @@ pub fn to_item(c: &Customer) -> Item {
 pub fn from_item(item: &Item) -> Result<Customer, Unexpected> {
     let r = Reader(item);
     let bad = |what: &str| crate::dynamo::attr::bad("customer", what);
-    let reference = |k: &str| {
-        r.opt_s(k)
-            .map(|v| Reference::parse(v).map_err(|_| bad(k)))
-            .transpose()
-    };
+    let reference = |k: &str| r.opt_s(k).map(Reference::stored);
     Ok(Customer {
         customer_id: CustomerId::parse(r.s("customer_id")?).ok_or_else(|| bad("customer_id"))?,
-        name: CustomerName::parse(r.s("name")?).map_err(|_| bad("name"))?,
-        email: Email::parse(r.s("email")?).map_err(|_| bad("email"))?,
+        name: CustomerName::stored(r.s("name")?),
+        email: Email::stored(r.s("email")?).map_err(|_| bad("email"))?,
         phone: r
             .opt_s("phone")
             .map(|p| Phone::parse(p).map_err(|_| bad("phone")))
@@ -86,7 +82,7 @@ pub fn from_item(item: &Item) -> Result<Customer, Unexpected> {
             .iter()
             .map(|t| Tag::parse(t).map_err(|_| bad("tag")))
             .collect::<Result<_, _>>()?,
-        fulfillment_team: reference("fulfillment_team")?,
+        fulfillment_team: reference("fulfillment_team"),
         created_at: r.time("created_at")?,
         updated_at: r.time("updated_at")?,
         version: r.n("version")?,
@@ -178,6 +174,19 @@ mod tests {
     fn a_customer_item_reads_back_as_the_same_customer() {
         let c = customer();
         assert_eq!(from_item(&to_item(&c)).unwrap(), c);
+    }
+
+    #[test]
+    fn a_name_stored_before_the_text_rule_tightened_still_reads() {
+        let mut item = to_item(&customer());
+        item.insert("name".into(), s("Acme\u{200B}"));
+        item.insert("fulfillment_team".into(), s("\u{202E}North"));
+        let c = from_item(&item).unwrap();
+        assert_eq!(c.name.as_str(), "Acme\u{200B}");
+        assert_eq!(
+            c.fulfillment_team.as_ref().map(Reference::as_str),
+            Some("\u{202E}North")
+        );
     }
 
     #[test]

@@ -48,7 +48,7 @@ pub fn email_change_from_item(item: &Item) -> Result<EmailChange, Unexpected> {
             .to_owned(),
         login_id: LoginId::parse(r.s("login_id")?).ok_or_else(|| bad("login_id"))?,
         customer_id: CustomerId::parse(r.s("customer_id")?).ok_or_else(|| bad("customer_id"))?,
-        new_email: Email::parse(r.s("new_email")?).map_err(|_| bad("new_email"))?,
+        new_email: Email::stored(r.s("new_email")?).map_err(|_| bad("new_email"))?,
         expires_at: r.time("expires_at")?,
         created_at: r.time("created_at")?,
         confirmed: r.s("status")? == "confirmed",
@@ -99,11 +99,11 @@ pub fn login_to_item(l: &Login) -> Item {
 
 pub fn login_from_item(item: &Item) -> Result<Login, Unexpected> {
     let r = Reader(item);
-    let email = |v: &str| Email::parse(v).map_err(|_| bad("email"));
+    let email = |v: &str| Email::stored(v).map_err(|_| bad("email"));
     Ok(Login {
         login_id: LoginId::parse(r.s("login_id")?).ok_or_else(|| bad("login_id"))?,
         customer_id: CustomerId::parse(r.s("customer_id")?).ok_or_else(|| bad("customer_id"))?,
-        name: LoginName::parse(r.s("name")?).map_err(|_| bad("name"))?,
+        name: LoginName::stored(r.s("name")?),
         email: email(r.s("email")?)?,
         status: LoginStatus::parse(r.s("status")?).ok_or_else(|| bad("status"))?,
         pending_email: r.opt_s("pending_email").map(email).transpose()?,
@@ -190,7 +190,7 @@ pub fn invitation_from_item(item: &Item) -> Result<Invitation, Unexpected> {
             .ok_or_else(|| bad("invitation_id"))?,
         login_id: LoginId::parse(r.s("login_id")?).ok_or_else(|| bad("login_id"))?,
         customer_id: CustomerId::parse(r.s("customer_id")?).ok_or_else(|| bad("customer_id"))?,
-        email: Email::parse(r.s("email")?).map_err(|_| bad("email"))?,
+        email: Email::stored(r.s("email")?).map_err(|_| bad("email"))?,
         status: InvitationStatus::parse(r.s("status")?).ok_or_else(|| bad("status"))?,
         expires_at: r.time("expires_at")?,
         created_at: r.time("created_at")?,
