@@ -20,10 +20,10 @@ pub const CUSTOMERS_GROUP: &str = "customers";
 
 fn unexpected<E, R>(e: SdkError<E, R>) -> Unexpected
 where
-    E: std::error::Error + Send + Sync + 'static,
+    E: std::error::Error + ProvideErrorMetadata + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
 {
-    Unexpected::caused_by("a Cognito call failed", e)
+    crate::sdk::failure("a Cognito call failed", e)
 }
 
 /// What Cognito said when it refused input: for the log, never for the client.

@@ -149,9 +149,12 @@ impl Settings {
 /// `AWS_REGION`, the credentials are the environment's, and the profile files are an empty
 /// in-memory set, so a cold start reads no `~/.aws` file and never asks IMDS or a credentials
 /// chain. TLS trusts [`AMAZON_ROOTS`] only, unless `ORDERDESK_TLS_ROOTS=system`. Elsewhere
-/// (tests, the local gateway) the SDK's default chains and the system's roots apply.
+/// (tests, the local gateway) the SDK's default chains and the system's roots apply. Every call
+/// is bounded in time and attempts everywhere ([`crate::sdk`]).
 pub async fn aws() -> aws_config::SdkConfig {
-    let loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+    let loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .timeout_config(crate::sdk::timeouts())
+        .retry_config(crate::sdk::retries());
     match lambda_region(|k| std::env::var(k).ok()) {
         Some(region) => in_lambda(loader, region).load().await,
         None => loader.load().await,

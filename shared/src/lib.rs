@@ -27,6 +27,7 @@ pub mod page;
 pub mod portal;
 pub mod reads;
 pub mod retry;
+pub mod sdk;
 pub mod secret;
 pub mod ses;
 pub mod session;

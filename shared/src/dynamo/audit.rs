@@ -85,7 +85,7 @@ impl AuditLog for DynamoStore {
             .set_item(Some(to_item(entry)))
             .send()
             .await
-            .map_err(|e| Unexpected::caused_by("DynamoDB PutItem failed", e))?;
+            .map_err(|e| crate::sdk::failure("DynamoDB PutItem failed", e))?;
         Ok(())
     }
 

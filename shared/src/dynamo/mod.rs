@@ -70,7 +70,7 @@ impl DynamoStore {
             .consistent_read(true)
             .send()
             .await
-            .map_err(|e| Unexpected::caused_by("DynamoDB GetItem failed", e))?;
+            .map_err(|e| crate::sdk::failure("DynamoDB GetItem failed", e))?;
         Ok(out.item)
     }
 }

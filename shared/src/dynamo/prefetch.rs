@@ -87,7 +87,7 @@ impl DynamoStore {
                     .set_request_items(Some(items))
                     .send()
                     .await
-                    .map_err(|e| Unexpected::caused_by("DynamoDB BatchGetItem failed", e))?;
+                    .map_err(|e| crate::sdk::failure("DynamoDB BatchGetItem failed", e))?;
                 for item in out
                     .responses()
                     .and_then(|r| r.get(self.table()))

@@ -103,7 +103,7 @@ impl DynamoStore {
             let out = q
                 .send()
                 .await
-                .map_err(|e| Unexpected::caused_by("DynamoDB Query failed", e))?;
+                .map_err(|e| crate::sdk::failure("DynamoDB Query failed", e))?;
             let mut consumed = 0;
             for raw in out.items() {
                 if items.len() == page.limit {
@@ -165,7 +165,7 @@ impl DynamoStore {
                 .set_exclusive_start_key(start)
                 .send()
                 .await
-                .map_err(|e| Unexpected::caused_by("DynamoDB Query failed", e))?;
+                .map_err(|e| crate::sdk::failure("DynamoDB Query failed", e))?;
             items.extend(out.items.unwrap_or_default());
             match out.last_evaluated_key {
                 Some(k) => start = Some(k),

@@ -83,10 +83,7 @@ where
             return TxError::Condition(failed);
         }
     }
-    TxError::Unexpected(Unexpected::caused_by(
-        "DynamoDB TransactWriteItems failed",
-        e,
-    ))
+    TxError::Unexpected(crate::sdk::failure("DynamoDB TransactWriteItems failed", e))
 }
 
 impl DynamoStore {
@@ -217,7 +214,7 @@ impl DynamoStore {
             {
                 Ok(false)
             }
-            Err(e) => Err(Unexpected::caused_by("DynamoDB UpdateItem failed", e)),
+            Err(e) => Err(crate::sdk::failure("DynamoDB UpdateItem failed", e)),
         }
     }
 }

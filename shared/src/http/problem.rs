@@ -13,7 +13,15 @@ pub struct Problem {
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Seconds to wait before trying again, sent as the `Retry-After` header.
+    #[serde(skip)]
+    pub retry_after: Option<u32>,
 }
+
+/// How long a client is asked to wait after a 503. A service that stalled past a request's
+/// deadline is rarely back within a second, and a burst of clients that all retry at once would
+/// meet it still busy.
+pub const RETRY_AFTER_SECONDS: u32 = 5;
 
 impl Problem {
     pub fn new(status: u16, title: &str, detail: impl Into<String>) -> Self {
@@ -23,6 +31,7 @@ impl Problem {
             status,
             detail: detail.into(),
             errors: Vec::new(),
+            retry_after: None,
         }
     }
 
@@ -77,7 +86,7 @@ impl Problem {
         Self::new(413, "Payload too large", "The body may be at most 256 KiB.")
     }
 
-    /// A bug or an outage. The cause chain goes to the log, never to the client.
+    /// A bug. The cause chain goes to the log, never to the client.
     pub fn internal(cause: &Unexpected) -> Self {
         tracing::error!(error = %cause.chain(), "unexpected failure");
         Self::new(
@@ -87,20 +96,47 @@ impl Problem {
         )
     }
 
+    /// The request ran out of time (a service it needs is slow or unreachable): 503 with
+    /// `Retry-After`. Whether it was done is unknown, so the detail says how to find out safely.
+    pub fn unavailable() -> Self {
+        Self {
+            retry_after: Some(RETRY_AFTER_SECONDS),
+            ..Self::new(
+                503,
+                "Service unavailable",
+                "The request could not be finished in time because a service it needs is slow or unreachable; it may or may not have been done. Retrying after the Retry-After delay is safe: a request sent again with the same Idempotency-Key is done at most once, and returns its first result if it was done.",
+            )
+            .typed("unavailable")
+        }
+    }
+
+    /// An outage: 503, with the cause chain in the log.
+    pub fn outage(cause: &Unexpected) -> Self {
+        tracing::warn!(error = %cause.chain(), "a service did not answer in time or could not be reached");
+        Self::unavailable()
+    }
+
     pub fn into_response(self) -> Response<Body> {
-        Response::builder()
+        let mut res = Response::builder()
             .status(self.status)
-            .header(http::header::CONTENT_TYPE, "application/problem+json")
-            .body(Body::Text(
-                serde_json::to_string(&self).expect("a problem serialises"),
-            ))
-            .expect("a valid response")
+            .header(http::header::CONTENT_TYPE, "application/problem+json");
+        if let Some(seconds) = self.retry_after {
+            res = res.header(http::header::RETRY_AFTER, seconds);
+        }
+        res.body(Body::Text(
+            serde_json::to_string(&self).expect("a problem serialises"),
+        ))
+        .expect("a valid response")
     }
 }
 
 impl From<Unexpected> for Problem {
     fn from(e: Unexpected) -> Self {
-        Self::internal(&e)
+        if e.is_outage() {
+            Self::outage(&e)
+        } else {
+            Self::internal(&e)
+        }
     }
 }
 

@@ -37,7 +37,7 @@ impl DynamoStore {
             .return_values(ReturnValue::UpdatedNew)
             .send()
             .await
-            .map_err(|e| Unexpected::caused_by("taking an order number failed", e))?;
+            .map_err(|e| crate::sdk::failure("taking an order number failed", e))?;
         out.attributes()
             .and_then(|a| a.get("seq"))
             .and_then(|v| v.as_n().ok())
