@@ -3,6 +3,7 @@
 //! file named by `ORDERDESK_STACK` (default `.local/stack.json`).
 
 mod accounts;
+pub mod faults;
 mod lambda;
 pub mod mailbox;
 mod shop;

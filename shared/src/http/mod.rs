@@ -11,7 +11,7 @@ mod problem;
 mod session;
 
 pub use body::{MAX_BODY_BYTES, WHOLE_BODY, body, json_body};
-pub use function::{Function, HttpFunction, Routes, serve};
+pub use function::{Function, HttpFunction, REQUEST_DEADLINE, Routes, serve};
 pub use path::{PathId, path_id};
 pub use problem::Problem;
 pub use session::{customer_request, customer_session};
