@@ -134,6 +134,10 @@ async fn an_order_whose_database_stalls_is_a_503_in_time_and_the_keyed_retry_pla
     let started = Instant::now();
     let first = submit().await;
     let took = started.elapsed();
+    eprintln!(
+        "the stalled submission was answered {} after {took:?}",
+        first.status
+    );
 
     assert_try_again(&first);
     assert!(took < REQUEST_DEADLINE, "answered after {took:?}");
@@ -174,6 +178,10 @@ async fn an_order_written_as_the_database_stalls_is_a_503_and_the_keyed_retry_re
     let started = Instant::now();
     let first = submit().await;
     let took = started.elapsed();
+    eprintln!(
+        "the stalled submission was answered {} after {took:?}",
+        first.status
+    );
 
     assert_try_again(&first);
     assert!(
