@@ -227,9 +227,15 @@ async fn an_admin_acting_as_a_login_orders_for_it_and_every_request_is_audited()
     .ok(201);
     assert_eq!(
         r["created_by"],
-        json!({"kind": "admin", "id": admin_sub, "acting_as": s.login_id})
+        json!({"kind": "admin", "id": "seller", "name": seller_name(), "acting_as": s.login_id}),
+        "as the login would see it"
     );
     assert_eq!(r["customer_id"], s.customer_id);
+    let kept = s.admin.get(&admin_path(&r)).await.ok(200);
+    assert_eq!(
+        kept["created_by"],
+        json!({"kind": "admin", "id": admin_sub, "acting_as": s.login_id})
+    );
 
     let log = audit_of(&s).await;
     let acted: Vec<&Value> = log["items"]
@@ -264,6 +270,73 @@ async fn an_admin_acting_as_a_login_orders_for_it_and_every_request_is_audited()
     let everything = s.admin.get("/admin/audit?limit=5").await;
     assert_eq!(everything.status, 200);
     assert!(everything.body["items"].as_array().unwrap().len() <= 5);
+}
+
+/// The seller's name as the functions read it (`SELLER_NAME`, else the default).
+fn seller_name() -> String {
+    orderdesk::config::Settings::from_env().seller().name
+}
+
+#[tokio::test]
+async fn the_customer_sees_the_seller_by_name_on_what_admins_did_and_never_an_admins_sub() {
+    let s = Shop::open(None).await;
+    let admin_sub = id_of(&s.admin.token_claims(), "sub");
+    let placed = place(
+        &s,
+        &json!({"status": "requested", "lines": [{"sku": s.flour, "quantity": 1}]}),
+    )
+    .await
+    .ok(201);
+    let path = admin_path(&placed);
+    let edit = json!({"notes": "Two pallets max", "version": 1});
+    s.admin.patch(&path, &edit).await.ok(200);
+    s.admin
+        .post(&format!("{path}/confirm"), &json!({}))
+        .await
+        .ok(200);
+    let acted = Api::send(
+        acting(&s.admin, reqwest::Method::POST, "/orders", &s.login_id)
+            .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+            .json(&json!({"lines": [{"sku": s.sugar, "quantity": 1}],
+                          "answers": standard_answers()})),
+    )
+    .await
+    .ok(201);
+
+    let seller = json!({"kind": "admin", "id": "seller", "name": seller_name()});
+    let mine = s
+        .buyer
+        .get(&format!("/orders/{}", id_of(&placed, "order_id")))
+        .await;
+    let mine = mine.ok(200);
+    assert_eq!(mine["created_by"], seller);
+    assert_eq!(history(&mine), ["created", "edited", "confirmed"]);
+    for event in mine["history"].as_array().unwrap() {
+        assert_eq!(event["by"], seller, "{event}");
+    }
+    let theirs = s
+        .buyer
+        .get(&format!("/orders/{}", id_of(&acted, "order_id")))
+        .await;
+    assert_eq!(theirs.ok(200)["created_by"]["acting_as"], s.login_id);
+    let listed = s.buyer.get("/orders").await.ok(200);
+    assert_eq!(listed["items"].as_array().unwrap().len(), 2);
+    for shown in [&mine, &listed, &acted] {
+        assert!(!shown.to_string().contains(&admin_sub), "{shown}");
+    }
+
+    let kept = s.admin.get(&path).await.ok(200);
+    assert_eq!(
+        kept["created_by"],
+        json!({"kind": "admin", "id": admin_sub})
+    );
+    assert!(
+        kept["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["by"]["id"] == admin_sub)
+    );
 }
 
 #[tokio::test]
