@@ -127,6 +127,53 @@ impl CreatedBy {
     }
 }
 
+/// The seller as its customers know it: by its name (`SELLER_NAME`), whichever of its staff
+/// acted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seller {
+    pub name: String,
+}
+
+/// Who created or changed an order, as its customer sees it: one of the account's own logins,
+/// or the seller by name. An admin's Cognito `sub` is how the seller tells its staff apart;
+/// a customer has no use for it, and it names a user of the seller's pool, so it stays with
+/// the seller. The wire form is `{"kind", "id", "name"?, "acting_as"?}`, as [`CreatedBy`]'s
+/// with the seller's `id` always [`SeenByCustomer::SELLER_ID`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SeenByCustomer {
+    Customer {
+        id: LoginId,
+    },
+    Admin {
+        id: &'static str,
+        /// The seller's name.
+        name: String,
+        /// The account's own login the seller's admin acted as.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        acting_as: Option<LoginId>,
+    },
+}
+
+impl SeenByCustomer {
+    /// The `id` of every change the seller's staff made: the same for each of them.
+    pub const SELLER_ID: &'static str = "seller";
+}
+
+impl CreatedBy {
+    /// This as the order's customer sees it (see [`SeenByCustomer`]).
+    pub fn seen_by_customer(self, seller: &Seller) -> SeenByCustomer {
+        match self {
+            Self::Customer(id) => SeenByCustomer::Customer { id },
+            Self::Admin { acting_as, .. } => SeenByCustomer::Admin {
+                id: SeenByCustomer::SELLER_ID,
+                name: seller.name.clone(),
+                acting_as,
+            },
+        }
+    }
+}
+
 #[derive(serde::Serialize, serde::Deserialize)]
 struct CreatedByWire {
     kind: String,
@@ -264,6 +311,39 @@ mod tests {
         assert!(
             serde_json::from_value::<CreatedBy>(serde_json::json!({"kind": "robot", "id": "x"}))
                 .is_err()
+        );
+    }
+
+    #[test]
+    fn a_customer_sees_the_seller_by_name_and_never_an_admins_sub() {
+        let login = LoginId::generate();
+        let seller = Seller {
+            name: "Acme Mills".into(),
+        };
+        let seen = |by: CreatedBy| serde_json::to_value(by.seen_by_customer(&seller)).unwrap();
+
+        let acting = seen(CreatedBy::Admin {
+            sub: "s-1".into(),
+            acting_as: Some(login.clone()),
+        });
+        let own_name = seen(CreatedBy::Admin {
+            sub: "s-1".into(),
+            acting_as: None,
+        });
+        let customer = seen(CreatedBy::Customer(login.clone()));
+
+        assert_eq!(
+            acting,
+            serde_json::json!({"kind": "admin", "id": "seller", "name": "Acme Mills",
+                               "acting_as": login.as_str()})
+        );
+        assert_eq!(
+            own_name,
+            serde_json::json!({"kind": "admin", "id": "seller", "name": "Acme Mills"})
+        );
+        assert_eq!(
+            customer,
+            serde_json::json!({"kind": "customer", "id": login.as_str()})
         );
     }
 

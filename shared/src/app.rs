@@ -2,6 +2,7 @@
 //! Functions name the adapters only through the aliases here, so a function knows the ports it
 //! calls and not the services behind them.
 
+use crate::actor::Seller;
 use crate::cognito::CognitoIdentity;
 use crate::config::{self, ConfigError, Settings};
 use crate::email::{Branding, Mailer};
@@ -90,7 +91,14 @@ impl FromShell for SellerDesk {
         Ok(SellerDesk {
             inbox: shell.settings.seller_inbox()?,
             portal: shell.settings.portal()?,
+            seller: shell.settings.seller(),
         })
+    }
+}
+
+impl FromShell for Seller {
+    fn from_shell(shell: &Shell) -> Result<Self, ConfigError> {
+        Ok(shell.settings.seller())
     }
 }
 

@@ -1,5 +1,6 @@
 //! Configuration, from the environment only. A function refuses to start without what it uses.
 
+use crate::actor::Seller;
 use crate::domain::Email;
 use crate::email::Branding;
 use crate::portal::{DEFAULT_INVITATION_TTL_SECONDS, Portal};
@@ -125,6 +126,17 @@ impl Settings {
         })
     }
 
+    /// `SELLER_NAME` (default "Orderdesk"): who customers deal with, in emails and on orders
+    /// the seller's staff placed or changed.
+    pub fn seller(&self) -> Seller {
+        Seller {
+            name: self
+                .optional("SELLER_NAME")
+                .unwrap_or(DEFAULT_SELLER_NAME)
+                .to_owned(),
+        }
+    }
+
     /// What sending email needs: `SENDER_EMAIL` and `PORTAL_URL`, and `SELLER_NAME` (default
     /// "Orderdesk").
     pub fn mail(&self) -> Result<MailSettings, ConfigError> {
@@ -133,10 +145,7 @@ impl Settings {
             sender_email: sender.to_owned(),
             branding: Branding {
                 portal_url: portal.to_owned(),
-                seller_name: self
-                    .optional("SELLER_NAME")
-                    .unwrap_or(DEFAULT_SELLER_NAME)
-                    .to_owned(),
+                seller_name: self.seller().name,
             },
         })
     }

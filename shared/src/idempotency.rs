@@ -148,6 +148,16 @@ pub enum Written<T> {
     Replayed(StoredResponse),
 }
 
+impl<T> Written<T> {
+    /// What was written, shown as `f` shows it; a replay stays the first answer.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Written<U> {
+        match self {
+            Self::New(t) => Written::New(f(t)),
+            Self::Replayed(first) => Written::Replayed(first),
+        }
+    }
+}
+
 /// Why one attempt of a keyed write did not go through.
 #[derive(Debug)]
 pub enum Refused<E> {

@@ -199,7 +199,9 @@ impl ActAsRequest {
 
 /// An admin's session as the requested login, only if that login is enabled and has
 /// activated (signed in at least once) and its account is open. The use is audited before
-/// the request runs: a request whose audit entry cannot be written does not run.
+/// the request runs: a request whose audit entry cannot be written does not run. A refused
+/// attempt is audited too (`login.act_as_refused`: the login as sent, the reason given and why
+/// it was refused), and writes nothing else.
 #[tracing::instrument(skip_all, fields(login_id = %request.login))]
 pub async fn act_as<S: LoginStore + CustomerStore + AuditLog>(
     store: &S,
@@ -207,27 +209,46 @@ pub async fn act_as<S: LoginStore + CustomerStore + AuditLog>(
     request: &ActAsRequest,
     route: &str,
 ) -> Result<Session, SessionError> {
-    let id = LoginId::parse(&request.login).ok_or(SessionError::LoginNotFound)?;
-    let login = store.login(&id).await?.ok_or(SessionError::LoginNotFound)?;
+    let attempt = Attempt {
+        admin,
+        request,
+        route,
+    };
+    let Some(id) = LoginId::parse(&request.login) else {
+        return Err(attempt
+            .refused(store, None, SessionError::LoginNotFound)
+            .await);
+    };
+    let Some(login) = store.login(&id).await? else {
+        return Err(attempt
+            .refused(store, None, SessionError::LoginNotFound)
+            .await);
+    };
+    let account = Some(&login.customer_id);
     match login.status {
         LoginStatus::Active => {}
-        LoginStatus::Deleted => return Err(SessionError::LoginNotFound),
+        LoginStatus::Deleted => {
+            return Err(attempt
+                .refused(store, account, SessionError::LoginNotFound)
+                .await);
+        }
         other => {
-            return Err(SessionError::CannotActAs(format!(
+            let why = SessionError::CannotActAs(format!(
                 "Login {} is {}: an admin can act only as an enabled login that has signed in.",
                 login.email,
                 other.as_str()
-            )));
+            ));
+            return Err(attempt.refused(store, account, why).await);
         }
     }
-    let customer = store
-        .customer(&login.customer_id)
-        .await?
-        .ok_or(SessionError::LoginNotFound)?;
+    let Some(customer) = store.customer(&login.customer_id).await? else {
+        return Err(attempt
+            .refused(store, account, SessionError::LoginNotFound)
+            .await);
+    };
     if customer.is_deleted() {
-        return Err(SessionError::CannotActAs(
-            "This login's customer account is deleted.".into(),
-        ));
+        let why = SessionError::CannotActAs("This login's customer account is deleted.".into());
+        return Err(attempt.refused(store, account, why).await);
     }
     let mut entry = AuditEntry::by_admin(
         admin,
@@ -245,6 +266,51 @@ pub async fn act_as<S: LoginStore + CustomerStore + AuditLog>(
             reason: request.reason.clone(),
         }),
     })
+}
+
+/// Most characters of an `X-Act-As` value kept in the audit log: a login id is 36, and a
+/// header of any other shape is kept only as far as it helps to recognise it.
+const AUDITED_TARGET_CHARS: usize = 64;
+
+/// One admin's request to act as a login, as the audit log records it.
+struct Attempt<'a> {
+    admin: &'a Principal,
+    request: &'a ActAsRequest,
+    route: &'a str,
+}
+
+impl Attempt<'_> {
+    /// Records that the attempt was refused, and why, with the account when the login is
+    /// known; the refusal to answer with, or the failure to record it.
+    async fn refused<S: AuditLog>(
+        &self,
+        store: &S,
+        account: Option<&CustomerId>,
+        why: SessionError,
+    ) -> SessionError {
+        let target: String = self
+            .request
+            .login
+            .chars()
+            .take(AUDITED_TARGET_CHARS)
+            .collect();
+        let entry = AuditEntry::by_admin(
+            self.admin,
+            Timestamp::now(),
+            "login.act_as_refused",
+            account,
+            serde_json::json!({
+                "route": self.route,
+                "reason": self.request.reason,
+                "login_id": target,
+                "refused": why.to_string(),
+            }),
+        );
+        match store.record(&entry).await {
+            Ok(()) => why,
+            Err(e) => e.into(),
+        }
+    }
 }
 
 /// The signed-in login and what it may know of its account.
@@ -380,16 +446,11 @@ mod tests {
 
         let no_reason = ActAsRequest::parse(&id, None);
         let blank_reason = ActAsRequest::parse(&id, Some("  "));
-        let help = |login: &str| ActAsRequest::parse(login, Some("help")).unwrap();
-        let not_active = act_as(&m, &admin(), &help(invited.login_id.as_str()), "GET /cart").await;
-        let unknown = act_as(&m, &admin(), &help("lgn_nope"), "GET /cart").await;
         let phoned = ActAsRequest::parse(&id, Some("Phoned in")).unwrap();
         let session = act_as(&m, &admin(), &phoned, "GET /cart").await.unwrap();
 
         assert_eq!(no_reason.unwrap_err()[0].field, ACT_AS_REASON);
         assert_eq!(blank_reason.unwrap_err()[0].field, ACT_AS_REASON);
-        assert!(matches!(not_active, Err(SessionError::CannotActAs(_))));
-        assert!(matches!(unknown, Err(SessionError::LoginNotFound)));
         assert_eq!(
             session.created_by(),
             CreatedBy::Admin {
@@ -398,10 +459,78 @@ mod tests {
             }
         );
         let s = m.state();
-        assert_eq!(s.audit.len(), 1, "only the allowed act-as is audited");
+        assert_eq!(s.audit.len(), 1);
         assert_eq!(s.audit[0].action, "login.acted_as");
         assert_eq!(s.audit[0].acting_as, Some(l.login_id.clone()));
         assert_eq!(s.audit[0].details["reason"], "Phoned in");
+    }
+
+    #[tokio::test]
+    async fn a_refused_act_as_is_audited_with_the_reason_given_and_why_it_was_refused() {
+        let m = Memory::new();
+        let (c, _, _) = m.buyer();
+        let invited = m.login(&c, "Ivy");
+        m.state().logins.get_mut(&invited.login_id).unwrap().status = LoginStatus::Invited;
+        let (closed, gone, _) = m.buyer_at("Closed Co", "Cleo", |_| {});
+        m.state()
+            .customers
+            .get_mut(&closed.customer_id)
+            .unwrap()
+            .status = CustomerStatus::Deleted;
+        let try_as = |login: &str| {
+            let request = ActAsRequest::parse(login, Some("Phoned in")).unwrap();
+            let m = &m;
+            async move { act_as(m, &admin(), &request, "GET /orders").await }
+        };
+
+        let not_active = try_as(invited.login_id.as_str()).await;
+        let unknown = try_as("lgn_nope").await;
+        let account_deleted = try_as(gone.login_id.as_str()).await;
+
+        assert!(matches!(not_active, Err(SessionError::CannotActAs(_))));
+        assert!(matches!(unknown, Err(SessionError::LoginNotFound)));
+        assert!(matches!(account_deleted, Err(SessionError::CannotActAs(_))));
+        let s = m.state();
+        let refused: Vec<_> = s.audit.iter().collect();
+        assert_eq!(refused.len(), 3, "each refusal once, and nothing acted");
+        for (entry, (login, account)) in refused.iter().zip([
+            (invited.login_id.as_str(), Some(&c.customer_id)),
+            ("lgn_nope", None),
+            (gone.login_id.as_str(), Some(&closed.customer_id)),
+        ]) {
+            assert_eq!(entry.action, "login.act_as_refused");
+            assert_eq!(entry.actor.id, "admin-sub");
+            assert_eq!(entry.acting_as, None, "nothing was done as the login");
+            assert_eq!(entry.customer_id.as_ref(), account);
+            assert_eq!(entry.details["login_id"], login);
+            assert_eq!(entry.details["reason"], "Phoned in");
+            assert_eq!(entry.details["route"], "GET /orders");
+        }
+        assert!(
+            refused[0].details["refused"]
+                .as_str()
+                .unwrap()
+                .contains("is invited"),
+            "{}",
+            refused[0].details
+        );
+        assert_eq!(refused[1].details["refused"], "there is no such login");
+        assert_eq!(
+            refused[2].details["refused"],
+            "This login's customer account is deleted."
+        );
+    }
+
+    #[tokio::test]
+    async fn an_act_as_target_of_any_length_is_audited_in_its_first_64_characters() {
+        let m = Memory::new();
+        let long = "x".repeat(10_000);
+        let request = ActAsRequest::parse(&long, Some("Phoned in")).unwrap();
+
+        let r = act_as(&m, &admin(), &request, "GET /me").await;
+
+        assert!(matches!(r, Err(SessionError::LoginNotFound)));
+        assert_eq!(m.state().audit[0].details["login_id"], "x".repeat(64));
     }
 
     #[tokio::test]

@@ -3,16 +3,20 @@
 //! file named by `ORDERDESK_STACK` (default `.local/stack.json`).
 
 mod accounts;
+mod authz;
 pub mod faults;
 mod lambda;
 pub mod mailbox;
 mod shop;
 mod table;
+mod template;
 
 pub use accounts::*;
+pub use authz::*;
 pub use lambda::*;
 pub use shop::*;
 pub use table::*;
+pub use template::*;
 
 use aws_sdk_cognitoidentityprovider::error::SdkError;
 use aws_sdk_cognitoidentityprovider::operation::initiate_auth::{
@@ -100,10 +104,19 @@ pub async fn password_auth(
     email: &str,
     password: &str,
 ) -> Result<InitiateAuthOutput, SdkError<InitiateAuthError>> {
+    password_auth_through(&stack().user_pool_client_id, email, password).await
+}
+
+/// Cognito's answer to a sign-in with a password through the app client `client`.
+pub async fn password_auth_through(
+    client: &str,
+    email: &str,
+    password: &str,
+) -> Result<InitiateAuthOutput, SdkError<InitiateAuthError>> {
     cognito()
         .await
         .initiate_auth()
-        .client_id(&stack().user_pool_client_id)
+        .client_id(client)
         .auth_flow(AuthFlowType::UserPasswordAuth)
         .auth_parameters("USERNAME", email)
         .auth_parameters("PASSWORD", password)
@@ -113,7 +126,12 @@ pub async fn password_auth(
 
 /// Signs in with a password and returns the ID token, as the console does.
 pub async fn sign_in(email: &str, password: &str) -> String {
-    let out = password_auth(email, password)
+    sign_in_through(&stack().user_pool_client_id, email, password).await
+}
+
+/// Signs in through the app client `client` and returns the ID token.
+pub async fn sign_in_through(client: &str, email: &str, password: &str) -> String {
+    let out = password_auth_through(client, email, password)
         .await
         .expect("sign-in succeeds");
     out.authentication_result()
@@ -139,10 +157,15 @@ pub async fn user_token(group: &str) -> String {
 /// Creates a Cognito user in each of `groups` (in none when empty), making a group the pool
 /// lacks, and signs it in.
 pub async fn user_token_in(groups: &[&str]) -> String {
+    let s = stack();
+    user_token_of(&s.user_pool_id, &s.user_pool_client_id, groups).await
+}
+
+/// As [`user_token_in`], in the user pool `pool`, signed in through its app client `client`.
+pub async fn user_token_of(pool: &str, client: &str, groups: &[&str]) -> String {
     let email = unique_email("user");
     let password = "Test-passw0rd-ok";
     let c = cognito().await;
-    let pool = &stack().user_pool_id;
     c.admin_create_user()
         .user_pool_id(pool)
         .username(&email)
@@ -193,7 +216,7 @@ pub async fn user_token_in(groups: &[&str]) -> String {
             .await
             .expect("added to group");
     }
-    sign_in(&email, password).await
+    sign_in_through(client, &email, password).await
 }
 
 /// An address no other test uses.

@@ -227,9 +227,15 @@ async fn an_admin_acting_as_a_login_orders_for_it_and_every_request_is_audited()
     .ok(201);
     assert_eq!(
         r["created_by"],
-        json!({"kind": "admin", "id": admin_sub, "acting_as": s.login_id})
+        json!({"kind": "admin", "id": "seller", "name": seller_name(), "acting_as": s.login_id}),
+        "as the login would see it"
     );
     assert_eq!(r["customer_id"], s.customer_id);
+    let kept = s.admin.get(&admin_path(&r)).await.ok(200);
+    assert_eq!(
+        kept["created_by"],
+        json!({"kind": "admin", "id": admin_sub, "acting_as": s.login_id})
+    );
 
     let log = audit_of(&s).await;
     let acted: Vec<&Value> = log["items"]
@@ -266,9 +272,77 @@ async fn an_admin_acting_as_a_login_orders_for_it_and_every_request_is_audited()
     assert!(everything.body["items"].as_array().unwrap().len() <= 5);
 }
 
+/// The seller's name as the functions read it (`SELLER_NAME`, else the default).
+fn seller_name() -> String {
+    orderdesk::config::Settings::from_env().seller().name
+}
+
+#[tokio::test]
+async fn the_customer_sees_the_seller_by_name_on_what_admins_did_and_never_an_admins_sub() {
+    let s = Shop::open(None).await;
+    let admin_sub = id_of(&s.admin.token_claims(), "sub");
+    let placed = place(
+        &s,
+        &json!({"status": "requested", "lines": [{"sku": s.flour, "quantity": 1}]}),
+    )
+    .await
+    .ok(201);
+    let path = admin_path(&placed);
+    let edit = json!({"notes": "Two pallets max", "version": 1});
+    s.admin.patch(&path, &edit).await.ok(200);
+    s.admin
+        .post(&format!("{path}/confirm"), &json!({}))
+        .await
+        .ok(200);
+    let acted = Api::send(
+        acting(&s.admin, reqwest::Method::POST, "/orders", &s.login_id)
+            .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+            .json(&json!({"lines": [{"sku": s.sugar, "quantity": 1}],
+                          "answers": standard_answers()})),
+    )
+    .await
+    .ok(201);
+
+    let seller = json!({"kind": "admin", "id": "seller", "name": seller_name()});
+    let mine = s
+        .buyer
+        .get(&format!("/orders/{}", id_of(&placed, "order_id")))
+        .await;
+    let mine = mine.ok(200);
+    assert_eq!(mine["created_by"], seller);
+    assert_eq!(history(&mine), ["created", "edited", "confirmed"]);
+    for event in mine["history"].as_array().unwrap() {
+        assert_eq!(event["by"], seller, "{event}");
+    }
+    let theirs = s
+        .buyer
+        .get(&format!("/orders/{}", id_of(&acted, "order_id")))
+        .await;
+    assert_eq!(theirs.ok(200)["created_by"]["acting_as"], s.login_id);
+    let listed = s.buyer.get("/orders").await.ok(200);
+    assert_eq!(listed["items"].as_array().unwrap().len(), 2);
+    for shown in [&mine, &listed, &acted] {
+        assert!(!shown.to_string().contains(&admin_sub), "{shown}");
+    }
+
+    let kept = s.admin.get(&path).await.ok(200);
+    assert_eq!(
+        kept["created_by"],
+        json!({"kind": "admin", "id": admin_sub})
+    );
+    assert!(
+        kept["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["by"]["id"] == admin_sub)
+    );
+}
+
 #[tokio::test]
 async fn acting_as_needs_a_reason_an_admin_and_an_enabled_activated_login() {
     let s = Shop::open(None).await;
+    let admin_sub = id_of(&s.admin.token_claims(), "sub");
     let no_reason = Api::send(
         s.admin
             .request(reqwest::Method::GET, "/orders")
@@ -276,34 +350,64 @@ async fn acting_as_needs_a_reason_an_admin_and_an_enabled_activated_login() {
     )
     .await;
     assert_eq!(no_reason.invalid(), ["X-Act-As-Reason"]);
-
     s.admin.get("/orders").await.problem(403);
     orders_acting_as(&s.buyer, &s.login_id).await.problem(403);
-    orders_acting_as(&s.admin, "lgn_0196b7a0c1d27e3f8a9b0c1d2e3f4a00")
-        .await
-        .problem(404);
-
     let invited = s
         .admin
         .invite(&s.customer_id, "Not yet", &unique_email("invitee"))
         .await;
-    let refused = orders_acting_as(&s.admin, &id_of(&invited, "login_id")).await;
-    assert_eq!(refused.problem(403)["type"], "/problems/cannot-act-as");
-
+    let invited = id_of(&invited, "login_id");
     s.admin
         .update_login(&s.login_id, &json!({"enabled": false}))
         .await
         .ok(200);
+    let before = audit_of(&s).await["items"].as_array().unwrap().len();
+    let unknown = "lgn_0196b7a0c1d27e3f8a9b0c1d2e3f4a00";
+
+    orders_acting_as(&s.admin, unknown).await.problem(404);
+    let refused = orders_acting_as(&s.admin, &invited).await;
+    assert_eq!(refused.problem(403)["type"], "/problems/cannot-act-as");
     orders_acting_as(&s.admin, &s.login_id).await.problem(403);
 
     let log = audit_of(&s).await;
-    assert!(
-        !log["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|e| e["action"] == "login.acted_as"),
-        "a refused act-as is not a use: {log}"
+    let items = log["items"].as_array().unwrap();
+    assert_eq!(
+        items.len(),
+        before + 2,
+        "the two refusals, nothing else: {log}"
+    );
+    for (entry, login) in items[..2].iter().zip([&s.login_id, &invited]) {
+        assert_eq!(entry["action"], "login.act_as_refused", "{entry}");
+        assert_eq!(entry["actor"]["id"], admin_sub);
+        assert_eq!(entry["details"]["login_id"], *login);
+        assert_eq!(entry["details"]["route"], "GET /orders");
+        let why = entry["details"]["refused"].as_str().unwrap();
+        assert!(
+            why.contains("an admin can act only as an enabled login"),
+            "{why}"
+        );
+        assert_eq!(
+            entry["details"]["reason"],
+            "Customer called: cannot find the sugar"
+        );
+    }
+    assert!(items.iter().all(|e| e["action"] != "login.acted_as"));
+    let by_admin = s
+        .admin
+        .get(&format!("/admin/audit?actor={admin_sub}&limit=200"))
+        .await
+        .ok(200);
+    let unknown_refused = by_admin["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["details"]["login_id"] == unknown)
+        .unwrap_or_else(|| panic!("the unknown login's refusal: {by_admin}"));
+    assert_eq!(unknown_refused["action"], "login.act_as_refused");
+    assert_eq!(unknown_refused["customer_id"], Value::Null);
+    assert_eq!(
+        unknown_refused["details"]["refused"],
+        "there is no such login"
     );
 }
 

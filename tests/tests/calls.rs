@@ -183,6 +183,41 @@ async fn every_customer_operation_stays_within_its_dynamodb_call_budget() {
 }
 
 #[tokio::test]
+async fn acting_as_a_login_reads_it_and_writes_only_its_audit_entry_allowed_or_refused() {
+    let f = functions().await;
+    let s = Shop::open(None).await;
+    let token = s.admin.token();
+    let order = json!({"lines": [{"sku": s.flour, "quantity": 1}], "answers": standard_answers()});
+    let key = uuid::Uuid::new_v4().to_string();
+
+    let (_, status, c) = call("GET /orders", "/orders", token)
+        .header("X-Act-As", &s.login_id)
+        .header("X-Act-As-Reason", "Budget check")
+        .on(&f.orders)
+        .await;
+    within("GET /orders acting as a login", status, &c, 4, 4);
+    assert_eq!(c.operations()[..3], ["GetItem", "GetItem", "PutItem"]);
+
+    s.admin
+        .update_login(&s.login_id, &json!({"enabled": false}))
+        .await
+        .ok(200);
+    let (_, status, c) = call("POST /orders", "/orders", token)
+        .header("X-Act-As", &s.login_id)
+        .header("X-Act-As-Reason", "Budget check")
+        .header("Idempotency-Key", &key)
+        .body(&order)
+        .on(&f.submission)
+        .await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        c.operations(),
+        ["GetItem", "PutItem"],
+        "the login, then the refusal's audit entry: no order, no number"
+    );
+}
+
+#[tokio::test]
 async fn an_invitation_link_and_the_admins_customer_page_stay_within_their_budgets() {
     let f = functions().await;
     let admin = Api::admin().await;

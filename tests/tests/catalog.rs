@@ -192,3 +192,43 @@ async fn the_catalogue_is_for_signed_in_logins_and_product_admin_is_for_admins()
         )
         .await;
 }
+
+#[tokio::test]
+async fn concurrent_changes_without_a_version_all_land_and_with_one_only_the_first() {
+    let api = Api::admin().await;
+    let sku = api.fresh_product("RACE", 1000).await;
+    let path = format!("/admin/products/{sku}");
+    let renames = (0..4).map(|n| {
+        let (api, path) = (&api, &path);
+        async move { api.patch(path, &json!({"name": format!("Race {n}")})).await }
+    });
+    let statuses: Vec<u16> = futures::future::join_all(renames)
+        .await
+        .iter()
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(statuses, [200; 4]);
+    let listed = api.get(&format!("/admin/products?q={sku}")).await.ok(200);
+    assert_eq!(listed["items"][0]["version"], 5, "{listed}");
+
+    let stale = (0..8).map(|n| {
+        let (api, path) = (&api, &path);
+        async move {
+            api.patch(path, &json!({"name": format!("Seen {n}"), "version": 5}))
+                .await
+        }
+    });
+    exactly_one(&futures::future::join_all(stale).await, 200, 409);
+
+    let body = standard_questions();
+    let questions = (0..4).map(|_| api.put("/admin/checkout-questions", &body));
+    let statuses: Vec<u16> = futures::future::join_all(questions)
+        .await
+        .iter()
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(
+        statuses, [200; 4],
+        "a PUT of the whole set has no version to conflict with"
+    );
+}

@@ -78,6 +78,7 @@ async fn submission_behind(stall: &Stall) -> orderdesk_order_submission::App {
     let desk = SellerDesk {
         inbox: settings.seller_inbox().unwrap(),
         portal: settings.portal().unwrap(),
+        seller: settings.seller(),
     };
     orderdesk_order_submission::App::new((store_at(stall.url()).await, desk))
 }

@@ -49,7 +49,7 @@ impl Routes for OrderSubmission {
                     .await?;
                 Ok(json(
                     200,
-                    &orders::cancel_order(&store, &session, &id).await?,
+                    &orders::cancel_order(&store, &session, &id, &desk.seller).await?,
                 ))
             }
             "PUT /admin/customers/{customer_id}/cart" => {

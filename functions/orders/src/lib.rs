@@ -2,6 +2,7 @@
 //! and any order with its history (a deleted customer's orders too).
 
 use lambda_http::{Body, Request, Response};
+use orderdesk::actor::Seller;
 use orderdesk::app::Store;
 use orderdesk::http::{
     Function, Problem, Routes, customer_request, customer_session, json, listing, path_id,
@@ -18,15 +19,16 @@ pub type App = Function<Orders>;
 pub struct Orders;
 
 impl Routes for Orders {
-    type Needs = Store;
+    type Needs = (Store, Seller);
 
-    async fn route(store: &Store, req: Request) -> Result<Response<Body>, Problem> {
+    async fn route((store, seller): &Self::Needs, req: Request) -> Result<Response<Body>, Problem> {
         match route_key(&req).as_str() {
             "GET /orders" => {
                 let (session, store) = customer_session(store, &req, |_| Reads::none()).await?;
                 let (status, page) = listing(&req, |q| orders::status_filter(q.get("status")))?;
                 let customer = &session.me.customer.customer_id;
-                let found = orders::customer_orders(&store, customer, status, &page).await?;
+                let found =
+                    orders::customer_orders(&store, customer, status, &page, seller).await?;
                 Ok(json(200, &found))
             }
             "GET /orders/{order_id}" => {
@@ -38,7 +40,7 @@ impl Routes for Orders {
                 let customer = &session.me.customer.customer_id;
                 Ok(json(
                     200,
-                    &orders::customer_order(&store, customer, &id).await?,
+                    &orders::customer_order(&store, customer, &id, seller).await?,
                 ))
             }
             "GET /admin/orders" => {

@@ -38,6 +38,38 @@ where
     .await
 }
 
+/// Reads, changes and writes one catalogue record, again while it meets contention. Each
+/// `attempt` reads the record afresh and answers what it would be and its write's outcome. A
+/// write that lost to another admin's since the read is made again on the fresh record when
+/// the admin named no version (a `PUT`, a `PATCH` without `version`: the last change wins, as
+/// for customers), and is the conflict `changed` when the admin named the one it saw.
+async fn rewritten<T, F, Fut>(
+    seen: Option<u64>,
+    changed: &'static str,
+    mut attempt: F,
+) -> Result<T, CatalogError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<(T, Result<(), CatalogStoreError>), CatalogError>>,
+{
+    retry::on_contention("the catalogue", |_| {
+        let attempt = attempt();
+        async move {
+            match attempt.await {
+                Ok((after, Ok(()))) => Attempt::Done(after),
+                Ok((_, Err(CatalogStoreError::Contention))) => Attempt::Contended,
+                Ok((_, Err(CatalogStoreError::Stale))) if seen.is_none() => Attempt::Contended,
+                Ok((_, Err(CatalogStoreError::Stale))) => {
+                    Attempt::Failed(CatalogError::Conflict(changed))
+                }
+                Ok((_, Err(e))) => Attempt::Failed(e.into()),
+                Err(e) => Attempt::Failed(e),
+            }
+        }
+    })
+    .await
+}
+
 /// A catalogue record that changes under optimistic concurrency.
 trait Versioned: Clone {
     /// What the admin is told when someone else changed it first.
@@ -143,26 +175,31 @@ pub async fn update_product<S: CatalogStore>(
     });
     let unit = v.optional("unit", body.unit.as_deref(), |u| bounded_text(u, 1, 20));
     v.finish(|| ()).map_err(CatalogError::Invalid)?;
-    let before = store
-        .product(sku)
-        .await?
-        .ok_or(CatalogError::NotFound("There is no product with this SKU."))?;
-    let now = Timestamp::now();
-    let after = revised(&before, body.version, now, |p| {
-        patch(&mut p.name, name);
-        patch(&mut p.description, description);
-        patch(&mut p.unit, unit);
-        patch(&mut p.price, body.price);
-        patch(&mut p.active, body.active);
-    })?;
-    let audit = entry(
-        admin,
-        now,
-        "product.updated",
-        json!({ "sku": sku, "price": after.price, "active": after.active }),
-    );
-    written(|| store.put_product(Audited::replacing(&before, &after, &audit))).await?;
-    Ok(after)
+    rewritten(body.version, Product::CHANGED, || async {
+        let before = store
+            .product(sku)
+            .await?
+            .ok_or(CatalogError::NotFound("There is no product with this SKU."))?;
+        let now = Timestamp::now();
+        let after = revised(&before, body.version, now, |p| {
+            patch(&mut p.name, name.clone());
+            patch(&mut p.description, description.clone());
+            patch(&mut p.unit, unit.clone());
+            patch(&mut p.price, body.price);
+            patch(&mut p.active, body.active);
+        })?;
+        let audit = entry(
+            admin,
+            now,
+            "product.updated",
+            json!({ "sku": sku, "price": after.price, "active": after.active }),
+        );
+        let written = store
+            .put_product(Audited::replacing(&before, &after, &audit))
+            .await;
+        Ok((after, written))
+    })
+    .await
 }
 
 type TierFields = (
@@ -274,26 +311,32 @@ pub async fn update_tier<S: CatalogStore>(
     if let Some(p) = &prices {
         check_overrides(store, p).await?;
     }
-    let before = store.tier(id).await?.ok_or(CatalogError::NotFound(
-        "There is no price tier with this id.",
-    ))?;
-    let now = Timestamp::now();
-    let after = revised(&before, body.version, now, |t| {
-        patch(&mut t.name, name);
-        patch(&mut t.discount, discount);
-        patch(&mut t.prices, prices);
-    })?;
-    let audit = entry(
-        admin,
-        now,
-        "price_tier.updated",
-        json!({ "tier_id": id, "name": after.name }),
-    );
-    written(|| store.put_tier(Audited::replacing(&before, &after, &audit))).await?;
-    Ok(after)
+    rewritten(body.version, PriceTier::CHANGED, || async {
+        let before = store.tier(id).await?.ok_or(CatalogError::NotFound(
+            "There is no price tier with this id.",
+        ))?;
+        let now = Timestamp::now();
+        let after = revised(&before, body.version, now, |t| {
+            patch(&mut t.name, name.clone());
+            patch(&mut t.discount, discount);
+            patch(&mut t.prices, prices.clone());
+        })?;
+        let audit = entry(
+            admin,
+            now,
+            "price_tier.updated",
+            json!({ "tier_id": id, "name": after.name }),
+        );
+        let written = store
+            .put_tier(Audited::replacing(&before, &after, &audit))
+            .await;
+        Ok((after, written))
+    })
+    .await
 }
 
-/// Replaces the checkout questions.
+/// Replaces the checkout questions: the last of two concurrent replacements wins, as a `PUT`
+/// of the whole set carries no version to conflict with.
 pub async fn set_questions<S: CatalogStore>(
     store: &S,
     admin: &Principal,
@@ -302,22 +345,24 @@ pub async fn set_questions<S: CatalogStore>(
     let questions = validate_questions(body.questions).map_err(|e| {
         CatalogError::Invalid(e.into_iter().map(|(f, m)| FieldError::new(f, m)).collect())
     })?;
-    let before = store.questions().await?;
-    let now = Timestamp::now();
-    let details = json!({ "questions": questions.len() });
-    let after = CheckoutQuestions {
-        questions,
-        version: before.version + 1,
-    };
-    let before = (before.version > 0).then_some(&before);
-    let audit = entry(admin, now, "checkout_questions.set", details);
-    written(|| {
-        store.put_questions(Audited {
-            before,
-            after: &after,
-            audit: &audit,
-        })
+    let changed = "The checkout questions were changed meanwhile.";
+    rewritten(None, changed, || async {
+        let before = store.questions().await?;
+        let now = Timestamp::now();
+        let details = json!({ "questions": questions.len() });
+        let after = CheckoutQuestions {
+            questions: questions.clone(),
+            version: before.version + 1,
+        };
+        let audit = entry(admin, now, "checkout_questions.set", details);
+        let written = store
+            .put_questions(Audited {
+                before: (before.version > 0).then_some(&before),
+                after: &after,
+                audit: &audit,
+            })
+            .await;
+        Ok((after.questions, written))
     })
-    .await?;
-    Ok(after.questions)
+    .await
 }

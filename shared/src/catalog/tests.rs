@@ -150,3 +150,67 @@ async fn questions_are_replaced_as_a_whole_and_checked_field_by_field() {
     assert_eq!(m.state().questions.version, 1);
     assert!(matches!(refused, Err(CatalogError::Invalid(e)) if e.len() == 3));
 }
+
+#[tokio::test]
+async fn a_change_without_a_version_that_met_another_admins_is_made_on_the_fresh_record() {
+    let m = Memory::new();
+    m.product("FLOUR", 2500);
+    let sku = Sku::parse("FLOUR").unwrap();
+    let flour = sku.clone();
+    m.meanwhile(move |s| {
+        let p = s.products.get_mut(&flour).unwrap();
+        p.name = "Renamed by Bo".into();
+        p.version += 1;
+    });
+    let body: UpdateProductBody =
+        serde_json::from_value(json!({"price": {"amount": 2600, "currency": "EUR"}})).unwrap();
+
+    let changed = update_product(&m, &admin(), &sku, body).await.unwrap();
+
+    assert_eq!(changed.version, 3);
+    assert_eq!(
+        changed.name, "Renamed by Bo",
+        "the other admin's change stays"
+    );
+    assert_eq!(changed.price, eur(2600));
+    assert_eq!(m.state().audit.len(), 1);
+}
+
+#[tokio::test]
+async fn a_change_naming_the_version_it_saw_that_met_another_admins_is_a_conflict() {
+    let m = Memory::new();
+    let tier = m.tier("Wholesale", 10.0);
+    let id = tier.tier_id.clone();
+    m.meanwhile(move |s| s.tiers.get_mut(&id).unwrap().version += 1);
+    let body: TierBody = serde_json::from_value(json!({"name": "Gold", "version": 1})).unwrap();
+
+    let r = update_tier(&m, &admin(), &tier.tier_id, body).await;
+
+    assert!(matches!(r, Err(CatalogError::Conflict(_))), "{r:?}");
+    assert_eq!(m.state().tiers[&tier.tier_id].name, "Wholesale");
+    assert!(m.state().audit.is_empty());
+}
+
+#[tokio::test]
+async fn of_two_concurrent_replacements_of_the_questions_the_last_wins() {
+    let m = Memory::new();
+    let questions = |id: &str| -> QuestionsBody {
+        serde_json::from_value(json!({"questions": [
+            {"question_id": id, "label": "PO number", "required": true, "kind": "text"}
+        ]}))
+        .unwrap()
+    };
+    set_questions(&m, &admin(), questions("first"))
+        .await
+        .unwrap();
+    m.meanwhile(|s| s.questions.version += 1);
+
+    let set = set_questions(&m, &admin(), questions("last"))
+        .await
+        .unwrap();
+
+    assert_eq!(set[0].question_id, "last");
+    let s = m.state();
+    assert_eq!(s.questions.version, 3);
+    assert_eq!(s.questions.questions[0].question_id, "last");
+}

@@ -16,7 +16,7 @@ impl Memory {
     fn put_audited<T: Clone>(
         &self,
         w: Audited<'_, T>,
-        stored: Option<u64>,
+        stored: impl FnOnce(&super::State) -> Option<u64>,
         version: impl Fn(&T) -> u64,
         taken: CatalogStoreError,
         put: impl FnOnce(&mut super::State, T),
@@ -24,6 +24,8 @@ impl Memory {
         if self.contended() {
             return Err(CatalogStoreError::Contention);
         }
+        self.another_writer();
+        let stored = stored(&self.state());
         match (w.before.map(version), stored) {
             (None, Some(_)) => return Err(taken),
             (Some(b), Some(s)) if b == s => {}
@@ -40,10 +42,10 @@ impl Memory {
 #[async_trait::async_trait]
 impl CatalogStore for Memory {
     async fn put_product(&self, w: Audited<'_, Product>) -> Result<(), CatalogStoreError> {
-        let stored = self.state().products.get(&w.after.sku).map(|p| p.version);
+        let sku = w.after.sku.clone();
         self.put_audited(
             w,
-            stored,
+            |s| s.products.get(&sku).map(|p| p.version),
             |p| p.version,
             CatalogStoreError::DuplicateSku,
             |s, p| {
@@ -53,10 +55,10 @@ impl CatalogStore for Memory {
     }
 
     async fn put_tier(&self, w: Audited<'_, PriceTier>) -> Result<(), CatalogStoreError> {
-        let stored = self.state().tiers.get(&w.after.tier_id).map(|t| t.version);
+        let id = w.after.tier_id.clone();
         self.put_audited(
             w,
-            stored,
+            |s| s.tiers.get(&id).map(|t| t.version),
             |t| t.version,
             CatalogStoreError::Stale,
             |s, t| {
@@ -69,10 +71,9 @@ impl CatalogStore for Memory {
         &self,
         w: Audited<'_, CheckoutQuestions>,
     ) -> Result<(), CatalogStoreError> {
-        let stored = Some(self.state().questions.version).filter(|v| *v > 0);
         self.put_audited(
             w,
-            stored,
+            |s| Some(s.questions.version).filter(|v| *v > 0),
             |q| q.version,
             CatalogStoreError::Stale,
             |s, q| {

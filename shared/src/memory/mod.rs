@@ -70,6 +70,19 @@ pub struct Memory {
     reads: Arc<Mutex<Vec<ItemRef>>>,
     contended: Arc<AtomicU32>,
     numbers_taken_meanwhile: Arc<AtomicU32>,
+    meanwhile: Meanwhile,
+}
+
+/// What another writer does between a use case's read and its next catalogue write.
+#[derive(Clone, Default)]
+struct Meanwhile(Arc<Mutex<Option<Change>>>);
+
+type Change = Box<dyn FnOnce(&mut State) + Send>;
+
+impl std::fmt::Debug for Meanwhile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Meanwhile")
+    }
 }
 
 impl Memory {
@@ -91,6 +104,20 @@ impl Memory {
     /// counter and writing, as concurrent submissions do.
     pub fn take_numbers_meanwhile(&self, n: u32) {
         self.numbers_taken_meanwhile.store(n, Ordering::SeqCst);
+    }
+
+    /// Another admin's change, made once, just before the next catalogue write: the write then
+    /// meets a record that moved on since the use case read it.
+    pub fn meanwhile(&self, change: impl FnOnce(&mut State) + Send + 'static) {
+        *self.meanwhile.0.lock().expect("not poisoned") = Some(Box::new(change));
+    }
+
+    /// Makes the change arranged by [`Memory::meanwhile`], if one is waiting.
+    fn another_writer(&self) {
+        let change = self.meanwhile.0.lock().expect("not poisoned").take();
+        if let Some(change) = change {
+            change(&mut self.state());
+        }
     }
 
     /// Every read by key so far, in order.

@@ -3,8 +3,10 @@
 //! conflicts, because every transition is conditional on the status and version it saw.
 
 use super::submit::{order_audit, unexpected};
-use super::{Order, OrderEventKind, OrderStatus, OrderStore, OrderStoreError, OrderWrite};
-use crate::actor::{CreatedBy, Principal};
+use super::{
+    CustomerOrder, Order, OrderEventKind, OrderStatus, OrderStore, OrderStoreError, OrderWrite,
+};
+use crate::actor::{CreatedBy, Principal, Seller};
 use crate::domain::{FieldError, Timestamp, bounded_text};
 use crate::error::Unexpected;
 use crate::ids::OrderId;
@@ -32,12 +34,14 @@ fn not_requested(o: &Order) -> DecideError {
     ))
 }
 
-/// Cancels one of the customer's own orders while it is still `requested`.
+/// Cancels one of the customer's own orders while it is still `requested`; the order as the
+/// customer sees it.
 pub async fn cancel_order<S: OrderStore>(
     store: &S,
     session: &Session,
     id: &OrderId,
-) -> Result<Order, DecideError> {
+    seller: &Seller,
+) -> Result<CustomerOrder, DecideError> {
     let before = match store.order(id).await? {
         Some(o) if o.customer_id == session.me.customer.customer_id => o,
         _ => return Err(DecideError::NotFound),
@@ -54,7 +58,7 @@ pub async fn cancel_order<S: OrderStore>(
         .put_order(OrderWrite::change(&before, &after, &[], None))
         .await
     {
-        Ok(()) => Ok(after),
+        Ok(()) => Ok(after.seen_by_customer(seller)),
         Err(OrderStoreError::Stale | OrderStoreError::Contention) => {
             Err(not_requested(&store.order(id).await?.unwrap_or(before)))
         }

@@ -1,6 +1,7 @@
 //! Reading orders: a customer's own, and the seller's queue.
 
-use super::{Order, OrderListing, OrderStatus, OrderStore, OrderStoreError};
+use super::{CustomerOrder, Order, OrderListing, OrderStatus, OrderStore, OrderStoreError};
+use crate::actor::Seller;
 use crate::domain::{FieldError, Validator};
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, OrderId};
@@ -60,27 +61,38 @@ pub fn order_reads(id: &OrderId) -> Reads {
     Reads::of([ItemRef::Order(id.clone())])
 }
 
-/// One of the customer's own orders; another account's is "not found".
+/// One of the customer's own orders, as the customer sees it; another account's is "not
+/// found".
 pub async fn customer_order<S: OrderStore>(
     store: &S,
     customer: &CustomerId,
     id: &OrderId,
-) -> Result<Order, ReadOrderError> {
+    seller: &Seller,
+) -> Result<CustomerOrder, ReadOrderError> {
     match store.order(id).await? {
-        Some(o) if &o.customer_id == customer => Ok(o),
+        Some(o) if &o.customer_id == customer => Ok(o.seen_by_customer(seller)),
         _ => Err(ReadOrderError::NotFound),
     }
 }
 
-/// The customer's orders, newest first, in one status or all.
+/// The customer's orders as the customer sees them, newest first, in one status or all.
 pub async fn customer_orders<S: OrderStore>(
     store: &S,
     customer: &CustomerId,
     status: Option<OrderStatus>,
     page: &PageRequest,
-) -> Result<Page<Order>, ReadOrderError> {
+    seller: &Seller,
+) -> Result<Page<CustomerOrder>, ReadOrderError> {
     let listing = OrderListing::Customer(customer.clone(), status);
-    Ok(store.orders(&listing, page).await?)
+    let found = store.orders(&listing, page).await?;
+    Ok(Page {
+        items: found
+            .items
+            .into_iter()
+            .map(|o| o.seen_by_customer(seller))
+            .collect(),
+        next_cursor: found.next_cursor,
+    })
 }
 
 /// Any order, for the seller (a deleted customer's too).

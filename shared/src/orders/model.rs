@@ -1,7 +1,7 @@
 //! Orders and the cart that becomes one: lines of SKUs and quantities, priced at the customer's
 //! tier when an order is placed and kept at those prices from then on.
 
-use crate::actor::CreatedBy;
+use crate::actor::{CreatedBy, SeenByCustomer, Seller};
 use crate::domain::{Money, Timestamp};
 use crate::ids::{CustomerId, OrderId, Sku};
 use serde::Deserialize;
@@ -158,20 +158,23 @@ impl OrderEventKind {
     }
 }
 
-/// One step in an order's life: what, when and by whom.
+/// One step in an order's life: what, when and by whom (`By`: as stored and as the seller
+/// sees it, or as its customer does).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
-pub struct OrderEvent {
+pub struct OrderEvent<By = CreatedBy> {
     pub event: OrderEventKind,
     pub at: Timestamp,
-    pub by: CreatedBy,
+    pub by: By,
     /// What an `edited` event changed, or why a `rejected` one happened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
-/// An order as stored and as the API shows it.
+/// An order as stored and as the seller's admins see it; with `By` = [`SeenByCustomer`], as
+/// its customer sees it ([`CustomerOrder`]).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
-pub struct Order {
+#[serde(bound(deserialize = "By: Deserialize<'de>"))]
+pub struct Order<By = CreatedBy> {
     pub order_id: OrderId,
     pub order_number: OrderNumber,
     pub customer_id: CustomerId,
@@ -182,7 +185,7 @@ pub struct Order {
     pub total: Money,
     pub notes: Option<String>,
     pub answers: BTreeMap<String, String>,
-    pub created_by: CreatedBy,
+    pub created_by: By,
     pub assigned_team: Option<String>,
     pub created_at: Timestamp,
     pub submitted_at: Option<Timestamp>,
@@ -190,14 +193,52 @@ pub struct Order {
     pub reject_reason: Option<String>,
     /// What happened to it, oldest first.
     #[serde(default)]
-    pub history: Vec<OrderEvent>,
+    pub history: Vec<OrderEvent<By>>,
     pub version: u64,
 }
 
-impl Order {
+/// An order as its customer sees it: the seller's staff appear as the seller, by name.
+pub type CustomerOrder = Order<SeenByCustomer>;
+
+impl<By> Order<By> {
     /// What happened to it last.
     pub fn last_event(&self) -> Option<OrderEventKind> {
         self.history.last().map(|e| e.event)
+    }
+}
+
+impl Order {
+    /// This order as its customer sees it, in `created_by` and in every step of its history.
+    pub fn seen_by_customer(self, seller: &Seller) -> CustomerOrder {
+        let by = |by: CreatedBy| by.seen_by_customer(seller);
+        Order {
+            order_id: self.order_id,
+            order_number: self.order_number,
+            customer_id: self.customer_id,
+            customer_name: self.customer_name,
+            status: self.status,
+            lines: self.lines,
+            total: self.total,
+            notes: self.notes,
+            answers: self.answers,
+            created_by: by(self.created_by),
+            assigned_team: self.assigned_team,
+            created_at: self.created_at,
+            submitted_at: self.submitted_at,
+            decided_at: self.decided_at,
+            reject_reason: self.reject_reason,
+            history: self
+                .history
+                .into_iter()
+                .map(|e| OrderEvent {
+                    event: e.event,
+                    at: e.at,
+                    by: by(e.by),
+                    note: e.note,
+                })
+                .collect(),
+            version: self.version,
+        }
     }
 
     /// This order moved to `status` now by `by`, one version on.

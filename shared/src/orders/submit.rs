@@ -3,10 +3,10 @@
 
 use super::lines::{LineBody, check_answers, parse_lines, price_lines, skus_of};
 use super::{
-    CartStore, Order, OrderEvent, OrderEventKind, OrderNumber, OrderStatus, OrderStore,
-    OrderStoreError, OrderWrite, PricedLine,
+    CartStore, CustomerOrder, Order, OrderEvent, OrderEventKind, OrderNumber, OrderStatus,
+    OrderStore, OrderStoreError, OrderWrite, PricedLine,
 };
-use crate::actor::{CreatedBy, Principal};
+use crate::actor::{CreatedBy, Principal, Seller};
 use crate::audit::AuditEntry;
 use crate::catalog::CatalogStore;
 use crate::customers::Customer;
@@ -41,11 +41,13 @@ pub struct OrderRequest {
     pub keyed: KeyedRequest,
 }
 
-/// Where new order requests are announced: the seller's inbox, with links into the console.
+/// Where new order requests are announced: the seller's inbox, with links into the console;
+/// and the seller as the customers who place them know it.
 #[derive(Debug, Clone)]
 pub struct SellerDesk {
     pub inbox: Email,
     pub portal: Portal,
+    pub seller: Seller,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -157,14 +159,15 @@ pub fn submit_reads(ids: &SessionIds, request: &OrderRequest) -> Reads {
     .and(ItemRef::OrderCounter)
 }
 
-/// Submits an order request for the session's account, priced at its tier now.
+/// Submits an order request for the session's account, priced at its tier now; the order as
+/// the customer sees it, which is also what a retry with its key replays.
 #[tracing::instrument(skip_all, fields(customer_id = %session.me.customer.customer_id))]
 pub async fn submit_order<S>(
     store: &S,
     session: &Session,
     request: OrderRequest,
     desk: &SellerDesk,
-) -> Result<Written<Order>, SubmitError>
+) -> Result<Written<CustomerOrder>, SubmitError>
 where
     S: OrderStore + CatalogStore + CartStore + IdempotencyStore,
 {
@@ -246,8 +249,9 @@ where
             },
             Timestamp::now(),
         )];
+        let seen = order.clone().seen_by_customer(&desk.seller);
         Placing {
-            record: Some(idempotency.created(&order, Timestamp::now())),
+            record: Some(idempotency.created(&seen, Timestamp::now())),
             order,
             outbox,
             audit: None,
@@ -255,6 +259,7 @@ where
         }
     })
     .await
+    .map(|written| written.map(|order| order.seen_by_customer(&desk.seller)))
 }
 
 /// A new order's write, made for the number it gets.

@@ -2,7 +2,7 @@
 //! reads by key only what it declares.
 
 use super::*;
-use crate::actor::CreatedBy;
+use crate::actor::{CreatedBy, SeenByCustomer, Seller};
 use crate::customers::{ClosedAccount, Customer};
 use crate::idempotency::{IdempotencyKey, KeyedRequest, Written};
 use crate::ids::{OrderId, Sku};
@@ -11,13 +11,20 @@ use crate::memory::fixtures::{admin, email, eur};
 use crate::outbox::{EmailMessage, Recipient};
 use crate::portal::Portal;
 use crate::reads::{ItemRef, Reads};
-use crate::session::Session;
+use crate::session::{ActingAs, Session};
 use serde_json::json;
 
 fn desk() -> SellerDesk {
     SellerDesk {
         inbox: email("seller@seller.example"),
         portal: Portal::new("https://portal.example", 3600),
+        seller: seller(),
+    }
+}
+
+fn seller() -> Seller {
+    Seller {
+        name: "Acme Mills".into(),
     }
 }
 
@@ -38,11 +45,16 @@ async fn try_submit(
     session: &Session,
     body: serde_json::Value,
     key: &str,
-) -> Result<Written<Order>, SubmitError> {
+) -> Result<Written<CustomerOrder>, SubmitError> {
     submit_order(m, session, request(body, key), &desk()).await
 }
 
-async fn submit(m: &Memory, session: &Session, body: serde_json::Value, key: &str) -> Order {
+async fn submit(
+    m: &Memory,
+    session: &Session,
+    body: serde_json::Value,
+    key: &str,
+) -> CustomerOrder {
     match try_submit(m, session, body, key).await {
         Ok(Written::New(o)) => o,
         other => panic!("not a new order: {other:?}"),
@@ -51,7 +63,7 @@ async fn submit(m: &Memory, session: &Session, body: serde_json::Value, key: &st
 
 /// A fresh store in which a buyer has requested one bag of flour, the product made for it:
 /// the store, the buyer's account and session, and the order.
-async fn one_bag_of_flour() -> (Memory, Customer, Session, Order) {
+async fn one_bag_of_flour() -> (Memory, Customer, Session, CustomerOrder) {
     let m = Memory::new();
     let (c, _, session) = m.buyer();
     m.product("FLOUR", 2500);
@@ -85,7 +97,12 @@ async fn an_order_request_reads_only_what_it_declares_and_is_emailed_to_the_sell
     );
     assert_eq!(order.total, eur(4500));
     assert_eq!(order.status, OrderStatus::Requested);
-    assert_eq!(order.created_by, CreatedBy::Customer(l.login_id.clone()));
+    assert_eq!(
+        order.created_by,
+        SeenByCustomer::Customer {
+            id: l.login_id.clone()
+        }
+    );
     assert_eq!(order.answers["po"], "PO-7");
     let s = m.state();
     assert_eq!(s.orders.len(), 1);
@@ -277,9 +294,11 @@ async fn a_customer_cancels_only_its_own_requested_order_reading_what_it_declare
     let (_, _, stranger) = m.buyer_at("Other Co", "Otto", |_| {});
     m.forget_reads();
 
-    let foreign = cancel_order(&m, &stranger, &order.order_id).await;
-    let cancelled = cancel_order(&m, &session, &order.order_id).await.unwrap();
-    let twice = cancel_order(&m, &session, &order.order_id).await;
+    let foreign = cancel_order(&m, &stranger, &order.order_id, &seller()).await;
+    let cancelled = cancel_order(&m, &session, &order.order_id, &seller())
+        .await
+        .unwrap();
+    let twice = cancel_order(&m, &session, &order.order_id, &seller()).await;
 
     assert_eq!(m.undeclared(&order_reads(&order.order_id)), vec![]);
     assert!(matches!(foreign, Err(DecideError::NotFound)));
@@ -350,14 +369,15 @@ async fn a_customer_reads_its_own_orders_only() {
     let other = m.customer("Other Co", |_| {});
     m.forget_reads();
 
-    let mine = customer_order(&m, &c.customer_id, &order.order_id)
+    let mine = customer_order(&m, &c.customer_id, &order.order_id, &seller())
         .await
         .unwrap();
     assert!(m.undeclared(&order_reads(&order.order_id)).is_empty());
-    let theirs = customer_order(&m, &other.customer_id, &order.order_id).await;
-    let missing = customer_order(&m, &c.customer_id, &OrderId::generate()).await;
+    let theirs = customer_order(&m, &other.customer_id, &order.order_id, &seller()).await;
+    let missing = customer_order(&m, &c.customer_id, &OrderId::generate(), &seller()).await;
     let requested = status_filter(Some("requested")).unwrap();
-    let listed = customer_orders(&m, &c.customer_id, requested, &Default::default())
+    let page = Default::default();
+    let listed = customer_orders(&m, &c.customer_id, requested, &page, &seller())
         .await
         .unwrap();
     let bad = status_filter(Some("shipped"));
@@ -442,5 +462,69 @@ async fn the_sellers_queue_lists_requested_orders_and_one_accounts_orders() {
     assert_eq!(theirs.items[0].order_id, order.order_id);
     let fields: Vec<_> = bad.unwrap_err().into_iter().map(|e| e.field).collect();
     assert_eq!(fields, ["status", "customer_id"]);
-    assert_eq!(one, order);
+    assert_eq!(one.seen_by_customer(&seller()), order);
+}
+
+#[tokio::test]
+async fn the_customer_sees_the_seller_by_name_where_the_seller_keeps_the_admins_sub() {
+    let m = Memory::new();
+    let (c, l, own) = m.buyer();
+    m.product("FLOUR", 2500);
+    let acting = Session {
+        acting: Some(ActingAs {
+            admin: admin(),
+            reason: "Phoned in".into(),
+        }),
+        ..own.clone()
+    };
+    let body = json!({"lines": [{"sku": "FLOUR", "quantity": 1}]});
+
+    let placed = submit(&m, &acting, body.clone(), "k1").await;
+    let replayed = try_submit(&m, &own, body, "k1").await.unwrap();
+    let portal = Portal::default();
+    let confirm = Decision::Confirm {
+        expected_version: None,
+    };
+    decide_order(&m, &admin(), &placed.order_id, confirm, &portal)
+        .await
+        .unwrap();
+    let read = customer_order(&m, &c.customer_id, &placed.order_id, &seller())
+        .await
+        .unwrap();
+    let kept = admin_order(&m, &placed.order_id).await.unwrap();
+
+    let seen = SeenByCustomer::Admin {
+        id: "seller",
+        name: "Acme Mills".into(),
+        acting_as: Some(l.login_id.clone()),
+    };
+    assert_eq!(placed.created_by, seen);
+    assert_eq!(read.history.last().unwrap().by, seller_in_own_name());
+    let Written::Replayed(first) = replayed else {
+        panic!("the login's own retry replays the first answer")
+    };
+    for shown in [
+        serde_json::to_string(&placed).unwrap(),
+        serde_json::to_string(&read).unwrap(),
+        first.body,
+    ] {
+        assert!(!shown.contains("admin-sub"), "{shown}");
+        assert!(shown.contains("Acme Mills"), "{shown}");
+    }
+    assert_eq!(
+        kept.created_by,
+        CreatedBy::Admin {
+            sub: "admin-sub".into(),
+            acting_as: Some(l.login_id)
+        }
+    );
+    assert_eq!(kept.history.last().unwrap().by, CreatedBy::admin(&admin()));
+}
+
+fn seller_in_own_name() -> SeenByCustomer {
+    SeenByCustomer::Admin {
+        id: "seller",
+        name: "Acme Mills".into(),
+        acting_as: None,
+    }
 }

@@ -1,0 +1,374 @@
+//! The authorisation matrix (issue 11): every route of `template.yaml` called by every actor,
+//! each answer checked against one table, and every refused call checked for what it wrote.
+//!
+//! A cell is one route called by one actor through the local gateway, with A's ids in the
+//! path and a minimal valid body, so that its status says who may, not what is valid. The
+//! statuses are in [`MATRIX`], one row per route; a route of the template without a row fails
+//! [`every_route_of_the_template_has_a_row_and_every_row_a_route`]. A call that may succeed
+//! and change something (not a `GET`, a 2xx in the table) aims at targets made for it alone,
+//! so no cell changes what another reads. A refused call that reaches a function is made once
+//! more in this process, where the DynamoDB calls are counted: it must answer the same and
+//! write nothing. After the run, the items the refused calls aimed at are as they were.
+
+use futures::{StreamExt, stream};
+use orderdesk::dynamo::calls;
+use orderdesk::http::HttpFunction;
+use orderdesk_tests::*;
+use serde_json::{Value, json};
+use std::time::Instant;
+
+/// One route's row: who gets what. `expect` has one status per actor, in [`ACTORS`] order.
+struct Row {
+    route: &'static str,
+    expect: &'static str,
+    path: &'static str,
+    body: &'static str,
+}
+
+const fn row(
+    route: &'static str,
+    expect: &'static str,
+    path: &'static str,
+    body: &'static str,
+) -> Row {
+    Row {
+        route,
+        expect,
+        path,
+        body,
+    }
+}
+
+/// The expected status of every cell. Columns, as [`Actor`] describes them: no token (`no`),
+/// a forged signature (`frg`), expired (`exp`), another pool's token (`pol`), another app
+/// client's (`aud`) — the five the authorizer refuses —, customer A (`A`, owner of the ids in
+/// the paths), customer B (`B`), a login disabled after it signed in (`dis`), a login of a
+/// deleted account (`del`), a user in no group (`ngr`), the admin (`adm`), the admin acting
+/// as A's login (`asA`). Placeholders: see [`Targets::fill`].
+#[rustfmt::skip]
+const MATRIX: &[Row] = &[
+    //                                                      no  frg exp pol aud  A   B  dis del ngr adm asA
+    row("POST /admin/customers",                           "401 401 401 401 401 403 403 403 403 403 201 201", "/admin/customers", r#"{"name": "Matrix $word", "email": "$email"}"#),
+    row("GET /admin/customers",                            "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/customers?limit=1", ""),
+    row("GET /admin/customers/{customer_id}",              "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/customers/$customer", ""),
+    row("GET /admin/audit",                                "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/audit?limit=1", ""),
+    row("PATCH /admin/customers/{customer_id}",            "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/customers/$customer", r#"{"name": "Matrix $word"}"#),
+    row("DELETE /admin/customers/{customer_id}",           "401 401 401 401 401 403 403 403 403 403 204 204", "/admin/customers/$customer", ""),
+    row("POST /admin/customers/tags",                      "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/customers/tags", r#"{"tag": "matrix", "customer_ids": ["$customer"], "action": "add"}"#),
+    row("POST /admin/customers/{customer_id}/logins",      "401 401 401 401 401 403 403 403 403 403 201 201", "/admin/customers/$customer/logins", r#"{"name": "Matrix", "email": "$email", "mode": "password", "password": "Chosen-passw0rd"}"#),
+    row("GET /admin/customers/{customer_id}/logins",       "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/customers/$customer/logins", ""),
+    row("GET /me",                                         "401 401 401 401 401 200 200 403 403 403 403 200", "/me", ""),
+    row("PATCH /admin/logins/{login_id}",                  "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/logins/$login", r#"{"name": "Matrix $word"}"#),
+    row("DELETE /admin/logins/{login_id}",                 "401 401 401 401 401 403 403 403 403 403 204 204", "/admin/logins/$login", ""),
+    row("POST /admin/logins/{login_id}/password-reset",    "401 401 401 401 401 403 403 403 403 403 202 202", "/admin/logins/$login/password-reset", r#"{"mode": "temporary_password"}"#),
+    row("GET /invitations/{token}",                        "200 200 200 200 200 200 200 200 200 200 200 200", "/invitations/$link", ""),
+    row("POST /invitations/{token}/accept",                "404 404 404 404 404 404 404 404 404 404 404 404", "/invitations/$unknown_link/accept", r#"{"password": "Chosen-passw0rd"}"#),
+    row("POST /email-changes/{token}/confirm",             "404 404 404 404 404 404 404 404 404 404 404 404", "/email-changes/$unknown_link/confirm", ""),
+    row("POST /admin/invitations/{invitation_id}/resend",  "401 401 401 401 401 403 403 403 403 403 202 202", "/admin/invitations/$invitation/resend", ""),
+    row("DELETE /admin/invitations/{invitation_id}",       "401 401 401 401 401 403 403 403 403 403 204 204", "/admin/invitations/$invitation", ""),
+    row("POST /admin/products",                            "401 401 401 401 401 403 403 403 403 403 201 201", "/admin/products", r#"{"sku": "MX-$WORD", "name": "Matrix", "price": {"amount": 100, "currency": "EUR"}}"#),
+    row("GET /admin/products",                             "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/products?limit=1", ""),
+    row("PATCH /admin/products/{sku}",                     "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/products/$sku", r#"{"name": "Matrix $word"}"#),
+    row("POST /admin/price-tiers",                         "401 401 401 401 401 403 403 403 403 403 201 201", "/admin/price-tiers", r#"{"name": "Matrix $word", "discount_percent": 5}"#),
+    row("GET /admin/price-tiers",                          "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/price-tiers", ""),
+    row("PATCH /admin/price-tiers/{tier_id}",              "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/price-tiers/$tier", r#"{"name": "Matrix $word"}"#),
+    row("GET /catalog",                                    "401 401 401 401 401 200 200 403 403 403 403 200", "/catalog?limit=1", ""),
+    row("PUT /admin/checkout-questions",                   "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/checkout-questions", r#"{"questions": $questions}"#),
+    row("GET /admin/checkout-questions",                   "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/checkout-questions", ""),
+    row("GET /checkout-questions",                         "401 401 401 401 401 200 200 403 403 403 403 200", "/checkout-questions", ""),
+    row("GET /cart",                                       "401 401 401 401 401 200 200 403 403 403 403 200", "/cart", ""),
+    row("PUT /cart",                                       "401 401 401 401 401 200 200 403 403 403 403 200", "/cart", r#"{"lines": [{"sku": "$sku", "quantity": 1}]}"#),
+    row("POST /orders",                                    "401 401 401 401 401 201 201 403 403 403 403 201", "/orders", r#"{"lines": [{"sku": "$sku", "quantity": 1}], "answers": {"po_number": "PO-M"}}"#),
+    row("POST /orders/{order_id}/cancel",                  "401 401 401 401 401 200 404 403 403 403 403 200", "/orders/$order/cancel", ""),
+    row("PUT /admin/customers/{customer_id}/cart",         "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/customers/$customer/cart", r#"{"lines": [{"sku": "$sku", "quantity": 1}]}"#),
+    row("POST /admin/customers/{customer_id}/orders",      "401 401 401 401 401 403 403 403 403 403 201 201", "/admin/customers/$customer/orders", r#"{"status": "requested", "lines": [{"sku": "$sku", "quantity": 1}]}"#),
+    row("GET /orders",                                     "401 401 401 401 401 200 200 403 403 403 403 200", "/orders?limit=1", ""),
+    row("GET /orders/{order_id}",                          "401 401 401 401 401 200 404 403 403 403 403 200", "/orders/$order", ""),
+    row("GET /admin/orders",                               "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/orders?limit=1", ""),
+    row("GET /admin/orders/{order_id}",                    "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/orders/$order", ""),
+    row("PATCH /admin/orders/{order_id}",                  "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/orders/$order", r#"{"notes": "Matrix", "version": 1}"#),
+    row("POST /admin/orders/{order_id}/confirm",           "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/orders/$order/confirm", "{}"),
+    row("POST /admin/orders/{order_id}/reject",            "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/orders/$order/reject", r#"{"reason": "Matrix"}"#),
+];
+
+impl Row {
+    /// The statuses of the row, one per actor.
+    fn statuses(&self) -> Vec<u16> {
+        let s: Vec<u16> = self
+            .expect
+            .split_whitespace()
+            .map(|s| {
+                s.parse()
+                    .unwrap_or_else(|_| panic!("{}: {s} is no status", self.route))
+            })
+            .collect();
+        assert_eq!(
+            s.len(),
+            ACTORS.len(),
+            "{}: one status per actor",
+            self.route
+        );
+        s
+    }
+
+    fn method(&self) -> &'static str {
+        self.route.split_once(' ').expect("METHOD /path").0
+    }
+}
+
+/// The write operations of DynamoDB: a refused call makes none.
+const WRITES: [&str; 5] = [
+    "PutItem",
+    "UpdateItem",
+    "DeleteItem",
+    "TransactWriteItems",
+    "BatchWriteItem",
+];
+
+/// The HTTP functions, built in this process as their cold start builds them.
+struct Functions {
+    customers: orderdesk_customers::App,
+    logins: orderdesk_logins::App,
+    invitations: orderdesk_invitations::App,
+    catalog: orderdesk_catalog::App,
+    submission: orderdesk_order_submission::App,
+    orders: orderdesk_orders::App,
+    confirmation: orderdesk_order_confirmation::App,
+}
+
+impl Functions {
+    async fn build() -> Self {
+        stack();
+        Self {
+            customers: orderdesk_customers::App::from_env().await.unwrap(),
+            logins: orderdesk_logins::App::from_env().await.unwrap(),
+            invitations: orderdesk_invitations::App::from_env().await.unwrap(),
+            catalog: orderdesk_catalog::App::from_env().await.unwrap(),
+            submission: orderdesk_order_submission::App::from_env().await.unwrap(),
+            orders: orderdesk_orders::App::from_env().await.unwrap(),
+            confirmation: orderdesk_order_confirmation::App::from_env().await.unwrap(),
+        }
+    }
+
+    /// The answer of the function `binary` (as `template.yaml` names it) to `req`.
+    async fn handle(&self, binary: &str, req: lambda_http::Request) -> u16 {
+        let res = match binary {
+            "customers" => self.customers.handle(req).await,
+            "logins" => self.logins.handle(req).await,
+            "invitations" => self.invitations.handle(req).await,
+            "catalog" => self.catalog.handle(req).await,
+            "order-submission" => self.submission.handle(req).await,
+            "orders" => self.orders.handle(req).await,
+            "order-confirmation" => self.confirmation.handle(req).await,
+            other => panic!("the function {other} is new: add it to Functions"),
+        };
+        res.status().as_u16()
+    }
+}
+
+/// What one cell found: a difference from the table, if any.
+#[derive(Default)]
+struct Outcome {
+    mismatch: Option<String>,
+    fresh: bool,
+    replayed: bool,
+}
+
+/// The headers of `actor`'s call of the row's route: acting as A for the admin acting as A,
+/// and a fresh `Idempotency-Key` on every `POST` (`POST /orders` needs one).
+fn headers(world: &World, actor: Actor, row: &Row) -> Vec<(&'static str, String)> {
+    let mut headers = world.headers(actor);
+    if row.method() == "POST" {
+        headers.push(("Idempotency-Key", uuid::Uuid::new_v4().to_string()));
+    }
+    headers
+}
+
+/// Whether `reply` is the table's `expected`: a 401 from the authorizer (its own body, no
+/// function ran), any other refusal problem+json from a function.
+fn judged(reply: &Reply, expected: u16) -> Result<(), String> {
+    if reply.status != expected {
+        return Err(format!(
+            "expected {expected}, got {}: {}",
+            reply.status, reply.body
+        ));
+    }
+    if expected == 401 && reply.body != json!({"message": "Unauthorized"}) {
+        return Err(format!(
+            "a 401 that is not the authorizer's: {}",
+            reply.body
+        ));
+    }
+    if expected >= 400 && expected != 401 && reply.content_type() != "application/problem+json" {
+        return Err(format!(
+            "a {expected} that is not problem+json: {}",
+            reply.body
+        ));
+    }
+    Ok(())
+}
+
+/// One cell: `actor` calls the row's route through the gateway; a refusal that reached a
+/// function is made again in this process and must answer the same and write nothing.
+async fn cell(
+    world: &World,
+    functions: &Functions,
+    route: &TemplateRoute,
+    row: &Row,
+    actor: Actor,
+    expected: u16,
+) -> Outcome {
+    let fresh = expected < 300 && row.method() != "GET";
+    let targets = if fresh {
+        world.fresh(&format!("{} {}", row.path, row.body)).await
+    } else {
+        world.shared.clone()
+    };
+    let path = targets.fill(row.path);
+    let body: Option<Value> = (!row.body.is_empty())
+        .then(|| serde_json::from_str(&targets.fill(row.body)).expect("the row's body is JSON"));
+    let mut rb = world
+        .api(actor)
+        .request(row.method().parse().expect("a method"), &path);
+    for (name, value) in headers(world, actor, row) {
+        rb = rb.header(name, value);
+    }
+    if let Some(b) = &body {
+        rb = rb.json(b);
+    }
+    let reply = Api::send(rb).await;
+    let who = format!("{actor:?} {} {path}", row.method());
+    let mut outcome = Outcome {
+        fresh,
+        ..Outcome::default()
+    };
+    if let Err(why) = judged(&reply, expected) {
+        outcome.mismatch = Some(format!("{who}: {why}"));
+        return outcome;
+    }
+    if expected < 400 || !(actor.passes_the_authorizer() || route.public) {
+        return outcome;
+    }
+    outcome.replayed = true;
+    let token = if route.public {
+        ""
+    } else {
+        world.api(actor).token()
+    };
+    let headers = headers(world, actor, row);
+    let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let req = api_request(row.route, &path, token, &headers, body.as_ref());
+    let (status, made) = calls::record(functions.handle(&route.function, req)).await;
+    let writes: Vec<&str> = made
+        .operations()
+        .into_iter()
+        .filter(|op| WRITES.contains(op))
+        .collect();
+    if status != expected || !writes.is_empty() {
+        outcome.mismatch = Some(format!(
+            "{who}: in-process the refusal answered {status} and wrote {writes:?}"
+        ));
+    }
+    outcome
+}
+
+#[test]
+fn every_route_of_the_template_has_a_row_and_every_row_a_route() {
+    let routes = http_routes();
+    let missing: Vec<&str> = routes
+        .iter()
+        .map(|r| r.key.as_str())
+        .filter(|key| !MATRIX.iter().any(|row| row.route == *key))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "add a row to MATRIX for each new route: {missing:?}"
+    );
+    for row in MATRIX {
+        let route = routes
+            .iter()
+            .find(|r| r.key == row.route)
+            .unwrap_or_else(|| panic!("{} is not a route of template.yaml", row.route));
+        let statuses = row.statuses();
+        if route.public {
+            assert!(
+                statuses.iter().all(|s| *s == statuses[0]),
+                "{}: a public route answers every caller alike, token or not",
+                row.route
+            );
+        } else {
+            for (actor, status) in ACTORS.iter().zip(&statuses) {
+                assert_eq!(
+                    actor.passes_the_authorizer(),
+                    *status != 401,
+                    "{}: only the authorizer refuses with 401, and it refuses every bad token ({actor:?})",
+                    row.route
+                );
+            }
+        }
+        assert!(
+            !row.path.contains('{'),
+            "{}: the path names its ids by placeholder",
+            row.route
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_route_answers_every_actor_as_the_matrix_says_and_a_refused_call_writes_nothing() {
+    let started = Instant::now();
+    let routes = http_routes();
+    let (world, functions) = tokio::join!(World::make(), Functions::build());
+    let made = started.elapsed();
+    let cells = MATRIX.iter().flat_map(|row| {
+        let route = routes
+            .iter()
+            .find(|r| r.key == row.route)
+            .expect("a route of the template");
+        ACTORS
+            .iter()
+            .zip(row.statuses())
+            .map(move |(actor, expected)| (route, row, *actor, expected))
+    });
+    let outcomes: Vec<Outcome> = stream::iter(cells)
+        .map(|(route, row, actor, expected)| cell(&world, &functions, route, row, actor, expected))
+        .buffer_unordered(12)
+        .collect()
+        .await;
+
+    let mismatches: Vec<&str> = outcomes
+        .iter()
+        .filter_map(|o| o.mismatch.as_deref())
+        .collect();
+    let changed = world.changed_items().await;
+    let mut orders_of_idle_accounts = 0;
+    for account in &world.idle_accounts {
+        orders_of_idle_accounts += world
+            .admin
+            .count(&format!("/admin/orders?customer_id={account}"))
+            .await;
+    }
+    eprintln!(
+        "authorisation matrix: {} routes x {} actors = {} cells ({} on targets of their own, {} \
+         refusals made again in-process), world made in {:.1} s, all in {:.1} s; {} mismatches",
+        MATRIX.len(),
+        ACTORS.len(),
+        outcomes.len(),
+        outcomes.iter().filter(|o| o.fresh).count(),
+        outcomes.iter().filter(|o| o.replayed).count(),
+        made.as_secs_f64(),
+        started.elapsed().as_secs_f64(),
+        mismatches.len(),
+    );
+    assert!(
+        mismatches.is_empty(),
+        "{} cells differ from the matrix:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+    assert!(changed.is_empty(), "refused calls changed {changed:?}");
+    assert_eq!(
+        orders_of_idle_accounts, 0,
+        "a refused login placed an order"
+    );
+}
