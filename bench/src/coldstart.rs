@@ -58,6 +58,7 @@ pub fn lambda_env(
         "AWS_ENDPOINT_URL_DYNAMODB",
         "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
         "AWS_ENDPOINT_URL_SESV2",
+        "AWS_ENDPOINT_URL_KMS",
     ]
     .into_iter()
     .chain(orderdesk::config::VARIABLES)

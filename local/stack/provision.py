@@ -1,5 +1,6 @@
 """Creates what the functions expect to exist: the table, the user pool with its app client
-and groups, the SES sender identity and the admin's user.
+and groups, the SES sender identity, the KMS key that seals secrets at rest and the admin's
+user.
 
 The table, pool, client and groups are as template.yaml declares them. The template has one
 reader, the Rust side: `orderdesk-local describe-template` prints the CreateTable,
@@ -120,6 +121,19 @@ def create_sender_identity(ses) -> None:
         ses.create_email_identity(EmailIdentity=SENDER_EMAIL)
     except ses.exceptions.AlreadyExistsException:
         pass
+
+
+def create_secrets_key(kms, name: str) -> str:
+    """The ARN of a symmetric KMS key in moto, as template.yaml's SecretsKey, for SECRETS_KEY_ID.
+
+    moto keeps its keys in memory: each start of the stack makes a new one, so an outbox item
+    sealed under an earlier stack's key no longer opens (README "Secrets at rest").
+    """
+    key = kms.create_key(Description=f"{name}: secrets in outbox emails, sealed at rest",
+                         KeySpec="SYMMETRIC_DEFAULT", KeyUsage="ENCRYPT_DECRYPT")
+    arn = key["KeyMetadata"]["Arn"]
+    say(f"KMS key {arn}")
+    return arn
 
 
 def create_admin(idp, pool_id: str, policy: dict, saved: Path | None) -> str:

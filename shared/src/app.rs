@@ -6,7 +6,9 @@ use crate::actor::Seller;
 use crate::cognito::CognitoIdentity;
 use crate::config::{self, ConfigError, Settings};
 use crate::email::{Branding, Mailer};
+use crate::kms::KmsSealer;
 use crate::orders::SellerDesk;
+use crate::outbox::Mailroom;
 use crate::portal::Portal;
 use crate::ses::SesMailer;
 use std::sync::Arc;
@@ -17,9 +19,12 @@ pub type Store = crate::dynamo::DynamoStore;
 /// The identity provider customer logins live in: a Cognito user pool.
 pub type UserPool = CognitoIdentity;
 
+/// The key that seals secrets at rest: a KMS key of the stack.
+pub type Vault = KmsSealer;
+
 /// The deployment's settings, the AWS SDK's configuration and the table's store, built once.
-/// Every other client is built from here on request, so a function that does not use Cognito
-/// or SES neither builds nor needs their settings.
+/// Every other client is built from here on request, so a function that does not use Cognito,
+/// SES or KMS neither builds nor needs their settings.
 pub struct Shell {
     pub settings: Settings,
     pub store: Store,
@@ -60,6 +65,15 @@ impl Shell {
         );
         Ok((Arc::new(mailer), mail.branding))
     }
+
+    /// The sealer of secrets at rest, for the functions that seal or open them
+    /// (`SECRETS_KEY_ID`).
+    pub fn vault(&self) -> Result<Vault, ConfigError> {
+        Ok(KmsSealer::new(
+            aws_sdk_kms::Client::new(&self.aws),
+            self.settings.secrets_key_id()?,
+        ))
+    }
 }
 
 /// A part of a function built from the shell once per cold start; a setting the part needs and
@@ -83,6 +97,21 @@ impl FromShell for UserPool {
 impl FromShell for Portal {
     fn from_shell(shell: &Shell) -> Result<Self, ConfigError> {
         shell.settings.portal()
+    }
+}
+
+impl FromShell for Vault {
+    fn from_shell(shell: &Shell) -> Result<Self, ConfigError> {
+        shell.vault()
+    }
+}
+
+impl FromShell for Mailroom<Vault> {
+    fn from_shell(shell: &Shell) -> Result<Self, ConfigError> {
+        Ok(Mailroom {
+            portal: shell.settings.portal()?,
+            sealer: shell.vault()?,
+        })
     }
 }
 

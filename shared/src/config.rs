@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 /// Every variable a function may read. Which of them a function needs is its own business: it
 /// asks for what it uses, and only that must be set.
-pub const VARIABLES: [&str; 8] = [
+pub const VARIABLES: [&str; 9] = [
     "TABLE_NAME",
     "USER_POOL_ID",
     "USER_POOL_CLIENT_ID",
@@ -17,6 +17,7 @@ pub const VARIABLES: [&str; 8] = [
     "PORTAL_URL",
     "SELLER_NAME",
     "INVITATION_TTL_SECONDS",
+    "SECRETS_KEY_ID",
 ];
 
 /// The seller's name when `SELLER_NAME` is not set.
@@ -115,6 +116,13 @@ impl Settings {
             None => DEFAULT_INVITATION_TTL_SECONDS,
         };
         Ok(Portal::new(url, ttl))
+    }
+
+    /// `SECRETS_KEY_ID`: the KMS key (id or ARN) that seals secrets at rest, for the functions
+    /// that write emails with a secret or send them.
+    pub fn secrets_key_id(&self) -> Result<&str, ConfigError> {
+        let [key] = self.require(["SECRETS_KEY_ID"])?;
+        Ok(key)
     }
 
     /// `SELLER_NOTIFY_EMAIL`: where new order requests are announced.
@@ -280,6 +288,10 @@ mod tests {
                 .then(|| format!(" {k} "))
         });
         assert!(s.portal().is_ok());
+        assert_eq!(
+            s.secrets_key_id(),
+            Err(ConfigError::Missing(vec!["SECRETS_KEY_ID"]))
+        );
         let mail = s.mail().unwrap();
         assert_eq!(mail.branding.seller_name, "Orderdesk");
         assert_eq!(mail.sender_email, "SENDER_EMAIL");

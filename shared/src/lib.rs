@@ -1,7 +1,7 @@
 //! Orderdesk's domain crate, in layers: the edge (`http`, `stream`) parses requests and calls
 //! one use case; the use cases (`customers`, `catalog`, `orders`, `logins`, `session`,
-//! `email`) speak in domain types and call ports; the adapters (`dynamo`, `cognito`, `ses`)
-//! implement the ports; `app` wires them together once per cold start.
+//! `email`) speak in domain types and call ports; the adapters (`dynamo`, `cognito`, `ses`,
+//! `kms`) implement the ports; `app` wires them together once per cold start.
 
 pub mod actor;
 pub mod app;
@@ -18,6 +18,7 @@ pub mod http;
 pub mod idempotency;
 pub mod identity;
 pub mod ids;
+pub mod kms;
 pub mod logins;
 #[cfg(test)]
 mod memory;
@@ -28,6 +29,7 @@ pub mod portal;
 pub mod reads;
 pub mod retry;
 pub mod sdk;
+pub mod seal;
 pub mod secret;
 pub mod ses;
 pub mod session;

@@ -1,37 +1,47 @@
 //! The outbox: every email is an item written in the same transaction as the state change
 //! that causes it. The table's stream hands new outbox items to the `notifier` function, which
 //! renders and sends them and marks them sent; `housekeeping` re-drives those still unsent.
+//!
+//! The secret fields of a message (a temporary password, a link with its token) are sealed
+//! before the item exists and opened just before the email is rendered (`crate::seal`): a
+//! message is an [`EmailMessage<Sealed>`] in the table and an [`EmailMessage<Secret>`] only in
+//! memory, and only the first can be serialised.
 
 use crate::domain::{Email, Timestamp};
+use crate::error::Unexpected;
 use crate::ids::CustomerId;
+use crate::portal::Portal;
+use crate::seal::{Binding, OpenError, Sealed, Sealer, Secret};
+use std::future::Future;
 
 /// How long a sent outbox item is kept before the table's TTL removes it.
 pub const KEEP_SENT_SECONDS: i64 = 30 * 24 * 60 * 60;
 
-/// What to send: one template and the values it needs.
+/// What to send: one template and the values it needs. `S` is the type of its secret fields:
+/// [`Sealed`] as it is stored, [`Secret`] while it is rendered.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "template", rename_all = "snake_case")]
-pub enum EmailMessage {
+pub enum EmailMessage<S = Sealed> {
     /// A login is invited: a link to choose a password.
     Invitation {
         login_name: String,
         customer_name: String,
         /// The full accept link, with the token.
-        accept_url: String,
+        accept_url: S,
         expires_at: String,
     },
     /// A login was created with a generated temporary password to change at first sign-in.
     TemporaryPassword {
         login_name: String,
         customer_name: String,
-        temporary_password: String,
+        temporary_password: S,
         sign_in_url: String,
     },
     /// An admin reset a login's password: a new temporary one.
     PasswordReset {
         login_name: String,
         customer_name: String,
-        temporary_password: String,
+        temporary_password: S,
         sign_in_url: String,
     },
     /// A customer submitted an order request: to the seller's notification address.
@@ -68,12 +78,13 @@ pub enum EmailMessage {
     /// A login's new address must be confirmed before it becomes the sign-in email.
     EmailChange {
         login_name: String,
-        confirm_url: String,
+        /// The full confirmation link, with the token.
+        confirm_url: S,
         expires_at: String,
     },
 }
 
-impl EmailMessage {
+impl<S> EmailMessage<S> {
     /// The template's name, as stored in the item's `template` attribute.
     pub fn template(&self) -> &'static str {
         match self {
@@ -91,14 +102,145 @@ impl EmailMessage {
             } => "order_rejected",
         }
     }
+
+    /// Whether the message carries a password: its item keeps no copy of it, even sealed, once
+    /// the email is sent.
+    pub fn carries_password(&self) -> bool {
+        matches!(
+            self,
+            Self::TemporaryPassword { .. } | Self::PasswordReset { .. }
+        )
+    }
+
+    /// The message as one login of an account receives it, greeted by `name`.
+    pub fn addressed_to(&self, name: &str) -> Self
+    where
+        S: Clone,
+    {
+        let mut m = self.clone();
+        if let Self::OrderDecided { login_name, .. } = &mut m {
+            name.clone_into(login_name);
+        }
+        m
+    }
+
+    /// The message with each secret field replaced by `f(the field's name, its value)`, in
+    /// one place so that sealing and opening cannot miss a field. A message without secret
+    /// fields never calls `f`.
+    pub async fn try_map_secrets<T, E, F, Fut>(self, mut f: F) -> Result<EmailMessage<T>, E>
+    where
+        F: FnMut(&'static str, S) -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
+        Ok(match self {
+            Self::Invitation {
+                login_name,
+                customer_name,
+                accept_url,
+                expires_at,
+            } => EmailMessage::Invitation {
+                login_name,
+                customer_name,
+                accept_url: f("accept_url", accept_url).await?,
+                expires_at,
+            },
+            Self::TemporaryPassword {
+                login_name,
+                customer_name,
+                temporary_password,
+                sign_in_url,
+            } => EmailMessage::TemporaryPassword {
+                login_name,
+                customer_name,
+                temporary_password: f("temporary_password", temporary_password).await?,
+                sign_in_url,
+            },
+            Self::PasswordReset {
+                login_name,
+                customer_name,
+                temporary_password,
+                sign_in_url,
+            } => EmailMessage::PasswordReset {
+                login_name,
+                customer_name,
+                temporary_password: f("temporary_password", temporary_password).await?,
+                sign_in_url,
+            },
+            Self::EmailChange {
+                login_name,
+                confirm_url,
+                expires_at,
+            } => EmailMessage::EmailChange {
+                login_name,
+                confirm_url: f("confirm_url", confirm_url).await?,
+                expires_at,
+            },
+            Self::OrderRequested {
+                customer_name,
+                login_name,
+                order_number,
+                total,
+                line_count,
+                order_url,
+            } => EmailMessage::OrderRequested {
+                customer_name,
+                login_name,
+                order_number,
+                total,
+                line_count,
+                order_url,
+            },
+            Self::OrderDecided {
+                login_name,
+                order_number,
+                confirmed,
+                reason,
+                order_url,
+            } => EmailMessage::OrderDecided {
+                login_name,
+                order_number,
+                confirmed,
+                reason,
+                order_url,
+            },
+            Self::OrderPlacedForYou {
+                customer_name,
+                subject,
+                message,
+                order_number,
+                total,
+                line_count,
+                confirmed,
+                order_url,
+            } => EmailMessage::OrderPlacedForYou {
+                customer_name,
+                subject,
+                message,
+                order_number,
+                total,
+                line_count,
+                confirmed,
+                order_url,
+            },
+        })
+    }
 }
 
-/// One email waiting to be sent.
+/// What a secret of an outbox item is sealed for: that item and that field alone.
+fn binding<'a>(outbox_id: &'a str, field: &'static str) -> Binding<'a> {
+    Binding {
+        purpose: "outbox",
+        item: outbox_id,
+        field,
+    }
+}
+
+/// One email waiting to be sent; `S` as in [`EmailMessage`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutboxItem {
+pub struct OutboxItem<S = Sealed> {
     pub outbox_id: String,
     pub to: Recipient,
-    pub message: EmailMessage,
+    pub message: EmailMessage<S>,
     pub created_at: Timestamp,
 }
 
@@ -112,17 +254,6 @@ pub enum Recipient {
     LoginsOf(CustomerId),
 }
 
-impl EmailMessage {
-    /// The message as one login of an account receives it, greeted by `name`.
-    pub fn addressed_to(&self, name: &str) -> Self {
-        let mut m = self.clone();
-        if let Self::OrderDecided { login_name, .. } = &mut m {
-            name.clone_into(login_name);
-        }
-        m
-    }
-}
-
 /// Whether the email went out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutboxStatus {
@@ -130,17 +261,206 @@ pub enum OutboxStatus {
     Sent,
 }
 
+/// An outbox item as the table holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored {
+    /// Its secret fields, if it has any, are sealed: every item written since secrets are.
+    Sealed(OutboxItem),
+    /// Written before secrets were sealed: its secret fields are in the clear, and it is sent
+    /// as it is (README "Secrets at rest").
+    Unsealed(OutboxItem<Secret>),
+}
+
+fn new_id() -> String {
+    uuid::Uuid::now_v7().simple().to_string()
+}
+
 impl OutboxItem {
+    /// An email to one address. A message with secret fields is made by [`Mailroom::letter`].
     pub fn new(to: Email, message: EmailMessage, now: Timestamp) -> Self {
         Self::to(Recipient::Address(to), message, now)
     }
 
     pub fn to(to: Recipient, message: EmailMessage, now: Timestamp) -> Self {
         Self {
-            outbox_id: uuid::Uuid::now_v7().simple().to_string(),
+            outbox_id: new_id(),
             to,
             message,
             created_at: now,
         }
+    }
+
+    /// The item with its secret fields opened, to render it. Asks the sealer once per secret
+    /// field: never for a message without one.
+    pub async fn open<K: Sealer + ?Sized>(
+        self,
+        sealer: &K,
+    ) -> Result<OutboxItem<Secret>, OpenError> {
+        let id = self.outbox_id.as_str();
+        let message = self
+            .message
+            .try_map_secrets(|field, sealed| async move {
+                sealer.open(&sealed, binding(id, field)).await
+            })
+            .await?;
+        Ok(OutboxItem {
+            message,
+            outbox_id: self.outbox_id,
+            to: self.to,
+            created_at: self.created_at,
+        })
+    }
+}
+
+/// What a use case needs to write an email that carries a secret: where its links point, and
+/// the sealer that seals the secret before the item is written.
+#[derive(Debug, Clone)]
+pub struct Mailroom<K> {
+    pub portal: Portal,
+    pub sealer: K,
+}
+
+impl<K: Sealer> Mailroom<K> {
+    /// An email to `to` whose secret fields are sealed for this item alone.
+    pub async fn letter(
+        &self,
+        to: Email,
+        message: EmailMessage<Secret>,
+        now: Timestamp,
+    ) -> Result<OutboxItem, Unexpected> {
+        let outbox_id = new_id();
+        let id = outbox_id.as_str();
+        let sealer = &self.sealer;
+        let message = message
+            .try_map_secrets(|field, secret| async move {
+                sealer.seal(&secret, binding(id, field)).await
+            })
+            .await?;
+        Ok(OutboxItem {
+            outbox_id,
+            to: Recipient::Address(to),
+            message,
+            created_at: now,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::memory::MemorySealer;
+
+    fn every_kind() -> Vec<EmailMessage<Secret>> {
+        let url = || "https://portal.example/#/x".to_owned();
+        vec![
+            EmailMessage::Invitation {
+                login_name: "Ann".into(),
+                customer_name: "Acme".into(),
+                accept_url: "https://portal.example/#/invite/tok-1".into(),
+                expires_at: "2026-11-30T00:00:00.000Z".into(),
+            },
+            EmailMessage::TemporaryPassword {
+                login_name: "Ann".into(),
+                customer_name: "Acme".into(),
+                temporary_password: "Tmp-Pass-2".into(),
+                sign_in_url: url(),
+            },
+            EmailMessage::PasswordReset {
+                login_name: "Ann".into(),
+                customer_name: "Acme".into(),
+                temporary_password: "Tmp-Pass-3".into(),
+                sign_in_url: url(),
+            },
+            EmailMessage::EmailChange {
+                login_name: "Ann".into(),
+                confirm_url: "https://portal.example/#/email-change/tok-4".into(),
+                expires_at: "2026-11-30T00:00:00.000Z".into(),
+            },
+            EmailMessage::OrderRequested {
+                customer_name: "Acme".into(),
+                login_name: "Ann".into(),
+                order_number: "SO-000005".into(),
+                total: "EUR 1.00".into(),
+                line_count: 1,
+                order_url: url(),
+            },
+            EmailMessage::OrderDecided {
+                login_name: "Ann".into(),
+                order_number: "SO-000006".into(),
+                confirmed: false,
+                reason: Some("out of stock".into()),
+                order_url: url(),
+            },
+            EmailMessage::OrderPlacedForYou {
+                customer_name: "Acme".into(),
+                subject: "Your order".into(),
+                message: "Thanks.".into(),
+                order_number: "SO-000007".into(),
+                total: "EUR 2.00".into(),
+                line_count: 2,
+                confirmed: true,
+                order_url: url(),
+            },
+        ]
+    }
+
+    fn mailroom() -> Mailroom<MemorySealer> {
+        Mailroom {
+            portal: Portal::new("https://portal.example", 3600),
+            sealer: MemorySealer::default(),
+        }
+    }
+
+    fn ann() -> Email {
+        Email::parse("ann@example.com").unwrap()
+    }
+
+    #[tokio::test]
+    async fn each_kind_of_email_seals_exactly_its_secret_fields_and_opens_to_itself() {
+        for (i, message) in every_kind().into_iter().enumerate() {
+            let mailroom = mailroom();
+            let secret_fields = usize::from(i < 4);
+
+            let item = mailroom
+                .letter(ann(), message.clone(), Timestamp::now())
+                .await
+                .unwrap();
+            let stored = serde_json::to_string(&item.message).unwrap();
+            let opened = item.open(&mailroom.sealer).await.unwrap();
+
+            let what = message.template();
+            assert_eq!(mailroom.sealer.seals(), secret_fields, "{what}");
+            assert_eq!(mailroom.sealer.opens(), secret_fields, "{what}");
+            assert_eq!(stored.contains("sealed"), secret_fields == 1, "{what}");
+            for secret in ["tok-1", "Tmp-Pass-2", "Tmp-Pass-3", "tok-4"] {
+                assert!(!stored.contains(secret), "{what}: {stored}");
+            }
+            assert_eq!(opened.message, message, "{what}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_secret_of_one_field_does_not_open_in_another() {
+        let mailroom = mailroom();
+        let reset = mailroom
+            .letter(ann(), every_kind().remove(2), Timestamp::now())
+            .await
+            .unwrap();
+        let EmailMessage::PasswordReset {
+            temporary_password, ..
+        } = reset.message.clone()
+        else {
+            unreachable!()
+        };
+        let mut swapped = reset.clone();
+        swapped.message = EmailMessage::EmailChange {
+            login_name: "Ann".into(),
+            confirm_url: temporary_password,
+            expires_at: "2026-11-30T00:00:00.000Z".into(),
+        };
+
+        let opened = swapped.open(&mailroom.sealer).await;
+
+        assert!(matches!(opened, Err(OpenError::Refused(_))), "{opened:?}");
     }
 }

@@ -1,8 +1,9 @@
 //! The table behind the API, read and changed straight on DynamoDB Local: what a test checks
-//! was stored, and what only time or a crash would change.
+//! was stored (in the table and in its stream), and what only time or a crash would change.
 
-use crate::{dynamodb, stack};
+use crate::{dynamodb, sdk_config, stack};
 use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodbstreams::types::{Record, ShardIteratorType};
 use std::collections::HashMap;
 
 /// One stored item.
@@ -75,4 +76,85 @@ pub async fn update_item(pk: &str, sk: &str, expression: &str, values: &[(&str, 
 pub async fn update_invitation(invitation_id: &str, expression: &str, values: &[(&str, &str)]) {
     let pk = format!("INVITATION#{invitation_id}");
     update_item(&pk, "INVITATION", expression, values).await;
+}
+
+/// Every item of the table, read with a `Scan`, as a test may and the API never does.
+pub async fn every_item() -> Vec<Item> {
+    let db = dynamodb().await;
+    let mut items = Vec::new();
+    let mut start = None;
+    loop {
+        let out = db
+            .scan()
+            .table_name(&stack().table_name)
+            .set_exclusive_start_key(start)
+            .consistent_read(true)
+            .send()
+            .await
+            .expect("Scan");
+        items.extend(out.items().iter().cloned());
+        start = out.last_evaluated_key;
+        if start.is_none() {
+            return items;
+        }
+    }
+}
+
+/// Every record the table's stream holds (24 hours of them in AWS; all of the stack's life on
+/// DynamoDB Local), read from the start of each shard.
+pub async fn stream_records() -> Vec<Record> {
+    let conf = aws_sdk_dynamodbstreams::config::Builder::from(&sdk_config().await)
+        .endpoint_url(&stack().dynamodb_endpoint)
+        .build();
+    let client = aws_sdk_dynamodbstreams::Client::from_conf(conf);
+    let streams = client
+        .list_streams()
+        .table_name(&stack().table_name)
+        .send()
+        .await
+        .expect("ListStreams");
+    let mut records = Vec::new();
+    for arn in streams.streams().iter().filter_map(|s| s.stream_arn()) {
+        let mut start = None;
+        loop {
+            let out = client
+                .describe_stream()
+                .stream_arn(arn)
+                .set_exclusive_start_shard_id(start)
+                .send()
+                .await
+                .expect("DescribeStream");
+            let description = out.stream_description().expect("a stream description");
+            for shard in description.shards().iter().filter_map(|s| s.shard_id()) {
+                let mut iterator = client
+                    .get_shard_iterator()
+                    .stream_arn(arn)
+                    .shard_id(shard)
+                    .shard_iterator_type(ShardIteratorType::TrimHorizon)
+                    .send()
+                    .await
+                    .expect("GetShardIterator")
+                    .shard_iterator;
+                while let Some(at) = iterator {
+                    let page = client
+                        .get_records()
+                        .shard_iterator(at)
+                        .limit(1000)
+                        .send()
+                        .await
+                        .expect("GetRecords");
+                    if page.records().is_empty() {
+                        break;
+                    }
+                    records.extend(page.records().iter().cloned());
+                    iterator = page.next_shard_iterator;
+                }
+            }
+            start = description.last_evaluated_shard_id.clone();
+            if start.is_none() {
+                break;
+            }
+        }
+    }
+    records
 }

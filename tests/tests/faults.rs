@@ -10,12 +10,14 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use lambda_http::{Body, Response};
+use orderdesk::app::Shell;
 use orderdesk::cognito::CognitoIdentity;
 use orderdesk::config::Settings;
 use orderdesk::domain::Timestamp;
 use orderdesk::dynamo::DynamoStore;
 use orderdesk::http::{HttpFunction, REQUEST_DEADLINE};
 use orderdesk::orders::SellerDesk;
+use orderdesk::outbox::Mailroom;
 use orderdesk_tests::faults::Stall;
 use orderdesk_tests::*;
 use serde_json::{Value, json};
@@ -215,7 +217,14 @@ async fn logins_without_cognito() -> orderdesk_logins::App {
         &stack().user_pool_id,
     );
     let store = store_at(&stack().dynamodb_endpoint).await;
-    orderdesk_logins::App::new((store, users, Settings::from_env().portal().unwrap()))
+    let mailroom = Mailroom {
+        portal: Settings::from_env().portal().unwrap(),
+        sealer: Shell::from_env()
+            .await
+            .and_then(|shell| shell.vault())
+            .expect("the stack sets SECRETS_KEY_ID"),
+    };
+    orderdesk_logins::App::new((store, users, mailroom))
 }
 
 /// Whether the pool has a user signing in with `email`.

@@ -9,12 +9,14 @@ use aws_sdk_dynamodb::error::BoxError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
 use aws_sdk_dynamodb::types::AttributeValue;
 use orderdesk::actor::Principal;
+use orderdesk::app::Shell;
 use orderdesk::cognito::CognitoIdentity;
 use orderdesk::domain::Email;
 use orderdesk::dynamo::DynamoStore;
 use orderdesk::idempotency::Written;
 use orderdesk::ids::CustomerId;
 use orderdesk::logins::*;
+use orderdesk::outbox::Mailroom;
 use orderdesk::portal::Portal;
 use orderdesk::secret::LinkToken;
 use orderdesk_tests::*;
@@ -464,9 +466,15 @@ async fn provision(
         email: None,
         ..Default::default()
     };
-    let portal = Portal::new("http://portal.test", 3600);
+    let mailroom = Mailroom {
+        portal: Portal::new("http://portal.test", 3600),
+        sealer: Shell::from_env()
+            .await
+            .and_then(|shell| shell.vault())
+            .expect("the stack sets SECRETS_KEY_ID"),
+    };
     let cid = CustomerId::parse(customer_id).unwrap();
-    provision_login(store, identity, &portal, &admin, &cid, input, None).await
+    provision_login(store, identity, &mailroom, &admin, &cid, input, None).await
 }
 
 #[tokio::test]

@@ -1,15 +1,18 @@
 //! Email through the outbox, end to end: an outbox item written to DynamoDB Local reaches the
 //! gateway's notifier through the stream pump and moto's SES; redelivery sends nothing more;
-//! with SES down nothing is lost and housekeeping sends it once SES is back.
+//! with SES down nothing is lost and housekeeping sends it once SES is back. Secrets are sealed
+//! with moto's KMS, as the use cases seal them; an item from before sealing is still sent.
 
 use aws_lambda_events::event::dynamodb::Event;
 use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 use aws_sdk_dynamodb::types::AttributeValue;
+use orderdesk::app::{Shell, Vault};
 use orderdesk::config::MailSettings;
 use orderdesk::domain::{Email, Timestamp};
 use orderdesk::dynamo::DynamoStore;
 use orderdesk::dynamo::outbox as outbox_item;
-use orderdesk::outbox::{EmailMessage, OutboxItem};
+use orderdesk::outbox::{EmailMessage, Mailroom, OutboxItem};
+use orderdesk::portal::Portal;
 use orderdesk::ses::SesMailer;
 use orderdesk_tests::*;
 use serde_json::Value;
@@ -28,35 +31,65 @@ async fn store() -> DynamoStore {
     DynamoStore::new(dynamodb().await, &stack().table_name)
 }
 
-/// An invitation to a new address (`<prefix>-…`) with a unique link token: the outbox item,
-/// the address and the token.
-fn new_invitation(prefix: &str) -> (OutboxItem, String, String) {
+/// The stack's sealer: moto's KMS key.
+async fn vault() -> Vault {
+    stack();
+    Shell::from_env()
+        .await
+        .and_then(|shell| shell.vault())
+        .expect("the stack sets SECRETS_KEY_ID")
+}
+
+/// Writes emails with secrets as the use cases do: sealed with the stack's key.
+async fn mailroom() -> Mailroom<Vault> {
+    Mailroom {
+        portal: Portal::new(&settings().branding.portal_url, 7 * 86_400),
+        sealer: vault().await,
+    }
+}
+
+/// An invitation to a new address (`<prefix>-…`) with a unique link token, its link sealed:
+/// the outbox item, the address and the token.
+async fn new_invitation(prefix: &str) -> (OutboxItem, String, String) {
     let to = unique_email(prefix);
     let token = unique_word();
-    let o = OutboxItem::new(
-        Email::parse(&to).unwrap(),
-        EmailMessage::Invitation {
-            login_name: "Ann <Baker>".into(),
-            customer_name: "Acme Bakery".into(),
-            accept_url: format!("{}#/invite/{token}", settings().branding.portal_url),
-            expires_at: Timestamp::now().plus_seconds(7 * 86_400).to_string(),
-        },
-        Timestamp::now(),
-    );
+    let message = EmailMessage::Invitation {
+        login_name: "Ann <Baker>".into(),
+        customer_name: "Acme Bakery".into(),
+        accept_url: format!("{}#/invite/{token}", settings().branding.portal_url).into(),
+        expires_at: Timestamp::now().plus_seconds(7 * 86_400).to_string(),
+    };
+    let o = mailroom()
+        .await
+        .letter(Email::parse(&to).unwrap(), message, Timestamp::now())
+        .await
+        .expect("sealed by moto's KMS");
     (o, to, token)
 }
 
-fn temporary_password(to: &str, password: &str) -> OutboxItem {
-    OutboxItem::new(
-        Email::parse(to).unwrap(),
-        EmailMessage::TemporaryPassword {
-            login_name: "Ben".into(),
-            customer_name: "Acme Bakery".into(),
-            temporary_password: password.into(),
-            sign_in_url: format!("{}#/sign-in", settings().branding.portal_url),
-        },
-        Timestamp::now(),
-    )
+fn temporary_password_message(password: &str) -> String {
+    serde_json::json!({
+        "template": "temporary_password",
+        "login_name": "Ben",
+        "customer_name": "Acme Bakery",
+        "temporary_password": password,
+        "sign_in_url": format!("{}#/sign-in", settings().branding.portal_url),
+    })
+    .to_string()
+}
+
+async fn temporary_password(to: &str, password: &str) -> OutboxItem {
+    let message = EmailMessage::TemporaryPassword {
+        login_name: "Ben".into(),
+        customer_name: "Acme Bakery".into(),
+        temporary_password: password.into(),
+        sign_in_url: format!("{}#/sign-in", settings().branding.portal_url),
+    };
+    mailroom()
+        .await
+        .letter(Email::parse(to).unwrap(), message, Timestamp::now())
+        .await
+        .expect("sealed by moto's KMS")
 }
 
 /// Writes the item the way a state change does: in a transaction.
@@ -138,8 +171,9 @@ fn stream_event(o: &OutboxItem) -> Event {
 
 #[tokio::test]
 async fn an_outbox_item_is_emailed_with_its_link_and_marked_sent() {
-    let (o, to, token) = new_invitation("invite");
+    let (o, to, token) = new_invitation("invite").await;
     write(&o).await;
+    assert!(!format!("{:?}", stored(&o).await).contains(&token));
 
     let mail = mailbox::wait_for(&to).await;
     assert_eq!(mail.subject, "Orderdesk: your invitation to order online");
@@ -157,8 +191,8 @@ async fn an_outbox_item_is_emailed_with_its_link_and_marked_sent() {
     assert!(s(&sent, "sent_at").is_some());
     assert!(n(&sent, "ttl").unwrap() > Timestamp::now().unix_seconds() + 29 * 86_400);
     assert!(
-        s(&sent, "message").is_some(),
-        "an invitation keeps its message"
+        s(&sent, "message").is_some_and(|m| m.contains("sealed") && !m.contains(&token)),
+        "an invitation keeps its message, sealed"
     );
     assert_eq!(mailbox::to(&to).await.len(), 1);
 }
@@ -168,20 +202,63 @@ async fn a_password_email_leaves_no_password_at_rest() {
     let to = unique_email("temp");
     let password = format!("Tmp-{}", unique_word());
 
-    let o = temporary_password(&to, &password);
+    let o = temporary_password(&to, &password).await;
     write(&o).await;
+    let pending = format!("{:?}", stored(&o).await);
 
     let mail = mailbox::wait_for(&to).await;
     assert_eq!(mail.subject, "Orderdesk: your login to the ordering portal");
     assert!(mail.body.contains(&password));
+    assert!(!pending.contains(&password), "{pending}");
     let sent = wait_until_sent(&o).await;
     assert!(!sent.contains_key("message"), "{sent:?}");
     assert!(!format!("{sent:?}").contains(&password));
 }
 
 #[tokio::test]
+async fn an_item_written_before_secrets_were_sealed_is_still_sent_and_its_password_dropped() {
+    let to = unique_email("legacy");
+    let password = format!("Old-{}", unique_word());
+    let o = OutboxItem::new(
+        Email::parse(&to).unwrap(),
+        EmailMessage::OrderRequested {
+            customer_name: String::new(),
+            login_name: String::new(),
+            order_number: String::new(),
+            total: String::new(),
+            line_count: 0,
+            order_url: String::new(),
+        },
+        Timestamp::now(),
+    );
+    let mut old = outbox_item::to_item(&o);
+    old.insert(
+        "template".into(),
+        AttributeValue::S("temporary_password".into()),
+    );
+    old.insert(
+        "message".into(),
+        AttributeValue::S(temporary_password_message(&password)),
+    );
+    dynamodb()
+        .await
+        .put_item()
+        .table_name(&stack().table_name)
+        .set_item(Some(old))
+        .send()
+        .await
+        .expect("PutItem");
+
+    let mail = mailbox::wait_for(&to).await;
+
+    assert!(mail.body.contains(&password));
+    let sent = wait_until_sent(&o).await;
+    assert!(!format!("{sent:?}").contains(&password));
+}
+
+#[tokio::test]
 async fn a_redelivered_record_of_a_sent_item_sends_nothing_more() {
-    let (o, to, _) = new_invitation("again");
+    let (o, to, _) = new_invitation("again").await;
     write(&o).await;
     mailbox::wait_for(&to).await;
     wait_until_sent(&o).await;
@@ -211,12 +288,17 @@ async fn notifier_with_ses_down() -> orderdesk_notifier::App {
         &settings.sender_email,
         &settings.branding.seller_name,
     );
-    orderdesk_notifier::App::new(store().await, Arc::new(mailer), settings.branding)
+    orderdesk_notifier::App::new(
+        store().await,
+        Arc::new(mailer),
+        vault().await,
+        settings.branding,
+    )
 }
 
 #[tokio::test]
 async fn with_ses_down_nothing_is_lost_and_housekeeping_sends_it_exactly_once() {
-    let (o, to, token) = new_invitation("down");
+    let (o, to, token) = new_invitation("down").await;
     write_unseen_by_the_stream(&o).await;
 
     let response = notifier_with_ses_down()
@@ -286,7 +368,7 @@ fn csp(page: &reqwest::Response) -> &str {
 
 #[tokio::test]
 async fn the_mailbox_page_lists_a_sent_email() {
-    let (o, to, token) = new_invitation("page");
+    let (o, to, token) = new_invitation("page").await;
     write(&o).await;
     mailbox::wait_for(&to).await;
     let http = reqwest::Client::new();

@@ -2,7 +2,7 @@
 //! other; a job that fails does not stop the others, and the run reports every job's counts.
 
 use aws_lambda_events::event::eventbridge::EventBridgeEvent;
-use orderdesk::app::{Shell, Store, UserPool};
+use orderdesk::app::{Shell, Store, UserPool, Vault};
 use orderdesk::domain::Timestamp;
 use orderdesk::email::{self, Branding, Mailer};
 use serde::Serialize;
@@ -96,10 +96,12 @@ impl App {
         let shell = Shell::from_env().await?;
         let (mailer, branding) = shell.mailer()?;
         let identity = shell.user_pool()?;
+        let vault = shell.vault()?;
         Ok(Self::new(vec![
             Box::new(RedriveOutbox {
                 store: shell.store.clone(),
                 mailer,
+                vault,
                 branding,
                 older_than: options.redrive_after,
             }),
@@ -162,6 +164,8 @@ impl App {
 pub struct RedriveOutbox {
     pub store: Store,
     pub mailer: Arc<dyn Mailer>,
+    /// Opens the secrets of a message just before it is rendered.
+    pub vault: Vault,
     pub branding: Branding,
     /// Items created longer ago than this are re-driven.
     pub older_than: Duration,
@@ -177,6 +181,7 @@ impl Job for RedriveOutbox {
         let report = email::redrive_pending(
             &self.store,
             &*self.mailer,
+            &self.vault,
             &self.branding,
             i64::try_from(self.older_than.as_secs()).unwrap_or(i64::MAX),
             now,

@@ -2,12 +2,12 @@
 //! confirmation link, and an admin's resend and revoke.
 
 use lambda_http::{Body, Request, Response};
-use orderdesk::app::{Store, UserPool};
+use orderdesk::app::{Store, UserPool, Vault};
 use orderdesk::http::{
     Function, Problem, Routes, body, json, no_content, path_id, require_admin, route_key,
 };
 use orderdesk::logins::{self, AcceptBody};
-use orderdesk::portal::Portal;
+use orderdesk::outbox::Mailroom;
 
 /// The function as `main` serves it and `local/` invokes it.
 pub type App = Function<Invitations>;
@@ -16,10 +16,10 @@ pub type App = Function<Invitations>;
 pub struct Invitations;
 
 impl Routes for Invitations {
-    type Needs = (Store, UserPool, Portal);
+    type Needs = (Store, UserPool, Mailroom<Vault>);
 
     async fn route(
-        (store, users, portal): &Self::Needs,
+        (store, users, mailroom): &Self::Needs,
         req: Request,
     ) -> Result<Response<Body>, Problem> {
         match route_key(&req).as_str() {
@@ -40,7 +40,7 @@ impl Routes for Invitations {
             "POST /admin/invitations/{invitation_id}/resend" => {
                 let admin = require_admin(&req)?;
                 let id = path_id(&req)?;
-                logins::resend_invitation(store, portal, &admin, &id).await?;
+                logins::resend_invitation(store, mailroom, &admin, &id).await?;
                 Ok(json(202, &serde_json::json!({ "status": "sent" })))
             }
             "DELETE /admin/invitations/{invitation_id}" => {

@@ -1,13 +1,13 @@
 //! The `logins` Lambda: admins provision and manage a customer's logins; a login reads `/me`.
 
 use lambda_http::{Body, Request, Response};
-use orderdesk::app::{Store, UserPool};
+use orderdesk::app::{Store, UserPool, Vault};
 use orderdesk::http::{
     Function, Problem, Routes, body, created, customer_session, json, keyed_body, no_content,
     path_id, require_admin, route_key,
 };
 use orderdesk::logins::{self, CreateLoginBody, NewLogin, PasswordResetBody, UpdateLoginBody};
-use orderdesk::portal::Portal;
+use orderdesk::outbox::Mailroom;
 use orderdesk::session;
 use serde_json::json;
 
@@ -18,10 +18,10 @@ pub type App = Function<Logins>;
 pub struct Logins;
 
 impl Routes for Logins {
-    type Needs = (Store, UserPool, Portal);
+    type Needs = (Store, UserPool, Mailroom<Vault>);
 
     async fn route(
-        (store, users, portal): &Self::Needs,
+        (store, users, mailroom): &Self::Needs,
         req: Request,
     ) -> Result<Response<Body>, Problem> {
         if route_key(&req) == "GET /me" {
@@ -38,7 +38,7 @@ impl Routes for Logins {
                 let written = logins::provision_login(
                     store,
                     users,
-                    portal,
+                    mailroom,
                     &admin,
                     &customer,
                     input,
@@ -53,7 +53,8 @@ impl Routes for Logins {
             }
             "PATCH /admin/logins/{login_id}" => {
                 let (id, input) = (path_id(&req)?, body::<UpdateLoginBody>(&req)?);
-                let login = logins::update_login(store, users, portal, &admin, &id, input).await?;
+                let login =
+                    logins::update_login(store, users, mailroom, &admin, &id, input).await?;
                 Ok(json(200, &login))
             }
             "DELETE /admin/logins/{login_id}" => {
@@ -62,7 +63,7 @@ impl Routes for Logins {
             }
             "POST /admin/logins/{login_id}/password-reset" => {
                 let (id, input) = (path_id(&req)?, body::<PasswordResetBody>(&req)?);
-                logins::reset_password(store, users, portal, &admin, &id, input).await?;
+                logins::reset_password(store, users, mailroom, &admin, &id, input).await?;
                 Ok(json(202, &json!({ "status": "sent" })))
             }
             other => Err(Problem::not_found(format!(

@@ -2,7 +2,7 @@
 //! email. It answers with the records that failed, so one failure does not resend the batch.
 
 use futures::StreamExt as _;
-use orderdesk::app::{Shell, Store};
+use orderdesk::app::{Shell, Store, Vault};
 use orderdesk::email::{self, Branding, Delivered, Mailer};
 use orderdesk::stream::{self, StreamEvent, StreamRecord, StreamResponse};
 use std::sync::Arc;
@@ -14,6 +14,8 @@ const CONCURRENCY: usize = 8;
 pub struct App {
     store: Store,
     mailer: Arc<dyn Mailer>,
+    /// Opens the secrets of a message just before it is rendered.
+    vault: Vault,
     branding: Branding,
 }
 
@@ -22,14 +24,16 @@ impl App {
     pub async fn from_env() -> Result<Self, lambda_runtime::Error> {
         let shell = Shell::from_env().await?;
         let (mailer, branding) = shell.mailer()?;
-        Ok(Self::new(shell.store, mailer, branding))
+        let vault = shell.vault()?;
+        Ok(Self::new(shell.store, mailer, vault, branding))
     }
 
     /// The function on these clients, e.g. a mailer that cannot reach SES in a test.
-    pub fn new(store: Store, mailer: Arc<dyn Mailer>, branding: Branding) -> Self {
+    pub fn new(store: Store, mailer: Arc<dyn Mailer>, vault: Vault, branding: Branding) -> Self {
         Self {
             store,
             mailer,
+            vault,
             branding,
         }
     }
@@ -57,7 +61,15 @@ impl App {
             tracing::debug!(event_id = %record.event_id, "not a pending outbox item; skipped");
             return true;
         };
-        match email::deliver(&self.store, &*self.mailer, &self.branding, &outbox_id).await {
+        let delivered = email::deliver(
+            &self.store,
+            &*self.mailer,
+            &self.vault,
+            &self.branding,
+            &outbox_id,
+        )
+        .await;
+        match delivered {
             Ok(Delivered::Sent { message_id }) => {
                 tracing::info!(%outbox_id, %message_id, "email sent");
                 true

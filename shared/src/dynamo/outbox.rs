@@ -8,16 +8,21 @@
 //! `template`, `to`, `message` (the [`EmailMessage`] as JSON), `created_at`, `attempts`,
 //! and once sent `sent_at`, `ses_message_id` and `ttl`. A message that carries a password is
 //! blanked (`message` removed) once sent.
+//!
+//! In `message`, a secret field (a password, a link with its token) is sealed:
+//! `{"sealed": "<base64 KMS ciphertext>"}`, never the secret. An item written before secrets
+//! were sealed has a plain string there; it reads back as [`Stored::Unsealed`].
 
 use super::attr::{Item, Reader, n, s};
 use super::write::UpdateIf;
 use super::{DynamoStore, index};
 use crate::domain::{Email, Timestamp};
-use crate::email::{Claim, OutboxStore};
+use crate::email::{AfterSending, Claim, OutboxStore};
 use crate::error::Unexpected;
 use crate::ids::CustomerId;
 use crate::logins::{LoginStatus, LoginStore};
-use crate::outbox::{EmailMessage, KEEP_SENT_SECONDS, OutboxItem, OutboxStatus, Recipient};
+use crate::outbox::{EmailMessage, KEEP_SENT_SECONDS, OutboxItem, OutboxStatus, Recipient, Stored};
+use crate::seal::Secret;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{
     ReturnValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
@@ -90,24 +95,34 @@ pub fn to_item(o: &OutboxItem) -> Item {
 }
 
 /// Reads an outbox item (from the table or a stream image).
-pub fn from_item(item: &Item) -> Result<(OutboxItem, OutboxStatus), Unexpected> {
+pub fn from_item(item: &Item) -> Result<(Stored, OutboxStatus), Unexpected> {
     let r = Reader(item);
     let status = match r.s("status")? {
         "sent" => OutboxStatus::Sent,
         _ => OutboxStatus::Pending,
     };
-    let message = r
-        .json::<EmailMessage>("message")?
-        .ok_or_else(|| Unexpected::new("outbox item has no message"))?;
-    Ok((
-        OutboxItem {
-            outbox_id: r.s("outbox_id")?.to_owned(),
-            to: recipient(r.s("to")?)?,
+    let outbox_id = r.s("outbox_id")?.to_owned();
+    let to = recipient(r.s("to")?)?;
+    let created_at = r.time("created_at")?;
+    let stored = match r.json::<EmailMessage>("message") {
+        Ok(Some(message)) => Stored::Sealed(OutboxItem {
+            outbox_id,
+            to,
             message,
-            created_at: r.time("created_at")?,
+            created_at,
+        }),
+        Ok(None) => return Err(Unexpected::new("outbox item has no message")),
+        Err(sealed) => match r.json::<EmailMessage<Secret>>("message") {
+            Ok(Some(message)) => Stored::Unsealed(OutboxItem {
+                outbox_id,
+                to,
+                message,
+                created_at,
+            }),
+            _ => return Err(sealed),
         },
-        status,
-    ))
+    };
+    Ok((stored, status))
 }
 
 /// The longest error text kept on an outbox item.
@@ -129,14 +144,6 @@ impl DynamoStore {
 
 fn is_sent(item: &Item) -> bool {
     Reader(item).opt_s("status") == Some("sent")
-}
-
-/// Whether the message carries a password, which must not stay at rest once sent.
-fn carries_password(m: &EmailMessage) -> bool {
-    matches!(
-        m,
-        EmailMessage::TemporaryPassword { .. } | EmailMessage::PasswordReset { .. }
-    )
 }
 
 #[async_trait::async_trait]
@@ -187,11 +194,12 @@ impl OutboxStore for DynamoStore {
 
     async fn mark_outbox_sent(
         &self,
-        o: &OutboxItem,
+        outbox_id: &str,
+        after: AfterSending,
         message_id: &str,
         now: Timestamp,
     ) -> Result<bool, Unexpected> {
-        let blank = carries_password(&o.message);
+        let blank = after == AfterSending::DropMessage;
         let update = format!(
             "SET #status = :sent, sent_at = :now, ses_message_id = :id, #ttl = :ttl \
              REMOVE GSI2PK, GSI2SK, claimed_until{}",
@@ -207,7 +215,7 @@ impl OutboxStore for DynamoStore {
             &[("#status", "status"), ("#ttl", "ttl")]
         };
         self.update_if(UpdateIf {
-            key: (pk(&o.outbox_id), SK),
+            key: (pk(outbox_id), SK),
             update: &update,
             condition: "#status = :pending",
             names,
@@ -297,19 +305,24 @@ impl OutboxStore for DynamoStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::seal::Sealed;
 
-    #[test]
-    fn an_outbox_item_is_pending_indexed_and_reads_back() {
-        let o = OutboxItem {
+    fn email_change(confirm_url: Sealed) -> OutboxItem {
+        OutboxItem {
             outbox_id: "0001".into(),
             to: Recipient::Address(Email::parse("ann@example.com").unwrap()),
             message: EmailMessage::EmailChange {
                 login_name: "Ann".into(),
-                confirm_url: "https://portal/#/email-change/t".into(),
+                confirm_url,
                 expires_at: "2026-11-30T00:00:00.000Z".into(),
             },
             created_at: Timestamp::parse("2026-11-23T08:00:00Z").unwrap(),
-        };
+        }
+    }
+
+    #[test]
+    fn an_outbox_item_is_pending_indexed_and_reads_back() {
+        let o = email_change(Sealed::from_ciphertext(vec![1, 2, 3, 4]));
         let item = to_item(&o);
         assert_eq!(item.len(), 12);
         assert_eq!(item["PK"], s("OUTBOX#0001"));
@@ -317,6 +330,56 @@ mod tests {
         assert_eq!(item["GSI2SK"], s("2026-11-23T08:00:00.000Z#0001"));
         assert_eq!(item["type"], s("outbox"));
         assert_eq!(item["template"], s("email_change"));
-        assert_eq!(from_item(&item).unwrap(), (o, OutboxStatus::Pending));
+        assert_eq!(
+            from_item(&item).unwrap(),
+            (Stored::Sealed(o), OutboxStatus::Pending)
+        );
+    }
+
+    #[test]
+    fn a_secret_field_is_stored_as_its_sealed_form_only() {
+        let item = to_item(&email_change(Sealed::from_ciphertext(vec![0xde, 0xad])));
+
+        assert_eq!(
+            item["message"],
+            s(
+                r#"{"template":"email_change","login_name":"Ann","confirm_url":{"sealed":"3q0="},"expires_at":"2026-11-30T00:00:00.000Z"}"#
+            )
+        );
+    }
+
+    #[test]
+    fn an_item_written_before_secrets_were_sealed_reads_back_as_unsealed() {
+        let mut item = to_item(&email_change(Sealed::from_ciphertext(vec![1])));
+        item.insert(
+            "message".into(),
+            s(r#"{"template":"temporary_password","login_name":"Ann","customer_name":"Acme","temporary_password":"Tmp-Pass-42","sign_in_url":"https://portal/#/sign-in"}"#),
+        );
+
+        let (stored, _) = from_item(&item).unwrap();
+
+        let Stored::Unsealed(o) = stored else {
+            panic!("{stored:?}")
+        };
+        let EmailMessage::TemporaryPassword {
+            temporary_password, ..
+        } = o.message
+        else {
+            panic!("{:?}", o.message)
+        };
+        assert_eq!(temporary_password, Secret::new("Tmp-Pass-42"));
+    }
+
+    #[test]
+    fn a_message_without_secrets_reads_back_as_sealed_whenever_it_was_written() {
+        let mut item = to_item(&email_change(Sealed::from_ciphertext(vec![1])));
+        item.insert(
+            "message".into(),
+            s(r#"{"template":"order_requested","customer_name":"Acme","login_name":"Ann","order_number":"SO-000001","total":"EUR 1.00","line_count":1,"order_url":"https://portal/#/orders/o"}"#),
+        );
+
+        let (stored, _) = from_item(&item).unwrap();
+
+        assert!(matches!(stored, Stored::Sealed(_)), "{stored:?}");
     }
 }

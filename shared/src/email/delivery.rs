@@ -1,10 +1,11 @@
-//! Delivering outbox items: claim, render, send, mark sent. The notifier runs it for each new
-//! outbox item of the stream; housekeeping runs it for the items still pending later.
+//! Delivering outbox items: claim, open, render, send, mark sent. The notifier runs it for
+//! each new outbox item of the stream; housekeeping runs it for the items still pending later.
 
 use super::{Branding, Mailer, MailerError, render};
 use crate::domain::Timestamp;
 use crate::error::Unexpected;
-use crate::outbox::{OutboxItem, Recipient};
+use crate::outbox::{OutboxItem, Recipient, Stored};
+use crate::seal::{OpenError, Sealer, Secret};
 use futures::StreamExt as _;
 
 /// How long a claim on an outbox item lasts: well beyond one send, well within a re-drive's wait.
@@ -20,13 +21,31 @@ const REDRIVE_CONCURRENCY: usize = 8;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Claim {
     /// The item was pending and unclaimed; it is now claimed by the caller.
-    Claimed(Box<OutboxItem>),
+    Claimed(Box<Stored>),
     /// The item was sent already.
     Sent,
     /// Someone else holds an unexpired claim on it.
     Busy,
     /// There is no such outbox item.
     Missing,
+}
+
+/// What becomes of an item's message once it is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterSending {
+    KeepMessage,
+    /// The message carried a password: no copy of it stays, not even a sealed one.
+    DropMessage,
+}
+
+impl AfterSending {
+    fn of<S>(item: &OutboxItem<S>) -> Self {
+        if item.message.carries_password() {
+            Self::DropMessage
+        } else {
+            Self::KeepMessage
+        }
+    }
 }
 
 /// Where outbox items are kept.
@@ -44,7 +63,8 @@ pub trait OutboxStore: Send + Sync {
     /// more (someone else sent it too).
     async fn mark_outbox_sent(
         &self,
-        item: &OutboxItem,
+        outbox_id: &str,
+        after: AfterSending,
         message_id: &str,
         now: Timestamp,
     ) -> Result<bool, Unexpected>;
@@ -95,32 +115,75 @@ pub enum DeliveryError {
     /// The mailer failed; the attempt is recorded on the item.
     #[error(transparent)]
     Send(#[from] MailerError),
+    /// A secret of the message did not open; the attempt is recorded on the item.
+    #[error(transparent)]
+    Open(#[from] OpenError),
     #[error(transparent)]
     Unexpected(#[from] Unexpected),
 }
 
+/// Counts a failed attempt on the item; a failure to count it is only logged, as the item
+/// stays pending either way.
+async fn record_failure<S: OutboxStore + ?Sized>(store: &S, outbox_id: &str, error: &str) {
+    if let Err(e) = store
+        .record_outbox_failure(outbox_id, error, Timestamp::now())
+        .await
+    {
+        tracing::error!(error = %e, "the failed attempt could not be recorded");
+    }
+}
+
+/// The claimed item with its secrets in the clear, for rendering.
+async fn opened<S, K>(
+    store: &S,
+    sealer: &K,
+    stored: Stored,
+) -> Result<OutboxItem<Secret>, OpenError>
+where
+    S: OutboxStore + ?Sized,
+    K: Sealer + ?Sized,
+{
+    match stored {
+        Stored::Sealed(item) => {
+            let outbox_id = item.outbox_id.clone();
+            let opened = item.open(sealer).await;
+            if let Err(error) = &opened {
+                record_failure(store, &outbox_id, &error.to_string()).await;
+            }
+            opened
+        }
+        Stored::Unsealed(item) => {
+            tracing::warn!(outbox_id = %item.outbox_id, "an item written before secrets were sealed; sent as stored");
+            Ok(item)
+        }
+    }
+}
+
 /// Delivers the outbox item `outbox_id` unless it was sent or is being sent.
-#[tracing::instrument(skip(store, mailer, branding))]
-pub async fn deliver<S, M>(
+#[tracing::instrument(skip(store, mailer, sealer, branding))]
+pub async fn deliver<S, M, K>(
     store: &S,
     mailer: &M,
+    sealer: &K,
     branding: &Branding,
     outbox_id: &str,
 ) -> Result<Delivered, DeliveryError>
 where
     S: OutboxStore + ?Sized,
     M: Mailer + ?Sized,
+    K: Sealer + ?Sized,
 {
     let now = Timestamp::now();
-    let item = match store
+    let stored = match store
         .claim_outbox(outbox_id, now, now.plus_seconds(CLAIM_SECONDS))
         .await?
     {
-        Claim::Claimed(item) => *item,
+        Claim::Claimed(stored) => *stored,
         Claim::Sent => return Ok(Delivered::AlreadySent),
         Claim::Busy => return Ok(Delivered::InHand),
         Claim::Missing => return Ok(Delivered::Missing),
     };
+    let item = opened(store, sealer, stored).await?;
     let recipients = match &item.to {
         Recipient::Address(to) => vec![(to.clone(), item.message.clone())],
         Recipient::LoginsOf(customer) => store
@@ -135,12 +198,7 @@ where
         match mailer.send(to, &render(message, branding)).await {
             Ok(id) => sent.push(id),
             Err(error) => {
-                if let Err(e) = store
-                    .record_outbox_failure(outbox_id, &error.0, Timestamp::now())
-                    .await
-                {
-                    tracing::error!(error = %e, "the failed attempt could not be recorded");
-                }
+                record_failure(store, outbox_id, &error.0).await;
                 return Err(error.into());
             }
         }
@@ -151,7 +209,12 @@ where
         sent.join(",")
     };
     if !store
-        .mark_outbox_sent(&item, &message_id, Timestamp::now())
+        .mark_outbox_sent(
+            outbox_id,
+            AfterSending::of(&item),
+            &message_id,
+            Timestamp::now(),
+        )
         .await?
     {
         tracing::warn!(%message_id, "the item was sent by another delivery as well");
@@ -180,10 +243,11 @@ pub enum RedriveError {
 
 /// Delivers up to `limit` outbox items created more than `older_than_seconds` before `now`
 /// (and within [`REDRIVE_WINDOW_SECONDS`]), oldest first.
-#[tracing::instrument(skip(store, mailer, branding))]
-pub async fn redrive_pending<S, M>(
+#[tracing::instrument(skip(store, mailer, sealer, branding))]
+pub async fn redrive_pending<S, M, K>(
     store: &S,
     mailer: &M,
+    sealer: &K,
     branding: &Branding,
     older_than_seconds: i64,
     now: Timestamp,
@@ -192,6 +256,7 @@ pub async fn redrive_pending<S, M>(
 where
     S: OutboxStore + ?Sized,
     M: Mailer + ?Sized,
+    K: Sealer + ?Sized,
 {
     let ids = store
         .pending_outbox(
@@ -202,7 +267,7 @@ where
         .await?;
     let outcomes: Vec<_> = futures::stream::iter(ids.iter().cloned())
         .map(|id| async move {
-            let outcome = deliver(store, mailer, branding, &id).await;
+            let outcome = deliver(store, mailer, sealer, branding, &id).await;
             (id, outcome)
         })
         .buffer_unordered(REDRIVE_CONCURRENCY)
@@ -226,271 +291,4 @@ where
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::Email;
-    use crate::outbox::EmailMessage;
-    use std::collections::HashMap;
-    use std::sync::Mutex;
-
-    #[derive(Debug, Clone)]
-    struct Stored {
-        item: OutboxItem,
-        sent: bool,
-        claimed_until: Option<Timestamp>,
-        attempts: u32,
-    }
-
-    #[derive(Default)]
-    struct MemoryOutbox(Mutex<HashMap<String, Stored>>);
-
-    impl MemoryOutbox {
-        fn with(items: &[OutboxItem]) -> Self {
-            let store = Self::default();
-            for item in items {
-                store.0.lock().unwrap().insert(
-                    item.outbox_id.clone(),
-                    Stored {
-                        item: item.clone(),
-                        sent: false,
-                        claimed_until: None,
-                        attempts: 0,
-                    },
-                );
-            }
-            store
-        }
-
-        fn get(&self, id: &str) -> Stored {
-            self.0.lock().unwrap()[id].clone()
-        }
-    }
-
-    #[async_trait::async_trait]
-    impl OutboxStore for MemoryOutbox {
-        async fn claim_outbox(
-            &self,
-            id: &str,
-            now: Timestamp,
-            until: Timestamp,
-        ) -> Result<Claim, Unexpected> {
-            let mut items = self.0.lock().unwrap();
-            Ok(match items.get_mut(id) {
-                None => Claim::Missing,
-                Some(s) if s.sent => Claim::Sent,
-                Some(s) if s.claimed_until.is_some_and(|c| c > now) => Claim::Busy,
-                Some(s) => {
-                    s.claimed_until = Some(until);
-                    Claim::Claimed(Box::new(s.item.clone()))
-                }
-            })
-        }
-
-        async fn mark_outbox_sent(
-            &self,
-            item: &OutboxItem,
-            _: &str,
-            _: Timestamp,
-        ) -> Result<bool, Unexpected> {
-            let mut items = self.0.lock().unwrap();
-            let s = items.get_mut(&item.outbox_id).unwrap();
-            let was_pending = !s.sent;
-            s.sent = true;
-            s.claimed_until = None;
-            Ok(was_pending)
-        }
-
-        async fn record_outbox_failure(
-            &self,
-            id: &str,
-            _: &str,
-            _: Timestamp,
-        ) -> Result<(), Unexpected> {
-            let mut items = self.0.lock().unwrap();
-            let s = items.get_mut(id).unwrap();
-            s.attempts += 1;
-            s.claimed_until = None;
-            Ok(())
-        }
-
-        async fn pending_outbox(
-            &self,
-            from: Timestamp,
-            before: Timestamp,
-            limit: usize,
-        ) -> Result<Vec<String>, Unexpected> {
-            let items = self.0.lock().unwrap();
-            let mut ids: Vec<_> = items
-                .values()
-                .filter(|s| !s.sent && s.item.created_at >= from && s.item.created_at < before)
-                .map(|s| (s.item.created_at, s.item.outbox_id.clone()))
-                .collect();
-            ids.sort();
-            Ok(ids.into_iter().take(limit).map(|(_, id)| id).collect())
-        }
-
-        async fn active_logins(
-            &self,
-            _: &crate::ids::CustomerId,
-        ) -> Result<Vec<(Email, String)>, Unexpected> {
-            Ok(vec![
-                (Email::parse("ann@example.com").unwrap(), "Ann".into()),
-                (Email::parse("ben@example.com").unwrap(), "Ben".into()),
-            ])
-        }
-    }
-
-    #[derive(Default)]
-    struct CountingMailer {
-        sent: Mutex<Vec<(String, String)>>,
-        down: bool,
-    }
-
-    #[async_trait::async_trait]
-    impl Mailer for CountingMailer {
-        async fn send(
-            &self,
-            to: &Email,
-            email: &super::super::RenderedEmail,
-        ) -> Result<String, MailerError> {
-            if self.down {
-                return Err(MailerError("connection refused".into()));
-            }
-            let mut sent = self.sent.lock().unwrap();
-            sent.push((to.as_str().to_owned(), email.subject.clone()));
-            Ok(format!("msg-{}", sent.len()))
-        }
-    }
-
-    fn branding() -> Branding {
-        Branding {
-            seller_name: "Acme".into(),
-            portal_url: "https://portal.example/".into(),
-        }
-    }
-
-    fn item(id: &str, created_at: Timestamp) -> OutboxItem {
-        OutboxItem {
-            outbox_id: id.into(),
-            to: Recipient::Address(Email::parse("ann@example.com").unwrap()),
-            message: EmailMessage::EmailChange {
-                login_name: "Ann".into(),
-                confirm_url: "https://portal.example/#/email-change/t".into(),
-                expires_at: "2026-11-30T00:00:00.000Z".into(),
-            },
-            created_at,
-        }
-    }
-
-    #[tokio::test]
-    async fn an_item_is_sent_once_however_often_it_is_delivered() {
-        let store = MemoryOutbox::with(&[item("a", Timestamp::now())]);
-        let mailer = CountingMailer::default();
-
-        let first = deliver(&store, &mailer, &branding(), "a").await.unwrap();
-        let again = deliver(&store, &mailer, &branding(), "a").await.unwrap();
-        let unknown = deliver(&store, &mailer, &branding(), "b").await.unwrap();
-
-        assert_eq!(
-            first,
-            Delivered::Sent {
-                message_id: "msg-1".into()
-            }
-        );
-        assert_eq!(again, Delivered::AlreadySent);
-        assert_eq!(unknown, Delivered::Missing);
-        assert_eq!(mailer.sent.lock().unwrap().len(), 1);
-    }
-
-    #[tokio::test]
-    async fn an_email_to_an_accounts_logins_goes_to_each_greeted_by_name() {
-        let mut decided = item("d", Timestamp::now());
-        decided.to = Recipient::LoginsOf(
-            crate::ids::CustomerId::parse("cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b").unwrap(),
-        );
-        decided.message = EmailMessage::OrderDecided {
-            login_name: String::new(),
-            order_number: "SO-000001".into(),
-            confirmed: true,
-            reason: None,
-            order_url: "https://portal.example/#/orders/o".into(),
-        };
-        let store = MemoryOutbox::with(&[decided]);
-        let mailer = CountingMailer::default();
-
-        let outcome = deliver(&store, &mailer, &branding(), "d").await.unwrap();
-
-        assert_eq!(
-            outcome,
-            Delivered::Sent {
-                message_id: "msg-1,msg-2".into()
-            }
-        );
-        let sent = mailer.sent.lock().unwrap();
-        let to: Vec<&str> = sent.iter().map(|(to, _)| to.as_str()).collect();
-        assert_eq!(to, ["ann@example.com", "ben@example.com"]);
-        assert!(store.get("d").sent);
-    }
-
-    #[tokio::test]
-    async fn a_claimed_item_is_left_to_its_claimant() {
-        let store = MemoryOutbox::with(&[item("a", Timestamp::now())]);
-        let now = Timestamp::now();
-        store
-            .claim_outbox("a", now, now.plus_seconds(60))
-            .await
-            .unwrap();
-        let mailer = CountingMailer::default();
-
-        let outcome = deliver(&store, &mailer, &branding(), "a").await.unwrap();
-
-        assert_eq!(outcome, Delivered::InHand);
-        assert!(mailer.sent.lock().unwrap().is_empty());
-    }
-
-    #[tokio::test]
-    async fn a_failed_send_is_recorded_and_releases_the_item_for_a_retry() {
-        let store = MemoryOutbox::with(&[item("a", Timestamp::now())]);
-        let down = CountingMailer {
-            down: true,
-            ..CountingMailer::default()
-        };
-
-        let error = deliver(&store, &down, &branding(), "a").await.unwrap_err();
-
-        assert!(matches!(error, DeliveryError::Send(_)), "{error}");
-        let stored = store.get("a");
-        assert_eq!((stored.sent, stored.attempts), (false, 1));
-        assert_eq!(stored.claimed_until, None);
-        let up = CountingMailer::default();
-        let retried = deliver(&store, &up, &branding(), "a").await.unwrap();
-        assert!(matches!(retried, Delivered::Sent { .. }));
-    }
-
-    #[tokio::test]
-    async fn a_redrive_sends_only_items_older_than_asked_and_counts_them() {
-        let now = Timestamp::now();
-        let store = MemoryOutbox::with(&[
-            item("old", now.plus_seconds(-600)),
-            item("new", now.plus_seconds(-10)),
-            item("ancient", now.plus_seconds(-REDRIVE_WINDOW_SECONDS - 1)),
-        ]);
-        let mailer = CountingMailer::default();
-
-        let report = redrive_pending(&store, &mailer, &branding(), 300, now, 100)
-            .await
-            .unwrap();
-
-        assert_eq!(
-            report,
-            RedriveReport {
-                found: 1,
-                sent: 1,
-                skipped: 0,
-                failed: 0
-            }
-        );
-        assert!(store.get("old").sent && !store.get("new").sent);
-        assert!(!store.get("ancient").sent);
-    }
-}
+mod tests;

@@ -2,6 +2,7 @@
 //! value that reaches the HTML is escaped here, and a link is only a link when it is http(s).
 
 use crate::outbox::EmailMessage;
+use crate::seal::Secret;
 use std::fmt::Write as _;
 use time::{OffsetDateTime, format_description::well_known::Rfc3339, macros::format_description};
 
@@ -22,8 +23,8 @@ pub struct RenderedEmail {
     pub html: String,
 }
 
-/// Renders `message` with the seller's branding.
-pub fn render(message: &EmailMessage, branding: &Branding) -> RenderedEmail {
+/// Renders `message`, its secrets opened, with the seller's branding.
+pub fn render(message: &EmailMessage<Secret>, branding: &Branding) -> RenderedEmail {
     let seller = branding.seller_name.as_str();
     let email = match message {
         EmailMessage::Invitation {
@@ -38,7 +39,7 @@ pub fn render(message: &EmailMessage, branding: &Branding) -> RenderedEmail {
                 "{seller} invites you to place orders online for {customer_name}. \
                  Choose your password to activate your login."
             )],
-            action: Some(("Choose my password", accept_url)),
+            action: Some(("Choose my password", accept_url.expose())),
             after: vec![
                 format!(
                     "The link works once and expires on {}.",
@@ -61,7 +62,7 @@ pub fn render(message: &EmailMessage, branding: &Branding) -> RenderedEmail {
                  {customer_name}. Sign in with this email address and the temporary \
                  password below; you will choose your own password at once."
             )],
-            secret: Some(("Temporary password", temporary_password)),
+            secret: Some(("Temporary password", temporary_password.expose())),
             action: Some(("Sign in", sign_in_url)),
             after: vec![
                 "The temporary password is valid for a few days and can be used only to set \
@@ -82,7 +83,7 @@ pub fn render(message: &EmailMessage, branding: &Branding) -> RenderedEmail {
                  with this email address and the temporary password below; you will choose \
                  a new password at once."
             )],
-            secret: Some(("Temporary password", temporary_password)),
+            secret: Some(("Temporary password", temporary_password.expose())),
             action: Some(("Sign in", sign_in_url)),
             after: vec![
                 "If you did not ask for a new password, tell us: your old one no longer works."
@@ -101,7 +102,7 @@ pub fn render(message: &EmailMessage, branding: &Branding) -> RenderedEmail {
                  ordering portal. Until you do, you keep signing in with your current address."
             )],
             secret: None,
-            action: Some(("Confirm this address", confirm_url)),
+            action: Some(("Confirm this address", confirm_url.expose())),
             after: vec![
                 format!("The link expires on {}.", human_time(expires_at)),
                 "If you did not ask for this change, you can ignore this email.".to_owned(),
@@ -342,7 +343,7 @@ mod tests {
         }
     }
 
-    fn invitation(login_name: &str, accept_url: &str) -> EmailMessage {
+    fn invitation(login_name: &str, accept_url: &str) -> EmailMessage<Secret> {
         EmailMessage::Invitation {
             login_name: login_name.into(),
             customer_name: "Bakery <Ltd>".into(),
@@ -386,7 +387,7 @@ mod tests {
     /// What one kind of email must say: its subject, and what its text and HTML parts hold.
     struct Expected {
         what: &'static str,
-        message: EmailMessage,
+        message: EmailMessage<Secret>,
         subject: &'static str,
         text: &'static [&'static str],
         html: &'static [&'static str],

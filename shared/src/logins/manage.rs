@@ -13,8 +13,8 @@ use crate::domain::{Email, FieldError, Timestamp, Validator};
 use crate::error::Unexpected;
 use crate::identity::{Identity, InitialPassword};
 use crate::ids::{CustomerId, InvitationId, LoginId};
-use crate::outbox::{EmailMessage, OutboxItem};
-use crate::portal::Portal;
+use crate::outbox::{EmailMessage, Mailroom, OutboxItem};
+use crate::seal::{Binding, OpenError, Sealed, Sealer, Secret};
 use crate::secret::{LinkToken, POLICY};
 use serde::Deserialize;
 use serde_json::json;
@@ -80,10 +80,10 @@ pub const EMAIL_CHANGE_TTL_SECONDS: i64 = 24 * 3600;
 /// gets a confirmation link and is reserved meanwhile; the sign-in email changes only once it
 /// is confirmed. Disabling signs the person out everywhere at once.
 #[tracing::instrument(skip_all, fields(login_id = %id))]
-pub async fn update_login<S: LoginStore, I: Identity>(
+pub async fn update_login<S: LoginStore, I: Identity, K: Sealer>(
     store: &S,
     identity: &I,
-    portal: &Portal,
+    mailroom: &Mailroom<K>,
     admin: &Principal,
     id: &LoginId,
     body: UpdateLoginBody,
@@ -92,15 +92,61 @@ pub async fn update_login<S: LoginStore, I: Identity>(
     let name = v.optional("name", body.name.as_deref(), LoginName::parse);
     let new_email = v.optional("email", body.email.as_deref(), Email::parse);
     v.finish(|| ()).map_err(ManageLoginError::Invalid)?;
+    let change = Change {
+        name,
+        enabled: body.enabled,
+        new_email: new_email.map(|email| (email, mailroom)),
+    };
+    change_login(store, identity, admin, id, change).await
+}
 
+/// What an admin changes of a login; a new email comes with the mailroom that sends its link.
+struct Change<'a, K> {
+    name: Option<LoginName>,
+    enabled: Option<bool>,
+    new_email: Option<(Email, &'a Mailroom<K>)>,
+}
+
+/// The sealer of a change that sends no email: there is none, so nothing can call it.
+enum NoMail {}
+
+#[async_trait::async_trait]
+impl Sealer for NoMail {
+    async fn seal(&self, _: &Secret, _: Binding<'_>) -> Result<Sealed, Unexpected> {
+        match *self {}
+    }
+
+    async fn open(&self, _: &Sealed, _: Binding<'_>) -> Result<Secret, OpenError> {
+        match *self {}
+    }
+}
+
+/// Applies `change`. Everything that can refuse it (the new address's checks, sealing its
+/// link) comes before Cognito is touched; a Cognito step whose write then fails is undone.
+async fn change_login<S: LoginStore, I: Identity, K: Sealer>(
+    store: &S,
+    identity: &I,
+    admin: &Principal,
+    id: &LoginId,
+    change: Change<'_, K>,
+) -> Result<Login, ManageLoginError> {
     let before = existing_login(store, id).await?;
     let now = Timestamp::now();
     let mut after = touched(&before, now);
-    if let Some(n) = name {
+    if let Some(n) = change.name {
         after.name = n;
     }
+    let new_email = change
+        .new_email
+        .filter(|(e, _)| *e != before.email && Some(e) != before.pending_email.as_ref());
+    let email_change = match new_email {
+        Some((new, mailroom)) => {
+            Some(email_change(store, &before, &after.name, new, mailroom, now).await?)
+        }
+        None => None,
+    };
     let mut cognito_step = None;
-    match (body.enabled, before.status) {
+    match (change.enabled, before.status) {
         (Some(false), LoginStatus::Active) => {
             identity.disable_user(&before.email).await?;
             after.status = LoginStatus::Disabled;
@@ -125,42 +171,11 @@ pub async fn update_login<S: LoginStore, I: Identity>(
         Some(&before.customer_id),
         json!({ "login_id": id, "name": after.name, "status": after.status }),
     ));
-    if let Some(new) =
-        new_email.filter(|e| *e != before.email && Some(e) != before.pending_email.as_ref())
-    {
-        if before.cognito_sub.is_none() {
-            return Err(ManageLoginError::Conflict(
-                "This login has not accepted its invitation yet: revoke it and invite the new address instead.",
-            ));
-        }
-        if store.login_email_taken(&new).await? {
-            return Err(ManageLoginError::Conflict(
-                "Another login already uses this email address.",
-            ));
-        }
-        let token = LinkToken::generate();
-        let change = EmailChange {
-            token_hash: token.hash(),
-            login_id: before.login_id.clone(),
-            customer_id: before.customer_id.clone(),
-            new_email: new.clone(),
-            expires_at: now.plus_seconds(EMAIL_CHANGE_TTL_SECONDS),
-            created_at: now,
-            confirmed: false,
-            claim: None,
-        };
-        write.outbox = Some(OutboxItem::new(
-            new.clone(),
-            EmailMessage::EmailChange {
-                login_name: after.name.as_str().to_owned(),
-                confirm_url: portal.email_change_url(&token),
-                expires_at: change.expires_at.to_string(),
-            },
-            now,
-        ));
+    if let Some((change, mail)) = email_change {
+        write.outbox = Some(mail);
         write.release_email = before.pending_email.clone();
-        write.reserve_email = Some(new.clone());
-        after.pending_email = Some(new);
+        write.reserve_email = Some(change.new_email.clone());
+        after.pending_email = Some(change.new_email.clone());
         write.email_change = Some(change);
     }
     write.login = Some((before.clone(), after.clone()));
@@ -181,6 +196,45 @@ pub async fn update_login<S: LoginStore, I: Identity>(
         return Err(e.into());
     }
     Ok(after)
+}
+
+/// A change of `before`'s email to `new`, and the email that carries its link (sealed).
+async fn email_change<S: LoginStore, K: Sealer>(
+    store: &S,
+    before: &Login,
+    name: &LoginName,
+    new: Email,
+    mailroom: &Mailroom<K>,
+    now: Timestamp,
+) -> Result<(EmailChange, OutboxItem), ManageLoginError> {
+    if before.cognito_sub.is_none() {
+        return Err(ManageLoginError::Conflict(
+            "This login has not accepted its invitation yet: revoke it and invite the new address instead.",
+        ));
+    }
+    if store.login_email_taken(&new).await? {
+        return Err(ManageLoginError::Conflict(
+            "Another login already uses this email address.",
+        ));
+    }
+    let token = LinkToken::generate();
+    let change = EmailChange {
+        token_hash: token.hash(),
+        login_id: before.login_id.clone(),
+        customer_id: before.customer_id.clone(),
+        new_email: new.clone(),
+        expires_at: now.plus_seconds(EMAIL_CHANGE_TTL_SECONDS),
+        created_at: now,
+        confirmed: false,
+        claim: None,
+    };
+    let message = EmailMessage::EmailChange {
+        login_name: name.as_str().to_owned(),
+        confirm_url: Secret::new(mailroom.portal.email_change_url(&token)),
+        expires_at: change.expires_at.to_string(),
+    };
+    let mail = mailroom.letter(new, message, now).await?;
+    Ok((change, mail))
 }
 
 /// Deletes a login: it can never sign in again; its record stays, as `deleted`, for the
@@ -228,12 +282,13 @@ pub async fn delete_login<S: LoginStore, I: Identity>(
 }
 
 /// Sends a login a new temporary password, which it must change at its next sign-in, or (mode
-/// `invite`) a link to choose a new one.
+/// `invite`) a link to choose a new one. The password is sealed into its email before Cognito
+/// gets it, so a key service that fails leaves the old password working.
 #[tracing::instrument(skip_all, fields(login_id = %id))]
-pub async fn reset_password<S: LoginStore + CustomerStore, I: Identity>(
+pub async fn reset_password<S: LoginStore + CustomerStore, I: Identity, K: Sealer>(
     store: &S,
     identity: &I,
-    portal: &Portal,
+    mailroom: &Mailroom<K>,
     admin: &Principal,
     id: &LoginId,
     body: PasswordResetBody,
@@ -256,7 +311,7 @@ pub async fn reset_password<S: LoginStore + CustomerStore, I: Identity>(
         .ok_or(ManageLoginError::NotFound)?;
     let now = Timestamp::now();
     if body.mode == "invite" {
-        let (invitation, mail) = new_invitation(&login, &customer, portal, now);
+        let (invitation, mail) = new_invitation(&login, &customer, mailroom, now).await?;
         let mut write = LoginWrite::audited(AuditEntry::by_admin(
             admin,
             now,
@@ -270,6 +325,13 @@ pub async fn reset_password<S: LoginStore + CustomerStore, I: Identity>(
         return Ok(());
     }
     let password = POLICY.generate();
+    let message = EmailMessage::PasswordReset {
+        login_name: login.name.as_str().to_owned(),
+        customer_name: customer.name.as_str().to_owned(),
+        temporary_password: Secret::new(password.as_str()),
+        sign_in_url: mailroom.portal.sign_in_url(),
+    };
+    let mail = mailroom.letter(login.email.clone(), message, now).await?;
     identity
         .set_password(&login.email, InitialPassword::Temporary(password.clone()))
         .await
@@ -281,16 +343,7 @@ pub async fn reset_password<S: LoginStore + CustomerStore, I: Identity>(
         Some(&login.customer_id),
         json!({ "login_id": id }),
     ));
-    write.outbox = Some(OutboxItem::new(
-        login.email.clone(),
-        EmailMessage::PasswordReset {
-            login_name: login.name.as_str().to_owned(),
-            customer_name: customer.name.as_str().to_owned(),
-            temporary_password: password,
-            sign_in_url: portal.sign_in_url(),
-        },
-        now,
-    ));
+    write.outbox = Some(mail);
     store.write(&write).await?;
     Ok(())
 }
@@ -338,9 +391,9 @@ pub async fn revoke_invitation<S: LoginStore + InvitationStore>(
 /// Sends an invitation again with a new link and a new expiry; the old link dies. Also reopens
 /// a revoked or expired invitation of a login that is still waiting for one.
 #[tracing::instrument(skip_all, fields(invitation_id = %id))]
-pub async fn resend_invitation<S: LoginStore + InvitationStore>(
+pub async fn resend_invitation<S: LoginStore + InvitationStore, K: Sealer>(
     store: &S,
-    portal: &Portal,
+    mailroom: &Mailroom<K>,
     admin: &Principal,
     id: &InvitationId,
 ) -> Result<(), ManageLoginError> {
@@ -367,7 +420,7 @@ pub async fn resend_invitation<S: LoginStore + InvitationStore>(
     let mut next = i.clone();
     next.status = InvitationStatus::Pending;
     next.token_hash = token.hash();
-    next.expires_at = now.plus_seconds(portal.invitation_ttl_seconds);
+    next.expires_at = now.plus_seconds(mailroom.portal.invitation_ttl_seconds);
     next.claim = None;
     next.version += 1;
     let mut write = LoginWrite::audited(AuditEntry::by_admin(
@@ -377,9 +430,7 @@ pub async fn resend_invitation<S: LoginStore + InvitationStore>(
         Some(&i.customer_id),
         json!({ "invitation_id": id }),
     ));
-    write.outbox = Some(invitation_mail(
-        &next, &token, &login, &customer, portal, now,
-    ));
+    write.outbox = Some(invitation_mail(&next, &token, &login, &customer, mailroom, now).await?);
     write.new_token = Some(token.hash());
     write.invitation = Some((i, next));
     store.write(&write).await?;
@@ -404,19 +455,12 @@ pub async fn disable_all_logins<S: LoginStore + InvitationStore, I: Identity>(
     }
     let mut disabled = 0;
     for l in logins.iter().filter(|l| l.status == LoginStatus::Active) {
-        update_login(
-            store,
-            identity,
-            &Portal::default(),
-            admin,
-            &l.login_id,
-            UpdateLoginBody {
-                name: None,
-                email: None,
-                enabled: Some(false),
-            },
-        )
-        .await?;
+        let disable: Change<'_, NoMail> = Change {
+            name: None,
+            enabled: Some(false),
+            new_email: None,
+        };
+        change_login(store, identity, admin, &l.login_id, disable).await?;
         disabled += 1;
     }
     Ok(disabled)

@@ -15,8 +15,8 @@ use crate::idempotency::{
 };
 use crate::identity::{Identity, IdentityError, InitialPassword, NewUser};
 use crate::ids::{CustomerId, InvitationId, LoginId};
-use crate::outbox::{EmailMessage, OutboxItem};
-use crate::portal::Portal;
+use crate::outbox::{EmailMessage, Mailroom, OutboxItem};
+use crate::seal::{Sealer, Secret};
 use crate::secret::{LinkToken, POLICY};
 use serde::Deserialize;
 use serde_json::json;
@@ -162,13 +162,13 @@ pub(super) async fn create_user<I: Identity>(
         .await
 }
 
-/// A fresh invitation for `login`, and the email that carries its link.
-pub(super) fn new_invitation(
+/// A fresh invitation for `login`, and the email that carries its link (sealed).
+pub(super) async fn new_invitation<K: Sealer>(
     login: &Login,
     customer: &Customer,
-    portal: &Portal,
+    mailroom: &Mailroom<K>,
     now: Timestamp,
-) -> (Invitation, OutboxItem) {
+) -> Result<(Invitation, OutboxItem), Unexpected> {
     let token = LinkToken::generate();
     let i = Invitation {
         invitation_id: InvitationId::generate(),
@@ -176,44 +176,47 @@ pub(super) fn new_invitation(
         customer_id: customer.customer_id.clone(),
         email: login.email.clone(),
         status: InvitationStatus::Pending,
-        expires_at: now.plus_seconds(portal.invitation_ttl_seconds),
+        expires_at: now.plus_seconds(mailroom.portal.invitation_ttl_seconds),
         created_at: now,
         token_hash: token.hash(),
         claim: None,
         version: 1,
     };
-    let mail = invitation_mail(&i, &token, login, customer, portal, now);
-    (i, mail)
+    let mail = invitation_mail(&i, &token, login, customer, mailroom, now).await?;
+    Ok((i, mail))
 }
 
-/// The email that carries the link of invitation `i` to its login.
-pub(super) fn invitation_mail(
+/// The email that carries the link of invitation `i` to its login, the link sealed.
+pub(super) async fn invitation_mail<K: Sealer>(
     i: &Invitation,
     token: &LinkToken,
     login: &Login,
     customer: &Customer,
-    portal: &Portal,
+    mailroom: &Mailroom<K>,
     now: Timestamp,
-) -> OutboxItem {
-    OutboxItem::new(
-        i.email.clone(),
-        EmailMessage::Invitation {
-            login_name: login.name.as_str().to_owned(),
-            customer_name: customer.name.as_str().to_owned(),
-            accept_url: portal.accept_url(token),
-            expires_at: i.expires_at.to_string(),
-        },
-        now,
-    )
+) -> Result<OutboxItem, Unexpected> {
+    mailroom
+        .letter(
+            i.email.clone(),
+            EmailMessage::Invitation {
+                login_name: login.name.as_str().to_owned(),
+                customer_name: customer.name.as_str().to_owned(),
+                accept_url: Secret::new(mailroom.portal.accept_url(token)),
+                expires_at: i.expires_at.to_string(),
+            },
+            now,
+        )
+        .await
 }
 
 /// Gives a customer account a new login, in one of the three modes. A Cognito user made for a
-/// login whose write then fails is removed again.
+/// login whose write then fails is removed again; an emailed secret is sealed before the user
+/// is made, so a key service that fails leaves no user behind.
 #[tracing::instrument(skip_all, fields(customer_id = %customer_id))]
-pub async fn provision_login<S, I>(
+pub async fn provision_login<S, I, K>(
     store: &S,
     identity: &I,
-    portal: &Portal,
+    mailroom: &Mailroom<K>,
     admin: &Principal,
     customer_id: &CustomerId,
     input: NewLogin,
@@ -222,6 +225,7 @@ pub async fn provision_login<S, I>(
 where
     S: LoginStore + CustomerStore + IdempotencyStore,
     I: Identity,
+    K: Sealer,
 {
     if let Some(first) = idempotency::replay_of::<_, ProvisionError>(store, idempotency).await? {
         return Ok(Written::Replayed(first));
@@ -250,7 +254,7 @@ where
     let mut created_user = false;
     match input.mode {
         ProvisionMode::Invite => {
-            let (i, mail) = new_invitation(&login, &customer, portal, now);
+            let (i, mail) = new_invitation(&login, &customer, mailroom, now).await?;
             outbox = Some(mail);
             let hash = i.token_hash.clone();
             invitation = Some((i, hash));
@@ -261,16 +265,13 @@ where
                 _ => InitialPassword::Temporary(POLICY.generate()),
             };
             if let InitialPassword::Temporary(p) = &password {
-                outbox = Some(OutboxItem::new(
-                    login.email.clone(),
-                    EmailMessage::TemporaryPassword {
-                        login_name: login.name.as_str().to_owned(),
-                        customer_name: customer.name.as_str().to_owned(),
-                        temporary_password: p.clone(),
-                        sign_in_url: portal.sign_in_url(),
-                    },
-                    now,
-                ));
+                let message = EmailMessage::TemporaryPassword {
+                    login_name: login.name.as_str().to_owned(),
+                    customer_name: customer.name.as_str().to_owned(),
+                    temporary_password: Secret::new(p.as_str()),
+                    sign_in_url: mailroom.portal.sign_in_url(),
+                };
+                outbox = Some(mailroom.letter(login.email.clone(), message, now).await?);
             }
             let sub = create_user(identity, &login, &customer, password)
                 .await

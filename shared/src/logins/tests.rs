@@ -4,17 +4,27 @@ use super::*;
 use crate::customers::{Customer, CustomerStatus};
 use crate::idempotency::Written;
 use crate::memory::fixtures::{admin, email};
-use crate::memory::{Memory, Users};
-use crate::outbox::EmailMessage;
+use crate::memory::{Memory, MemorySealer, Users};
+use crate::outbox::{EmailMessage, Mailroom};
 use crate::portal::Portal;
+use crate::seal::Secret;
 use crate::secret::LinkToken;
 
 mod refused;
+mod sealed;
 
 const PASSWORD: &str = "Chosen-passw0rd";
 
 fn portal() -> Portal {
     Portal::new("https://portal.example", 3600)
+}
+
+/// Where the use cases write emails with secrets: the portal's links, sealed in memory.
+fn mailroom() -> Mailroom<MemorySealer> {
+    Mailroom {
+        portal: portal(),
+        sealer: MemorySealer::default(),
+    }
 }
 
 fn new_login(addr: &str, mode: ProvisionMode) -> NewLogin {
@@ -25,19 +35,43 @@ fn new_login(addr: &str, mode: ProvisionMode) -> NewLogin {
     }
 }
 
-/// The token in the link of the last invitation email sent.
-fn last_link_token(m: &Memory) -> LinkToken {
-    let s = m.state();
-    let url = s
-        .outbox
-        .iter()
+/// The messages of the outbox, oldest first, their secrets opened as the notifier opens them.
+async fn opened_outbox(m: &Memory) -> Vec<EmailMessage<Secret>> {
+    let items = m.state().outbox.clone();
+    let mut opened = Vec::new();
+    for o in items {
+        opened.push(o.open(&MemorySealer::default()).await.unwrap().message);
+    }
+    opened
+}
+
+/// The token in the link of the last email of `template` sent.
+async fn last_token_of(m: &Memory, template: &str) -> LinkToken {
+    let url = opened_outbox(m)
+        .await
+        .into_iter()
         .rev()
-        .find_map(|o| match &o.message {
-            EmailMessage::Invitation { accept_url, .. } => Some(accept_url.clone()),
+        .find_map(|message| match message {
+            EmailMessage::Invitation { accept_url, .. } if template == "invitation" => {
+                Some(accept_url)
+            }
+            EmailMessage::EmailChange { confirm_url, .. } if template == "email_change" => {
+                Some(confirm_url)
+            }
             _ => None,
         })
-        .expect("an invitation email");
-    LinkToken::parse(url.rsplit('/').next().unwrap()).expect("a token")
+        .unwrap_or_else(|| panic!("an {template} email"));
+    LinkToken::parse(url.expose().rsplit('/').next().unwrap()).expect("a token")
+}
+
+/// The token in the link of the last invitation email sent.
+async fn last_link_token(m: &Memory) -> LinkToken {
+    last_token_of(m, "invitation").await
+}
+
+/// The token of the last email-change link sent.
+async fn last_email_change_token(m: &Memory) -> LinkToken {
+    last_token_of(m, "email_change").await
 }
 
 /// A fresh store and user pool with the account Acme, changed by `f` first.
@@ -57,7 +91,7 @@ async fn invite_as(m: &Memory, users: &Users, c: &Customer, address: &str) -> Li
     provision_login(
         m,
         users,
-        &portal(),
+        &mailroom(),
         &admin(),
         &c.customer_id,
         new_login(address, ProvisionMode::Invite),
@@ -65,7 +99,7 @@ async fn invite_as(m: &Memory, users: &Users, c: &Customer, address: &str) -> Li
     )
     .await
     .unwrap();
-    last_link_token(m)
+    last_link_token(m).await
 }
 
 #[tokio::test]
@@ -75,7 +109,7 @@ async fn an_invited_login_gets_a_link_and_moves_its_account_on() {
     let Written::New(p) = provision_login(
         &m,
         &users,
-        &portal(),
+        &mailroom(),
         &admin(),
         &c.customer_id,
         new_login("ivy@acme.example", ProvisionMode::Invite),
@@ -96,7 +130,7 @@ async fn an_invited_login_gets_a_link_and_moves_its_account_on() {
         m.state().customers[&c.customer_id].status,
         CustomerStatus::Invited
     );
-    let token = last_link_token(&m);
+    let token = last_link_token(&m).await;
     let preview = preview_invitation(&m, &token).await.unwrap();
     assert_eq!(preview.login_name, "Ivy");
 }
@@ -150,12 +184,12 @@ async fn a_failed_accept_leaves_the_link_usable_and_no_user_behind() {
 #[tokio::test]
 async fn a_temporary_password_is_emailed_and_a_taken_address_is_refused() {
     let (m, users, c) = acme(|_| {});
-    let (portal, admin) = (portal(), admin());
+    let (mailroom, admin) = (mailroom(), admin());
     let create = |addr: &str| {
         provision_login(
             &m,
             &users,
-            &portal,
+            &mailroom,
             &admin,
             &c.customer_id,
             new_login(addr, ProvisionMode::TemporaryPassword),
@@ -189,7 +223,7 @@ async fn change_email(m: &Memory, users: &Users, l: &Login, enabled: Option<bool
         email: Some("new@acme.example".into()),
         enabled,
     };
-    update_login(m, users, &portal(), &admin(), &l.login_id, change)
+    update_login(m, users, &mailroom(), &admin(), &l.login_id, change)
         .await
         .unwrap()
 }
@@ -270,10 +304,10 @@ async fn a_deleted_login_frees_its_email_and_loses_its_user() {
 #[tokio::test]
 async fn a_password_reset_sends_a_temporary_password_or_a_new_link() {
     let (m, users, _, l) = login_with_user();
-    let (portal, admin) = (portal(), admin());
+    let (mailroom, admin) = (mailroom(), admin());
     let reset = |mode: &str| {
         let body = PasswordResetBody { mode: mode.into() };
-        reset_password(&m, &users, &portal, &admin, &l.login_id, body)
+        reset_password(&m, &users, &mailroom, &admin, &l.login_id, body)
     };
 
     reset("temporary_password").await.unwrap();
@@ -288,7 +322,11 @@ async fn a_password_reset_sends_a_temporary_password_or_a_new_link() {
         .map(|o| o.message.template())
         .collect();
     assert_eq!(templates, ["password_reset", "invitation"]);
-    assert!(preview_invitation(&m, &last_link_token(&m)).await.is_ok());
+    assert!(
+        preview_invitation(&m, &last_link_token(&m).await)
+            .await
+            .is_ok()
+    );
     assert!(matches!(bad, Err(ManageLoginError::Invalid(e)) if e[0].field == "mode"));
 }
 
@@ -298,10 +336,10 @@ async fn a_resent_invitation_replaces_its_link_and_a_revoked_one_is_gone() {
     let first = invite(&m, &users, &c).await;
     let id = m.state().invitations.keys().next().unwrap().clone();
 
-    resend_invitation(&m, &portal(), &admin(), &id)
+    resend_invitation(&m, &mailroom(), &admin(), &id)
         .await
         .unwrap();
-    let second = last_link_token(&m);
+    let second = last_link_token(&m).await;
     let old = preview_invitation(&m, &first).await;
     revoke_invitation(&m, &admin(), &id).await.unwrap();
     let revoked = preview_invitation(&m, &second).await;
@@ -315,11 +353,7 @@ async fn a_resent_invitation_replaces_its_link_and_a_revoked_one_is_gone() {
 async fn a_confirmed_email_change_becomes_the_sign_in_address_once() {
     let (m, users, _, l) = login_with_user();
     change_email(&m, &users, &l, None).await;
-    let url = match &m.state().outbox[0].message {
-        EmailMessage::EmailChange { confirm_url, .. } => confirm_url.clone(),
-        other => panic!("{other:?}"),
-    };
-    let token = LinkToken::parse(url.rsplit('/').next().unwrap()).unwrap();
+    let token = last_email_change_token(&m).await;
 
     let confirmed = confirm_email_change(&m, &users, &token).await.unwrap();
     let again = confirm_email_change(&m, &users, &token).await;
@@ -340,11 +374,7 @@ async fn a_confirmed_email_change_becomes_the_sign_in_address_once() {
 async fn a_link_held_by_another_confirmation_is_gone_until_that_claim_is_abandoned() {
     let (m, users, _, l) = login_with_user();
     change_email(&m, &users, &l, None).await;
-    let url = match &m.state().outbox[0].message {
-        EmailMessage::EmailChange { confirm_url, .. } => confirm_url.clone(),
-        other => panic!("{other:?}"),
-    };
-    let token = LinkToken::parse(url.rsplit('/').next().unwrap()).unwrap();
+    let token = last_email_change_token(&m).await;
     let hold = |at| {
         m.state()
             .email_changes

@@ -1,7 +1,8 @@
 //! In-memory ports, for unit tests of the use cases that run in milliseconds: every store over
 //! one shared state, with the adapter's conditions (versions, guards, keys), a switch that
 //! makes the next writes meet contention, and a record of every read by key so that a test
-//! fails when a use case reads something it did not declare.
+//! fails when a use case reads something it did not declare. Beside them, `MemorySealer`
+//! stands in for the KMS key that seals secrets.
 
 mod catalog;
 mod customers;
@@ -9,8 +10,10 @@ pub mod fixtures;
 mod identity;
 mod logins;
 mod orders;
+mod sealer;
 
 pub use identity::{User, Users};
+pub use sealer::MemorySealer;
 
 /// An enabled user with a permanent password and this `sub`.
 pub fn identity_user(sub: String) -> User {
