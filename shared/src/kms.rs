@@ -41,7 +41,7 @@ impl Sealer for KmsSealer {
         let out = request
             .send()
             .await
-            .map_err(|e| Unexpected::caused_by("KMS Encrypt failed", e))?;
+            .map_err(|e| crate::sdk::failure("KMS Encrypt failed", e))?;
         out.ciphertext_blob
             .map(|blob| Sealed::from_ciphertext(blob.into_inner()))
             .ok_or_else(|| Unexpected::new("KMS Encrypt answered without a ciphertext"))
@@ -65,7 +65,7 @@ impl Sealer for KmsSealer {
                     DecryptError::InvalidCiphertextException(_)
                     | DecryptError::IncorrectKeyException(_),
                 ) => OpenError::Refused(DisplayErrorContext(&e).to_string()),
-                _ => Unexpected::caused_by("KMS Decrypt failed", e).into(),
+                _ => crate::sdk::failure("KMS Decrypt failed", e).into(),
             })?;
         let plain = out
             .plaintext
