@@ -11,7 +11,7 @@ ARCH ?= arm64
 
 help:
 	@echo "make dev      start the portal locally (local AWS services, gateway, demo data)"
-	@echo "make test     fmt, clippy, cfn-lint and every test against a throw-away local stack"
+	@echo "make test     fmt, clippy, cfn-lint, every test and the contract fuzzing against a throw-away local stack"
 	@echo "make package  build every function for Lambda with cargo-lambda (ARCH=arm64|x86_64)"
 
 install:
@@ -29,6 +29,7 @@ lint: install
 test: lint
 	cargo build --workspace --all-targets
 	@$(STACK) test --gateway target/debug/orderdesk-local -- cargo test --workspace --all-targets
+	@$(STACK) test --gateway target/debug/orderdesk-local -- $(VENV)/python tests/contract/run.py
 	@$(STACK) install-browser
 	@rm -rf target/screenshots
 	@$(STACK) test --gateway target/debug/orderdesk-local -- node --test --test-concurrency=1 tests/browser/

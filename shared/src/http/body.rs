@@ -214,6 +214,29 @@ mod tests {
     }
 
     #[test]
+    fn a_whole_number_with_a_zero_fraction_is_read_as_an_integer() {
+        let (typed, _) = json_body::<Body1>(&req(
+            r#"{"name":"a","count":3.0,"lines":[{"sku":"A","quantity":-2.0}],"price":{"amount":1250.0,"currency":"EUR"}}"#,
+        ))
+        .unwrap();
+        assert_eq!(typed.count, Some(3));
+        assert_eq!(typed.lines.unwrap()[0].quantity, -2);
+        assert_eq!(typed.price.unwrap().amount(), 1250);
+        assert_eq!(
+            refused(r#"{"name":"a","count":3.5}"#),
+            pair("count", "must be a whole number")
+        );
+        assert_eq!(
+            refused(r#"{"name":"a","count":-1.0}"#),
+            pair("count", "must be a whole number in range")
+        );
+        assert_eq!(
+            refused(r#"{"name":"a","count":1e300}"#),
+            pair("count", "must be a whole number")
+        );
+    }
+
+    #[test]
     fn an_array_is_never_read_as_an_object() {
         assert_eq!(
             refused(r#"["Renamed"]"#),

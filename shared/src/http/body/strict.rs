@@ -213,9 +213,66 @@ impl<'de> Deserializer<'de> for Strict<'de> {
         visitor.visit_unit()
     }
 
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
+        self.whole_number(visitor)
+    }
+
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
+        self.whole_number(visitor)
+    }
+
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
+        self.whole_number(visitor)
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
+        self.whole_number(visitor)
+    }
+
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
+        self.whole_number(visitor)
+    }
+
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
+        self.whole_number(visitor)
+    }
+
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
+        self.whole_number(visitor)
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
+        self.whole_number(visitor)
+    }
+
     serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        bool i128 u128 f32 f64 char str string bytes byte_buf
         unit unit_struct seq tuple tuple_struct map identifier
+    }
+}
+
+/// Below 2^64 and at or above -2^63: the whole numbers an integer field can hold.
+const U64_END: f64 = 18_446_744_073_709_551_616.0;
+const I64_START: f64 = -9_223_372_036_854_775_808.0;
+
+impl<'de> Strict<'de> {
+    /// An integer field: JSON has one kind of number and JSON Schema's `integer` admits `2.0`,
+    /// so a number written with a zero fraction is read as the whole number it is. Any other
+    /// value is read as it is, and the field's type refuses what does not fit.
+    fn whole_number<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
+        let float = match self.0 {
+            Value::Number(n) if n.as_u64().is_none() && n.as_i64().is_none() => n.as_f64(),
+            _ => None,
+        };
+        match float {
+            Some(f) if f.fract() == 0.0 && (0.0..U64_END).contains(&f) => {
+                visitor.visit_u64(f as u64)
+            }
+            Some(f) if f.fract() == 0.0 && (I64_START..0.0).contains(&f) => {
+                visitor.visit_i64(f as i64)
+            }
+            _ => self.deserialize_any(visitor),
+        }
     }
 }
 
