@@ -99,6 +99,27 @@ pub async fn cognito() -> aws_sdk_cognitoidentityprovider::Client {
     aws_sdk_cognitoidentityprovider::Client::from_conf(conf)
 }
 
+/// Whether the user pool has a user that signs in with `email`.
+pub async fn cognito_user_exists(email: &str) -> bool {
+    let out = cognito()
+        .await
+        .admin_get_user()
+        .user_pool_id(&stack().user_pool_id)
+        .username(email)
+        .send()
+        .await;
+    match out {
+        Ok(_) => true,
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|e| e.is_user_not_found_exception()) =>
+        {
+            false
+        }
+        Err(e) => panic!("AdminGetUser {email}: {e:?}"),
+    }
+}
+
 /// Cognito's answer to a sign-in with a password, as the console asks it.
 pub async fn password_auth(
     email: &str,

@@ -115,36 +115,70 @@ fn an_order(shop: &Shop) -> Value {
     json!({"lines": [{"sku": shop.flour, "quantity": 2}], "answers": standard_answers()})
 }
 
+/// A shop whose order submission reaches DynamoDB through a stall, and one keyed order to
+/// submit (again) through it.
+struct StalledOrder {
+    shop: Shop,
+    stall: Stall,
+    submission: orderdesk_order_submission::App,
+    key: String,
+    body: Value,
+}
+
+impl StalledOrder {
+    async fn new() -> Self {
+        let shop = Shop::open(None).await;
+        let stall = Stall::in_front_of(&stack().dynamodb_endpoint).await;
+        let submission = submission_behind(&stall).await;
+        let body = an_order(&shop);
+        Self {
+            shop,
+            stall,
+            submission,
+            key: uuid::Uuid::new_v4().to_string(),
+            body,
+        }
+    }
+
+    async fn submit(&self) -> Reply {
+        let token = self.shop.buyer.token();
+        call(
+            &self.submission,
+            "POST /orders",
+            "/orders",
+            token,
+            &self.key,
+            &self.body,
+        )
+        .await
+    }
+
+    /// The submission's answer, and how long it took.
+    async fn timed(&self) -> (Reply, Duration) {
+        let started = Instant::now();
+        let first = self.submit().await;
+        let took = started.elapsed();
+        eprintln!(
+            "the stalled submission was answered {} after {took:?}",
+            first.status
+        );
+        (first, took)
+    }
+}
+
 #[tokio::test]
 async fn an_order_whose_database_stalls_is_a_503_in_time_and_the_keyed_retry_places_it_once() {
     let _email = EMAIL.read().await;
-    let shop = Shop::open(None).await;
-    let stall = Stall::in_front_of(&stack().dynamodb_endpoint).await;
-    let submission = submission_behind(&stall).await;
-    let (key, body) = (uuid::Uuid::new_v4().to_string(), an_order(&shop));
-    let submit = || {
-        call(
-            &submission,
-            "POST /orders",
-            "/orders",
-            shop.buyer.token(),
-            &key,
-            &body,
-        )
-    };
+    let o = StalledOrder::new().await;
+    let (shop, stall) = (&o.shop, &o.stall);
+    let submit = || o.submit();
 
     stall.stall_from("");
-    let started = Instant::now();
-    let first = submit().await;
-    let took = started.elapsed();
-    eprintln!(
-        "the stalled submission was answered {} after {took:?}",
-        first.status
-    );
+    let (first, took) = o.timed().await;
 
     assert_try_again(&first);
     assert!(took < REQUEST_DEADLINE, "answered after {took:?}");
-    assert_eq!(order_ids(&shop).await, Vec::<String>::new());
+    assert_eq!(order_ids(shop).await, Vec::<String>::new());
 
     stall.resume();
     let order = submit().await.ok(201);
@@ -153,7 +187,7 @@ async fn an_order_whose_database_stalls_is_a_503_in_time_and_the_keyed_retry_pla
     assert_eq!(again.headers["idempotent-replayed"], "true");
     assert_eq!(again.ok(200)["order_id"], order["order_id"]);
     let id = id_of(&order, "order_id");
-    assert_eq!(order_ids(&shop).await, std::slice::from_ref(&id));
+    assert_eq!(order_ids(shop).await, std::slice::from_ref(&id));
     assert!(order_item(&id).await.is_some());
     let number = id_of(&order, "order_number");
     assert_eq!(seller_emails_about(&number).await, 1);
@@ -162,36 +196,19 @@ async fn an_order_whose_database_stalls_is_a_503_in_time_and_the_keyed_retry_pla
 #[tokio::test]
 async fn an_order_written_as_the_database_stalls_is_a_503_and_the_keyed_retry_returns_that_order() {
     let _email = EMAIL.read().await;
-    let shop = Shop::open(None).await;
-    let stall = Stall::in_front_of(&stack().dynamodb_endpoint).await;
-    let submission = submission_behind(&stall).await;
-    let (key, body) = (uuid::Uuid::new_v4().to_string(), an_order(&shop));
-    let submit = || {
-        call(
-            &submission,
-            "POST /orders",
-            "/orders",
-            shop.buyer.token(),
-            &key,
-            &body,
-        )
-    };
+    let o = StalledOrder::new().await;
+    let (shop, stall) = (&o.shop, &o.stall);
+    let submit = || o.submit();
 
     stall.stall_from("TransactWriteItems");
-    let started = Instant::now();
-    let first = submit().await;
-    let took = started.elapsed();
-    eprintln!(
-        "the stalled submission was answered {} after {took:?}",
-        first.status
-    );
+    let (first, took) = o.timed().await;
 
     assert_try_again(&first);
     assert!(
         took < REQUEST_DEADLINE + Duration::from_millis(500),
         "answered after {took:?}"
     );
-    let written = order_ids(&shop).await;
+    let written = order_ids(shop).await;
     assert_eq!(written.len(), 1, "the order was written: {written:?}");
 
     stall.resume();
@@ -201,7 +218,7 @@ async fn an_order_written_as_the_database_stalls_is_a_503_and_the_keyed_retry_re
     let order = retry.ok(200);
     assert_eq!(order["order_id"], written[0].as_str());
     assert_eq!(order["status"], "requested");
-    assert_eq!(order_ids(&shop).await, written);
+    assert_eq!(order_ids(shop).await, written);
     let number = id_of(&order, "order_number");
     assert_eq!(seller_emails_about(&number).await, 1);
 }
@@ -225,27 +242,6 @@ async fn logins_without_cognito() -> orderdesk_logins::App {
             .expect("the stack sets SECRETS_KEY_ID"),
     };
     orderdesk_logins::App::new((store, users, mailroom))
-}
-
-/// Whether the pool has a user signing in with `email`.
-async fn cognito_user_exists(email: &str) -> bool {
-    let out = cognito()
-        .await
-        .admin_get_user()
-        .user_pool_id(&stack().user_pool_id)
-        .username(email)
-        .send()
-        .await;
-    match out {
-        Ok(_) => true,
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|e| e.is_user_not_found_exception()) =>
-        {
-            false
-        }
-        Err(e) => panic!("AdminGetUser: {e:?}"),
-    }
 }
 
 /// The outbox items still waiting to be sent, with their attributes.

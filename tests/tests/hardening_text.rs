@@ -34,27 +34,6 @@ const MISLEADING_NAMES: [&str; 9] = [
 /// Characters that make a text misleading wherever they stand in it.
 const MISLEADING_CHARS: [char; 5] = ['\u{200B}', '\u{202E}', '\u{2028}', '\u{7}', '\u{E000}'];
 
-/// Whether the user pool has a user that signs in with `email`.
-async fn pool_has(email: &str) -> bool {
-    let out = cognito()
-        .await
-        .admin_get_user()
-        .user_pool_id(&stack().user_pool_id)
-        .username(email)
-        .send()
-        .await;
-    match out {
-        Ok(_) => true,
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|e| e.is_user_not_found_exception()) =>
-        {
-            false
-        }
-        Err(e) => panic!("AdminGetUser {email}: {e:?}"),
-    }
-}
-
 /// Whether an address is reserved for a login (its uniqueness guard exists).
 async fn login_guard_exists(email: &str) -> bool {
     let pk = format!("LOGINEMAIL#{}", email.to_lowercase());
@@ -157,7 +136,7 @@ async fn a_login_with_an_address_the_pool_would_refuse_is_400_in_every_mode_and_
             assert_eq!(r.invalid(), ["email"], "{address} {mode}");
         }
         assert!(!login_guard_exists(address).await, "{address}");
-        assert!(!pool_has(address).await, "{address}");
+        assert!(!cognito_user_exists(address).await, "{address}");
     }
 
     let page = customer_page(&api, &customer_id).await;
@@ -209,7 +188,7 @@ async fn an_invitation_stored_with_an_address_the_pool_refuses_is_409_at_accept_
 
     assert_eq!(r.problem(409)["type"], "/problems/email-refused");
     assert!(!r.body.to_string().contains("Username should be"));
-    assert!(!pool_has(&legacy).await);
+    assert!(!cognito_user_exists(&legacy).await);
     preview_link(&token).await.ok(200);
     let page = customer_page(&api, &customer_id).await;
     assert_eq!(page["logins"][0]["status"], "invited");
@@ -276,7 +255,7 @@ async fn a_login_name_that_renders_blank_or_misleading_is_400_naming_name_and_no
         let r = api.create_login(&customer_id, &body).await;
         assert_eq!(r.invalid(), ["name"], "{name:?}");
         assert!(!login_guard_exists(&email).await, "{name:?}");
-        assert!(!pool_has(&email).await, "{name:?}");
+        assert!(!cognito_user_exists(&email).await, "{name:?}");
         let r = api.update_login(&login_id, &json!({"name": name})).await;
         assert_eq!(r.invalid(), ["name"], "{name:?}");
         let accept = json!({"password": PASSWORD, "name": name});
@@ -289,7 +268,10 @@ async fn a_login_name_that_renders_blank_or_misleading_is_400_naming_name_and_no
     let page = customer_page(&api, &customer_id).await;
     let names: Vec<&str> = pluck(&page["logins"], "name");
     assert_eq!(names, ["Lee", "Ivy"]);
-    assert!(!pool_has(&invited).await, "the invitation was not accepted");
+    assert!(
+        !cognito_user_exists(&invited).await,
+        "the invitation was not accepted"
+    );
     preview_link(&token).await.ok(200);
 }
 

@@ -22,26 +22,6 @@ use orderdesk::secret::LinkToken;
 use orderdesk_tests::*;
 use serde_json::{Value, json};
 
-async fn cognito_user_exists(email: &str) -> bool {
-    let out = cognito()
-        .await
-        .admin_get_user()
-        .user_pool_id(&stack().user_pool_id)
-        .username(email)
-        .send()
-        .await;
-    match out {
-        Ok(_) => true,
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|se| se.is_user_not_found_exception()) =>
-        {
-            false
-        }
-        Err(e) => panic!("AdminGetUser: {e:?}"),
-    }
-}
-
 /// A new customer with a login invited to it: (customer, the invitee's email, link token).
 async fn invite(api: &Api) -> (Value, String, String) {
     let c = api.new_customer().await;
