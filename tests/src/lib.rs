@@ -7,6 +7,7 @@ mod authz;
 pub mod faults;
 mod lambda;
 pub mod mailbox;
+mod matrix;
 mod shop;
 mod table;
 mod template;
@@ -14,6 +15,7 @@ mod template;
 pub use accounts::*;
 pub use authz::*;
 pub use lambda::*;
+pub use matrix::*;
 pub use shop::*;
 pub use table::*;
 pub use template::*;
@@ -310,6 +312,19 @@ pub async fn token_signed_by_the_pool(claims: &Value) -> String {
     jsonwebtoken::encode(&header, claims, &key).expect("signed")
 }
 
+/// Words of serde's own messages and of the project's type names.
+const INTERNALS: [&str; 9] = [
+    "i64",
+    "u64",
+    "u32",
+    "struct",
+    "Body",
+    "expected",
+    "invalid type",
+    "invalid length",
+    "sequence",
+];
+
 /// The response of one API call: status, headers and the JSON body (Null when empty).
 #[derive(Debug)]
 pub struct Reply {
@@ -370,6 +385,19 @@ impl Reply {
         let mut fields = self.invalid();
         fields.sort();
         fields
+    }
+
+    /// The first word of serde's messages or of the project's type names that the detail or
+    /// an error message lets through: a client acts on what a value must be, never on how the
+    /// server spells its types.
+    pub fn internals(&self) -> Option<&'static str> {
+        let mut texts = vec![self.body["detail"].as_str().unwrap_or_default()];
+        if let Some(errors) = self.body["errors"].as_array() {
+            texts.extend(errors.iter().filter_map(|e| e["message"].as_str()));
+        }
+        INTERNALS
+            .into_iter()
+            .find(|word| texts.iter().any(|t| t.contains(word)))
     }
 
     /// The fields named in a validation problem.

@@ -112,8 +112,7 @@ impl fmt::Display for Money {
 }
 
 /// The wire form: `{"amount": 1250, "currency": "EUR"}`.
-#[derive(serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(serde::Serialize)]
 struct MoneyWire {
     amount: i64,
     currency: String,
@@ -129,11 +128,42 @@ impl serde::Serialize for Money {
     }
 }
 
+/// The wire form as read: each member checked on its own, so that a refusal names
+/// `price.amount` or `price.currency`, not the price as a whole.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MoneyIn {
+    amount: Amount,
+    currency: Currency,
+}
+
+/// A non-negative amount, as read.
+struct Amount(i64);
+
+impl<'de> serde::Deserialize<'de> for Amount {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match i64::deserialize(d)? {
+            a if a < 0 => Err(serde::de::Error::custom("must not be negative")),
+            a => Ok(Self(a)),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Currency {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        Currency::parse(&raw)
+            .map_err(|_| serde::de::Error::custom("must be an ISO 4217 code such as EUR"))
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Money {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let w = MoneyWire::deserialize(d)?;
-        let currency = Currency::parse(&w.currency).map_err(serde::de::Error::custom)?;
-        Money::new(w.amount, currency).map_err(serde::de::Error::custom)
+        let w = MoneyIn::deserialize(d)?;
+        Ok(Money {
+            amount: w.amount.0,
+            currency: w.currency,
+        })
     }
 }
 

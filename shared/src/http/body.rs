@@ -209,7 +209,7 @@ mod tests {
         );
         assert_eq!(
             refused(r#"{"name":"a","price":{"amount":1,"currency":"euro"}}"#),
-            pair("price", "currency must be an ISO 4217 code such as EUR")
+            pair("price.currency", "must be an ISO 4217 code such as EUR")
         );
     }
 

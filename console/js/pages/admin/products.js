@@ -41,7 +41,7 @@ export default async function render(main, ctx) {
 
 function priceFields(product) {
   return [
-    field('List price', h('input', { name: 'price', inputmode: 'decimal', value: moneyInput(product?.price), 'data-field': 'price' }),
+    field('List price', h('input', { name: 'price', inputmode: 'decimal', value: moneyInput(product?.price), 'data-field': 'price.amount' }),
       { required: true, hint: 'For example 12.50' }),
     field('Currency', h('input', { name: 'currency', value: product?.price.currency || lastCurrency, maxlength: '3', 'data-field': 'price.currency' }),
       { required: true, hint: 'Three letters, e.g. EUR' }),
@@ -52,7 +52,7 @@ function price(values) {
   const currency = (values.currency || '').toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) throw new InputError('The currency must be three letters, like EUR.', [{ field: 'price.currency', message: 'must be three letters' }]);
   const amount = parseMoney(values.price, currency);
-  if (amount === null) throw new InputError('The price must be a number like 12.50.', [{ field: 'price', message: 'must be a number like 12.50' }]);
+  if (amount === null) throw new InputError('The price must be a number like 12.50.', [{ field: 'price.amount', message: 'must be a number like 12.50' }]);
   return { amount, currency };
 }
 

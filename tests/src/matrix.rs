@@ -1,0 +1,118 @@
+//! The routes of the HTTP API as the end-to-end suites call them: for each, a path and a
+//! minimal valid body, and the status each [`Actor`] gets. The authorisation matrix checks the
+//! statuses; the bad-input corpus spoils the bodies and the ids.
+
+use crate::authz::{ACTORS, Actor};
+
+/// One route's row: who gets what. `expect` has one status per actor, in [`ACTORS`] order.
+pub struct Row {
+    /// API Gateway's route key, as `template.yaml` declares it.
+    pub route: &'static str,
+    expect: &'static str,
+    /// The path to call, ids as placeholders (see [`Targets::fill`](crate::Targets::fill)).
+    pub path: &'static str,
+    /// A minimal valid body, placeholders too; empty for a route without one.
+    pub body: &'static str,
+}
+
+const fn row(
+    route: &'static str,
+    expect: &'static str,
+    path: &'static str,
+    body: &'static str,
+) -> Row {
+    Row {
+        route,
+        expect,
+        path,
+        body,
+    }
+}
+
+/// The expected status of every cell. Columns, as [`Actor`] describes them: no token (`no`),
+/// a forged signature (`frg`), expired (`exp`), another pool's token (`pol`), another app
+/// client's (`aud`) — the five the authorizer refuses —, customer A (`A`, owner of the ids in
+/// the paths), customer B (`B`), a login disabled after it signed in (`dis`), a login of a
+/// deleted account (`del`), a user in no group (`ngr`), the admin (`adm`), the admin acting
+/// as A's login (`asA`). Placeholders: see [`Targets::fill`](crate::Targets::fill).
+#[rustfmt::skip]
+pub const MATRIX: &[Row] = &[
+    //                                                      no  frg exp pol aud  A   B  dis del ngr adm asA
+    row("POST /admin/customers",                           "401 401 401 401 401 403 403 403 403 403 201 201", "/admin/customers", r#"{"name": "Matrix $word", "email": "$email"}"#),
+    row("GET /admin/customers",                            "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/customers?limit=1", ""),
+    row("GET /admin/customers/{customer_id}",              "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/customers/$customer", ""),
+    row("GET /admin/audit",                                "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/audit?limit=1", ""),
+    row("PATCH /admin/customers/{customer_id}",            "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/customers/$customer", r#"{"name": "Matrix $word"}"#),
+    row("DELETE /admin/customers/{customer_id}",           "401 401 401 401 401 403 403 403 403 403 204 204", "/admin/customers/$customer", ""),
+    row("POST /admin/customers/tags",                      "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/customers/tags", r#"{"tag": "matrix", "customer_ids": ["$customer"], "action": "add"}"#),
+    row("POST /admin/customers/{customer_id}/logins",      "401 401 401 401 401 403 403 403 403 403 201 201", "/admin/customers/$customer/logins", r#"{"name": "Matrix", "email": "$email", "mode": "password", "password": "Chosen-passw0rd"}"#),
+    row("GET /admin/customers/{customer_id}/logins",       "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/customers/$customer/logins", ""),
+    row("GET /me",                                         "401 401 401 401 401 200 200 403 403 403 403 200", "/me", ""),
+    row("PATCH /admin/logins/{login_id}",                  "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/logins/$login", r#"{"name": "Matrix $word"}"#),
+    row("DELETE /admin/logins/{login_id}",                 "401 401 401 401 401 403 403 403 403 403 204 204", "/admin/logins/$login", ""),
+    row("POST /admin/logins/{login_id}/password-reset",    "401 401 401 401 401 403 403 403 403 403 202 202", "/admin/logins/$login/password-reset", r#"{"mode": "temporary_password"}"#),
+    row("GET /invitations/{token}",                        "200 200 200 200 200 200 200 200 200 200 200 200", "/invitations/$link", ""),
+    row("POST /invitations/{token}/accept",                "404 404 404 404 404 404 404 404 404 404 404 404", "/invitations/$unknown_link/accept", r#"{"password": "Chosen-passw0rd"}"#),
+    row("POST /email-changes/{token}/confirm",             "404 404 404 404 404 404 404 404 404 404 404 404", "/email-changes/$unknown_link/confirm", ""),
+    row("POST /admin/invitations/{invitation_id}/resend",  "401 401 401 401 401 403 403 403 403 403 202 202", "/admin/invitations/$invitation/resend", ""),
+    row("DELETE /admin/invitations/{invitation_id}",       "401 401 401 401 401 403 403 403 403 403 204 204", "/admin/invitations/$invitation", ""),
+    row("POST /admin/products",                            "401 401 401 401 401 403 403 403 403 403 201 201", "/admin/products", r#"{"sku": "MX-$WORD", "name": "Matrix", "price": {"amount": 100, "currency": "EUR"}}"#),
+    row("GET /admin/products",                             "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/products?limit=1", ""),
+    row("PATCH /admin/products/{sku}",                     "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/products/$sku", r#"{"name": "Matrix $word"}"#),
+    row("POST /admin/price-tiers",                         "401 401 401 401 401 403 403 403 403 403 201 201", "/admin/price-tiers", r#"{"name": "Matrix $word", "discount_percent": 5}"#),
+    row("GET /admin/price-tiers",                          "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/price-tiers", ""),
+    row("PATCH /admin/price-tiers/{tier_id}",              "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/price-tiers/$tier", r#"{"name": "Matrix $word"}"#),
+    row("GET /catalog",                                    "401 401 401 401 401 200 200 403 403 403 403 200", "/catalog?limit=1", ""),
+    row("PUT /admin/checkout-questions",                   "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/checkout-questions", r#"{"questions": $questions}"#),
+    row("GET /admin/checkout-questions",                   "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/checkout-questions", ""),
+    row("GET /checkout-questions",                         "401 401 401 401 401 200 200 403 403 403 403 200", "/checkout-questions", ""),
+    row("GET /cart",                                       "401 401 401 401 401 200 200 403 403 403 403 200", "/cart", ""),
+    row("PUT /cart",                                       "401 401 401 401 401 200 200 403 403 403 403 200", "/cart", r#"{"lines": [{"sku": "$sku", "quantity": 1}]}"#),
+    row("POST /orders",                                    "401 401 401 401 401 201 201 403 403 403 403 201", "/orders", r#"{"lines": [{"sku": "$sku", "quantity": 1}], "answers": {"po_number": "PO-M"}}"#),
+    row("POST /orders/{order_id}/cancel",                  "401 401 401 401 401 200 404 403 403 403 403 200", "/orders/$order/cancel", ""),
+    row("PUT /admin/customers/{customer_id}/cart",         "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/customers/$customer/cart", r#"{"lines": [{"sku": "$sku", "quantity": 1}]}"#),
+    row("POST /admin/customers/{customer_id}/orders",      "401 401 401 401 401 403 403 403 403 403 201 201", "/admin/customers/$customer/orders", r#"{"status": "requested", "lines": [{"sku": "$sku", "quantity": 1}]}"#),
+    row("GET /orders",                                     "401 401 401 401 401 200 200 403 403 403 403 200", "/orders?limit=1", ""),
+    row("GET /orders/{order_id}",                          "401 401 401 401 401 200 404 403 403 403 403 200", "/orders/$order", ""),
+    row("GET /admin/orders",                               "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/orders?limit=1", ""),
+    row("GET /admin/orders/{order_id}",                    "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/orders/$order", ""),
+    row("PATCH /admin/orders/{order_id}",                  "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/orders/$order", r#"{"notes": "Matrix", "version": 1}"#),
+    row("POST /admin/orders/{order_id}/confirm",           "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/orders/$order/confirm", "{}"),
+    row("POST /admin/orders/{order_id}/reject",            "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/orders/$order/reject", r#"{"reason": "Matrix"}"#),
+];
+
+impl Row {
+    /// The statuses of the row, one per actor.
+    pub fn statuses(&self) -> Vec<u16> {
+        let s: Vec<u16> = self
+            .expect
+            .split_whitespace()
+            .map(|s| {
+                s.parse()
+                    .unwrap_or_else(|_| panic!("{}: {s} is no status", self.route))
+            })
+            .collect();
+        assert_eq!(
+            s.len(),
+            ACTORS.len(),
+            "{}: one status per actor",
+            self.route
+        );
+        s
+    }
+
+    /// The caller the route is for: the admin, else customer A, else anyone (a public route).
+    pub fn caller(&self) -> Actor {
+        let statuses = self.statuses();
+        let status = |actor: Actor| statuses[ACTORS.iter().position(|a| *a == actor).unwrap()];
+        [Actor::Admin, Actor::CustomerA]
+            .into_iter()
+            .find(|a| status(*a) < 400)
+            .unwrap_or(Actor::NoToken)
+    }
+
+    /// The route's HTTP method.
+    pub fn method(&self) -> &'static str {
+        self.route.split_once(' ').expect("METHOD /path").0
+    }
+}
