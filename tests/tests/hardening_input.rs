@@ -296,3 +296,28 @@ async fn an_admin_in_other_groups_too_is_still_an_admin() {
     let listed: Value = api.get("/admin/customers?limit=1").await.ok(200);
     assert!(listed["items"].is_array());
 }
+
+#[tokio::test]
+async fn a_misspelt_listing_parameter_is_400_naming_it_not_an_unfiltered_list() {
+    let admin = Api::admin().await;
+    for path in [
+        "/admin/orders?stauts=confirmed",
+        "/admin/customers?tags=vip&limit=1",
+        "/admin/products?query=flour",
+        "/admin/audit?customer=cus_1",
+    ] {
+        let r = admin.get(path).await;
+        let name = path.split(['?', '=']).nth(1).unwrap();
+        assert_eq!(
+            refused_naming(&r, name),
+            "is not a parameter of this listing"
+        );
+    }
+    let (_, buyer) = admin.customer_with_login(None).await;
+    assert_eq!(
+        refused_naming(&buyer.get("/catalog?sku=A").await, "sku"),
+        "is not a parameter of this listing"
+    );
+    let known: Value = buyer.get("/orders?status=requested&limit=5").await.ok(200);
+    assert!(known["items"].is_array());
+}

@@ -5,8 +5,8 @@ use lambda_http::{Body, Request, Response};
 use orderdesk::app::Store;
 use orderdesk::catalog::{self, QuestionsBody, TierBody};
 use orderdesk::http::{
-    Function, Problem, Routes, body, customer_session, json, page_request, path_id, query_param,
-    require_admin, route_key,
+    Function, Problem, Routes, body, customer_session, json, listing, path_id, require_admin,
+    route_key,
 };
 use serde_json::json;
 
@@ -25,9 +25,9 @@ impl Routes for Catalog {
                 let (session, store) =
                     customer_session(store, &req, |ids| catalog::catalog_reads(ids.tier.as_ref()))
                         .await?;
-                let (page, q) = (page_request(&req)?, query_param(&req, "q"));
+                let (q, page) = listing(&req, |q| Ok(q.get("q")))?;
                 let tier = session.me.customer.price_tier_id.as_ref();
-                let items = catalog::customer_catalog(&store, tier, q.as_deref(), &page).await?;
+                let items = catalog::customer_catalog(&store, tier, q, &page).await?;
                 Ok(json(200, &items))
             }
             "GET /checkout-questions" => {
@@ -51,11 +51,8 @@ async fn admin_route(store: &Store, req: &Request) -> Result<Response<Body>, Pro
             Ok(json(201, &product))
         }
         "GET /admin/products" => {
-            let (page, q) = (page_request(req)?, query_param(req, "q"));
-            Ok(json(
-                200,
-                &catalog::list_products(store, q.as_deref(), &page).await?,
-            ))
+            let (q, page) = listing(req, |q| Ok(q.get("q")))?;
+            Ok(json(200, &catalog::list_products(store, q, &page).await?))
         }
         "PATCH /admin/products/{sku}" => {
             let (sku, input) = (path_id(req)?, body(req)?);

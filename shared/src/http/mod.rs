@@ -62,26 +62,55 @@ pub fn query_param(req: &Request, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The query string, the first value of each parameter.
-#[derive(Clone, Copy)]
-pub struct Query<'r>(&'r Request);
+/// The query string of a listing, the first value of each parameter. It remembers the names
+/// its filter asks for, so that [`listing`] can refuse the parameters nobody reads: a client
+/// that writes `?stauts=confirmed` must hear so, not get every order back unfiltered.
+pub struct Query<'r> {
+    req: &'r Request,
+    known: std::cell::RefCell<Vec<String>>,
+}
 
 impl<'r> Query<'r> {
     pub fn get(&self, name: &str) -> Option<&'r str> {
-        self.0.query_string_parameters_ref()?.first(name)
+        self.known.borrow_mut().push(name.to_owned());
+        self.req.query_string_parameters_ref()?.first(name)
+    }
+
+    /// A bad-parameter error for each parameter of the request that no one asked for, `limit`
+    /// and `cursor` aside.
+    fn unknown(&self) -> Vec<FieldError> {
+        let known = self.known.borrow();
+        let mut names: Vec<&str> = self
+            .req
+            .query_string_parameters_ref()
+            .map(|p| p.iter().map(|(name, _)| name).collect())
+            .unwrap_or_default();
+        names.sort_unstable();
+        names.dedup();
+        names
+            .into_iter()
+            .filter(|n| !["limit", "cursor"].contains(n) && !known.iter().any(|k| k == n))
+            .map(|n| FieldError::new(n, "is not a parameter of this listing"))
+            .collect()
     }
 }
 
 /// A listing's filter, built by `filter` from the query string, and its page: every bad
 /// parameter, the filter's and the page's, is named in one 400.
-pub fn listing<F>(
-    req: &Request,
-    filter: impl FnOnce(Query<'_>) -> Result<F, Vec<FieldError>>,
+pub fn listing<'r, F>(
+    req: &'r Request,
+    filter: impl FnOnce(&Query<'r>) -> Result<F, Vec<FieldError>>,
 ) -> Result<(F, crate::page::PageRequest), Problem> {
-    match (filter(Query(req)), page_request(req)) {
-        (Ok(filter), Ok(page)) => Ok((filter, page)),
+    let query = Query {
+        req,
+        known: Default::default(),
+    };
+    let filtered = filter(&query);
+    let unknown = query.unknown();
+    match (filtered, page_request(req)) {
+        (Ok(filter), Ok(page)) if unknown.is_empty() => Ok((filter, page)),
         (filter, page) => {
-            let errors = filter.err().into_iter().flatten();
+            let errors = filter.err().into_iter().flatten().chain(unknown);
             Err(Problem::invalid(
                 errors
                     .chain(page.err().into_iter().flat_map(|p| p.errors))
@@ -322,5 +351,29 @@ mod tests {
         assert_eq!(status(grouped("[support,admins]")), Err(403));
         assert_eq!(status(grouped("[customers]")), Err(403));
         assert_eq!(status(grouped("[customers admins]")), Ok("u1".into()));
+    }
+
+    #[test]
+    fn a_listing_refuses_each_parameter_its_filter_does_not_read_naming_it() {
+        use lambda_http::RequestExt;
+        let req = |query: &[(&str, &str)]| {
+            let query: std::collections::HashMap<String, String> = query
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            Request::default().with_query_string_parameters(query)
+        };
+        let read = |req: &Request| listing(req, |q| Ok(q.get("status").map(str::to_owned)));
+        let known = req(&[("status", "confirmed"), ("limit", "5")]);
+        assert_eq!(read(&known).unwrap().0.as_deref(), Some("confirmed"));
+        let p = read(&req(&[
+            ("stauts", "confirmed"),
+            ("zz", "1"),
+            ("limit", "0"),
+        ]))
+        .unwrap_err();
+        let fields: Vec<&str> = p.errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["stauts", "zz", "limit"]);
+        assert_eq!(p.errors[0].message, "is not a parameter of this listing");
     }
 }
