@@ -78,6 +78,30 @@ pub async fn update_invitation(invitation_id: &str, expression: &str, values: &[
     update_item(&pk, "INVITATION", expression, values).await;
 }
 
+/// The outbox items still waiting to be sent, with their attributes.
+pub async fn pending_outbox() -> Vec<Item> {
+    let mut items = Vec::new();
+    let mut start = None;
+    loop {
+        let page = dynamodb()
+            .await
+            .query()
+            .table_name(&stack().table_name)
+            .index_name("GSI2")
+            .key_condition_expression("GSI2PK = :pending")
+            .expression_attribute_values(":pending", s("OUTBOX#PENDING"))
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .expect("Query");
+        items.extend(page.items.unwrap_or_default());
+        start = page.last_evaluated_key;
+        if start.is_none() {
+            return items;
+        }
+    }
+}
+
 /// Every item of the table, read with a `Scan`, as a test may and the API never does.
 pub async fn every_item() -> Vec<Item> {
     let db = dynamodb().await;

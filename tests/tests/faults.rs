@@ -8,7 +8,6 @@
 //! so it holds every email of this binary while it lasts: the tests that wait for an email take
 //! [`EMAIL`] to read, the one that breaks SES takes it to write.
 
-use aws_sdk_dynamodb::types::AttributeValue;
 use lambda_http::{Body, Response};
 use orderdesk::app::Shell;
 use orderdesk::cognito::CognitoIdentity;
@@ -242,30 +241,6 @@ async fn logins_without_cognito() -> orderdesk_logins::App {
             .expect("the stack sets SECRETS_KEY_ID"),
     };
     orderdesk_logins::App::new((store, users, mailroom))
-}
-
-/// The outbox items still waiting to be sent, with their attributes.
-async fn pending_outbox() -> Vec<Item> {
-    let mut items = Vec::new();
-    let mut start = None;
-    loop {
-        let page = dynamodb()
-            .await
-            .query()
-            .table_name(&stack().table_name)
-            .index_name("GSI2")
-            .key_condition_expression("GSI2PK = :pending")
-            .expression_attribute_values(":pending", AttributeValue::S("OUTBOX#PENDING".into()))
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .expect("Query");
-        items.extend(page.items.unwrap_or_default());
-        start = page.last_evaluated_key;
-        if start.is_none() {
-            return items;
-        }
-    }
 }
 
 fn text(item: &Item, name: &str) -> String {

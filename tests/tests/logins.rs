@@ -7,7 +7,6 @@ use aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContex
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept};
 use aws_sdk_dynamodb::error::BoxError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
-use aws_sdk_dynamodb::types::AttributeValue;
 use orderdesk::actor::Principal;
 use orderdesk::app::Shell;
 use orderdesk::cognito::CognitoIdentity;
@@ -141,19 +140,9 @@ async fn a_temporary_password_login_must_choose_a_new_password_at_first_sign_in(
     assert_eq!(Api::with_token(token).get("/me").await.status, 200);
     assert_eq!(status_of(&api, &cid).await, "active");
 
-    let outbox = dynamodb()
-        .await
-        .query()
-        .table_name(&stack().table_name)
-        .index_name("GSI2")
-        .key_condition_expression("GSI2PK = :p")
-        .expression_attribute_values(":p", AttributeValue::S("OUTBOX#PENDING".into()))
-        .send()
-        .await
-        .unwrap();
     assert!(
-        outbox
-            .items()
+        pending_outbox()
+            .await
             .iter()
             .all(|i| i["to"].as_s().unwrap() != &email.to_lowercase()),
         "the email left the outbox"

@@ -4,7 +4,6 @@
 //! password.
 
 use aws_sdk_cognitoidentityprovider::types::ChallengeNameType;
-use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodbstreams::types::OperationType;
 use orderdesk::actor::Principal;
 use orderdesk::cognito::CognitoIdentity;
@@ -47,17 +46,8 @@ async fn emailed_password(email: &str, mail: &mailbox::Mail) -> String {
 async fn wait_until_delivered(addresses: &[&str]) {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let pending = dynamodb()
+        let pending = pending_outbox()
             .await
-            .query()
-            .table_name(&stack().table_name)
-            .index_name("GSI2")
-            .key_condition_expression("GSI2PK = :p")
-            .expression_attribute_values(":p", AttributeValue::S("OUTBOX#PENDING".into()))
-            .send()
-            .await
-            .expect("Query")
-            .items()
             .iter()
             .filter(|i| {
                 i.get("to")

@@ -22,22 +22,12 @@ pub struct Cors {
 }
 
 impl Cors {
-    fn allowed<'a>(&'a self, origin: Option<&HeaderValue>) -> Option<(&'a CorsRules, HeaderValue)> {
-        let origin = origin?;
-        let listed = self
-            .origins
-            .iter()
-            .any(|o| origin.as_bytes() == o.as_bytes());
-        Some((self.rules.as_ref().filter(|_| listed)?, origin.clone()))
-    }
-
     /// The answer to a preflight (`OPTIONS`): 204, permissive only for an allowed origin.
     pub fn preflight(&self, request: &HeaderMap) -> Response<Body> {
         let mut response = Response::new(Body::empty());
         *response.status_mut() = StatusCode::NO_CONTENT;
-        if let Some((rules, origin)) = self.allowed(request.get(header::ORIGIN)) {
+        if let Some(rules) = self.admit(&mut response, request.get(header::ORIGIN)) {
             let headers = response.headers_mut();
-            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
             put_text(
                 headers,
                 header::ACCESS_CONTROL_ALLOW_METHODS,
@@ -50,31 +40,40 @@ impl Cors {
             );
             put_text(
                 headers,
-                header::ACCESS_CONTROL_EXPOSE_HEADERS,
-                &rules.expose_headers,
-            );
-            put_text(
-                headers,
                 header::ACCESS_CONTROL_MAX_AGE,
                 &rules.max_age.to_string(),
             );
-            headers.append(header::VARY, HeaderValue::from_static("origin"));
         }
         response
     }
 
     /// Adds the CORS headers to an API response for a caller from an allowed `origin`.
     pub fn decorate(&self, response: &mut Response<Body>, origin: Option<&HeaderValue>) {
-        if let Some((rules, origin)) = self.allowed(origin) {
-            let headers = response.headers_mut();
-            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-            put_text(
-                headers,
-                header::ACCESS_CONTROL_EXPOSE_HEADERS,
-                &rules.expose_headers,
-            );
-            headers.append(header::VARY, HeaderValue::from_static("origin"));
-        }
+        self.admit(response, origin);
+    }
+
+    /// Puts on `response` the headers every answer to an allowed `origin` carries, preflight or
+    /// not, and returns the rules; puts nothing for any other origin.
+    fn admit(
+        &self,
+        response: &mut Response<Body>,
+        origin: Option<&HeaderValue>,
+    ) -> Option<&CorsRules> {
+        let origin = origin?;
+        let listed = self
+            .origins
+            .iter()
+            .any(|o| origin.as_bytes() == o.as_bytes());
+        let rules = self.rules.as_ref().filter(|_| listed)?;
+        let headers = response.headers_mut();
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+        put_text(
+            headers,
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            &rules.expose_headers,
+        );
+        headers.append(header::VARY, HeaderValue::from_static("origin"));
+        Some(rules)
     }
 }
 

@@ -199,29 +199,33 @@ mod tests {
         );
     }
 
+    /// Asserts that each of `chars` amid letters is refused, and named as `refusal` names it.
+    fn assert_each_refused(chars: &[char], refusal: fn(char) -> TextError) {
+        for &c in chars {
+            assert_eq!(one_line(&format!("ab{c}cd")), Err(refusal(c)), "{c:?}");
+        }
+    }
+
     #[test]
     fn invisible_and_direction_changing_characters_are_refused() {
-        for c in [
-            '\u{200B}',
-            '\u{FEFF}',
-            '\u{00AD}',
-            '\u{200E}',
-            '\u{200F}',
-            '\u{202A}',
-            '\u{202E}',
-            '\u{2066}',
-            '\u{2069}',
-            '\u{061C}',
-            '\u{2060}',
-            '\u{180E}',
-            '\u{E0041}',
-        ] {
-            assert_eq!(
-                one_line(&format!("ab{c}cd")),
-                Err(TextError::Format(c)),
-                "{c:?}"
-            );
-        }
+        assert_each_refused(
+            &[
+                '\u{200B}',
+                '\u{FEFF}',
+                '\u{00AD}',
+                '\u{200E}',
+                '\u{200F}',
+                '\u{202A}',
+                '\u{202E}',
+                '\u{2066}',
+                '\u{2069}',
+                '\u{061C}',
+                '\u{2060}',
+                '\u{180E}',
+                '\u{E0041}',
+            ],
+            TextError::Format,
+        );
         assert_eq!(
             one_line("invoice\u{202E}fdp.exe").unwrap_err().to_string(),
             "must not contain invisible or direction-changing characters (found U+202E)"
@@ -230,33 +234,14 @@ mod tests {
 
     #[test]
     fn line_and_paragraph_separators_are_refused() {
-        assert_eq!(
-            one_line("a\u{2028}b"),
-            Err(TextError::Separator('\u{2028}'))
-        );
-        assert_eq!(
-            one_line("a\u{2029}b"),
-            Err(TextError::Separator('\u{2029}'))
-        );
+        assert_each_refused(&['\u{2028}', '\u{2029}'], TextError::Separator);
     }
 
     #[test]
     fn private_use_and_unassigned_code_points_are_refused() {
-        assert_eq!(
-            one_line("a\u{E000}"),
-            Err(TextError::Unassigned('\u{E000}'))
-        );
-        assert_eq!(
-            one_line("a\u{F0000}"),
-            Err(TextError::Unassigned('\u{F0000}'))
-        );
-        assert_eq!(
-            one_line("a\u{0378}"),
-            Err(TextError::Unassigned('\u{0378}'))
-        );
-        assert_eq!(
-            one_line("a\u{FFFF}"),
-            Err(TextError::Unassigned('\u{FFFF}'))
+        assert_each_refused(
+            &['\u{E000}', '\u{F0000}', '\u{0378}', '\u{FFFF}'],
+            TextError::Unassigned,
         );
     }
 

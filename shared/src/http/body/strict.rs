@@ -142,6 +142,18 @@ impl<'de> Strict<'de> {
     }
 }
 
+/// The integer methods of [`Strict`]'s `Deserializer`, each reading through
+/// [`Strict::whole_number`], as `forward_to_deserialize_any!` writes the others.
+macro_rules! read_integers_as_whole_numbers {
+    ($($method:ident)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
+                self.whole_number(visitor)
+            }
+        )*
+    };
+}
+
 impl<'de> Deserializer<'de> for Strict<'de> {
     type Error = Refusal;
 
@@ -213,36 +225,9 @@ impl<'de> Deserializer<'de> for Strict<'de> {
         visitor.visit_unit()
     }
 
-    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
-        self.whole_number(visitor)
-    }
-
-    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
-        self.whole_number(visitor)
-    }
-
-    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
-        self.whole_number(visitor)
-    }
-
-    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
-        self.whole_number(visitor)
-    }
-
-    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
-        self.whole_number(visitor)
-    }
-
-    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
-        self.whole_number(visitor)
-    }
-
-    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
-        self.whole_number(visitor)
-    }
-
-    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Refusal> {
-        self.whole_number(visitor)
+    read_integers_as_whole_numbers! {
+        deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
     }
 
     serde::forward_to_deserialize_any! {

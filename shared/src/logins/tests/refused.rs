@@ -20,6 +20,15 @@ fn accept_body() -> AcceptBody {
     }
 }
 
+/// Asserts that `refused` reaches the client as a 409 `email-refused` problem.
+fn assert_email_refused(refused: impl Into<Problem>) {
+    let problem = refused.into();
+    assert_eq!(
+        (problem.status, problem.kind.as_str()),
+        (409, "/problems/email-refused")
+    );
+}
+
 #[tokio::test]
 async fn an_address_the_pool_refuses_is_a_400_naming_email_and_nothing_is_written() {
     for mode in [
@@ -72,11 +81,7 @@ async fn an_invited_address_the_pool_refuses_is_a_409_at_accept_and_the_link_sta
         .unwrap_err();
 
     assert!(matches!(refused, InvitationError::EmailRefused(_)));
-    let problem = Problem::from(refused);
-    assert_eq!(
-        (problem.status, problem.kind.as_str()),
-        (409, "/problems/email-refused")
-    );
+    assert_email_refused(refused);
     assert!(
         m.state()
             .logins
@@ -103,11 +108,7 @@ async fn a_new_address_the_pool_refuses_is_a_409_at_confirmation_and_the_sign_in
         .unwrap_err();
 
     assert!(matches!(refused, EmailChangeError::EmailRefused(_)));
-    let problem = Problem::from(refused);
-    assert_eq!(
-        (problem.status, problem.kind.as_str()),
-        (409, "/problems/email-refused")
-    );
+    assert_email_refused(refused);
     assert_eq!(m.state().logins[&l.login_id].email, l.email);
     assert!(users.user(&l.email).is_some(), "the user keeps its address");
 }
