@@ -8,7 +8,7 @@ use orderdesk::config::Settings;
 use orderdesk::domain::{Email, Timestamp};
 use orderdesk::dynamo::DynamoStore;
 use orderdesk::dynamo::calls::{self, Calls};
-use orderdesk::outbox::{EmailMessage, OutboxItem};
+use orderdesk::outbox::{EmailMessage, OrderSummary, OutboxItem, SummaryLine};
 use orderdesk::ses::SesMailer;
 use std::sync::Arc;
 
@@ -94,6 +94,7 @@ pub async fn per_email(n: usize) -> Vec<Delivery> {
                 total: "EUR 1,234.50".into(),
                 line_count: 5,
                 order_url: url.into(),
+                summary: five_lines(),
             },
         ),
         (
@@ -105,6 +106,7 @@ pub async fn per_email(n: usize) -> Vec<Delivery> {
                 confirmed: true,
                 reason: None,
                 order_url: url.into(),
+                summary: five_lines(),
             },
         ),
     ];
@@ -142,4 +144,23 @@ pub async fn per_email(n: usize) -> Vec<Delivery> {
         });
     }
     out
+}
+
+/// An order of five lines with a PO number and an edit, as a busy seller's emails show one.
+fn five_lines() -> OrderSummary {
+    OrderSummary {
+        lines: (1..=5)
+            .map(|i| SummaryLine {
+                name: format!("Wheat flour type {i}, 25 kg"),
+                sku: format!("FLOUR-{i}"),
+                quantity: i * 3,
+                unit_price: "EUR 24.50".into(),
+                line_total: format!("EUR {}.50", 24 * i * 3),
+            })
+            .collect(),
+        total: "EUR 1,234.50".into(),
+        answers: vec![("PO number".into(), "PO-2026-0042".into())],
+        notes: Some("Deliver to the back door.".into()),
+        changes: vec!["Wheat flour type 2, 25 kg: 8 → 6; total EUR 1,283.50 → EUR 1,234.50".into()],
+    }
 }

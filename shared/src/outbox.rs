@@ -53,6 +53,8 @@ pub enum EmailMessage<S = Sealed> {
         total: String,
         line_count: usize,
         order_url: String,
+        #[serde(default)]
+        summary: OrderSummary,
     },
     /// The seller confirmed or rejected an order request: to the customer's logins.
     OrderDecided {
@@ -62,6 +64,8 @@ pub enum EmailMessage<S = Sealed> {
         /// Why it was rejected, when it was.
         reason: Option<String>,
         order_url: String,
+        #[serde(default)]
+        summary: OrderSummary,
     },
     /// An admin placed an order into a customer's account and chose to tell the customer, in
     /// the admin's own subject and words.
@@ -74,6 +78,8 @@ pub enum EmailMessage<S = Sealed> {
         line_count: usize,
         confirmed: bool,
         order_url: String,
+        #[serde(default)]
+        summary: OrderSummary,
     },
     /// A login's new address must be confirmed before it becomes the sign-in email.
     EmailChange {
@@ -182,6 +188,7 @@ impl<S> EmailMessage<S> {
                 total,
                 line_count,
                 order_url,
+                summary,
             } => EmailMessage::OrderRequested {
                 customer_name,
                 login_name,
@@ -189,6 +196,7 @@ impl<S> EmailMessage<S> {
                 total,
                 line_count,
                 order_url,
+                summary,
             },
             Self::OrderDecided {
                 login_name,
@@ -196,12 +204,14 @@ impl<S> EmailMessage<S> {
                 confirmed,
                 reason,
                 order_url,
+                summary,
             } => EmailMessage::OrderDecided {
                 login_name,
                 order_number,
                 confirmed,
                 reason,
                 order_url,
+                summary,
             },
             Self::OrderPlacedForYou {
                 customer_name,
@@ -212,6 +222,7 @@ impl<S> EmailMessage<S> {
                 line_count,
                 confirmed,
                 order_url,
+                summary,
             } => EmailMessage::OrderPlacedForYou {
                 customer_name,
                 subject,
@@ -221,9 +232,39 @@ impl<S> EmailMessage<S> {
                 line_count,
                 confirmed,
                 order_url,
+                summary,
             },
         })
     }
+}
+
+/// An order as its emails show it: each line, the answers to the checkout questions by their
+/// labels, the notes, and what the seller changed since it was sent. It is written with the
+/// message, so the email says what was true when the change happened; an item written before
+/// emails carried it has an empty one, and its email only the number and total.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OrderSummary {
+    pub lines: Vec<SummaryLine>,
+    /// Formatted, e.g. `EUR 1234.50`.
+    pub total: String,
+    /// `(label, answer)`, in the order the questions are asked.
+    #[serde(default)]
+    pub answers: Vec<(String, String)>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// Each change of each edit, as the order's history words it.
+    #[serde(default)]
+    pub changes: Vec<String>,
+}
+
+/// One line of an [`OrderSummary`], its amounts formatted (`EUR 12.50`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SummaryLine {
+    pub name: String,
+    pub sku: String,
+    pub quantity: u32,
+    pub unit_price: String,
+    pub line_total: String,
 }
 
 /// What a secret of an outbox item is sealed for: that item and that field alone.
@@ -383,6 +424,7 @@ mod tests {
                 total: "EUR 1.00".into(),
                 line_count: 1,
                 order_url: url(),
+                summary: Default::default(),
             },
             EmailMessage::OrderDecided {
                 login_name: "Ann".into(),
@@ -390,6 +432,7 @@ mod tests {
                 confirmed: false,
                 reason: Some("out of stock".into()),
                 order_url: url(),
+                summary: Default::default(),
             },
             EmailMessage::OrderPlacedForYou {
                 customer_name: "Acme".into(),
@@ -400,6 +443,7 @@ mod tests {
                 line_count: 2,
                 confirmed: true,
                 order_url: url(),
+                summary: Default::default(),
             },
         ]
     }

@@ -57,7 +57,11 @@ async fn an_admin_edits_a_requested_orders_lines_and_notes_and_the_history_says_
     assert_eq!(r["order_number"], order["order_number"]);
     let history = r["history"].as_array().unwrap();
     assert_eq!(history.last().unwrap()["event"], "edited");
-    assert_eq!(history.last().unwrap()["note"], "lines, notes");
+    let said = format!(
+        "Product {}: 2 → 1; Product {}: added (4); notes changed; total EUR 50.00 → EUR 64.96",
+        s.flour, s.sugar
+    );
+    assert_eq!(history.last().unwrap()["note"], said);
     assert_eq!(history.last().unwrap()["by"]["kind"], "admin");
 
     let seen = s
@@ -66,6 +70,20 @@ async fn an_admin_edits_a_requested_orders_lines_and_notes_and_the_history_says_
         .await;
     assert_eq!(seen.body["lines"].as_array().unwrap().len(), 2);
     assert_eq!(seen.body["version"], 2);
+    assert_eq!(
+        seen.body["history"].as_array().unwrap().last().unwrap()["note"],
+        said
+    );
+}
+
+#[tokio::test]
+async fn an_edit_that_changes_nothing_is_not_in_the_history() {
+    let (s, order) = shop_with_a_requested_order().await;
+    let path = admin_path(&order);
+    let same = json!({"lines": [{"sku": s.flour, "quantity": 2}], "version": 1});
+    let r = s.admin.patch(&path, &same).await.ok(200);
+    assert_eq!(r["version"], 1);
+    assert_eq!(history(&r), ["submitted"]);
 }
 
 #[tokio::test]
@@ -418,4 +436,54 @@ async fn the_audit_log_refuses_bad_filters() {
     assert_eq!(r.invalid_sorted(), ["actor", "customer_id"]);
     let (_, buyer) = admin.customer_with_login(None).await;
     buyer.get("/admin/audit").await.problem(403);
+}
+
+#[tokio::test]
+async fn the_order_emails_list_the_lines_the_answers_and_the_sellers_edit() {
+    let (s, order) = shop_with_a_requested_order().await;
+    let number = order["order_number"].as_str().unwrap();
+    let request = mailbox::wait_for_subject(&stack().seller_notify_email, number).await;
+    for part in [
+        ">2 ×</td>".to_owned(),
+        ">Product {0}<br>".to_owned(),
+        "{0} · EUR 25.00 each".to_owned(),
+        "EUR 50.00</th>".to_owned(),
+        "Your PO number: <strong>PO-42</strong>".to_owned(),
+        "Delivery slot: <strong>Morning</strong>".to_owned(),
+    ] {
+        let part = part.replace("{0}", &s.flour);
+        assert!(request.body.contains(&part), "{part}\n{}", request.body);
+    }
+
+    let path = admin_path(&order);
+    let edit = json!({
+        "lines": [{"sku": s.flour, "quantity": 1}, {"sku": s.sugar, "quantity": 4}],
+        "version": 1,
+    });
+    s.admin.patch(&path, &edit).await.ok(200);
+    let confirm = json!({"version": 2});
+    s.admin
+        .post(&format!("{path}/confirm"), &confirm)
+        .await
+        .ok(200);
+
+    let me = s.buyer.get("/me").await.ok(200);
+    let told = mailbox::wait_for_subject(me["login"]["email"].as_str().unwrap(), number).await;
+    assert!(told.subject.contains("confirmed"), "{}", told.subject);
+    for part in [
+        ">1 ×</td>".to_owned(),
+        format!("{} · EUR 25.00 each", s.flour),
+        ">4 ×</td>".to_owned(),
+        format!("{} · EUR 9.99 each", s.sugar),
+        "EUR 39.96</td>".to_owned(),
+        "EUR 64.96</th>".to_owned(),
+        "Your PO number: <strong>PO-42</strong>".to_owned(),
+        "since it was sent:</p>".to_owned(),
+        format!(
+            "<li>Product {}: 2 → 1; Product {}: added (4); total EUR 50.00 → EUR 64.96</li>",
+            s.flour, s.sugar
+        ),
+    ] {
+        assert!(told.body.contains(&part), "{part}\n{}", told.body);
+    }
 }

@@ -228,6 +228,7 @@ async fn an_item_written_before_secrets_were_sealed_is_still_sent_and_its_passwo
             total: String::new(),
             line_count: 0,
             order_url: String::new(),
+            summary: Default::default(),
         },
         Timestamp::now(),
     );

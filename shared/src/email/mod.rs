@@ -11,6 +11,7 @@
 mod delivery;
 mod mailer;
 mod render;
+mod summary;
 
 pub use delivery::{
     AfterSending, CLAIM_SECONDS, Claim, Delivered, DeliveryError, MAX_LOGIN_RECIPIENTS,

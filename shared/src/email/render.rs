@@ -1,6 +1,7 @@
 //! The templates: each message becomes a subject, a plain-text part and an HTML part. Every
 //! value that reaches the HTML is escaped here, and a link is only a link when it is http(s).
 
+use super::summary::Shown;
 use crate::outbox::EmailMessage;
 use crate::seal::Secret;
 use std::fmt::Write as _;
@@ -35,6 +36,7 @@ pub fn render(message: &EmailMessage<Secret>, branding: &Branding) -> RenderedEm
         } => Email {
             subject: format!("{seller}: your invitation to order online"),
             greeting: login_name,
+            order: None,
             paragraphs: vec![format!(
                 "{seller} invites you to place orders online for {customer_name}. \
                  Choose your password to activate your login."
@@ -62,6 +64,7 @@ pub fn render(message: &EmailMessage<Secret>, branding: &Branding) -> RenderedEm
                  {customer_name}. Sign in with this email address and the temporary \
                  password below; you will choose your own password at once."
             )],
+            order: None,
             secret: Some(("Temporary password", temporary_password.expose())),
             action: Some(("Sign in", sign_in_url)),
             after: vec![
@@ -83,6 +86,7 @@ pub fn render(message: &EmailMessage<Secret>, branding: &Branding) -> RenderedEm
                  with this email address and the temporary password below; you will choose \
                  a new password at once."
             )],
+            order: None,
             secret: Some(("Temporary password", temporary_password.expose())),
             action: Some(("Sign in", sign_in_url)),
             after: vec![
@@ -101,6 +105,7 @@ pub fn render(message: &EmailMessage<Secret>, branding: &Branding) -> RenderedEm
                 "Please confirm that this is the address you will sign in with to {seller}'s \
                  ordering portal. Until you do, you keep signing in with your current address."
             )],
+            order: None,
             secret: None,
             action: Some(("Confirm this address", confirm_url.expose())),
             after: vec![
@@ -115,6 +120,7 @@ pub fn render(message: &EmailMessage<Secret>, branding: &Branding) -> RenderedEm
             total,
             line_count,
             order_url,
+            summary,
         } => Email {
             subject: format!("New order request {order_number} from {customer_name}"),
             greeting: "team",
@@ -122,6 +128,10 @@ pub fn render(message: &EmailMessage<Secret>, branding: &Branding) -> RenderedEm
                 "{login_name} of {customer_name} has submitted order request {order_number}: \
                  {line_count} line(s), {total}. It waits for your confirmation."
             )],
+            order: Some(Shown {
+                summary,
+                changed_by: seller,
+            }),
             secret: None,
             action: Some(("Review the order", order_url)),
             after: Vec::new(),
@@ -135,6 +145,7 @@ pub fn render(message: &EmailMessage<Secret>, branding: &Branding) -> RenderedEm
             line_count,
             confirmed,
             order_url,
+            summary,
         } => {
             let mut paragraphs: Vec<String> = message
                 .split("\n\n")
@@ -154,6 +165,10 @@ pub fn render(message: &EmailMessage<Secret>, branding: &Branding) -> RenderedEm
                 subject: subject.clone(),
                 greeting: customer_name,
                 paragraphs,
+                order: Some(Shown {
+                    summary,
+                    changed_by: seller,
+                }),
                 secret: None,
                 action: Some(("See the order", order_url)),
                 after: Vec::new(),
@@ -165,6 +180,7 @@ pub fn render(message: &EmailMessage<Secret>, branding: &Branding) -> RenderedEm
             confirmed,
             reason,
             order_url,
+            summary,
         } => {
             let (subject, paragraph) = if *confirmed {
                 (
@@ -188,6 +204,10 @@ pub fn render(message: &EmailMessage<Secret>, branding: &Branding) -> RenderedEm
                 subject,
                 greeting: login_name,
                 paragraphs: vec![paragraph],
+                order: Some(Shown {
+                    summary,
+                    changed_by: seller,
+                }),
                 secret: None,
                 action: Some(("See the order", order_url)),
                 after: Vec::new(),
@@ -202,6 +222,8 @@ struct Email<'a> {
     subject: String,
     greeting: &'a str,
     paragraphs: Vec<String>,
+    /// The order the email is about, shown after the paragraphs.
+    order: Option<Shown<'a>>,
     secret: Option<(&'a str, &'a str)>,
     action: Option<(&'a str, &'a str)>,
     after: Vec<String>,
@@ -215,6 +237,10 @@ impl Email<'_> {
         let mut text = format!("Hello {},\n\n", self.greeting);
         for p in &self.paragraphs {
             let _ = write!(text, "{p}\n\n");
+        }
+        let order = self.order.as_ref().filter(|o| !o.is_empty());
+        if let Some(o) = order {
+            text.push_str(&o.text());
         }
         if let Some((label, value)) = self.secret {
             let _ = write!(text, "{label}: {value}\n\n");
@@ -230,6 +256,9 @@ impl Email<'_> {
         let mut body = format!("<p>Hello {},</p>\n", escape_html(self.greeting));
         for p in &self.paragraphs {
             let _ = writeln!(body, "<p>{}</p>", escape_html(p));
+        }
+        if let Some(o) = order {
+            body.push_str(&o.html());
         }
         if let Some((label, value)) = self.secret {
             let _ = writeln!(
@@ -408,6 +437,7 @@ mod tests {
                     line_count: 2,
                     confirmed: true,
                     order_url: "https://portal.example/#/orders/ord_1".into(),
+                    summary: Default::default(),
                 },
                 subject: "Your phone order",
                 text: &[
@@ -492,6 +522,69 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn an_order_email_lists_the_lines_total_answers_notes_and_the_sellers_changes() {
+        use crate::outbox::{OrderSummary, SummaryLine};
+        let summary = OrderSummary {
+            lines: vec![SummaryLine {
+                name: "Butter <5 kg>".into(),
+                sku: "BUTTER".into(),
+                quantity: 2,
+                unit_price: "EUR 10.00".into(),
+                line_total: "EUR 20.00".into(),
+            }],
+            total: "EUR 20.00".into(),
+            answers: vec![("PO number".into(), "PO-42".into())],
+            notes: Some("Back door".into()),
+            changes: vec!["Butter <5 kg>: 3 → 2; total EUR 30.00 → EUR 20.00".into()],
+        };
+        let message = EmailMessage::OrderDecided {
+            login_name: "Ann".into(),
+            order_number: "SO-000042".into(),
+            confirmed: true,
+            reason: None,
+            order_url: "https://portal.example/#/orders/ord_1".into(),
+            summary,
+        };
+        let e = render(&message, &branding());
+        for part in [
+            "2 × Butter <5 kg> (BUTTER) at EUR 10.00: EUR 20.00",
+            "Total: EUR 20.00",
+            "PO number: PO-42",
+            "Notes: Back door",
+            "Changed by Acme & Sons since it was sent:\n  - Butter <5 kg>: 3 → 2; total EUR 30.00 → EUR 20.00",
+        ] {
+            assert!(e.text.contains(part), "text has {part:?}\n{}", e.text);
+        }
+        for part in [
+            "Butter &lt;5 kg&gt;",
+            "<strong>PO-42</strong>",
+            "Changed by Acme &amp; Sons",
+            "<li>Butter &lt;5 kg&gt;: 3 → 2; total EUR 30.00 → EUR 20.00</li>",
+        ] {
+            assert!(e.html.contains(part), "HTML has {part:?}\n{}", e.html);
+        }
+        assert!(!e.html.contains("<5 kg>"), "{}", e.html);
+    }
+
+    #[test]
+    fn an_order_email_of_an_item_written_before_it_carried_the_order_says_what_it_knew() {
+        let message = EmailMessage::OrderDecided {
+            login_name: "Ann".into(),
+            order_number: "SO-000042".into(),
+            confirmed: true,
+            reason: None,
+            order_url: "https://portal.example/#/orders/ord_1".into(),
+            summary: Default::default(),
+        };
+        let e = render(&message, &branding());
+        assert!(
+            e.text
+                .contains("has confirmed your order request SO-000042.")
+        );
+        assert!(!e.text.contains("Total:"), "{}", e.text);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The seller's side of orders beyond deciding them: placing an order into a customer's
 //! account on its behalf, and editing a requested order's lines and notes.
 
+use super::changes::{changes, summary};
 use super::decide::DecideError;
 use super::lines::{LineBody, check_answers, parse_lines, price_lines};
 use super::submit::{NewOrder, Placing, order_audit, place, unexpected};
@@ -130,6 +131,7 @@ where
                         line_count: order.lines.len(),
                         confirmed: status == OrderStatus::Confirmed,
                         order_url: portal.order_url(&order.order_id),
+                        summary: summary(&order, &questions),
                     },
                     Timestamp::now(),
                 )
@@ -162,7 +164,8 @@ fn stale(current: &Order) -> DecideError {
 }
 
 /// Edits a `requested` order's lines (re-priced at the customer's tier now, like a new quote)
-/// and notes, only if it is still at `version`.
+/// and notes, only if it is still at `version`. The history says what changed, line by line;
+/// an edit that changes nothing writes nothing and answers the order as it is.
 #[tracing::instrument(skip_all, fields(order_id = %id))]
 pub async fn edit_order<S: OrderStore + CatalogStore + CustomerStore>(
     store: &S,
@@ -196,7 +199,6 @@ pub async fn edit_order<S: OrderStore + CatalogStore + CustomerStore>(
     v.finish(|| ()).map_err(DecideError::Invalid)?;
 
     let mut after = before.clone();
-    let mut changed = Vec::new();
     if let Some(lines) = lines {
         let customer = store
             .customer(&before.customer_id)
@@ -206,17 +208,19 @@ pub async fn edit_order<S: OrderStore + CatalogStore + CustomerStore>(
         let (lines, total) = pricing.orderable().map_err(DecideError::Invalid)?;
         after.lines = lines;
         after.total = total;
-        changed.push("lines");
     }
     if let Some(Some(n)) = notes {
         after.notes = (!n.is_empty()).then_some(n);
-        changed.push("notes");
+    }
+    let changed = changes(&before, &after);
+    if changed.is_empty() {
+        return Ok(before);
     }
     after.history.push(OrderEvent {
         event: OrderEventKind::Edited,
         at: Timestamp::now(),
         by: CreatedBy::admin(admin),
-        note: Some(changed.join(", ")),
+        note: Some(changed.join("; ")),
     });
     after.version += 1;
     let audit = order_audit(

@@ -2,16 +2,19 @@
 //! cancels it while it is still requested. Of concurrent decisions one wins; the others are
 //! conflicts, because every transition is conditional on the status and version it saw.
 
+use super::changes::summary;
 use super::submit::{order_audit, unexpected};
 use super::{
     CustomerOrder, Order, OrderEventKind, OrderStatus, OrderStore, OrderStoreError, OrderWrite,
 };
 use crate::actor::{CreatedBy, Principal, Seller};
+use crate::catalog::CatalogStore;
 use crate::domain::{FieldError, Timestamp, bounded_text};
 use crate::error::Unexpected;
 use crate::ids::OrderId;
 use crate::outbox::{EmailMessage, OutboxItem, Recipient};
 use crate::portal::Portal;
+use crate::reads::{ItemRef, Prefetch, Reads};
 use crate::session::Session;
 
 #[derive(Debug, thiserror::Error)]
@@ -79,15 +82,20 @@ pub enum Decision {
 }
 
 /// Confirms or rejects a requested order, exactly once. Every active login of the customer is
-/// emailed the decision: one outbox item that the notifier sends to each login it finds then.
+/// emailed the decision: one outbox item that the notifier sends to each login it finds then,
+/// listing the order with its answers (so the checkout questions are read with the order, in
+/// one round trip) and what the seller changed.
 #[tracing::instrument(skip_all, fields(order_id = %id))]
-pub async fn decide_order<S: OrderStore>(
+pub async fn decide_order<S: OrderStore + CatalogStore + Prefetch>(
     store: &S,
     admin: &Principal,
     id: &OrderId,
     decision: Decision,
     portal: &Portal,
 ) -> Result<Order, DecideError> {
+    let store = &store
+        .prefetch(&Reads::of([ItemRef::Order(id.clone()), ItemRef::Questions]))
+        .await?;
     let before = store.order(id).await?.ok_or(DecideError::NotFound)?;
     if before.status != OrderStatus::Requested {
         return Err(not_requested(&before));
@@ -123,6 +131,7 @@ pub async fn decide_order<S: OrderStore>(
             confirmed: after.status == OrderStatus::Confirmed,
             reason: after.reject_reason.clone(),
             order_url: portal.order_url(&after.order_id),
+            summary: summary(&after, &store.questions().await?.questions),
         },
         Timestamp::now(),
     )];

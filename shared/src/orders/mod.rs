@@ -3,6 +3,7 @@
 
 mod admin;
 mod cart;
+mod changes;
 mod decide;
 mod lines;
 mod list;
@@ -12,6 +13,7 @@ mod submit;
 
 pub use admin::*;
 pub use cart::*;
+pub use changes::{changes, summary};
 pub use decide::*;
 pub use lines::{LineBody, Pricing, check_answers, parse_lines, price_lines};
 pub use list::*;

@@ -1,6 +1,7 @@
 //! Placing an order: lines priced at the account's tier now, numbered from an atomic counter,
 //! written with its idempotency record and the seller's email in one transaction.
 
+use super::changes::summary;
 use super::lines::{LineBody, check_answers, parse_lines, price_lines, skus_of};
 use super::{
     CartStore, CustomerOrder, Order, OrderEvent, OrderEventKind, OrderNumber, OrderStatus,
@@ -246,6 +247,7 @@ where
                 total: order.total.to_string(),
                 line_count: order.lines.len(),
                 order_url: desk.portal.admin_order_url(&order.order_id),
+                summary: summary(&order, &questions),
             },
             Timestamp::now(),
         )];

@@ -437,7 +437,10 @@ async fn an_edit_reprices_the_lines_and_says_what_changed() {
     assert_eq!(edited.version, 2);
     let last = edited.history.last().unwrap();
     assert_eq!(last.event, OrderEventKind::Edited);
-    assert_eq!(last.note.as_deref(), Some("lines"));
+    assert_eq!(
+        last.note.as_deref(),
+        Some("FLOUR name: removed (was 1); SUGAR name: added (3); total EUR 25.00 → EUR 30.00")
+    );
     assert!(matches!(refused, Err(DecideError::Conflict(_))));
 }
 
@@ -527,4 +530,21 @@ fn seller_in_own_name() -> SeenByCustomer {
         name: "Acme Mills".into(),
         acting_as: None,
     }
+}
+
+#[tokio::test]
+async fn an_edit_that_changes_nothing_writes_nothing() {
+    let (m, _, _, order) = one_bag_of_flour().await;
+    let same: EditBody =
+        serde_json::from_value(json!({"lines": [{"sku": "FLOUR", "quantity": 1}], "version": 1}))
+            .unwrap();
+    let audited = m.state().audit.len();
+
+    let edited = edit_order(&m, &admin(), &order.order_id, same)
+        .await
+        .unwrap();
+
+    assert_eq!(edited.version, 1);
+    assert_eq!(edited.history.len(), order.history.len());
+    assert_eq!(m.state().audit.len(), audited);
 }

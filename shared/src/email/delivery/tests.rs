@@ -192,6 +192,7 @@ fn item(id: &str, created_at: Timestamp) -> OutboxItem {
             total: "EUR 1.00".into(),
             line_count: 1,
             order_url: "https://portal.example/#/orders/o".into(),
+            summary: Default::default(),
         },
         created_at,
     }
@@ -346,6 +347,7 @@ async fn an_email_to_an_accounts_logins_goes_to_each_greeted_by_name() {
         confirmed: true,
         reason: None,
         order_url: "https://portal.example/#/orders/o".into(),
+        summary: Default::default(),
     };
     let store = MemoryOutbox::with(&[decided]);
     let (mailer, sealer) = (CountingMailer::default(), MemorySealer::default());
