@@ -59,7 +59,7 @@ function header(customer, ctx, reload) {
     await busy(remove, 'Deleting…', async () => {
       try {
         await api.del(`/admin/customers/${api.seg(customer.customer_id)}`);
-        toast(`${customer.name} is deleted.`);
+        toast(`${customer.name} is deleted.`, 'ok', { next: true });
         ctx.navigate('/admin/customers');
       } catch (error) {
         toast(errorText(error), 'error');
