@@ -119,6 +119,12 @@ describe('the portal on a phone', () => {
     await admin.getByRole('heading', { name: buyer.customer.name }).waitFor();
     await assertFitsScreen(admin, 'admin-customer-phone');
     await screenshot(admin, 'admin-customer-phone');
+    // The order placed above is still requested: deleting the customer warns of it.
+    await admin.getByRole('button', { name: 'Delete customer' }).click();
+    const dialog = admin.getByRole('dialog', { name: `Delete ${buyer.customer.name}?` });
+    await dialog.getByText('It has 1 requested order still waiting for confirmation.', { exact: false }).waitFor();
+    await screenshot(admin, 'admin-customer-delete-phone');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
     await nav(admin, 'Orders').click();
     await admin.locator('.paged tbody tr:not(.empty)').first().waitFor();
     await assertFitsScreen(admin, 'admin-orders-phone');
