@@ -7,6 +7,7 @@ import * as router from './router.js';
 import { onActivity } from './api.js';
 import { h, replace, errorBox } from './ui.js';
 import { cartCount, onCartCount } from './cart-store.js';
+import * as checkoutDraft from './checkout-draft.js';
 
 const ADMIN_LINKS = [
   ['/admin/customers', 'Customers'],
@@ -20,6 +21,7 @@ const CUSTOMER_LINKS = [
   ['/catalog', 'Catalogue'],
   ['/cart', 'Cart'],
   ['/orders', 'My orders'],
+  ['/account', 'Account'],
 ];
 
 function drawChrome() {
@@ -59,6 +61,7 @@ function drawChrome() {
 }
 
 async function signOut() {
+  checkoutDraft.clearAll();
   router.navigate('/sign-in', { reason: 'signed-out' });
   await session.signOut();
 }

@@ -29,7 +29,7 @@ export async function loadConfig() {
     // moto has no RevokeToken; Cognito has.
     revokeTokens: raw.token_revocation !== false,
     mailboxUrl: raw.mailbox_url || null,
-    sellerName: raw.seller_name || 'Orderdesk',
+    sellerName: raw.seller_name || null,
   });
   return settings;
 }

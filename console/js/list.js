@@ -6,17 +6,18 @@ import { h, replace, errorBox, debounce } from './ui.js';
 /**
  * `columns`: `[{ label, render(item) → node|string, className? }]`;
  * `fetchPage(cursor, signal)` → `{ items, next_cursor }`; `caption` names the table;
- * `noun`: `[singular, plural]` for the count; `empty`: what to say when nothing matches.
+ * `noun`: `[singular, plural]` for the count; `empty`: what to say when nothing matches;
+ * `tableClass`: how it lays out on a phone (`cards`: one card per row, see app.css).
  * Returns `{ el, reload(), typed(apply), items() }`: `typed(apply)` is the input handler of a
  * search field: it drops any answer in flight and shows the table busy at once, and when typing
  * pauses it runs `apply()` and reloads (so nobody acts on rows that are about to be replaced).
  */
-export function pagedTable({ columns, fetchPage, caption, noun = ['item', 'items'], empty = 'Nothing here yet.', rowClass }) {
+export function pagedTable({ columns, fetchPage, caption, noun = ['item', 'items'], empty = 'Nothing here yet.', rowClass, tableClass }) {
   const tbody = h('tbody');
   const status = h('p', { class: 'list-status', role: 'status', 'aria-live': 'polite' });
   const more = h('button', { type: 'button', class: 'more', hidden: true }, 'Load more');
   const errorSlot = h('div');
-  const table = h('table', {},
+  const table = h('table', { class: tableClass },
     h('caption', { class: caption?.visible ? '' : 'visually-hidden' }, caption?.text ?? caption),
     h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.className }, c.label)))),
     tbody);

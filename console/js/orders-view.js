@@ -29,6 +29,7 @@ export function orderList({ path, query = {}, statuses = STATUSES, status = '', 
     caption,
     noun: ['order', 'orders'],
     empty,
+    tableClass: 'cards',
     fetchPage: (cursor, signal) => api.get(path, { query: { ...query, status: select.value, cursor, limit: 25 }, signal }),
     columns,
   });
@@ -93,18 +94,19 @@ export function who(by, { admin = false, people = new Map(), me = null } = {}) {
   return by.acting_as ? `${person}, acting as ${login(by.acting_as)}` : person;
 }
 
-/** The order's lines and total as a table. */
+/** The order's lines and total as a table (cards on a phone). */
 export function linesTable(order) {
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'lines' },
+  const cell = (label, content, className) => h('td', { class: className, 'data-label': label }, content);
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'lines cards' },
     h('caption', { class: 'visually-hidden' }, `Lines of order ${order.order_number}`),
     h('thead', {}, h('tr', {},
       h('th', { scope: 'col' }, 'Product'), h('th', { scope: 'col' }, 'SKU'),
       h('th', { scope: 'col', class: 'num' }, 'Quantity'), h('th', { scope: 'col', class: 'num' }, 'Unit price'),
       h('th', { scope: 'col', class: 'num' }, 'Line total'))),
     h('tbody', {}, order.lines.map((l) => h('tr', {},
-      h('td', {}, l.name), h('td', {}, h('code', {}, l.sku)),
-      h('td', { class: 'num' }, `${l.quantity}${l.unit ? ` ${l.unit}` : ''}`),
-      h('td', { class: 'num' }, money(l.unit_price)), h('td', { class: 'num' }, money(l.line_total))))),
+      cell('Product', l.name), cell('SKU', h('code', {}, l.sku)),
+      cell('Quantity', `${l.quantity}${l.unit ? ` ${l.unit}` : ''}`, 'num'),
+      cell('Unit price', money(l.unit_price), 'num'), cell('Line total', money(l.line_total), 'num')))),
     h('tfoot', {}, h('tr', {},
       h('th', { scope: 'row', colspan: 4 }, 'Total'),
       h('td', { class: 'num' }, h('strong', {}, money(order.total)))))));

@@ -2,7 +2,7 @@
 // index.html and the links in emails (`#/invite/{token}`, `#/orders/{id}`, …) keep working.
 // Each route names who may open it; pages are ES modules loaded on first use.
 
-import { h, replace, errorBox, loading } from './ui.js';
+import { h, replace, errorBox, loading, clearToasts } from './ui.js';
 import * as session from './session.js';
 
 /** `access`: 'public' (anyone), 'signed-in', 'admin', 'customer' (a login, or an admin acting as one). */
@@ -14,6 +14,7 @@ const ROUTES = [
   ['/cart', 'customer', () => import('./pages/portal/cart.js')],
   ['/orders', 'customer', () => import('./pages/portal/orders.js')],
   ['/orders/:order_id', 'customer', () => import('./pages/portal/order.js')],
+  ['/account', 'customer', () => import('./pages/portal/profile.js')],
   ['/admin/customers', 'admin', () => import('./pages/admin/customers.js')],
   ['/admin/customers/:customer_id', 'admin', () => import('./pages/admin/customer.js')],
   ['/admin/customers/:customer_id/new-order', 'admin', () => import('./pages/admin/new-order.js')],
@@ -101,6 +102,7 @@ export async function render() {
     location.replace(`#${home()}`);
     return;
   }
+  clearToasts();
   const route = ROUTES.find((r) => r.regex.test(path));
   if (!route) return show(mine, notFound);
   const params = route.regex.exec(path).groups || {};

@@ -7,6 +7,7 @@ import { config } from './config.js';
 
 const SESSION_KEY = 'orderdesk.session';
 const ACT_AS_KEY = 'orderdesk.actAs';
+const LAST_EMAIL_KEY = 'orderdesk.lastEmail';
 /** Refresh this long before the ID token expires, so a request never leaves with a stale one. */
 const EARLY_MS = 60_000;
 
@@ -75,6 +76,9 @@ export async function signOut() {
   if (s?.refreshToken && config().revokeTokens) await cognito.revoke(s.refreshToken);
 }
 
+/** The email of the session that expired last in this tab, for the sign-in form. */
+export const expiredEmail = () => sessionStorage.getItem(LAST_EMAIL_KEY) || '';
+
 /** Thrown when the session cannot be renewed: the person must sign in again. */
 export class SessionExpired extends Error {
   constructor() {
@@ -85,6 +89,9 @@ export class SessionExpired extends Error {
 
 /** Ends the session because it cannot be renewed, and tells the listeners. */
 export function expire() {
+  // Signing in again should not mean typing the address again.
+  const email = session()?.email;
+  if (email) sessionStorage.setItem(LAST_EMAIL_KEY, email);
   localStorage.removeItem(SESSION_KEY);
   sessionStorage.removeItem(ACT_AS_KEY);
   notify('expired');

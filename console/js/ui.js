@@ -195,6 +195,24 @@ export function field(label, control, { hint, required } = {}) {
     h('p', { class: 'field-error', id: errorId, hidden: true }));
 }
 
+/**
+ * Adds a "Show"/"Hide" button beside the password input of `fieldEl` (a `field(…)`), so a
+ * person on a phone can check what they typed. Returns `fieldEl`.
+ */
+export function revealable(fieldEl) {
+  const input = fieldEl.querySelector('input[type=password]');
+  const toggle = h('button', { type: 'button', class: 'reveal-toggle', 'aria-controls': input.id }, 'Show', h('span', { class: 'visually-hidden' }, ' password'));
+  toggle.addEventListener('click', () => {
+    const shown = input.type === 'password';
+    input.type = shown ? 'text' : 'password';
+    toggle.firstChild.textContent = shown ? 'Hide' : 'Show';
+  });
+  const wrap = h('div', { class: 'reveal' });
+  input.replaceWith(wrap);
+  wrap.append(input, toggle);
+  return fieldEl;
+}
+
 /** Clears the error marks of a form. */
 export function clearErrors(form) {
   for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
@@ -312,12 +330,37 @@ export function opener(text, open) {
 
 // ---- feedback ------------------------------------------------------------------------------
 
-/** A short message in the polite live region, gone after ten seconds (time to read it). */
-export function toast(message, kind = 'ok') {
+/**
+ * A short message in the polite live region, gone after ten seconds (time to read it), or
+ * fifteen with an `action` (`{ label, run }`, e.g. Undo). A navigation takes it away, unless
+ * `next` says it announces the page being opened (the order just placed).
+ */
+export function toast(message, kind = 'ok', { action, next = false } = {}) {
   const box = document.getElementById('toasts');
-  const item = h('div', { class: `toast toast-${kind}` }, message);
+  const item = h('div', { class: `toast toast-${kind}`, 'data-next': next ? '1' : null }, h('span', {}, message));
+  if (action) {
+    item.append(h('button', {
+      type: 'button',
+      class: 'link',
+      onclick: () => {
+        item.remove();
+        action.run();
+      },
+    }, action.label));
+  }
+  // A tap on the message puts it away (on a phone it sits over the page).
+  item.firstChild.addEventListener('click', () => item.remove());
   box.append(item);
-  setTimeout(() => item.remove(), 10000);
+  setTimeout(() => item.remove(), action ? 15000 : 10000);
+  return item;
+}
+
+/** Called on every navigation: the toasts of the page left go (see `toast`'s `next`). */
+export function clearToasts() {
+  for (const item of document.querySelectorAll('#toasts > .toast')) {
+    if (item.dataset.next) delete item.dataset.next;
+    else item.remove();
+  }
 }
 
 /** "Loading…" for a region that waits on the API. */
@@ -328,7 +371,7 @@ export const loading = (what = 'Loading…') => h('p', { class: 'loading', role:
  * values on submit, or null on cancel. `action(values)` may throw to keep it open with the
  * error shown.
  */
-export function dialog({ title, fields = [], submit = 'OK', danger = false, action }) {
+export function dialog({ title, fields = [], submit = 'OK', cancel = 'Cancel', danger = false, action }) {
   return new Promise((resolve) => {
     const titleId = uid('dlg');
     const form = h('form', { method: 'dialog', class: 'stack' },
@@ -336,7 +379,7 @@ export function dialog({ title, fields = [], submit = 'OK', danger = false, acti
       fields,
       h('div', { class: 'actions' },
         h('button', { type: 'submit', class: danger ? 'danger' : 'primary' }, submit),
-        h('button', { type: 'button', onclick: () => close(null) }, 'Cancel')));
+        h('button', { type: 'button', onclick: () => close(null) }, cancel)));
     const el = h('dialog', { 'aria-labelledby': titleId }, form);
     let done = false;
     function close(result) {
@@ -360,9 +403,12 @@ export function dialog({ title, fields = [], submit = 'OK', danger = false, acti
   });
 }
 
-/** Asks a yes/no question in a dialog; resolves to true or false. */
-export async function confirmDialog(title, message, { submit = 'Yes', danger = false } = {}) {
-  const result = await dialog({ title, fields: [h('p', {}, message)], submit, danger });
+/**
+ * Asks a yes/no question in a dialog; resolves to true or false. `message` may be a node or a
+ * list; `cancel` names the way out when "Cancel" would be ambiguous (cancelling an order).
+ */
+export async function confirmDialog(title, message, { submit = 'Yes', cancel = 'Cancel', danger = false } = {}) {
+  const result = await dialog({ title, fields: [typeof message === 'string' ? h('p', {}, message) : message], submit, cancel, danger });
   return result !== null;
 }
 

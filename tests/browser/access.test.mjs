@@ -99,9 +99,12 @@ describe('signing in and access', () => {
 
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.getByText('Your session has expired. Please sign in again.').waitFor();
+    assert.equal(await page.getByLabel('Email address').inputValue(), stack().admin_email, 'the email is kept');
+    const password = page.getByRole('textbox', { name: 'Password', exact: true });
+    await password.fill(stack().admin_password);
+    await page.getByRole('button', { name: 'Show password' }).click();
+    assert.equal(await password.getAttribute('type'), 'text', 'the password can be shown');
     await screenshot(page, 'sign-in-session-expired');
-    await page.getByLabel('Email address').fill(stack().admin_email);
-    await page.getByRole('textbox', { name: 'Password', exact: true }).fill(stack().admin_password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Price tiers' }).waitFor();
     assert.match(page.url(), /#\/admin\/price-tiers$/);

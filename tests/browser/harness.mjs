@@ -38,13 +38,19 @@ export async function launch() {
   });
 }
 
+/** The viewports the portal is laid out for: a desktop and a phone (an iPhone 12's CSS pixels). */
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
 /**
- * A page in a fresh browser context (its own storage: one person). Every console error and
- * uncaught exception is collected; `checkConsole(page)` fails the test on any that the test
- * did not say it expects with `page.expectConsoleError(regex)`.
+ * A page in a fresh browser context (its own storage: one person), at `viewport` (a phone's
+ * also touch and mobile). Every console error and uncaught exception is collected;
+ * `checkConsole(page)` fails the test on any that the test did not say it expects with
+ * `page.expectConsoleError(regex)`.
  */
-export async function newPage(browser) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'UTC' });
+export async function newPage(browser, { viewport = DESKTOP } = {}) {
+  const phone = viewport.width < 700;
+  const context = await browser.newContext({ viewport, isMobile: phone, hasTouch: phone, locale: 'en-GB', timezoneId: 'UTC' });
   context.setDefaultTimeout(TIMEOUT);
   const page = await context.newPage();
   watchConsole(page);
@@ -62,7 +68,42 @@ export function useBrowser() {
     browser = await launch();
   });
   after(() => browser?.close());
-  return () => newPage(browser);
+  return (options) => newPage(browser, options);
+}
+
+/** Waits until a list searched as you type has its answer (its rows are about to be replaced till then). */
+export async function listSettled(page) {
+  await page.locator('.paged:not([aria-busy])').waitFor();
+}
+
+/**
+ * Fails if the page is wider than its viewport (it would scroll sideways), naming the outermost
+ * elements that stick out. Measured against the viewport asked for: a mobile browser widens
+ * `innerWidth` to fit content that overflows, which would hide the overflow.
+ */
+export async function assertFitsScreen(page, name = page.url()) {
+  const width = page.viewportSize().width;
+  const { scrollWidth, innerWidth, wide } = await page.evaluate((screen) => {
+    const out = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      if (el.getBoundingClientRect().right > screen + 0.5 && !(el.parentElement?.getBoundingClientRect().right > screen + 0.5)) {
+        out.push(`${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)} px)`);
+      }
+    }
+    return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, wide: out.slice(0, 5) };
+  }, width);
+  assert.ok(scrollWidth <= width && innerWidth <= width,
+    `${name} is ${scrollWidth} px wide on a ${width} px screen; sticking out: ${wide.join(', ')}`);
+}
+
+/** Fails unless `locator`, scrolled to, lies wholly inside the viewport (none of it off to a side). */
+export async function assertOnScreen(locator, what) {
+  await locator.scrollIntoViewIfNeeded();
+  const box = await locator.boundingBox();
+  const { width, height } = locator.page().viewportSize();
+  assert.ok(box, `${what} is not shown`);
+  assert.ok(box.x >= 0 && box.x + box.width <= width + 0.5, `${what} is off the screen sideways (x ${box.x}, width ${box.width}, screen ${width})`);
+  assert.ok(box.y >= 0 && box.y + box.height <= height + 0.5, `${what} is off the screen (y ${box.y}, height ${box.height}, screen ${height})`);
 }
 
 function watchConsole(page) {

@@ -1,12 +1,13 @@
 // The link in an invitation email (`#/invite/{token}`): shows whose invitation it is, lets
 // the person choose a password, then signs them in.
 
-import { h, replace, field, onSubmit, loading, errorBox, dateTime, InputError, toast } from '../ui.js';
+import { h, replace, field, onSubmit, loading, errorBox, dateTime, InputError, toast, revealable } from '../ui.js';
+import { config } from '../config.js';
 import * as api from '../api.js';
 import * as cognito from '../cognito.js';
 import * as session from '../session.js';
 import { navigate } from '../router.js';
-import { PASSWORD_HINT } from './sign-in.js';
+import { PASSWORD_HINT, passwordProblem } from './sign-in.js';
 
 export default async function render(main, ctx) {
   ctx.title('Accept your invitation');
@@ -25,15 +26,18 @@ export default async function render(main, ctx) {
     field('Email address', h('input', { name: 'email', type: 'email', value: invitation.email, readonly: true, autocomplete: 'username' }),
       { hint: 'You will sign in with this address.' }),
     field('Your name', h('input', { name: 'name', autocomplete: 'name', value: invitation.login_name || '' })),
-    field('Choose a password', password, { required: true, hint: PASSWORD_HINT }),
-    field('Repeat the password', h('input', { name: 'repeat', type: 'password', autocomplete: 'new-password' }), { required: true }),
+    revealable(field('Choose a password', password, { required: true, hint: PASSWORD_HINT })),
+    revealable(field('Repeat the password', h('input', { name: 'repeat', type: 'password', autocomplete: 'new-password' }), { required: true })),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Accept and sign in')));
   replace(section,
-    h('h1', {}, `Welcome to ${invitation.customer_name}’s ordering portal`),
+    // The portal is the seller's; the invitee orders in it for their own company.
+    h('h1', {}, config().sellerName ? `Welcome to ${config().sellerName}’s ordering portal` : 'Welcome to the ordering portal'),
     h('p', {}, `You are invited to order for ${invitation.customer_name}. Choose a password to activate your login. `,
       `This link works until ${dateTime(invitation.expires_at)}.`),
     form);
   onSubmit(form, 'Activating…', async (values) => {
+    const problem = passwordProblem(values.password);
+    if (problem) throw new InputError('Choose another password.', [{ field: 'password', message: problem }]);
     if (values.password !== values.repeat) {
       throw new InputError('The two passwords are not the same.', [{ field: 'repeat', message: 'is not the same as the password' }]);
     }
@@ -42,7 +46,7 @@ export default async function render(main, ctx) {
     const accepted = await api.post(`/invitations/${api.seg(token)}/accept`, body, { public: true });
     const result = await cognito.signIn(accepted.email, values.password);
     session.start(result.tokens);
-    toast('Your login is active. Welcome!');
+    toast('Your login is active. Welcome!', 'ok', { next: true });
     navigate('/catalog');
   });
   password.focus();

@@ -52,14 +52,16 @@ function header(customer, ctx, reload) {
   }));
   const remove = h('button', { type: 'button', class: 'danger', disabled: deleted }, 'Delete customer');
   remove.addEventListener('click', async () => {
-    const sure = await confirmDialog(`Delete ${customer.name}?`,
-      'Its logins can no longer sign in and its open invitations stop working. Its orders are kept.',
-      { submit: 'Delete customer', danger: true });
+    const open = await busy(remove, 'Checking…', () => openOrders(customer.customer_id));
+    const sure = await confirmDialog(`Delete ${customer.name}?`, [
+      open && h('p', { class: 'error-box', role: 'alert' }, open),
+      h('p', {}, 'Its logins can no longer sign in and its open invitations stop working. Its orders are kept.'),
+    ], { submit: 'Delete customer', danger: true });
     if (!sure) return;
     await busy(remove, 'Deleting…', async () => {
       try {
         await api.del(`/admin/customers/${api.seg(customer.customer_id)}`);
-        toast(`${customer.name} is deleted.`);
+        toast(`${customer.name} is deleted.`, 'ok', { next: true });
         ctx.navigate('/admin/customers');
       } catch (error) {
         toast(errorText(error), 'error');
@@ -74,6 +76,19 @@ function header(customer, ctx, reload) {
         toggle, remove)),
     h('p', { class: 'muted' }, customer.email, ' · ', h('code', {}, customer.customer_id)),
     tagList(customer.tags));
+}
+
+/** A warning when the customer has requests still waiting for a decision, else null. */
+async function openOrders(customerId) {
+  try {
+    const page = await api.get('/admin/orders', { query: { customer_id: customerId, status: 'requested', limit: 200 } });
+    const n = page.items.length;
+    if (!n) return null;
+    const count = page.next_cursor ? `more than ${n}` : String(n);
+    return `It has ${count} requested order${n === 1 && !page.next_cursor ? '' : 's'} still waiting for confirmation. Confirm or reject ${n === 1 ? 'it' : 'them'} first, or tell the customer.`;
+  } catch {
+    return 'Its open orders could not be counted: check its requested orders below before deleting it.';
+  }
 }
 
 function errorText(error) {

@@ -145,7 +145,7 @@ function newCustomer(ctx, close) {
     const body = customerBody(values);
     // A retry of the same details after a lost answer must not create a second account.
     const customer = await api.post('/admin/customers', body, { idempotencyKey: keyFor(body) });
-    toast(`Customer ${customer.name} is created.`);
+    toast(`Customer ${customer.name} is created.`, 'ok', { next: true });
     ctx.navigate(`/admin/customers/${customer.customer_id}`);
   });
   setTimeout(() => form.querySelector('input')?.focus());

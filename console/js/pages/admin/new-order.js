@@ -103,7 +103,7 @@ export default async function render(main, ctx) {
       order.notify = { subject: values.subject, message: values.message };
     }
     const created = await api.post(`/admin/customers/${api.seg(id)}/orders`, order, { idempotencyKey: keyFor(order) });
-    toast(`Order ${created.order_number} is created for ${customer.name}.`);
+    toast(`Order ${created.order_number} is created for ${customer.name}.`, 'ok', { next: true });
     ctx.navigate(`/admin/orders/${created.order_id}`);
   });
   replace(body, h('h1', {}, `Create an order for ${customer.name}`), form);

@@ -25,7 +25,7 @@ async function show(body, ctx) {
   if (order.status === 'requested') {
     cancel = h('button', { type: 'button', class: 'danger' }, 'Cancel this order');
     cancel.addEventListener('click', async () => {
-      const sure = await confirmDialog('Cancel this order?', `Order ${order.order_number} will be cancelled and the seller will not process it.`, { submit: 'Cancel the order', danger: true });
+      const sure = await confirmDialog('Cancel this order?', `Order ${order.order_number} will be cancelled and the seller will not process it.`, { submit: 'Cancel the order', cancel: 'Keep the order', danger: true });
       if (!sure) return;
       await busy(cancel, 'Cancelling…', async () => {
         try {
