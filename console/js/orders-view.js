@@ -81,14 +81,15 @@ const EVENT_WORDS = {
 };
 
 /**
- * Who did something. A customer sees "your team" or the seller's name (the API shows it
- * the seller, never which admin); an admin sees names:
+ * Who did something. A customer sees the login's name (kept on the order since names are;
+ * "your team" for older orders) or the seller's name (the API shows it the seller, never which
+ * admin); an admin sees names:
  * `people` maps login ids to "Name (email)", `me` is the admin's own id ("you").
  */
 export function who(by, { admin = false, people = new Map(), me = null } = {}) {
   if (!by) return '—';
   const login = (id) => people.get(id) || `login ${id}`;
-  if (by.kind === 'customer') return admin ? login(by.id) : 'your team';
+  if (by.kind === 'customer') return admin ? (people.get(by.id) || by.name || login(by.id)) : (by.name || 'your team');
   if (!admin) return by.name || 'the seller';
   const person = by.id === me ? 'you' : by.email || 'an admin';
   return by.acting_as ? `${person}, acting as ${login(by.acting_as)}` : person;

@@ -95,11 +95,16 @@ pub fn groups(claim: &str) -> Vec<&str> {
 }
 
 /// Who created or changed an order: a customer login, or an admin (acting as a login when
-/// `acting_as` names it). The wire form is `{"kind", "id", "acting_as"?}`.
+/// `acting_as` names it). The wire form is `{"kind", "id", "name"?, "acting_as"?}`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(into = "CreatedByWire", try_from = "CreatedByWire")]
 pub enum CreatedBy {
-    Customer(LoginId),
+    Customer {
+        id: LoginId,
+        /// The login's name when it acted, for the people who read the order; absent in
+        /// orders placed before names were kept.
+        name: Option<String>,
+    },
     Admin {
         /// The admin's Cognito `sub`.
         sub: String,
@@ -144,6 +149,8 @@ pub struct Seller {
 pub enum SeenByCustomer {
     Customer {
         id: LoginId,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
     },
     Admin {
         id: &'static str,
@@ -164,7 +171,7 @@ impl CreatedBy {
     /// This as the order's customer sees it (see [`SeenByCustomer`]).
     pub fn seen_by_customer(self, seller: &Seller) -> SeenByCustomer {
         match self {
-            Self::Customer(id) => SeenByCustomer::Customer { id },
+            Self::Customer { id, name } => SeenByCustomer::Customer { id, name },
             Self::Admin { acting_as, .. } => SeenByCustomer::Admin {
                 id: SeenByCustomer::SELLER_ID,
                 name: seller.name.clone(),
@@ -179,20 +186,24 @@ struct CreatedByWire {
     kind: String,
     id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     acting_as: Option<String>,
 }
 
 impl From<CreatedBy> for CreatedByWire {
     fn from(by: CreatedBy) -> Self {
         match by {
-            CreatedBy::Customer(login) => Self {
+            CreatedBy::Customer { id, name } => Self {
                 kind: "customer".into(),
-                id: login.as_str().to_owned(),
+                id: id.as_str().to_owned(),
+                name,
                 acting_as: None,
             },
             CreatedBy::Admin { sub, acting_as } => Self {
                 kind: "admin".into(),
                 id: sub,
+                name: None,
                 acting_as: acting_as.map(|l| l.as_str().to_owned()),
             },
         }
@@ -206,7 +217,10 @@ impl TryFrom<CreatedByWire> for CreatedBy {
         let login =
             |raw: &str| LoginId::parse(raw).ok_or_else(|| format!("{raw} is not a login id"));
         match (w.kind.as_str(), w.acting_as) {
-            ("customer", None) => Ok(Self::Customer(login(&w.id)?)),
+            ("customer", None) => Ok(Self::Customer {
+                id: login(&w.id)?,
+                name: w.name,
+            }),
             ("admin", acting_as) => Ok(Self::Admin {
                 sub: w.id,
                 acting_as: acting_as.as_deref().map(login).transpose()?,
@@ -306,8 +320,21 @@ mod tests {
         let customer = serde_json::json!({"kind": "customer", "id": login.as_str()});
         assert_eq!(
             serde_json::from_value::<CreatedBy>(customer).unwrap(),
-            CreatedBy::Customer(login)
+            CreatedBy::Customer {
+                id: login.clone(),
+                name: None
+            }
         );
+        let named = CreatedBy::Customer {
+            id: login.clone(),
+            name: Some("Ann".into()),
+        };
+        let json = serde_json::to_value(&named).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"kind": "customer", "id": login.as_str(), "name": "Ann"})
+        );
+        assert_eq!(serde_json::from_value::<CreatedBy>(json).unwrap(), named);
         assert!(
             serde_json::from_value::<CreatedBy>(serde_json::json!({"kind": "robot", "id": "x"}))
                 .is_err()
@@ -330,7 +357,10 @@ mod tests {
             sub: "s-1".into(),
             acting_as: None,
         });
-        let customer = seen(CreatedBy::Customer(login.clone()));
+        let customer = seen(CreatedBy::Customer {
+            id: login.clone(),
+            name: Some("Ann".into()),
+        });
 
         assert_eq!(
             acting,
@@ -343,7 +373,7 @@ mod tests {
         );
         assert_eq!(
             customer,
-            serde_json::json!({"kind": "customer", "id": login.as_str()})
+            serde_json::json!({"kind": "customer", "id": login.as_str(), "name": "Ann"})
         );
     }
 

@@ -88,7 +88,10 @@ impl Session {
     pub fn created_by(&self) -> CreatedBy {
         let login = self.me.login.login_id.clone();
         match &self.acting {
-            None => CreatedBy::Customer(login),
+            None => CreatedBy::Customer {
+                id: login,
+                name: Some(self.me.login.name.as_str().to_owned()),
+            },
             Some(a) => CreatedBy::Admin {
                 sub: a.admin.sub.clone(),
                 acting_as: Some(login),
@@ -387,7 +390,13 @@ mod tests {
 
         assert_eq!(session.me.login.login_id, l.login_id);
         assert!(m.undeclared(&ids.session_reads(&p)).is_empty());
-        assert_eq!(session.created_by(), CreatedBy::Customer(l.login_id));
+        assert_eq!(
+            session.created_by(),
+            CreatedBy::Customer {
+                id: l.login_id.clone(),
+                name: Some(l.name.as_str().to_owned())
+            }
+        );
     }
 
     #[tokio::test]

@@ -34,6 +34,8 @@ async fn a_login_submits_an_order_priced_at_its_tier_and_the_seller_is_emailed()
     assert_eq!(order["answers"], standard_answers());
     assert_eq!(order["assigned_team"], "North");
     assert_eq!(order["created_by"]["kind"], "customer");
+    assert_eq!(order["created_by"]["id"], s.login_id);
+    assert_eq!(order["created_by"]["name"], "Buyer", "the person, by name");
 
     let number = order["order_number"].as_str().unwrap();
     let mine = mailbox::wait_for_subject(&stack().seller_notify_email, number).await;

@@ -144,12 +144,18 @@ impl DynamoStore {
         TransactWriteItem::builder().delete(delete).build()
     }
 
-    /// Deletes an item whatever it holds.
-    pub(super) fn delete(&self, (pk, sk): (String, &str)) -> TransactWriteItem {
+    /// Deletes an item only if it is still at `expected_version`.
+    pub(super) fn delete_versioned(
+        &self,
+        (pk, sk): (String, &str),
+        expected_version: u64,
+    ) -> TransactWriteItem {
         let delete = Delete::builder()
             .table_name(self.table())
             .key("PK", s(pk))
             .key("SK", s(sk))
+            .condition_expression("version = :v")
+            .expression_attribute_values(":v", n(expected_version))
             .build()
             .expect("table and key are set");
         TransactWriteItem::builder().delete(delete).build()

@@ -35,6 +35,11 @@ impl From<crate::orders::SubmitError> for Problem {
             .typed("ordering-disabled"),
             E::Invalid(errors) => Problem::invalid(errors),
             E::KeyReused(e) => e.into(),
+            E::CartChanged(_) => Problem::conflict(
+                "Your cart changed while the order was being placed (another login of your \
+                 account changed it). Nothing was ordered: check the cart and submit again.",
+            )
+            .typed("cart-changed"),
             E::Unexpected(e) => e.into(),
         }
     }

@@ -109,14 +109,14 @@ impl Memory {
         self.numbers_taken_meanwhile.store(n, Ordering::SeqCst);
     }
 
-    /// Another admin's change, made once, just before the next catalogue write: the write then
-    /// meets a record that moved on since the use case read it.
+    /// Another user's change, made once, just before the next catalogue or order write: the
+    /// write then meets a record that moved on since the use case read it.
     pub fn meanwhile(&self, change: impl FnOnce(&mut State) + Send + 'static) {
         *self.meanwhile.0.lock().expect("not poisoned") = Some(Box::new(change));
     }
 
     /// Makes the change arranged by [`Memory::meanwhile`], if one is waiting.
-    fn another_writer(&self) {
+    pub(super) fn another_writer(&self) {
         let change = self.meanwhile.0.lock().expect("not poisoned").take();
         if let Some(change) = change {
             change(&mut self.state());

@@ -26,6 +26,7 @@ impl OrderStore for Memory {
         if self.contended() {
             return Err(OrderStoreError::Contention);
         }
+        self.another_writer();
         let mut s = self.state();
         if !key_free(&s, w.idempotency) {
             return Err(OrderStoreError::KeyTaken);
@@ -45,6 +46,10 @@ impl OrderStore for Memory {
         if !holds {
             return Err(OrderStoreError::Stale);
         }
+        let cart_version = s.carts.get(&w.after.customer_id).map(|c| c.version);
+        if w.clear_cart.is_some_and(|v| cart_version != Some(v)) {
+            return Err(OrderStoreError::CartChanged);
+        }
         if let Some((_, number)) = claim {
             s.order_counter = number;
         }
@@ -52,7 +57,7 @@ impl OrderStore for Memory {
         s.orders.insert(w.after.order_id.clone(), w.after.clone());
         s.outbox.extend(w.outbox.iter().cloned());
         s.audit.extend(w.audit.cloned());
-        if w.clear_cart {
+        if w.clear_cart.is_some() {
             s.carts.remove(&w.after.customer_id);
         }
         Ok(())

@@ -4,7 +4,7 @@
 use super::changes::{changes, summary};
 use super::decide::DecideError;
 use super::lines::{LineBody, check_answers, parse_lines, price_lines};
-use super::submit::{NewOrder, Placing, order_audit, place, unexpected};
+use super::submit::{CartChanged, NewOrder, Placing, order_audit, place, unexpected};
 use super::{
     Order, OrderEvent, OrderEventKind, OrderStatus, OrderStore, OrderStoreError, OrderWrite,
 };
@@ -62,6 +62,13 @@ pub enum AdminOrderError {
     KeyReused(#[from] KeyReusedWithOtherRequest),
     #[error(transparent)]
     Unexpected(#[from] Unexpected),
+}
+
+/// An admin's order into an account never comes from its cart, so no cart can change under it.
+impl From<CartChanged> for AdminOrderError {
+    fn from(e: CartChanged) -> Self {
+        Unexpected::caused_by("an admin's order is not placed from a cart", e).into()
+    }
 }
 
 /// Places an order into `customer_id`'s account, priced at its tier now: `requested` joins
@@ -148,7 +155,7 @@ where
             order,
             outbox,
             audit: Some(audit),
-            clear_cart: false,
+            clear_cart: None,
         }
     })
     .await

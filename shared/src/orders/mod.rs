@@ -19,7 +19,9 @@ pub use lines::{LineBody, Pricing, check_answers, parse_lines, price_lines};
 pub use list::*;
 pub use model::*;
 pub use store::{CartStore, NextNumber, OrderListing, OrderStore, OrderStoreError, OrderWrite};
-pub use submit::{OrderRequest, SellerDesk, SubmitBody, SubmitError, submit_order, submit_reads};
+pub use submit::{
+    CartChanged, OrderRequest, SellerDesk, SubmitBody, SubmitError, submit_order, submit_reads,
+};
 
 #[cfg(test)]
 mod tests;

@@ -17,6 +17,8 @@ pub enum OrderStoreError {
     Stale,
     #[error("another write was under way")]
     Contention,
+    #[error("the cart changed after it was read")]
+    CartChanged,
     #[error("the cursor does not belong to this listing")]
     BadCursor,
     #[error(transparent)]
@@ -45,7 +47,9 @@ pub struct OrderWrite<'a> {
     pub idempotency: Option<&'a IdempotencyRecord>,
     pub outbox: &'a [OutboxItem],
     pub audit: Option<&'a AuditEntry>,
-    pub clear_cart: bool,
+    /// Empties the cart the order came from, only if it is still at this version: an order
+    /// from the cart is the cart as it was read, or nothing.
+    pub clear_cart: Option<u64>,
 }
 
 impl<'a> OrderWrite<'a> {
@@ -63,7 +67,7 @@ impl<'a> OrderWrite<'a> {
             idempotency: None,
             outbox,
             audit,
-            clear_cart: false,
+            clear_cart: None,
         }
     }
 }

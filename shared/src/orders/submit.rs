@@ -60,6 +60,8 @@ pub enum SubmitError {
     #[error(transparent)]
     KeyReused(#[from] KeyReusedWithOtherRequest),
     #[error(transparent)]
+    CartChanged(#[from] CartChanged),
+    #[error(transparent)]
     Unexpected(#[from] Unexpected),
 }
 
@@ -185,7 +187,7 @@ where
     let body = request.body;
     let mut v = Validator::default();
     let from_cart = body.from_cart.unwrap_or(false);
-    let mut cart_notes = None;
+    let (mut cart_notes, mut cart_version) = (None, None);
     let lines = match (&body.lines, from_cart) {
         (Some(_), true) => {
             v.push("from_cart", "send either lines or from_cart, not both");
@@ -194,6 +196,7 @@ where
         (Some(raw), false) => parse_lines(&mut v, raw, false),
         (None, true) => {
             let cart = store.cart(&customer.customer_id).await?;
+            cart_version = cart.as_ref().map(|c| c.version);
             let (lines, notes) = cart.map(|c| (c.lines, c.notes)).unwrap_or_default();
             cart_notes = notes;
             if lines.is_empty() {
@@ -257,7 +260,7 @@ where
             order,
             outbox,
             audit: None,
-            clear_cart: from_cart,
+            clear_cart: cart_version,
         }
     })
     .await
@@ -270,7 +273,8 @@ pub(super) struct Placing {
     pub record: Option<IdempotencyRecord>,
     pub outbox: Vec<OutboxItem>,
     pub audit: Option<AuditEntry>,
-    pub clear_cart: bool,
+    /// The version of the cart the order came from, which its write empties.
+    pub clear_cart: Option<u64>,
 }
 
 /// Numbers and writes a new order once per idempotency key: a retry or a twin gets the first
@@ -284,7 +288,7 @@ pub(super) async fn place<S, E>(
 ) -> Result<Written<Order>, E>
 where
     S: OrderStore + IdempotencyStore,
-    E: From<Unexpected> + From<KeyReusedWithOtherRequest>,
+    E: From<Unexpected> + From<KeyReusedWithOtherRequest> + From<CartChanged>,
 {
     let placing = &placing;
     idempotency::write_once(store, idempotency, || async move {
@@ -306,11 +310,18 @@ where
             Ok(()) => Ok(p.order),
             Err(OrderStoreError::KeyTaken) => Err(Refused::KeyTaken),
             Err(OrderStoreError::Contention) => Err(Refused::Contended),
+            Err(OrderStoreError::CartChanged) => Err(Refused::Condition(CartChanged.into())),
             Err(e) => Err(Refused::Failed(unexpected(e).into())),
         }
     })
     .await
 }
+
+/// Another login of the account changed the cart while an order was placed from it: the order
+/// would not be what the buyer saw, so it is not placed.
+#[derive(Debug, thiserror::Error)]
+#[error("the cart changed while the order was placed")]
+pub struct CartChanged;
 
 /// An order store's refusal that the use case did not expect.
 pub(super) fn unexpected(e: OrderStoreError) -> Unexpected {

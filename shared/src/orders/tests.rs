@@ -100,7 +100,8 @@ async fn an_order_request_reads_only_what_it_declares_and_is_emailed_to_the_sell
     assert_eq!(
         order.created_by,
         SeenByCustomer::Customer {
-            id: l.login_id.clone()
+            id: l.login_id.clone(),
+            name: Some(l.name.as_str().to_owned()),
         }
     );
     assert_eq!(order.answers["po"], "PO-7");
@@ -153,6 +154,34 @@ async fn an_order_from_the_cart_reads_its_cart_and_empties_it() {
     assert_eq!(order.lines[0].quantity.get(), 3);
     assert_eq!(order.notes.as_deref(), Some("Back door"));
     assert!(m.state().carts.is_empty(), "the cart was emptied");
+}
+
+#[tokio::test]
+async fn an_order_from_a_cart_another_login_changed_meanwhile_is_not_placed_and_the_cart_kept() {
+    let m = Memory::new();
+    let (c, _, session) = m.buyer();
+    m.product("FLOUR", 2500);
+    let three = CartBody {
+        lines: lines(json!([{"sku": "FLOUR", "quantity": 3}])),
+        notes: None,
+    };
+    put_cart(&m, &c, three, None).await.unwrap();
+    let customer = c.customer_id.clone();
+    m.meanwhile(move |s| {
+        let cart = s.carts.get_mut(&customer).unwrap();
+        cart.lines[0].quantity = Quantity::new(5).unwrap();
+        cart.version += 1;
+    });
+
+    let refused = try_submit(&m, &session, json!({"from_cart": true}), "k1").await;
+
+    assert!(
+        matches!(refused, Err(SubmitError::CartChanged(_))),
+        "{refused:?}"
+    );
+    let s = m.state();
+    assert!(s.orders.is_empty() && s.outbox.is_empty());
+    assert_eq!(s.carts[&c.customer_id].lines[0].quantity.get(), 5);
 }
 
 #[tokio::test]

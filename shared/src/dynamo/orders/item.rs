@@ -51,8 +51,10 @@ mod tests {
     fn order() -> Order {
         let at = Timestamp::parse("2026-11-23T08:00:00Z").unwrap();
         let eur = |a| Money::new(a, Currency::parse("EUR").unwrap()).unwrap();
-        let by =
-            CreatedBy::Customer(LoginId::parse("lgn_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b").unwrap());
+        let by = CreatedBy::Customer {
+            id: LoginId::parse("lgn_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b").unwrap(),
+            name: Some("Ann Baker".into()),
+        };
         Order {
             order_id: OrderId::parse("ord_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b").unwrap(),
             order_number: OrderNumber(42),
@@ -121,7 +123,8 @@ mod tests {
         assert_eq!(doc["decided_at"], serde_json::Value::Null);
         assert_eq!(
             doc["created_by"],
-            serde_json::json!({"kind": "customer", "id": "lgn_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b"})
+            serde_json::json!({"kind": "customer", "id": "lgn_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b",
+                               "name": "Ann Baker"})
         );
         assert_eq!(doc["history"][0]["event"], "submitted");
         assert_eq!(doc["lines"][0]["unit_price"]["amount"], 2500);

@@ -114,13 +114,15 @@ impl OrderStore for DynamoStore {
         });
         actions.extend(w.outbox.iter().map(|o| self.put_outbox(o)));
         actions.extend(w.audit.map(|a| self.put_audit(a)));
-        if w.clear_cart {
+        let cart_at = w.clear_cart.map(|version| {
             let cart = (customer_pk(&w.after.customer_id), CART_SK);
-            actions.push(self.delete(cart));
-        }
+            actions.push(self.delete_versioned(cart, version));
+            actions.len() - 1
+        });
         self.transact(actions).await.map_err(|e| match e {
             e if key_at.is_some_and(|k| e.failed(k)) => OrderStoreError::KeyTaken,
             e if counter_at.is_some_and(|c| e.failed(c)) => OrderStoreError::Contention,
+            e if cart_at.is_some_and(|c| e.failed(c)) => OrderStoreError::CartChanged,
             e if w.before.is_some() && e.failed(order_at) => OrderStoreError::Stale,
             TxError::Condition(_) => Unexpected::new("an order write's condition failed").into(),
             e => e.into(),
