@@ -38,13 +38,15 @@ export default async function render(main, ctx) {
 
 function header(customer, ctx, reload) {
   const deleted = customer.status === 'deleted';
-  const toggle = h('button', { type: 'button', 'aria-pressed': String(customer.ordering_enabled), class: 'switch', disabled: deleted },
-    h('span', { class: 'visually-hidden' }, 'Allow order creation: '),
-    customer.ordering_enabled ? 'Ordering on' : 'Ordering off');
+  // A status and an action apart: one button that was both read as either, and its red "off"
+  // sat beside "Delete customer" as if it were a danger too.
+  const on = customer.ordering_enabled;
+  const status = h('span', { class: `badge ${on ? 'badge-active' : 'badge-off'}`, 'data-testid': 'ordering-status' }, on ? 'Ordering: on' : 'Ordering: off');
+  const toggle = h('button', { type: 'button', disabled: deleted }, on ? 'Turn ordering off' : 'Turn ordering on');
   toggle.addEventListener('click', () => busy(toggle, 'Saving…', async () => {
     try {
-      await api.patch(`/admin/customers/${api.seg(customer.customer_id)}`, { ordering_enabled: !customer.ordering_enabled, version: customer.version });
-      toast(customer.ordering_enabled ? `Ordering is off for ${customer.name}.` : `Ordering is on for ${customer.name}.`);
+      await api.patch(`/admin/customers/${api.seg(customer.customer_id)}`, { ordering_enabled: !on, version: customer.version });
+      toast(on ? `Ordering is off for ${customer.name}: its logins can browse but not order.` : `Ordering is on for ${customer.name}.`);
     } catch (error) {
       toast(errorText(error), 'error');
     }
@@ -73,8 +75,10 @@ function header(customer, ctx, reload) {
       h('h1', {}, customer.name, ' ', badge(customer.status)),
       h('div', { class: 'actions' },
         !deleted && h('a', { class: 'button primary', href: `#/admin/customers/${customer.customer_id}/new-order` }, 'Create order'),
-        toggle, remove)),
-    h('p', { class: 'muted' }, customer.email, ' · ', h('code', {}, customer.customer_id)),
+        remove)),
+    h('p', { class: 'muted' }, customer.email, ' · ', h('code', {}, customer.customer_id), ' · ',
+      h('a', { href: `#/admin/audit?customer_id=${encodeURIComponent(customer.customer_id)}` }, 'Audit log')),
+    h('div', { class: 'ordering-line' }, status, !deleted && toggle),
     tagList(customer.tags));
 }
 
