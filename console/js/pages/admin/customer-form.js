@@ -2,6 +2,7 @@
 
 import { h, replace, field, InputError } from '../../ui.js';
 import * as api from '../../api.js';
+import { countrySelect } from '../../countries.js';
 
 const ADDRESS = [
   ['line1', 'Address line 1', 'address-line1'],
@@ -9,7 +10,7 @@ const ADDRESS = [
   ['city', 'City', 'address-level2'],
   ['postal_code', 'Postal code', 'postal-code'],
   ['region', 'Region', 'address-level1'],
-  ['country', 'Country code', 'country'],
+  ['country', 'Country', 'country'],
 ];
 
 /** Every price tier, for a select; read once per page. */
@@ -50,8 +51,9 @@ export function customerForm(customer, { submit = 'Create customer' } = {}) {
     h('fieldset', {},
       h('legend', {}, 'Address (optional)'),
       h('div', { class: 'grid-2' }, ADDRESS.map(([key, label, autocomplete]) =>
-        field(label, h('input', { name: `address.${key}`, value: address[key], autocomplete, maxlength: key === 'country' ? '2' : null }),
-          key === 'country' ? { hint: 'Two letters, e.g. DE' } : {})))),
+        field(label, key === 'country'
+          ? countrySelect('address.country', address.country)
+          : h('input', { name: `address.${key}`, value: address[key], autocomplete }))))),
     field('Allow order creation', h('input', { type: 'checkbox', name: 'ordering_enabled', checked: Boolean(c.ordering_enabled) }),
       { hint: 'When off, the customer’s logins can browse but not submit orders.' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, submit)));
