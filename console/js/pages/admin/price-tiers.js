@@ -2,6 +2,7 @@
 
 import { h, replace, field, money, moneyInput, parseMoney, onSubmit, toast, loading, errorBox, InputError, keyKeeper } from '../../ui.js';
 import * as api from '../../api.js';
+import { productPicker, productsBySku } from './product-picker.js';
 
 export default async function render(main, ctx) {
   ctx.title('Price tiers');
@@ -64,17 +65,56 @@ export default async function render(main, ctx) {
 
 function tierForm(tier, saved, cancel) {
   const rows = h('tbody');
+  const none = h('p', { class: 'muted small' }, 'No fixed prices: the discount applies to every product.');
   let n = 0;
-  function addRow(sku = '', price = null) {
+  const skuOf = new Map();
+  const refresh = () => { none.hidden = rows.children.length > 0; };
+  // A fixed price names a product by its SKU; picking the product (name and list price shown)
+  // replaces a hand-typed SKU that could name nothing.
+  function addRow(sku, price, product) {
+    const existing = [...rows.children].find((r) => r.dataset.sku === sku);
+    if (existing) {
+      existing.querySelector('input[inputmode]')?.focus();
+      return;
+    }
     const i = n++;
-    const row = h('tr', {},
-      h('td', {}, field('SKU', h('input', { name: `override_sku_${i}`, value: sku, autocomplete: 'off' }))),
-      h('td', {}, field('Price', h('input', { name: `override_price_${i}`, value: moneyInput(price), inputmode: 'decimal' }))),
-      h('td', {}, field('Currency', h('input', { name: `override_currency_${i}`, value: price?.currency || 'EUR', maxlength: '3' }))),
-      h('td', {}, h('button', { type: 'button', class: 'link danger', onclick: () => row.remove() }, 'Remove', h('span', { class: 'visually-hidden' }, ' this fixed price'))));
+    const currency = price?.currency || product?.price.currency || 'EUR';
+    const priceInput = h('input', { name: `override_price_${i}`, value: moneyInput(price || product?.price), inputmode: 'decimal', class: 'price', 'data-field': `prices.${sku}` });
+    skuOf.set(i, sku);
+    const row = h('tr', { 'data-sku': sku },
+      h('td', {}, h('strong', {}, product?.name || sku), ' ', h('code', {}, sku),
+        h('div', { class: 'muted small' }, product ? `List price ${money(product.price)}` : 'Product not found')),
+      h('td', {}, field(`Fixed price of ${product?.name || sku} (${currency})`, priceInput),
+        h('input', { type: 'hidden', name: `override_currency_${i}`, value: currency })),
+      h('td', {}, h('button', { type: 'button', class: 'link danger', onclick: () => { row.remove(); skuOf.delete(i); refresh(); } },
+        'Remove', h('span', { class: 'visually-hidden' }, ` the fixed price of ${product?.name || sku}`))));
     rows.append(row);
+    refresh();
+    return priceInput;
   }
-  for (const [sku, price] of Object.entries(tier?.prices || {})) addRow(sku, price);
+  const overrides = Object.entries(tier?.prices || {});
+  if (overrides.length) {
+    // The names and list prices come after; until then each row shows its SKU.
+    for (const [sku, price] of overrides) addRow(sku, price, null);
+    productsBySku(overrides.map(([sku]) => sku)).then((products) => {
+      for (const row of rows.children) {
+        const product = products.get(row.dataset.sku);
+        if (!product) continue;
+        row.firstChild.replaceChildren(h('strong', {}, product.name), ' ', h('code', {}, product.sku),
+          h('div', { class: 'muted small' }, `List price ${money(product.price)}`));
+        row.querySelector('label').textContent = `Fixed price of ${product.name} (${product.price.currency})`;
+      }
+    }).catch(() => {
+      // The SKUs stay shown; saving does not need the names.
+    });
+  }
+  refresh();
+  const picker = productPicker({
+    quantity: false,
+    label: 'Find a product to give a fixed price',
+    add: 'Add fixed price',
+    onPick: (product) => addRow(product.sku, null, product)?.focus(),
+  });
   const title = tier ? `Edit ${tier.name}` : 'New price tier';
   const form = h('form', { class: 'stack card', novalidate: true, 'aria-label': title },
     h('h2', {}, title),
@@ -84,8 +124,9 @@ function tierForm(tier, saved, cancel) {
         { hint: '0 to 100, at most two decimals' })),
     h('fieldset', {},
       h('legend', {}, 'Fixed prices (win over the discount)'),
-      h('table', { class: 'compact' }, h('caption', { class: 'visually-hidden' }, 'Fixed prices'), rows),
-      h('button', { type: 'button', onclick: () => addRow() }, 'Add a fixed price')),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'compact fixed-prices' }, h('caption', { class: 'visually-hidden' }, 'Fixed prices'), rows)),
+      none,
+      picker.el),
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'primary' }, tier ? 'Save tier' : 'Create tier'),
       h('button', { type: 'button', onclick: cancel }, 'Cancel')));
@@ -96,16 +137,11 @@ function tierForm(tier, saved, cancel) {
       throw new InputError('The discount must be a number from 0 to 100.', [{ field: 'discount_percent', message: 'must be from 0 to 100' }]);
     }
     const prices = {};
-    for (let i = 0; i < n; i++) {
-      const sku = (values[`override_sku_${i}`] || '').toUpperCase();
-      if (!sku) continue;
-      // The API names a bad override `prices.<SKU>`: mark its SKU field.
-      const skuInput = form.querySelector(`[name="override_sku_${i}"]`);
-      if (skuInput) skuInput.dataset.field = `prices.${sku}`;
-      const currency = (values[`override_currency_${i}`] || '').toUpperCase();
-      const amount = parseMoney(values[`override_price_${i}`] || '', currency || 'EUR');
-      if (amount === null || !/^[A-Z]{3}$/.test(currency)) {
-        throw new InputError(`The fixed price for ${sku} needs a price like 12.50 and a three-letter currency.`);
+    for (const [i, sku] of skuOf) {
+      const currency = values[`override_currency_${i}`];
+      const amount = parseMoney(values[`override_price_${i}`] || '', currency);
+      if (amount === null) {
+        throw new InputError(`The fixed price for ${sku} needs a price like 12.50.`, [{ field: `prices.${sku}`, message: 'must be a price like 12.50' }]);
       }
       prices[sku] = { amount, currency };
     }
