@@ -8,13 +8,15 @@ import { CognitoError } from './cognito.js';
 
 /** An error from the API (or from reaching it), with what to tell the person. */
 export class ApiError extends Error {
-  constructor({ status, title, detail, errors = [], type = 'about:blank' }) {
+  constructor({ status, title, detail, errors = [], type = 'about:blank', final = false }) {
     super(detail || title);
     this.name = 'ApiError';
     this.status = status;
     this.title = title;
     this.detail = detail;
     this.type = type;
+    /** Trying again cannot help (the login's access has ended). */
+    this.final = final;
     /** `[{ field, message }]` on validation failures. */
     this.errors = errors;
   }
@@ -42,9 +44,29 @@ const STATUS_DETAILS = {
   429: 'The service is busy. Wait a moment and try again.',
 };
 
+/**
+ * A customer's own access ended (the API's 403s for a disabled login and a closed account):
+ * trying again cannot help, and asking to have the login enabled cannot help a closed account,
+ * so each says what happened and the one thing left to do.
+ */
+const ACCESS_ENDED = {
+  '/problems/login-disabled': {
+    // Also what a login of a closed account is told (the API checks the login first), so the
+    // sentence names both causes.
+    title: 'Your login is turned off',
+    detail: 'The seller has disabled or deleted this login, or closed your company’s account, so it can no longer see prices or place orders. If you still order for your company, contact the seller: they can turn the login on again or add one for you. Sign out to use another login.',
+  },
+  '/problems/customer-deleted': {
+    title: 'Your company’s account is closed',
+    detail: 'The seller has closed this account: none of its logins can see prices or place orders any more. Orders placed before are kept by the seller. If this is a mistake, contact the seller directly.',
+  },
+};
+
 /** A title and a sentence for any status, whatever the body said. */
 function describe(status, body) {
   const problem = body && typeof body === 'object' && typeof body.title === 'string';
+  const ended = status === 403 && problem ? ACCESS_ENDED[body.type] : null;
+  if (ended) return { status, ...ended, type: body.type, errors: [], final: true };
   const title = STATUS_TITLES[status] ?? (status >= 500 ? 'Something went wrong on our side' : 'The request failed');
   let detail = problem ? body.detail || body.title : STATUS_DETAILS[status];
   if (!detail) detail = status >= 500 ? 'Please try again in a moment. If it keeps happening, tell the seller.' : `The server answered ${status}.`;

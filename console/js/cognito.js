@@ -17,7 +17,9 @@ export class CognitoError extends Error {
 function humanCognitoMessage(type, message = '') {
   switch (type) {
     case 'NotAuthorizedException':
-      if (/disabled/i.test(message)) return 'This login is disabled. Ask the seller to enable it again.';
+      // Cognito says "disabled" for a login disabled or deleted alike (its user is only
+      // disabled), so the sentence covers both and does not promise that enabling it helps.
+      if (/disabled/i.test(message)) return 'This login is turned off: the seller has disabled or deleted it. If you still order for your company, ask the seller to turn it on again or to add a login for you.';
       if (/attempts exceeded/i.test(message)) return 'Too many wrong passwords. Wait a few minutes and try again.';
       if (/refresh token/i.test(message)) return 'Your session has expired. Please sign in again.';
       if (/session is expired|invalid session/i.test(message)) return 'This sign-in took too long. Please start again.';

@@ -158,7 +158,7 @@ export function errorBox(error, { retry, errors, detail: detailOverride } = {}) 
     h('strong', {}, text.title),
     detail && h('p', {}, detail),
     list.length > 0 && h('ul', {}, list.map((e) => h('li', {}, `${fieldLabel(e.field)}: ${e.message}`))),
-    retry && h('button', { type: 'button', onclick: retry }, 'Try again'));
+    retry && !error?.final && h('button', { type: 'button', onclick: retry }, 'Try again'));
 }
 
 /** `lines[1].quantity` → "Line 2 quantity", `address.postal_code` → "Address postal code". */

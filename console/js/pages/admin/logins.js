@@ -27,19 +27,22 @@ export function loginsSection(customer, reload, ctx) {
   const invitations = (customer.invitations || []).filter((i) => i.status === 'pending' || i.status === 'accepting');
   return h('section', { class: 'card', 'aria-labelledby': 'logins-title' },
     h('h2', { id: 'logins-title' }, 'Logins'),
+    // The account is closed, so no login can sign in whatever its status: enabling, resetting
+    // or acting as one would only seem to work.
+    !live && h('p', { class: 'notice warn' }, 'This customer is deleted: none of its logins can sign in, whatever its status shows, and nothing can be changed on them.'),
     feedback,
     logins.length === 0
-      ? h('p', { class: 'muted' }, 'No logins yet. Add one below: the person gets an email to start ordering.')
+      ? h('p', { class: 'muted' }, live ? 'No logins yet. Add one below: the person gets an email to start ordering.' : 'No logins.')
       : h('div', { class: 'table-wrap' }, h('table', {},
         h('caption', { class: 'visually-hidden' }, `Logins of ${customer.name}`),
-        h('thead', {}, h('tr', {}, ['Name', 'Email', 'Status', 'Created', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))),
+        h('thead', {}, h('tr', {}, ['Name', 'Email', 'Status', 'Created', live && 'Actions'].filter(Boolean).map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', {}, logins.map((login) => h('tr', { 'data-login': login.email },
           h('td', {}, login.name),
           h('td', {}, login.email, login.pending_email && h('div', { class: 'muted small' }, `changing to ${login.pending_email} (waiting for confirmation)`)),
           h('td', {}, badge(login.status)),
           h('td', {}, time(login.created_at)),
-          h('td', {}, h('div', { class: 'row-actions' }, loginActions(customer, login, run, ctx)))))))),
-    invitations.length > 0 && h('div', {},
+          live && h('td', {}, h('div', { class: 'row-actions' }, loginActions(customer, login, run, ctx)))))))),
+    live && invitations.length > 0 && h('div', {},
       h('h3', {}, 'Open invitations'),
       h('div', { class: 'table-wrap' }, h('table', {},
         h('caption', { class: 'visually-hidden' }, `Open invitations of ${customer.name}`),
@@ -68,7 +71,7 @@ function loginActions(customer, login, run, ctx) {
   const label = (text) => [text, h('span', { class: 'visually-hidden' }, ` ${login.email}`)];
   const path = `/admin/logins/${api.seg(login.login_id)}`;
   const actions = [];
-  if (login.status === 'active' && customer.status !== 'deleted') {
+  if (login.status === 'active') {
     actions.push(h('button', { type: 'button', onclick: () => actAs(customer, login, ctx) }, label('Act as')));
   }
   if (login.status === 'active') {
