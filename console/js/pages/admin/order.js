@@ -198,7 +198,7 @@ async function editor(order, customer, ctx, done) {
   });
   const form = h('form', { class: 'stack card', novalidate: true, 'aria-labelledby': 'edit-title' },
     h('h2', { id: 'edit-title' }, `Edit order ${order.order_number}`),
-    h('div', { class: 'table-wrap' }, h('table', { 'aria-describedby': 'edit-total-note' },
+    h('div', { class: 'table-wrap' }, h('table', { class: 'cards', 'aria-describedby': 'edit-total-note' },
       h('caption', { class: 'visually-hidden' }, 'Lines'),
       h('thead', {}, h('tr', {}, ['Product', exact ? 'Unit price' : 'Unit price (estimate)', 'Quantity', exact ? 'Line total' : 'Line total (estimate)', ''].map((c) => h('th', { scope: 'col', class: c.startsWith('Unit') || c.startsWith('Line') ? 'num' : null }, c)))),
       tbody,
