@@ -188,6 +188,14 @@ describe('the ordering journey', () => {
     await row.getByRole('link', { name: orderNumber }).click();
     await waitForText(customer.getByTestId('order-status'), 'Confirmed');
     await screenshot(customer, 'portal-order-confirmed');
+
+    // The confirmation email shows the order: its lines, the total and the answer.
+    const mail = await openMail(customer, invitee.email, new RegExp(`${orderNumber} is confirmed`));
+    const body = mail.frameLocator('iframe');
+    for (const p of products) await body.getByText(p.name).first().waitFor();
+    await body.getByText('Total', { exact: true }).waitFor();
+    await screenshot(customer, 'mailbox-order-confirmed');
+    await customer.goBack();
   });
 
   it('lets an admin act as the login under a banner, then stop', async (t) => {
@@ -238,6 +246,11 @@ describe('the ordering journey', () => {
 
     const mail = await openMail(customer, `orders-${run}@journey.orderdesk.example`, new RegExp(`Your standing order ${run}`));
     await mail.frameLocator('iframe').getByText('As agreed on the phone').waitFor();
+    await customer.goBack();
+
+    // The edit is told to the account's logins, change by change.
+    const changed = await openMail(customer, invitee.email, /was changed/);
+    await changed.frameLocator('iframe').getByText(`${products[0].name}: 1 → 4`).waitFor();
     await customer.goBack();
   });
 

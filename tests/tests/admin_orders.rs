@@ -461,14 +461,24 @@ async fn the_order_emails_list_the_lines_the_answers_and_the_sellers_edit() {
         "version": 1,
     });
     s.admin.patch(&path, &edit).await.ok(200);
+    let me = s.buyer.get("/me").await.ok(200);
+    let buyer = me["login"]["email"].as_str().unwrap().to_owned();
+    let changed = mailbox::wait_for_subject(&buyer, &format!("order {number} was changed")).await;
+    for part in [
+        "<p>Hello Buyer,</p>".to_owned(),
+        format!("<li>Product {}: 2 → 1</li>", s.flour),
+        format!("<li>Product {}: added (4)</li>", s.sugar),
+        "<li>total EUR 50.00 → EUR 64.96</li>".to_owned(),
+    ] {
+        assert!(changed.body.contains(&part), "{part}\n{}", changed.body);
+    }
+
     let confirm = json!({"version": 2});
     s.admin
         .post(&format!("{path}/confirm"), &confirm)
         .await
         .ok(200);
-
-    let me = s.buyer.get("/me").await.ok(200);
-    let told = mailbox::wait_for_subject(me["login"]["email"].as_str().unwrap(), number).await;
+    let told = mailbox::wait_for_subject(&buyer, &format!("order {number} is confirmed")).await;
     assert!(told.subject.contains("confirmed"), "{}", told.subject);
     for part in [
         ">1 ×</td>".to_owned(),

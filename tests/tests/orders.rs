@@ -249,7 +249,7 @@ async fn the_whole_journey_ends_with_the_customer_emailed_the_confirmation() {
     let me = s.buyer.get("/me").await;
     let login_email = me.body["login"]["email"].as_str().unwrap().to_owned();
     let number = order["order_number"].as_str().unwrap();
-    let told = mailbox::wait_for_subject(&login_email, number).await;
+    let told = mailbox::wait_for_subject(&login_email, &format!("{number} is confirmed")).await;
     assert!(told.subject.contains("confirmed"), "{}", told.subject);
     assert!(
         told.body.contains("Buyer"),
@@ -372,4 +372,39 @@ async fn concurrent_orders_of_one_account_each_get_their_own_number() {
     numbers.sort();
     numbers.dedup();
     assert_eq!(numbers.len(), 12, "every order has its own number");
+}
+
+#[tokio::test]
+async fn the_buyer_is_told_its_request_was_received_and_the_seller_that_it_was_cancelled() {
+    let s = Shop::open(None).await;
+    let order = submitted(&s).await;
+    let number = order["order_number"].as_str().unwrap();
+    let me = s.buyer.get("/me").await.ok(200);
+    let buyer = me["login"]["email"].as_str().unwrap();
+
+    let received = mailbox::wait_for_subject(buyer, number).await;
+    assert!(received.subject.contains("received"), "{}", received.subject);
+    assert!(received.body.contains("You have submitted order request"), "{}", received.body);
+    assert!(received.body.contains(&format!("{} · EUR 25.00 each", s.flour)), "{}", received.body);
+    assert!(received.body.contains("Your PO number: <strong>PO-42</strong>"), "{}", received.body);
+
+    cancel(&s.buyer, &order).await.ok(200);
+    let seller = &stack().seller_notify_email;
+    let mut cancelled = None;
+    for _ in 0..40 {
+        cancelled = mailbox::to(seller)
+            .await
+            .into_iter()
+            .find(|m| m.subject.contains(number) && m.subject.contains("cancelled"));
+        if cancelled.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    let cancelled = cancelled.expect("the seller is told of the cancellation");
+    assert!(
+        cancelled.body.contains("Buyer of ") && cancelled.body.contains("has cancelled order request"),
+        "which login did it: {}",
+        cancelled.body
+    );
 }

@@ -41,7 +41,7 @@ impl Routes for OrderConfirmation {
                 let input = body::<EditBody>(&req)?;
                 return Ok(json(
                     200,
-                    &orders::edit_order(store, &admin, &id, input).await?,
+                    &orders::edit_order(store, &admin, &id, input, portal).await?,
                 ));
             }
             "POST /admin/orders/{order_id}/confirm" => Decision::Confirm {

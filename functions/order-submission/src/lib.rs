@@ -44,12 +44,12 @@ impl Routes for OrderSubmission {
             "POST /orders/{order_id}/cancel" => {
                 let (session, store, id) =
                     customer_request(store, &req, path_id::<OrderId>, |_, id| {
-                        orders::order_reads(id)
+                        orders::cancel_reads(id)
                     })
                     .await?;
                 Ok(json(
                     200,
-                    &orders::cancel_order(&store, &session, &id, &desk.seller).await?,
+                    &orders::cancel_order(&store, &session, &id, desk).await?,
                 ))
             }
             "PUT /admin/customers/{customer_id}/cart" => {

@@ -10,6 +10,7 @@
 
 mod delivery;
 mod mailer;
+mod order_mail;
 mod render;
 mod summary;
 

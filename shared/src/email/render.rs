@@ -1,6 +1,7 @@
 //! The templates: each message becomes a subject, a plain-text part and an HTML part. Every
 //! value that reaches the HTML is escaped here, and a link is only a link when it is http(s).
 
+use super::order_mail::order_email;
 use super::summary::Shown;
 use crate::outbox::EmailMessage;
 use crate::seal::Secret;
@@ -113,120 +114,21 @@ pub fn render(message: &EmailMessage<Secret>, branding: &Branding) -> RenderedEm
                 "If you did not ask for this change, you can ignore this email.".to_owned(),
             ],
         },
-        EmailMessage::OrderRequested {
-            customer_name,
-            login_name,
-            order_number,
-            total,
-            line_count,
-            order_url,
-            summary,
-        } => Email {
-            subject: format!("New order request {order_number} from {customer_name}"),
-            greeting: "team",
-            paragraphs: vec![format!(
-                "{login_name} of {customer_name} has submitted order request {order_number}: \
-                 {line_count} line(s), {total}. It waits for your confirmation."
-            )],
-            order: Some(Shown {
-                summary,
-                changed_by: seller,
-            }),
-            secret: None,
-            action: Some(("Review the order", order_url)),
-            after: Vec::new(),
-        },
-        EmailMessage::OrderPlacedForYou {
-            customer_name,
-            subject,
-            message,
-            order_number,
-            total,
-            line_count,
-            confirmed,
-            order_url,
-            summary,
-        } => {
-            let mut paragraphs: Vec<String> = message
-                .split("\n\n")
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .map(str::to_owned)
-                .collect();
-            paragraphs.push(format!(
-                "Order {order_number}: {line_count} line(s), {total}, {}.",
-                if *confirmed {
-                    "confirmed"
-                } else {
-                    "waiting for confirmation"
-                }
-            ));
-            Email {
-                subject: subject.clone(),
-                greeting: customer_name,
-                paragraphs,
-                order: Some(Shown {
-                    summary,
-                    changed_by: seller,
-                }),
-                secret: None,
-                action: Some(("See the order", order_url)),
-                after: Vec::new(),
-            }
-        }
-        EmailMessage::OrderDecided {
-            login_name,
-            order_number,
-            confirmed,
-            reason,
-            order_url,
-            summary,
-        } => {
-            let (subject, paragraph) = if *confirmed {
-                (
-                    format!("{seller}: order {order_number} is confirmed"),
-                    format!("{seller} has confirmed your order request {order_number}."),
-                )
-            } else {
-                (
-                    format!("{seller}: order {order_number} was not accepted"),
-                    match reason {
-                        Some(r) => format!(
-                            "{seller} could not accept your order request {order_number}: {r}"
-                        ),
-                        None => {
-                            format!("{seller} could not accept your order request {order_number}.")
-                        }
-                    },
-                )
-            };
-            Email {
-                subject,
-                greeting: login_name,
-                paragraphs: vec![paragraph],
-                order: Some(Shown {
-                    summary,
-                    changed_by: seller,
-                }),
-                secret: None,
-                action: Some(("See the order", order_url)),
-                after: Vec::new(),
-            }
-        }
+        order => order_email(order, seller),
     };
     email.render(branding)
 }
 
 /// The parts every template is made of, in the order they are shown.
-struct Email<'a> {
-    subject: String,
-    greeting: &'a str,
-    paragraphs: Vec<String>,
+pub(super) struct Email<'a> {
+    pub subject: String,
+    pub greeting: &'a str,
+    pub paragraphs: Vec<String>,
     /// The order the email is about, shown after the paragraphs.
-    order: Option<Shown<'a>>,
-    secret: Option<(&'a str, &'a str)>,
-    action: Option<(&'a str, &'a str)>,
-    after: Vec<String>,
+    pub order: Option<Shown<'a>>,
+    pub secret: Option<(&'a str, &'a str)>,
+    pub action: Option<(&'a str, &'a str)>,
+    pub after: Vec<String>,
 }
 
 impl Email<'_> {

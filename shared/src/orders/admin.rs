@@ -15,7 +15,8 @@ use crate::domain::{FieldError, Timestamp, Validator, bounded_text, multiline_te
 use crate::error::Unexpected;
 use crate::idempotency::{self, Idempotency, IdempotencyStore, KeyReusedWithOtherRequest, Written};
 use crate::ids::{CustomerId, OrderId};
-use crate::outbox::{EmailMessage, OutboxItem};
+use crate::outbox::{EmailMessage, OrderSummary, OutboxItem, Recipient};
+use crate::reads::{ItemRef, Prefetch, Reads};
 use crate::portal::Portal;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -171,15 +172,20 @@ fn stale(current: &Order) -> DecideError {
 }
 
 /// Edits a `requested` order's lines (re-priced at the customer's tier now, like a new quote)
-/// and notes, only if it is still at `version`. The history says what changed, line by line;
-/// an edit that changes nothing writes nothing and answers the order as it is.
+/// and notes, only if it is still at `version`. The history says what changed, line by line,
+/// and so does an email to the account's logins; an edit that changes nothing writes nothing
+/// and answers the order as it is.
 #[tracing::instrument(skip_all, fields(order_id = %id))]
-pub async fn edit_order<S: OrderStore + CatalogStore + CustomerStore>(
+pub async fn edit_order<S: OrderStore + CatalogStore + CustomerStore + Prefetch>(
     store: &S,
     admin: &Principal,
     id: &OrderId,
     body: EditBody,
+    portal: &Portal,
 ) -> Result<Order, DecideError> {
+    let store = &store
+        .prefetch(&Reads::of([ItemRef::Order(id.clone()), ItemRef::Questions]))
+        .await?;
     let before = store.order(id).await?.ok_or(DecideError::NotFound)?;
     if before.status != OrderStatus::Requested {
         return Err(DecideError::Conflict(format!(
@@ -235,8 +241,21 @@ pub async fn edit_order<S: OrderStore + CatalogStore + CustomerStore>(
         &after,
         serde_json::json!({ "changed": changed, "version": after.version }),
     );
+    let told = [OutboxItem::to(
+        Recipient::LoginsOf(after.customer_id.clone()),
+        EmailMessage::OrderEdited {
+            login_name: String::new(),
+            order_number: after.order_number.to_string(),
+            order_url: portal.order_url(&after.order_id),
+            summary: OrderSummary {
+                changes: changed,
+                ..summary(&after, &store.questions().await?.questions)
+            },
+        },
+        Timestamp::now(),
+    )];
     match store
-        .put_order(OrderWrite::change(&before, &after, &[], Some(&audit)))
+        .put_order(OrderWrite::change(&before, &after, &told, Some(&audit)))
         .await
     {
         Ok(()) => Ok(after),

@@ -3,11 +3,11 @@
 //! conflicts, because every transition is conditional on the status and version it saw.
 
 use super::changes::summary;
-use super::submit::{order_audit, unexpected};
+use super::submit::{SellerDesk, order_audit, unexpected};
 use super::{
     CustomerOrder, Order, OrderEventKind, OrderStatus, OrderStore, OrderStoreError, OrderWrite,
 };
-use crate::actor::{CreatedBy, Principal, Seller};
+use crate::actor::{CreatedBy, Principal};
 use crate::catalog::CatalogStore;
 use crate::domain::{FieldError, Timestamp, bounded_text};
 use crate::error::Unexpected;
@@ -37,13 +37,19 @@ fn not_requested(o: &Order) -> DecideError {
     ))
 }
 
-/// Cancels one of the customer's own orders while it is still `requested`; the order as the
-/// customer sees it.
-pub async fn cancel_order<S: OrderStore>(
+/// What cancelling an order reads by key: the order, and the checkout questions that label
+/// its answers in the seller's email.
+pub fn cancel_reads(id: &OrderId) -> Reads {
+    Reads::of([ItemRef::Order(id.clone()), ItemRef::Questions])
+}
+
+/// Cancels one of the customer's own orders while it is still `requested`, and tells the
+/// seller; the order as the customer sees it.
+pub async fn cancel_order<S: OrderStore + CatalogStore>(
     store: &S,
     session: &Session,
     id: &OrderId,
-    seller: &Seller,
+    desk: &SellerDesk,
 ) -> Result<CustomerOrder, DecideError> {
     let before = match store.order(id).await? {
         Some(o) if o.customer_id == session.me.customer.customer_id => o,
@@ -57,11 +63,23 @@ pub async fn cancel_order<S: OrderStore>(
         OrderEventKind::Cancelled,
         session.created_by(),
     );
+    let told = [OutboxItem::new(
+        desk.inbox.clone(),
+        EmailMessage::OrderCancelled {
+            customer_name: session.me.customer.name.as_str().to_owned(),
+            login_name: session.me.login.name.as_str().to_owned(),
+            by_seller: session.acting.is_some(),
+            order_number: after.order_number.to_string(),
+            order_url: desk.portal.admin_order_url(&after.order_id),
+            summary: summary(&after, &store.questions().await?.questions),
+        },
+        Timestamp::now(),
+    )];
     match store
-        .put_order(OrderWrite::change(&before, &after, &[], None))
+        .put_order(OrderWrite::change(&before, &after, &told, None))
         .await
     {
-        Ok(()) => Ok(after.seen_by_customer(seller)),
+        Ok(()) => Ok(after.seen_by_customer(&desk.seller)),
         Err(OrderStoreError::Stale | OrderStoreError::Contention) => {
             Err(not_requested(&store.order(id).await?.unwrap_or(before)))
         }

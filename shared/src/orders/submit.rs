@@ -254,6 +254,19 @@ where
             },
             Timestamp::now(),
         )];
+        let acknowledgement = OutboxItem::new(
+            me.login.email.clone(),
+            EmailMessage::OrderAcknowledged {
+                login_name: me.login.name.as_str().to_owned(),
+                customer_name: customer.name.as_str().to_owned(),
+                order_number: order.order_number.to_string(),
+                by_seller: session.acting.is_some(),
+                order_url: desk.portal.order_url(&order.order_id),
+                summary: summary(&order, &questions),
+            },
+            Timestamp::now(),
+        );
+        let outbox = outbox.into_iter().chain([acknowledgement]).collect();
         let seen = order.clone().seen_by_customer(&desk.seller);
         Placing {
             record: Some(idempotency.created(&seen, Timestamp::now())),

@@ -121,6 +121,18 @@ async fn an_order_request_reads_only_what_it_declares_and_is_emailed_to_the_sell
         }
         other => panic!("{other:?}"),
     }
+    let acknowledgement = &s.outbox[1];
+    assert_eq!(acknowledgement.to, Recipient::Address(l.email.clone()));
+    match &acknowledgement.message {
+        EmailMessage::OrderAcknowledged {
+            by_seller, summary, ..
+        } => {
+            assert!(!by_seller);
+            assert_eq!(summary.lines[0].quantity, 2);
+            assert_eq!(summary.answers, [("PO number".to_owned(), "PO-7".to_owned())]);
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 #[tokio::test]
@@ -323,17 +335,26 @@ async fn a_customer_cancels_only_its_own_requested_order_reading_what_it_declare
     let (_, _, stranger) = m.buyer_at("Other Co", "Otto", |_| {});
     m.forget_reads();
 
-    let foreign = cancel_order(&m, &stranger, &order.order_id, &seller()).await;
-    let cancelled = cancel_order(&m, &session, &order.order_id, &seller())
+    let foreign = cancel_order(&m, &stranger, &order.order_id, &desk()).await;
+    let cancelled = cancel_order(&m, &session, &order.order_id, &desk())
         .await
         .unwrap();
-    let twice = cancel_order(&m, &session, &order.order_id, &seller()).await;
+    let twice = cancel_order(&m, &session, &order.order_id, &desk()).await;
 
-    assert_eq!(m.undeclared(&order_reads(&order.order_id)), vec![]);
+    assert_eq!(m.undeclared(&cancel_reads(&order.order_id)), vec![]);
     assert!(matches!(foreign, Err(DecideError::NotFound)));
     assert_eq!(cancelled.status, OrderStatus::Cancelled);
     assert_eq!(cancelled.last_event(), Some(OrderEventKind::Cancelled));
     assert!(matches!(twice, Err(DecideError::Conflict(_))));
+    let s = m.state();
+    let told = s.outbox.last().unwrap();
+    assert_eq!(told.to, Recipient::Address(email("seller@seller.example")));
+    assert_eq!(told.message.template(), "order_cancelled");
+    assert_eq!(
+        s.outbox.iter().filter(|o| o.message.template() == "order_cancelled").count(),
+        1,
+        "told once"
+    );
 }
 
 #[tokio::test]
@@ -457,10 +478,10 @@ async fn an_edit_reprices_the_lines_and_says_what_changed() {
             .unwrap();
     let stale: EditBody = serde_json::from_value(json!({"notes": "x", "version": 1})).unwrap();
 
-    let edited = edit_order(&m, &admin(), &order.order_id, edit)
+    let edited = edit_order(&m, &admin(), &order.order_id, edit, &Portal::default())
         .await
         .unwrap();
-    let refused = edit_order(&m, &admin(), &order.order_id, stale).await;
+    let refused = edit_order(&m, &admin(), &order.order_id, stale, &Portal::default()).await;
 
     assert_eq!(edited.total, eur(3000));
     assert_eq!(edited.version, 2);
@@ -471,6 +492,20 @@ async fn an_edit_reprices_the_lines_and_says_what_changed() {
         Some("FLOUR name: removed (was 1); SUGAR name: added (3); total EUR 25.00 → EUR 30.00")
     );
     assert!(matches!(refused, Err(DecideError::Conflict(_))));
+    let s = m.state();
+    let told = s.outbox.last().unwrap();
+    assert_eq!(told.to, Recipient::LoginsOf(order.customer_id.clone()));
+    match &told.message {
+        EmailMessage::OrderEdited { summary, .. } => assert_eq!(
+            summary.changes,
+            [
+                "FLOUR name: removed (was 1)",
+                "SUGAR name: added (3)",
+                "total EUR 25.00 → EUR 30.00"
+            ]
+        ),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[tokio::test]
@@ -569,7 +604,7 @@ async fn an_edit_that_changes_nothing_writes_nothing() {
             .unwrap();
     let audited = m.state().audit.len();
 
-    let edited = edit_order(&m, &admin(), &order.order_id, same)
+    let edited = edit_order(&m, &admin(), &order.order_id, same, &Portal::default())
         .await
         .unwrap();
 

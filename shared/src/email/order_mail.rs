@@ -1,0 +1,281 @@
+//! The order emails: a new request to the seller, the buyer's acknowledgement, an order placed
+//! for a customer, the seller's edit, the decision, and a buyer's cancellation. Each shows the
+//! order ([`Shown`]) and says which login or which seller did what.
+
+use super::render::Email;
+use super::summary::Shown;
+use crate::outbox::EmailMessage;
+use crate::seal::Secret;
+
+/// The email of an order message; `seller` is the seller's name.
+pub(super) fn order_email<'a>(message: &'a EmailMessage<Secret>, seller: &'a str) -> Email<'a> {
+    match message {
+    EmailMessage::OrderRequested {
+        customer_name,
+        login_name,
+        order_number,
+        total,
+        line_count,
+        order_url,
+        summary,
+    } => Email {
+        subject: format!("New order request {order_number} from {customer_name}"),
+        greeting: "team",
+        paragraphs: vec![format!(
+            "{login_name} of {customer_name} has submitted order request {order_number}: \
+             {line_count} line(s), {total}. It waits for your confirmation."
+        )],
+        order: Some(Shown {
+            summary,
+            changed_by: seller,
+        }),
+        secret: None,
+        action: Some(("Review the order", order_url)),
+        after: Vec::new(),
+    },
+    EmailMessage::OrderPlacedForYou {
+        customer_name,
+        subject,
+        message,
+        order_number,
+        total,
+        line_count,
+        confirmed,
+        order_url,
+        summary,
+    } => {
+        let mut paragraphs: Vec<String> = message
+            .split("\n\n")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+            .collect();
+        paragraphs.push(format!(
+            "Order {order_number}: {line_count} line(s), {total}, {}.",
+            if *confirmed {
+                "confirmed"
+            } else {
+                "waiting for confirmation"
+            }
+        ));
+        Email {
+            subject: subject.clone(),
+            greeting: customer_name,
+            paragraphs,
+            order: Some(Shown {
+                summary,
+                changed_by: seller,
+            }),
+            secret: None,
+            action: Some(("See the order", order_url)),
+            after: Vec::new(),
+        }
+    }
+    EmailMessage::OrderDecided {
+        login_name,
+        order_number,
+        confirmed,
+        reason,
+        order_url,
+        summary,
+    } => {
+        let (subject, paragraph) = if *confirmed {
+            (
+                format!("{seller}: order {order_number} is confirmed"),
+                format!("{seller} has confirmed your order request {order_number}."),
+            )
+        } else {
+            (
+                format!("{seller}: order {order_number} was not accepted"),
+                match reason {
+                    Some(r) => format!(
+                        "{seller} could not accept your order request {order_number}: {r}"
+                    ),
+                    None => {
+                        format!("{seller} could not accept your order request {order_number}.")
+                    }
+                },
+            )
+        };
+        Email {
+            subject,
+            greeting: login_name,
+            paragraphs: vec![paragraph],
+            order: Some(Shown {
+                summary,
+                changed_by: seller,
+            }),
+            secret: None,
+            action: Some(("See the order", order_url)),
+            after: Vec::new(),
+        }
+    }
+        EmailMessage::OrderAcknowledged {
+            login_name,
+            customer_name,
+            order_number,
+            by_seller,
+            order_url,
+            summary,
+        } => Email {
+            subject: format!("{seller}: order request {order_number} received"),
+            greeting: login_name,
+            paragraphs: vec![if *by_seller {
+                format!(
+                    "{seller} has submitted order request {order_number} for {customer_name} \
+                     on your behalf, signed in as you. {seller} will confirm it; you will get \
+                     an email then."
+                )
+            } else {
+                format!(
+                    "You have submitted order request {order_number} for {customer_name}. \
+                     {seller} will confirm it; you will get an email then."
+                )
+            }],
+            order: Some(Shown {
+                summary,
+                changed_by: seller,
+            }),
+            secret: None,
+            action: Some(("See the order", order_url)),
+            after: Vec::new(),
+        },
+        EmailMessage::OrderEdited {
+            login_name,
+            order_number,
+            order_url,
+            summary,
+        } => Email {
+            subject: format!("{seller}: order {order_number} was changed"),
+            greeting: login_name,
+            paragraphs: vec![format!(
+                "{seller} has changed your order request {order_number}. It still waits for \
+                 confirmation; this is the order now."
+            )],
+            order: Some(Shown {
+                summary,
+                changed_by: seller,
+            }),
+            secret: None,
+            action: Some(("See the order", order_url)),
+            after: Vec::new(),
+        },
+        EmailMessage::OrderCancelled {
+            customer_name,
+            login_name,
+            by_seller,
+            order_number,
+            order_url,
+            summary,
+        } => Email {
+            subject: format!("Order request {order_number} from {customer_name} was cancelled"),
+            greeting: "team",
+            paragraphs: vec![if *by_seller {
+                format!(
+                    "An admin acting as {login_name} of {customer_name} has cancelled order \
+                     request {order_number}. Nothing is left to confirm."
+                )
+            } else {
+                format!(
+                    "{login_name} of {customer_name} has cancelled order request \
+                     {order_number}. Nothing is left to confirm."
+                )
+            }],
+            order: Some(Shown {
+                summary,
+                changed_by: seller,
+            }),
+            secret: None,
+            action: Some(("See the order", order_url)),
+            after: Vec::new(),
+        },
+        other => unreachable!("{} is not an order email", other.template()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::email::{Branding, render};
+    use crate::outbox::{EmailMessage, OrderSummary, SummaryLine};
+
+    fn branding() -> Branding {
+        Branding {
+            seller_name: "Acme Mills".into(),
+            portal_url: "https://portal.example/".into(),
+        }
+    }
+
+    fn summary(changes: &[&str]) -> OrderSummary {
+        OrderSummary {
+            lines: vec![SummaryLine {
+                name: "Butter, 5 kg".into(),
+                sku: "BUTTER".into(),
+                quantity: 2,
+                unit_price: "EUR 10.00".into(),
+                line_total: "EUR 20.00".into(),
+            }],
+            total: "EUR 20.00".into(),
+            answers: vec![("PO number".into(), "PO-42".into())],
+            notes: None,
+            changes: changes.iter().map(|c| (*c).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn the_acknowledgement_says_who_submitted_and_lists_the_order() {
+        let by = |by_seller| EmailMessage::OrderAcknowledged {
+            login_name: "Ann".into(),
+            customer_name: "Bakery".into(),
+            order_number: "SO-000042".into(),
+            by_seller,
+            order_url: "https://portal.example/#/orders/ord_1".into(),
+            summary: summary(&[]),
+        };
+        let own = render(&by(false), &branding());
+        let acted = render(&by(true), &branding());
+
+        assert_eq!(own.subject, "Acme Mills: order request SO-000042 received");
+        assert!(own.text.contains("Hello Ann,"), "{}", own.text);
+        assert!(own.text.contains("You have submitted order request SO-000042 for Bakery."));
+        assert!(own.text.contains("2 × Butter, 5 kg (BUTTER) at EUR 10.00: EUR 20.00"));
+        assert!(own.text.contains("PO number: PO-42"));
+        assert!(acted.text.contains("Acme Mills has submitted order request SO-000042 for Bakery on your behalf"));
+    }
+
+    #[test]
+    fn the_edit_email_lists_each_change_then_the_order_as_it_is_now() {
+        let message = EmailMessage::OrderEdited {
+            login_name: "Ann".into(),
+            order_number: "SO-000042".into(),
+            order_url: "https://portal.example/#/orders/ord_1".into(),
+            summary: summary(&["Butter, 5 kg: 3 → 2", "total EUR 30.00 → EUR 20.00"]),
+        };
+        let e = render(&message, &branding());
+        assert_eq!(e.subject, "Acme Mills: order SO-000042 was changed");
+        assert!(
+            e.text.contains("  - Butter, 5 kg: 3 → 2\n  - total EUR 30.00 → EUR 20.00"),
+            "{}",
+            e.text
+        );
+        assert!(e.html.contains("<li>Butter, 5 kg: 3 → 2</li>"), "{}", e.html);
+    }
+
+    #[test]
+    fn the_seller_hears_which_login_cancelled_or_that_an_admin_did_as_it() {
+        let by = |by_seller| EmailMessage::OrderCancelled {
+            customer_name: "Bakery".into(),
+            login_name: "Ann".into(),
+            by_seller,
+            order_number: "SO-000042".into(),
+            order_url: "https://portal.example/#/admin/orders/ord_1".into(),
+            summary: summary(&[]),
+        };
+        let own = render(&by(false), &branding());
+        let acted = render(&by(true), &branding());
+
+        assert_eq!(own.subject, "Order request SO-000042 from Bakery was cancelled");
+        assert!(own.text.contains("Ann of Bakery has cancelled order request SO-000042."));
+        assert!(acted.text.contains("An admin acting as Ann of Bakery has cancelled"));
+        assert!(own.text.contains("Total: EUR 20.00"));
+    }
+}
