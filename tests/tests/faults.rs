@@ -452,9 +452,17 @@ async fn while_ses_fails_no_email_is_lost_and_housekeeping_sends_each_exactly_on
         .into_iter()
         .map(|m| m.subject)
         .collect();
-    assert_eq!(to_buyer.len(), 2, "received and confirmed, once each: {to_buyer:?}");
+    assert_eq!(
+        to_buyer.len(),
+        2,
+        "received and confirmed, once each: {to_buyer:?}"
+    );
     for what in ["received", "is confirmed"] {
         let about = |s: &&String| s.contains(&order_number) && s.contains(what);
-        assert_eq!(to_buyer.iter().filter(about).count(), 1, "{what}: {to_buyer:?}");
+        assert_eq!(
+            to_buyer.iter().filter(about).count(),
+            1,
+            "{what}: {to_buyer:?}"
+        );
     }
 }

@@ -383,10 +383,30 @@ async fn the_buyer_is_told_its_request_was_received_and_the_seller_that_it_was_c
     let buyer = me["login"]["email"].as_str().unwrap();
 
     let received = mailbox::wait_for_subject(buyer, number).await;
-    assert!(received.subject.contains("received"), "{}", received.subject);
-    assert!(received.body.contains("You have submitted order request"), "{}", received.body);
-    assert!(received.body.contains(&format!("{} · EUR 25.00 each", s.flour)), "{}", received.body);
-    assert!(received.body.contains("Your PO number: <strong>PO-42</strong>"), "{}", received.body);
+    assert!(
+        received.subject.contains("received"),
+        "{}",
+        received.subject
+    );
+    assert!(
+        received.body.contains("You have submitted order request"),
+        "{}",
+        received.body
+    );
+    assert!(
+        received
+            .body
+            .contains(&format!("{} · EUR 25.00 each", s.flour)),
+        "{}",
+        received.body
+    );
+    assert!(
+        received
+            .body
+            .contains("Your PO number: <strong>PO-42</strong>"),
+        "{}",
+        received.body
+    );
 
     cancel(&s.buyer, &order).await.ok(200);
     let seller = &stack().seller_notify_email;
@@ -403,7 +423,8 @@ async fn the_buyer_is_told_its_request_was_received_and_the_seller_that_it_was_c
     }
     let cancelled = cancelled.expect("the seller is told of the cancellation");
     assert!(
-        cancelled.body.contains("Buyer of ") && cancelled.body.contains("has cancelled order request"),
+        cancelled.body.contains("Buyer of ")
+            && cancelled.body.contains("has cancelled order request"),
         "which login did it: {}",
         cancelled.body
     );

@@ -10,106 +10,106 @@ use crate::seal::Secret;
 /// The email of an order message; `seller` is the seller's name.
 pub(super) fn order_email<'a>(message: &'a EmailMessage<Secret>, seller: &'a str) -> Email<'a> {
     match message {
-    EmailMessage::OrderRequested {
-        customer_name,
-        login_name,
-        order_number,
-        total,
-        line_count,
-        order_url,
-        summary,
-    } => Email {
-        subject: format!("New order request {order_number} from {customer_name}"),
-        greeting: "team",
-        paragraphs: vec![format!(
-            "{login_name} of {customer_name} has submitted order request {order_number}: \
-             {line_count} line(s), {total}. It waits for your confirmation."
-        )],
-        order: Some(Shown {
+        EmailMessage::OrderRequested {
+            customer_name,
+            login_name,
+            order_number,
+            total,
+            line_count,
+            order_url,
             summary,
-            changed_by: seller,
-        }),
-        secret: None,
-        action: Some(("Review the order", order_url)),
-        after: Vec::new(),
-    },
-    EmailMessage::OrderPlacedForYou {
-        customer_name,
-        subject,
-        message,
-        order_number,
-        total,
-        line_count,
-        confirmed,
-        order_url,
-        summary,
-    } => {
-        let mut paragraphs: Vec<String> = message
-            .split("\n\n")
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(str::to_owned)
-            .collect();
-        paragraphs.push(format!(
-            "Order {order_number}: {line_count} line(s), {total}, {}.",
-            if *confirmed {
-                "confirmed"
-            } else {
-                "waiting for confirmation"
-            }
-        ));
-        Email {
-            subject: subject.clone(),
-            greeting: customer_name,
-            paragraphs,
+        } => Email {
+            subject: format!("New order request {order_number} from {customer_name}"),
+            greeting: "team",
+            paragraphs: vec![format!(
+                "{login_name} of {customer_name} has submitted order request {order_number}: \
+             {line_count} line(s), {total}. It waits for your confirmation."
+            )],
             order: Some(Shown {
                 summary,
                 changed_by: seller,
             }),
             secret: None,
-            action: Some(("See the order", order_url)),
+            action: Some(("Review the order", order_url)),
             after: Vec::new(),
-        }
-    }
-    EmailMessage::OrderDecided {
-        login_name,
-        order_number,
-        confirmed,
-        reason,
-        order_url,
-        summary,
-    } => {
-        let (subject, paragraph) = if *confirmed {
-            (
-                format!("{seller}: order {order_number} is confirmed"),
-                format!("{seller} has confirmed your order request {order_number}."),
-            )
-        } else {
-            (
-                format!("{seller}: order {order_number} was not accepted"),
-                match reason {
-                    Some(r) => format!(
-                        "{seller} could not accept your order request {order_number}: {r}"
-                    ),
-                    None => {
-                        format!("{seller} could not accept your order request {order_number}.")
-                    }
-                },
-            )
-        };
-        Email {
+        },
+        EmailMessage::OrderPlacedForYou {
+            customer_name,
             subject,
-            greeting: login_name,
-            paragraphs: vec![paragraph],
-            order: Some(Shown {
-                summary,
-                changed_by: seller,
-            }),
-            secret: None,
-            action: Some(("See the order", order_url)),
-            after: Vec::new(),
+            message,
+            order_number,
+            total,
+            line_count,
+            confirmed,
+            order_url,
+            summary,
+        } => {
+            let mut paragraphs: Vec<String> = message
+                .split("\n\n")
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(str::to_owned)
+                .collect();
+            paragraphs.push(format!(
+                "Order {order_number}: {line_count} line(s), {total}, {}.",
+                if *confirmed {
+                    "confirmed"
+                } else {
+                    "waiting for confirmation"
+                }
+            ));
+            Email {
+                subject: subject.clone(),
+                greeting: customer_name,
+                paragraphs,
+                order: Some(Shown {
+                    summary,
+                    changed_by: seller,
+                }),
+                secret: None,
+                action: Some(("See the order", order_url)),
+                after: Vec::new(),
+            }
         }
-    }
+        EmailMessage::OrderDecided {
+            login_name,
+            order_number,
+            confirmed,
+            reason,
+            order_url,
+            summary,
+        } => {
+            let (subject, paragraph) = if *confirmed {
+                (
+                    format!("{seller}: order {order_number} is confirmed"),
+                    format!("{seller} has confirmed your order request {order_number}."),
+                )
+            } else {
+                (
+                    format!("{seller}: order {order_number} was not accepted"),
+                    match reason {
+                        Some(r) => format!(
+                            "{seller} could not accept your order request {order_number}: {r}"
+                        ),
+                        None => {
+                            format!("{seller} could not accept your order request {order_number}.")
+                        }
+                    },
+                )
+            };
+            Email {
+                subject,
+                greeting: login_name,
+                paragraphs: vec![paragraph],
+                order: Some(Shown {
+                    summary,
+                    changed_by: seller,
+                }),
+                secret: None,
+                action: Some(("See the order", order_url)),
+                after: Vec::new(),
+            }
+        }
         EmailMessage::OrderAcknowledged {
             login_name,
             customer_name,
@@ -236,10 +236,18 @@ mod tests {
 
         assert_eq!(own.subject, "Acme Mills: order request SO-000042 received");
         assert!(own.text.contains("Hello Ann,"), "{}", own.text);
-        assert!(own.text.contains("You have submitted order request SO-000042 for Bakery."));
-        assert!(own.text.contains("2 × Butter, 5 kg (BUTTER) at EUR 10.00: EUR 20.00"));
+        assert!(
+            own.text
+                .contains("You have submitted order request SO-000042 for Bakery.")
+        );
+        assert!(
+            own.text
+                .contains("2 × Butter, 5 kg (BUTTER) at EUR 10.00: EUR 20.00")
+        );
         assert!(own.text.contains("PO number: PO-42"));
-        assert!(acted.text.contains("Acme Mills has submitted order request SO-000042 for Bakery on your behalf"));
+        assert!(acted.text.contains(
+            "Acme Mills has submitted order request SO-000042 for Bakery on your behalf"
+        ));
     }
 
     #[test]
@@ -253,11 +261,16 @@ mod tests {
         let e = render(&message, &branding());
         assert_eq!(e.subject, "Acme Mills: order SO-000042 was changed");
         assert!(
-            e.text.contains("  - Butter, 5 kg: 3 → 2\n  - total EUR 30.00 → EUR 20.00"),
+            e.text
+                .contains("  - Butter, 5 kg: 3 → 2\n  - total EUR 30.00 → EUR 20.00"),
             "{}",
             e.text
         );
-        assert!(e.html.contains("<li>Butter, 5 kg: 3 → 2</li>"), "{}", e.html);
+        assert!(
+            e.html.contains("<li>Butter, 5 kg: 3 → 2</li>"),
+            "{}",
+            e.html
+        );
     }
 
     #[test]
@@ -273,9 +286,19 @@ mod tests {
         let own = render(&by(false), &branding());
         let acted = render(&by(true), &branding());
 
-        assert_eq!(own.subject, "Order request SO-000042 from Bakery was cancelled");
-        assert!(own.text.contains("Ann of Bakery has cancelled order request SO-000042."));
-        assert!(acted.text.contains("An admin acting as Ann of Bakery has cancelled"));
+        assert_eq!(
+            own.subject,
+            "Order request SO-000042 from Bakery was cancelled"
+        );
+        assert!(
+            own.text
+                .contains("Ann of Bakery has cancelled order request SO-000042.")
+        );
+        assert!(
+            acted
+                .text
+                .contains("An admin acting as Ann of Bakery has cancelled")
+        );
         assert!(own.text.contains("Total: EUR 20.00"));
     }
 }

@@ -16,8 +16,8 @@ use crate::error::Unexpected;
 use crate::idempotency::{self, Idempotency, IdempotencyStore, KeyReusedWithOtherRequest, Written};
 use crate::ids::{CustomerId, OrderId};
 use crate::outbox::{EmailMessage, OrderSummary, OutboxItem, Recipient};
-use crate::reads::{ItemRef, Prefetch, Reads};
 use crate::portal::Portal;
+use crate::reads::{ItemRef, Prefetch, Reads};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 

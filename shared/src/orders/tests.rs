@@ -129,7 +129,10 @@ async fn an_order_request_reads_only_what_it_declares_and_is_emailed_to_the_sell
         } => {
             assert!(!by_seller);
             assert_eq!(summary.lines[0].quantity, 2);
-            assert_eq!(summary.answers, [("PO number".to_owned(), "PO-7".to_owned())]);
+            assert_eq!(
+                summary.answers,
+                [("PO number".to_owned(), "PO-7".to_owned())]
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -351,7 +354,10 @@ async fn a_customer_cancels_only_its_own_requested_order_reading_what_it_declare
     assert_eq!(told.to, Recipient::Address(email("seller@seller.example")));
     assert_eq!(told.message.template(), "order_cancelled");
     assert_eq!(
-        s.outbox.iter().filter(|o| o.message.template() == "order_cancelled").count(),
+        s.outbox
+            .iter()
+            .filter(|o| o.message.template() == "order_cancelled")
+            .count(),
         1,
         "told once"
     );
