@@ -51,10 +51,8 @@ const STATUS_DETAILS = {
  */
 const ACCESS_ENDED = {
   '/problems/login-disabled': {
-    // Also what a login of a closed account is told (the API checks the login first), so the
-    // sentence names both causes.
     title: 'Your login is turned off',
-    detail: 'The seller has disabled or deleted this login, or closed your company’s account, so it can no longer see prices or place orders. If you still order for your company, contact the seller: they can turn the login on again or add one for you. Sign out to use another login.',
+    detail: 'The seller has disabled or deleted this login, so it can no longer see prices or place orders. If you still order for your company, contact the seller: they can turn the login on again or add one for you. Sign out to use another login.',
   },
   '/problems/customer-deleted': {
     title: 'Your company’s account is closed',

@@ -123,18 +123,17 @@ pub async fn resolve_login<S: LoginStore>(
         .sub_link(&principal.sub)
         .await?
         .ok_or(ResolveError::UnknownLogin)?;
-    if link.status != LoginStatus::Active {
-        return Err(ResolveError::Disabled);
-    }
     let (login, customer) = store
         .login_and_customer(&link.login_id, &link.customer_id)
         .await?;
     let (login, customer) = login.zip(customer).ok_or(ResolveError::UnknownLogin)?;
-    if login.status != LoginStatus::Active {
-        return Err(ResolveError::Disabled);
-    }
+    // A closed account disables its logins too; the person is told the account is closed,
+    // which is what they can act on.
     if customer.is_deleted() {
         return Err(ResolveError::CustomerDeleted);
+    }
+    if link.status != LoginStatus::Active || login.status != LoginStatus::Active {
+        return Err(ResolveError::Disabled);
     }
     Ok(SignedIn { login, customer })
 }
@@ -431,6 +430,12 @@ mod tests {
             .status = LoginStatus::Active;
         m.state().customers.get_mut(&c.customer_id).unwrap().status = CustomerStatus::Deleted;
         let closed = resolve_login(&m, &p).await;
+        m.state()
+            .sub_links
+            .get_mut(l.cognito_sub.as_ref().unwrap())
+            .unwrap()
+            .status = LoginStatus::Disabled;
+        let closed_and_disabled = resolve_login(&m, &p).await;
         let unknown = resolve_login(
             &m,
             &Principal {
@@ -442,6 +447,10 @@ mod tests {
 
         assert!(matches!(disabled, Err(ResolveError::Disabled)));
         assert!(matches!(closed, Err(ResolveError::CustomerDeleted)));
+        assert!(
+            matches!(closed_and_disabled, Err(ResolveError::CustomerDeleted)),
+            "closing an account disables its logins; the account's closing is what is said"
+        );
         assert!(matches!(unknown, Err(ResolveError::UnknownLogin)));
     }
 

@@ -361,3 +361,25 @@ async fn a_login_whose_cognito_user_is_gone_can_still_be_deleted() {
     let item = item(&format!("LOGIN#{login}"), "LOGIN").await.unwrap();
     assert_eq!(item["status"].as_s().unwrap(), "deleted");
 }
+
+#[tokio::test]
+async fn a_closed_accounts_login_is_told_the_account_is_closed_and_cannot_be_enabled_again() {
+    let admin = Api::admin().await;
+    let (customer, buyer) = admin.customer_with_login(None).await;
+    let cid = id_of(&customer, "customer_id");
+    let login = id_of(&buyer.get("/me").await.ok(200)["login"], "login_id");
+
+    admin
+        .delete(&format!("/admin/customers/{cid}"))
+        .await
+        .ok(204);
+
+    let closed = buyer.get("/me").await;
+    assert_eq!(closed.problem(403)["type"], "/problems/customer-deleted");
+    let enable = admin.update_login(&login, &json!({"enabled": true})).await;
+    enable.problem(409);
+    assert_eq!(
+        buyer.get("/me").await.problem(403)["type"],
+        "/problems/customer-deleted"
+    );
+}

@@ -153,6 +153,12 @@ async fn change_login<S: LoginStore, I: Identity, K: Sealer>(
             cognito_step = Some(false);
         }
         (Some(true), LoginStatus::Disabled) => {
+            let (_, customer) = store.login_and_customer(id, &before.customer_id).await?;
+            if customer.is_none_or(|c| c.is_deleted()) {
+                return Err(ManageLoginError::Conflict(
+                    "This login's customer account is closed: its logins cannot be enabled.",
+                ));
+            }
             identity.enable_user(&before.email).await?;
             after.status = LoginStatus::Active;
             cognito_step = Some(true);

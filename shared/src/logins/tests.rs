@@ -272,6 +272,20 @@ async fn closing_an_account_disables_its_logins_and_revokes_its_invitations() {
             .all(|i| i.status == InvitationStatus::Revoked)
     );
     assert!(!users.user(&l.email).unwrap().enabled);
+    drop(s);
+
+    let enable = UpdateLoginBody {
+        name: None,
+        email: None,
+        enabled: Some(true),
+    };
+    let refused = update_login(&m, &users, &mailroom(), &admin(), &l.login_id, enable).await;
+    assert!(
+        matches!(refused, Err(ManageLoginError::Conflict(_))),
+        "{refused:?}"
+    );
+    assert!(!users.user(&l.email).unwrap().enabled, "Cognito untouched");
+    assert_eq!(m.state().logins[&l.login_id].status, LoginStatus::Disabled);
 }
 
 #[tokio::test]
