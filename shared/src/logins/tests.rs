@@ -263,16 +263,17 @@ async fn closing_an_account_disables_its_logins_and_revokes_its_invitations() {
         .await
         .unwrap();
 
-    let s = m.state();
-    assert!(s.customers[&c.customer_id].is_deleted());
-    assert_eq!(s.logins[&l.login_id].status, LoginStatus::Disabled);
-    assert!(
-        s.invitations
-            .values()
-            .all(|i| i.status == InvitationStatus::Revoked)
-    );
+    {
+        let s = m.state();
+        assert!(s.customers[&c.customer_id].is_deleted());
+        assert_eq!(s.logins[&l.login_id].status, LoginStatus::Disabled);
+        assert!(
+            s.invitations
+                .values()
+                .all(|i| i.status == InvitationStatus::Revoked)
+        );
+    }
     assert!(!users.user(&l.email).unwrap().enabled);
-    drop(s);
 
     let enable = UpdateLoginBody {
         name: None,
