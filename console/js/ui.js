@@ -421,6 +421,36 @@ export function debounce(fn, ms) {
   };
 }
 
+/**
+ * Search as the person types in `input` (a search field inside another form): after a pause,
+ * the search before is aborted, "Searching…" shows in `results`, then `render` of what
+ * `search(text, signal)` found, or the error in place. An empty field empties the results,
+ * and Enter searches instead of submitting the form around it.
+ */
+export function searchAsYouType(input, results, search, render) {
+  let controller = null;
+  input.addEventListener('input', debounce(async () => {
+    controller?.abort();
+    const text = input.value.trim();
+    if (!text) {
+      replace(results);
+      return;
+    }
+    controller = new AbortController();
+    const { signal } = controller;
+    replace(results, h('li', { class: 'muted' }, 'Searching…'));
+    try {
+      const found = await search(text, signal);
+      if (!signal.aborted) replace(results, render(found));
+    } catch (error) {
+      if (!signal.aborted && error.name !== 'AbortError') replace(results, h('li', {}, errorBox(error)));
+    }
+  }, 250));
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') event.preventDefault();
+  });
+}
+
 /** A random key for an Idempotency-Key header. */
 export const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
 

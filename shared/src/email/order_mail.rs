@@ -4,8 +4,31 @@
 
 use super::render::Email;
 use super::summary::Shown;
-use crate::outbox::EmailMessage;
+use crate::outbox::{EmailMessage, OrderSummary};
 use crate::seal::Secret;
+
+/// An email about an order: what happened, then the order, then a link to it.
+fn about<'a>(
+    subject: String,
+    greeting: &'a str,
+    paragraphs: Vec<String>,
+    summary: &'a OrderSummary,
+    seller: &'a str,
+    link: (&'a str, &'a str),
+) -> Email<'a> {
+    Email {
+        subject,
+        greeting,
+        paragraphs,
+        order: Some(Shown {
+            summary,
+            changed_by: seller,
+        }),
+        secret: None,
+        action: Some(link),
+        after: Vec::new(),
+    }
+}
 
 /// The email of an order message; `seller` is the seller's name.
 pub(super) fn order_email<'a>(message: &'a EmailMessage<Secret>, seller: &'a str) -> Email<'a> {
@@ -18,21 +41,17 @@ pub(super) fn order_email<'a>(message: &'a EmailMessage<Secret>, seller: &'a str
             line_count,
             order_url,
             summary,
-        } => Email {
-            subject: format!("New order request {order_number} from {customer_name}"),
-            greeting: "team",
-            paragraphs: vec![format!(
+        } => about(
+            format!("New order request {order_number} from {customer_name}"),
+            "team",
+            vec![format!(
                 "{login_name} of {customer_name} has submitted order request {order_number}: \
              {line_count} line(s), {total}. It waits for your confirmation."
             )],
-            order: Some(Shown {
-                summary,
-                changed_by: seller,
-            }),
-            secret: None,
-            action: Some(("Review the order", order_url)),
-            after: Vec::new(),
-        },
+            summary,
+            seller,
+            ("Review the order", order_url),
+        ),
         EmailMessage::OrderPlacedForYou {
             customer_name,
             subject,
@@ -58,18 +77,14 @@ pub(super) fn order_email<'a>(message: &'a EmailMessage<Secret>, seller: &'a str
                     "waiting for confirmation"
                 }
             ));
-            Email {
-                subject: subject.clone(),
-                greeting: customer_name,
+            about(
+                subject.clone(),
+                customer_name,
                 paragraphs,
-                order: Some(Shown {
-                    summary,
-                    changed_by: seller,
-                }),
-                secret: None,
-                action: Some(("See the order", order_url)),
-                after: Vec::new(),
-            }
+                summary,
+                seller,
+                ("See the order", order_url),
+            )
         }
         EmailMessage::OrderDecided {
             login_name,
@@ -97,18 +112,14 @@ pub(super) fn order_email<'a>(message: &'a EmailMessage<Secret>, seller: &'a str
                     },
                 )
             };
-            Email {
+            about(
                 subject,
-                greeting: login_name,
-                paragraphs: vec![paragraph],
-                order: Some(Shown {
-                    summary,
-                    changed_by: seller,
-                }),
-                secret: None,
-                action: Some(("See the order", order_url)),
-                after: Vec::new(),
-            }
+                login_name,
+                vec![paragraph],
+                summary,
+                seller,
+                ("See the order", order_url),
+            )
         }
         EmailMessage::OrderAcknowledged {
             login_name,
@@ -117,10 +128,10 @@ pub(super) fn order_email<'a>(message: &'a EmailMessage<Secret>, seller: &'a str
             by_seller,
             order_url,
             summary,
-        } => Email {
-            subject: format!("{seller}: order request {order_number} received"),
-            greeting: login_name,
-            paragraphs: vec![if *by_seller {
+        } => about(
+            format!("{seller}: order request {order_number} received"),
+            login_name,
+            vec![if *by_seller {
                 format!(
                     "{seller} has submitted order request {order_number} for {customer_name} \
                      on your behalf, signed in as you. {seller} will confirm it; you will get \
@@ -132,34 +143,26 @@ pub(super) fn order_email<'a>(message: &'a EmailMessage<Secret>, seller: &'a str
                      {seller} will confirm it; you will get an email then."
                 )
             }],
-            order: Some(Shown {
-                summary,
-                changed_by: seller,
-            }),
-            secret: None,
-            action: Some(("See the order", order_url)),
-            after: Vec::new(),
-        },
+            summary,
+            seller,
+            ("See the order", order_url),
+        ),
         EmailMessage::OrderEdited {
             login_name,
             order_number,
             order_url,
             summary,
-        } => Email {
-            subject: format!("{seller}: order {order_number} was changed"),
-            greeting: login_name,
-            paragraphs: vec![format!(
+        } => about(
+            format!("{seller}: order {order_number} was changed"),
+            login_name,
+            vec![format!(
                 "{seller} has changed your order request {order_number}. It still waits for \
                  confirmation; this is the order now."
             )],
-            order: Some(Shown {
-                summary,
-                changed_by: seller,
-            }),
-            secret: None,
-            action: Some(("See the order", order_url)),
-            after: Vec::new(),
-        },
+            summary,
+            seller,
+            ("See the order", order_url),
+        ),
         EmailMessage::OrderCancelled {
             customer_name,
             login_name,
@@ -167,10 +170,10 @@ pub(super) fn order_email<'a>(message: &'a EmailMessage<Secret>, seller: &'a str
             order_number,
             order_url,
             summary,
-        } => Email {
-            subject: format!("Order request {order_number} from {customer_name} was cancelled"),
-            greeting: "team",
-            paragraphs: vec![if *by_seller {
+        } => about(
+            format!("Order request {order_number} from {customer_name} was cancelled"),
+            "team",
+            vec![if *by_seller {
                 format!(
                     "An admin acting as {login_name} of {customer_name} has cancelled order \
                      request {order_number}. Nothing is left to confirm."
@@ -181,14 +184,10 @@ pub(super) fn order_email<'a>(message: &'a EmailMessage<Secret>, seller: &'a str
                      {order_number}. Nothing is left to confirm."
                 )
             }],
-            order: Some(Shown {
-                summary,
-                changed_by: seller,
-            }),
-            secret: None,
-            action: Some(("See the order", order_url)),
-            after: Vec::new(),
-        },
+            summary,
+            seller,
+            ("See the order", order_url),
+        ),
         other => unreachable!("{} is not an order email", other.template()),
     }
 }

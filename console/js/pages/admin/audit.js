@@ -2,7 +2,7 @@
 // login, filtered by customer (picked by name) or by who did it; the reads made while acting
 // can be hidden, so the changes stand out.
 
-import { h, replace, field, time, debounce, uid } from '../../ui.js';
+import { h, replace, field, time, searchAsYouType, uid } from '../../ui.js';
 import * as api from '../../api.js';
 import { pagedTable } from '../../list.js';
 import { customerLink, customerName } from './orders.js';
@@ -91,8 +91,6 @@ function customerPicker(initial, onChange) {
   const resultsId = uid('customers');
   results.id = resultsId;
   q.setAttribute('aria-controls', resultsId);
-  let controller = null;
-
   function show(id, name) {
     searchField.hidden = Boolean(id);
     replace(results);
@@ -111,38 +109,20 @@ function customerPicker(initial, onChange) {
     if (id && !name) customerName(id).then((n) => show(id, n));
   }
 
-  q.addEventListener('input', debounce(async () => {
-    controller?.abort();
-    const text = q.value.trim();
-    if (!text) {
-      replace(results);
-      return;
-    }
-    controller = new AbortController();
-    const { signal } = controller;
-    replace(results, h('li', { class: 'muted' }, 'Searching…'));
-    try {
-      // Live customers only (the listing's default); a deleted one's entries are reached from its page.
-      const page = await api.get('/admin/customers', { query: { q: text, limit: 10 }, signal });
-      if (signal.aborted) return;
-      replace(results, page.items.length
-        ? page.items.map((c) => h('li', {},
-          h('button', {
-            type: 'button',
-            onclick: () => {
-              show(c.customer_id, c.name);
-              onChange(c.customer_id);
-              chosen.querySelector('button')?.focus();
-            },
-          }, c.name), ' ', h('span', { class: 'muted small' }, c.email)))
-        : h('li', { class: 'muted' }, 'No customer matches.'));
-    } catch (error) {
-      if (!signal.aborted && error.name !== 'AbortError') replace(results, h('li', { class: 'muted' }, error.detail || error.message));
-    }
-  }, 250));
-  q.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter') event.preventDefault();
-  });
+  searchAsYouType(q, results,
+    // Live customers only (the listing's default); a deleted one's entries are reached from its page.
+    (text, signal) => api.get('/admin/customers', { query: { q: text, limit: 10 }, signal }),
+    (page) => (page.items.length
+      ? page.items.map((c) => h('li', {},
+        h('button', {
+          type: 'button',
+          onclick: () => {
+            show(c.customer_id, c.name);
+            onChange(c.customer_id);
+            chosen.querySelector('button')?.focus();
+          },
+        }, c.name), ' ', h('span', { class: 'muted small' }, c.email)))
+      : h('li', { class: 'muted' }, 'No customer matches.')));
   show(initial, '');
   return h('div', { class: 'customer-filter' }, searchField, chosen, results);
 }

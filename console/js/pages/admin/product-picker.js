@@ -2,7 +2,7 @@
 // picking it, with a quantity for an admin's order edits and on-behalf orders, without one for
 // a tier's fixed prices.
 
-import { h, replace, field, money, debounce, errorBox } from '../../ui.js';
+import { h, replace, field, money, searchAsYouType } from '../../ui.js';
 import * as api from '../../api.js';
 
 /**
@@ -13,31 +13,12 @@ import * as api from '../../api.js';
 export function productPicker({ onPick, quantity: withQuantity = true, label = 'Find a product to add', add = 'Add' }) {
   const q = h('input', { type: 'search', autocomplete: 'off' });
   const results = h('ul', { class: 'picker-results', 'aria-live': 'polite' });
-  let controller = null;
-  const search = debounce(async () => {
-    controller?.abort();
-    const text = q.value.trim();
-    if (!text) {
-      replace(results);
-      return;
-    }
-    controller = new AbortController();
-    const { signal } = controller;
-    replace(results, h('li', { class: 'muted' }, 'Searching…'));
-    try {
-      const page = await api.get('/admin/products', { query: { q: text, limit: 10 }, signal });
-      if (signal.aborted) return;
+  searchAsYouType(q, results,
+    (text, signal) => api.get('/admin/products', { query: { q: text, limit: 10 }, signal }),
+    (page) => {
       const active = page.items.filter((p) => p.active);
-      replace(results, active.length ? active.map(row) : h('li', { class: 'muted' }, 'No active product matches.'));
-    } catch (error) {
-      if (!signal.aborted && error.name !== 'AbortError') replace(results, h('li', {}, errorBox(error)));
-    }
-  }, 250);
-  q.addEventListener('input', search);
-  // The picker sits inside other forms: Enter searches, it does not submit them.
-  q.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter') event.preventDefault();
-  });
+      return active.length ? active.map(row) : h('li', { class: 'muted' }, 'No active product matches.');
+    });
 
   function row(product) {
     const id = `pick-${product.sku}`;
