@@ -194,14 +194,56 @@ pub(super) fn order_email<'a>(message: &'a EmailMessage<Secret>, seller: &'a str
 
 #[cfg(test)]
 mod tests {
-    use crate::email::{Branding, render};
+    use crate::email::render;
+    use crate::email::render::tests::branding;
     use crate::outbox::{EmailMessage, OrderSummary, SummaryLine};
+    use crate::seal::Secret;
 
-    fn branding() -> Branding {
-        Branding {
-            seller_name: "Acme Mills".into(),
-            portal_url: "https://portal.example/".into(),
+    fn confirmed(summary: OrderSummary) -> EmailMessage<Secret> {
+        EmailMessage::OrderDecided {
+            login_name: "Ann".into(),
+            order_number: "SO-000042".into(),
+            confirmed: true,
+            reason: None,
+            order_url: "https://portal.example/#/orders/ord_1".into(),
+            summary,
         }
+    }
+
+    #[test]
+    fn an_order_email_lists_the_lines_total_answers_notes_and_the_sellers_changes() {
+        let mut summary = summary(&["Butter <5 kg>: 3 → 2; total EUR 30.00 → EUR 20.00"]);
+        summary.lines[0].name = "Butter <5 kg>".into();
+        summary.notes = Some("Back door".into());
+        let e = render(&confirmed(summary), &branding());
+        for part in [
+            "2 × Butter <5 kg> (BUTTER) at EUR 10.00: EUR 20.00",
+            "Total: EUR 20.00",
+            "PO number: PO-42",
+            "Notes: Back door",
+            "Changed by Acme & Sons since it was sent:\n  - Butter <5 kg>: 3 → 2; total EUR 30.00 → EUR 20.00",
+        ] {
+            assert!(e.text.contains(part), "text has {part:?}\n{}", e.text);
+        }
+        for part in [
+            "Butter &lt;5 kg&gt;",
+            "<strong>PO-42</strong>",
+            "Changed by Acme &amp; Sons",
+            "<li>Butter &lt;5 kg&gt;: 3 → 2; total EUR 30.00 → EUR 20.00</li>",
+        ] {
+            assert!(e.html.contains(part), "HTML has {part:?}\n{}", e.html);
+        }
+        assert!(!e.html.contains("<5 kg>"), "{}", e.html);
+    }
+
+    #[test]
+    fn an_order_email_of_an_item_written_before_it_carried_the_order_says_what_it_knew() {
+        let e = render(&confirmed(OrderSummary::default()), &branding());
+        assert!(
+            e.text
+                .contains("has confirmed your order request SO-000042.")
+        );
+        assert!(!e.text.contains("Total:"), "{}", e.text);
     }
 
     fn summary(changes: &[&str]) -> OrderSummary {
@@ -233,7 +275,7 @@ mod tests {
         let own = render(&by(false), &branding());
         let acted = render(&by(true), &branding());
 
-        assert_eq!(own.subject, "Acme Mills: order request SO-000042 received");
+        assert_eq!(own.subject, "Acme & Sons: order request SO-000042 received");
         assert!(own.text.contains("Hello Ann,"), "{}", own.text);
         assert!(
             own.text
@@ -245,7 +287,7 @@ mod tests {
         );
         assert!(own.text.contains("PO number: PO-42"));
         assert!(acted.text.contains(
-            "Acme Mills has submitted order request SO-000042 for Bakery on your behalf"
+            "Acme & Sons has submitted order request SO-000042 for Bakery on your behalf"
         ));
     }
 
@@ -258,7 +300,7 @@ mod tests {
             summary: summary(&["Butter, 5 kg: 3 → 2", "total EUR 30.00 → EUR 20.00"]),
         };
         let e = render(&message, &branding());
-        assert_eq!(e.subject, "Acme Mills: order SO-000042 was changed");
+        assert_eq!(e.subject, "Acme & Sons: order SO-000042 was changed");
         assert!(
             e.text
                 .contains("  - Butter, 5 kg: 3 → 2\n  - total EUR 30.00 → EUR 20.00"),
