@@ -47,12 +47,17 @@ impl Shell {
         })
     }
 
-    /// The user pool, for the functions that manage Cognito users (`USER_POOL_ID`).
+    /// The user pool, for the functions that manage Cognito users (`USER_POOL_ID`), checking
+    /// passwords through the app client (`USER_POOL_CLIENT_ID`).
     pub fn user_pool(&self) -> Result<UserPool, ConfigError> {
+        let [pool, app_client] = self
+            .settings
+            .require(["USER_POOL_ID", "USER_POOL_CLIENT_ID"])?;
         Ok(CognitoIdentity::new(
             aws_sdk_cognitoidentityprovider::Client::new(&self.aws),
-            self.settings.user_pool_id()?,
-        ))
+            pool,
+        )
+        .with_app_client(app_client))
     }
 
     /// The mailer and the emails' branding, for the functions that send email.

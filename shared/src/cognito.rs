@@ -6,7 +6,7 @@ use crate::error::Unexpected;
 use crate::identity::{Identity, IdentityError, InitialPassword, NewUser};
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
+use aws_sdk_cognitoidentityprovider::types::{AttributeType, AuthFlowType, MessageActionType};
 use std::future::Future;
 
 /// [`Identity`] on a Cognito user pool.
@@ -14,6 +14,8 @@ use std::future::Future;
 pub struct CognitoIdentity {
     client: Client,
     pool_id: String,
+    /// The app client a password is checked through (`ADMIN_USER_PASSWORD_AUTH`).
+    app_client_id: Option<String>,
 }
 
 pub const CUSTOMERS_GROUP: &str = "customers";
@@ -45,7 +47,14 @@ impl CognitoIdentity {
         Self {
             client,
             pool_id: pool_id.into(),
+            app_client_id: None,
         }
+    }
+
+    /// The identity that can also check a password, through this app client.
+    pub fn with_app_client(mut self, id: impl Into<String>) -> Self {
+        self.app_client_id = Some(id.into());
+        self
     }
 
     /// Makes `call` (given the client, the pool id and the username) on the user of `email`,
@@ -226,6 +235,55 @@ impl Identity for CognitoIdentity {
                 }
                 _ => unexpected(e).into(),
             })
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn password_matches(&self, email: &Email, password: &str) -> Result<bool, Unexpected> {
+        let Some(app_client) = &self.app_client_id else {
+            return Err(Unexpected::new(
+                "checking a password needs the user pool's app client",
+            ));
+        };
+        let asked = self
+            .client
+            .admin_initiate_auth()
+            .user_pool_id(&self.pool_id)
+            .client_id(app_client)
+            .auth_flow(AuthFlowType::AdminUserPasswordAuth)
+            .auth_parameters("USERNAME", email.as_str())
+            .auth_parameters("PASSWORD", password)
+            .send()
+            .await;
+        match asked {
+            // Tokens or a challenge (a new password, MFA): either way the password was right.
+            // The tokens are dropped; the caller ends every session next.
+            Ok(_) => Ok(true),
+            Err(e)
+                if matches!(
+                    e.code(),
+                    Some(
+                        "NotAuthorizedException"
+                            | "UserNotFoundException"
+                            | "PasswordResetRequiredException"
+                    )
+                ) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(unexpected(e)),
+        }
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn sign_out_everywhere(&self, email: &Email) -> Result<(), Unexpected> {
+        self.unless_gone(email, |c, pool, user| {
+            c.admin_user_global_sign_out()
+                .user_pool_id(pool)
+                .username(user)
+                .send()
+        })
+        .await?;
+        Ok(())
     }
 
     #[tracing::instrument(skip_all)]

@@ -75,4 +75,13 @@ pub trait Identity: Send + Sync {
         email: &Email,
         password: InitialPassword,
     ) -> Result<(), IdentityError>;
+
+    /// Whether `password` is the user's password now, asked of the pool itself so that its
+    /// lockout after repeated failures applies. A user that does not exist or is disabled has
+    /// no password that works: `false`.
+    async fn password_matches(&self, email: &Email, password: &str) -> Result<bool, Unexpected>;
+
+    /// Ends every session of the user: its refresh tokens stop working. Tokens already issued
+    /// live out their hour. A user that does not exist has no sessions: that is success.
+    async fn sign_out_everywhere(&self, email: &Email) -> Result<(), Unexpected>;
 }

@@ -35,3 +35,4 @@ pub mod ses;
 pub mod session;
 pub mod stream;
 pub mod telemetry;
+pub mod throttle;

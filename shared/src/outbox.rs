@@ -109,6 +109,14 @@ pub enum EmailMessage<S = Sealed> {
         order_url: String,
         summary: OrderSummary,
     },
+    /// A login asked for a new password: a single-use link to choose one.
+    PasswordResetLink {
+        login_name: String,
+        customer_name: String,
+        /// The full reset link, with the token.
+        reset_url: S,
+        expires_at: String,
+    },
     /// A login's new address must be confirmed before it becomes the sign-in email.
     EmailChange {
         login_name: String,
@@ -126,6 +134,7 @@ impl<S> EmailMessage<S> {
             Self::TemporaryPassword { .. } => "temporary_password",
             Self::PasswordReset { .. } => "password_reset",
             Self::EmailChange { .. } => "email_change",
+            Self::PasswordResetLink { .. } => "password_reset_link",
             Self::OrderRequested { .. } => "order_requested",
             Self::OrderPlacedForYou { .. } => "order_placed_for_you",
             Self::OrderAcknowledged { .. } => "order_acknowledged",
@@ -140,12 +149,14 @@ impl<S> EmailMessage<S> {
         }
     }
 
-    /// Whether the message carries a password: its item keeps no copy of it, even sealed, once
-    /// the email is sent.
+    /// Whether the message carries a password, or a link that sets one: its item keeps no
+    /// copy of it, even sealed, once the email is sent.
     pub fn carries_password(&self) -> bool {
         matches!(
             self,
-            Self::TemporaryPassword { .. } | Self::PasswordReset { .. }
+            Self::TemporaryPassword { .. }
+                | Self::PasswordReset { .. }
+                | Self::PasswordResetLink { .. }
         )
     }
 
@@ -203,6 +214,17 @@ impl<S> EmailMessage<S> {
                 customer_name,
                 temporary_password: f("temporary_password", temporary_password).await?,
                 sign_in_url,
+            },
+            Self::PasswordResetLink {
+                login_name,
+                customer_name,
+                reset_url,
+                expires_at,
+            } => EmailMessage::PasswordResetLink {
+                login_name,
+                customer_name,
+                reset_url: f("reset_url", reset_url).await?,
+                expires_at,
             },
             Self::EmailChange {
                 login_name,

@@ -47,6 +47,11 @@ impl Portal {
         self.page(&format!("email-change/{}", token.as_str()))
     }
 
+    /// Where a login that forgot its password chooses a new one.
+    pub fn reset_url(&self, token: &LinkToken) -> String {
+        self.page(&format!("reset/{}", token.as_str()))
+    }
+
     pub fn sign_in_url(&self) -> String {
         self.page("sign-in")
     }

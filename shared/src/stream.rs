@@ -13,6 +13,12 @@ pub fn pending_outbox_id(record: &StreamRecord) -> Option<String> {
     crate::dynamo::pending_outbox_id(&image)
 }
 
+/// The request id of a record whose new image is a password reset request not yet handled.
+pub fn pending_reset_request_id(record: &StreamRecord) -> Option<String> {
+    let image = serde_json::to_value(&record.change.new_image).ok()?;
+    crate::dynamo::pending_reset_request_id(&image)
+}
+
 /// The response that names the records that failed by their sequence numbers, for Lambda to
 /// retry from there.
 pub fn failures<'a>(failed: impl IntoIterator<Item = &'a StreamRecord>) -> StreamResponse {

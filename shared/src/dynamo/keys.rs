@@ -13,6 +13,9 @@
 //! | invitation | `INVITATION#<id>` | `INVITATION` | `CUSTOMER#<customer id>` / `INVITATION#<created>#<id>` | `INVITATION#PENDING` / `<expires>#<id>` while pending |
 //! | invitation token | `INVTOKEN#<sha256 of token>` | `INVTOKEN` | | |
 //! | email change | `EMAILCHANGE#<sha256 of token>` | `EMAILCHANGE` | | |
+//! | password reset request | `RESETREQ#<request id>` | `RESETREQ` | | |
+//! | password reset link | `PWRESET#<sha256 of token>` | `PWRESET` | | |
+//! | quota counter | `QUOTA#<scope>#<sha256 of subject>#<window start>` | `QUOTA` | | |
 //! | product | `CATALOG` | `PRODUCT#<sku>` | | |
 //! | price tier | `CATALOG` | `TIER#<tier id>` | | |
 //! | checkout questions | `CATALOG` | `QUESTIONS` | | |
@@ -109,6 +112,23 @@ pub fn token_pk(token_hash: &str) -> String {
 
 pub fn email_change_pk(token_hash: &str) -> String {
     format!("EMAILCHANGE#{token_hash}")
+}
+
+pub const RESET_REQUEST_SK: &str = "RESETREQ";
+pub const RESET_SK: &str = "PWRESET";
+pub const QUOTA_SK: &str = "QUOTA";
+
+pub fn reset_request_pk(request_id: &str) -> String {
+    format!("RESETREQ#{request_id}")
+}
+
+pub fn reset_pk(token_hash: &str) -> String {
+    format!("PWRESET#{token_hash}")
+}
+
+/// A quota's counter, as [`crate::throttle::Charge::counter`] names it.
+pub fn quota_pk(counter: &str) -> String {
+    format!("QUOTA#{counter}")
 }
 
 /// The GSI1 partition that lists a customer's logins and invitations.

@@ -16,6 +16,7 @@ mod prefetch;
 mod query;
 mod write;
 
+pub use logins::resets::pending_reset_request_id;
 pub use outbox::pending_outbox_id;
 
 use crate::error::Unexpected;

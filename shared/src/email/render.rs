@@ -95,6 +95,29 @@ pub fn render(message: &EmailMessage<Secret>, branding: &Branding) -> RenderedEm
                     .to_owned(),
             ],
         },
+        EmailMessage::PasswordResetLink {
+            login_name,
+            customer_name,
+            reset_url,
+            expires_at,
+        } => Email {
+            subject: format!("{seller}: choose a new password"),
+            greeting: login_name,
+            paragraphs: vec![format!(
+                "Someone, hopefully you, asked for a new password for your login to \
+                 {seller}'s ordering portal for {customer_name}. Choose it with the link \
+                 below; it works once."
+            )],
+            order: None,
+            secret: None,
+            action: Some(("Choose a new password", reset_url.expose())),
+            after: vec![
+                format!("The link expires on {}.", human_time(expires_at)),
+                "If you did not ask for a new password, ignore this email: your password \
+                 stays as it is."
+                    .to_owned(),
+            ],
+        },
         EmailMessage::EmailChange {
             login_name,
             confirm_url,

@@ -97,18 +97,19 @@ pub async fn update_login<S: LoginStore, I: Identity, K: Sealer>(
         enabled: body.enabled,
         new_email: new_email.map(|email| (email, mailroom)),
     };
-    change_login(store, identity, admin, id, change).await
+    let by = |now, details| AuditEntry::by_admin(admin, now, "login.updated", None, details);
+    change_login(store, identity, by, id, change).await
 }
 
-/// What an admin changes of a login; a new email comes with the mailroom that sends its link.
-struct Change<'a, K> {
-    name: Option<LoginName>,
-    enabled: Option<bool>,
-    new_email: Option<(Email, &'a Mailroom<K>)>,
+/// What changes of a login; a new email comes with the mailroom that sends its link.
+pub(super) struct Change<'a, K> {
+    pub name: Option<LoginName>,
+    pub enabled: Option<bool>,
+    pub new_email: Option<(Email, &'a Mailroom<K>)>,
 }
 
 /// The sealer of a change that sends no email: there is none, so nothing can call it.
-enum NoMail {}
+pub(super) enum NoMail {}
 
 #[async_trait::async_trait]
 impl Sealer for NoMail {
@@ -121,12 +122,13 @@ impl Sealer for NoMail {
     }
 }
 
-/// Applies `change`. Everything that can refuse it (the new address's checks, sealing its
-/// link) comes before Cognito is touched; a Cognito step whose write then fails is undone.
-async fn change_login<S: LoginStore, I: Identity, K: Sealer>(
+/// Applies `change`, audited by `by` (given the time and the details; the account is filled
+/// in). Everything that can refuse it (the new address's checks, sealing its link) comes before
+/// Cognito is touched; a Cognito step whose write then fails is undone.
+pub(super) async fn change_login<S: LoginStore, I: Identity, K: Sealer>(
     store: &S,
     identity: &I,
-    admin: &Principal,
+    by: impl FnOnce(Timestamp, serde_json::Value) -> AuditEntry,
     id: &LoginId,
     change: Change<'_, K>,
 ) -> Result<Login, ManageLoginError> {
@@ -170,13 +172,12 @@ async fn change_login<S: LoginStore, I: Identity, K: Sealer>(
         }
         _ => {}
     }
-    let mut write = LoginWrite::audited(AuditEntry::by_admin(
-        admin,
+    let mut audit = by(
         now,
-        "login.updated",
-        Some(&before.customer_id),
         json!({ "login_id": id, "name": after.name, "status": after.status }),
-    ));
+    );
+    audit.customer_id = Some(before.customer_id.clone());
+    let mut write = LoginWrite::audited(audit);
     if let Some((change, mail)) = email_change {
         write.outbox = Some(mail);
         write.release_email = before.pending_email.clone();
@@ -466,7 +467,8 @@ pub async fn disable_all_logins<S: LoginStore + InvitationStore, I: Identity>(
             enabled: Some(false),
             new_email: None,
         };
-        change_login(store, identity, admin, &l.login_id, disable).await?;
+        let by = |now, details| AuditEntry::by_admin(admin, now, "login.updated", None, details);
+        change_login(store, identity, by, &l.login_id, disable).await?;
         disabled += 1;
     }
     Ok(disabled)

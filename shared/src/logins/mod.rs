@@ -5,7 +5,9 @@ mod email_change;
 mod invitations;
 mod manage;
 mod model;
+mod own;
 mod provision;
+mod reset;
 mod store;
 mod view;
 
@@ -13,9 +15,11 @@ pub use email_change::*;
 pub use invitations::*;
 pub use manage::*;
 pub use model::*;
+pub use own::*;
 pub use provision::{
     CreateLoginBody, NewLogin, ProvisionError, ProvisionMode, Provisioned, provision_login,
 };
+pub use reset::*;
 pub use store::*;
 pub use view::*;
 

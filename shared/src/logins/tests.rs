@@ -10,6 +10,7 @@ use crate::portal::Portal;
 use crate::seal::Secret;
 use crate::secret::LinkToken;
 
+mod credentials;
 mod refused;
 mod sealed;
 

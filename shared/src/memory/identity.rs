@@ -13,6 +13,8 @@ pub struct User {
     pub enabled: bool,
     pub temporary: bool,
     pub password: String,
+    /// How many times every session of the user was ended.
+    pub sign_outs: u32,
 }
 
 /// The users by their email, whether the pool is up, and the addresses it refuses (Cognito's
@@ -68,6 +70,7 @@ impl Identity for Users {
                 enabled: true,
                 temporary,
                 password,
+                sign_outs: 0,
             },
         );
         Ok(sub)
@@ -124,6 +127,21 @@ impl Identity for Users {
             .get_mut(email)
             .ok_or_else(|| Unexpected::new("no such user"))?;
         (user.password, user.temporary) = secret(&password);
+        Ok(())
+    }
+
+    async fn password_matches(&self, email: &Email, password: &str) -> Result<bool, Unexpected> {
+        self.up()?;
+        Ok(self
+            .user(email)
+            .is_some_and(|u| u.enabled && u.password == password))
+    }
+
+    async fn sign_out_everywhere(&self, email: &Email) -> Result<(), Unexpected> {
+        self.up()?;
+        if let Some(u) = self.users.lock().expect("not poisoned").get_mut(email) {
+            u.sign_outs += 1;
+        }
         Ok(())
     }
 }

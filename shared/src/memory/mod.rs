@@ -10,6 +10,7 @@ pub mod fixtures;
 mod identity;
 mod logins;
 mod orders;
+mod resets;
 mod sealer;
 
 pub use identity::{User, Users};
@@ -22,6 +23,7 @@ pub fn identity_user(sub: String) -> User {
         enabled: true,
         temporary: false,
         password: "Chosen-passw0rd".into(),
+        sign_outs: 0,
     }
 }
 
@@ -64,6 +66,12 @@ pub struct State {
     pub claims: BTreeMap<InvitationId, (String, Timestamp)>,
     pub audit: Vec<AuditEntry>,
     pub outbox: Vec<OutboxItem>,
+    /// Password reset requests by id, and whether each is handled.
+    pub reset_requests: BTreeMap<String, (crate::logins::ResetRequest, bool)>,
+    /// Reset links by their token's hash.
+    pub resets: BTreeMap<String, crate::logins::PasswordReset>,
+    /// Quota counters by name.
+    pub quotas: BTreeMap<String, u32>,
 }
 
 /// The in-memory store. Clones share the state; a prefetched one keeps its own read record.

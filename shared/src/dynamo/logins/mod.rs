@@ -4,6 +4,7 @@
 mod email_changes;
 mod invitations;
 pub mod item;
+pub mod resets;
 
 use super::DynamoStore;
 use super::attr::{Reader, s};
