@@ -76,7 +76,10 @@ pub async fn per_email(n: usize) -> Vec<Delivery> {
             &settings.sender_email,
             &settings.branding.seller_name,
         )),
-        shell.vault().expect("the stack sets SECRETS_KEY_ID"),
+        orderdesk::outbox::Mailroom {
+            portal: env.portal().expect("the stack sets PORTAL_URL"),
+            sealer: shell.vault().expect("the stack sets SECRETS_KEY_ID"),
+        },
         settings.branding.clone(),
     );
     let seller = std::env::var("SELLER_NOTIFY_EMAIL").expect("SELLER_NOTIFY_EMAIL");

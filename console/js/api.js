@@ -110,7 +110,12 @@ export async function request(method, path, options = {}) {
       }
     }
     const body = await readBody(response);
-    if (!response.ok) throw new ApiError(describe(response.status, body));
+    if (!response.ok) {
+      const error = new ApiError(describe(response.status, body));
+      /** Seconds to wait before trying again, when the API said (`Retry-After`). */
+      error.retryAfter = Number(response.headers.get('Retry-After')) || null;
+      throw error;
+    }
     return { status: response.status, headers: response.headers, body };
   } finally {
     track(-1);

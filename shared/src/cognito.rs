@@ -265,6 +265,7 @@ impl Identity for CognitoIdentity {
                         "NotAuthorizedException"
                             | "UserNotFoundException"
                             | "PasswordResetRequiredException"
+                            | "InvalidParameterException"
                     )
                 ) =>
             {

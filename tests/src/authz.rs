@@ -82,6 +82,8 @@ pub struct Targets {
     pub tier: String,
     /// `$link`: the link token of A's pending invitation.
     pub link: String,
+    /// `$taken_email`: the sign-in address of A's second login, which no other may take.
+    pub taken_email: String,
 }
 
 impl Targets {
@@ -99,6 +101,7 @@ impl Targets {
             ("$tier", &self.tier),
             ("$unknown_link", &"A".repeat(43)),
             ("$link", &self.link),
+            ("$taken_email", &self.taken_email),
             ("$word", &word),
             ("$WORD", &word.to_uppercase()),
             ("$email", &unique_email("matrix")),
@@ -148,6 +151,7 @@ impl World {
             account(&admin)
         );
         let (invitee, spare) = (unique_email("matrix-invitee"), unique_email("matrix-spare"));
+        let taken_email = spare.to_lowercase();
         let order = json!({"lines": [{"sku": sku, "quantity": 1}], "answers": standard_answers()});
         let (spare, invited, order) = tokio::join!(
             admin.password_login(&a.0, "Spare Login", &spare),
@@ -171,6 +175,7 @@ impl World {
             sku,
             tier,
             link,
+            taken_email,
         };
         let (no_group, other_pool, other_client) =
             tokio::join!(user_token_in(&[]), other_pool_token(), other_client_token());

@@ -428,6 +428,18 @@ impl Api {
         }
     }
 
+    /// An anonymous client whose connections come from `source`, a loopback address other
+    /// than 127.0.0.1, so that a per-source quota it spends is its own.
+    pub fn anonymous_from(source: std::net::IpAddr) -> Self {
+        Self {
+            http: reqwest::Client::builder()
+                .local_address(source)
+                .build()
+                .expect("a client"),
+            token: None,
+        }
+    }
+
     pub fn with_token(token: impl Into<String>) -> Self {
         Self {
             token: Some(token.into()),

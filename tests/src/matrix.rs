@@ -48,12 +48,18 @@ pub const MATRIX: &[Row] = &[
     row("POST /admin/customers/{customer_id}/logins",      "401 401 401 401 401 403 403 403 403 403 201 201", "/admin/customers/$customer/logins", r#"{"name": "Matrix", "email": "$email", "mode": "password", "password": "Chosen-passw0rd"}"#),
     row("GET /admin/customers/{customer_id}/logins",       "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/customers/$customer/logins", ""),
     row("GET /me",                                         "401 401 401 401 401 200 200 403 403 403 403 200", "/me", ""),
+    row("PATCH /me",                                       "401 401 401 401 401 200 200 403 403 403 403 200", "/me", r#"{"name": "Matrix Buyer"}"#),
+    row("POST /me/password",                               "401 401 401 401 401 204 204 403 403 403 403 403", "/me/password", r#"{"current_password": "Chosen-passw0rd", "new_password": "Matrix-passw0rd-2"}"#),
+    row("POST /me/email",                                  "401 401 401 401 401 409 409 403 403 403 403 403", "/me/email", r#"{"email": "$taken_email"}"#),
     row("PATCH /admin/logins/{login_id}",                  "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/logins/$login", r#"{"name": "Matrix $word"}"#),
     row("DELETE /admin/logins/{login_id}",                 "401 401 401 401 401 403 403 403 403 403 204 204", "/admin/logins/$login", ""),
     row("POST /admin/logins/{login_id}/password-reset",    "401 401 401 401 401 403 403 403 403 403 202 202", "/admin/logins/$login/password-reset", r#"{"mode": "temporary_password"}"#),
     row("GET /invitations/{token}",                        "200 200 200 200 200 200 200 200 200 200 200 200", "/invitations/$link", ""),
     row("POST /invitations/{token}/accept",                "404 404 404 404 404 404 404 404 404 404 404 404", "/invitations/$unknown_link/accept", r#"{"password": "Chosen-passw0rd"}"#),
     row("POST /email-changes/{token}/confirm",             "404 404 404 404 404 404 404 404 404 404 404 404", "/email-changes/$unknown_link/confirm", ""),
+    row("POST /password-resets",                           "202 202 202 202 202 202 202 202 202 202 202 202", "/password-resets", r#"{"email": "$email"}"#),
+    row("GET /password-resets/{token}",                    "404 404 404 404 404 404 404 404 404 404 404 404", "/password-resets/$unknown_link", ""),
+    row("POST /password-resets/{token}",                   "404 404 404 404 404 404 404 404 404 404 404 404", "/password-resets/$unknown_link", r#"{"password": "Chosen-passw0rd"}"#),
     row("POST /admin/invitations/{invitation_id}/resend",  "401 401 401 401 401 403 403 403 403 403 202 202", "/admin/invitations/$invitation/resend", ""),
     row("DELETE /admin/invitations/{invitation_id}",       "401 401 401 401 401 403 403 403 403 403 204 204", "/admin/invitations/$invitation", ""),
     row("POST /admin/products",                            "401 401 401 401 401 403 403 403 403 403 201 201", "/admin/products", r#"{"sku": "MX-$WORD", "name": "Matrix", "price": {"amount": 100, "currency": "EUR"}}"#),
@@ -102,12 +108,14 @@ impl Row {
     }
 
     /// The caller the route is for: the admin, else customer A, else anyone (a public route).
+    /// A caller the route refuses for a conflict (409) is still the one it is for: its input is
+    /// checked first.
     pub fn caller(&self) -> Actor {
         let statuses = self.statuses();
         let status = |actor: Actor| statuses[ACTORS.iter().position(|a| *a == actor).unwrap()];
         [Actor::Admin, Actor::CustomerA]
             .into_iter()
-            .find(|a| status(*a) < 400)
+            .find(|a| status(*a) < 400 || status(*a) == 409)
             .unwrap_or(Actor::NoToken)
     }
 

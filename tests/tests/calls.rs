@@ -284,6 +284,80 @@ async fn an_email_change_link_stays_within_its_budget() {
     assert_eq!(body["email"], new.to_lowercase());
 }
 
+#[tokio::test]
+async fn asking_for_a_reset_link_does_the_same_work_for_every_address_and_the_link_is_cheap() {
+    let f = functions().await;
+    let admin = Api::admin().await;
+    let (_, _, known) = admin.active_login("Budget Reset").await;
+    let invitations = &f.invitations;
+    let ask = |email: String| async move {
+        call("POST /password-resets", "/password-resets", "")
+            .body(&json!({"email": email}))
+            .on(invitations)
+            .await
+    };
+    let (_, status, for_login) = ask(known.clone()).await;
+    within(
+        "POST /password-resets (a login's address)",
+        status,
+        &for_login,
+        1,
+        1,
+    );
+    let (_, status, for_nobody) = ask(unique_email("budget-nobody")).await;
+    within(
+        "POST /password-resets (no login's address)",
+        status,
+        &for_nobody,
+        1,
+        1,
+    );
+    assert_eq!(
+        for_login.operations(),
+        for_nobody.operations(),
+        "the answer does the same work whether or not a login has the address"
+    );
+
+    let token = mailbox::link_token(&mailbox::wait_for(&known).await, "/reset/");
+    let path = format!("/password-resets/{token}");
+    let (_, status, c) = call("GET /password-resets/{token}", path.clone(), "")
+        .on(&f.invitations)
+        .await;
+    within("GET /password-resets/{token}", status, &c, 1, 1);
+    let (_, status, c) = call("POST /password-resets/{token}", path, "")
+        .body(&json!({"password": "Brand-new-passw0rd"}))
+        .on(&f.invitations)
+        .await;
+    within("POST /password-resets/{token}", status, &c, 4, 4);
+}
+
+#[tokio::test]
+async fn a_login_changing_its_own_name_password_or_address_stays_within_its_budget() {
+    let f = functions().await;
+    let admin = Api::admin().await;
+    let (_, _, email) = admin.active_login("Budget Self").await;
+    let token = sign_in(&email, PASSWORD).await;
+
+    let (body, status, c) = call("PATCH /me", "/me", &token)
+        .body(&json!({"name": "Budget Self-Renamed"}))
+        .on(&f.logins)
+        .await;
+    within("PATCH /me", status, &c, 3, 3);
+    assert_eq!(body["login"]["name"], "Budget Self-Renamed");
+
+    let (_, status, c) = call("POST /me/email", "/me/email", &token)
+        .body(&json!({"email": unique_email("budget-self-moved")}))
+        .on(&f.logins)
+        .await;
+    within("POST /me/email", status, &c, 4, 4);
+
+    let (_, status, c) = call("POST /me/password", "/me/password", &token)
+        .body(&json!({"current_password": PASSWORD, "new_password": "Brand-new-passw0rd"}))
+        .on(&f.logins)
+        .await;
+    within("POST /me/password", status, &c, 2, 2);
+}
+
 #[test]
 fn no_code_path_can_scan_the_table_and_no_function_may() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");

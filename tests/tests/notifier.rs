@@ -292,7 +292,12 @@ async fn notifier_with_ses_down() -> orderdesk_notifier::App {
     orderdesk_notifier::App::new(
         store().await,
         Arc::new(mailer),
-        vault().await,
+        orderdesk::outbox::Mailroom {
+            portal: orderdesk::config::Settings::from_env()
+                .portal()
+                .expect("the stack sets PORTAL_URL"),
+            sealer: vault().await,
+        },
         settings.branding,
     )
 }

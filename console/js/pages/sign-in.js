@@ -4,7 +4,7 @@
 import { h, replace, field, onSubmit, InputError, revealable } from '../ui.js';
 import * as cognito from '../cognito.js';
 import * as session from '../session.js';
-import { afterSignIn } from '../router.js';
+import { afterSignIn, navigate } from '../router.js';
 
 const REASONS = {
   expired: 'Your session has expired. Please sign in again.',
@@ -42,7 +42,16 @@ function showPasswordForm(section, notice, email) {
   const form = h('form', { class: 'stack', novalidate: true },
     field('Email address', emailInput, { required: true }),
     revealable(field('Password', h('input', { name: 'password', type: 'password', autocomplete: 'current-password' }), { required: true })),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Sign in')));
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary' }, 'Sign in'),
+      h('a', {
+        href: '#/forgot',
+        // The address typed so far goes along, so it need not be typed twice.
+        onclick: (event) => {
+          event.preventDefault();
+          navigate('/forgot', { email: emailInput.value.trim() || undefined });
+        },
+      }, 'Forgot password?')));
   replace(section,
     h('h1', {}, 'Sign in'),
     notice && h('p', { class: 'notice', role: 'status' }, notice),

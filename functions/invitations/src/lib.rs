@@ -1,12 +1,12 @@
-//! The `invitations` Lambda: the public, token-guarded routes of an invitation or
-//! confirmation link, and an admin's resend and revoke.
+//! The `invitations` Lambda: the public, token-guarded routes of an invitation, confirmation
+//! or password reset link, asking for a reset link, and an admin's resend and revoke.
 
 use lambda_http::{Body, Request, Response};
 use orderdesk::app::{Store, UserPool, Vault};
 use orderdesk::http::{
-    Function, Problem, Routes, body, json, no_content, path_id, require_admin, route_key,
+    Function, Problem, Routes, body, json, no_content, path_id, require_admin, route_key, source_ip,
 };
-use orderdesk::logins::{self, AcceptBody};
+use orderdesk::logins::{self, AcceptBody, NewPasswordBody, ResetRequestBody};
 use orderdesk::outbox::Mailroom;
 
 /// The function as `main` serves it and `local/` invokes it.
@@ -36,6 +36,23 @@ impl Routes for Invitations {
                 let token = path_id(&req)?;
                 let confirmed = logins::confirm_email_change(store, users, &token).await?;
                 Ok(json(200, &confirmed))
+            }
+            "POST /password-resets" => {
+                let input = body::<ResetRequestBody>(&req)?;
+                logins::request_password_reset(store, input, source_ip(&req)).await?;
+                Ok(json(202, &serde_json::json!({ "status": "requested" })))
+            }
+            "GET /password-resets/{token}" => {
+                let token = path_id(&req)?;
+                Ok(json(
+                    200,
+                    &logins::preview_password_reset(store, &token).await?,
+                ))
+            }
+            "POST /password-resets/{token}" => {
+                let (token, input) = (path_id(&req)?, body::<NewPasswordBody>(&req)?);
+                let done = logins::complete_password_reset(store, users, &token, input).await?;
+                Ok(json(200, &done))
             }
             "POST /admin/invitations/{invitation_id}/resend" => {
                 let admin = require_admin(&req)?;

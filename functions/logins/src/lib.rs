@@ -1,4 +1,5 @@
-//! The `logins` Lambda: admins provision and manage a customer's logins; a login reads `/me`.
+//! The `logins` Lambda: admins provision and manage a customer's logins; a login reads and
+//! changes itself (`/me`).
 
 use lambda_http::{Body, Request, Response};
 use orderdesk::app::{Store, UserPool, Vault};
@@ -6,8 +7,12 @@ use orderdesk::http::{
     Function, Problem, Routes, body, created, customer_session, json, keyed_body, no_content,
     path_id, require_admin, route_key,
 };
-use orderdesk::logins::{self, CreateLoginBody, NewLogin, PasswordResetBody, UpdateLoginBody};
+use orderdesk::logins::{
+    self, ChangeEmailBody, ChangePasswordBody, CreateLoginBody, NewLogin, PasswordResetBody,
+    UpdateLoginBody, UpdateMeBody,
+};
 use orderdesk::outbox::Mailroom;
+use orderdesk::reads::Reads;
 use orderdesk::session;
 use serde_json::json;
 
@@ -24,9 +29,31 @@ impl Routes for Logins {
         (store, users, mailroom): &Self::Needs,
         req: Request,
     ) -> Result<Response<Body>, Problem> {
-        if route_key(&req) == "GET /me" {
-            let (session, store) = customer_session(store, &req, session::me_reads).await?;
-            return Ok(json(200, &session::me(&store, &session).await?));
+        match route_key(&req).as_str() {
+            "GET /me" => {
+                let (session, store) = customer_session(store, &req, session::me_reads).await?;
+                return Ok(json(200, &session::me(&store, &session).await?));
+            }
+            "PATCH /me" => {
+                let (session, store) = customer_session(store, &req, session::me_reads).await?;
+                let input = body::<UpdateMeBody>(&req)?;
+                let me = logins::update_me(&store, users, &session, input).await?;
+                return Ok(json(200, &me));
+            }
+            "POST /me/password" => {
+                let (session, store) = customer_session(store, &req, |_| Reads::none()).await?;
+                let input = body::<ChangePasswordBody>(&req)?;
+                logins::change_my_password(&store, users, &session, input).await?;
+                return Ok(no_content());
+            }
+            "POST /me/email" => {
+                let (session, store) = customer_session(store, &req, |_| Reads::none()).await?;
+                let input = body::<ChangeEmailBody>(&req)?;
+                let login =
+                    logins::change_my_email(&store, users, mailroom, &session, input).await?;
+                return Ok(json(202, &login));
+            }
+            _ => {}
         }
         let admin = require_admin(&req)?;
         match route_key(&req).as_str() {

@@ -164,3 +164,55 @@ impl From<crate::logins::CloseAccountError> for Problem {
         }
     }
 }
+
+impl From<crate::logins::ResetRequestError> for Problem {
+    fn from(e: crate::logins::ResetRequestError) -> Self {
+        use crate::logins::ResetRequestError as E;
+        match e {
+            E::Invalid(errors) => Problem::invalid(errors),
+            E::Throttled { retry_after } => {
+                let mut p = Problem::new(
+                    429,
+                    "Too Many Requests",
+                    "Too many password resets were asked for this address or from this network. Try again later.",
+                )
+                .typed("too-many-requests");
+                p.retry_after = Some(retry_after);
+                p
+            }
+            E::Unexpected(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::logins::PasswordResetError> for Problem {
+    fn from(e: crate::logins::PasswordResetError) -> Self {
+        use crate::logins::PasswordResetError as E;
+        match e {
+            E::NotFound => Problem::not_found("This password reset link is not known."),
+            E::Gone => Problem::new(
+                410,
+                "Gone",
+                "This password reset link was already used or has expired. Ask for a new one.",
+            )
+            .typed("reset-gone"),
+            E::Invalid(errors) => Problem::invalid(errors),
+            E::Unexpected(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::logins::OwnLoginError> for Problem {
+    fn from(e: crate::logins::OwnLoginError) -> Self {
+        use crate::logins::OwnLoginError as E;
+        match e {
+            E::Invalid(errors) => Problem::invalid(errors),
+            E::ActingAs => Problem::forbidden(
+                "An admin acting as a login cannot change its password or sign-in address; use the login's admin routes.",
+            )
+            .typed("acting-as-credentials"),
+            E::Conflict(why) => Problem::conflict(why),
+            E::Unexpected(e) => e.into(),
+        }
+    }
+}

@@ -37,6 +37,17 @@ pub fn actor(req: &Request) -> Actor {
     }
 }
 
+/// The address the request came from, as API Gateway saw the connection; the unspecified
+/// address when the context has none (all such requests then share one quota).
+pub fn source_ip(req: &Request) -> std::net::IpAddr {
+    match req.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(ctx)) => ctx.http.source_ip.as_deref(),
+        _ => None,
+    }
+    .and_then(|ip| ip.parse().ok())
+    .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+}
+
 /// The admin behind the request: 401 without a token, 403 for anyone else signed in.
 pub fn require_admin(req: &Request) -> Result<Principal, Problem> {
     match actor(req) {

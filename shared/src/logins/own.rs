@@ -139,6 +139,8 @@ pub async fn change_my_password<S: AuditLog, I: Identity>(
     let mut v = Validator::default();
     if body.current_password.is_empty() {
         v.push("current_password", "is required");
+    } else if body.current_password.chars().count() > 256 {
+        v.push("current_password", "is not this login's password");
     }
     v.check("new_password", POLICY.check(&body.new_password));
     if body.new_password == body.current_password {

@@ -35,7 +35,7 @@ pub const PER_ADDRESS: Quota = Quota {
 /// Requests from one source address: an office behind one NAT, not a script trying addresses.
 pub const PER_SOURCE: Quota = Quota {
     scope: "reset-source",
-    limit: 30,
+    limit: 50,
     window_seconds: 3600,
 };
 

@@ -99,7 +99,7 @@ async fn an_address_over_its_quota_is_refused_and_nothing_is_stored() {
     };
     let refused = request_password_reset(&m, body, SOURCE).await;
     assert!(
-        matches!(refused, Err(ResetRequestError::Throttled { retry_after }) if retry_after >= 1 && retry_after <= 3600),
+        matches!(refused, Err(ResetRequestError::Throttled { retry_after }) if (1..=3600).contains(&retry_after)),
         "{refused:?}"
     );
     assert_eq!(m.state().reset_requests.len(), PER_ADDRESS.limit as usize);
