@@ -1,7 +1,7 @@
 // How orders look, for the customer's and the admin's pages alike: a list filtered by status;
 // one order's page with its lines at the prices it was placed at, its answers, and its history.
 
-import { h, replace, field, loading, errorBox, money, time, badge } from './ui.js';
+import { h, replace, field, loading, errorBox, money, time, badge, debounce } from './ui.js';
 import * as api from './api.js';
 import { pagedTable } from './list.js';
 
@@ -19,25 +19,42 @@ export const column = {
 
 /**
  * The orders at `path` (with `query`) in a paged table of `columns`, filtered by a status select
- * of `statuses` set to `status` at first: `{ filter, table }`, the filter a labelled field.
- * `onStatus(value)` runs when the status changes, before the table reloads.
+ * of `statuses` set to `status` at first: `{ filter, table }`, the filter labelled fields.
+ * `onStatus(value)` runs when the status changes, before the table reloads. With `search`, a
+ * "Find an order" field searches by order number or PO number (`?q=`) in every status while it
+ * holds text; `onSearch(text)` runs when it changes.
  */
-export function orderList({ path, query = {}, statuses = STATUSES, status = '', onStatus, caption, empty, columns }) {
+export function orderList({ path, query = {}, statuses = STATUSES, status = '', onStatus, caption, empty, columns, search = null, onSearch }) {
   const select = h('select', { name: 'status' },
     statuses.map(([value, label]) => h('option', { value, selected: value === status }, label)));
+  const find = search === null ? null : h('input', { type: 'search', name: 'q', value: search, autocomplete: 'off', maxlength: 100 });
+  const text = () => find?.value.trim() || '';
   const table = pagedTable({
     caption,
     noun: ['order', 'orders'],
     empty,
     tableClass: 'cards',
-    fetchPage: (cursor, signal) => api.get(path, { query: { ...query, status: select.value, cursor, limit: 25 }, signal }),
+    fetchPage: (cursor, signal) => api.get(path, {
+      query: text() ? { ...query, q: text(), cursor, limit: 25 } : { ...query, status: select.value, cursor, limit: 25 },
+      signal,
+    }),
     columns,
   });
   select.addEventListener('change', () => {
     onStatus?.(select.value);
     table.reload();
   });
-  return { filter: field('Status', select), table };
+  const filters = [field('Status', select)];
+  if (find) {
+    select.disabled = Boolean(text());
+    find.addEventListener('input', debounce(() => {
+      select.disabled = Boolean(text());
+      onSearch?.(text());
+      table.reload();
+    }, 300));
+    filters.unshift(field('Find an order', find, { hint: 'Order number or PO number, in any status' }));
+  }
+  return { filter: filters, table };
 }
 
 /**

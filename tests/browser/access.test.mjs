@@ -83,6 +83,84 @@ describe('signing in and access', () => {
     await page.context().close();
   });
 
+  it('resets a forgotten password from the emailed link, signs in with it, and the link works once', async () => {
+    const login = await customerWithLogin(admin, `${run}f`);
+    const page = await openPage();
+    await page.goto(`${stack().console_url}#/sign-in`);
+    await page.getByLabel('Email address').fill(login.email);
+    await page.getByRole('link', { name: 'Forgot password?' }).click();
+    await page.getByRole('heading', { name: 'Forgot your password?' }).waitFor();
+    assert.equal(await page.getByLabel('Email address').inputValue(), login.email, 'the address typed goes along');
+    await screenshot(page, 'portal-forgot-password');
+    await page.getByRole('button', { name: 'Send me a link' }).click();
+    await page.getByText(`If ${login.email} is the address of a login`).waitFor();
+
+    const mailbox = await openPage();
+    const card = await openMail(mailbox, login.email, /choose a new password/);
+    const [reset] = await Promise.all([
+      mailbox.context().waitForEvent('page'),
+      card.frameLocator('iframe').getByRole('link', { name: /#\/reset\// }).click(),
+    ]);
+    const link = reset.url();
+    await reset.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    assert.equal(await reset.getByLabel('Email address').inputValue(), login.email);
+    await reset.getByLabel('New password', { exact: true }).fill('short');
+    await reset.getByRole('button', { name: 'Set password and sign in' }).click();
+    await reset.getByText('needs at least 10 characters', { exact: false }).first().waitFor();
+    const chosen = `Reset-${run}-Pass9`;
+    await reset.getByLabel('New password', { exact: true }).fill(chosen);
+    await reset.getByLabel('Repeat the new password').fill(chosen);
+    await screenshot(reset, 'portal-reset-password');
+    await reset.getByRole('button', { name: 'Set password and sign in' }).click();
+    await reset.getByRole('heading', { name: 'Catalogue' }).waitFor();
+    await reset.getByText('Your new password is set.').waitFor();
+
+    await reset.getByRole('button', { name: 'Sign out' }).click();
+    reset.expectConsoleError(/status of 410/);
+    await reset.goto(link);
+    await reset.getByText('This link has already been used or has expired.').waitFor();
+    reset.expectConsoleError(/status of 400/);
+    await reset.goto(`${stack().console_url}#/sign-in`);
+    await reset.getByLabel('Email address').fill(login.email);
+    await reset.getByRole('textbox', { name: 'Password', exact: true }).fill(login.password);
+    await reset.getByRole('button', { name: 'Sign in' }).click();
+    await reset.getByRole('alert').waitFor();
+    await signIn(reset, login.email, chosen);
+    checkConsole(page, reset);
+    await page.context().close();
+    await mailbox.context().close();
+  });
+
+  it('lets a buyer change its own name and password on the account page', async () => {
+    const login = await customerWithLogin(admin, `${run}a`);
+    const page = await openPage();
+    await signIn(page, login.email, login.password);
+    await nav(page, 'Account').click();
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    await page.getByLabel('Your name').fill(`Renamed ${run}`);
+    await page.getByRole('button', { name: 'Save name' }).click();
+    await page.getByText('Your name is saved.').waitFor();
+    assert.equal(await page.getByLabel('Your name').inputValue(), `Renamed ${run}`);
+
+    const password = page.getByRole('form', { name: 'Change your password' });
+    page.expectConsoleError(/status of 400/);
+    await password.getByLabel('Current password').fill('Not-the-passw0rd');
+    await password.getByLabel('New password', { exact: true }).fill(`Changed-${run}-Pass3`);
+    await password.getByLabel('Repeat the new password').fill(`Changed-${run}-Pass3`);
+    await password.getByRole('button', { name: 'Change password' }).click();
+    await password.getByText('is not this login', { exact: false }).waitFor();
+    await password.getByLabel('Current password').fill(login.password);
+    await screenshot(page, 'portal-account-edit');
+    await password.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Your password is changed.', { exact: false }).waitFor();
+    await nav(page, 'Catalogue').click();
+    await page.getByRole('heading', { name: 'Catalogue' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(page, login.email, `Changed-${run}-Pass3`);
+    checkConsole(page);
+    await page.context().close();
+  });
+
   it('asks to sign in again when the session has expired, then returns to the page', async () => {
     const page = await openPage();
     await signIn(page, stack().admin_email, stack().admin_password);

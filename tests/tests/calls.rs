@@ -358,6 +358,29 @@ async fn a_login_changing_its_own_name_password_or_address_stays_within_its_budg
     within("POST /me/password", status, &c, 2, 2);
 }
 
+#[tokio::test]
+async fn a_search_for_orders_is_one_query_beside_the_callers_identity() {
+    let f = functions().await;
+    let s = Shop::open(None).await;
+    s.order(&s.flour, 1).await.ok(201);
+    let token = s.buyer.token();
+
+    let (body, status, c) = call("GET /orders", "/orders?q=po-42", token)
+        .on(&f.orders)
+        .await;
+    within("GET /orders?q=", status, &c, 2, 2);
+    assert_eq!(body["items"][0]["answers"]["po_number"], "PO-42");
+    let (body, status, c) = call(
+        "GET /admin/orders",
+        "/admin/orders?q=po-42",
+        s.admin.token(),
+    )
+    .on(&f.orders)
+    .await;
+    within("GET /admin/orders?q=", status, &c, 1, 1);
+    assert!(!body["items"].as_array().unwrap().is_empty());
+}
+
 #[test]
 fn no_code_path_can_scan_the_table_and_no_function_may() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");

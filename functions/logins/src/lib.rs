@@ -5,14 +5,13 @@ use lambda_http::{Body, Request, Response};
 use orderdesk::app::{Store, UserPool, Vault};
 use orderdesk::http::{
     Function, Problem, Routes, body, created, customer_session, json, keyed_body, no_content,
-    path_id, require_admin, route_key,
+    own_credentials_session, path_id, require_admin, route_key,
 };
 use orderdesk::logins::{
     self, ChangeEmailBody, ChangePasswordBody, CreateLoginBody, NewLogin, PasswordResetBody,
     UpdateLoginBody, UpdateMeBody,
 };
 use orderdesk::outbox::Mailroom;
-use orderdesk::reads::Reads;
 use orderdesk::session;
 use serde_json::json;
 
@@ -41,13 +40,13 @@ impl Routes for Logins {
                 return Ok(json(200, &me));
             }
             "POST /me/password" => {
-                let (session, store) = customer_session(store, &req, |_| Reads::none()).await?;
+                let (session, store) = own_credentials_session(store, &req).await?;
                 let input = body::<ChangePasswordBody>(&req)?;
                 logins::change_my_password(&store, users, &session, input).await?;
                 return Ok(no_content());
             }
             "POST /me/email" => {
-                let (session, store) = customer_session(store, &req, |_| Reads::none()).await?;
+                let (session, store) = own_credentials_session(store, &req).await?;
                 let input = body::<ChangeEmailBody>(&req)?;
                 let login =
                     logins::change_my_email(&store, users, mailroom, &session, input).await?;

@@ -25,10 +25,12 @@ impl Routes for Orders {
         match route_key(&req).as_str() {
             "GET /orders" => {
                 let (session, store) = customer_session(store, &req, |_| Reads::none()).await?;
-                let (status, page) = listing(&req, |q| orders::status_filter(q.get("status")))?;
                 let customer = &session.me.customer.customer_id;
+                let (wanted, page) = listing(&req, |q| {
+                    orders::customer_listing(customer, q.get("status"), q.get("q"))
+                })?;
                 let found =
-                    orders::customer_orders(&store, customer, status, &page, seller).await?;
+                    orders::customer_orders(&store, customer, &wanted, &page, seller).await?;
                 Ok(json(200, &found))
             }
             "GET /orders/{order_id}" => {
@@ -46,7 +48,7 @@ impl Routes for Orders {
             "GET /admin/orders" => {
                 require_admin(&req)?;
                 let (queue, page) = listing(&req, |q| {
-                    OrderListing::queue(q.get("status"), q.get("customer_id"))
+                    OrderListing::queue(q.get("status"), q.get("customer_id"), q.get("q"))
                 })?;
                 let found = orders::admin_orders(store, &queue, &page).await?;
                 Ok(json(200, &found))

@@ -20,6 +20,7 @@
 //! | price tier | `CATALOG` | `TIER#<tier id>` | | |
 //! | checkout questions | `CATALOG` | `QUESTIONS` | | |
 //! | order | `ORDER#<id>` | `ORDER` | `CUSTORDERS#<customer id>` / `<created>#<id>` | `ORDERSTATUS#<status>` / `<submitted>#<id>` |
+//! | order search term | `ORDERFIND#<customer id>` | `<term>#<order id>` | `ORDERFIND` / `<term>#<order id>` | |
 //! | order-number counter | `COUNTER#ORDER` | `COUNTER` | | |
 //! | idempotency record | `IDEMPOTENCY#<caller>#<operation>#<key>` | `IDEMPOTENCY` | | |
 //! | audit entry | `CUSTOMER#<id>` (or `AUDIT#<audit id>`) | `AUDIT#<at>#<audit id>` | `AUDITACTOR#<actor id>` / `<at>#<audit id>` | `AUDITLOG` / `<at>#<audit id>` |
@@ -167,6 +168,20 @@ pub fn customer_orders_pk(c: &CustomerId) -> String {
 
 pub fn order_status_pk(s: OrderStatus) -> String {
     format!("ORDERSTATUS#{}", s.as_str())
+}
+
+/// Every order search term's partition starts so; every account's terms are listed on GSI1
+/// under this too.
+pub const ORDER_TERMS: &str = "ORDERFIND";
+
+/// The partition of one account's order search terms.
+pub fn order_terms_pk(c: &CustomerId) -> String {
+    format!("{ORDER_TERMS}#{c}")
+}
+
+/// A search term's sort key: the term, then the order (so one term's orders sort by id).
+pub fn order_term_sk(term: &str, o: &OrderId) -> String {
+    format!("{term}#{o}")
 }
 
 // Idempotency records and the audit log.

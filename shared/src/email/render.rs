@@ -417,6 +417,26 @@ pub(super) mod tests {
                 html: &["New-Pass-42"],
             },
             Expected {
+                what: "the reset link email links to its reset page, works once and expires",
+                message: EmailMessage::PasswordResetLink {
+                    login_name: "Ann".into(),
+                    customer_name: "Bakery <Ltd>".into(),
+                    reset_url: "https://portal.example/#/reset/abc".into(),
+                    expires_at: "2026-11-30T09:05:00.000Z".into(),
+                },
+                subject: "Acme & Sons: choose a new password",
+                text: &[
+                    "https://portal.example/#/reset/abc",
+                    "it works once",
+                    "30 November 2026, 09:05 UTC",
+                    "Bakery <Ltd>",
+                ],
+                html: &[
+                    "href=\"https://portal.example/#/reset/abc\"",
+                    "Bakery &lt;Ltd&gt;",
+                ],
+            },
+            Expected {
                 what: "the email change links to its confirmation",
                 message: EmailMessage::EmailChange {
                     login_name: "Ann".into(),

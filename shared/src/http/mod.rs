@@ -14,7 +14,7 @@ pub use body::{MAX_BODY_BYTES, WHOLE_BODY, body, json_body};
 pub use function::{Function, HttpFunction, REQUEST_DEADLINE, Routes, serve};
 pub use path::{PathId, path_id};
 pub use problem::Problem;
-pub use session::{customer_request, customer_session};
+pub use session::{customer_request, customer_session, own_credentials_session};
 
 use crate::actor::{Actor, Principal};
 use crate::domain::FieldError;

@@ -62,6 +62,19 @@ where
     }
 }
 
+/// As [`customer_session`], for a route that changes the login's own credentials: an admin
+/// acting as the login is refused (403) before anything is read or written, so the refusal
+/// leaves no trace but the log.
+pub async fn own_credentials_session<S>(store: &S, req: &Request) -> Result<(Session, S), Problem>
+where
+    S: Prefetch + LoginStore + CustomerStore + AuditLog,
+{
+    if matches!(actor(req), Actor::Admin(_)) && req.headers().contains_key(ACT_AS) {
+        return Err(crate::logins::OwnLoginError::ActingAs.into());
+    }
+    customer_session(store, req, |_| Reads::none()).await
+}
+
 /// As [`customer_session`], for a route whose reads depend on its input: `parse` runs first so
 /// its reads join the session's, but a bad input is reported only after the caller is known.
 pub async fn customer_request<S, T>(

@@ -78,6 +78,17 @@ impl OrderStore for Memory {
                     &o.customer_id == c && status.is_none_or(|s| o.status == s)
                 }
                 OrderListing::Status(status) => o.status == *status,
+                OrderListing::Search {
+                    customer,
+                    text,
+                    status,
+                } => {
+                    customer.as_ref().is_none_or(|c| &o.customer_id == c)
+                        && status.is_none_or(|s| o.status == s)
+                        && crate::orders::terms(o)
+                            .iter()
+                            .any(|t| t.as_str().starts_with(text.as_str()))
+                }
             }),
             |o| std::cmp::Reverse((o.created_at, o.order_id.clone())),
         );

@@ -1,6 +1,8 @@
 //! Reading orders: a customer's own, and the seller's queue.
 
-use super::{CustomerOrder, Order, OrderListing, OrderStatus, OrderStore, OrderStoreError};
+use super::{
+    CustomerOrder, Order, OrderListing, OrderStatus, OrderStore, OrderStoreError, SearchText,
+};
 use crate::actor::Seller;
 use crate::domain::{FieldError, Validator};
 use crate::error::Unexpected;
@@ -32,25 +34,48 @@ fn parse_status(raw: &str) -> Result<OrderStatus, &'static str> {
     OrderStatus::parse(raw).ok_or("must be requested, confirmed, rejected or cancelled")
 }
 
-/// `?status=`, when given, checked.
-pub fn status_filter(raw: Option<&str>) -> Result<Option<OrderStatus>, Vec<FieldError>> {
+/// A customer's own listing from `?status=` and `?q=`: its orders, or those it searches for.
+pub fn customer_listing(
+    customer: &CustomerId,
+    status: Option<&str>,
+    q: Option<&str>,
+) -> Result<OrderListing, Vec<FieldError>> {
     let mut v = Validator::default();
-    let status = v.optional("status", raw, parse_status);
-    v.finish(|| status)
+    let status = v.optional("status", status, parse_status);
+    let text = v.optional("q", q, SearchText::parse);
+    v.finish(|| match text {
+        Some(text) => OrderListing::Search {
+            customer: Some(customer.clone()),
+            text,
+            status,
+        },
+        None => OrderListing::Customer(customer.clone(), status),
+    })
 }
 
 impl OrderListing {
     /// The seller's queue from `?status=` (default `requested`) and `?customer_id=` (then that
-    /// account's orders, in the status when given), with every bad one named.
-    pub fn queue(status: Option<&str>, customer_id: Option<&str>) -> Result<Self, Vec<FieldError>> {
+    /// account's orders, in the status when given), or with `?q=` the orders it finds (of that
+    /// account when given, in that status when given), with every bad one named.
+    pub fn queue(
+        status: Option<&str>,
+        customer_id: Option<&str>,
+        q: Option<&str>,
+    ) -> Result<Self, Vec<FieldError>> {
         let mut v = Validator::default();
         let status = v.optional("status", status, parse_status);
         let customer = v.optional("customer_id", customer_id, |raw| {
             CustomerId::parse(raw).ok_or("is not a customer id")
         });
-        v.finish(|| match customer {
-            Some(c) => OrderListing::Customer(c, status),
-            None => OrderListing::Status(status.unwrap_or(OrderStatus::Requested)),
+        let text = v.optional("q", q, SearchText::parse);
+        v.finish(|| match (text, customer) {
+            (Some(text), customer) => OrderListing::Search {
+                customer,
+                text,
+                status,
+            },
+            (None, Some(c)) => OrderListing::Customer(c, status),
+            (None, None) => OrderListing::Status(status.unwrap_or(OrderStatus::Requested)),
         })
     }
 }
@@ -75,16 +100,24 @@ pub async fn customer_order<S: OrderStore>(
     }
 }
 
-/// The customer's orders as the customer sees them, newest first, in one status or all.
+/// The customer's orders as the customer sees them ([`customer_listing`]): newest first, or
+/// those a search finds. A listing of another account's orders is refused as not found.
 pub async fn customer_orders<S: OrderStore>(
     store: &S,
     customer: &CustomerId,
-    status: Option<OrderStatus>,
+    listing: &OrderListing,
     page: &PageRequest,
     seller: &Seller,
 ) -> Result<Page<CustomerOrder>, ReadOrderError> {
-    let listing = OrderListing::Customer(customer.clone(), status);
-    let found = store.orders(&listing, page).await?;
+    let own = match listing {
+        OrderListing::Customer(c, _) => c == customer,
+        OrderListing::Search { customer: c, .. } => c.as_ref() == Some(customer),
+        OrderListing::Status(_) => false,
+    };
+    if !own {
+        return Err(ReadOrderError::NotFound);
+    }
+    let found = distinct(store.orders(listing, page).await?);
     Ok(Page {
         items: found
             .items
@@ -93,6 +126,13 @@ pub async fn customer_orders<S: OrderStore>(
             .collect(),
         next_cursor: found.next_cursor,
     })
+}
+
+/// A page with each order once: a search may find one order by two of its terms.
+fn distinct(mut page: Page<Order>) -> Page<Order> {
+    let mut seen = std::collections::BTreeSet::new();
+    page.items.retain(|o| seen.insert(o.order_id.clone()));
+    page
 }
 
 /// Any order, for the seller (a deleted customer's too).
@@ -106,5 +146,5 @@ pub async fn admin_orders<S: OrderStore>(
     listing: &OrderListing,
     page: &PageRequest,
 ) -> Result<Page<Order>, ReadOrderError> {
-    Ok(store.orders(listing, page).await?)
+    Ok(distinct(store.orders(listing, page).await?))
 }

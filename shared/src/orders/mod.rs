@@ -8,6 +8,7 @@ mod decide;
 mod lines;
 mod list;
 mod model;
+mod search;
 mod store;
 mod submit;
 
@@ -18,6 +19,7 @@ pub use decide::*;
 pub use lines::{LineBody, Pricing, check_answers, parse_lines, price_lines};
 pub use list::*;
 pub use model::*;
+pub use search::{MAX_ANSWER_TERMS, SearchText, terms};
 pub use store::{CartStore, NextNumber, OrderListing, OrderStore, OrderStoreError, OrderWrite};
 pub use submit::{
     CartChanged, OrderRequest, SellerDesk, SubmitBody, SubmitError, submit_order, submit_reads,

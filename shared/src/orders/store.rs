@@ -79,6 +79,13 @@ pub enum OrderListing {
     Customer(CustomerId, Option<OrderStatus>),
     /// Every order in a status, newest first: the seller's queue.
     Status(OrderStatus),
+    /// The orders with a search term that begins with `text` (one account's, or every
+    /// account's for the seller), in one status or all: by term, newest first within a term.
+    Search {
+        customer: Option<CustomerId>,
+        text: super::SearchText,
+        status: Option<OrderStatus>,
+    },
 }
 
 /// Where orders are kept.

@@ -15,6 +15,7 @@ use crate::session::{ActingAs, Session};
 use serde_json::json;
 
 mod decisions;
+mod search;
 
 fn desk() -> SellerDesk {
     SellerDesk {
@@ -346,12 +347,12 @@ async fn a_customer_reads_its_own_orders_only() {
     assert!(m.undeclared(&order_reads(&order.order_id)).is_empty());
     let theirs = customer_order(&m, &other.customer_id, &order.order_id, &seller()).await;
     let missing = customer_order(&m, &c.customer_id, &OrderId::generate(), &seller()).await;
-    let requested = status_filter(Some("requested")).unwrap();
+    let requested = customer_listing(&c.customer_id, Some("requested"), None).unwrap();
     let page = Default::default();
-    let listed = customer_orders(&m, &c.customer_id, requested, &page, &seller())
+    let listed = customer_orders(&m, &c.customer_id, &requested, &page, &seller())
         .await
         .unwrap();
-    let bad = status_filter(Some("shipped"));
+    let bad = customer_listing(&c.customer_id, Some("shipped"), None);
 
     assert_eq!(mine.order_id, order.order_id);
     assert!(matches!(theirs, Err(ReadOrderError::NotFound)));
@@ -397,13 +398,13 @@ async fn the_sellers_queue_lists_requested_orders_and_one_accounts_orders() {
 
     let (store, page) = (&m, &page);
     let list = |status, customer| {
-        let listing = OrderListing::queue(status, customer).unwrap();
+        let listing = OrderListing::queue(status, customer, None).unwrap();
         async move { admin_orders(store, &listing, page).await.unwrap() }
     };
     let queue = list(None, None).await;
     let confirmed = list(Some("confirmed"), None).await;
     let theirs = list(None, Some(c.customer_id.as_str())).await;
-    let bad = OrderListing::queue(Some("shipped"), Some("acme"));
+    let bad = OrderListing::queue(Some("shipped"), Some("acme"), None);
     let one = admin_order(&m, &order.order_id).await.unwrap();
 
     assert_eq!(queue.items.len(), 1);

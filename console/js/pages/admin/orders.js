@@ -31,7 +31,9 @@ export default async function render(main, ctx) {
     path: '/admin/orders',
     statuses: [['requested', 'Requested (waiting for you)'], ['confirmed', 'Confirmed'], ['rejected', 'Rejected'], ['cancelled', 'Cancelled']],
     status: ctx.query.status || 'requested',
-    onStatus: (status) => ctx.setQuery({ status }),
+    onStatus: (status) => ctx.setQuery({ status, q: ctx.query.q }),
+    search: ctx.query.q || '',
+    onSearch: (q) => ctx.setQuery({ status: ctx.query.status, q }),
     caption: 'Orders',
     empty: 'No orders in this status.',
     columns: [

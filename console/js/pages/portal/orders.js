@@ -1,4 +1,4 @@
-// The account's orders, newest first, filtered by status.
+// The account's orders, newest first, filtered by status, or found by order or PO number.
 
 import { h } from '../../ui.js';
 import { orderList, column } from '../../orders-view.js';
@@ -9,7 +9,9 @@ export default async function render(main, ctx) {
   const { filter, table } = orderList({
     path: '/orders',
     status: ctx.query.status || '',
-    onStatus: (status) => ctx.setQuery({ status }),
+    onStatus: (status) => ctx.setQuery({ status, q: ctx.query.q }),
+    search: ctx.query.q || '',
+    onSearch: (q) => ctx.setQuery({ status: ctx.query.status, q }),
     caption: 'Your orders',
     empty: 'No orders yet.',
     columns: [column.order((o) => `#/orders/${o.order_id}`), column.submitted, column.status, column.lines, column.total],

@@ -41,7 +41,7 @@ export default async function render(main, ctx) {
 
 function loginCard(login, ctx) {
   const name = h('input', { name: 'name', autocomplete: 'name', value: login.name || '', maxlength: 100 });
-  const form = h('form', { class: 'stack', novalidate: true, 'aria-label': 'Your name' },
+  const form = h('form', { class: 'stack', novalidate: true },
     field('Your name', name, { required: true, hint: 'Shown on your orders and in the emails about them.' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Save name')));
   onSubmit(form, 'Saving…', async (values) => {

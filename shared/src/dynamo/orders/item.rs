@@ -39,7 +39,7 @@ pub fn from_item(item: &Item) -> Result<Order, Unexpected> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::actor::CreatedBy;
     use crate::domain::{Currency, Money, Timestamp};
@@ -48,7 +48,7 @@ mod tests {
     use crate::orders::{OrderEvent, OrderEventKind, OrderNumber, PricedLine, Quantity};
     use std::collections::BTreeMap;
 
-    fn order() -> Order {
+    pub(crate) fn order() -> Order {
         let at = Timestamp::parse("2026-11-23T08:00:00Z").unwrap();
         let eur = |a| Money::new(a, Currency::parse("EUR").unwrap()).unwrap();
         let by = CreatedBy::Customer {

@@ -3,6 +3,7 @@
 
 pub mod cart;
 pub mod item;
+pub mod terms;
 
 use super::attr::{Reader, n, s};
 use super::query::Listing;
@@ -112,6 +113,10 @@ impl OrderStore for DynamoStore {
             actions.push(self.claim_number(was, n.number.0));
             Some(actions.len() - 1)
         });
+        let order = item::to_item(w.after);
+        for term in crate::orders::terms(w.after) {
+            actions.push(self.put(terms::to_item(&order, w.after, &term), None));
+        }
         actions.extend(w.outbox.iter().map(|o| self.put_outbox(o)));
         actions.extend(w.audit.map(|a| self.put_audit(a)));
         let cart_at = w.clear_cart.map(|version| {
@@ -140,9 +145,26 @@ impl OrderStore for DynamoStore {
     ) -> Result<Page<Order>, OrderStoreError> {
         let (index, key, partition, status) = match listing {
             OrderListing::Customer(c, status) => {
-                (index::GSI1, "GSI1", customer_orders_pk(c), *status)
+                (Some(index::GSI1), "GSI1", customer_orders_pk(c), *status)
             }
-            OrderListing::Status(status) => (index::GSI2, "GSI2", order_status_pk(*status), None),
+            OrderListing::Status(status) => {
+                (Some(index::GSI2), "GSI2", order_status_pk(*status), None)
+            }
+            OrderListing::Search {
+                customer: Some(c),
+                status,
+                ..
+            } => (None, "", terms::account_pk(c), *status),
+            OrderListing::Search {
+                customer: None,
+                status,
+                ..
+            } => (
+                Some(index::GSI1),
+                "GSI1",
+                terms::EVERY_ACCOUNT.to_owned(),
+                *status,
+            ),
         };
         let (pk, sk) = (format!("{key}PK"), format!("{key}SK"));
         let mut values = vec![(":pk", s(&partition))];
@@ -152,10 +174,21 @@ impl OrderStore for DynamoStore {
             names.push(("#status", "status"));
             "#status = :status".to_owned()
         });
-        let key_condition = format!("{pk} = :pk");
-        let key_attributes = ["PK", "SK", pk.as_str(), sk.as_str()];
+        let key_condition = match listing {
+            OrderListing::Search { text, .. } => {
+                values.push((":term", s(text.as_str())));
+                format!("{pk} = :pk AND begins_with({sk}, :term)")
+            }
+            _ => format!("{pk} = :pk"),
+        };
+        let key_attributes: Vec<&str> = if key.is_empty() {
+            vec!["PK", "SK"]
+        } else {
+            vec!["PK", "SK", pk.as_str(), sk.as_str()]
+        };
+        let searching = matches!(listing, OrderListing::Search { .. });
         let listing = Listing {
-            index: Some(index),
+            index,
             key_condition: &key_condition,
             filter,
             names,
@@ -163,7 +196,10 @@ impl OrderStore for DynamoStore {
             key_attributes: &key_attributes,
             forward: false,
         };
-        let fits = |c: &Cursor| c.0[&pk] == partition && c.0["PK"].starts_with("ORDER#");
+        let fits = |c: &Cursor| {
+            c.0.get(&pk) == Some(&partition)
+                && c.0["PK"].starts_with(if searching { terms::PREFIX } else { "ORDER#" })
+        };
         self.list_page(&listing, page, fits, item::from_item)
             .await
             .map_err(|e| e.or_bad_cursor(|| OrderStoreError::BadCursor))
