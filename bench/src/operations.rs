@@ -195,6 +195,20 @@ pub async fn count_all(apps: &Apps, fx: &mut Fixtures) -> Vec<Counted> {
             as_admin("orders-admin-list.json"),
         ),
         read(
+            "GET /orders?q= (search)",
+            Orders,
+            as_buyer("orders-list.json")
+                .with("\"status\":\"requested\"", "\"q\":\"1\"")
+                .with("status=requested", "q=1"),
+        ),
+        read(
+            "GET /admin/orders?q= (search)",
+            Orders,
+            as_admin("orders-admin-list.json")
+                .with("\"status\":\"requested\"", "\"q\":\"1\"")
+                .with("status=requested", "q=1"),
+        ),
+        read(
             "GET /admin/orders/{id}",
             Orders,
             as_admin("orders-admin-get.json").with(SAMPLE_ORDER, &order),
@@ -231,6 +245,26 @@ pub async fn count_all(apps: &Apps, fx: &mut Fixtures) -> Vec<Counted> {
             Invitations,
             accept_event(&accept),
             200,
+        ),
+        other(
+            "POST /password-resets (public)",
+            Invitations,
+            Event::sample("invitations-reset-request.json")
+                .body(&json!({"email": unique_email("bench-reset")})),
+            202,
+        ),
+        other(
+            "GET /password-resets/{token} (public, unknown)",
+            Invitations,
+            Event::sample("invitations-reset-preview.json"),
+            404,
+        ),
+        other("PATCH /me", Logins, as_buyer("logins-me-update.json"), 200),
+        other(
+            "POST /me/email",
+            Logins,
+            as_buyer("logins-me-email.json").body(&json!({"email": unique_email("bench-moved")})),
+            202,
         ),
         other(
             "POST /admin/customers",
