@@ -280,7 +280,7 @@ async fn a_login_moves_to_a_free_address_once_the_new_address_confirms() {
     let refused = buyer.post("/me/email", &json!({"email": taken})).await;
     refused.problem(409);
     let same = buyer.post("/me/email", &json!({"email": email})).await;
-    assert_eq!(same.invalid(), ["email"]);
+    assert_eq!(same.detail(409), "This is already your sign-in address.");
     let malformed = buyer.post("/me/email", &json!({"email": "nope"})).await;
     assert_eq!(malformed.invalid(), ["email"]);
 

@@ -195,10 +195,9 @@ pub async fn change_my_email<S: LoginStore, I: Identity, K: Sealer>(
     let email = Email::parse(&body.email)
         .map_err(|e| OwnLoginError::Invalid(vec![FieldError::new("email", e.to_string())]))?;
     if email == session.me.login.email {
-        return Err(OwnLoginError::Invalid(vec![FieldError::new(
-            "email",
-            "is already this login's sign-in address",
-        )]));
+        return Err(OwnLoginError::Conflict(
+            "This is already your sign-in address.",
+        ));
     }
     let change = Change {
         name: None,
