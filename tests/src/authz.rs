@@ -82,6 +82,8 @@ pub struct Targets {
     pub tier: String,
     /// `$link`: the link token of A's pending invitation.
     pub link: String,
+    /// `$list`: a saved list of A.
+    pub list: String,
 }
 
 impl Targets {
@@ -103,6 +105,7 @@ impl Targets {
             ("$WORD", &word.to_uppercase()),
             ("$email", &unique_email("matrix")),
             ("$questions", &questions),
+            ("$list", &self.list),
         ]
         .iter()
         .fold(text.to_owned(), |t, (k, v)| t.replace(k, v))
@@ -163,6 +166,7 @@ impl World {
             .await
             .ok(204);
         let link = mailbox::invitation_token(&mailbox::wait_for(&invitee).await);
+        let list = saved_list(&a.2, &sku).await;
         let shared = Targets {
             customer: a.0.clone(),
             login: id_of(&spare, "login_id"),
@@ -171,6 +175,7 @@ impl World {
             sku,
             tier,
             link,
+            list,
         };
         let (no_group, other_pool, other_client) =
             tokio::join!(user_token_in(&[]), other_pool_token(), other_client_token());
@@ -211,6 +216,7 @@ impl World {
             (format!("ORDER#{}", shared.order), "ORDER".into()),
             ("CATALOG".into(), format!("PRODUCT#{}", shared.sku)),
             ("CATALOG".into(), format!("TIER#{}", shared.tier)),
+            (format!("CUSTOMER#{}", a.0), format!("LIST#{}", shared.list)),
         ];
         let mut watched = Vec::new();
         for (pk, sk) in keys {
@@ -270,6 +276,9 @@ impl World {
         if text.contains("$sku") {
             t.sku = admin.fresh_product("MX", 1000).await;
         }
+        if text.contains("$list") {
+            t.list = saved_list(&self.apis[&Actor::CustomerA], &self.shared.sku).await;
+        }
         if text.contains("$tier") {
             let name = format!("Matrix {}", unique_word());
             t.tier = admin.new_tier(&json!({ "name": name })).await;
@@ -287,6 +296,12 @@ impl World {
         }
         changed
     }
+}
+
+/// A new saved list of the login `api`, of one line of `sku`: its id.
+async fn saved_list(api: &Api, sku: &str) -> String {
+    let body = json!({"name": format!("Matrix {}", unique_word()), "lines": [{"sku": sku, "quantity": 1}]});
+    id_of(&api.post("/lists", &body).await.ok(201), "list_id")
 }
 
 /// `token` with its groups rewritten to `admins` and its signature kept: a forgery.

@@ -4,6 +4,7 @@
 mod body;
 mod customers;
 mod function;
+mod lists;
 mod logins;
 mod orders;
 mod path;

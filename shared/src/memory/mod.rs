@@ -8,6 +8,7 @@ mod catalog;
 mod customers;
 pub mod fixtures;
 mod identity;
+mod lists;
 mod logins;
 mod orders;
 mod sealer;
@@ -31,7 +32,8 @@ use crate::customers::Customer;
 use crate::domain::{Email, Timestamp};
 use crate::error::Unexpected;
 use crate::idempotency::{IdempotencyRecord, IdempotencyStore};
-use crate::ids::{CustomerId, InvitationId, LoginId, OrderId, Sku, TierId};
+use crate::ids::{CustomerId, InvitationId, ListId, LoginId, OrderId, Sku, TierId};
+use crate::lists::SavedList;
 use crate::logins::{EmailChange, Invitation, Login, SubLink};
 use crate::orders::{Cart, Order};
 use crate::outbox::OutboxItem;
@@ -64,6 +66,7 @@ pub struct State {
     pub claims: BTreeMap<InvitationId, (String, Timestamp)>,
     pub audit: Vec<AuditEntry>,
     pub outbox: Vec<OutboxItem>,
+    pub lists: BTreeMap<(CustomerId, ListId), SavedList>,
 }
 
 /// The in-memory store. Clones share the state; a prefetched one keeps its own read record.

@@ -1,6 +1,7 @@
 //! Orders and the cart that becomes one: lines of SKUs and quantities, priced at the
 //! customer's tier; placed, edited, decided and listed.
 
+mod adding;
 mod admin;
 mod cart;
 mod changes;
@@ -11,11 +12,14 @@ mod model;
 mod store;
 mod submit;
 
+pub use adding::{AddToCartError, CartFull, CartLines, add_to_cart, reorder, reorder_reads};
 pub use admin::*;
 pub use cart::*;
 pub use changes::{changes, summary};
 pub use decide::*;
-pub use lines::{LineBody, Pricing, check_answers, parse_lines, price_lines};
+pub use lines::{
+    LineBody, Pricing, catalogue_for, check_answers, parse_lines, price_at, price_lines, skus_of,
+};
 pub use list::*;
 pub use model::*;
 pub use store::{CartStore, NextNumber, OrderListing, OrderStore, OrderStoreError, OrderWrite};

@@ -14,6 +14,7 @@ use crate::reads::{ItemRef, Reads};
 use crate::session::{ActingAs, Session};
 use serde_json::json;
 
+mod adding;
 mod decisions;
 
 fn desk() -> SellerDesk {
