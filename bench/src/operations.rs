@@ -240,6 +240,12 @@ pub async fn count_all(apps: &Apps, fx: &mut Fixtures) -> Vec<Counted> {
             as_buyer("orders-cancel.json").with(SAMPLE_ORDER, &to_cancel),
             200,
         ),
+        other(
+            "POST /cart/import (CSV)",
+            Submission,
+            as_buyer("cart-import.json").with("FLOUR-25", &sku),
+            200,
+        ),
         read("GET /lists", Submission, as_buyer("lists-list.json")),
         read(
             "GET /lists/{id}",

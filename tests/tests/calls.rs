@@ -319,6 +319,16 @@ async fn reorder_and_saved_lists_stay_within_their_budgets() {
         .await;
     within("POST /orders/{id}/reorder", status, &c, 3, 3);
 
+    // Reads: the caller with the cart, the tier and the rows' products; then the products of
+    // the cart's own lines (none here: the rows name them). Write: the cart, conditional.
+    let rows = json!({"lines": [{"sku": s.flour, "quantity": 1}, {"sku": s.sugar, "quantity": 2}]});
+    let (body, status, c) = call("POST /cart/import", "/cart/import", token)
+        .body(&rows)
+        .on(&f.submission)
+        .await;
+    within("POST /cart/import", status, &c, 3, 3);
+    assert_eq!(body["rejected"], json!([]));
+
     // One read of the caller, the tier and the lines' products; one write of the list with
     // the account's count of lists.
     let list = json!({"name": "Budget", "lines": [{"sku": s.flour, "quantity": 2}, {"sku": s.sugar, "quantity": 1}]});

@@ -59,6 +59,7 @@ const SAMPLES: &[(&str, u16)] = &[
     ("orders-admin-create.json", 201),
     ("orders-list-acting-as.json", 200),
     ("orders-reorder.json", 200),
+    ("cart-import.json", 200),
     ("lists-list.json", 200),
     ("lists-create.json", 201),
     ("lists-get.json", 200),

@@ -4,8 +4,8 @@
 use lambda_http::{Body, Request, Response};
 use orderdesk::app::Store;
 use orderdesk::http::{
-    Function, Problem, Routes, body, created, customer_request, customer_session, json, keyed_body,
-    no_content, order_request, path_id, require_admin, route_key,
+    Function, Problem, Routes, body, created, customer_request, customer_session, import_request,
+    json, keyed_body, no_content, order_request, path_id, require_admin, route_key,
 };
 use orderdesk::ids::{ListId, OrderId};
 use orderdesk::lists::{self, ListBody, ListEdit};
@@ -82,6 +82,12 @@ impl Routes for OrderSubmission {
                         .await?;
                 let cart = orders::reorder(&store, &session.me.customer, &id).await?;
                 Ok(json(200, &cart))
+            }
+            "POST /cart/import" => {
+                let (session, store, input) =
+                    customer_request(store, &req, import_request, orders::import_reads).await?;
+                let imported = orders::import_to_cart(&store, &session.me.customer, input).await?;
+                Ok(json(200, &imported))
             }
             "GET /lists" => {
                 let (session, store) = customer_session(store, &req, |_| Reads::none()).await?;

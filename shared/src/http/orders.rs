@@ -97,6 +97,17 @@ impl From<crate::orders::AddToCartError> for Problem {
     }
 }
 
+impl From<crate::orders::ImportError> for Problem {
+    fn from(e: crate::orders::ImportError) -> Self {
+        use crate::orders::ImportError as E;
+        match e {
+            E::Invalid(errors) => Problem::invalid(errors),
+            E::CartChanged => cart_changed(),
+            E::Unexpected(e) => e.into(),
+        }
+    }
+}
+
 /// Another login of the account changed the cart while lines were being added to it.
 fn cart_changed() -> Problem {
     Problem::conflict(

@@ -99,6 +99,9 @@ impl CartStore for Memory {
     }
 
     async fn put_cart_if(&self, cart: &Cart, was: Option<u64>) -> Result<bool, Unexpected> {
+        if self.contended() {
+            return Ok(false);
+        }
         self.another_writer();
         let mut s = self.state();
         if s.carts.get(&cart.customer_id).map(|c| c.version) != was {

@@ -101,11 +101,30 @@ pub async fn reorder<S: CatalogStore + CartStore + OrderStore>(
     add_to_cart(store, customer, &lines).await
 }
 
+/// How many times lines are added again to a cart another login changed meanwhile before the
+/// caller hears of it. Adding commutes with any other change, so merging into the cart as it
+/// is now is what the buyer asked for; the bound keeps a request within its deadline.
+pub(super) const CART_ATTEMPTS: usize = 3;
+
 /// Adds `adding` to the account's cart by the merge rule of [`CartLines`]; lines whose product
 /// is no longer sold are left out and named in the answer's `unavailable`. All or nothing: a
 /// cart that would overflow is refused whole, and the write is conditional on the cart as it
-/// was read.
+/// was read, merged again into the cart as it is when another login changed it meanwhile.
 pub async fn add_to_cart<S: CatalogStore + CartStore>(
+    store: &S,
+    customer: &Customer,
+    adding: &[Line],
+) -> Result<CartView, AddToCartError> {
+    for _ in 1..CART_ATTEMPTS {
+        match add_once(store, customer, adding).await {
+            Err(AddToCartError::CartChanged) => continue,
+            done => return done,
+        }
+    }
+    add_once(store, customer, adding).await
+}
+
+async fn add_once<S: CatalogStore + CartStore>(
     store: &S,
     customer: &Customer,
     adding: &[Line],

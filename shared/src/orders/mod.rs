@@ -6,6 +6,7 @@ mod admin;
 mod cart;
 mod changes;
 mod decide;
+mod import;
 mod lines;
 mod list;
 mod model;
@@ -17,6 +18,10 @@ pub use admin::*;
 pub use cart::*;
 pub use changes::{changes, summary};
 pub use decide::*;
+pub use import::{
+    CartImport, ImportError, ImportLines, ImportMode, Imported, MAX_IMPORT_ROWS, Rejected,
+    import_reads, import_to_cart,
+};
 pub use lines::{
     LineBody, Pricing, catalogue_for, check_answers, parse_lines, price_at, price_lines, skus_of,
 };

@@ -16,6 +16,7 @@ use serde_json::json;
 
 mod adding;
 mod decisions;
+mod import;
 
 fn desk() -> SellerDesk {
     SellerDesk {

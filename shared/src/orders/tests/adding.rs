@@ -111,7 +111,7 @@ async fn an_order_that_would_overflow_the_cart_adds_nothing() {
 }
 
 #[tokio::test]
-async fn a_cart_changed_by_another_login_meanwhile_is_not_overwritten() {
+async fn lines_added_to_a_cart_another_login_changed_meanwhile_merge_into_its_new_lines() {
     let (m, c, _, order) = one_bag_of_flour().await;
     let id = c.customer_id.clone();
     m.meanwhile(move |s| {
@@ -127,8 +127,23 @@ async fn a_cart_changed_by_another_login_meanwhile_is_not_overwritten() {
         );
     });
 
+    let cart = reorder(&m, &c, &order.order_id).await.unwrap();
+
+    assert_eq!(
+        cart_of(&m, &c),
+        [line("FLOUR", 10)],
+        "nine and one: nothing lost"
+    );
+    assert_eq!(cart.version, 2);
+}
+
+#[tokio::test]
+async fn a_cart_that_keeps_changing_is_409_after_three_tries_and_is_not_overwritten() {
+    let (m, c, _, order) = one_bag_of_flour().await;
+    m.contend_next_writes(3);
+
     let refused = reorder(&m, &c, &order.order_id).await;
 
     assert!(matches!(refused, Err(AddToCartError::CartChanged)));
-    assert_eq!(cart_of(&m, &c), [line("FLOUR", 9)]);
+    assert_eq!(cart_of(&m, &c), []);
 }
