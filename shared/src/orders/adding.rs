@@ -44,11 +44,6 @@ impl CartLines {
         }
     }
 
-    /// Whether a line of `sku` is in the cart already.
-    pub fn has(&self, sku: &Sku) -> bool {
-        self.0.iter().any(|l| &l.sku == sku)
-    }
-
     pub fn into_lines(self) -> Vec<Line> {
         self.0
     }
