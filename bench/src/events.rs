@@ -7,6 +7,7 @@ use std::path::PathBuf;
 /// The sample ids and values the files in `events/` use.
 pub const SAMPLE_CUSTOMER: &str = "cus_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
 pub const SAMPLE_ORDER: &str = "ord_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
+pub const SAMPLE_LIST: &str = "lst_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
 pub const SAMPLE_TOKEN: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 pub const SAMPLE_OUTBOX: &str = "0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
 

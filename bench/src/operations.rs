@@ -3,7 +3,7 @@
 //! function's `App::handle` called in this process on a real API Gateway v2 event.
 
 use crate::apps::{Apps, Function, body_json};
-use crate::events::{Claims, Event, SAMPLE_CUSTOMER, SAMPLE_ORDER, SAMPLE_TOKEN};
+use crate::events::{Claims, Event, SAMPLE_CUSTOMER, SAMPLE_LIST, SAMPLE_ORDER, SAMPLE_TOKEN};
 use crate::fixtures::Fixtures;
 use orderdesk::dynamo::calls::{self, Calls};
 use orderdesk_tests::unique_email;
@@ -85,6 +85,17 @@ pub async fn new_order(apps: &Apps, fx: &Fixtures, buyer: &Claims) -> String {
     body["order_id"].as_str().expect("an order id").to_owned()
 }
 
+/// A saved list of one line of `sku`, made in this process (not counted); its id.
+pub async fn new_list(apps: &Apps, buyer: &Claims, sku: &str) -> String {
+    let event = Event::sample("lists-create.json")
+        .by(buyer)
+        .with("FLOUR-25", sku);
+    let res = apps.handle(Function::Submission, event.request()).await;
+    let body = body_json(&res);
+    assert_eq!(res.status(), 201, "saving a list: {body}");
+    body["list_id"].as_str().expect("a list id").to_owned()
+}
+
 /// `POST /orders` of [`Fixtures::order_body`] with a fresh `Idempotency-Key`.
 pub fn submit_event(fx: &Fixtures, buyer: &Claims) -> Event {
     Event::sample("orders-submit.json")
@@ -120,6 +131,9 @@ pub async fn count_all(apps: &Apps, fx: &mut Fixtures) -> Vec<Counted> {
     let to_confirm = new_order(apps, fx, &buyer).await;
     let to_reject = new_order(apps, fx, &buyer).await;
     let to_cancel = new_order(apps, fx, &buyer).await;
+    let to_reorder = new_order(apps, fx, &buyer).await;
+    let list = new_list(apps, &buyer, &sku).await;
+    let to_delete = new_list(apps, &buyer, &sku).await;
     let preview = fx.invitations.pop().expect("an invitation to preview");
     let accept = fx.invitations.pop().expect("an invitation to accept");
 
@@ -239,6 +253,48 @@ pub async fn count_all(apps: &Apps, fx: &mut Fixtures) -> Vec<Counted> {
             Submission,
             as_buyer("orders-cancel.json").with(SAMPLE_ORDER, &to_cancel),
             200,
+        ),
+        other(
+            "POST /cart/import (CSV)",
+            Submission,
+            as_buyer("cart-import.json").with("FLOUR-25", &sku),
+            200,
+        ),
+        read("GET /lists", Submission, as_buyer("lists-list.json")),
+        read(
+            "GET /lists/{id}",
+            Submission,
+            as_buyer("lists-get.json").with(SAMPLE_LIST, &list),
+        ),
+        other(
+            "POST /orders/{id}/reorder",
+            Submission,
+            as_buyer("orders-reorder.json").with(SAMPLE_ORDER, &to_reorder),
+            200,
+        ),
+        other(
+            "POST /lists",
+            Submission,
+            as_buyer("lists-create.json").with("FLOUR-25", &sku),
+            201,
+        ),
+        other(
+            "PUT /lists/{id}",
+            Submission,
+            as_buyer("lists-edit.json").with(SAMPLE_LIST, &list),
+            200,
+        ),
+        other(
+            "POST /lists/{id}/add-to-cart",
+            Submission,
+            as_buyer("lists-add-to-cart.json").with(SAMPLE_LIST, &list),
+            200,
+        ),
+        other(
+            "DELETE /lists/{id}",
+            Submission,
+            as_buyer("lists-delete.json").with(SAMPLE_LIST, &to_delete),
+            204,
         ),
         other(
             "POST /invitations/{token}/accept",

@@ -77,7 +77,7 @@ function describe(status, body) {
   };
 }
 
-const CUSTOMER_ROUTE = /^\/(me|catalog|cart|orders|checkout-questions)(\/|$)/;
+const CUSTOMER_ROUTE = /^\/(me|catalog|cart|orders|checkout-questions|lists)(\/|$)/;
 
 let pending = 0;
 const activity = new Set();
@@ -95,7 +95,8 @@ function track(delta) {
 
 /**
  * One API call. `options`: `query` (object; empty values left out), `body` (sent as JSON),
- * `headers`, `idempotencyKey`, `public` (no token), `signal` (AbortSignal).
+ * `headers`, `idempotencyKey`, `public` (no token), `signal` (AbortSignal), `text` (sent as
+ * it is, `text/csv`, in place of a JSON body: rows a spreadsheet exported).
  * Resolves to `{ status, headers, body }`; rejects with an ApiError.
  */
 export async function request(method, path, options = {}) {
@@ -129,6 +130,7 @@ async function send(method, path, options, forceRefresh) {
   }
   const headers = { Accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.text !== undefined) headers['Content-Type'] = 'text/csv';
   if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
   if (!options.public) {
     try {
@@ -148,7 +150,7 @@ async function send(method, path, options, forceRefresh) {
     return await fetch(url, {
       method,
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.text ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
       signal: options.signal,
     });
   } catch (error) {

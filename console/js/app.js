@@ -22,6 +22,8 @@ const CUSTOMER_LINKS = [
   ['/cart', 'Cart'],
   ['/orders', 'My orders'],
   ['/account', 'Account'],
+  ['/quick-order', 'Quick order'],
+  ['/lists', 'Saved lists'],
 ];
 
 function drawChrome() {

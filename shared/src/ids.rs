@@ -70,6 +70,11 @@ prefixed_id!(
     TierId,
     "tier_"
 );
+prefixed_id!(
+    /// A saved order list of a customer account: `lst_` and a time-ordered UUID.
+    ListId,
+    "lst_"
+);
 
 /// A stock-keeping unit, the product's id: 1 to 64 letters, digits and `-_.`, kept upper-case
 /// because sellers type them both ways.

@@ -19,6 +19,7 @@ pub mod idempotency;
 pub mod identity;
 pub mod ids;
 pub mod kms;
+pub mod lists;
 pub mod logins;
 #[cfg(test)]
 mod memory;

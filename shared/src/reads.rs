@@ -4,7 +4,7 @@
 //! an [`ItemRef`] into a key.
 
 use crate::error::Unexpected;
-use crate::ids::{CustomerId, LoginId, OrderId, Sku, TierId};
+use crate::ids::{CustomerId, ListId, LoginId, OrderId, Sku, TierId};
 
 /// One item a use case reads by its identity.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -24,6 +24,8 @@ pub enum ItemRef {
     /// The order-number counter: read ahead, a new order's own write advances it, so a
     /// request that is refused takes no number and writes nothing.
     OrderCounter,
+    /// A saved order list, under its account: another account's id finds nothing.
+    List(CustomerId, ListId),
 }
 
 /// A request's declared reads.

@@ -84,6 +84,8 @@ pub struct Targets {
     pub link: String,
     /// `$taken_email`: the sign-in address of A's second login, which no other may take.
     pub taken_email: String,
+    /// `$list`: a saved list of A.
+    pub list: String,
 }
 
 impl Targets {
@@ -106,6 +108,7 @@ impl Targets {
             ("$WORD", &word.to_uppercase()),
             ("$email", &unique_email("matrix")),
             ("$questions", &questions),
+            ("$list", &self.list),
         ]
         .iter()
         .fold(text.to_owned(), |t, (k, v)| t.replace(k, v))
@@ -167,6 +170,7 @@ impl World {
             .await
             .ok(204);
         let link = mailbox::invitation_token(&mailbox::wait_for(&invitee).await);
+        let list = saved_list(&a.2, &sku).await;
         let shared = Targets {
             customer: a.0.clone(),
             login: id_of(&spare, "login_id"),
@@ -176,6 +180,7 @@ impl World {
             tier,
             link,
             taken_email,
+            list,
         };
         let (no_group, other_pool, other_client) =
             tokio::join!(user_token_in(&[]), other_pool_token(), other_client_token());
@@ -216,6 +221,7 @@ impl World {
             (format!("ORDER#{}", shared.order), "ORDER".into()),
             ("CATALOG".into(), format!("PRODUCT#{}", shared.sku)),
             ("CATALOG".into(), format!("TIER#{}", shared.tier)),
+            (format!("CUSTOMER#{}", a.0), format!("LIST#{}", shared.list)),
         ];
         let mut watched = Vec::new();
         for (pk, sk) in keys {
@@ -275,6 +281,9 @@ impl World {
         if text.contains("$sku") {
             t.sku = admin.fresh_product("MX", 1000).await;
         }
+        if text.contains("$list") {
+            t.list = saved_list(&self.apis[&Actor::CustomerA], &self.shared.sku).await;
+        }
         if text.contains("$tier") {
             let name = format!("Matrix {}", unique_word());
             t.tier = admin.new_tier(&json!({ "name": name })).await;
@@ -292,6 +301,12 @@ impl World {
         }
         changed
     }
+}
+
+/// A new saved list of the login `api`, of one line of `sku`: its id.
+async fn saved_list(api: &Api, sku: &str) -> String {
+    let body = json!({"name": format!("Matrix {}", unique_word()), "lines": [{"sku": sku, "quantity": 1}]});
+    id_of(&api.post("/lists", &body).await.ok(201), "list_id")
 }
 
 /// `token` with its groups rewritten to `admins` and its signature kept: a forgery.

@@ -315,6 +315,7 @@ fn id_cases(row: &Row, targets: &Targets) -> Vec<Case> {
         "$order",
         "$sku",
         "$tier",
+        "$list",
     ];
     let placeholders = placeholders.iter().chain(["$unknown_link", "$link"].iter());
     let mut cases = Vec::new();

@@ -399,3 +399,73 @@ fn no_code_path_can_scan_the_table_and_no_function_may() {
     let template = std::fs::read_to_string(root.join("template.yaml")).unwrap();
     assert!(!template.contains("dynamodb:Scan"));
 }
+
+#[tokio::test]
+async fn reorder_and_saved_lists_stay_within_their_budgets() {
+    let f = functions().await;
+    let s = Shop::open(Some(10.0)).await;
+    let token = s.buyer.token();
+    let order = s.order(&s.flour, 2).await.ok(201);
+    let order_id = id_of(&order, "order_id");
+
+    // Reads: the caller with the order, the cart and the tier; then the products of both.
+    // Write: the cart, conditional on its version.
+    let path = format!("/orders/{order_id}/reorder");
+    let (_, status, c) = call("POST /orders/{order_id}/reorder", path, token)
+        .on(&f.submission)
+        .await;
+    within("POST /orders/{id}/reorder", status, &c, 3, 3);
+
+    // Reads: the caller with the cart, the tier and the rows' products; then the products of
+    // the cart's own lines (none here: the rows name them). Write: the cart, conditional.
+    let rows = json!({"lines": [{"sku": s.flour, "quantity": 1}, {"sku": s.sugar, "quantity": 2}]});
+    let (body, status, c) = call("POST /cart/import", "/cart/import", token)
+        .body(&rows)
+        .on(&f.submission)
+        .await;
+    within("POST /cart/import", status, &c, 3, 3);
+    assert_eq!(body["rejected"], json!([]));
+
+    // One read of the caller, the tier and the lines' products; one write of the list with
+    // the account's count of lists.
+    let list = json!({"name": "Budget", "lines": [{"sku": s.flour, "quantity": 2}, {"sku": s.sugar, "quantity": 1}]});
+    let (body, status, c) = call("POST /lists", "/lists", token)
+        .body(&list)
+        .on(&f.submission)
+        .await;
+    within("POST /lists", status, &c, 2, 2);
+    let id = id_of(&body, "list_id");
+    let path = format!("/lists/{id}");
+
+    let (body, status, c) = call("GET /lists", "/lists", token).on(&f.submission).await;
+    within("GET /lists", status, &c, 2, 2);
+    assert_eq!(body["items"][0]["list_id"], id.as_str());
+    let (body, status, c) = call("GET /lists/{list_id}", path.clone(), token)
+        .on(&f.submission)
+        .await;
+    within("GET /lists/{id}", status, &c, 2, 2);
+    assert_eq!(body["priced"]["lines"][0]["unit_price"], eur(2250));
+
+    let edit = json!({"lines": [{"sku": s.sugar, "quantity": 4}]});
+    let (_, status, c) = call("PUT /lists/{list_id}", path.clone(), token)
+        .body(&edit)
+        .on(&f.submission)
+        .await;
+    within("PUT /lists/{id} (lines)", status, &c, 2, 2);
+    let (_, status, c) = call("PUT /lists/{list_id}", path.clone(), token)
+        .body(&json!({"name": "Renamed"}))
+        .on(&f.submission)
+        .await;
+    within("PUT /lists/{id} (name)", status, &c, 3, 3);
+
+    let add = format!("{path}/add-to-cart");
+    let (_, status, c) = call("POST /lists/{list_id}/add-to-cart", add, token)
+        .on(&f.submission)
+        .await;
+    within("POST /lists/{id}/add-to-cart", status, &c, 3, 3);
+
+    let (_, status, c) = call("DELETE /lists/{list_id}", path, token)
+        .on(&f.submission)
+        .await;
+    within("DELETE /lists/{id}", status, &c, 2, 2);
+}

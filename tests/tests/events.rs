@@ -13,6 +13,7 @@ const SAMPLE_LOGIN: &str = "lgn_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
 const SAMPLE_INVITATION: &str = "inv_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
 const SAMPLE_LOGIN_EMAIL: &str = "ann@acme-bakery.example";
 const SAMPLE_ORDER: &str = "ord_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
+const SAMPLE_LIST: &str = "lst_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
 
 /// Every sample event a function serves, with its documented status.
 const SAMPLES: &[(&str, u16)] = &[
@@ -63,6 +64,14 @@ const SAMPLES: &[(&str, u16)] = &[
     ("orders-edit.json", 200),
     ("orders-admin-create.json", 201),
     ("orders-list-acting-as.json", 200),
+    ("orders-reorder.json", 200),
+    ("cart-import.json", 200),
+    ("lists-list.json", 200),
+    ("lists-create.json", 201),
+    ("lists-get.json", 200),
+    ("lists-edit.json", 200),
+    ("lists-add-to-cart.json", 200),
+    ("lists-delete.json", 204),
 ];
 
 /// The samples whose file names start with one of `prefixes`.
@@ -240,7 +249,10 @@ async fn every_cart_and_order_sample_event_gets_its_documented_status() {
         let answer = if file.starts_with("cart")
             || matches!(
                 file,
-                "orders-submit.json" | "orders-cancel.json" | "orders-admin-create.json"
+                "orders-submit.json"
+                    | "orders-cancel.json"
+                    | "orders-admin-create.json"
+                    | "orders-reorder.json"
             ) {
             serve(&submission, file, &event, &fresh, status).await
         } else if matches!(
@@ -257,5 +269,21 @@ async fn every_cart_and_order_sample_event_gets_its_documented_status() {
                 "acting as the login lists its account's orders: {answer}"
             );
         }
+    }
+}
+
+#[tokio::test]
+async fn every_saved_list_sample_event_gets_its_documented_status() {
+    let submission: orderdesk_order_submission::App = function().await;
+    let api = Api::admin().await;
+    for (file, status) in samples(&["lists-"]) {
+        let mut event = sample_event(file);
+        let sku = api.fresh_product("EVT", 2500).await;
+        let (_, login) = api.customer_with_login(None).await;
+        let list = json!({"name": "Event list", "lines": [{"sku": sku, "quantity": 1}]});
+        let list_id = id_of(&login.post("/lists", &list).await.ok(201), "list_id");
+        claims(&mut event)["sub"] = json!(login.token_claims()["sub"]);
+        let fresh = [("FLOUR-25", sku.as_str()), (SAMPLE_LIST, &list_id)];
+        serve(&submission, file, &event, &fresh, status).await;
     }
 }

@@ -4,11 +4,13 @@
 use lambda_http::{Body, Request, Response};
 use orderdesk::app::Store;
 use orderdesk::http::{
-    Function, Problem, Routes, body, created, customer_request, customer_session, json, keyed_body,
-    order_request, path_id, require_admin, route_key,
+    Function, Problem, Routes, body, created, customer_request, customer_session, import_request,
+    json, keyed_body, no_content, order_request, path_id, require_admin, route_key,
 };
-use orderdesk::ids::OrderId;
+use orderdesk::ids::{ListId, OrderId};
+use orderdesk::lists::{self, ListBody, ListEdit};
 use orderdesk::orders::{self, AdminOrderBody, CartBody, SellerDesk};
+use orderdesk::reads::Reads;
 
 /// The function as `main` serves it and `local/` invokes it.
 pub type App = Function<OrderSubmission>;
@@ -74,9 +76,71 @@ impl Routes for OrderSubmission {
                 .await?;
                 Ok(created(written))
             }
+            "POST /orders/{order_id}/reorder" => {
+                let (session, store, id) =
+                    customer_request(store, &req, path_id::<OrderId>, orders::reorder_reads)
+                        .await?;
+                let cart = orders::reorder(&store, &session.me.customer, &id).await?;
+                Ok(json(200, &cart))
+            }
+            "POST /cart/import" => {
+                let (session, store, input) =
+                    customer_request(store, &req, import_request, orders::import_reads).await?;
+                let imported = orders::import_to_cart(&store, &session.me.customer, input).await?;
+                Ok(json(200, &imported))
+            }
+            "GET /lists" => {
+                let (session, store) = customer_session(store, &req, |_| Reads::none()).await?;
+                let items = lists::lists(&store, &session.me.customer).await?;
+                Ok(json(200, &items))
+            }
+            "POST /lists" => {
+                let (session, store, input) =
+                    customer_request(store, &req, body::<ListBody>, lists::create_list_reads)
+                        .await?;
+                Ok(json(
+                    201,
+                    &lists::create_list(&store, &session, input).await?,
+                ))
+            }
+            "GET /lists/{list_id}" => {
+                let (session, store, id) =
+                    customer_request(store, &req, path_id::<ListId>, lists::list_reads).await?;
+                Ok(json(
+                    200,
+                    &lists::get_list(&store, &session.me.customer, &id).await?,
+                ))
+            }
+            "PUT /lists/{list_id}" => {
+                let (session, store, input) =
+                    customer_request(store, &req, list_edit, lists::edit_list_reads).await?;
+                Ok(json(
+                    200,
+                    &lists::edit_list(&store, &session.me.customer, input).await?,
+                ))
+            }
+            "DELETE /lists/{list_id}" => {
+                let (session, store, id) =
+                    customer_request(store, &req, path_id::<ListId>, lists::list_reads).await?;
+                lists::delete_list(&store, &session.me.customer, &id).await?;
+                Ok(no_content())
+            }
+            "POST /lists/{list_id}/add-to-cart" => {
+                let (session, store, id) =
+                    customer_request(store, &req, path_id::<ListId>, lists::add_list_reads).await?;
+                Ok(json(
+                    200,
+                    &lists::add_list_to_cart(&store, &session.me.customer, &id).await?,
+                ))
+            }
             other => Err(Problem::not_found(format!(
                 "The order-submission function has no route {other}."
             ))),
         }
     }
+}
+
+/// `PUT /lists/{list_id}`: the list's id, then its body.
+fn list_edit(req: &Request) -> Result<(ListId, ListEdit), Problem> {
+    Ok((path_id(req)?, body(req)?))
 }

@@ -25,10 +25,12 @@
 //! | idempotency record | `IDEMPOTENCY#<caller>#<operation>#<key>` | `IDEMPOTENCY` | | |
 //! | audit entry | `CUSTOMER#<id>` (or `AUDIT#<audit id>`) | `AUDIT#<at>#<audit id>` | `AUDITACTOR#<actor id>` / `<at>#<audit id>` | `AUDITLOG` / `<at>#<audit id>` |
 //! | outbox email | see [`super::outbox`] | | | |
+//! | saved list | `CUSTOMER#<id>` | `LIST#<list id>` | | |
+//! | saved lists' count | `CUSTOMER#<id>` | `LISTCOUNT` | | |
 
 use crate::customers::{Customer, CustomerStatus};
 use crate::domain::Email;
-use crate::ids::{CustomerId, InvitationId, LoginId, OrderId, Sku, TierId};
+use crate::ids::{CustomerId, InvitationId, ListId, LoginId, OrderId, Sku, TierId};
 use crate::orders::OrderStatus;
 use crate::reads::ItemRef;
 
@@ -48,6 +50,7 @@ pub fn key_of(r: &ItemRef) -> Key {
         ItemRef::Order(id) => key(order_pk(id), ORDER_SK),
         ItemRef::Idempotency(scope) => key(idempotency_pk(scope), IDEMPOTENCY_SK),
         ItemRef::OrderCounter => key(ORDER_COUNTER_PK.to_owned(), ORDER_COUNTER_SK),
+        ItemRef::List(customer, id) => (customer_pk(customer), list_sk(id)),
     }
 }
 
@@ -182,6 +185,16 @@ pub fn order_terms_pk(c: &CustomerId) -> String {
 /// A search term's sort key: the term, then the order (so one term's orders sort by id).
 pub fn order_term_sk(term: &str, o: &OrderId) -> String {
     format!("{term}#{o}")
+}
+
+// Saved lists, beside their account: an account's lists are one `Query` on its partition.
+
+pub const LIST_PREFIX: &str = "LIST#";
+/// The account's count of lists, which a new list's write raises only below the limit.
+pub const LIST_COUNT_SK: &str = "LISTCOUNT";
+
+pub fn list_sk(id: &ListId) -> String {
+    format!("{LIST_PREFIX}{id}")
 }
 
 // Idempotency records and the audit log.

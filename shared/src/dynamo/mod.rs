@@ -9,6 +9,7 @@ mod catalog;
 mod customers;
 mod idempotency;
 mod keys;
+mod lists;
 mod logins;
 mod orders;
 pub mod outbox;

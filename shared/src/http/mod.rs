@@ -4,6 +4,8 @@
 mod body;
 mod customers;
 mod function;
+mod import;
+mod lists;
 mod logins;
 mod orders;
 mod path;
@@ -12,6 +14,7 @@ mod session;
 
 pub use body::{MAX_BODY_BYTES, WHOLE_BODY, body, json_body};
 pub use function::{Function, HttpFunction, REQUEST_DEADLINE, Routes, serve};
+pub use import::import_request;
 pub use path::{PathId, path_id};
 pub use problem::Problem;
 pub use session::{customer_request, customer_session, own_credentials_session};

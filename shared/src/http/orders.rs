@@ -79,3 +79,40 @@ impl From<crate::orders::AdminOrderError> for Problem {
         }
     }
 }
+
+impl From<crate::orders::AddToCartError> for Problem {
+    fn from(e: crate::orders::AddToCartError) -> Self {
+        use crate::orders::{AddToCartError as E, MAX_LINES};
+        match e {
+            E::NotFound => Problem::not_found("There is no such order or list."),
+            E::CartFull { would_have } => Problem::conflict(format!(
+                "Your cart would have {would_have} lines; a cart may have at most {MAX_LINES}. \
+                 Nothing was added: remove lines from the cart first."
+            ))
+            .typed("cart-full"),
+            E::CartChanged => cart_changed(),
+            E::Unpriceable(errors) => Problem::invalid(errors),
+            E::Unexpected(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::orders::ImportError> for Problem {
+    fn from(e: crate::orders::ImportError) -> Self {
+        use crate::orders::ImportError as E;
+        match e {
+            E::Invalid(errors) => Problem::invalid(errors),
+            E::CartChanged => cart_changed(),
+            E::Unexpected(e) => e.into(),
+        }
+    }
+}
+
+/// Another login of the account changed the cart while lines were being added to it.
+fn cart_changed() -> Problem {
+    Problem::conflict(
+        "Your cart changed while lines were being added (another login of your account changed \
+         it). Nothing was added: look at the cart and try again.",
+    )
+    .typed("cart-changed")
+}

@@ -76,3 +76,9 @@ path_id!(
     "This link is not known.",
     LinkToken::parse
 );
+path_id!(
+    crate::ids::ListId,
+    "list_id",
+    "There is no such list.",
+    crate::ids::ListId::parse
+);

@@ -8,6 +8,7 @@ mod catalog;
 mod customers;
 pub mod fixtures;
 mod identity;
+mod lists;
 mod logins;
 mod orders;
 mod resets;
@@ -33,7 +34,8 @@ use crate::customers::Customer;
 use crate::domain::{Email, Timestamp};
 use crate::error::Unexpected;
 use crate::idempotency::{IdempotencyRecord, IdempotencyStore};
-use crate::ids::{CustomerId, InvitationId, LoginId, OrderId, Sku, TierId};
+use crate::ids::{CustomerId, InvitationId, ListId, LoginId, OrderId, Sku, TierId};
+use crate::lists::SavedList;
 use crate::logins::{EmailChange, Invitation, Login, SubLink};
 use crate::orders::{Cart, Order};
 use crate::outbox::OutboxItem;
@@ -72,6 +74,7 @@ pub struct State {
     pub resets: BTreeMap<String, crate::logins::PasswordReset>,
     /// Quota counters by name.
     pub quotas: BTreeMap<String, u32>,
+    pub lists: BTreeMap<(CustomerId, ListId), SavedList>,
 }
 
 /// The in-memory store. Clones share the state; a prefetched one keeps its own read record.

@@ -108,4 +108,17 @@ impl CartStore for Memory {
         s.audit.extend(audit.cloned());
         Ok(())
     }
+
+    async fn put_cart_if(&self, cart: &Cart, was: Option<u64>) -> Result<bool, Unexpected> {
+        if self.contended() {
+            return Ok(false);
+        }
+        self.another_writer();
+        let mut s = self.state();
+        if s.carts.get(&cart.customer_id).map(|c| c.version) != was {
+            return Ok(false);
+        }
+        s.carts.insert(cart.customer_id.clone(), cart.clone());
+        Ok(true)
+    }
 }

@@ -144,6 +144,16 @@ pub async fn price_lines<S: CatalogStore>(
     lines: &[Line],
 ) -> Result<Pricing, Unexpected> {
     let skus: Vec<Sku> = lines.iter().map(|l| l.sku.clone()).collect();
+    let (tier, products) = catalogue_for(store, tier, &skus).await?;
+    Ok(price_at(tier.as_ref(), &products, lines))
+}
+
+/// The tier and the products of `skus` that exist, read side by side: what pricing lines reads.
+pub async fn catalogue_for<S: CatalogStore>(
+    store: &S,
+    tier: Option<&TierId>,
+    skus: &[Sku],
+) -> Result<(Option<PriceTier>, BTreeMap<Sku, Product>), Unexpected> {
     let (tier, products) = futures::future::join(
         async {
             match tier {
@@ -155,14 +165,21 @@ pub async fn price_lines<S: CatalogStore>(
             if skus.is_empty() {
                 Ok(Vec::new())
             } else {
-                store.products_by_sku(&skus).await
+                store.products_by_sku(skus).await
             }
         },
     )
     .await;
-    let tier: Option<PriceTier> = tier?;
-    let products: BTreeMap<Sku, Product> =
-        products?.into_iter().map(|p| (p.sku.clone(), p)).collect();
+    let products = products?.into_iter().map(|p| (p.sku.clone(), p)).collect();
+    Ok((tier?, products))
+}
+
+/// `lines` priced at `tier` from `products`, the catalogue as it was read.
+pub fn price_at(
+    tier: Option<&PriceTier>,
+    products: &BTreeMap<Sku, Product>,
+    lines: &[Line],
+) -> Pricing {
     let mut errors = Vec::new();
     let mut unavailable = Vec::new();
     let mut priced = Vec::with_capacity(lines.len());
@@ -172,7 +189,7 @@ pub async fn price_lines<S: CatalogStore>(
             unavailable.push((i, line.clone()));
             continue;
         };
-        let unit_price = tier.as_ref().map_or(p.price, |t| t.price_of(p));
+        let unit_price = tier.map_or(p.price, |t| t.price_of(p));
         let Ok(line_total) = unit_price.checked_mul(line.quantity.get()) else {
             errors.push(FieldError::new(
                 format!("lines[{i}].quantity"),
@@ -197,14 +214,14 @@ pub async fn price_lines<S: CatalogStore>(
             line_total,
         });
     }
-    Ok(Pricing {
+    Pricing {
         priced: Priced {
             lines: priced,
             total,
         },
         unavailable,
         errors,
-    })
+    }
 }
 
 #[cfg(test)]

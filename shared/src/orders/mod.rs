@@ -1,10 +1,12 @@
 //! Orders and the cart that becomes one: lines of SKUs and quantities, priced at the
 //! customer's tier; placed, edited, decided and listed.
 
+mod adding;
 mod admin;
 mod cart;
 mod changes;
 mod decide;
+mod import;
 mod lines;
 mod list;
 mod model;
@@ -12,11 +14,18 @@ mod search;
 mod store;
 mod submit;
 
+pub use adding::{AddToCartError, CartFull, CartLines, add_to_cart, reorder, reorder_reads};
 pub use admin::*;
 pub use cart::*;
 pub use changes::{changes, summary};
 pub use decide::*;
-pub use lines::{LineBody, Pricing, check_answers, parse_lines, price_lines};
+pub use import::{
+    CartImport, ImportError, ImportLines, ImportMode, Imported, MAX_IMPORT_ROWS, Rejected,
+    import_reads, import_to_cart,
+};
+pub use lines::{
+    LineBody, Pricing, catalogue_for, check_answers, parse_lines, price_at, price_lines, skus_of,
+};
 pub use list::*;
 pub use model::*;
 pub use search::{MAX_ANSWER_TERMS, SearchText, terms};

@@ -112,4 +112,7 @@ pub trait CartStore: Send + Sync {
     async fn cart(&self, customer: &CustomerId) -> Result<Option<Cart>, Unexpected>;
     /// Writes the cart, with an audit entry when an admin prefilled it.
     async fn put_cart(&self, cart: &Cart, audit: Option<&AuditEntry>) -> Result<(), Unexpected>;
+    /// Writes the cart only if it is still at version `was` (`None`: there is no cart yet), so
+    /// lines added to a cart another login changed meanwhile are not lost: `Ok(false)` then.
+    async fn put_cart_if(&self, cart: &Cart, was: Option<u64>) -> Result<bool, Unexpected>;
 }

@@ -14,7 +14,9 @@ use crate::reads::{ItemRef, Reads};
 use crate::session::{ActingAs, Session};
 use serde_json::json;
 
+mod adding;
 mod decisions;
+mod import;
 mod search;
 
 fn desk() -> SellerDesk {

@@ -4,6 +4,7 @@
 import { h, replace, errorBox, confirmDialog, busy, toast } from '../../ui.js';
 import * as api from '../../api.js';
 import { linesTable, summary, history, orderPage, readOrder } from '../../orders-view.js';
+import { orderAgainButton } from '../../reorder.js';
 
 export default async function render(main, ctx) {
   await orderPage(main, ctx, ['#/orders', '← My orders'], show);
@@ -43,6 +44,6 @@ async function show(body, ctx) {
     feedback,
     summary(order, { questions }),
     linesTable(order),
-    cancel && h('div', { class: 'actions' }, cancel),
+    h('div', { class: 'actions' }, orderAgainButton(order, { onError: (error) => replace(feedback, errorBox(error)) }), cancel),
     history(order));
 }

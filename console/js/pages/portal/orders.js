@@ -3,6 +3,7 @@
 import { h } from '../../ui.js';
 import { orderList, column } from '../../orders-view.js';
 import { accountLine } from './account.js';
+import { orderAgainButton } from '../../reorder.js';
 
 export default async function render(main, ctx) {
   ctx.title('My orders');
@@ -14,7 +15,8 @@ export default async function render(main, ctx) {
     onSearch: (q) => ctx.setQuery({ status: ctx.query.status, q }),
     caption: 'Your orders',
     empty: 'No orders yet.',
-    columns: [column.order((o) => `#/orders/${o.order_id}`), column.submitted, column.status, column.lines, column.total],
+    columns: [column.order((o) => `#/orders/${o.order_id}`), column.submitted, column.status, column.lines, column.total,
+      { label: h('span', { class: 'visually-hidden' }, 'Order again'), render: (o) => orderAgainButton(o) }],
   });
   main.append(
     h('div', { class: 'page-head' }, h('h1', {}, 'My orders'), accountLine()),

@@ -4,6 +4,7 @@ use super::super::DynamoStore;
 use crate::audit::AuditEntry;
 use crate::dynamo::attr::{Item, Reader, n, s};
 use crate::dynamo::keys::{CART_SK, customer_pk};
+use crate::dynamo::write::TxError;
 use crate::error::Unexpected;
 use crate::ids::CustomerId;
 use crate::orders::{Cart, CartStore};
@@ -50,6 +51,18 @@ impl CartStore for DynamoStore {
         let mut actions = vec![self.put(to_item(cart), None)];
         actions.extend(audit.map(|a| self.put_audit(a)));
         Ok(self.transact(actions).await?)
+    }
+
+    async fn put_cart_if(&self, cart: &Cart, was: Option<u64>) -> Result<bool, Unexpected> {
+        let put = match was {
+            Some(version) => self.put_versioned(to_item(cart), version),
+            None => self.put_new(to_item(cart)),
+        };
+        match self.transact(vec![put]).await {
+            Ok(()) => Ok(true),
+            Err(TxError::Condition(_) | TxError::Contention) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
     }
 }
 
