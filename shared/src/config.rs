@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 /// Every variable a function may read. Which of them a function needs is its own business: it
 /// asks for what it uses, and only that must be set.
-pub const VARIABLES: [&str; 9] = [
+pub const VARIABLES: [&str; 10] = [
     "TABLE_NAME",
     "USER_POOL_ID",
     "USER_POOL_CLIENT_ID",
@@ -18,6 +18,7 @@ pub const VARIABLES: [&str; 9] = [
     "SELLER_NAME",
     "INVITATION_TTL_SECONDS",
     "SECRETS_KEY_ID",
+    "SELLER_TIME_ZONE",
 ];
 
 /// The seller's name when `SELLER_NAME` is not set.
@@ -123,6 +124,23 @@ impl Settings {
     pub fn secrets_key_id(&self) -> Result<&str, ConfigError> {
         let [key] = self.require(["SECRETS_KEY_ID"])?;
         Ok(key)
+    }
+
+    /// `SELLER_TIME_ZONE` (an IANA name, default `UTC`): the seller's day, which a requested
+    /// delivery date must not be before.
+    pub fn seller_clock(&self) -> Result<crate::orders::SellerClock, ConfigError> {
+        match self
+            .optional("SELLER_TIME_ZONE")
+            .filter(|v| !v.trim().is_empty())
+        {
+            None => Ok(crate::orders::SellerClock::utc()),
+            Some(name) => {
+                crate::orders::SellerClock::parse(name).map_err(|why| ConfigError::Invalid {
+                    name: "SELLER_TIME_ZONE",
+                    why,
+                })
+            }
+        }
     }
 
     /// `SELLER_NOTIFY_EMAIL`: where new order requests are announced.

@@ -359,3 +359,28 @@ async fn the_address_book_routes_stay_within_their_budgets() {
         .await;
     within("DELETE /addresses/{id}", status, &c, 2, 2);
 }
+
+#[tokio::test]
+async fn an_order_to_a_saved_address_reads_the_book_in_the_same_batch() {
+    let f = functions().await;
+    let s = Shop::open(None).await;
+    let place = json!({"label": "Budget depot", "line1": "1 Rue", "city": "Lyon",
+                       "postal_code": "69001", "country": "FR"});
+    let address = s.buyer.post("/addresses", &place).await.ok(201);
+    let order = json!({
+        "lines": [{"sku": s.flour, "quantity": 1}],
+        "answers": standard_answers(),
+        "ship_to_address_id": address["address_id"],
+        "requested_delivery_date": "2999-12-31",
+    });
+    let key = uuid::Uuid::new_v4().to_string();
+
+    let (body, status, c) = call("POST /orders", "/orders", s.buyer.token())
+        .header("Idempotency-Key", &key)
+        .body(&order)
+        .on(&f.submission)
+        .await;
+
+    within("POST /orders (to a saved address)", status, &c, 2, 2);
+    assert_eq!(body["ship_to"]["label"], "Budget depot");
+}

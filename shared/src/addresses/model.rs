@@ -47,7 +47,8 @@ impl Recipient {
 }
 
 /// A place to ship to, as the book keeps it and as an order copies it (`ship_to`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(from = "StoredShipTo")]
 pub struct ShipTo {
     pub label: AddressLabel,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -56,6 +57,64 @@ pub struct ShipTo {
     pub address: Address,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<Phone>,
+}
+
+/// A [`ShipTo`] as an order's stored document holds it: it met the rules when it was copied.
+#[derive(serde::Deserialize)]
+struct StoredShipTo {
+    label: String,
+    recipient: Option<String>,
+    #[serde(flatten)]
+    address: StoredAddress,
+    phone: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct StoredAddress {
+    line1: String,
+    line2: Option<String>,
+    city: String,
+    postal_code: String,
+    region: Option<String>,
+    country: String,
+}
+
+impl From<StoredShipTo> for ShipTo {
+    fn from(s: StoredShipTo) -> Self {
+        let a = s.address;
+        Self {
+            label: AddressLabel::stored(&s.label),
+            recipient: s.recipient.as_deref().map(Recipient::stored),
+            address: Address {
+                line1: a.line1,
+                line2: a.line2,
+                city: a.city,
+                postal_code: a.postal_code,
+                region: a.region,
+                country: a.country,
+            },
+            phone: s.phone.as_deref().map(Phone::stored),
+        }
+    }
+}
+
+impl ShipTo {
+    /// The lines a label or an email prints, in the order a courier reads them.
+    pub fn lines(&self) -> Vec<String> {
+        let a = &self.address;
+        let mut out = vec![self.label.as_str().to_owned()];
+        out.extend(self.recipient.as_ref().map(|r| r.as_str().to_owned()));
+        out.push(a.line1.clone());
+        out.extend(a.line2.clone());
+        let place = match &a.region {
+            Some(region) => format!("{} {}, {region}", a.postal_code, a.city),
+            None => format!("{} {}", a.postal_code, a.city),
+        };
+        out.push(place);
+        out.push(a.country.clone());
+        out.extend(self.phone.as_ref().map(|p| format!("Phone {}", p.as_str())));
+        out
+    }
 }
 
 /// One entry of an address book.

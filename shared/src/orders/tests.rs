@@ -15,12 +15,14 @@ use crate::session::{ActingAs, Session};
 use serde_json::json;
 
 mod decisions;
+mod delivery;
 
 fn desk() -> SellerDesk {
     SellerDesk {
         inbox: email("seller@seller.example"),
         portal: Portal::new("https://portal.example", 3600),
         seller: seller(),
+        clock: SellerClock::utc(),
     }
 }
 
@@ -372,11 +374,16 @@ async fn an_admin_places_a_confirmed_order_and_tells_the_customer_in_its_own_wor
     }))
     .unwrap();
 
-    let Written::New(order) =
-        create_order_for_customer(&m, &admin(), &c.customer_id, body, None, &Portal::default())
-            .await
-            .unwrap()
-    else {
+    let Written::New(order) = create_order_for_customer(
+        &m,
+        &admin(),
+        &c.customer_id,
+        body,
+        None,
+        (&Portal::default(), &SellerClock::utc()),
+    )
+    .await
+    .unwrap() else {
         panic!("a new order")
     };
 
