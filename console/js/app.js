@@ -22,6 +22,7 @@ const CUSTOMER_LINKS = [
   ['/cart', 'Cart'],
   ['/orders', 'My orders'],
   ['/account', 'Account'],
+  ['/addresses', 'Addresses'],
 ];
 
 function drawChrome() {

@@ -15,6 +15,7 @@ const ROUTES = [
   ['/orders', 'customer', () => import('./pages/portal/orders.js')],
   ['/orders/:order_id', 'customer', () => import('./pages/portal/order.js')],
   ['/account', 'customer', () => import('./pages/portal/profile.js')],
+  ['/addresses', 'customer', () => import('./pages/portal/addresses.js')],
   ['/admin/customers', 'admin', () => import('./pages/admin/customers.js')],
   ['/admin/customers/:customer_id', 'admin', () => import('./pages/admin/customer.js')],
   ['/admin/customers/:customer_id/new-order', 'admin', () => import('./pages/admin/new-order.js')],
