@@ -334,6 +334,27 @@ mod tests {
     }
 
     #[test]
+    fn the_sellers_time_zone_is_utc_unless_named_and_a_wrong_name_stops_the_start() {
+        let of = |zone: Option<&'static str>| {
+            Settings::from_lookup(move |k| {
+                zone.filter(|_| k == "SELLER_TIME_ZONE").map(str::to_owned)
+            })
+        };
+        let instant: jiff::Timestamp = "2026-12-02T23:30:00Z".parse().unwrap();
+        let utc = of(None).seller_clock().unwrap();
+        let auckland = of(Some("Pacific/Auckland")).seller_clock().unwrap();
+        assert_eq!(utc.date_at(instant).to_string(), "2026-12-02");
+        assert_eq!(auckland.date_at(instant).to_string(), "2026-12-03");
+        assert!(matches!(
+            of(Some("Paris")).seller_clock(),
+            Err(ConfigError::Invalid {
+                name: "SELLER_TIME_ZONE",
+                ..
+            })
+        ));
+    }
+
+    #[test]
     fn only_lambda_skips_the_default_chains() {
         fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
             let vars: Vec<(String, String)> = vars
