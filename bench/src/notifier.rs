@@ -165,5 +165,13 @@ fn five_lines() -> OrderSummary {
         answers: vec![("PO number".into(), "PO-2026-0042".into())],
         notes: Some("Deliver to the back door.".into()),
         changes: vec!["Wheat flour type 2, 25 kg: 8 → 6; total EUR 1,283.50 → EUR 1,234.50".into()],
+        ship_to: vec![
+            "Main bakery".into(),
+            "Goods in".into(),
+            "12 Rue des Fleurs".into(),
+            "69001 Lyon".into(),
+            "FR".into(),
+        ],
+        requested_delivery_date: Some("2026-12-24".into()),
     }
 }

@@ -334,6 +334,18 @@ pub async fn count_all(apps: &Apps, fx: &mut Fixtures) -> Vec<Counted> {
             of_customer("logins-create.json").body(&invitee),
             201,
         ),
+        read("GET /addresses", Customers, as_buyer("addresses-list.json")),
+        read(
+            "GET /admin/customers/{id}/addresses",
+            Customers,
+            of_customer("addresses-admin-list.json"),
+        ),
+        other(
+            "POST /addresses",
+            Customers,
+            as_buyer("addresses-create.json"),
+            201,
+        ),
     ];
     let mut rows = Vec::new();
     for (label, function, event, expected, target) in cases {

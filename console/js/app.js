@@ -24,6 +24,7 @@ const CUSTOMER_LINKS = [
   ['/account', 'Account'],
   ['/quick-order', 'Quick order'],
   ['/lists', 'Saved lists'],
+  ['/addresses', 'Addresses'],
 ];
 
 function drawChrome() {

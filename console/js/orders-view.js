@@ -4,6 +4,7 @@
 import { h, replace, field, loading, errorBox, money, time, badge, debounce } from './ui.js';
 import * as api from './api.js';
 import { pagedTable } from './list.js';
+import { addressBlock } from './addresses.js';
 
 /** The statuses an order list filters by, as `[value, label]`; '' is every status. */
 const STATUSES = [['', 'All'], ['requested', 'Requested'], ['confirmed', 'Confirmed'], ['rejected', 'Rejected'], ['cancelled', 'Cancelled']];
@@ -142,6 +143,8 @@ export function summary(order, { admin = false, questions = [], people, me } = {
     admin && order.assigned_team && [h('dt', {}, 'Team'), h('dd', {}, order.assigned_team)],
     [h('dt', {}, 'Placed by'), h('dd', {}, who(order.created_by, { admin, people, me }))],
     order.notes && [h('dt', {}, 'Notes'), h('dd', { class: 'pre' }, order.notes)],
+    order.requested_delivery_date && [h('dt', {}, 'Delivery date'), h('dd', { 'data-testid': 'delivery-date' }, order.requested_delivery_date)],
+    order.ship_to && [h('dt', {}, 'Ship to'), h('dd', {}, addressBlock(order.ship_to, { 'data-testid': 'ship-to' }))],
     answers.map(([id, value]) => [h('dt', {}, labels[id] || id), h('dd', {}, value)]));
 }
 

@@ -20,6 +20,7 @@ const ROUTES = [
   ['/quick-order', 'customer', () => import('./pages/portal/quick-order.js')],
   ['/lists', 'customer', () => import('./pages/portal/lists.js')],
   ['/lists/:list_id', 'customer', () => import('./pages/portal/saved-list.js')],
+  ['/addresses', 'customer', () => import('./pages/portal/addresses.js')],
   ['/admin/customers', 'admin', () => import('./pages/admin/customers.js')],
   ['/admin/customers/:customer_id', 'admin', () => import('./pages/admin/customer.js')],
   ['/admin/customers/:customer_id/new-order', 'admin', () => import('./pages/admin/new-order.js')],

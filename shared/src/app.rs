@@ -126,6 +126,7 @@ impl FromShell for SellerDesk {
             inbox: shell.settings.seller_inbox()?,
             portal: shell.settings.portal()?,
             seller: shell.settings.seller(),
+            clock: shell.settings.seller_clock()?,
         })
     }
 }

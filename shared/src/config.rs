@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 /// Every variable a function may read. Which of them a function needs is its own business: it
 /// asks for what it uses, and only that must be set.
-pub const VARIABLES: [&str; 9] = [
+pub const VARIABLES: [&str; 10] = [
     "TABLE_NAME",
     "USER_POOL_ID",
     "USER_POOL_CLIENT_ID",
@@ -18,6 +18,7 @@ pub const VARIABLES: [&str; 9] = [
     "SELLER_NAME",
     "INVITATION_TTL_SECONDS",
     "SECRETS_KEY_ID",
+    "SELLER_TIME_ZONE",
 ];
 
 /// The seller's name when `SELLER_NAME` is not set.
@@ -123,6 +124,23 @@ impl Settings {
     pub fn secrets_key_id(&self) -> Result<&str, ConfigError> {
         let [key] = self.require(["SECRETS_KEY_ID"])?;
         Ok(key)
+    }
+
+    /// `SELLER_TIME_ZONE` (an IANA name, default `UTC`): the seller's day, which a requested
+    /// delivery date must not be before.
+    pub fn seller_clock(&self) -> Result<crate::orders::SellerClock, ConfigError> {
+        match self
+            .optional("SELLER_TIME_ZONE")
+            .filter(|v| !v.trim().is_empty())
+        {
+            None => Ok(crate::orders::SellerClock::utc()),
+            Some(name) => {
+                crate::orders::SellerClock::parse(name).map_err(|why| ConfigError::Invalid {
+                    name: "SELLER_TIME_ZONE",
+                    why,
+                })
+            }
+        }
     }
 
     /// `SELLER_NOTIFY_EMAIL`: where new order requests are announced.
@@ -310,6 +328,27 @@ mod tests {
             bad.portal(),
             Err(ConfigError::Invalid {
                 name: "INVITATION_TTL_SECONDS",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn the_sellers_time_zone_is_utc_unless_named_and_a_wrong_name_stops_the_start() {
+        let of = |zone: Option<&'static str>| {
+            Settings::from_lookup(move |k| {
+                zone.filter(|_| k == "SELLER_TIME_ZONE").map(str::to_owned)
+            })
+        };
+        let instant: jiff::Timestamp = "2026-12-02T23:30:00Z".parse().unwrap();
+        let utc = of(None).seller_clock().unwrap();
+        let auckland = of(Some("Pacific/Auckland")).seller_clock().unwrap();
+        assert_eq!(utc.date_at(instant).to_string(), "2026-12-02");
+        assert_eq!(auckland.date_at(instant).to_string(), "2026-12-03");
+        assert!(matches!(
+            of(Some("Paris")).seller_clock(),
+            Err(ConfigError::Invalid {
+                name: "SELLER_TIME_ZONE",
                 ..
             })
         ));

@@ -66,6 +66,11 @@ prefixed_id!(
     "ord_"
 );
 prefixed_id!(
+    /// An entry of an account's address book: `adr_` and a time-ordered UUID.
+    AddressId,
+    "adr_"
+);
+prefixed_id!(
     /// A price tier: `tier_` and a time-ordered UUID.
     TierId,
     "tier_"

@@ -4,6 +4,7 @@
 //! `kms`) implement the ports; `app` wires them together once per cold start.
 
 pub mod actor;
+pub mod addresses;
 pub mod app;
 pub mod audit;
 pub mod catalog;

@@ -350,6 +350,12 @@ pub struct OrderSummary {
     /// Each change of each edit, as the order's history words it.
     #[serde(default)]
     pub changes: Vec<String>,
+    /// The order's `ship_to`, line by line as a courier reads it; empty when it has none.
+    #[serde(default)]
+    pub ship_to: Vec<String>,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    pub requested_delivery_date: Option<String>,
 }
 
 /// One line of an [`OrderSummary`], its amounts formatted (`EUR 12.50`).

@@ -18,6 +18,8 @@ pub enum ItemRef {
     /// The seller's checkout questions.
     Questions,
     Cart(CustomerId),
+    /// An account's address book.
+    AddressBook(CustomerId),
     Order(OrderId),
     /// An idempotency record, by its scope.
     Idempotency(String),

@@ -86,6 +86,8 @@ pub struct Targets {
     pub taken_email: String,
     /// `$list`: a saved list of A.
     pub list: String,
+    /// `$address`: an address of A's address book.
+    pub address: String,
 }
 
 impl Targets {
@@ -104,6 +106,7 @@ impl Targets {
             ("$unknown_link", &"A".repeat(43)),
             ("$link", &self.link),
             ("$taken_email", &self.taken_email),
+            ("$address", &self.address),
             ("$word", &word),
             ("$WORD", &word.to_uppercase()),
             ("$email", &unique_email("matrix")),
@@ -124,6 +127,16 @@ async fn account(admin: &Api) -> (String, String, Api) {
         customer,
         login,
         Api::with_token(sign_in(&email, PASSWORD).await),
+    )
+}
+
+/// The id of a new address in the book of `login`'s account.
+async fn new_address(login: &Api) -> String {
+    let place = json!({"label": format!("Matrix {}", unique_word()), "line1": "1 Rue",
+                       "city": "Lyon", "postal_code": "69001", "country": "FR"});
+    id_of(
+        &login.post("/addresses", &place).await.ok(201),
+        "address_id",
     )
 }
 
@@ -171,6 +184,7 @@ impl World {
             .ok(204);
         let link = mailbox::invitation_token(&mailbox::wait_for(&invitee).await);
         let list = saved_list(&a.2, &sku).await;
+        let address = new_address(&a.2).await;
         let shared = Targets {
             customer: a.0.clone(),
             login: id_of(&spare, "login_id"),
@@ -181,6 +195,7 @@ impl World {
             link,
             taken_email,
             list,
+            address,
         };
         let (no_group, other_pool, other_client) =
             tokio::join!(user_token_in(&[]), other_pool_token(), other_client_token());
@@ -210,6 +225,8 @@ impl World {
             (format!("CUSTOMER#{}", e.0), "CUSTOMER".into()),
             (format!("CUSTOMER#{}", d.0), "CART".into()),
             (format!("CUSTOMER#{}", e.0), "CART".into()),
+            (format!("CUSTOMER#{}", d.0), "ADDRESSES".into()),
+            (format!("CUSTOMER#{}", e.0), "ADDRESSES".into()),
             (format!("LOGIN#{}", a.1), "LOGIN".into()),
             (format!("LOGIN#{}", d.1), "LOGIN".into()),
             (format!("LOGIN#{}", e.1), "LOGIN".into()),
@@ -283,6 +300,9 @@ impl World {
         }
         if text.contains("$list") {
             t.list = saved_list(&self.apis[&Actor::CustomerA], &self.shared.sku).await;
+        }
+        if text.contains("$address") {
+            t.address = new_address(self.api(Actor::CustomerA)).await;
         }
         if text.contains("$tier") {
             let name = format!("Matrix {}", unique_word());

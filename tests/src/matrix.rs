@@ -93,6 +93,12 @@ pub const MATRIX: &[Row] = &[
     row("PUT /lists/{list_id}",                            "401 401 401 401 401 200 404 403 403 403 403 200", "/lists/$list", r#"{"name": "Matrix $word"}"#),
     row("DELETE /lists/{list_id}",                         "401 401 401 401 401 204 404 403 403 403 403 204", "/lists/$list", ""),
     row("POST /lists/{list_id}/add-to-cart",               "401 401 401 401 401 200 404 403 403 403 403 200", "/lists/$list/add-to-cart", ""),
+    row("GET /addresses",                                  "401 401 401 401 401 200 200 403 403 403 403 200", "/addresses", ""),
+    row("POST /addresses",                                 "401 401 401 401 401 201 201 403 403 403 403 201", "/addresses", r#"{"label": "Matrix $word", "line1": "1 Rue", "city": "Lyon", "postal_code": "69001", "country": "FR"}"#),
+    row("PATCH /addresses/{address_id}",                   "401 401 401 401 401 200 404 403 403 403 403 200", "/addresses/$address", r#"{"label": "Matrix $word"}"#),
+    row("DELETE /addresses/{address_id}",                  "401 401 401 401 401 204 404 403 403 403 403 204", "/addresses/$address", ""),
+    row("GET /admin/customers/{customer_id}/addresses",    "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/customers/$customer/addresses", ""),
+    row("POST /admin/customers/{customer_id}/addresses",   "401 401 401 401 401 403 403 403 403 403 201 201", "/admin/customers/$customer/addresses", r#"{"label": "Matrix $word", "line1": "1 Rue", "city": "Lyon", "postal_code": "69001", "country": "FR"}"#),
 ];
 
 impl Row {

@@ -469,3 +469,85 @@ async fn reorder_and_saved_lists_stay_within_their_budgets() {
         .await;
     within("DELETE /lists/{id}", status, &c, 2, 2);
 }
+
+#[tokio::test]
+async fn the_address_book_routes_stay_within_their_budgets() {
+    let f = functions().await;
+    let admin = Api::admin().await;
+    let (customer, login) = admin.customer_with_login(None).await;
+    let cid = id_of(&customer, "customer_id");
+    let token = login.token();
+    let place = json!({"label": "Budget depot", "line1": "1 Rue", "city": "Lyon",
+                       "postal_code": "69001", "country": "FR"});
+
+    let (body, status, c) = call("POST /addresses", "/addresses", token)
+        .body(&place)
+        .on(&f.customers)
+        .await;
+    within("POST /addresses", status, &c, 2, 2);
+    let id = id_of(&body, "address_id");
+
+    let (body, status, c) = call("GET /addresses", "/addresses", token)
+        .on(&f.customers)
+        .await;
+    within("GET /addresses", status, &c, 1, 1);
+    assert_eq!(body["items"][0]["address_id"], id.as_str());
+
+    let path = format!("/addresses/{id}");
+    let (_, status, c) = call("PATCH /addresses/{address_id}", path.clone(), token)
+        .body(&json!({"label": "Renamed"}))
+        .on(&f.customers)
+        .await;
+    within("PATCH /addresses/{id}", status, &c, 2, 2);
+
+    let admin_path = format!("/admin/customers/{cid}/addresses");
+    let (body, status, c) = call(
+        "GET /admin/customers/{customer_id}/addresses",
+        admin_path.clone(),
+        admin.token(),
+    )
+    .on(&f.customers)
+    .await;
+    within("GET /admin/customers/{id}/addresses", status, &c, 2, 1);
+    assert_eq!(body["items"][0]["label"], "Renamed");
+
+    let (_, status, c) = call(
+        "POST /admin/customers/{customer_id}/addresses",
+        admin_path,
+        admin.token(),
+    )
+    .body(&place)
+    .on(&f.customers)
+    .await;
+    within("POST /admin/customers/{id}/addresses", status, &c, 3, 3);
+
+    let (_, status, c) = call("DELETE /addresses/{address_id}", path, token)
+        .on(&f.customers)
+        .await;
+    within("DELETE /addresses/{id}", status, &c, 2, 2);
+}
+
+#[tokio::test]
+async fn an_order_to_a_saved_address_reads_the_book_in_the_same_batch() {
+    let f = functions().await;
+    let s = Shop::open(None).await;
+    let place = json!({"label": "Budget depot", "line1": "1 Rue", "city": "Lyon",
+                       "postal_code": "69001", "country": "FR"});
+    let address = s.buyer.post("/addresses", &place).await.ok(201);
+    let order = json!({
+        "lines": [{"sku": s.flour, "quantity": 1}],
+        "answers": standard_answers(),
+        "ship_to_address_id": address["address_id"],
+        "requested_delivery_date": "2999-12-31",
+    });
+    let key = uuid::Uuid::new_v4().to_string();
+
+    let (body, status, c) = call("POST /orders", "/orders", s.buyer.token())
+        .header("Idempotency-Key", &key)
+        .body(&order)
+        .on(&f.submission)
+        .await;
+
+    within("POST /orders (to a saved address)", status, &c, 2, 2);
+    assert_eq!(body["ship_to"]["label"], "Budget depot");
+}

@@ -14,6 +14,7 @@ const SAMPLE_INVITATION: &str = "inv_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
 const SAMPLE_LOGIN_EMAIL: &str = "ann@acme-bakery.example";
 const SAMPLE_ORDER: &str = "ord_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
 const SAMPLE_LIST: &str = "lst_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
+const SAMPLE_ADDRESS: &str = "adr_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
 
 /// Every sample event a function serves, with its documented status.
 const SAMPLES: &[(&str, u16)] = &[
@@ -72,6 +73,12 @@ const SAMPLES: &[(&str, u16)] = &[
     ("lists-edit.json", 200),
     ("lists-add-to-cart.json", 200),
     ("lists-delete.json", 204),
+    ("addresses-list.json", 200),
+    ("addresses-create.json", 201),
+    ("addresses-update.json", 200),
+    ("addresses-delete.json", 204),
+    ("addresses-admin-list.json", 200),
+    ("addresses-admin-create.json", 201),
 ];
 
 /// The samples whose file names start with one of `prefixes`.
@@ -285,5 +292,29 @@ async fn every_saved_list_sample_event_gets_its_documented_status() {
         claims(&mut event)["sub"] = json!(login.token_claims()["sub"]);
         let fresh = [("FLOUR-25", sku.as_str()), (SAMPLE_LIST, &list_id)];
         serve(&submission, file, &event, &fresh, status).await;
+    }
+}
+
+#[tokio::test]
+async fn every_address_book_sample_event_gets_its_documented_status() {
+    let app: orderdesk_customers::App = function().await;
+    let api = Api::admin().await;
+    for (file, status) in samples(&["addresses-"]) {
+        let (customer, login) = api.customer_with_login(None).await;
+        let place = json!({"label": "Evt", "line1": "1 Rue", "city": "Lyon",
+                           "postal_code": "69001", "country": "FR"});
+        let address = id_of(
+            &login.post("/addresses", &place).await.ok(201),
+            "address_id",
+        );
+        let mut event = sample_event(file);
+        if claims(&mut event)["cognito:groups"] == "[customers]" {
+            claims(&mut event)["sub"] = json!(login.token_claims()["sub"]);
+        }
+        let fresh = [
+            (SAMPLE_ID, id_of(&customer, "customer_id")),
+            (SAMPLE_ADDRESS, address),
+        ];
+        serve(&app, file, &event, &fresh, status).await;
     }
 }

@@ -80,6 +80,7 @@ async fn submission_behind(stall: &Stall) -> orderdesk_order_submission::App {
         inbox: settings.seller_inbox().unwrap(),
         portal: settings.portal().unwrap(),
         seller: settings.seller(),
+        clock: settings.seller_clock().unwrap(),
     };
     orderdesk_order_submission::App::new((store_at(stall.url()).await, desk))
 }

@@ -1,6 +1,8 @@
-//! The `customers` Lambda: admins keep customer accounts, and read the audit log.
+//! The `customers` Lambda: admins keep customer accounts, and read the audit log; an
+//! account's address book is kept here too, by its own logins and by admins.
 
 use lambda_http::{Body, Request, Response};
+use orderdesk::addresses::{self, AddressBody, AddressChange, AddressPatchBody, Editor, ShipTo};
 use orderdesk::app::{Store, UserPool};
 use orderdesk::audit::{self, AuditFilter};
 use orderdesk::customers::{
@@ -8,9 +10,10 @@ use orderdesk::customers::{
     UpdateCustomerBody,
 };
 use orderdesk::http::{
-    Function, Problem, Routes, body, created, json, keyed_body, listing, no_content, path_id,
-    require_admin, route_key,
+    Function, Problem, Routes, body, created, customer_request, customer_session, json, keyed_body,
+    listing, no_content, path_id, require_admin, route_key,
 };
+use orderdesk::ids::AddressId;
 use orderdesk::logins;
 use serde_json::json;
 
@@ -24,8 +27,79 @@ impl Routes for Customers {
     type Needs = (Store, UserPool);
 
     async fn route((store, users): &Self::Needs, req: Request) -> Result<Response<Body>, Problem> {
+        let book =
+            |ids: &orderdesk::session::SessionIds| addresses::address_book_reads(&ids.customer);
+        match route_key(&req).as_str() {
+            "GET /addresses" => {
+                let (session, store) = customer_session(store, &req, book).await?;
+                let customer = &session.me.customer.customer_id;
+                Ok(json(
+                    200,
+                    &addresses::list_addresses(&store, customer).await?,
+                ))
+            }
+            "POST /addresses" => {
+                let (session, store, place) =
+                    customer_request(store, &req, new_address, |ids, _| book(ids)).await?;
+                let customer = &session.me.customer.customer_id;
+                let editor = Editor::Session(&session);
+                let saved = addresses::add_address(&store, editor, customer, place).await?;
+                Ok(json(201, &saved))
+            }
+            "PATCH /addresses/{address_id}" => {
+                let parse = |r: &Request| Ok((path_id::<AddressId>(r)?, address_change(r)?));
+                let (session, store, (id, change)) =
+                    customer_request(store, &req, parse, |ids, _| book(ids)).await?;
+                let (customer, editor) =
+                    (&session.me.customer.customer_id, Editor::Session(&session));
+                let saved =
+                    addresses::update_address(&store, editor, customer, &id, &change).await?;
+                Ok(json(200, &saved))
+            }
+            "DELETE /addresses/{address_id}" => {
+                let (session, store, id) =
+                    customer_request(store, &req, path_id::<AddressId>, |ids, _| book(ids)).await?;
+                let (customer, editor) =
+                    (&session.me.customer.customer_id, Editor::Session(&session));
+                addresses::delete_address(&store, editor, customer, &id).await?;
+                Ok(no_content())
+            }
+            _ => Self::admin_route(store, users, req).await,
+        }
+    }
+}
+
+/// The body of a new address book entry.
+fn new_address(req: &Request) -> Result<ShipTo, Problem> {
+    ShipTo::try_from(body::<AddressBody>(req)?).map_err(Problem::invalid)
+}
+
+/// The body of a change to an address book entry.
+fn address_change(req: &Request) -> Result<AddressChange, Problem> {
+    AddressChange::try_from(body::<AddressPatchBody>(req)?).map_err(Problem::invalid)
+}
+
+impl Customers {
+    /// The admins' routes.
+    async fn admin_route(
+        store: &Store,
+        users: &UserPool,
+        req: Request,
+    ) -> Result<Response<Body>, Problem> {
         let admin = require_admin(&req)?;
         match route_key(&req).as_str() {
+            "GET /admin/customers/{customer_id}/addresses" => {
+                let id = path_id(&req)?;
+                Ok(json(
+                    200,
+                    &addresses::admin_list_addresses(store, &id).await?,
+                ))
+            }
+            "POST /admin/customers/{customer_id}/addresses" => {
+                let (id, place) = (path_id(&req)?, new_address(&req)?);
+                let saved = addresses::admin_add_address(store, &admin, &id, place).await?;
+                Ok(json(201, &saved))
+            }
             "POST /admin/customers" => {
                 let (input, keyed) = keyed_body::<CreateCustomerBody>(&req)?;
                 let input = NewCustomer::try_from(input).map_err(Problem::invalid)?;

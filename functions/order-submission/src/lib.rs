@@ -71,7 +71,7 @@ impl Routes for OrderSubmission {
                     &id,
                     input,
                     idempotency.as_ref(),
-                    &desk.portal,
+                    (&desk.portal, &desk.clock),
                 )
                 .await?;
                 Ok(created(written))

@@ -1,5 +1,6 @@
 //! Customer accounts: what admins create, search, tag, change and delete.
 
+mod country;
 mod input;
 mod manage;
 mod model;

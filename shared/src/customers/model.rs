@@ -45,6 +45,11 @@ impl Phone {
         }
     }
 
+    /// A number as the table holds it (see [`CustomerName::stored`]).
+    pub(crate) fn stored(raw: &str) -> Self {
+        Self(raw.to_owned())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -116,26 +121,32 @@ pub struct Address {
 impl Address {
     /// Trims every part and checks its length; returns the errors under `address.<part>`.
     pub fn validated(self) -> Result<Self, Vec<(String, String)>> {
+        self.validated_under("address.")
+    }
+
+    /// As [`Address::validated`], naming each part `<prefix><part>`, so that an address that is
+    /// the whole body (an address book entry) names its parts at the top level.
+    pub fn validated_under(self, prefix: &str) -> Result<Self, Vec<(String, String)>> {
         let mut errors = Vec::new();
-        let mut req = |name: &str, v: &str, max: usize| match bounded_text(v, 1, max) {
+        let mut part = |name: &str, v: &str| match Self::part(name, v) {
             Ok(t) => t,
             Err(e) => {
-                errors.push((format!("address.{name}"), e.to_string()));
+                errors.push((format!("{prefix}{name}"), e));
                 String::new()
             }
         };
-        let line1 = req("line1", &self.line1, 200);
-        let city = req("city", &self.city, 100);
-        let postal_code = req("postal_code", &self.postal_code, 20);
-        let line2 = self.line2.as_deref().map(|v| req("line2", v, 200));
-        let region = self.region.as_deref().map(|v| req("region", v, 100));
-        let country = self.country.trim().to_ascii_uppercase();
-        if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
-            errors.push((
-                "address.country".into(),
-                "must be a two-letter ISO 3166 country code".into(),
-            ));
-        }
+        let line1 = part("line1", &self.line1);
+        let city = part("city", &self.city);
+        let postal_code = part("postal_code", &self.postal_code);
+        let line2 = self.line2.as_deref().map(|v| part("line2", v));
+        let region = self.region.as_deref().map(|v| part("region", v));
+        let country = match Self::country(&self.country) {
+            Ok(c) => c,
+            Err(e) => {
+                errors.push((format!("{prefix}country"), e));
+                String::new()
+            }
+        };
         if errors.is_empty() {
             Ok(Self {
                 line1,
@@ -147,6 +158,27 @@ impl Address {
             })
         } else {
             Err(errors)
+        }
+    }
+
+    /// One text part (`line1`, `line2`, `city`, `postal_code`, `region`), trimmed and checked
+    /// against its length.
+    pub fn part(name: &str, raw: &str) -> Result<String, String> {
+        let max = match name {
+            "postal_code" => 20,
+            "city" | "region" => 100,
+            _ => 200,
+        };
+        bounded_text(raw, 1, max).map_err(|e| e.to_string())
+    }
+
+    /// An ISO 3166-1 alpha-2 code in either case, kept upper-case.
+    pub fn country(raw: &str) -> Result<String, String> {
+        let code = raw.trim().to_ascii_uppercase();
+        if super::country::is_assigned(&code) {
+            Ok(code)
+        } else {
+            Err("must be an ISO 3166-1 alpha-2 country code, such as FR or DE".into())
         }
     }
 }

@@ -7,6 +7,7 @@
 //! | customer | `CUSTOMER#<id>` | `CUSTOMER` | `CUSTDIR` (`CUSTDIR#DELETED` once deleted) / `<folded name>#<id>` | |
 //! | customer email guard | `CUSTEMAIL#<email>` | `CUSTEMAIL` | | |
 //! | cart | `CUSTOMER#<id>` | `CART` | | |
+//! | address book | `CUSTOMER#<id>` | `ADDRESSES` | | |
 //! | login | `LOGIN#<id>` | `LOGIN` | `CUSTOMER#<customer id>` / `LOGIN#<created>#<id>` | |
 //! | login email guard | `LOGINEMAIL#<email>` | `LOGINEMAIL` | | |
 //! | sub → login | `LOGINSUB#<cognito sub>` | `LOGINSUB` | | |
@@ -47,6 +48,7 @@ pub fn key_of(r: &ItemRef) -> Key {
         ItemRef::Product(sku) => (CATALOG_PK.to_owned(), product_sk(sku)),
         ItemRef::Questions => key(CATALOG_PK.to_owned(), QUESTIONS_SK),
         ItemRef::Cart(id) => key(customer_pk(id), CART_SK),
+        ItemRef::AddressBook(id) => key(customer_pk(id), ADDRESS_BOOK_SK),
         ItemRef::Order(id) => key(order_pk(id), ORDER_SK),
         ItemRef::Idempotency(scope) => key(idempotency_pk(scope), IDEMPOTENCY_SK),
         ItemRef::OrderCounter => key(ORDER_COUNTER_PK.to_owned(), ORDER_COUNTER_SK),
@@ -63,6 +65,8 @@ pub const DIRECTORY: &str = "CUSTDIR";
 /// Deleted customers move here, so they never slow the live directory down.
 pub const DIRECTORY_DELETED: &str = "CUSTDIR#DELETED";
 pub const CART_SK: &str = "CART";
+/// An account's whole address book, one item beside the account.
+pub const ADDRESS_BOOK_SK: &str = "ADDRESSES";
 
 pub fn customer_pk(id: &CustomerId) -> String {
     format!("CUSTOMER#{id}")

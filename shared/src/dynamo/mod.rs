@@ -2,6 +2,7 @@
 //! aggregate's module owns its key formats and item shapes (pinned by tests) and implements
 //! its ports; [`prefetch`] turns a request's declared reads into one `BatchGetItem`.
 
+mod addresses;
 pub mod attr;
 mod audit;
 pub mod calls;

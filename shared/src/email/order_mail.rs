@@ -259,6 +259,13 @@ mod tests {
             answers: vec![("PO number".into(), "PO-42".into())],
             notes: None,
             changes: changes.iter().map(|c| (*c).to_owned()).collect(),
+            ship_to: vec![
+                "Bakery <back>".into(),
+                "12 Rue des Fleurs".into(),
+                "69001 Lyon".into(),
+                "FR".into(),
+            ],
+            requested_delivery_date: Some("2026-12-24".into()),
         }
     }
 
@@ -286,6 +293,21 @@ mod tests {
                 .contains("2 × Butter, 5 kg (BUTTER) at EUR 10.00: EUR 20.00")
         );
         assert!(own.text.contains("PO number: PO-42"));
+        assert!(
+            own.text.contains(
+                "Requested delivery date: 2026-12-24\nShip to:\n  Bakery <back>\n  \
+                 12 Rue des Fleurs\n  69001 Lyon\n  FR\n"
+            ),
+            "{}",
+            own.text
+        );
+        assert!(
+            own.html
+                .contains("Ship to:<br>Bakery &lt;back&gt;<br>12 Rue des Fleurs"),
+            "{}",
+            own.html
+        );
+        assert!(own.html.contains("<strong>2026-12-24</strong>"));
         assert!(acted.text.contains(
             "Acme & Sons has submitted order request SO-000042 for Bakery on your behalf"
         ));

@@ -1,5 +1,6 @@
-//! An order inside an email: its lines, total, answers, notes and the seller's changes, in the
-//! plain-text part and the HTML part alike, every value escaped in the HTML.
+//! An order inside an email: its lines, total, answers, notes, where and when it is to be
+//! delivered and the seller's changes, in the plain-text part and the HTML part alike, every
+//! value escaped in the HTML.
 
 use super::render::escape_html;
 use crate::outbox::OrderSummary;
@@ -33,6 +34,15 @@ impl Shown<'_> {
         }
         if let Some(notes) = &s.notes {
             let _ = writeln!(out, "Notes: {notes}");
+        }
+        if let Some(date) = &s.requested_delivery_date {
+            let _ = writeln!(out, "Requested delivery date: {date}");
+        }
+        if !s.ship_to.is_empty() {
+            let _ = writeln!(out, "Ship to:");
+            for line in &s.ship_to {
+                let _ = writeln!(out, "  {line}");
+            }
         }
         if !s.changes.is_empty() {
             let _ = writeln!(out, "\nChanged by {} since it was sent:", self.changed_by);
@@ -82,6 +92,21 @@ impl Shown<'_> {
                 out,
                 "<p style=\"margin:4px 0;\">Notes: {}</p>",
                 escape_html(notes)
+            );
+        }
+        if let Some(date) = &s.requested_delivery_date {
+            let _ = writeln!(
+                out,
+                "<p style=\"margin:4px 0;\">Requested delivery date: <strong>{}</strong></p>",
+                escape_html(date)
+            );
+        }
+        if !s.ship_to.is_empty() {
+            let lines: Vec<String> = s.ship_to.iter().map(|l| escape_html(l)).collect();
+            let _ = writeln!(
+                out,
+                "<p style=\"margin:4px 0;\">Ship to:<br>{}</p>",
+                lines.join("<br>")
             );
         }
         if !s.changes.is_empty() {

@@ -1,6 +1,7 @@
 //! The HTTP edge: what every handler does before and after its one use-case call. A handler
 //! arm reads: parse (this module), one call into a use case, respond (this module).
 
+mod addresses;
 mod body;
 mod customers;
 mod function;

@@ -2,7 +2,7 @@
 //! one, since no such thing can exist.
 
 use super::{Problem, path_param};
-use crate::ids::{CustomerId, InvitationId, LoginId, OrderId, Sku, TierId};
+use crate::ids::{AddressId, CustomerId, InvitationId, LoginId, OrderId, Sku, TierId};
 use crate::secret::LinkToken;
 use lambda_http::Request;
 
@@ -51,6 +51,12 @@ path_id!(
     "invitation_id",
     "There is no such invitation.",
     InvitationId::parse
+);
+path_id!(
+    AddressId,
+    "address_id",
+    "There is no such address in this account's address book.",
+    AddressId::parse
 );
 path_id!(
     OrderId,

@@ -4,6 +4,7 @@
 //! fails when a use case reads something it did not declare. Beside them, `MemorySealer`
 //! stands in for the KMS key that seals secrets.
 
+mod addresses;
 mod catalog;
 mod customers;
 pub mod fixtures;
@@ -54,6 +55,7 @@ pub struct State {
     pub tiers: BTreeMap<TierId, PriceTier>,
     pub questions: CheckoutQuestions,
     pub carts: BTreeMap<CustomerId, Cart>,
+    pub address_books: BTreeMap<CustomerId, crate::addresses::AddressBook>,
     pub orders: BTreeMap<OrderId, Order>,
     pub order_counter: u64,
     pub idempotency: BTreeMap<String, IdempotencyRecord>,

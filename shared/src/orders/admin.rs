@@ -3,12 +3,14 @@
 
 use super::changes::{changes, summary};
 use super::decide::DecideError;
+use super::delivery::{DeliveryRequest, SellerClock, delivery};
 use super::lines::{LineBody, check_answers, parse_lines, price_lines};
 use super::submit::{CartChanged, NewOrder, Placing, order_audit, place, unexpected};
 use super::{
     Order, OrderEvent, OrderEventKind, OrderStatus, OrderStore, OrderStoreError, OrderWrite,
 };
 use crate::actor::{CreatedBy, Principal};
+use crate::addresses::AddressStore;
 use crate::catalog::CatalogStore;
 use crate::customers::{ClosedAccount, CustomerStore, open_account};
 use crate::domain::{FieldError, Timestamp, Validator, bounded_text, multiline_text};
@@ -32,6 +34,10 @@ pub struct AdminOrderBody {
     pub answers: Option<BTreeMap<String, String>>,
     /// An email to the customer in the admin's own words; none is sent without it.
     pub notify: Option<NotifyBody>,
+    /// An address of the account's book, copied onto the order as `ship_to`.
+    pub ship_to_address_id: Option<String>,
+    /// `YYYY-MM-DD`, not before the seller's today.
+    pub requested_delivery_date: Option<String>,
 }
 
 /// The admin's own email to the customer about an order placed for it.
@@ -83,10 +89,10 @@ pub async fn create_order_for_customer<S>(
     customer_id: &CustomerId,
     body: AdminOrderBody,
     idempotency: Option<&Idempotency>,
-    portal: &Portal,
+    (portal, clock): (&Portal, &SellerClock),
 ) -> Result<Written<Order>, AdminOrderError>
 where
-    S: OrderStore + CatalogStore + CustomerStore + IdempotencyStore,
+    S: OrderStore + CatalogStore + CustomerStore + AddressStore + IdempotencyStore,
 {
     if let Some(first) = idempotency::replay_of::<_, AdminOrderError>(store, idempotency).await? {
         return Ok(Written::Replayed(first));
@@ -105,6 +111,12 @@ where
     let notes = v.optional("notes", body.notes.as_deref(), |n| bounded_text(n, 0, 2000));
     let questions = store.questions().await?.questions;
     let answers = check_answers(&mut v, &questions, &body.answers.unwrap_or_default(), false);
+    let asked = DeliveryRequest {
+        ship_to_address_id: body.ship_to_address_id.as_deref(),
+        requested_delivery_date: body.requested_delivery_date.as_deref(),
+    };
+    let (ship_to, requested_delivery_date) =
+        delivery(&mut v, store, &customer.customer_id, asked, clock).await?;
     let notify = body.notify.as_ref().and_then(|n| {
         let subject = v.check("notify.subject", bounded_text(&n.subject, 1, 200));
         let message = v.check("notify.message", multiline_text(&n.message, 1, 5000));
@@ -120,6 +132,8 @@ where
         total,
         notes,
         answers,
+        ship_to,
+        requested_delivery_date,
         by: CreatedBy::admin(admin),
         status,
     };

@@ -43,6 +43,12 @@ pub fn summary(order: &Order, questions: &[CheckoutQuestion]) -> OrderSummary {
         answers: asked.chain(unasked).collect(),
         notes: order.notes.clone(),
         changes,
+        ship_to: order
+            .ship_to
+            .as_ref()
+            .map(|a| a.lines())
+            .unwrap_or_default(),
+        requested_delivery_date: order.requested_delivery_date.map(|d| d.to_string()),
     }
 }
 

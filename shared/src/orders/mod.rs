@@ -6,6 +6,7 @@ mod admin;
 mod cart;
 mod changes;
 mod decide;
+mod delivery;
 mod import;
 mod lines;
 mod list;
@@ -19,6 +20,7 @@ pub use admin::*;
 pub use cart::*;
 pub use changes::{changes, summary};
 pub use decide::*;
+pub use delivery::{DeliveryDate, DeliveryRequest, SellerClock, delivery};
 pub use import::{
     CartImport, ImportError, ImportLines, ImportMode, Imported, MAX_IMPORT_ROWS, Rejected,
     import_reads, import_to_cart,

@@ -1,7 +1,9 @@
 //! Orders and the cart that becomes one: lines of SKUs and quantities, priced at the customer's
 //! tier when an order is placed and kept at those prices from then on.
 
+use super::DeliveryDate;
 use crate::actor::{CreatedBy, SeenByCustomer, Seller};
+use crate::addresses::ShipTo;
 use crate::domain::{Money, Timestamp};
 use crate::ids::{CustomerId, OrderId, Sku};
 use serde::Deserialize;
@@ -185,6 +187,11 @@ pub struct Order<By = CreatedBy> {
     pub total: Money,
     pub notes: Option<String>,
     pub answers: BTreeMap<String, String>,
+    /// A copy of the address the buyer chose from the account's book when it ordered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ship_to: Option<ShipTo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_delivery_date: Option<DeliveryDate>,
     pub created_by: By,
     pub assigned_team: Option<String>,
     pub created_at: Timestamp,
@@ -221,6 +228,8 @@ impl Order {
             total: self.total,
             notes: self.notes,
             answers: self.answers,
+            ship_to: self.ship_to,
+            requested_delivery_date: self.requested_delivery_date,
             created_by: by(self.created_by),
             assigned_team: self.assigned_team,
             created_at: self.created_at,

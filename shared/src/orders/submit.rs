@@ -2,12 +2,14 @@
 //! written with its idempotency record and the seller's email in one transaction.
 
 use super::changes::summary;
+use super::delivery::{DeliveryDate, DeliveryRequest, SellerClock, delivery};
 use super::lines::{LineBody, check_answers, parse_lines, price_lines, skus_of};
 use super::{
     CartStore, CustomerOrder, Order, OrderEvent, OrderEventKind, OrderNumber, OrderStatus,
     OrderStore, OrderStoreError, OrderWrite, PricedLine,
 };
 use crate::actor::{CreatedBy, Principal, Seller};
+use crate::addresses::{AddressStore, ShipTo};
 use crate::audit::AuditEntry;
 use crate::catalog::CatalogStore;
 use crate::customers::Customer;
@@ -33,6 +35,19 @@ pub struct SubmitBody {
     pub notes: Option<String>,
     pub answers: Option<BTreeMap<String, String>>,
     pub from_cart: Option<bool>,
+    /// An address of the account's book, copied onto the order as `ship_to`.
+    pub ship_to_address_id: Option<String>,
+    /// `YYYY-MM-DD`, not before the seller's today.
+    pub requested_delivery_date: Option<String>,
+}
+
+impl SubmitBody {
+    fn delivery(&self) -> DeliveryRequest<'_> {
+        DeliveryRequest {
+            ship_to_address_id: self.ship_to_address_id.as_deref(),
+            requested_delivery_date: self.requested_delivery_date.as_deref(),
+        }
+    }
 }
 
 /// `POST /orders` as it arrived: its body and its `Idempotency-Key`.
@@ -49,6 +64,8 @@ pub struct SellerDesk {
     pub inbox: Email,
     pub portal: Portal,
     pub seller: Seller,
+    /// What "today" is for a requested delivery date.
+    pub clock: SellerClock,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +89,8 @@ pub(super) struct NewOrder<'a> {
     pub total: Money,
     pub notes: Option<String>,
     pub answers: BTreeMap<String, String>,
+    pub ship_to: Option<ShipTo>,
+    pub requested_delivery_date: Option<DeliveryDate>,
     pub by: CreatedBy,
     /// `requested`, or `confirmed` when an admin places one agreed already.
     pub status: OrderStatus,
@@ -107,6 +126,8 @@ impl NewOrder<'_> {
             total: self.total,
             notes: self.notes.clone().filter(|n| !n.is_empty()),
             answers: self.answers.clone(),
+            ship_to: self.ship_to.clone(),
+            requested_delivery_date: self.requested_delivery_date,
             created_by: self.by.clone(),
             assigned_team: self
                 .customer
@@ -152,11 +173,16 @@ pub fn submit_reads(ids: &SessionIds, request: &OrderRequest) -> Reads {
         .flat_map(|l| skus_of(l))
         .map(ItemRef::Product);
     let cart = (body.from_cart == Some(true)).then(|| ItemRef::Cart(ids.customer.clone()));
+    let book = body
+        .ship_to_address_id
+        .is_some()
+        .then(|| ItemRef::AddressBook(ids.customer.clone()));
     Reads::of([
         ItemRef::Idempotency(request.keyed.by(ids.login.as_str()).scope().to_owned()),
         ItemRef::Questions,
     ])
     .and_all(cart)
+    .and_all(book)
     .and_all(ids.tier.clone().map(ItemRef::Tier))
     .and_all(products)
     .and(ItemRef::OrderCounter)
@@ -172,7 +198,7 @@ pub async fn submit_order<S>(
     desk: &SellerDesk,
 ) -> Result<Written<CustomerOrder>, SubmitError>
 where
-    S: OrderStore + CatalogStore + CartStore + IdempotencyStore,
+    S: OrderStore + CatalogStore + CartStore + AddressStore + IdempotencyStore,
 {
     let idempotency = request.keyed.by(session.me.login.login_id.as_str());
     if let Some(first) = idempotency::replay_of::<_, SubmitError>(store, Some(&idempotency)).await?
@@ -209,6 +235,14 @@ where
             Vec::new()
         }
     };
+    let (ship_to, requested_delivery_date) = delivery(
+        &mut v,
+        store,
+        &customer.customer_id,
+        body.delivery(),
+        &desk.clock,
+    )
+    .await?;
     let notes = body
         .notes
         .or(cart_notes)
@@ -236,6 +270,8 @@ where
         total,
         notes,
         answers,
+        ship_to,
+        requested_delivery_date,
         by: session.created_by(),
         status: OrderStatus::Requested,
     };

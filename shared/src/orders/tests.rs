@@ -16,6 +16,7 @@ use serde_json::json;
 
 mod adding;
 mod decisions;
+mod delivery;
 mod import;
 mod search;
 
@@ -24,6 +25,7 @@ fn desk() -> SellerDesk {
         inbox: email("seller@seller.example"),
         portal: Portal::new("https://portal.example", 3600),
         seller: seller(),
+        clock: SellerClock::utc(),
     }
 }
 
@@ -375,11 +377,16 @@ async fn an_admin_places_a_confirmed_order_and_tells_the_customer_in_its_own_wor
     }))
     .unwrap();
 
-    let Written::New(order) =
-        create_order_for_customer(&m, &admin(), &c.customer_id, body, None, &Portal::default())
-            .await
-            .unwrap()
-    else {
+    let Written::New(order) = create_order_for_customer(
+        &m,
+        &admin(),
+        &c.customer_id,
+        body,
+        None,
+        (&Portal::default(), &SellerClock::utc()),
+    )
+    .await
+    .unwrap() else {
         panic!("a new order")
     };
 

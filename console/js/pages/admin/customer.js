@@ -7,6 +7,7 @@ import { customerForm, customerBody } from './customer-form.js';
 import { tagList } from './customers.js';
 import { loginsSection } from './logins.js';
 import { orderList, column } from '../../orders-view.js';
+import { addressesSection } from './customer-addresses.js';
 
 export default async function render(main, ctx) {
   ctx.title('Customer');
@@ -33,7 +34,7 @@ export default async function render(main, ctx) {
     return customer;
   }
   const customer = await reload();
-  if (customer) main.append(ordersSection(customer));
+  if (customer) main.append(ordersSection(customer), addressesSection(customer));
 }
 
 function header(customer, ctx, reload) {

@@ -20,8 +20,10 @@ export default async function render(main, ctx) {
   main.append(h('div', { class: 'page-head' }, h('h1', {}, 'Your cart'), accountLine()), body);
   let data;
   try {
-    const [c, q, m] = await Promise.all([cart.load(), api.get('/checkout-questions'), me()]);
-    data = { cart: c, questions: q.questions || [], me: m };
+    // An address book that cannot be read only leaves the delivery step without choices.
+    const book = api.get('/addresses').then((page) => page.items || [], () => []);
+    const [c, q, m, addresses] = await Promise.all([cart.load(), api.get('/checkout-questions'), me(), book]);
+    data = { cart: c, questions: q.questions || [], me: m, addresses };
   } catch (error) {
     replace(body, errorBox(error, { retry: () => ctx.navigate('/cart') }));
     return;
@@ -226,10 +228,11 @@ function lineRow(line, { commit, remove }) {
 }
 
 /** The checkout form; `place(order)` sends it once the answers are checked. */
-function checkout({ questions, me: account, cart: c }, place) {
+function checkout({ questions, me: account, cart: c, addresses = [] }, place) {
   const saved = draft.read();
   const form = h('form', { class: 'stack card', novalidate: true, 'aria-labelledby': 'checkout-title' },
     h('h2', { id: 'checkout-title' }, 'Checkout'),
+    deliveryStep(addresses),
     questions.map((q) => question(q, saved?.answers?.[q.question_id])),
     field('Notes for the seller', h('textarea', { name: 'notes', rows: '3', maxlength: '2000' }, saved?.notes ?? c.notes ?? ''),
       { hint: 'Optional: delivery instructions, a contact, anything the seller should know.' }),
@@ -252,9 +255,33 @@ function checkout({ questions, me: account, cart: c }, place) {
       else if (q.required) missing.push({ field: `answers.${q.question_id}`, message: 'needs an answer' });
     }
     if (missing.length) throw new InputError('Please answer the required questions.', missing);
-    await place({ from_cart: true, notes: values.notes || null, answers });
+    await place({
+      from_cart: true,
+      notes: values.notes || null,
+      answers,
+      ship_to_address_id: values.ship_to_address_id || null,
+      requested_delivery_date: values.requested_delivery_date || null,
+    });
   });
   return form;
+}
+
+/**
+ * Where and when: one of the account's saved addresses (or none), a link to the address book
+ * to add one, and a delivery date from the buyer's today on (the server checks it against the
+ * seller's day). Both are optional.
+ */
+function deliveryStep(addresses) {
+  const today = new Date();
+  const min = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+  const select = h('select', { name: 'ship_to_address_id' },
+    h('option', { value: '' }, addresses.length ? '(no delivery address)' : '(no saved addresses)'),
+    addresses.map((a) => h('option', { value: a.address_id, selected: addresses.length === 1 },
+      [a.label, a.line1, [a.postal_code, a.city].join(' '), a.country].join(', '))));
+  return h('fieldset', { class: 'stack delivery' },
+    h('legend', {}, 'Delivery'),
+    field('Deliver to', select, { hint: h('span', {}, 'Optional. ', h('a', { href: '#/addresses' }, addresses.length ? 'Add or change addresses' : 'Add an address'), ' in your address book.') }),
+    field('Delivery date', h('input', { name: 'requested_delivery_date', type: 'date', min }), { hint: 'Optional: the day you would like it to arrive.' }));
 }
 
 function question(q, value) {

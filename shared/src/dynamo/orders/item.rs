@@ -72,6 +72,8 @@ pub(crate) mod tests {
             total: eur(5000),
             notes: Some("Back door".into()),
             answers: BTreeMap::from([("po".to_owned(), "PO-1".to_owned())]),
+            ship_to: None,
+            requested_delivery_date: None,
             created_by: by.clone(),
             assigned_team: None,
             created_at: at,
