@@ -33,6 +33,10 @@ export default async function render(main, ctx) {
         h('dt', {}, 'Ordering'), h('dd', {}, customer.ordering_enabled
           ? h('span', { class: 'badge badge-active' }, 'On')
           : [h('span', { class: 'badge badge-disabled' }, 'Off'), ' Orders cannot be submitted at the moment.']))),
+    h('section', { class: 'card', 'aria-labelledby': 'addresses-title' },
+      h('h2', { id: 'addresses-title' }, 'Delivery addresses'),
+      h('p', {}, 'Your company’s address book, shared by all its logins, is where orders can be delivered.'),
+      h('p', {}, h('a', { href: '#/addresses', class: 'button' }, 'Manage addresses'))),
     acting
       ? h('p', { class: 'muted' }, 'While acting as this login you can correct its name. Its password and sign-in email are the person’s own to change.')
       : [passwordCard(m.login), emailCard(m.login, ctx)],
