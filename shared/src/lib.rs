@@ -20,6 +20,7 @@ pub mod identity;
 pub mod ids;
 pub mod kms;
 pub mod logins;
+pub mod me;
 #[cfg(test)]
 mod memory;
 pub mod orders;
