@@ -22,6 +22,7 @@ pub mod ids;
 pub mod kms;
 pub mod lists;
 pub mod logins;
+pub mod me;
 #[cfg(test)]
 mod memory;
 pub mod orders;

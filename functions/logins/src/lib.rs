@@ -7,10 +7,8 @@ use orderdesk::http::{
     Function, Problem, Routes, body, created, customer_session, json, keyed_body, no_content,
     own_credentials_session, path_id, require_admin, route_key,
 };
-use orderdesk::logins::{
-    self, ChangeEmailBody, ChangePasswordBody, CreateLoginBody, NewLogin, PasswordResetBody,
-    UpdateLoginBody, UpdateMeBody,
-};
+use orderdesk::logins::{self, CreateLoginBody, NewLogin, PasswordResetBody, UpdateLoginBody};
+use orderdesk::me::{self, ChangeEmailBody, ChangePasswordBody, UpdateMeBody};
 use orderdesk::outbox::Mailroom;
 use orderdesk::session;
 use serde_json::json;
@@ -36,20 +34,19 @@ impl Routes for Logins {
             "PATCH /me" => {
                 let (session, store) = customer_session(store, &req, session::me_reads).await?;
                 let input = body::<UpdateMeBody>(&req)?;
-                let me = logins::update_me(&store, users, &session, input).await?;
+                let me = me::update_me(&store, users, &session, input).await?;
                 return Ok(json(200, &me));
             }
             "POST /me/password" => {
                 let (session, store) = own_credentials_session(store, &req).await?;
                 let input = body::<ChangePasswordBody>(&req)?;
-                logins::change_my_password(&store, users, &session, input).await?;
+                me::change_my_password(&store, users, &session, input).await?;
                 return Ok(no_content());
             }
             "POST /me/email" => {
                 let (session, store) = own_credentials_session(store, &req).await?;
                 let input = body::<ChangeEmailBody>(&req)?;
-                let login =
-                    logins::change_my_email(&store, users, mailroom, &session, input).await?;
+                let login = me::change_my_email(&store, users, mailroom, &session, input).await?;
                 return Ok(json(202, &login));
             }
             _ => {}

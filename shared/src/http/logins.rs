@@ -202,9 +202,9 @@ impl From<crate::logins::PasswordResetError> for Problem {
     }
 }
 
-impl From<crate::logins::OwnLoginError> for Problem {
-    fn from(e: crate::logins::OwnLoginError) -> Self {
-        use crate::logins::OwnLoginError as E;
+impl From<crate::me::OwnLoginError> for Problem {
+    fn from(e: crate::me::OwnLoginError) -> Self {
+        use crate::me::OwnLoginError as E;
         match e {
             E::Invalid(errors) => Problem::invalid(errors),
             E::ActingAs => Problem::forbidden(

@@ -70,7 +70,7 @@ where
     S: Prefetch + LoginStore + CustomerStore + AuditLog,
 {
     if matches!(actor(req), Actor::Admin(_)) && req.headers().contains_key(ACT_AS) {
-        return Err(crate::logins::OwnLoginError::ActingAs.into());
+        return Err(crate::me::OwnLoginError::ActingAs.into());
     }
     customer_session(store, req, |_| Reads::none()).await
 }

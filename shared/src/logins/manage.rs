@@ -102,14 +102,14 @@ pub async fn update_login<S: LoginStore, I: Identity, K: Sealer>(
 }
 
 /// What changes of a login; a new email comes with the mailroom that sends its link.
-pub(super) struct Change<'a, K> {
+pub struct Change<'a, K> {
     pub name: Option<LoginName>,
     pub enabled: Option<bool>,
     pub new_email: Option<(Email, &'a Mailroom<K>)>,
 }
 
 /// The sealer of a change that sends no email: there is none, so nothing can call it.
-pub(super) enum NoMail {}
+pub enum NoMail {}
 
 #[async_trait::async_trait]
 impl Sealer for NoMail {
@@ -125,7 +125,7 @@ impl Sealer for NoMail {
 /// Applies `change`, audited by `by` (given the time and the details; the account is filled
 /// in). Everything that can refuse it (the new address's checks, sealing its link) comes before
 /// Cognito is touched; a Cognito step whose write then fails is undone.
-pub(super) async fn change_login<S: LoginStore, I: Identity, K: Sealer>(
+pub async fn change_login<S: LoginStore, I: Identity, K: Sealer>(
     store: &S,
     identity: &I,
     by: impl FnOnce(Timestamp, serde_json::Value) -> AuditEntry,

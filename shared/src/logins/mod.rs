@@ -5,7 +5,6 @@ mod email_change;
 mod invitations;
 mod manage;
 mod model;
-mod own;
 mod provision;
 mod reset;
 mod store;
@@ -15,7 +14,6 @@ pub use email_change::*;
 pub use invitations::*;
 pub use manage::*;
 pub use model::*;
-pub use own::*;
 pub use provision::{
     CreateLoginBody, NewLogin, ProvisionError, ProvisionMode, Provisioned, provision_login,
 };

@@ -1,14 +1,14 @@
 //! A login changing its own name, password and sign-in address (`/me`). Credentials are the
 //! login's alone: an admin acting as it may correct its name, never its password or address
-//! (the admin's own login routes do that, audited as the admin).
+//! (the admin's own login routes do that, audited as the admin). It sits above `session` and
+//! `logins`: it changes a login of a session with the logins' own rules.
 
-use super::manage::{Change, ManageLoginError, NoMail, change_login};
-use super::{Login, LoginName, LoginStore};
 use crate::audit::{AuditActor, AuditEntry, AuditLog};
 use crate::catalog::CatalogStore;
 use crate::domain::{Email, FieldError, Timestamp, Validator};
 use crate::error::Unexpected;
 use crate::identity::{Identity, IdentityError, InitialPassword};
+use crate::logins::{Change, Login, LoginName, LoginStore, ManageLoginError, NoMail, change_login};
 use crate::outbox::Mailroom;
 use crate::seal::Sealer;
 use crate::secret::POLICY;
@@ -207,3 +207,6 @@ pub async fn change_my_email<S: LoginStore, I: Identity, K: Sealer>(
     let by = |now, details| audit_of(session, now, "login.email_change_requested", details);
     Ok(change_login(store, identity, by, &session.me.login.login_id, change).await?)
 }
+
+#[cfg(test)]
+mod tests;
