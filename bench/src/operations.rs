@@ -242,6 +242,14 @@ pub async fn count_all(apps: &Apps, fx: &mut Fixtures) -> Vec<Counted> {
             Catalog,
             as_admin("catalog-questions-admin.json"),
         ),
+        read("GET /admin/teams", Customers, as_admin("teams-list.json")),
+        other(
+            "POST /admin/teams",
+            Customers,
+            as_admin("teams-create.json")
+                .body(&json!({"name": format!("Bench {}", orderdesk_tests::unique_word())})),
+            201,
+        ),
         other(
             "PUT /cart",
             Submission,

@@ -71,6 +71,11 @@ prefixed_id!(
     "adr_"
 );
 prefixed_id!(
+    /// A team that fulfils orders: `team_` and a time-ordered UUID.
+    TeamId,
+    "team_"
+);
+prefixed_id!(
     /// A price tier: `tier_` and a time-ordered UUID.
     TierId,
     "tier_"

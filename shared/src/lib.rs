@@ -37,5 +37,6 @@ pub mod secret;
 pub mod ses;
 pub mod session;
 pub mod stream;
+pub mod teams;
 pub mod telemetry;
 pub mod throttle;

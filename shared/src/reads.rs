@@ -17,6 +17,8 @@ pub enum ItemRef {
     Product(Sku),
     /// The seller's checkout questions.
     Questions,
+    /// Every team, in one item: a submission reads it in its one batch to assign the order.
+    Teams,
     Cart(CustomerId),
     /// An account's address book.
     AddressBook(CustomerId),

@@ -88,6 +88,8 @@ pub struct Targets {
     pub list: String,
     /// `$address`: an address of A's address book.
     pub address: String,
+    /// `$team`: a team that no customer names.
+    pub team: String,
 }
 
 impl Targets {
@@ -112,6 +114,7 @@ impl Targets {
             ("$email", &unique_email("matrix")),
             ("$questions", &questions),
             ("$list", &self.list),
+            ("$team", &self.team),
         ]
         .iter()
         .fold(text.to_owned(), |t, (k, v)| t.replace(k, v))
@@ -138,6 +141,12 @@ async fn new_address(login: &Api) -> String {
         &login.post("/addresses", &place).await.ok(201),
         "address_id",
     )
+}
+
+/// The id of a new team that no customer names.
+async fn new_team(admin: &Api) -> String {
+    let team = json!({"name": format!("Matrix {}", unique_word())});
+    id_of(&admin.post("/admin/teams", &team).await.ok(201), "team_id")
 }
 
 /// The matrix's world: a token per actor and the targets of its calls, made once.
@@ -185,6 +194,7 @@ impl World {
         let link = mailbox::invitation_token(&mailbox::wait_for(&invitee).await);
         let list = saved_list(&a.2, &sku).await;
         let address = new_address(&a.2).await;
+        let team = new_team(&admin).await;
         let shared = Targets {
             customer: a.0.clone(),
             login: id_of(&spare, "login_id"),
@@ -196,6 +206,7 @@ impl World {
             taken_email,
             list,
             address,
+            team,
         };
         let (no_group, other_pool, other_client) =
             tokio::join!(user_token_in(&[]), other_pool_token(), other_client_token());
@@ -303,6 +314,9 @@ impl World {
         }
         if text.contains("$address") {
             t.address = new_address(self.api(Actor::CustomerA)).await;
+        }
+        if text.contains("$team") {
+            t.team = new_team(admin).await;
         }
         if text.contains("$tier") {
             let name = format!("Matrix {}", unique_word());

@@ -99,6 +99,10 @@ pub const MATRIX: &[Row] = &[
     row("DELETE /addresses/{address_id}",                  "401 401 401 401 401 204 404 403 403 403 403 204", "/addresses/$address", ""),
     row("GET /admin/customers/{customer_id}/addresses",    "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/customers/$customer/addresses", ""),
     row("POST /admin/customers/{customer_id}/addresses",   "401 401 401 401 401 403 403 403 403 403 201 201", "/admin/customers/$customer/addresses", r#"{"label": "Matrix $word", "line1": "1 Rue", "city": "Lyon", "postal_code": "69001", "country": "FR"}"#),
+    row("POST /admin/teams",                               "401 401 401 401 401 403 403 403 403 403 201 201", "/admin/teams", r#"{"name": "Matrix $word", "notify_emails": ["$email"]}"#),
+    row("GET /admin/teams",                                "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/teams", ""),
+    row("PATCH /admin/teams/{team_id}",                    "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/teams/$team", r#"{"name": "Matrix $word"}"#),
+    row("DELETE /admin/teams/{team_id}",                   "401 401 401 401 401 403 403 403 403 403 204 204", "/admin/teams/$team", ""),
 ];
 
 impl Row {

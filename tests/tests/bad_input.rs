@@ -382,11 +382,29 @@ async fn table() -> BTreeMap<String, String> {
         .filter(|item| !text(item, "PK").starts_with("OUTBOX#"))
         .map(|item| {
             let key = format!("{} / {}", text(&item, "PK"), text(&item, "SK"));
-            let mut attrs: Vec<String> = item.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+            let mut attrs: Vec<String> = item
+                .iter()
+                .map(|(k, v)| format!("{k}={}", canonical(v)))
+                .collect();
             attrs.sort();
             (key, attrs.join(", "))
         })
         .collect()
+}
+
+/// `v` written the same way at every reading: a map's entries in key order (a `HashMap`'s
+/// debug form follows its random iteration order).
+fn canonical(v: &aws_sdk_dynamodb::types::AttributeValue) -> String {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    match v {
+        AttributeValue::M(m) => {
+            let sorted: BTreeMap<&String, String> =
+                m.iter().map(|(k, v)| (k, canonical(v))).collect();
+            format!("M({sorted:?})")
+        }
+        AttributeValue::L(l) => format!("L({:?})", l.iter().map(canonical).collect::<Vec<_>>()),
+        other => format!("{other:?}"),
+    }
 }
 
 /// The keys of the items that differ between two readings of the table.

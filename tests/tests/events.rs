@@ -15,6 +15,8 @@ const SAMPLE_LOGIN_EMAIL: &str = "ann@acme-bakery.example";
 const SAMPLE_ORDER: &str = "ord_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
 const SAMPLE_LIST: &str = "lst_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
 const SAMPLE_ADDRESS: &str = "adr_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
+const SAMPLE_TEAM: &str = "team_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
+const SAMPLE_TEAM_NAME: &str = r#"\"name\":\"North\""#;
 
 /// Every sample event a function serves, with its documented status.
 const SAMPLES: &[(&str, u16)] = &[
@@ -79,6 +81,10 @@ const SAMPLES: &[(&str, u16)] = &[
     ("addresses-delete.json", 204),
     ("addresses-admin-list.json", 200),
     ("addresses-admin-create.json", 201),
+    ("teams-create.json", 201),
+    ("teams-list.json", 200),
+    ("teams-update.json", 200),
+    ("teams-delete.json", 204),
 ];
 
 /// The samples whose file names start with one of `prefixes`.
@@ -135,6 +141,29 @@ async fn every_sample_event_is_served_by_the_customers_function_with_its_documen
             (SAMPLE_ID_2, api.new_customer_id().await),
             (SAMPLE_EMAIL, unique_email("evt")),
             (SAMPLE_TIER, tier.clone()),
+        ];
+        serve(&app, file, &sample_event(file), &fresh, status).await;
+    }
+}
+
+#[tokio::test]
+async fn every_teams_sample_event_is_served_by_the_customers_function_with_its_documented_status() {
+    let app: orderdesk_customers::App = function().await;
+    let api = Api::admin().await;
+    for (file, status) in samples(&["teams-"]) {
+        let team = api
+            .post(
+                "/admin/teams",
+                &json!({"name": format!("Event {}", unique_word())}),
+            )
+            .await
+            .ok(201);
+        let fresh = [
+            (SAMPLE_TEAM, id_of(&team, "team_id")),
+            (
+                SAMPLE_TEAM_NAME,
+                format!(r#"\"name\":\"Event {}\""#, unique_word()),
+            ),
         ];
         serve(&app, file, &sample_event(file), &fresh, status).await;
     }

@@ -1,4 +1,5 @@
-//! The `customers` Lambda: admins keep customer accounts, and read the audit log; an
+//! The `customers` Lambda: admins keep customer accounts and the teams that fulfil their
+//! orders, and read the audit log; an
 //! account's address book is kept here too, by its own logins and by admins.
 
 use lambda_http::{Body, Request, Response};
@@ -15,6 +16,7 @@ use orderdesk::http::{
 };
 use orderdesk::ids::AddressId;
 use orderdesk::logins;
+use orderdesk::teams::{self, CreateTeamBody, UpdateTeamBody};
 use serde_json::json;
 
 /// The function as `main` serves it and `local/` invokes it.
@@ -137,6 +139,25 @@ impl Customers {
             "DELETE /admin/customers/{customer_id}" => {
                 let id = path_id(&req)?;
                 logins::close_account(store, users, &admin, &id).await?;
+                Ok(no_content())
+            }
+            "POST /admin/teams" => {
+                let team = teams::create_team(store, &admin, body::<CreateTeamBody>(&req)?).await?;
+                Ok(json(201, &team))
+            }
+            "GET /admin/teams" => {
+                let items = teams::list_teams(store).await?;
+                Ok(json(200, &json!({ "items": items, "next_cursor": null })))
+            }
+            "PATCH /admin/teams/{team_id}" => {
+                let (id, input) = (path_id(&req)?, body::<UpdateTeamBody>(&req)?);
+                Ok(json(
+                    200,
+                    &teams::update_team(store, &admin, &id, input).await?,
+                ))
+            }
+            "DELETE /admin/teams/{team_id}" => {
+                teams::delete_team(store, &admin, &path_id(&req)?).await?;
                 Ok(no_content())
             }
             "GET /admin/audit" => {

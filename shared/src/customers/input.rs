@@ -3,7 +3,7 @@
 
 use super::{Address, Customer, CustomerName, CustomerStatus, Phone, Reference, Tag};
 use crate::domain::{Email, FieldError, Timestamp, Validator};
-use crate::ids::{CustomerId, TierId};
+use crate::ids::{CustomerId, TeamId, TierId};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 
@@ -23,6 +23,7 @@ pub struct CreateCustomerBody {
     pub ordering_enabled: Option<bool>,
     pub tags: Option<Vec<String>>,
     pub fulfillment_team: Option<String>,
+    pub fulfillment_team_id: Option<String>,
 }
 
 /// Body of `PATCH /admin/customers/{id}`: absent leaves a field alone, `null` clears it.
@@ -41,6 +42,8 @@ pub struct UpdateCustomerBody {
     pub tags: Option<Vec<String>>,
     #[serde(default, deserialize_with = "crate::domain::nullable")]
     pub fulfillment_team: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::domain::nullable")]
+    pub fulfillment_team_id: Option<Option<String>>,
     /// When given, the change applies only to this version (optimistic concurrency).
     pub version: Option<u64>,
 }
@@ -65,11 +68,17 @@ pub struct NewCustomer {
     pub ordering_enabled: bool,
     pub tags: BTreeSet<Tag>,
     pub fulfillment_team: Option<Reference>,
+    pub fulfillment_team_id: Option<TeamId>,
 }
 
 /// A price tier id, in the shape the catalogue makes them.
 fn tier_id(raw: &str) -> Result<TierId, String> {
     TierId::parse(raw.trim()).ok_or_else(|| "is not a price tier id (tier_…)".to_owned())
+}
+
+/// A team id, in the shape teams are made with.
+fn team_id(raw: &str) -> Result<TeamId, String> {
+    TeamId::parse(raw.trim()).ok_or_else(|| "is not a team id (team_…)".to_owned())
 }
 
 fn tags(v: &mut Validator, raw: &[String]) -> BTreeSet<Tag> {
@@ -109,6 +118,11 @@ impl TryFrom<CreateCustomerBody> for NewCustomer {
             body.fulfillment_team.as_deref(),
             Reference::parse,
         );
+        let fulfillment_team_id = v.optional(
+            "fulfillment_team_id",
+            body.fulfillment_team_id.as_deref(),
+            team_id,
+        );
         let tags = tags(&mut v, body.tags.as_deref().unwrap_or_default());
         v.finish(|| NewCustomer {
             name: name.expect("checked"),
@@ -119,6 +133,7 @@ impl TryFrom<CreateCustomerBody> for NewCustomer {
             ordering_enabled: body.ordering_enabled.unwrap_or(false),
             tags,
             fulfillment_team,
+            fulfillment_team_id,
         })
     }
 }
@@ -134,6 +149,7 @@ pub struct CustomerChange {
     pub ordering_enabled: Option<bool>,
     pub tags: Option<BTreeSet<Tag>>,
     pub fulfillment_team: Option<Option<Reference>>,
+    pub fulfillment_team_id: Option<Option<TeamId>>,
     pub expected_version: Option<u64>,
 }
 
@@ -149,6 +165,8 @@ impl TryFrom<UpdateCustomerBody> for CustomerChange {
         let price_tier_id = v.nullable("price_tier_id", body.price_tier_id, tier_id);
         let fulfillment_team =
             v.nullable("fulfillment_team", body.fulfillment_team, Reference::parse);
+        let fulfillment_team_id =
+            v.nullable("fulfillment_team_id", body.fulfillment_team_id, team_id);
         let tags = body.tags.map(|t| tags(&mut v, &t));
         v.finish(|| CustomerChange {
             name,
@@ -159,6 +177,7 @@ impl TryFrom<UpdateCustomerBody> for CustomerChange {
             ordering_enabled: body.ordering_enabled,
             tags,
             fulfillment_team,
+            fulfillment_team_id,
             expected_version: body.version,
         })
     }
@@ -190,6 +209,9 @@ impl CustomerChange {
         }
         if let Some(v) = &self.fulfillment_team {
             next.fulfillment_team = v.clone();
+        }
+        if let Some(v) = &self.fulfillment_team_id {
+            next.fulfillment_team_id = v.clone();
         }
         next.updated_at = now;
         next.version = c.version + 1;

@@ -12,10 +12,11 @@ use crate::error::Unexpected;
 use crate::idempotency::{
     self, Idempotency, IdempotencyStore, KeyReusedWithOtherRequest, Refused, Written,
 };
-use crate::ids::{CustomerId, TierId};
+use crate::ids::{CustomerId, TeamId, TierId};
 use crate::page::{Page, PageRequest};
 use crate::reads::{ItemRef, Reads};
 use crate::retry::{self, Attempt};
+use crate::teams::TeamStore;
 use serde_json::json;
 
 /// Whether `tier`, if one is named, exists.
@@ -29,12 +30,22 @@ async fn tier_exists<S: CatalogStore>(
     }
 }
 
+/// Whether `team`, if one is named, exists.
+async fn team_exists<S: TeamStore>(store: &S, team: Option<&TeamId>) -> Result<bool, Unexpected> {
+    match team {
+        Some(id) => Ok(store.teams().await?.get(id).is_some()),
+        None => Ok(true),
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CreateCustomerError {
     #[error("another customer has this email")]
     DuplicateEmail,
     #[error("no such price tier")]
     UnknownTier,
+    #[error("no such team")]
+    UnknownTeam,
     #[error(transparent)]
     KeyReused(#[from] KeyReusedWithOtherRequest),
     #[error(transparent)]
@@ -43,7 +54,7 @@ pub enum CreateCustomerError {
 
 /// Creates a customer account in status `pending`.
 #[tracing::instrument(skip_all, fields(email = %input.email))]
-pub async fn create_customer<S: CustomerStore + IdempotencyStore + CatalogStore>(
+pub async fn create_customer<S: CustomerStore + IdempotencyStore + CatalogStore + TeamStore>(
     store: &S,
     admin: &Principal,
     input: NewCustomer,
@@ -57,6 +68,9 @@ pub async fn create_customer<S: CustomerStore + IdempotencyStore + CatalogStore>
     if !tier_exists(store, input.price_tier_id.as_ref()).await? {
         return Err(CreateCustomerError::UnknownTier);
     }
+    if !team_exists(store, input.fulfillment_team_id.as_ref()).await? {
+        return Err(CreateCustomerError::UnknownTeam);
+    }
     let now = Timestamp::now();
     let customer = Customer {
         customer_id: CustomerId::generate(),
@@ -69,6 +83,7 @@ pub async fn create_customer<S: CustomerStore + IdempotencyStore + CatalogStore>
         price_tier_id: input.price_tier_id,
         tags: input.tags,
         fulfillment_team: input.fulfillment_team,
+        fulfillment_team_id: input.fulfillment_team_id,
         created_at: now,
         updated_at: now,
         version: 1,
@@ -87,6 +102,9 @@ pub async fn create_customer<S: CustomerStore + IdempotencyStore + CatalogStore>
             Ok(()) => Ok(customer.clone()),
             Err(CustomerStoreError::DuplicateEmail) => {
                 Err(Refused::Condition(CreateCustomerError::DuplicateEmail))
+            }
+            Err(CustomerStoreError::TeamGone) => {
+                Err(Refused::Condition(CreateCustomerError::UnknownTeam))
             }
             Err(CustomerStoreError::KeyTaken) => Err(Refused::KeyTaken),
             Err(CustomerStoreError::Contention) => Err(Refused::Contended),
@@ -174,6 +192,8 @@ pub enum UpdateCustomerError {
     NotFound,
     #[error("no such price tier")]
     UnknownTier,
+    #[error("no such team")]
+    UnknownTeam,
     #[error("a deleted customer cannot be changed")]
     Deleted,
     #[error("the customer was changed meanwhile (version {current})")]
@@ -187,7 +207,7 @@ pub enum UpdateCustomerError {
 /// Applies a change. Without an expected version a concurrent write is retried on the fresh
 /// state; with one, it is a conflict.
 #[tracing::instrument(skip_all, fields(customer_id = %id))]
-pub async fn update_customer<S: CustomerStore + CatalogStore>(
+pub async fn update_customer<S: CustomerStore + CatalogStore + TeamStore>(
     store: &S,
     admin: &Principal,
     id: &CustomerId,
@@ -197,6 +217,11 @@ pub async fn update_customer<S: CustomerStore + CatalogStore>(
         && !tier_exists(store, tier.as_ref()).await?
     {
         return Err(UpdateCustomerError::UnknownTier);
+    }
+    if let Some(team) = &change.fulfillment_team_id
+        && !team_exists(store, team.as_ref()).await?
+    {
+        return Err(UpdateCustomerError::UnknownTeam);
     }
     retry::on_contention("the customer update", |_| async move {
         let before = match store.customer(id).await {
@@ -231,6 +256,7 @@ pub async fn update_customer<S: CustomerStore + CatalogStore>(
             Err(CustomerStoreError::DuplicateEmail) => {
                 Attempt::Failed(UpdateCustomerError::DuplicateEmail)
             }
+            Err(CustomerStoreError::TeamGone) => Attempt::Failed(UpdateCustomerError::UnknownTeam),
             Err(CustomerStoreError::Contention) => Attempt::Contended,
             Err(CustomerStoreError::Stale) if change.expected_version.is_none() => {
                 Attempt::Contended

@@ -1,5 +1,5 @@
 use crate::domain::{Email, TextError, Timestamp, bounded_text};
-use crate::ids::{CustomerId, TierId};
+use crate::ids::{CustomerId, TeamId, TierId};
 
 /// The trading name of a customer account.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -228,6 +228,10 @@ pub struct Customer {
     pub price_tier_id: Option<TierId>,
     pub tags: std::collections::BTreeSet<Tag>,
     pub fulfillment_team: Option<Reference>,
+    /// The team that fulfils the account's orders; the older free text above stays for
+    /// accounts that have only it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fulfillment_team_id: Option<TeamId>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     /// Bumped by every write; the condition of the next one.
@@ -237,6 +241,14 @@ pub struct Customer {
 impl Customer {
     pub fn is_deleted(&self) -> bool {
         self.status == CustomerStatus::Deleted
+    }
+
+    /// The team this account counts as a member of: none once deleted, so that a deleted
+    /// account does not keep its team from being removed.
+    pub fn team_membership(&self) -> Option<&TeamId> {
+        self.fulfillment_team_id
+            .as_ref()
+            .filter(|_| !self.is_deleted())
     }
 }
 

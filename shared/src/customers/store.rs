@@ -15,6 +15,9 @@ pub enum CustomerStoreError {
     Stale,
     #[error("another customer has this email")]
     DuplicateEmail,
+    /// The account's `fulfillment_team_id` names a team that no longer exists.
+    #[error("the team was removed meanwhile")]
+    TeamGone,
     #[error("the idempotency key was taken meanwhile")]
     KeyTaken,
     #[error("customers not found: {0:?}")]
@@ -36,7 +39,9 @@ pub struct Tagging<'a> {
 }
 
 /// Where customers are kept. An account's email is unique among open accounts: a guard item
-/// written and moved with it in the same transaction.
+/// written and moved with it in the same transaction. An account joins and leaves its
+/// `fulfillment_team_id`'s team in the same transaction too (only while the team exists), so
+/// a team's removal sees every account that names it.
 #[async_trait::async_trait]
 pub trait CustomerStore: Send + Sync {
     /// Writes a new account (no `before`) with its email guard, or replaces `before` if it is

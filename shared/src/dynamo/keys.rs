@@ -20,6 +20,8 @@
 //! | product | `CATALOG` | `PRODUCT#<sku>` | | |
 //! | price tier | `CATALOG` | `TIER#<tier id>` | | |
 //! | checkout questions | `CATALOG` | `QUESTIONS` | | |
+//! | every team (and each team's count of customers) | `CATALOG` | `TEAMS` | | |
+//! | a customer of a team | `TEAM#<team id>` | `MEMBER#<customer id>` | | |
 //! | order | `ORDER#<id>` | `ORDER` | `CUSTORDERS#<customer id>` / `<created>#<id>` | `ORDERSTATUS#<status>` / `<submitted>#<id>` |
 //! | order search term | `ORDERFIND#<customer id>` | `<term>#<order id>` | `ORDERFIND` / `<term>#<order id>` | |
 //! | order-number counter | `COUNTER#ORDER` | `COUNTER` | | |
@@ -31,7 +33,7 @@
 
 use crate::customers::{Customer, CustomerStatus};
 use crate::domain::Email;
-use crate::ids::{CustomerId, InvitationId, ListId, LoginId, OrderId, Sku, TierId};
+use crate::ids::{CustomerId, InvitationId, ListId, LoginId, OrderId, Sku, TeamId, TierId};
 use crate::orders::OrderStatus;
 use crate::reads::ItemRef;
 
@@ -47,6 +49,7 @@ pub fn key_of(r: &ItemRef) -> Key {
         ItemRef::Tier(id) => (CATALOG_PK.to_owned(), tier_sk(id)),
         ItemRef::Product(sku) => (CATALOG_PK.to_owned(), product_sk(sku)),
         ItemRef::Questions => key(CATALOG_PK.to_owned(), QUESTIONS_SK),
+        ItemRef::Teams => key(CATALOG_PK.to_owned(), TEAMS_SK),
         ItemRef::Cart(id) => key(customer_pk(id), CART_SK),
         ItemRef::AddressBook(id) => key(customer_pk(id), ADDRESS_BOOK_SK),
         ItemRef::Order(id) => key(order_pk(id), ORDER_SK),
@@ -150,6 +153,18 @@ pub const CATALOG_PK: &str = "CATALOG";
 pub const PRODUCT_PREFIX: &str = "PRODUCT#";
 pub const TIER_PREFIX: &str = "TIER#";
 pub const QUESTIONS_SK: &str = "QUESTIONS";
+pub const TEAMS_SK: &str = "TEAMS";
+
+/// A team's partition: one item per customer that names it.
+pub fn team_pk(id: &TeamId) -> String {
+    format!("TEAM#{id}")
+}
+
+pub const MEMBER_PREFIX: &str = "MEMBER#";
+
+pub fn member_sk(id: &CustomerId) -> String {
+    format!("{MEMBER_PREFIX}{id}")
+}
 
 pub fn product_sk(sku: &Sku) -> String {
     format!("{PRODUCT_PREFIX}{sku}")
@@ -245,6 +260,7 @@ mod tests {
             key_of(&ItemRef::Questions),
             ("CATALOG".into(), "QUESTIONS".into())
         );
+        assert_eq!(key_of(&ItemRef::Teams), ("CATALOG".into(), "TEAMS".into()));
         assert_eq!(
             key_of(&ItemRef::Idempotency("u1#POST /x#k".into())),
             ("IDEMPOTENCY#u1#POST /x#k".into(), "IDEMPOTENCY".into())

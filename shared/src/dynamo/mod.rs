@@ -16,6 +16,7 @@ mod orders;
 pub mod outbox;
 mod prefetch;
 mod query;
+mod teams;
 mod write;
 
 pub use logins::resets::pending_reset_request_id;

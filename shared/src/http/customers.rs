@@ -14,6 +14,7 @@ impl From<CreateCustomerError> for Problem {
         match e {
             CreateCustomerError::DuplicateEmail => duplicate_email(),
             CreateCustomerError::UnknownTier => unknown_tier(),
+            CreateCustomerError::UnknownTeam => unknown_team(),
             CreateCustomerError::KeyReused(e) => e.into(),
             CreateCustomerError::Unexpected(e) => e.into(),
         }
@@ -55,6 +56,7 @@ impl From<UpdateCustomerError> for Problem {
         match e {
             UpdateCustomerError::NotFound => Problem::not_found(NO_SUCH_CUSTOMER),
             UpdateCustomerError::UnknownTier => unknown_tier(),
+            UpdateCustomerError::UnknownTeam => unknown_team(),
             UpdateCustomerError::Deleted => {
                 Problem::conflict("This customer is deleted and can no longer be changed.").typed("customer-deleted")
             }
@@ -101,5 +103,12 @@ fn unknown_tier() -> Problem {
     Problem::invalid(vec![FieldError::new(
         "price_tier_id",
         "is not a price tier in the catalogue",
+    )])
+}
+
+fn unknown_team() -> Problem {
+    Problem::invalid(vec![FieldError::new(
+        "fulfillment_team_id",
+        "is not one of the teams",
     )])
 }

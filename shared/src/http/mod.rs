@@ -12,6 +12,7 @@ mod orders;
 mod path;
 mod problem;
 mod session;
+mod teams;
 
 pub use body::{MAX_BODY_BYTES, WHOLE_BODY, body, json_body};
 pub use function::{Function, HttpFunction, REQUEST_DEADLINE, Routes, serve};

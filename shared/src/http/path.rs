@@ -2,7 +2,7 @@
 //! one, since no such thing can exist.
 
 use super::{Problem, path_param};
-use crate::ids::{AddressId, CustomerId, InvitationId, LoginId, OrderId, Sku, TierId};
+use crate::ids::{AddressId, CustomerId, InvitationId, LoginId, OrderId, Sku, TeamId, TierId};
 use crate::secret::LinkToken;
 use lambda_http::Request;
 
@@ -63,6 +63,12 @@ path_id!(
     "order_id",
     "There is no such order.",
     OrderId::parse
+);
+path_id!(
+    TeamId,
+    "team_id",
+    "There is no team with this id.",
+    TeamId::parse
 );
 path_id!(
     TierId,

@@ -13,6 +13,10 @@ pub struct Problem {
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Extension members (RFC 9457 §3.2) a client reads, e.g. the customers that keep a team
+    /// from being deleted.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub extensions: Option<Box<serde_json::Map<String, serde_json::Value>>>,
     /// Seconds to wait before trying again, sent as the `Retry-After` header.
     #[serde(skip)]
     pub retry_after: Option<u32>,
@@ -31,8 +35,17 @@ impl Problem {
             status,
             detail: detail.into(),
             errors: Vec::new(),
+            extensions: None,
             retry_after: None,
         }
+    }
+
+    /// The problem with an extension member `name`.
+    pub fn with(mut self, name: &str, value: serde_json::Value) -> Self {
+        self.extensions
+            .get_or_insert_default()
+            .insert(name.to_owned(), value);
+        self
     }
 
     /// A named problem type, e.g. `duplicate-email`, under `/problems/`.

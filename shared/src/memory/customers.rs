@@ -21,6 +21,7 @@ impl CustomerStore for Memory {
         if self.contended() {
             return Err(CustomerStoreError::Contention);
         }
+        self.another_writer();
         let mut s = self.state();
         let after = w.after;
         if !key_free(&s, key) {
@@ -34,6 +35,9 @@ impl CustomerStore for Memory {
         let moved = old_email != Some(&after.email);
         if moved && !after.is_deleted() && s.customer_emails.contains_key(&after.email) {
             return Err(CustomerStoreError::DuplicateEmail);
+        }
+        if !Memory::move_membership(&mut s, w.before, after) {
+            return Err(CustomerStoreError::TeamGone);
         }
         if let Some(old) = old_email.filter(|_| moved || after.is_deleted()) {
             s.customer_emails.remove(old);

@@ -46,6 +46,7 @@ impl Memory {
             price_tier_id: None,
             tags: BTreeSet::new(),
             fulfillment_team: None,
+            fulfillment_team_id: None,
             created_at: now,
             updated_at: now,
             version: 1,

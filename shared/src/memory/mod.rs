@@ -14,6 +14,7 @@ mod logins;
 mod orders;
 mod resets;
 mod sealer;
+mod teams;
 
 pub use identity::{User, Users};
 pub use sealer::MemorySealer;
@@ -77,6 +78,8 @@ pub struct State {
     /// Quota counters by name.
     pub quotas: BTreeMap<String, u32>,
     pub lists: BTreeMap<(CustomerId, ListId), SavedList>,
+    pub teams: crate::teams::Teams,
+    pub team_members: BTreeMap<crate::ids::TeamId, BTreeMap<CustomerId, String>>,
 }
 
 /// The in-memory store. Clones share the state; a prefetched one keeps its own read record.

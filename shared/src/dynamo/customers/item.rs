@@ -9,7 +9,7 @@ use crate::dynamo::keys::{
 };
 use crate::dynamo::write::Guard;
 use crate::error::Unexpected;
-use crate::ids::{CustomerId, TierId};
+use crate::ids::{CustomerId, TeamId, TierId};
 use aws_sdk_dynamodb::types::AttributeValue;
 
 /// What search matches against: the folded name and email, one per line.
@@ -49,6 +49,9 @@ pub fn to_item(c: &Customer) -> Item {
     if let Some(t) = &c.fulfillment_team {
         item.insert("fulfillment_team".into(), s(t.as_str()));
     }
+    if let Some(t) = &c.fulfillment_team_id {
+        item.insert("fulfillment_team_id".into(), s(t.as_str()));
+    }
     if !c.tags.is_empty() {
         item.insert(
             "tags".into(),
@@ -83,6 +86,10 @@ pub fn from_item(item: &Item) -> Result<Customer, Unexpected> {
             .map(|t| Tag::parse(t).map_err(|_| bad("tag")))
             .collect::<Result<_, _>>()?,
         fulfillment_team: reference("fulfillment_team"),
+        fulfillment_team_id: r
+            .opt_s("fulfillment_team_id")
+            .map(|t| TeamId::parse(t).ok_or_else(|| bad("fulfillment_team_id")))
+            .transpose()?,
         created_at: r.time("created_at")?,
         updated_at: r.time("updated_at")?,
         version: r.n("version")?,
@@ -118,6 +125,9 @@ mod tests {
             price_tier_id: None,
             tags: BTreeSet::from([Tag::parse("vip").unwrap(), Tag::parse("bakery").unwrap()]),
             fulfillment_team: Some(Reference::parse("North").unwrap()),
+            fulfillment_team_id: Some(
+                TeamId::parse("team_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b").unwrap(),
+            ),
             created_at: now,
             updated_at: now,
             version: 1,
@@ -140,6 +150,7 @@ mod tests {
                 "customer_id",
                 "email",
                 "fulfillment_team",
+                "fulfillment_team_id",
                 "name",
                 "ordering_enabled",
                 "phone",

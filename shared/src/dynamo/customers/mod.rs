@@ -48,8 +48,12 @@ impl CustomerStore for DynamoStore {
         if (w.before.is_none() || email_changed) && !after.is_deleted() {
             actions.push(self.put_guard(item::email_guard(after)));
         }
+        let (membership, joins) = self.membership_actions(w.before, after);
+        let joins_at = joins.map(|j| actions.len() + j);
+        actions.extend(membership);
         self.transact(actions).await.map_err(|e| match e {
             e if key_at.is_some_and(|k| e.failed(k)) => CustomerStoreError::KeyTaken,
+            e if joins_at.is_some_and(|j| e.failed(j)) => CustomerStoreError::TeamGone,
             e if e.failed(guard_at) => CustomerStoreError::DuplicateEmail,
             e if w.before.is_some() && e.failed(customer_at) => CustomerStoreError::Stale,
             e => e.into(),
