@@ -96,6 +96,18 @@ pub async fn new_list(apps: &Apps, buyer: &Claims, sku: &str) -> String {
     body["list_id"].as_str().expect("a list id").to_owned()
 }
 
+/// A team made in this process (not counted); its id.
+pub async fn new_team(apps: &Apps, admin: &Claims) -> String {
+    let name = format!("Bench {}", orderdesk_tests::unique_word());
+    let event = Event::sample("teams-create.json")
+        .by(admin)
+        .body(&json!({ "name": name }));
+    let res = apps.handle(Function::Customers, event.request()).await;
+    let body = body_json(&res);
+    assert_eq!(res.status(), 201, "creating a team: {body}");
+    body["team_id"].as_str().expect("a team id").to_owned()
+}
+
 /// `POST /orders` of [`Fixtures::order_body`] with a fresh `Idempotency-Key`.
 pub fn submit_event(fx: &Fixtures, buyer: &Claims) -> Event {
     Event::sample("orders-submit.json")
@@ -132,6 +144,8 @@ pub async fn count_all(apps: &Apps, fx: &mut Fixtures) -> Vec<Counted> {
     let to_reject = new_order(apps, fx, &buyer).await;
     let to_cancel = new_order(apps, fx, &buyer).await;
     let to_reorder = new_order(apps, fx, &buyer).await;
+    let to_assign = new_order(apps, fx, &buyer).await;
+    let team = new_team(apps, &admin).await;
     let list = new_list(apps, &buyer, &sku).await;
     let to_delete = new_list(apps, &buyer, &sku).await;
     let preview = fx.invitations.pop().expect("an invitation to preview");
@@ -168,6 +182,14 @@ pub async fn count_all(apps: &Apps, fx: &mut Fixtures) -> Vec<Counted> {
             as_admin("orders-reject.json").with(SAMPLE_ORDER, &to_reject),
             200,
             T::Confirm,
+        ),
+        other(
+            "POST /admin/orders/{id}/assign",
+            Confirmation,
+            as_admin("orders-assign.json")
+                .with(SAMPLE_ORDER, &to_assign)
+                .with("team_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b", &team),
+            200,
         ),
         read("GET /me", Logins, as_buyer("logins-me.json")),
         read("GET /catalog", Catalog, as_buyer("catalog-customer.json")),

@@ -85,6 +85,7 @@ pub const MATRIX: &[Row] = &[
     row("PATCH /admin/orders/{order_id}",                  "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/orders/$order", r#"{"notes": "Matrix", "version": 1}"#),
     row("POST /admin/orders/{order_id}/confirm",           "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/orders/$order/confirm", "{}"),
     row("POST /admin/orders/{order_id}/reject",            "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/orders/$order/reject", r#"{"reason": "Matrix"}"#),
+    row("POST /admin/orders/{order_id}/assign",            "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/orders/$order/assign", r#"{"team_id": "$team"}"#),
     row("POST /orders/{order_id}/reorder",                 "401 401 401 401 401 200 404 403 403 403 403 200", "/orders/$order/reorder", ""),
     row("POST /cart/import",                               "401 401 401 401 401 200 200 403 403 403 403 200", "/cart/import", r#"{"lines": [{"sku": "$sku", "quantity": 1}]}"#),
     row("GET /lists",                                      "401 401 401 401 401 200 200 403 403 403 403 200", "/lists", ""),

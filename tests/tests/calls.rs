@@ -604,3 +604,30 @@ async fn the_team_routes_stay_within_their_budgets() {
         .await;
     within("DELETE /admin/teams/{id}", status, &c, 3, 3);
 }
+
+#[tokio::test]
+async fn assigning_an_order_to_a_team_reads_in_one_batch_and_writes_once() {
+    let f = functions().await;
+    let s = Shop::open(None).await;
+    let order = s.order(&s.flour, 1).await.ok(201);
+    let team = s
+        .admin
+        .post(
+            "/admin/teams",
+            &json!({"name": format!("Budget {}", unique_word())}),
+        )
+        .await
+        .ok(201);
+
+    let (body, status, c) = call(
+        "POST /admin/orders/{order_id}/assign",
+        format!("/admin/orders/{}/assign", id_of(&order, "order_id")),
+        s.admin.token(),
+    )
+    .body(&json!({"team_id": team["team_id"]}))
+    .on(&f.confirmation)
+    .await;
+
+    within("POST /admin/orders/{id}/assign", status, &c, 2, 2);
+    assert_eq!(body["assigned_team_id"], team["team_id"]);
+}

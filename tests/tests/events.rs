@@ -64,6 +64,7 @@ const SAMPLES: &[(&str, u16)] = &[
     ("orders-admin-get.json", 200),
     ("orders-confirm.json", 200),
     ("orders-reject.json", 200),
+    ("orders-assign.json", 200),
     ("orders-edit.json", 200),
     ("orders-admin-create.json", 201),
     ("orders-list-acting-as.json", 200),
@@ -262,6 +263,14 @@ async fn every_cart_and_order_sample_event_gets_its_documented_status() {
         let order = json!({"lines": [{"sku": sku, "quantity": 1}], "answers": standard_answers()});
         let order_id = id_of(&login.submit(&order).await.ok(201), "order_id");
         let login_id = id_of(&login.get("/me").await.ok(200)["login"], "login_id");
+        let team = api
+            .post(
+                "/admin/teams",
+                &json!({"name": format!("Event {}", unique_word())}),
+            )
+            .await
+            .ok(201);
+        let team = id_of(&team, "team_id");
         if claims(&mut event)["cognito:groups"] == "[customers]" {
             claims(&mut event)["sub"] = json!(login.token_claims()["sub"]);
         }
@@ -281,6 +290,7 @@ async fn every_cart_and_order_sample_event_gets_its_documented_status() {
             (SAMPLE_ID, &cid),
             (SAMPLE_ORDER, &order_id),
             (SAMPLE_LOGIN, &login_id),
+            (SAMPLE_TEAM, &team),
         ];
         let answer = if file.starts_with("cart")
             || matches!(
@@ -293,7 +303,10 @@ async fn every_cart_and_order_sample_event_gets_its_documented_status() {
             serve(&submission, file, &event, &fresh, status).await
         } else if matches!(
             file,
-            "orders-confirm.json" | "orders-reject.json" | "orders-edit.json"
+            "orders-confirm.json"
+                | "orders-reject.json"
+                | "orders-edit.json"
+                | "orders-assign.json"
         ) {
             serve(&confirmation, file, &event, &fresh, status).await
         } else {

@@ -196,3 +196,162 @@ async fn a_team_that_customers_name_cannot_be_deleted_and_the_409_names_them() {
         .ok(204);
     admin.delete(&format!("/admin/teams/{other}")).await.ok(204);
 }
+
+/// A shop whose buyer's account is on a new team; (the shop, the team, its address).
+async fn shop_on_a_team() -> (Shop, Value, String) {
+    let s = Shop::open(None).await;
+    let address = unique_email("team-desk");
+    let team = s
+        .admin
+        .post(
+            "/admin/teams",
+            &json!({"name": format!("Team {}", unique_word()), "notify_emails": [address]}),
+        )
+        .await
+        .ok(201);
+    s.admin
+        .update_customer(
+            &s.customer_id,
+            &json!({"fulfillment_team_id": team["team_id"]}),
+        )
+        .await
+        .ok(200);
+    (s, team, address)
+}
+
+#[tokio::test]
+async fn a_request_is_assigned_to_the_accounts_team_and_the_team_is_emailed_the_new_request() {
+    let (s, team, address) = shop_on_a_team().await;
+
+    let order = s.order(&s.flour, 2).await.ok(201);
+    let id = id_of(&order, "order_id");
+
+    assert_eq!(order["assigned_team"], team["name"]);
+    let seen = s.admin.get(&format!("/admin/orders/{id}")).await.ok(200);
+    assert_eq!(seen["assigned_team_id"], team["team_id"]);
+    assert_eq!(history(&seen), ["submitted", "assigned"]);
+    assert_eq!(seen["history"][1]["note"], team["name"]);
+    let number = order["order_number"].as_str().unwrap();
+    let mail = mailbox::wait_for_subject(&address, number).await;
+    assert!(
+        mail.subject.contains("New order request"),
+        "{}",
+        mail.subject
+    );
+
+    let placed = s
+        .admin
+        .post(
+            &format!("/admin/customers/{}/orders", s.customer_id),
+            &json!({"status": "requested", "lines": [{"sku": s.flour, "quantity": 1}]}),
+        )
+        .await
+        .ok(201);
+    assert_eq!(placed["assigned_team_id"], team["team_id"]);
+    let number = placed["order_number"].as_str().unwrap();
+    mailbox::wait_for_subject(&address, number).await;
+}
+
+#[tokio::test]
+async fn an_account_with_only_the_old_free_text_team_keeps_it_on_its_orders() {
+    let s = Shop::open(None).await;
+
+    let order = s.order(&s.flour, 1).await.ok(201);
+
+    assert_eq!(order["assigned_team"], "North");
+    let seen = s
+        .admin
+        .get(&format!("/admin/orders/{}", id_of(&order, "order_id")))
+        .await
+        .ok(200);
+    assert!(seen.get("assigned_team_id").is_none(), "{seen}");
+    assert_eq!(history(&seen), ["submitted"]);
+}
+
+#[tokio::test]
+async fn an_admin_reassigns_a_request_the_new_team_is_told_and_the_queue_filters_by_team() {
+    let (s, first, _) = shop_on_a_team().await;
+    let second_address = unique_email("team-second");
+    let second = s
+        .admin
+        .post(
+            "/admin/teams",
+            &json!({"name": format!("Team {}", unique_word()), "notify_emails": [second_address]}),
+        )
+        .await
+        .ok(201);
+    let order = s.order(&s.flour, 1).await.ok(201);
+    let id = id_of(&order, "order_id");
+    let queue = |team: &Value| {
+        format!(
+            "/admin/orders?team_id={}",
+            team["team_id"].as_str().unwrap()
+        )
+    };
+    assert_eq!(
+        pluck(
+            &s.admin.get(&queue(&first)).await.ok(200)["items"],
+            "order_id"
+        ),
+        [id.as_str()]
+    );
+
+    let path = format!("/admin/orders/{id}/assign");
+    let unknown = s
+        .admin
+        .post(
+            &path,
+            &json!({"team_id": "team_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b"}),
+        )
+        .await;
+    assert_eq!(unknown.invalid(), ["team_id"]);
+    let moved = s
+        .admin
+        .post(&path, &json!({"team_id": second["team_id"]}))
+        .await
+        .ok(200);
+
+    assert_eq!(moved["assigned_team"], second["name"]);
+    assert_eq!(moved["assigned_team_id"], second["team_id"]);
+    assert_eq!(history(&moved), ["submitted", "assigned", "assigned"]);
+    let number = order["order_number"].as_str().unwrap();
+    mailbox::wait_for_subject(&second_address, number).await;
+    assert!(
+        pluck(
+            &s.admin.get(&queue(&first)).await.ok(200)["items"],
+            "order_id"
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        pluck(
+            &s.admin.get(&queue(&second)).await.ok(200)["items"],
+            "order_id"
+        ),
+        [id.as_str()]
+    );
+    let audit = s
+        .admin
+        .get(&format!("/admin/audit?customer_id={}", s.customer_id))
+        .await
+        .ok(200);
+    assert_eq!(audit["items"][0]["action"], "order.assigned");
+
+    s.admin
+        .post(&format!("/admin/orders/{id}/confirm"), &json!({}))
+        .await
+        .ok(200);
+    let late = s
+        .admin
+        .post(&path, &json!({"team_id": first["team_id"]}))
+        .await;
+    late.problem(409);
+    let both = s
+        .admin
+        .get(&format!(
+            "/admin/orders?team_id={}&q=1",
+            first["team_id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(both.invalid(), ["team_id"]);
+}

@@ -1,11 +1,11 @@
-//! The `order-confirmation` Lambda: an admin edits a requested order, or confirms or rejects
-//! it, exactly once.
+//! The `order-confirmation` Lambda: an admin edits a requested order, assigns it to a team,
+//! or confirms or rejects it, exactly once.
 
 use lambda_http::{Body, Request, Response};
 use orderdesk::app::Store;
 use orderdesk::http::{Function, Problem, Routes, body, json, path_id, require_admin, route_key};
 use orderdesk::ids::OrderId;
-use orderdesk::orders::{self, Decision, EditBody};
+use orderdesk::orders::{self, AssignBody, Decision, EditBody};
 use orderdesk::portal::Portal;
 use serde::Deserialize;
 
@@ -42,6 +42,13 @@ impl Routes for OrderConfirmation {
                 return Ok(json(
                     200,
                     &orders::edit_order(store, &admin, &id, input, portal).await?,
+                ));
+            }
+            "POST /admin/orders/{order_id}/assign" => {
+                let input = body::<AssignBody>(&req)?;
+                return Ok(json(
+                    200,
+                    &orders::assign_order(store, &admin, &id, input, portal).await?,
                 ));
             }
             "POST /admin/orders/{order_id}/confirm" => Decision::Confirm {

@@ -48,7 +48,12 @@ impl Routes for Orders {
             "GET /admin/orders" => {
                 require_admin(&req)?;
                 let (queue, page) = listing(&req, |q| {
-                    OrderListing::queue(q.get("status"), q.get("customer_id"), q.get("q"))
+                    OrderListing::queue(
+                        q.get("status"),
+                        q.get("customer_id"),
+                        q.get("q"),
+                        q.get("team_id"),
+                    )
                 })?;
                 let found = orders::admin_orders(store, &queue, &page).await?;
                 Ok(json(200, &found))

@@ -116,3 +116,28 @@ fn cart_changed() -> Problem {
     )
     .typed("cart-changed")
 }
+
+impl From<crate::orders::AssignError> for Problem {
+    fn from(e: crate::orders::AssignError) -> Self {
+        use crate::orders::AssignError as E;
+        match e {
+            E::UnknownTeam => Problem::invalid(vec![crate::domain::FieldError::new(
+                "team_id",
+                "is not one of the teams",
+            )]),
+            E::NotFound => Problem::not_found("There is no such order."),
+            E::NotRequested(o) => Problem::conflict(format!(
+                "Order {} is {} already; only a requested order can be assigned.",
+                o.order_number,
+                o.status.as_str()
+            ))
+            .typed("order-state"),
+            E::Changed(o) => Problem::conflict(format!(
+                "Order {} was changed by someone else just now. Reload it and try again.",
+                o.order_number
+            ))
+            .typed("order-state"),
+            E::Unexpected(e) => e.into(),
+        }
+    }
+}

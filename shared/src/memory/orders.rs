@@ -78,6 +78,9 @@ impl OrderStore for Memory {
                     &o.customer_id == c && status.is_none_or(|s| o.status == s)
                 }
                 OrderListing::Status(status) => o.status == *status,
+                OrderListing::Team(status, team) => {
+                    o.status == *status && o.assigned_team_id.as_ref() == Some(team)
+                }
                 OrderListing::Search {
                     customer,
                     text,

@@ -20,6 +20,7 @@ use crate::ids::{CustomerId, OrderId};
 use crate::outbox::{EmailMessage, OrderSummary, OutboxItem, Recipient};
 use crate::portal::Portal;
 use crate::reads::{ItemRef, Prefetch, Reads};
+use crate::teams::{Assignment, TeamStore};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -81,7 +82,9 @@ impl From<CartChanged> for AdminOrderError {
 /// Places an order into `customer_id`'s account, priced at its tier now: `requested` joins
 /// the queue, `confirmed` is agreed at once. Required checkout questions are not enforced (the
 /// admin answers what they know); answers given must still fit. With `notify`, the customer's
-/// address gets the admin's subject and message in the same transaction as the order.
+/// address gets the admin's subject and message in the same transaction as the order. The
+/// order is assigned to the account's team, whose addresses get the new-request email when it
+/// joins the queue (`requested`).
 #[tracing::instrument(skip_all, fields(customer_id = %customer_id))]
 pub async fn create_order_for_customer<S>(
     store: &S,
@@ -92,7 +95,7 @@ pub async fn create_order_for_customer<S>(
     (portal, clock): (&Portal, &SellerClock),
 ) -> Result<Written<Order>, AdminOrderError>
 where
-    S: OrderStore + CatalogStore + CustomerStore + AddressStore + IdempotencyStore,
+    S: OrderStore + CatalogStore + CustomerStore + AddressStore + IdempotencyStore + TeamStore,
 {
     if let Some(first) = idempotency::replay_of::<_, AdminOrderError>(store, idempotency).await? {
         return Ok(Written::Replayed(first));
@@ -126,6 +129,7 @@ where
 
     let pricing = price_lines(store, customer.price_tier_id.as_ref(), &lines).await?;
     let (lines, total) = pricing.orderable().map_err(AdminOrderError::Invalid)?;
+    let assignment = Assignment::of(&customer, &store.teams().await?);
     let draft = NewOrder {
         customer: &customer,
         lines,
@@ -136,9 +140,29 @@ where
         requested_delivery_date,
         by: CreatedBy::admin(admin),
         status,
+        assignment,
     };
     place(store, idempotency, |number| {
         let order = draft.numbered(number);
+        let team = draft
+            .assignment
+            .as_ref()
+            .filter(|_| status == OrderStatus::Requested)
+            .map(|a| a.notify_emails.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .map(|to| {
+                let message = EmailMessage::OrderRequested {
+                    customer_name: customer.name.as_str().to_owned(),
+                    login_name: admin.email.clone().unwrap_or_else(|| "An admin".into()),
+                    order_number: order.order_number.to_string(),
+                    total: order.total.to_string(),
+                    line_count: order.lines.len(),
+                    order_url: portal.admin_order_url(&order.order_id),
+                    summary: summary(&order, &questions),
+                };
+                OutboxItem::new(to.clone(), message, Timestamp::now())
+            });
         let outbox: Vec<OutboxItem> = notify
             .iter()
             .map(|(subject, message)| {
@@ -165,6 +189,7 @@ where
             serde_json::json!({ "status": order.status.as_str(), "notified": !outbox.is_empty() }),
         );
         "order.created".clone_into(&mut audit.action);
+        let outbox = outbox.into_iter().chain(team).collect();
         Placing {
             record: idempotency.map(|i| i.created(&order, Timestamp::now())),
             order,

@@ -6,7 +6,7 @@ use super::{
 use crate::actor::Seller;
 use crate::domain::{FieldError, Validator};
 use crate::error::Unexpected;
-use crate::ids::{CustomerId, OrderId};
+use crate::ids::{CustomerId, OrderId, TeamId};
 use crate::page::{Page, PageRequest};
 use crate::reads::{ItemRef, Reads};
 
@@ -56,11 +56,13 @@ pub fn customer_listing(
 impl OrderListing {
     /// The seller's queue from `?status=` (default `requested`) and `?customer_id=` (then that
     /// account's orders, in the status when given), or with `?q=` the orders it finds (of that
-    /// account when given, in that status when given), with every bad one named.
+    /// account when given, in that status when given), or with `?team_id=` the queue of one
+    /// team (not with `customer_id` or `q`), with every bad one named.
     pub fn queue(
         status: Option<&str>,
         customer_id: Option<&str>,
         q: Option<&str>,
+        team_id: Option<&str>,
     ) -> Result<Self, Vec<FieldError>> {
         let mut v = Validator::default();
         let status = v.optional("status", status, parse_status);
@@ -68,7 +70,17 @@ impl OrderListing {
             CustomerId::parse(raw).ok_or("is not a customer id")
         });
         let text = v.optional("q", q, SearchText::parse);
+        let team = v.optional("team_id", team_id, |raw| {
+            TeamId::parse(raw).ok_or("is not a team id")
+        });
+        if team.is_some() && (customer_id.is_some() || q.is_some()) {
+            v.push("team_id", "cannot be combined with customer_id or q");
+        }
         v.finish(|| match (text, customer) {
+            (None, None) if team.is_some() => OrderListing::Team(
+                status.unwrap_or(OrderStatus::Requested),
+                team.expect("checked"),
+            ),
             (Some(text), customer) => OrderListing::Search {
                 customer,
                 text,
@@ -112,7 +124,7 @@ pub async fn customer_orders<S: OrderStore>(
     let own = match listing {
         OrderListing::Customer(c, _) => c == customer,
         OrderListing::Search { customer: c, .. } => c.as_ref() == Some(customer),
-        OrderListing::Status(_) => false,
+        OrderListing::Status(_) | OrderListing::Team(..) => false,
     };
     if !own {
         return Err(ReadOrderError::NotFound);

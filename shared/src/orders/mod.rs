@@ -3,6 +3,7 @@
 
 mod adding;
 mod admin;
+mod assign;
 mod cart;
 mod changes;
 mod decide;
@@ -17,6 +18,7 @@ mod submit;
 
 pub use adding::{AddToCartError, CartFull, CartLines, add_to_cart, reorder, reorder_reads};
 pub use admin::*;
+pub use assign::{AssignBody, AssignError, assign_order, assign_reads};
 pub use cart::*;
 pub use changes::{changes, summary};
 pub use decide::*;

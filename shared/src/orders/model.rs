@@ -5,7 +5,7 @@ use super::DeliveryDate;
 use crate::actor::{CreatedBy, SeenByCustomer, Seller};
 use crate::addresses::ShipTo;
 use crate::domain::{Money, Timestamp};
-use crate::ids::{CustomerId, OrderId, Sku};
+use crate::ids::{CustomerId, OrderId, Sku, TeamId};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -145,6 +145,8 @@ pub enum OrderEventKind {
     Confirmed,
     Rejected,
     Cancelled,
+    /// Given to a team, at submission or by an admin later; the note names the team.
+    Assigned,
 }
 
 impl OrderEventKind {
@@ -156,6 +158,7 @@ impl OrderEventKind {
             Self::Confirmed => "confirmed",
             Self::Rejected => "rejected",
             Self::Cancelled => "cancelled",
+            Self::Assigned => "assigned",
         }
     }
 }
@@ -194,6 +197,9 @@ pub struct Order<By = CreatedBy> {
     pub requested_delivery_date: Option<DeliveryDate>,
     pub created_by: By,
     pub assigned_team: Option<String>,
+    /// The team the order is assigned to; absent for an account with only a free-text team.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_team_id: Option<TeamId>,
     pub created_at: Timestamp,
     pub submitted_at: Option<Timestamp>,
     pub decided_at: Option<Timestamp>,
@@ -232,6 +238,7 @@ impl Order {
             requested_delivery_date: self.requested_delivery_date,
             created_by: by(self.created_by),
             assigned_team: self.assigned_team,
+            assigned_team_id: None,
             created_at: self.created_at,
             submitted_at: self.submitted_at,
             decided_at: self.decided_at,

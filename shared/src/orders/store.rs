@@ -4,7 +4,7 @@ use super::{Cart, Order, OrderNumber, OrderStatus};
 use crate::audit::AuditEntry;
 use crate::error::Unexpected;
 use crate::idempotency::IdempotencyRecord;
-use crate::ids::{CustomerId, OrderId};
+use crate::ids::{CustomerId, OrderId, TeamId};
 use crate::outbox::OutboxItem;
 use crate::page::{Page, PageRequest};
 
@@ -79,6 +79,8 @@ pub enum OrderListing {
     Customer(CustomerId, Option<OrderStatus>),
     /// Every order in a status, newest first: the seller's queue.
     Status(OrderStatus),
+    /// The queue of one team: the orders in a status assigned to it, newest first.
+    Team(OrderStatus, TeamId),
     /// The orders with a search term that begins with `text` (one account's, or every
     /// account's for the seller), in one status or all: by term, newest first within a term.
     Search {

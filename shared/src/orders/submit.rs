@@ -24,6 +24,7 @@ use crate::outbox::{EmailMessage, OutboxItem};
 use crate::portal::Portal;
 use crate::reads::{ItemRef, Reads};
 use crate::session::{Session, SessionIds};
+use crate::teams::{Assignment, TeamStore};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -94,6 +95,8 @@ pub(super) struct NewOrder<'a> {
     pub by: CreatedBy,
     /// `requested`, or `confirmed` when an admin places one agreed already.
     pub status: OrderStatus,
+    /// Who fulfils it, from the account's team.
+    pub assignment: Option<Assignment>,
 }
 
 impl NewOrder<'_> {
@@ -112,6 +115,12 @@ impl NewOrder<'_> {
             note: None,
         };
         let mut history = vec![event(first)];
+        if let Some(a) = self.assignment.as_ref().filter(|a| a.team_id.is_some()) {
+            history.push(OrderEvent {
+                note: Some(a.name.clone()),
+                ..event(OrderEventKind::Assigned)
+            });
+        }
         let confirmed = self.status == OrderStatus::Confirmed;
         if confirmed {
             history.push(event(OrderEventKind::Confirmed));
@@ -129,11 +138,8 @@ impl NewOrder<'_> {
             ship_to: self.ship_to.clone(),
             requested_delivery_date: self.requested_delivery_date,
             created_by: self.by.clone(),
-            assigned_team: self
-                .customer
-                .fulfillment_team
-                .as_ref()
-                .map(|t| t.as_str().to_owned()),
+            assigned_team: self.assignment.as_ref().map(|a| a.name.clone()),
+            assigned_team_id: self.assignment.as_ref().and_then(|a| a.team_id.clone()),
             created_at: now,
             submitted_at: Some(now),
             decided_at: confirmed.then_some(now),
@@ -180,6 +186,7 @@ pub fn submit_reads(ids: &SessionIds, request: &OrderRequest) -> Reads {
     Reads::of([
         ItemRef::Idempotency(request.keyed.by(ids.login.as_str()).scope().to_owned()),
         ItemRef::Questions,
+        ItemRef::Teams,
     ])
     .and_all(cart)
     .and_all(book)
@@ -198,7 +205,7 @@ pub async fn submit_order<S>(
     desk: &SellerDesk,
 ) -> Result<Written<CustomerOrder>, SubmitError>
 where
-    S: OrderStore + CatalogStore + CartStore + AddressStore + IdempotencyStore,
+    S: OrderStore + CatalogStore + CartStore + AddressStore + IdempotencyStore + TeamStore,
 {
     let idempotency = request.keyed.by(session.me.login.login_id.as_str());
     if let Some(first) = idempotency::replay_of::<_, SubmitError>(store, Some(&idempotency)).await?
@@ -264,6 +271,7 @@ where
         return Err(SubmitError::Invalid(errors));
     }
     let (lines, total) = pricing.orderable().map_err(SubmitError::Invalid)?;
+    let assignment = Assignment::of(customer, &store.teams().await?);
     let draft = NewOrder {
         customer,
         lines,
@@ -274,22 +282,20 @@ where
         requested_delivery_date,
         by: session.created_by(),
         status: OrderStatus::Requested,
+        assignment,
     };
     place(store, Some(&idempotency), |number| {
         let order = draft.numbered(number);
-        let outbox = vec![OutboxItem::new(
-            desk.inbox.clone(),
-            EmailMessage::OrderRequested {
-                customer_name: customer.name.as_str().to_owned(),
-                login_name: me.login.name.as_str().to_owned(),
-                order_number: order.order_number.to_string(),
-                total: order.total.to_string(),
-                line_count: order.lines.len(),
-                order_url: desk.portal.admin_order_url(&order.order_id),
-                summary: summary(&order, &questions),
-            },
-            Timestamp::now(),
-        )];
+        let requested = EmailMessage::OrderRequested {
+            customer_name: customer.name.as_str().to_owned(),
+            login_name: me.login.name.as_str().to_owned(),
+            order_number: order.order_number.to_string(),
+            total: order.total.to_string(),
+            line_count: order.lines.len(),
+            order_url: desk.portal.admin_order_url(&order.order_id),
+            summary: summary(&order, &questions),
+        };
+        let outbox = new_request_emails(&desk.inbox, draft.assignment.as_ref(), &requested);
         let acknowledgement = OutboxItem::new(
             me.login.email.clone(),
             EmailMessage::OrderAcknowledged {
@@ -314,6 +320,22 @@ where
     })
     .await
     .map(|written| written.map(|order| order.seen_by_customer(&desk.seller)))
+}
+
+/// The new-request email to the seller's inbox and to each address of the team the order is
+/// assigned to (an address that is the inbox's is told once).
+pub(super) fn new_request_emails(
+    inbox: &Email,
+    assignment: Option<&Assignment>,
+    message: &EmailMessage,
+) -> Vec<OutboxItem> {
+    let team = assignment
+        .map(|a| a.notify_emails.as_slice())
+        .unwrap_or_default();
+    std::iter::once(inbox)
+        .chain(team.iter().filter(|e| *e != inbox))
+        .map(|to| OutboxItem::new(to.clone(), message.clone(), Timestamp::now()))
+        .collect()
 }
 
 /// A new order's write, made for the number it gets.

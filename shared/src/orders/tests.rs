@@ -19,6 +19,7 @@ mod decisions;
 mod delivery;
 mod import;
 mod search;
+mod teams;
 
 fn desk() -> SellerDesk {
     SellerDesk {
@@ -407,13 +408,13 @@ async fn the_sellers_queue_lists_requested_orders_and_one_accounts_orders() {
 
     let (store, page) = (&m, &page);
     let list = |status, customer| {
-        let listing = OrderListing::queue(status, customer, None).unwrap();
+        let listing = OrderListing::queue(status, customer, None, None).unwrap();
         async move { admin_orders(store, &listing, page).await.unwrap() }
     };
     let queue = list(None, None).await;
     let confirmed = list(Some("confirmed"), None).await;
     let theirs = list(None, Some(c.customer_id.as_str())).await;
-    let bad = OrderListing::queue(Some("shipped"), Some("acme"), None);
+    let bad = OrderListing::queue(Some("shipped"), Some("acme"), None, None);
     let one = admin_order(&m, &order.order_id).await.unwrap();
 
     assert_eq!(queue.items.len(), 1);

@@ -53,3 +53,41 @@ pub struct Member {
     pub customer_id: CustomerId,
     pub name: String,
 }
+
+/// Who fulfils a new order: a team (its id, its name and the addresses told of it), or, for an
+/// account that has only the older free-text `fulfillment_team`, that text alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    pub team_id: Option<TeamId>,
+    pub name: String,
+    pub notify_emails: Vec<Email>,
+}
+
+impl Assignment {
+    /// Assigned to `team`.
+    pub fn to_team(team: &Team) -> Self {
+        Self {
+            team_id: Some(team.team_id.clone()),
+            name: team.name.clone(),
+            notify_emails: team.notify_emails.clone(),
+        }
+    }
+
+    /// Where `customer`'s new orders go: its team when it names one that exists, else its
+    /// free-text team, else nowhere.
+    pub fn of(customer: &crate::customers::Customer, teams: &Teams) -> Option<Self> {
+        let team = customer
+            .fulfillment_team_id
+            .as_ref()
+            .and_then(|id| teams.get(id));
+        match (team, &customer.fulfillment_team) {
+            (Some(team), _) => Some(Self::to_team(team)),
+            (None, Some(text)) => Some(Self {
+                team_id: None,
+                name: text.as_str().to_owned(),
+                notify_emails: Vec::new(),
+            }),
+            (None, None) => None,
+        }
+    }
+}

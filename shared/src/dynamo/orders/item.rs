@@ -1,7 +1,7 @@
 //! The order's item. Keys: [`crate::dynamo::keys`].
 //!
 //! The order itself is one JSON `document` (the API's shape); the keys and the attributes that
-//! conditions and filters read (`status`, `version`, `customer_id`) stand beside it.
+//! conditions and filters read (`status`, `version`, `customer_id`, `team_id`) stand beside it.
 
 use crate::dynamo::attr::{Item, Reader, n, s};
 use crate::dynamo::keys::{ORDER_SK, customer_orders_pk, order_pk, order_status_pk};
@@ -10,7 +10,7 @@ use crate::orders::Order;
 
 pub fn to_item(o: &Order) -> Item {
     let listed_at = o.submitted_at.unwrap_or(o.created_at);
-    Item::from([
+    let mut item = Item::from([
         ("PK".into(), s(order_pk(&o.order_id))),
         ("SK".into(), s(ORDER_SK)),
         ("GSI1PK".into(), s(customer_orders_pk(&o.customer_id))),
@@ -29,7 +29,11 @@ pub fn to_item(o: &Order) -> Item {
             s(serde_json::to_string(o).expect("an order serialises")),
         ),
         ("version".into(), n(o.version)),
-    ])
+    ]);
+    if let Some(team) = &o.assigned_team_id {
+        item.insert("team_id".into(), s(team.as_str()));
+    }
+    item
 }
 
 pub fn from_item(item: &Item) -> Result<Order, Unexpected> {
@@ -76,6 +80,7 @@ pub(crate) mod tests {
             requested_delivery_date: None,
             created_by: by.clone(),
             assigned_team: None,
+            assigned_team_id: None,
             created_at: at,
             submitted_at: Some(at.plus_seconds(1)),
             decided_at: None,
@@ -112,6 +117,19 @@ pub(crate) mod tests {
         );
         assert_eq!(item["status"], s("requested"));
         assert_eq!(item["version"], n(1));
+        assert_eq!(from_item(&item).unwrap(), o);
+    }
+
+    #[test]
+    fn an_assigned_order_carries_its_team_beside_the_document_for_the_queue_filter() {
+        let mut o = order();
+        o.assigned_team = Some("North".into());
+        o.assigned_team_id = crate::ids::TeamId::parse("team_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b");
+
+        let item = to_item(&o);
+
+        assert_eq!(item.len(), 13);
+        assert_eq!(item["team_id"], s("team_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b"));
         assert_eq!(from_item(&item).unwrap(), o);
     }
 

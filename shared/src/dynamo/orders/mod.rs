@@ -147,7 +147,7 @@ impl OrderStore for DynamoStore {
             OrderListing::Customer(c, status) => {
                 (Some(index::GSI1), "GSI1", customer_orders_pk(c), *status)
             }
-            OrderListing::Status(status) => {
+            OrderListing::Status(status) | OrderListing::Team(status, _) => {
                 (Some(index::GSI2), "GSI2", order_status_pk(*status), None)
             }
             OrderListing::Search {
@@ -169,11 +169,15 @@ impl OrderStore for DynamoStore {
         let (pk, sk) = (format!("{key}PK"), format!("{key}SK"));
         let mut values = vec![(":pk", s(&partition))];
         let mut names = Vec::new();
-        let filter = status.map(|st| {
+        let mut filter = status.map(|st| {
             values.push((":status", s(st.as_str())));
             names.push(("#status", "status"));
             "#status = :status".to_owned()
         });
+        if let OrderListing::Team(_, team) = listing {
+            values.push((":team", s(team.as_str())));
+            filter = Some("team_id = :team".to_owned());
+        }
         let key_condition = match listing {
             OrderListing::Search { text, .. } => {
                 values.push((":term", s(text.as_str())));
