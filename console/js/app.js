@@ -14,6 +14,7 @@ const ADMIN_LINKS = [
   ['/admin/orders', 'Orders'],
   ['/admin/products', 'Products'],
   ['/admin/price-tiers', 'Price tiers'],
+  ['/admin/teams', 'Teams'],
   ['/admin/checkout-questions', 'Checkout questions'],
   ['/admin/audit', 'Audit log'],
 ];

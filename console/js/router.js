@@ -28,6 +28,7 @@ const ROUTES = [
   ['/admin/orders/:order_id', 'admin', () => import('./pages/admin/order.js')],
   ['/admin/products', 'admin', () => import('./pages/admin/products.js')],
   ['/admin/price-tiers', 'admin', () => import('./pages/admin/price-tiers.js')],
+  ['/admin/teams', 'admin', () => import('./pages/admin/teams.js')],
   ['/admin/checkout-questions', 'admin', () => import('./pages/admin/questions.js')],
   ['/admin/audit', 'admin', () => import('./pages/admin/audit.js')],
 ].map(([pattern, access, load]) => ({

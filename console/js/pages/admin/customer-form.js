@@ -3,6 +3,7 @@
 import { h, replace, field, InputError } from '../../ui.js';
 import * as api from '../../api.js';
 import { countrySelect } from '../../countries.js';
+import { teamSelect } from './teams.js';
 
 const ADDRESS = [
   ['line1', 'Address line 1', 'address-line1'],
@@ -45,7 +46,8 @@ export function customerForm(customer, { submit = 'Create customer' } = {}) {
       field('Company name', h('input', { name: 'name', value: c.name, autocomplete: 'organization' }), { required: true }),
       field('Contact email', h('input', { name: 'email', type: 'email', value: c.email, autocomplete: 'email' }), { required: true }),
       field('Phone', h('input', { name: 'phone', type: 'tel', value: c.phone, autocomplete: 'tel' })),
-      field('Fulfilment team', h('input', { name: 'fulfillment_team', value: c.fulfillment_team }), { hint: 'Orders of this customer are assigned to this team.' }),
+      field('Team', teamSelect('fulfillment_team_id', c.fulfillment_team_id), { hint: 'Orders of this customer are assigned to this team, and its addresses are told of them.' }),
+      c.fulfillment_team && field('Fulfilment team (old, free text)', h('input', { name: 'fulfillment_team', value: c.fulfillment_team }), { hint: 'Used only while no team is chosen above.' }),
       field('Price tier', tierSelect(c.price_tier_id)),
       field('Tags', h('input', { name: 'tags', value: (c.tags || []).join(', ') }), { hint: 'Separated by commas, e.g. wholesale, net-30' })),
     h('fieldset', {},
@@ -83,7 +85,8 @@ export function customerBody(values) {
     name: values.name,
     email: values.email,
     phone: values.phone || null,
-    fulfillment_team: values.fulfillment_team || null,
+    ...('fulfillment_team' in values ? { fulfillment_team: values.fulfillment_team || null } : {}),
+    fulfillment_team_id: values.fulfillment_team_id || null,
     price_tier_id: values.price_tier_id || null,
     tags: (values.tags || '').split(',').map((t) => t.trim().toLowerCase()).filter(Boolean)
       .filter((t, i, all) => all.indexOf(t) === i),

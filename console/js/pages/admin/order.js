@@ -8,6 +8,7 @@ import * as session from '../../session.js';
 import { linesTable, summary, history, orderPage, readOrder } from '../../orders-view.js';
 import { customerLink } from './orders.js';
 import { productPicker, productsBySku } from './product-picker.js';
+import { teamSelect } from './teams.js';
 
 export default async function render(main, ctx) {
   await orderPage(main, ctx, ['#/admin/orders', '← Orders'], show);
@@ -58,6 +59,7 @@ async function show(body, ctx) {
       await again();
     }, failed),
     editButton(body, order, customer, ctx, again)) : null;
+  const reassign = order.status === 'requested' ? assignForm(order, again, failed) : null;
 
   const closed = customer?.status === 'deleted';
   replace(body,
@@ -70,9 +72,30 @@ async function show(body, ctx) {
       `${customer.name} is deleted: its logins can no longer sign in, so nobody there sees this order in the portal. Confirm it only if it will still be delivered; otherwise reject it.`),
     feedback,
     actions,
+    h('p', { class: 'assigned-team' }, 'Team: ', order.assigned_team || h('span', { class: 'muted' }, 'none')),
+    reassign,
     summary(order, { admin: true, questions, people, me }),
     linesTable(order),
     history(order, { admin: true, people, me }));
+}
+
+/** Gives the requested order to another team; the team's addresses are emailed the request. */
+function assignForm(order, again, failed) {
+  const form = h('form', { class: 'inline-form', 'aria-label': 'Assign to a team' },
+    field('Assign to team', teamSelect('team_id', order.assigned_team_id, 'Choose a team')),
+    h('button', { type: 'submit' }, 'Assign'));
+  onSubmit(form, 'Assigning…', async (values) => {
+    if (!values.team_id) throw new InputError('Choose a team.', [{ field: 'team_id', message: 'is required' }]);
+    try {
+      const after = await api.post(`/admin/orders/${api.seg(order.order_id)}/assign`, { team_id: values.team_id });
+      toast(`Order ${order.order_number} is assigned to ${after.assigned_team}. The team is emailed.`);
+      await again();
+    } catch (error) {
+      if (error.status === 409) failed(error);
+      else throw error;
+    }
+  });
+  return form;
 }
 
 function editButton(body, order, customer, ctx, again) {

@@ -1,9 +1,10 @@
 // The order queue: orders by status (requested first: the ones waiting for a decision),
 // newest first, each with its customer's name.
 
-import { h } from '../../ui.js';
+import { h, field } from '../../ui.js';
 import * as api from '../../api.js';
 import { orderList, column } from '../../orders-view.js';
+import { teamSelect } from './teams.js';
 
 const names = new Map();
 
@@ -27,11 +28,15 @@ export function customerLink(id) {
 
 export default async function render(main, ctx) {
   ctx.title('Orders');
+  // The list reads `query` at every fetch, so the team filter changes it in place.
+  const query = ctx.query.team_id ? { team_id: ctx.query.team_id } : {};
+  const team = teamSelect('team_id', ctx.query.team_id, 'Every team');
   const { filter, table } = orderList({
     path: '/admin/orders',
+    query,
     statuses: [['requested', 'Requested (waiting for you)'], ['confirmed', 'Confirmed'], ['rejected', 'Rejected'], ['cancelled', 'Cancelled']],
     status: ctx.query.status || 'requested',
-    onStatus: (status) => ctx.setQuery({ status, q: ctx.query.q }),
+    onStatus: (status) => ctx.setQuery({ status, q: ctx.query.q, team_id: query.team_id }),
     search: ctx.query.q || '',
     onSearch: (q) => ctx.setQuery({ status: ctx.query.status, q }),
     caption: 'Orders',
@@ -46,9 +51,15 @@ export default async function render(main, ctx) {
       column.status,
     ],
   });
+  team.addEventListener('change', () => {
+    if (team.value) query.team_id = team.value;
+    else delete query.team_id;
+    ctx.setQuery({ status: ctx.query.status, team_id: query.team_id });
+    table.reload();
+  });
   main.append(
     h('div', { class: 'page-head' }, h('h1', {}, 'Orders')),
-    h('div', { class: 'toolbar' }, filter),
+    h('div', { class: 'toolbar' }, filter, field('Team', team)),
     table.el);
   table.reload();
 }
