@@ -7,6 +7,9 @@ use orderdesk::http::HttpFunction;
 use orderdesk_tests::*;
 use serde_json::{Value, json};
 
+#[path = "calls/teams.rs"]
+mod team_budgets;
+
 struct Functions {
     catalog: orderdesk_catalog::App,
     logins: orderdesk_logins::App,
@@ -550,84 +553,4 @@ async fn an_order_to_a_saved_address_reads_the_book_in_the_same_batch() {
 
     within("POST /orders (to a saved address)", status, &c, 2, 2);
     assert_eq!(body["ship_to"]["label"], "Budget depot");
-}
-
-#[tokio::test]
-async fn the_team_routes_stay_within_their_budgets() {
-    let f = functions().await;
-    let admin = Api::admin().await;
-    let token = admin.token();
-    let team = json!({"name": format!("Budget {}", unique_word()), "notify_emails": [unique_email("team")]});
-
-    let (body, status, c) = call("POST /admin/teams", "/admin/teams", token)
-        .body(&team)
-        .on(&f.customers)
-        .await;
-    within("POST /admin/teams", status, &c, 2, 2);
-    let id = id_of(&body, "team_id");
-
-    let (_, status, c) = call("GET /admin/teams", "/admin/teams", token)
-        .on(&f.customers)
-        .await;
-    within("GET /admin/teams", status, &c, 1, 1);
-
-    let path = format!("/admin/teams/{id}");
-    let (_, status, c) = call("PATCH /admin/teams/{team_id}", path.clone(), token)
-        .body(&json!({"respond_within_minutes": 30}))
-        .on(&f.customers)
-        .await;
-    within("PATCH /admin/teams/{id}", status, &c, 2, 2);
-
-    let customer = admin.new_customer_id().await;
-    let (_, status, c) = call(
-        "PATCH /admin/customers/{customer_id}",
-        format!("/admin/customers/{customer}"),
-        token,
-    )
-    .body(&json!({"fulfillment_team_id": id}))
-    .on(&f.customers)
-    .await;
-    within(
-        "PATCH /admin/customers/{id} (joining a team)",
-        status,
-        &c,
-        3,
-        3,
-    );
-    admin
-        .update_customer(&customer, &json!({"fulfillment_team_id": null}))
-        .await
-        .ok(200);
-
-    let (_, status, c) = call("DELETE /admin/teams/{team_id}", path, token)
-        .on(&f.customers)
-        .await;
-    within("DELETE /admin/teams/{id}", status, &c, 3, 3);
-}
-
-#[tokio::test]
-async fn assigning_an_order_to_a_team_reads_in_one_batch_and_writes_once() {
-    let f = functions().await;
-    let s = Shop::open(None).await;
-    let order = s.order(&s.flour, 1).await.ok(201);
-    let team = s
-        .admin
-        .post(
-            "/admin/teams",
-            &json!({"name": format!("Budget {}", unique_word())}),
-        )
-        .await
-        .ok(201);
-
-    let (body, status, c) = call(
-        "POST /admin/orders/{order_id}/assign",
-        format!("/admin/orders/{}/assign", id_of(&order, "order_id")),
-        s.admin.token(),
-    )
-    .body(&json!({"team_id": team["team_id"]}))
-    .on(&f.confirmation)
-    .await;
-
-    within("POST /admin/orders/{id}/assign", status, &c, 2, 2);
-    assert_eq!(body["assigned_team_id"], team["team_id"]);
 }
