@@ -166,9 +166,7 @@ impl Customers {
                 let rules = teams::put_routing_rules(store, &admin, input).await?;
                 Ok(json(200, &rules))
             }
-            "GET /admin/auto-confirm" => {
-                Ok(json(200, &teams::auto_confirm_rules_of(store).await?))
-            }
+            "GET /admin/auto-confirm" => Ok(json(200, &teams::auto_confirm_rules_of(store).await?)),
             "PUT /admin/auto-confirm" => {
                 let input = body::<AutoConfirmBody>(&req)?;
                 let rules = teams::put_auto_confirm_rules(store, &admin, input).await?;

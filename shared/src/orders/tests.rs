@@ -19,6 +19,7 @@ mod adding;
 mod decisions;
 mod delivery;
 mod import;
+mod routing;
 mod search;
 mod teams;
 
