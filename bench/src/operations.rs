@@ -272,6 +272,28 @@ pub async fn count_all(apps: &Apps, fx: &mut Fixtures) -> Vec<Counted> {
                 .body(&json!({"name": format!("Bench {}", orderdesk_tests::unique_word())})),
             201,
         ),
+        read(
+            "GET /admin/routing-rules",
+            Customers,
+            as_admin("routing-rules-get.json"),
+        ),
+        other(
+            "PUT /admin/routing-rules",
+            Customers,
+            as_admin("routing-rules-put.json").with("team_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b", &team),
+            200,
+        ),
+        read(
+            "GET /admin/auto-confirm",
+            Customers,
+            as_admin("auto-confirm-get.json"),
+        ),
+        other(
+            "PUT /admin/auto-confirm",
+            Customers,
+            as_admin("auto-confirm-put.json"),
+            200,
+        ),
         other(
             "PUT /cart",
             Submission,

@@ -86,6 +86,10 @@ const SAMPLES: &[(&str, u16)] = &[
     ("teams-list.json", 200),
     ("teams-update.json", 200),
     ("teams-delete.json", 204),
+    ("routing-rules-get.json", 200),
+    ("routing-rules-put.json", 200),
+    ("auto-confirm-get.json", 200),
+    ("auto-confirm-put.json", 200),
 ];
 
 /// The samples whose file names start with one of `prefixes`.
@@ -151,7 +155,7 @@ async fn every_sample_event_is_served_by_the_customers_function_with_its_documen
 async fn every_teams_sample_event_is_served_by_the_customers_function_with_its_documented_status() {
     let app: orderdesk_customers::App = function().await;
     let api = Api::admin().await;
-    for (file, status) in samples(&["teams-"]) {
+    for (file, status) in samples(&["teams-", "routing-rules-", "auto-confirm-"]) {
         let team = api
             .post(
                 "/admin/teams",
