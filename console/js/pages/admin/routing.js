@@ -78,6 +78,10 @@ export function routingSection({ teams }) {
       }
       match.min_total = { amount: minor, currency };
     }
+    if (!Object.keys(match).length) {
+      throw new InputError('A rule names at least one of customer tag, customer ID and minimum total.',
+        [{ field: `${at}.match.customer_tag`, message: 'give this, a customer ID or a minimum total' }]);
+    }
     if (!values.team_id) throw new InputError('Choose the team the rule assigns requests to.', [{ field: `${at}.team_id`, message: 'is required' }]);
     return { match, team_id: values.team_id };
   }
