@@ -21,12 +21,13 @@ export const column = {
 
 /**
  * The orders at `path` (with `query`) in a paged table of `columns`, filtered by a status select
- * of `statuses` set to `status` at first: `{ filter, table }`, the filter labelled fields.
- * `onStatus(value)` runs when the status changes, before the table reloads. With `search`, a
- * "Find an order" field searches by order number or PO number (`?q=`) in every status while it
- * holds text; `onSearch(text)` runs when it changes.
+ * of `statuses` set to `status` at first: `{ filter, table, select }`, the filter labelled fields
+ * and `select` the status select. `onStatus(value)` runs when the status changes, before the
+ * table reloads. With `search`, a "Find an order" field searches by order number or PO number
+ * (`?q=`, with `searchQuery`, by default `query`) in every status while it holds text;
+ * `onSearch(text)` runs when it changes.
  */
-export function orderList({ path, query = {}, statuses = STATUSES, status = '', onStatus, caption, empty, columns, search = null, onSearch }) {
+export function orderList({ path, query = {}, searchQuery = query, statuses = STATUSES, status = '', onStatus, caption, empty, columns, search = null, onSearch }) {
   const select = h('select', { name: 'status' },
     statuses.map(([value, label]) => h('option', { value, selected: value === status }, label)));
   const find = search === null ? null : h('input', { type: 'search', name: 'q', value: search, autocomplete: 'off', maxlength: 100 });
@@ -37,7 +38,7 @@ export function orderList({ path, query = {}, statuses = STATUSES, status = '', 
     empty,
     tableClass: 'cards',
     fetchPage: (cursor, signal) => api.get(path, {
-      query: text() ? { ...query, q: text(), cursor, limit: 25 } : { ...query, status: select.value, cursor, limit: 25 },
+      query: text() ? { ...searchQuery, q: text(), cursor, limit: 25 } : { ...query, status: select.value, cursor, limit: 25 },
       signal,
     }),
     columns,
@@ -56,7 +57,7 @@ export function orderList({ path, query = {}, statuses = STATUSES, status = '', 
     }, 300));
     filters.unshift(field('Find an order', find, { hint: 'Order number or PO number, in any status' }));
   }
-  return { filter: filters, table };
+  return { filter: filters, table, select };
 }
 
 /**

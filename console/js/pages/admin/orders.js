@@ -34,18 +34,23 @@ export default async function render(main, ctx) {
   const query = {};
   if (ctx.query.team_id) query.team_id = ctx.query.team_id;
   if (ctx.query.overdue === 'true') query.overdue = 'true';
-  const kept = { status: ctx.query.status, q: ctx.query.q, ...query };
+  const kept = { status: query.overdue ? 'requested' : ctx.query.status, q: ctx.query.q, ...query };
   const keep = (change) => ctx.setQuery(Object.assign(kept, change));
   const team = teamSelect('team_id', ctx.query.team_id, 'Every team');
-  const overdue = h('input', { type: 'checkbox', name: 'overdue', checked: query.overdue === 'true' });
-  const { filter, table } = orderList({
+  const overdue = h('input', { type: 'checkbox', name: 'overdue', checked: Boolean(query.overdue) });
+  const { filter, table, select } = orderList({
     path: '/admin/orders',
     query,
+    // A search finds an order by its number in every status and team.
+    searchQuery: {},
     statuses: [['requested', 'Requested (waiting for you)'], ['confirmed', 'Confirmed'], ['rejected', 'Rejected'], ['cancelled', 'Cancelled']],
-    status: ctx.query.status || 'requested',
+    status: kept.status || 'requested',
     onStatus: (status) => keep({ status }),
     search: ctx.query.q || '',
-    onSearch: (q) => keep({ q }),
+    onSearch: (q) => {
+      keep({ q });
+      lock();
+    },
     caption: 'Orders',
     empty: 'No orders in this status.',
     columns: [
@@ -59,14 +64,27 @@ export default async function render(main, ctx) {
       { label: 'Status', render: (o) => h('span', {}, badge(o.status), ' ', due(o)) },
     ],
   });
+  // A search ignores the team and overdue filters; only requests can be overdue, so "Overdue
+  // only" holds the status at Requested.
+  function lock() {
+    const searching = Boolean(kept.q);
+    team.disabled = searching;
+    overdue.disabled = searching;
+    if (overdue.checked) select.value = 'requested';
+    select.disabled = searching || overdue.checked;
+  }
   const filtered = (name, value) => {
     if (value) query[name] = value;
     else delete query[name];
-    keep({ [name]: query[name] });
+    keep({ [name]: query[name], status: select.value });
     table.reload();
   };
   team.addEventListener('change', () => filtered('team_id', team.value));
-  overdue.addEventListener('change', () => filtered('overdue', overdue.checked ? 'true' : null));
+  overdue.addEventListener('change', () => {
+    lock();
+    filtered('overdue', overdue.checked ? 'true' : null);
+  });
+  lock();
   main.append(
     h('div', { class: 'page-head' }, h('h1', {}, 'Orders')),
     h('div', { class: 'toolbar' }, filter, field('Team', team), field('Overdue only', overdue)),
