@@ -1,6 +1,7 @@
 //! Who is asking: read only from the authorizer's claims, never from a header a client sets.
 
 use crate::ids::LoginId;
+use crate::rules::AutoConfirmRule;
 use std::collections::HashMap;
 
 /// The Cognito user behind a request.
@@ -110,6 +111,9 @@ pub enum CreatedBy {
         sub: String,
         acting_as: Option<LoginId>,
     },
+    /// The seller's own rule, with no person acting: a request confirmed at submission by an
+    /// auto-confirm rule.
+    System { rule: AutoConfirmRule },
 }
 
 impl CreatedBy {
@@ -177,6 +181,11 @@ impl CreatedBy {
                 name: seller.name.clone(),
                 acting_as,
             },
+            Self::System { .. } => SeenByCustomer::Admin {
+                id: SeenByCustomer::SELLER_ID,
+                name: seller.name.clone(),
+                acting_as: None,
+            },
         }
     }
 }
@@ -189,6 +198,8 @@ struct CreatedByWire {
     name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     acting_as: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rule: Option<AutoConfirmRule>,
 }
 
 impl From<CreatedBy> for CreatedByWire {
@@ -199,12 +210,21 @@ impl From<CreatedBy> for CreatedByWire {
                 id: id.as_str().to_owned(),
                 name,
                 acting_as: None,
+                rule: None,
             },
             CreatedBy::Admin { sub, acting_as } => Self {
                 kind: "admin".into(),
                 id: sub,
                 name: None,
                 acting_as: acting_as.map(|l| l.as_str().to_owned()),
+                rule: None,
+            },
+            CreatedBy::System { rule } => Self {
+                kind: "system".into(),
+                id: "system".into(),
+                name: None,
+                acting_as: None,
+                rule: Some(rule),
             },
         }
     }
@@ -224,6 +244,9 @@ impl TryFrom<CreatedByWire> for CreatedBy {
             ("admin", acting_as) => Ok(Self::Admin {
                 sub: w.id,
                 acting_as: acting_as.as_deref().map(login).transpose()?,
+            }),
+            ("system", None) => Ok(Self::System {
+                rule: w.rule.ok_or("a system change names its rule")?,
             }),
             (kind, _) => Err(format!("{kind} is not who can create an order")),
         }

@@ -60,6 +60,11 @@ impl Shell {
         .with_app_client(app_client))
     }
 
+    /// Where the emails' links point (`PORTAL_URL`).
+    pub fn portal(&self) -> Result<crate::portal::Portal, ConfigError> {
+        self.settings.portal()
+    }
+
     /// The mailer and the emails' branding, for the functions that send email.
     pub fn mailer(&self) -> Result<(Arc<dyn Mailer>, Branding), ConfigError> {
         let mail = self.settings.mail()?;

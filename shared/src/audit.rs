@@ -31,6 +31,15 @@ pub struct AuditActor {
 }
 
 impl AuditActor {
+    /// The seller's own rules acting with no person, e.g. confirming a request at submission.
+    pub fn system() -> Self {
+        Self {
+            kind: "system",
+            id: "system".to_owned(),
+            email: None,
+        }
+    }
+
     /// A customer's login acting for itself, e.g. accepting its invitation.
     pub fn login(login_id: &LoginId, email: &str) -> Self {
         Self {

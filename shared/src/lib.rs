@@ -31,6 +31,7 @@ pub mod page;
 pub mod portal;
 pub mod reads;
 pub mod retry;
+pub mod rules;
 pub mod sdk;
 pub mod seal;
 pub mod secret;

@@ -109,6 +109,29 @@ pub enum EmailMessage<S = Sealed> {
         order_url: String,
         summary: OrderSummary,
     },
+    /// A new request was confirmed at once by an auto-confirm rule: to the seller's address
+    /// and the assigned team's, who fulfil it without deciding it.
+    OrderConfirmedByRule {
+        customer_name: String,
+        login_name: String,
+        order_number: String,
+        total: String,
+        line_count: usize,
+        order_url: String,
+        /// The rule in words, e.g. `customers tagged trusted, up to EUR 500.00`.
+        rule: String,
+        summary: OrderSummary,
+    },
+    /// A team has not answered a request assigned to it: at half its response time, and
+    /// again when the time is up.
+    ResponseReminder {
+        team_name: String,
+        customer_name: String,
+        order_number: String,
+        overdue: bool,
+        respond_by: String,
+        order_url: String,
+    },
     /// A login asked for a new password: a single-use link to choose one.
     PasswordResetLink {
         login_name: String,
@@ -140,6 +163,8 @@ impl<S> EmailMessage<S> {
             Self::OrderAcknowledged { .. } => "order_acknowledged",
             Self::OrderEdited { .. } => "order_edited",
             Self::OrderCancelled { .. } => "order_cancelled",
+            Self::ResponseReminder { .. } => "response_reminder",
+            Self::OrderConfirmedByRule { .. } => "order_confirmed_by_rule",
             Self::OrderDecided {
                 confirmed: true, ..
             } => "order_confirmed",
@@ -328,6 +353,40 @@ impl<S> EmailMessage<S> {
                 order_number,
                 order_url,
                 summary,
+            },
+            Self::OrderConfirmedByRule {
+                customer_name,
+                login_name,
+                order_number,
+                total,
+                line_count,
+                order_url,
+                rule,
+                summary,
+            } => EmailMessage::OrderConfirmedByRule {
+                customer_name,
+                login_name,
+                order_number,
+                total,
+                line_count,
+                order_url,
+                rule,
+                summary,
+            },
+            Self::ResponseReminder {
+                team_name,
+                customer_name,
+                order_number,
+                overdue,
+                respond_by,
+                order_url,
+            } => EmailMessage::ResponseReminder {
+                team_name,
+                customer_name,
+                order_number,
+                overdue,
+                respond_by,
+                order_url,
             },
         })
     }

@@ -16,7 +16,7 @@ use orderdesk::http::{
 };
 use orderdesk::ids::AddressId;
 use orderdesk::logins;
-use orderdesk::teams::{self, CreateTeamBody, UpdateTeamBody};
+use orderdesk::teams::{self, AutoConfirmBody, CreateTeamBody, RoutingRulesBody, UpdateTeamBody};
 use serde_json::json;
 
 /// The function as `main` serves it and `local/` invokes it.
@@ -159,6 +159,20 @@ impl Customers {
             "DELETE /admin/teams/{team_id}" => {
                 teams::delete_team(store, &admin, &path_id(&req)?).await?;
                 Ok(no_content())
+            }
+            "GET /admin/routing-rules" => Ok(json(200, &teams::routing_rules_of(store).await?)),
+            "PUT /admin/routing-rules" => {
+                let input = body::<RoutingRulesBody>(&req)?;
+                let rules = teams::put_routing_rules(store, &admin, input).await?;
+                Ok(json(200, &rules))
+            }
+            "GET /admin/auto-confirm" => {
+                Ok(json(200, &teams::auto_confirm_rules_of(store).await?))
+            }
+            "PUT /admin/auto-confirm" => {
+                let input = body::<AutoConfirmBody>(&req)?;
+                let rules = teams::put_auto_confirm_rules(store, &admin, input).await?;
+                Ok(json(200, &rules))
             }
             "GET /admin/audit" => {
                 let (filter, page) = listing(&req, |q| {

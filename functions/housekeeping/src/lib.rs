@@ -5,6 +5,7 @@ use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 use orderdesk::app::{Shell, Store, UserPool, Vault};
 use orderdesk::domain::Timestamp;
 use orderdesk::email::{self, Branding, Mailer};
+use orderdesk::portal::Portal;
 use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
@@ -106,8 +107,12 @@ impl App {
                 older_than: options.redrive_after,
             }),
             Box::new(SweepInvitations {
-                store: shell.store,
+                store: shell.store.clone(),
                 identity,
+            }),
+            Box::new(RemindTeams {
+                portal: shell.portal()?,
+                store: shell.store,
             }),
         ]))
     }
@@ -207,6 +212,25 @@ impl Job for SweepInvitations {
     async fn run(&self, now: Timestamp) -> Result<Value, JobError> {
         let sweep = orderdesk::logins::sweep_invitations(&self.store, &self.identity, now).await?;
         Ok(serde_json::to_value(sweep)?)
+    }
+}
+
+/// Reminds teams of the requests they have not answered: at half their response time and
+/// when it is up, each reminder once.
+pub struct RemindTeams {
+    pub store: Store,
+    pub portal: Portal,
+}
+
+#[async_trait::async_trait]
+impl Job for RemindTeams {
+    fn name(&self) -> &'static str {
+        "remind_teams"
+    }
+
+    async fn run(&self, now: Timestamp) -> Result<Value, JobError> {
+        let report = orderdesk::orders::send_due_reminders(&self.store, &self.portal, now).await?;
+        Ok(serde_json::to_value(report)?)
     }
 }
 

@@ -9,7 +9,7 @@ use orderdesk::http::{
     require_admin, route_key,
 };
 use orderdesk::ids::OrderId;
-use orderdesk::orders::{self, OrderListing};
+use orderdesk::orders::{self, OrderListing, QueueQuery};
 use orderdesk::reads::Reads;
 
 /// The function as `main` serves it and `local/` invokes it.
@@ -48,12 +48,13 @@ impl Routes for Orders {
             "GET /admin/orders" => {
                 require_admin(&req)?;
                 let (queue, page) = listing(&req, |q| {
-                    OrderListing::queue(
-                        q.get("status"),
-                        q.get("customer_id"),
-                        q.get("q"),
-                        q.get("team_id"),
-                    )
+                    OrderListing::queue(&QueueQuery {
+                        status: q.get("status"),
+                        customer_id: q.get("customer_id"),
+                        q: q.get("q"),
+                        team_id: q.get("team_id"),
+                        overdue: q.get("overdue"),
+                    })
                 })?;
                 let found = orders::admin_orders(store, &queue, &page).await?;
                 Ok(json(200, &found))

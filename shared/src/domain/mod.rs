@@ -3,11 +3,13 @@
 
 mod email;
 mod money;
+mod tag;
 mod text;
 mod time;
 
 pub use email::{Email, EmailError};
 pub use money::{Currency, Money, MoneyError};
+pub use tag::Tag;
 pub use text::{TextError, bounded_text, multiline_text};
 pub use time::Timestamp;
 

@@ -23,6 +23,7 @@
 //! | every team (and each team's count of customers) | `CATALOG` | `TEAMS` | | |
 //! | a customer of a team | `TEAM#<team id>` | `MEMBER#<customer id>` | | |
 //! | order | `ORDER#<id>` | `ORDER` | `CUSTORDERS#<customer id>` / `<created>#<id>` | `ORDERSTATUS#<status>` / `<submitted>#<id>` |
+//! | response reminder | `ORDER#<id>` | `REMINDER#half` or `REMINDER#overdue` | `REMINDERS` / `<due>#<order id>#<threshold>` | |
 //! | order search term | `ORDERFIND#<customer id>` | `<term>#<order id>` | `ORDERFIND` / `<term>#<order id>` | |
 //! | order-number counter | `COUNTER#ORDER` | `COUNTER` | | |
 //! | idempotency record | `IDEMPOTENCY#<caller>#<operation>#<key>` | `IDEMPOTENCY` | | |
@@ -34,7 +35,7 @@
 use crate::customers::{Customer, CustomerStatus};
 use crate::domain::Email;
 use crate::ids::{CustomerId, InvitationId, ListId, LoginId, OrderId, Sku, TeamId, TierId};
-use crate::orders::OrderStatus;
+use crate::orders::{OrderStatus, Threshold};
 use crate::reads::ItemRef;
 
 /// An item's key: partition and sort key.
@@ -191,6 +192,14 @@ pub fn customer_orders_pk(c: &CustomerId) -> String {
 pub fn order_status_pk(s: OrderStatus) -> String {
     format!("ORDERSTATUS#{}", s.as_str())
 }
+
+/// A reminder's sort key, beside its order.
+pub fn reminder_sk(t: Threshold) -> String {
+    format!("REMINDER#{}", t.as_str())
+}
+
+/// The GSI1 partition of every waiting reminder, sorted by when it is due.
+pub const REMINDERS_DUE: &str = "REMINDERS";
 
 /// Every order search term's partition starts so; every account's terms are listed on GSI1
 /// under this too.

@@ -6,12 +6,15 @@ use super::DynamoStore;
 use super::attr::{Item, Reader, n, s};
 use super::keys::{CATALOG_PK, MEMBER_PREFIX, TEAMS_SK, member_sk, team_pk};
 use super::write::tx_error_into;
-use crate::audit::Audited;
+use crate::audit::{AuditEntry, Audited};
 use crate::customers::Customer;
 use crate::domain::{Email, Timestamp};
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, TeamId};
-use crate::teams::{MEMBERS_SHOWN, Member, Team, TeamChange, TeamStore, TeamStoreError, Teams};
+use crate::rules::{AutoConfirmRules, RoutingRules};
+use crate::teams::{
+    MEMBERS_SHOWN, Member, RuleList, Team, TeamChange, TeamStore, TeamStoreError, Teams,
+};
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, TransactWriteItem, Update};
 use std::collections::HashMap;
 
@@ -54,19 +57,8 @@ fn counter(team: &TeamId) -> String {
     format!("members_{team}")
 }
 
-/// The first write of the record: its teams, and a count of customers for each, all zero.
-pub fn to_item(teams: &Teams) -> Item {
-    let mut item = Item::from([
-        ("PK".into(), s(CATALOG_PK)),
-        ("SK".into(), s(TEAMS_SK)),
-        ("type".into(), s("teams")),
-        ("teams".into(), s(teams_json(teams))),
-        ("version".into(), n(teams.version)),
-    ]);
-    for t in &teams.teams {
-        item.insert(counter(&t.team_id), n(0));
-    }
-    item
+fn json<T: serde::Serialize>(rules: &T) -> String {
+    serde_json::to_string(rules).expect("rules serialise")
 }
 
 pub fn from_item(item: &Item) -> Result<Teams, Unexpected> {
@@ -90,9 +82,18 @@ pub fn from_item(item: &Item) -> Result<Teams, Unexpected> {
             })
         })
         .collect::<Result<_, Unexpected>>()?;
+    let version = |name| item.contains_key(name).then(|| r.n(name)).transpose();
     Ok(Teams {
         teams,
-        version: r.n("version")?,
+        version: version("version")?.unwrap_or(0),
+        routing: RoutingRules {
+            rules: r.json("routing_rules")?.unwrap_or_default(),
+            version: version("routing_version")?.unwrap_or(0),
+        },
+        auto_confirm: AutoConfirmRules {
+            rules: r.json("auto_confirm")?.unwrap_or_default(),
+            version: version("auto_confirm_version")?.unwrap_or(0),
+        },
     })
 }
 
@@ -114,6 +115,21 @@ fn member_from_item(item: &Item) -> Result<Member, Unexpected> {
             .ok_or_else(|| super::attr::bad("team_member", "customer_id"))?,
         name: r.s("name")?.to_owned(),
     })
+}
+
+/// A condition that the version attribute `name` is still `was` (absent while 0).
+fn version_is(
+    values: &mut HashMap<String, AttributeValue>,
+    name: &str,
+    placeholder: &str,
+    was: u64,
+) -> String {
+    if was == 0 {
+        format!("attribute_not_exists({name})")
+    } else {
+        values.insert(placeholder.to_owned(), n(was));
+        format!("{name} = {placeholder}")
+    }
 }
 
 impl DynamoStore {
@@ -206,36 +222,77 @@ impl TeamStore for DynamoStore {
         w: Audited<'_, Teams>,
         change: &TeamChange,
     ) -> Result<(), TeamStoreError> {
-        let record = match w.before {
-            None => self.put_new(to_item(w.after)),
-            Some(before) => {
-                let mut values = HashMap::from([
-                    (":teams".to_owned(), s(teams_json(w.after))),
-                    (":v".to_owned(), n(before.version)),
-                    (":next".to_owned(), n(w.after.version)),
-                ]);
-                let set = "SET teams = :teams, version = :next";
-                let (expression, condition, id) = match change {
-                    TeamChange::Added(id) => {
-                        (format!("{set}, #id = :zero"), "version = :v", Some(id))
-                    }
-                    TeamChange::Changed(_) => (set.to_owned(), "version = :v", None),
-                    TeamChange::Removed(id) => (
-                        format!("{set} REMOVE #id"),
-                        "version = :v AND #id = :zero",
-                        Some(id),
-                    ),
-                };
-                if id.is_some() {
-                    values.insert(":zero".to_owned(), n(0));
-                }
-                let names = id
-                    .map(|id| HashMap::from([("#id".to_owned(), counter(id))]))
-                    .unwrap_or_default();
-                self.update_teams(expression, condition, names, values)
+        let was = w.before.map_or(0, |b| b.version);
+        let mut values = HashMap::from([
+            (":teams".to_owned(), s(teams_json(w.after))),
+            (":next".to_owned(), n(w.after.version)),
+            (":type".to_owned(), s("teams")),
+        ]);
+        let mut condition = if was == 0 {
+            "attribute_not_exists(version)".to_owned()
+        } else {
+            values.insert(":v".to_owned(), n(was));
+            "version = :v".to_owned()
+        };
+        let set = "SET teams = :teams, version = :next, #type = :type";
+        let mut names = HashMap::from([("#type".to_owned(), "type".to_owned())]);
+        let expression = match change {
+            TeamChange::Added(id) => {
+                names.insert("#id".to_owned(), counter(id));
+                values.insert(":zero".to_owned(), n(0));
+                format!("{set}, #id = :zero")
+            }
+            TeamChange::Changed(_) => set.to_owned(),
+            TeamChange::Removed(id) => {
+                names.insert("#id".to_owned(), counter(id));
+                values.insert(":zero".to_owned(), n(0));
+                let rules = w.before.map_or(0, |b| b.routing.version);
+                condition.push_str(" AND #id = :zero AND ");
+                condition.push_str(&version_is(&mut values, "routing_version", ":rules", rules));
+                format!("{set} REMOVE #id")
             }
         };
+        let record = self.update_teams(expression, &condition, names, values);
         Ok(self.transact(vec![record, self.put_audit(w.audit)]).await?)
+    }
+
+    async fn put_rules(
+        &self,
+        before: &Teams,
+        after: &RuleList,
+        audit: &AuditEntry,
+    ) -> Result<(), TeamStoreError> {
+        let mut values = HashMap::new();
+        let mut names = HashMap::new();
+        let (list, version, was, next, teams) = match after {
+            RuleList::Routing(r) => (
+                "routing_rules",
+                "routing_version",
+                before.routing.version,
+                (json(&r.rules), r.version),
+                r.rules.iter().map(|r| &r.team_id).collect(),
+            ),
+            RuleList::AutoConfirm(r) => (
+                "auto_confirm",
+                "auto_confirm_version",
+                before.auto_confirm.version,
+                (json(&r.rules), r.version),
+                Vec::new(),
+            ),
+        };
+        values.insert(":rules".to_owned(), s(next.0));
+        values.insert(":next".to_owned(), n(next.1));
+        values.insert(":type".to_owned(), s("teams"));
+        names.insert("#type".to_owned(), "type".to_owned());
+        let mut condition = version_is(&mut values, version, ":was", was);
+        for (i, team) in teams.into_iter().enumerate() {
+            let name = format!("#team{i}");
+            condition.push_str(&format!(" AND attribute_exists({name})"));
+            names.insert(name, counter(team));
+        }
+        let expression = format!("SET {list} = :rules, {version} = :next, #type = :type");
+        let record = self.update_teams(expression, &condition, names, values);
+        Ok(self.transact(vec![record, self.put_audit(audit)]).await?)
     }
 
     async fn members(&self, team: &TeamId) -> Result<Vec<Member>, Unexpected> {
@@ -259,6 +316,26 @@ impl TeamStore for DynamoStore {
 mod tests {
     use super::*;
 
+    /// The record as the table holds it once its attributes are written: its teams, a count
+    /// of customers for each (all zero here), and the rules.
+    fn to_item(teams: &Teams) -> Item {
+        let mut item = Item::from([
+            ("PK".into(), s(CATALOG_PK)),
+            ("SK".into(), s(TEAMS_SK)),
+            ("type".into(), s("teams")),
+            ("teams".into(), s(teams_json(teams))),
+            ("version".into(), n(teams.version)),
+            ("routing_rules".into(), s(json(&teams.routing.rules))),
+            ("routing_version".into(), n(teams.routing.version)),
+            ("auto_confirm".into(), s(json(&teams.auto_confirm.rules))),
+            ("auto_confirm_version".into(), n(teams.auto_confirm.version)),
+        ]);
+        for t in &teams.teams {
+            item.insert(counter(&t.team_id), n(0));
+        }
+        item
+    }
+
     fn teams() -> Teams {
         let at = Timestamp::parse("2026-12-02T08:00:00Z").unwrap();
         Teams {
@@ -272,6 +349,7 @@ mod tests {
                 version: 1,
             }],
             version: 1,
+            ..Teams::default()
         }
     }
 
@@ -279,7 +357,11 @@ mod tests {
     fn every_team_is_one_item_with_a_count_of_customers_per_team_and_reads_back() {
         let it = to_item(&teams());
 
-        assert_eq!(it.len(), 6);
+        assert_eq!(it.len(), 10);
+        assert_eq!(it["routing_rules"], s("[]"));
+        assert_eq!(it["routing_version"], n(0));
+        assert_eq!(it["auto_confirm"], s("[]"));
+        assert_eq!(it["auto_confirm_version"], n(0));
         assert_eq!(it["members_team_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b"], n(0));
         assert_eq!(it["PK"], s("CATALOG"));
         assert_eq!(it["SK"], s("TEAMS"));

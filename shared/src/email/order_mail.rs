@@ -2,7 +2,7 @@
 //! for a customer, the seller's edit, the decision, and a buyer's cancellation. Each shows the
 //! order ([`Shown`]) and says which login or which seller did what.
 
-use super::render::Email;
+use super::render::{Email, human_time};
 use super::summary::Shown;
 use crate::outbox::{EmailMessage, OrderSummary};
 use crate::seal::Secret;
@@ -188,6 +188,62 @@ pub(super) fn order_email<'a>(message: &'a EmailMessage<Secret>, seller: &'a str
             seller,
             ("See the order", order_url),
         ),
+        EmailMessage::OrderConfirmedByRule {
+            customer_name,
+            login_name,
+            order_number,
+            total,
+            line_count,
+            order_url,
+            rule,
+            summary,
+        } => about(
+            format!("New order {order_number} from {customer_name}, confirmed automatically"),
+            "team",
+            vec![format!(
+                "{login_name} of {customer_name} has submitted order {order_number}: \
+                 {line_count} line(s), {total}. Your automatic confirmation rule for \
+                 {rule} confirmed it, and the customer has been told. Nothing waits for your \
+                 decision; fulfil it as usual."
+            )],
+            summary,
+            seller,
+            ("See the order", order_url),
+        ),
+        EmailMessage::ResponseReminder {
+            team_name,
+            customer_name,
+            order_number,
+            overdue,
+            respond_by,
+            order_url,
+        } => Email {
+            subject: if *overdue {
+                format!("Overdue: order request {order_number} from {customer_name}")
+            } else {
+                format!("Reminder: order request {order_number} from {customer_name} waits")
+            },
+            greeting: "team",
+            paragraphs: vec![if *overdue {
+                let respond_by = human_time(respond_by);
+                format!(
+                    "Order request {order_number} from {customer_name}, assigned to \
+                     {team_name}, was due for an answer by {respond_by} and is still waiting. \
+                     Please confirm or reject it now."
+                )
+            } else {
+                let respond_by = human_time(respond_by);
+                format!(
+                    "Order request {order_number} from {customer_name}, assigned to \
+                     {team_name}, is halfway through its response time: please confirm or \
+                     reject it by {respond_by}."
+                )
+            }],
+            order: None,
+            secret: None,
+            action: Some(("Review the order", order_url)),
+            after: Vec::new(),
+        },
         other => unreachable!("{} is not an order email", other.template()),
     }
 }
@@ -333,6 +389,36 @@ mod tests {
             e.html.contains("<li>Butter, 5 kg: 3 → 2</li>"),
             "{}",
             e.html
+        );
+    }
+
+    #[test]
+    fn a_team_is_reminded_at_half_time_and_told_when_a_request_is_overdue() {
+        let at = |overdue| EmailMessage::ResponseReminder {
+            team_name: "North".into(),
+            customer_name: "Bakery".into(),
+            order_number: "SO-000042".into(),
+            overdue,
+            respond_by: "2026-12-02T10:00:00.000Z".into(),
+            order_url: "https://portal.example/#/admin/orders/ord_1".into(),
+        };
+        let half = render(&at(false), &branding());
+        let late = render(&at(true), &branding());
+
+        assert_eq!(
+            half.subject,
+            "Reminder: order request SO-000042 from Bakery waits"
+        );
+        assert!(
+            half.text.contains("reject it by 2 December 2026"),
+            "{}",
+            half.text
+        );
+        assert_eq!(late.subject, "Overdue: order request SO-000042 from Bakery");
+        assert!(late.text.contains("is still waiting"));
+        assert!(
+            late.html
+                .contains("https://portal.example/#/admin/orders/ord_1")
         );
     }
 

@@ -273,7 +273,7 @@ fn one_line(raw: &str) -> String {
 }
 
 /// `2026-11-30T00:00:00.000Z` as `30 November 2026, 00:00 UTC`; anything else as given.
-fn human_time(raw: &str) -> String {
+pub(super) fn human_time(raw: &str) -> String {
     OffsetDateTime::parse(raw, &Rfc3339)
         .ok()
         .and_then(|t| {

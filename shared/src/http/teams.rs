@@ -1,7 +1,7 @@
 //! Every team use-case error, mapped to its HTTP problem in one place.
 
 use super::Problem;
-use crate::teams::{MAX_TEAMS, TeamError};
+use crate::teams::{MAX_TEAMS, RulesError, TeamError};
 use serde_json::json;
 
 impl From<TeamError> for Problem {
@@ -31,7 +31,30 @@ impl From<TeamError> for Problem {
                 .typed("team-in-use")
                 .with("customers", json!(members))
             }
+            TeamError::InRules(positions) => Problem::conflict(format!(
+                "Routing rules send requests to this team (rule {}). Change those rules first.",
+                positions
+                    .iter()
+                    .map(usize::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .typed("team-in-use")
+            .with("routing_rules", json!(positions)),
             TeamError::Unexpected(e) => e.into(),
+        }
+    }
+}
+
+impl From<RulesError> for Problem {
+    fn from(e: RulesError) -> Self {
+        match e {
+            RulesError::Invalid(errors) => Problem::invalid(errors),
+            RulesError::Stale => Problem::conflict(
+                "The rules were changed by someone else meanwhile. Reload them and try again.",
+            )
+            .typed("version-mismatch"),
+            RulesError::Unexpected(e) => e.into(),
         }
     }
 }

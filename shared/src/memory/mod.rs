@@ -80,6 +80,8 @@ pub struct State {
     pub lists: BTreeMap<(CustomerId, ListId), SavedList>,
     pub teams: crate::teams::Teams,
     pub team_members: BTreeMap<crate::ids::TeamId, BTreeMap<CustomerId, String>>,
+    /// Waiting reminders by order and threshold.
+    pub reminders: BTreeMap<(OrderId, &'static str), crate::orders::Reminder>,
 }
 
 /// The in-memory store. Clones share the state; a prefetched one keeps its own read record.

@@ -2,12 +2,14 @@
 
 use super::{Memory, first_page, keep_record, key_free, sorted};
 use crate::audit::AuditEntry;
+use crate::domain::Timestamp;
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, OrderId};
 use crate::orders::{
-    Cart, CartStore, NextNumber, Order, OrderListing, OrderNumber, OrderStore, OrderStoreError,
-    OrderWrite,
+    Cart, CartStore, NextNumber, Order, OrderListing, OrderNumber, OrderStatus, OrderStore,
+    OrderStoreError, OrderWrite, Reminder, ReminderOutcome, ReminderStore,
 };
+use crate::outbox::OutboxItem;
 use crate::page::{Page, PageRequest};
 use crate::reads::ItemRef;
 
@@ -55,6 +57,10 @@ impl OrderStore for Memory {
         }
         keep_record(&mut s, w.idempotency);
         s.orders.insert(w.after.order_id.clone(), w.after.clone());
+        for r in w.reminders {
+            s.reminders
+                .insert((r.order_id.clone(), r.threshold.as_str()), r.clone());
+        }
         s.outbox.extend(w.outbox.iter().cloned());
         s.audit.extend(w.audit.cloned());
         if w.clear_cart.is_some() {
@@ -81,6 +87,13 @@ impl OrderStore for Memory {
                 OrderListing::Team(status, team) => {
                     o.status == *status && o.assigned_team_id.as_ref() == Some(team)
                 }
+                OrderListing::Overdue { team, now, overdue } => {
+                    o.status == OrderStatus::Requested
+                        && team
+                            .as_ref()
+                            .is_none_or(|t| o.assigned_team_id.as_ref() == Some(t))
+                        && o.response.overdue_at(*now) == *overdue
+                }
                 OrderListing::Search {
                     customer,
                     text,
@@ -96,6 +109,40 @@ impl OrderStore for Memory {
             |o| std::cmp::Reverse((o.created_at, o.order_id.clone())),
         );
         Ok(first_page(items, page))
+    }
+}
+
+#[async_trait::async_trait]
+impl ReminderStore for Memory {
+    async fn due_reminders(
+        &self,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<Reminder>, Unexpected> {
+        let s = self.state();
+        let due = s.reminders.values().filter(|r| r.at <= now);
+        Ok(sorted(due, |r| r.at).into_iter().take(limit).collect())
+    }
+
+    async fn send_reminder(
+        &self,
+        r: &Reminder,
+        outbox: &[OutboxItem],
+    ) -> Result<ReminderOutcome, Unexpected> {
+        let mut s = self.state();
+        let key = (r.order_id.clone(), r.threshold.as_str());
+        if s.reminders.get(&key) != Some(r) {
+            return Ok(ReminderOutcome::Taken);
+        }
+        s.reminders.remove(&key);
+        let waits = s.orders.get(&r.order_id).is_some_and(|o| {
+            o.status == OrderStatus::Requested && o.assigned_team_id.as_ref() == Some(&r.team_id)
+        });
+        if !waits {
+            return Ok(ReminderOutcome::Moot);
+        }
+        s.outbox.extend(outbox.iter().cloned());
+        Ok(ReminderOutcome::Sent)
     }
 }
 

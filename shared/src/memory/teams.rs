@@ -1,12 +1,12 @@
 //! The teams in memory, with the table's rule that a team with customers cannot be removed.
 
 use super::Memory;
-use crate::audit::Audited;
+use crate::audit::{AuditEntry, Audited};
 use crate::customers::Customer;
 use crate::error::Unexpected;
 use crate::ids::TeamId;
 use crate::reads::ItemRef;
-use crate::teams::{MEMBERS_SHOWN, Member, TeamChange, TeamStore, TeamStoreError, Teams};
+use crate::teams::{MEMBERS_SHOWN, Member, RuleList, TeamChange, TeamStore, TeamStoreError, Teams};
 
 impl Memory {
     /// Moves `after` into its team and out of `before`'s, as the account's write does in the
@@ -58,12 +58,45 @@ impl TeamStore for Memory {
             return Err(TeamStoreError::Stale);
         }
         if let TeamChange::Removed(id) = change
-            && s.team_members.get(id).is_some_and(|m| !m.is_empty())
+            && (s.team_members.get(id).is_some_and(|m| !m.is_empty())
+                || w.before
+                    .is_some_and(|b| b.routing.version != s.teams.routing.version))
         {
             return Err(TeamStoreError::Stale);
         }
-        s.teams = w.after.clone();
+        s.teams.teams = w.after.teams.clone();
+        s.teams.version = w.after.version;
         s.audit.push(w.audit.clone());
+        Ok(())
+    }
+
+    async fn put_rules(
+        &self,
+        before: &Teams,
+        after: &RuleList,
+        audit: &AuditEntry,
+    ) -> Result<(), TeamStoreError> {
+        if self.contended() {
+            return Err(TeamStoreError::Contention);
+        }
+        self.another_writer();
+        let mut s = self.state();
+        match after {
+            RuleList::Routing(r) => {
+                let gone = r.rules.iter().any(|r| s.teams.get(&r.team_id).is_none());
+                if s.teams.routing.version != before.routing.version || gone {
+                    return Err(TeamStoreError::Stale);
+                }
+                s.teams.routing = r.clone();
+            }
+            RuleList::AutoConfirm(r) => {
+                if s.teams.auto_confirm.version != before.auto_confirm.version {
+                    return Err(TeamStoreError::Stale);
+                }
+                s.teams.auto_confirm = r.clone();
+            }
+        }
+        s.audit.push(audit.clone());
         Ok(())
     }
 

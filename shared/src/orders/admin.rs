@@ -20,7 +20,7 @@ use crate::ids::{CustomerId, OrderId};
 use crate::outbox::{EmailMessage, OrderSummary, OutboxItem, Recipient};
 use crate::portal::Portal;
 use crate::reads::{ItemRef, Prefetch, Reads};
-use crate::teams::{Assignment, TeamStore};
+use crate::teams::{Routed, TeamStore};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -129,7 +129,11 @@ where
 
     let pricing = price_lines(store, customer.price_tier_id.as_ref(), &lines).await?;
     let (lines, total) = pricing.orderable().map_err(AdminOrderError::Invalid)?;
-    let assignment = Assignment::of(&customer, &store.teams().await?);
+    // An admin who places a request has chosen that a person decides it.
+    let routed = Routed {
+        confirmed_by: None,
+        ..store.teams().await?.route(&customer, total)
+    };
     let draft = NewOrder {
         customer: &customer,
         lines,
@@ -140,11 +144,12 @@ where
         requested_delivery_date,
         by: CreatedBy::admin(admin),
         status,
-        assignment,
+        routed,
     };
     place(store, idempotency, |number| {
         let order = draft.numbered(number);
         let team = draft
+            .routed
             .assignment
             .as_ref()
             .filter(|_| status == OrderStatus::Requested)
@@ -273,6 +278,7 @@ pub async fn edit_order<S: OrderStore + CatalogStore + CustomerStore + Prefetch>
         at: Timestamp::now(),
         by: CreatedBy::admin(admin),
         note: Some(changed.join("; ")),
+        rule: None,
     });
     after.version += 1;
     let audit = order_audit(

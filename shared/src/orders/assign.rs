@@ -6,6 +6,7 @@ use super::changes::summary;
 use super::submit::unexpected;
 use super::{
     Order, OrderEvent, OrderEventKind, OrderStatus, OrderStore, OrderStoreError, OrderWrite,
+    Reminder, ResponseDue,
 };
 use crate::actor::{CreatedBy, Principal};
 use crate::audit::AuditEntry;
@@ -73,16 +74,23 @@ pub async fn assign_order<S: OrderStore + CatalogStore + TeamStore + Prefetch>(
     if before.status != OrderStatus::Requested {
         return Err(AssignError::NotRequested(before));
     }
+    let now = Timestamp::now();
     let mut after = before.clone();
     after.assigned_team = Some(team.name.clone());
     after.assigned_team_id = Some(team.team_id.clone());
+    after.response = ResponseDue(
+        team.respond_within_minutes
+            .map(|m| now.plus_seconds(i64::from(m) * 60)),
+    );
     after.history.push(OrderEvent {
         event: OrderEventKind::Assigned,
-        at: Timestamp::now(),
+        at: now,
         by: CreatedBy::admin(admin),
         note: Some(team.name.clone()),
+        rule: None,
     });
     after.version += 1;
+    let reminders = Reminder::of(&after, now);
     let message = EmailMessage::OrderRequested {
         customer_name: after.customer_name.clone().unwrap_or_default(),
         login_name: requested_by(&after),
@@ -109,10 +117,11 @@ pub async fn assign_order<S: OrderStore + CatalogStore + TeamStore + Prefetch>(
             "from": before.assigned_team_id,
         }),
     );
-    match store
-        .put_order(OrderWrite::change(&before, &after, &outbox, Some(&audit)))
-        .await
-    {
+    let write = OrderWrite {
+        reminders: &reminders,
+        ..OrderWrite::change(&before, &after, &outbox, Some(&audit))
+    };
+    match store.put_order(write).await {
         Ok(()) => Ok(after),
         Err(OrderStoreError::Stale | OrderStoreError::Contention) => {
             let now = store.order(id).await?.unwrap_or(before);
@@ -133,6 +142,6 @@ fn requested_by(order: &Order) -> String {
             name: Some(name), ..
         } => name.clone(),
         CreatedBy::Customer { .. } => "A buyer".into(),
-        CreatedBy::Admin { .. } => "The seller".into(),
+        CreatedBy::Admin { .. } | CreatedBy::System { .. } => "The seller".into(),
     }
 }

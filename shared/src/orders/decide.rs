@@ -3,7 +3,7 @@
 //! conflicts, because every transition is conditional on the status and version it saw.
 
 use super::changes::summary;
-use super::submit::{SellerDesk, order_audit, unexpected};
+use super::submit::{SellerDesk, new_request_emails, order_audit, unexpected};
 use super::{
     CustomerOrder, Order, OrderEventKind, OrderStatus, OrderStore, OrderStoreError, OrderWrite,
 };
@@ -16,6 +16,7 @@ use crate::outbox::{EmailMessage, OutboxItem, Recipient};
 use crate::portal::Portal;
 use crate::reads::{ItemRef, Prefetch, Reads};
 use crate::session::Session;
+use crate::teams::{Assignment, TeamStore};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DecideError {
@@ -40,12 +41,16 @@ fn not_requested(o: &Order) -> DecideError {
 /// What cancelling an order reads by key: the order, and the checkout questions that label
 /// its answers in the seller's email.
 pub fn cancel_reads(id: &OrderId) -> Reads {
-    Reads::of([ItemRef::Order(id.clone()), ItemRef::Questions])
+    Reads::of([
+        ItemRef::Order(id.clone()),
+        ItemRef::Questions,
+        ItemRef::Teams,
+    ])
 }
 
 /// Cancels one of the customer's own orders while it is still `requested`, and tells the
-/// seller; the order as the customer sees it.
-pub async fn cancel_order<S: OrderStore + CatalogStore>(
+/// seller and the team it is assigned to; the order as the customer sees it.
+pub async fn cancel_order<S: OrderStore + CatalogStore + TeamStore>(
     store: &S,
     session: &Session,
     id: &OrderId,
@@ -63,18 +68,21 @@ pub async fn cancel_order<S: OrderStore + CatalogStore>(
         OrderEventKind::Cancelled,
         session.created_by(),
     );
-    let told = [OutboxItem::new(
-        desk.inbox.clone(),
-        EmailMessage::OrderCancelled {
-            customer_name: session.me.customer.name.as_str().to_owned(),
-            login_name: session.me.login.name.as_str().to_owned(),
-            by_seller: session.acting.is_some(),
-            order_number: after.order_number.to_string(),
-            order_url: desk.portal.admin_order_url(&after.order_id),
-            summary: summary(&after, &store.questions().await?.questions),
-        },
-        Timestamp::now(),
-    )];
+    let message = EmailMessage::OrderCancelled {
+        customer_name: session.me.customer.name.as_str().to_owned(),
+        login_name: session.me.login.name.as_str().to_owned(),
+        by_seller: session.acting.is_some(),
+        order_number: after.order_number.to_string(),
+        order_url: desk.portal.admin_order_url(&after.order_id),
+        summary: summary(&after, &store.questions().await?.questions),
+    };
+    let teams = store.teams().await?;
+    let team = after
+        .assigned_team_id
+        .as_ref()
+        .and_then(|id| teams.get(id))
+        .map(Assignment::to_team);
+    let told = new_request_emails(&desk.inbox, team.as_ref(), &message);
     match store
         .put_order(OrderWrite::change(&before, &after, &told, None))
         .await

@@ -4,7 +4,7 @@ use super::{
     CustomerOrder, Order, OrderListing, OrderStatus, OrderStore, OrderStoreError, SearchText,
 };
 use crate::actor::Seller;
-use crate::domain::{FieldError, Validator};
+use crate::domain::{FieldError, Timestamp, Validator};
 use crate::error::Unexpected;
 use crate::ids::{CustomerId, OrderId, TeamId};
 use crate::page::{Page, PageRequest};
@@ -53,19 +53,43 @@ pub fn customer_listing(
     })
 }
 
+/// The seller's queue as `GET /admin/orders` asks for it: each query parameter, raw.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QueueQuery<'a> {
+    pub status: Option<&'a str>,
+    pub customer_id: Option<&'a str>,
+    pub q: Option<&'a str>,
+    pub team_id: Option<&'a str>,
+    pub overdue: Option<&'a str>,
+}
+
 impl OrderListing {
     /// The seller's queue from `?status=` (default `requested`) and `?customer_id=` (then that
     /// account's orders, in the status when given), or with `?q=` the orders it finds (of that
     /// account when given, in that status when given), or with `?team_id=` the queue of one
-    /// team (not with `customer_id` or `q`), with every bad one named.
-    pub fn queue(
-        status: Option<&str>,
-        customer_id: Option<&str>,
-        q: Option<&str>,
-        team_id: Option<&str>,
-    ) -> Result<Self, Vec<FieldError>> {
+    /// team (not with `customer_id` or `q`), or with `?overdue=` the requests past (or within)
+    /// their response time (of the team when given), with every bad one named.
+    pub fn queue(q: &QueueQuery<'_>) -> Result<Self, Vec<FieldError>> {
+        let QueueQuery {
+            status,
+            customer_id,
+            q,
+            team_id,
+            overdue,
+        } = *q;
         let mut v = Validator::default();
         let status = v.optional("status", status, parse_status);
+        let overdue = v.optional("overdue", overdue, |raw| match raw {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => Err("must be true or false"),
+        });
+        if overdue.is_some() && (customer_id.is_some() || q.is_some()) {
+            v.push("overdue", "cannot be combined with customer_id or q");
+        }
+        if overdue.is_some() && status.is_some_and(|s| s != OrderStatus::Requested) {
+            v.push("overdue", "only requested orders have a response time");
+        }
         let customer = v.optional("customer_id", customer_id, |raw| {
             CustomerId::parse(raw).ok_or("is not a customer id")
         });
@@ -77,6 +101,11 @@ impl OrderListing {
             v.push("team_id", "cannot be combined with customer_id or q");
         }
         v.finish(|| match (text, customer) {
+            (None, None) if overdue.is_some() => OrderListing::Overdue {
+                team,
+                now: Timestamp::now(),
+                overdue: overdue.expect("checked"),
+            },
             (None, None) if team.is_some() => OrderListing::Team(
                 status.unwrap_or(OrderStatus::Requested),
                 team.expect("checked"),
@@ -124,7 +153,7 @@ pub async fn customer_orders<S: OrderStore>(
     let own = match listing {
         OrderListing::Customer(c, _) => c == customer,
         OrderListing::Search { customer: c, .. } => c.as_ref() == Some(customer),
-        OrderListing::Status(_) | OrderListing::Team(..) => false,
+        OrderListing::Status(_) | OrderListing::Team(..) | OrderListing::Overdue { .. } => false,
     };
     if !own {
         return Err(ReadOrderError::NotFound);

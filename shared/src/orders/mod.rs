@@ -12,6 +12,7 @@ mod import;
 mod lines;
 mod list;
 mod model;
+mod reminders;
 mod search;
 mod store;
 mod submit;
@@ -32,6 +33,10 @@ pub use lines::{
 };
 pub use list::*;
 pub use model::*;
+pub use reminders::{
+    REMINDERS_PER_RUN, Reminder, ReminderOutcome, ReminderReport, ReminderStore, Threshold,
+    send_due_reminders,
+};
 pub use search::{MAX_ANSWER_TERMS, SearchText, terms};
 pub use store::{CartStore, NextNumber, OrderListing, OrderStore, OrderStoreError, OrderWrite};
 pub use submit::{

@@ -6,6 +6,7 @@ use crate::actor::{CreatedBy, SeenByCustomer, Seller};
 use crate::addresses::ShipTo;
 use crate::domain::{Money, Timestamp};
 use crate::ids::{CustomerId, OrderId, Sku, TeamId};
+use crate::rules::RoutingRule;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -173,6 +174,45 @@ pub struct OrderEvent<By = CreatedBy> {
     /// What an `edited` event changed, or why a `rejected` one happened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The routing rule that chose the team of an `assigned` event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<RoutingRule>,
+}
+
+/// When a requested order's team should have answered it, if its team has a response time.
+/// It is shown as `respond_by`, with `overdue` worked out when the order is shown: an order
+/// read now may have become overdue since it was written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ResponseDue(pub Option<Timestamp>);
+
+impl ResponseDue {
+    /// Past its time, as of `now`.
+    pub fn overdue_at(&self, now: Timestamp) -> bool {
+        self.0.is_some_and(|by| now >= by)
+    }
+}
+
+impl serde::Serialize for ResponseDue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        if let Some(by) = &self.0 {
+            m.serialize_entry("respond_by", by)?;
+        }
+        m.serialize_entry("overdue", &self.overdue_at(Timestamp::now()))?;
+        m.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ResponseDue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Wire {
+            #[serde(default)]
+            respond_by: Option<Timestamp>,
+        }
+        Wire::deserialize(d).map(|w| Self(w.respond_by))
+    }
 }
 
 /// An order as stored and as the seller's admins see it; with `By` = [`SeenByCustomer`], as
@@ -203,6 +243,12 @@ pub struct Order<By = CreatedBy> {
     pub created_at: Timestamp,
     pub submitted_at: Option<Timestamp>,
     pub decided_at: Option<Timestamp>,
+    /// Who confirmed, rejected or cancelled it: a person, or the seller's auto-confirm rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<By>,
+    /// While it is requested of a team with a response time: `respond_by` and `overdue`.
+    #[serde(flatten)]
+    pub response: ResponseDue,
     pub reject_reason: Option<String>,
     /// What happened to it, oldest first.
     #[serde(default)]
@@ -242,6 +288,8 @@ impl Order {
             created_at: self.created_at,
             submitted_at: self.submitted_at,
             decided_at: self.decided_at,
+            decided_by: self.decided_by.map(by),
+            response: ResponseDue::default(),
             reject_reason: self.reject_reason,
             history: self
                 .history
@@ -251,6 +299,7 @@ impl Order {
                     at: e.at,
                     by: by(e.by),
                     note: e.note,
+                    rule: None,
                 })
                 .collect(),
             version: self.version,
@@ -263,11 +312,14 @@ impl Order {
         let mut after = self.clone();
         after.status = status;
         after.decided_at = Some(now);
+        after.decided_by = Some(by.clone());
+        after.response = ResponseDue::default();
         after.history.push(OrderEvent {
             event,
             at: now,
             by,
             note: None,
+            rule: None,
         });
         after.version += 1;
         after

@@ -1,6 +1,6 @@
 //! The ports of orders and carts.
 
-use super::{Cart, Order, OrderNumber, OrderStatus};
+use super::{Cart, Order, OrderNumber, OrderStatus, Reminder};
 use crate::audit::AuditEntry;
 use crate::error::Unexpected;
 use crate::idempotency::IdempotencyRecord;
@@ -50,6 +50,8 @@ pub struct OrderWrite<'a> {
     /// Empties the cart the order came from, only if it is still at this version: an order
     /// from the cart is the cart as it was read, or nothing.
     pub clear_cart: Option<u64>,
+    /// The reminders of a new assignment, in place of any the order had.
+    pub reminders: &'a [Reminder],
 }
 
 impl<'a> OrderWrite<'a> {
@@ -68,6 +70,7 @@ impl<'a> OrderWrite<'a> {
             outbox,
             audit,
             clear_cart: None,
+            reminders: &[],
         }
     }
 }
@@ -81,6 +84,13 @@ pub enum OrderListing {
     Status(OrderStatus),
     /// The queue of one team: the orders in a status assigned to it, newest first.
     Team(OrderStatus, TeamId),
+    /// The requests past their response time at `now` (or, with `overdue` false, those not
+    /// past it), of one team or every team's, newest first.
+    Overdue {
+        team: Option<TeamId>,
+        now: crate::domain::Timestamp,
+        overdue: bool,
+    },
     /// The orders with a search term that begins with `text` (one account's, or every
     /// account's for the seller), in one status or all: by term, newest first within a term.
     Search {

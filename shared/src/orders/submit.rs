@@ -6,11 +6,11 @@ use super::delivery::{DeliveryDate, DeliveryRequest, SellerClock, delivery};
 use super::lines::{LineBody, check_answers, parse_lines, price_lines, skus_of};
 use super::{
     CartStore, CustomerOrder, Order, OrderEvent, OrderEventKind, OrderNumber, OrderStatus,
-    OrderStore, OrderStoreError, OrderWrite, PricedLine,
+    OrderStore, OrderStoreError, OrderWrite, PricedLine, Reminder, ResponseDue,
 };
 use crate::actor::{CreatedBy, Principal, Seller};
 use crate::addresses::{AddressStore, ShipTo};
-use crate::audit::AuditEntry;
+use crate::audit::{AuditActor, AuditEntry};
 use crate::catalog::CatalogStore;
 use crate::customers::Customer;
 use crate::domain::{Email, FieldError, Money, Timestamp, Validator, bounded_text};
@@ -20,11 +20,12 @@ use crate::idempotency::{
     KeyedRequest, Refused, Written,
 };
 use crate::ids::OrderId;
-use crate::outbox::{EmailMessage, OutboxItem};
+use crate::outbox::{EmailMessage, OutboxItem, Recipient};
 use crate::portal::Portal;
 use crate::reads::{ItemRef, Reads};
+use crate::rules::AutoConfirmRule;
 use crate::session::{Session, SessionIds};
-use crate::teams::{Assignment, TeamStore};
+use crate::teams::{Assignment, Routed, TeamStore};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -95,11 +96,21 @@ pub(super) struct NewOrder<'a> {
     pub by: CreatedBy,
     /// `requested`, or `confirmed` when an admin places one agreed already.
     pub status: OrderStatus,
-    /// Who fulfils it, from the account's team.
-    pub assignment: Option<Assignment>,
+    /// Who fulfils it, and whether a rule confirms a request at once.
+    pub routed: Routed,
 }
 
 impl NewOrder<'_> {
+    /// Who decides it at once: the admin placing it confirmed, or the auto-confirm rule that
+    /// matches a request.
+    fn decided_by(&self) -> Option<CreatedBy> {
+        match (self.status, &self.routed.confirmed_by) {
+            (OrderStatus::Confirmed, _) => Some(self.by.clone()),
+            (OrderStatus::Requested, Some(rule)) => Some(CreatedBy::System { rule: rule.clone() }),
+            _ => None,
+        }
+    }
+
     /// The order, numbered and placed now.
     pub fn numbered(&self, number: OrderNumber) -> Order {
         let now = Timestamp::now();
@@ -108,29 +119,44 @@ impl NewOrder<'_> {
         } else {
             OrderEventKind::Submitted
         };
-        let event = |event| OrderEvent {
+        let event = |event, by: &CreatedBy| OrderEvent {
             event,
             at: now,
-            by: self.by.clone(),
+            by: by.clone(),
             note: None,
+            rule: None,
         };
-        let mut history = vec![event(first)];
-        if let Some(a) = self.assignment.as_ref().filter(|a| a.team_id.is_some()) {
+        let mut history = vec![event(first, &self.by)];
+        let assignment = self.routed.assignment.as_ref();
+        if let Some(a) = assignment.filter(|a| a.team_id.is_some()) {
             history.push(OrderEvent {
-                note: Some(a.name.clone()),
-                ..event(OrderEventKind::Assigned)
+                note: Some(match &a.rule {
+                    Some((position, _)) => format!("{} (routing rule {position})", a.name),
+                    None => a.name.clone(),
+                }),
+                rule: a.rule.as_ref().map(|(_, rule)| rule.clone()),
+                ..event(OrderEventKind::Assigned, &self.by)
             });
         }
-        let confirmed = self.status == OrderStatus::Confirmed;
-        if confirmed {
-            history.push(event(OrderEventKind::Confirmed));
+        let decided_by = self.decided_by();
+        if let Some(by) = &decided_by {
+            history.push(event(OrderEventKind::Confirmed, by));
         }
+        let confirmed = decided_by.is_some();
+        let respond_by = assignment
+            .filter(|a| a.team_id.is_some() && !confirmed)
+            .and_then(|a| a.respond_within_minutes)
+            .map(|m| now.plus_seconds(i64::from(m) * 60));
         Order {
             order_id: OrderId::generate(),
             order_number: number,
             customer_id: self.customer.customer_id.clone(),
             customer_name: Some(self.customer.name.as_str().to_owned()),
-            status: self.status,
+            status: if confirmed {
+                OrderStatus::Confirmed
+            } else {
+                OrderStatus::Requested
+            },
             lines: self.lines.clone(),
             total: self.total,
             notes: self.notes.clone().filter(|n| !n.is_empty()),
@@ -138,11 +164,13 @@ impl NewOrder<'_> {
             ship_to: self.ship_to.clone(),
             requested_delivery_date: self.requested_delivery_date,
             created_by: self.by.clone(),
-            assigned_team: self.assignment.as_ref().map(|a| a.name.clone()),
-            assigned_team_id: self.assignment.as_ref().and_then(|a| a.team_id.clone()),
+            assigned_team: assignment.map(|a| a.name.clone()),
+            assigned_team_id: assignment.and_then(|a| a.team_id.clone()),
             created_at: now,
             submitted_at: Some(now),
             decided_at: confirmed.then_some(now),
+            decided_by,
+            response: ResponseDue(respond_by),
             reject_reason: None,
             history,
             version: 1,
@@ -271,7 +299,6 @@ where
         return Err(SubmitError::Invalid(errors));
     }
     let (lines, total) = pricing.orderable().map_err(SubmitError::Invalid)?;
-    let assignment = Assignment::of(customer, &store.teams().await?);
     let draft = NewOrder {
         customer,
         lines,
@@ -282,44 +309,95 @@ where
         requested_delivery_date,
         by: session.created_by(),
         status: OrderStatus::Requested,
-        assignment,
+        routed: store.teams().await?.route(customer, total),
     };
     place(store, Some(&idempotency), |number| {
         let order = draft.numbered(number);
-        let requested = EmailMessage::OrderRequested {
-            customer_name: customer.name.as_str().to_owned(),
-            login_name: me.login.name.as_str().to_owned(),
-            order_number: order.order_number.to_string(),
-            total: order.total.to_string(),
-            line_count: order.lines.len(),
-            order_url: desk.portal.admin_order_url(&order.order_id),
-            summary: summary(&order, &questions),
+        let (customer_name, login_name) = (customer.name.as_str(), me.login.name.as_str());
+        let order_number = order.order_number.to_string();
+        let summary = summary(&order, &questions);
+        let (to_seller, to_buyer, audit) = match &draft.routed.confirmed_by {
+            None => (
+                EmailMessage::OrderRequested {
+                    customer_name: customer_name.to_owned(),
+                    login_name: login_name.to_owned(),
+                    order_number: order_number.clone(),
+                    total: order.total.to_string(),
+                    line_count: order.lines.len(),
+                    order_url: desk.portal.admin_order_url(&order.order_id),
+                    summary: summary.clone(),
+                },
+                OutboxItem::new(
+                    me.login.email.clone(),
+                    EmailMessage::OrderAcknowledged {
+                        login_name: login_name.to_owned(),
+                        customer_name: customer_name.to_owned(),
+                        order_number,
+                        by_seller: session.acting.is_some(),
+                        order_url: desk.portal.order_url(&order.order_id),
+                        summary,
+                    },
+                    Timestamp::now(),
+                ),
+                None,
+            ),
+            Some(rule) => (
+                EmailMessage::OrderConfirmedByRule {
+                    customer_name: customer_name.to_owned(),
+                    login_name: login_name.to_owned(),
+                    order_number: order_number.clone(),
+                    total: order.total.to_string(),
+                    line_count: order.lines.len(),
+                    order_url: desk.portal.admin_order_url(&order.order_id),
+                    rule: rule.describe(),
+                    summary: summary.clone(),
+                },
+                OutboxItem::to(
+                    Recipient::LoginsOf(customer.customer_id.clone()),
+                    EmailMessage::OrderDecided {
+                        login_name: String::new(),
+                        order_number,
+                        confirmed: true,
+                        reason: None,
+                        order_url: desk.portal.order_url(&order.order_id),
+                        summary,
+                    },
+                    Timestamp::now(),
+                ),
+                Some(confirmed_by_rule(&order, rule)),
+            ),
         };
-        let outbox = new_request_emails(&desk.inbox, draft.assignment.as_ref(), &requested);
-        let acknowledgement = OutboxItem::new(
-            me.login.email.clone(),
-            EmailMessage::OrderAcknowledged {
-                login_name: me.login.name.as_str().to_owned(),
-                customer_name: customer.name.as_str().to_owned(),
-                order_number: order.order_number.to_string(),
-                by_seller: session.acting.is_some(),
-                order_url: desk.portal.order_url(&order.order_id),
-                summary: summary(&order, &questions),
-            },
-            Timestamp::now(),
-        );
-        let outbox = outbox.into_iter().chain([acknowledgement]).collect();
+        let outbox = new_request_emails(&desk.inbox, draft.routed.assignment.as_ref(), &to_seller)
+            .into_iter()
+            .chain([to_buyer])
+            .collect();
         let seen = order.clone().seen_by_customer(&desk.seller);
         Placing {
             record: Some(idempotency.created(&seen, Timestamp::now())),
             order,
             outbox,
-            audit: None,
+            audit,
             clear_cart: cart_version,
         }
     })
     .await
     .map(|written| written.map(|order| order.seen_by_customer(&desk.seller)))
+}
+
+/// The audit entry of a request an auto-confirm rule confirmed: the rule acted, no person.
+fn confirmed_by_rule(order: &Order, rule: &AutoConfirmRule) -> AuditEntry {
+    let details = serde_json::json!({
+        "order_id": order.order_id,
+        "order_number": order.order_number.to_string(),
+        "rule": rule,
+    });
+    AuditEntry::new(
+        AuditActor::system(),
+        Timestamp::now(),
+        "order.confirmed",
+        Some(&order.customer_id),
+        details,
+    )
 }
 
 /// The new-request email to the seller's inbox and to each address of the team the order is
@@ -368,6 +446,7 @@ where
             .await
             .map_err(|e| Refused::Failed(e.into()))?;
         let p = placing(next.number);
+        let reminders = Reminder::of(&p.order, p.order.created_at);
         let write = OrderWrite {
             before: None,
             after: &p.order,
@@ -376,6 +455,7 @@ where
             outbox: &p.outbox,
             audit: p.audit.as_ref(),
             clear_cart: p.clear_cart,
+            reminders: &reminders,
         };
         match store.put_order(write).await {
             Ok(()) => Ok(p.order),

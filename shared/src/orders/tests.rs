@@ -8,6 +8,7 @@ use crate::idempotency::{IdempotencyKey, KeyedRequest, Written};
 use crate::ids::{OrderId, Sku};
 use crate::memory::Memory;
 use crate::memory::fixtures::{admin, email, eur};
+use crate::orders::QueueQuery;
 use crate::outbox::{EmailMessage, Recipient};
 use crate::portal::Portal;
 use crate::reads::{ItemRef, Reads};
@@ -408,13 +409,22 @@ async fn the_sellers_queue_lists_requested_orders_and_one_accounts_orders() {
 
     let (store, page) = (&m, &page);
     let list = |status, customer| {
-        let listing = OrderListing::queue(status, customer, None, None).unwrap();
+        let listing = OrderListing::queue(&QueueQuery {
+            status,
+            customer_id: customer,
+            ..QueueQuery::default()
+        })
+        .unwrap();
         async move { admin_orders(store, &listing, page).await.unwrap() }
     };
     let queue = list(None, None).await;
     let confirmed = list(Some("confirmed"), None).await;
     let theirs = list(None, Some(c.customer_id.as_str())).await;
-    let bad = OrderListing::queue(Some("shipped"), Some("acme"), None, None);
+    let bad = OrderListing::queue(&QueueQuery {
+        status: Some("shipped"),
+        customer_id: Some("acme"),
+        ..QueueQuery::default()
+    });
     let one = admin_order(&m, &order.order_id).await.unwrap();
 
     assert_eq!(queue.items.len(), 1);

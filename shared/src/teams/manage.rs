@@ -48,6 +48,9 @@ pub enum TeamError {
     Stale,
     #[error("the team has {} customers", .0.len())]
     InUse(Vec<Member>),
+    /// Routing rules (their positions, from 1) send requests to the team.
+    #[error("routing rules name the team")]
+    InRules(Vec<usize>),
     #[error("there are {MAX_TEAMS} teams already")]
     TooMany,
     #[error(transparent)]
@@ -238,6 +241,10 @@ pub async fn delete_team<S: TeamStore>(
 ) -> Result<(), TeamError> {
     rewrite(store, admin, "team.deleted", |before, _| {
         before.get(id).ok_or(TeamError::NotFound)?;
+        let rules = before.routing.naming(id);
+        if !rules.is_empty() {
+            return Err(TeamError::InRules(rules));
+        }
         let mut after = before.clone();
         after.teams.retain(|t| &t.team_id != id);
         after.version += 1;

@@ -3,11 +3,13 @@
 
 mod manage;
 mod model;
+mod rules;
 mod store;
 
 pub use manage::*;
 pub use model::*;
-pub use store::{MEMBERS_SHOWN, TeamChange, TeamStore, TeamStoreError};
+pub use rules::*;
+pub use store::{MEMBERS_SHOWN, RuleList, TeamChange, TeamStore, TeamStoreError};
 
 #[cfg(test)]
 mod tests;

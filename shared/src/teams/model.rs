@@ -2,6 +2,7 @@
 
 use crate::domain::{Email, Timestamp};
 use crate::ids::{CustomerId, TeamId};
+use crate::rules::{AutoConfirmRules, RoutingRule, RoutingRules};
 
 /// The most addresses one team is told at: a new request's email goes to each of them.
 pub const MAX_NOTIFY_EMAILS: usize = 10;
@@ -31,6 +32,10 @@ pub struct Teams {
     pub teams: Vec<Team>,
     /// 0 until the first team is created.
     pub version: u64,
+    /// Kept in the same record so that a submission reads them in its one batch, and so that
+    /// removing a team can be conditioned on no rule naming it.
+    pub routing: RoutingRules,
+    pub auto_confirm: AutoConfirmRules,
 }
 
 impl Teams {
@@ -61,6 +66,11 @@ pub struct Assignment {
     pub team_id: Option<TeamId>,
     pub name: String,
     pub notify_emails: Vec<Email>,
+    /// How long the team has to answer, from assignment.
+    pub respond_within_minutes: Option<u32>,
+    /// The routing rule that chose the team, and its position in the list (from 1); `None`
+    /// when the customer's own team did.
+    pub rule: Option<(usize, RoutingRule)>,
 }
 
 impl Assignment {
@@ -70,6 +80,8 @@ impl Assignment {
             team_id: Some(team.team_id.clone()),
             name: team.name.clone(),
             notify_emails: team.notify_emails.clone(),
+            respond_within_minutes: team.respond_within_minutes,
+            rule: None,
         }
     }
 
@@ -86,6 +98,8 @@ impl Assignment {
                 team_id: None,
                 name: text.as_str().to_owned(),
                 notify_emails: Vec::new(),
+                respond_within_minutes: None,
+                rule: None,
             }),
             (None, None) => None,
         }

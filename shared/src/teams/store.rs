@@ -1,7 +1,7 @@
 //! The teams' port.
 
 use super::{Member, Teams};
-use crate::audit::Audited;
+use crate::audit::{AuditEntry, Audited};
 use crate::error::Unexpected;
 use crate::ids::TeamId;
 
@@ -30,6 +30,13 @@ pub enum TeamChange {
     Removed(TeamId),
 }
 
+/// A list of rules as it replaces the one in the teams' record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RuleList {
+    Routing(crate::rules::RoutingRules),
+    AutoConfirm(crate::rules::AutoConfirmRules),
+}
+
 /// Where the teams are kept. Customers join and leave a team in their own writes (see
 /// `CustomerStore::put`), which is what lets a removal refuse a team still named.
 #[async_trait::async_trait]
@@ -41,6 +48,14 @@ pub trait TeamStore: Send + Sync {
         &self,
         w: Audited<'_, Teams>,
         change: &TeamChange,
+    ) -> Result<(), TeamStoreError>;
+    /// Replaces one list of rules if it is still at `before`'s version; routing rules only
+    /// while every team they name still exists. With the audit entry.
+    async fn put_rules(
+        &self,
+        before: &Teams,
+        after: &RuleList,
+        audit: &AuditEntry,
     ) -> Result<(), TeamStoreError>;
     /// Up to [`MEMBERS_SHOWN`] customers that name `team`, read by the team's key.
     async fn members(&self, team: &TeamId) -> Result<Vec<Member>, Unexpected>;

@@ -1,7 +1,8 @@
 //! The order's item. Keys: [`crate::dynamo::keys`].
 //!
 //! The order itself is one JSON `document` (the API's shape); the keys and the attributes that
-//! conditions and filters read (`status`, `version`, `customer_id`, `team_id`) stand beside it.
+//! conditions and filters read (`status`, `version`, `customer_id`, `team_id`, `respond_by`)
+//! stand beside it.
 
 use crate::dynamo::attr::{Item, Reader, n, s};
 use crate::dynamo::keys::{ORDER_SK, customer_orders_pk, order_pk, order_status_pk};
@@ -32,6 +33,9 @@ pub fn to_item(o: &Order) -> Item {
     ]);
     if let Some(team) = &o.assigned_team_id {
         item.insert("team_id".into(), s(team.as_str()));
+    }
+    if let Some(by) = o.response.0 {
+        item.insert("respond_by".into(), s(by.to_string()));
     }
     item
 }
@@ -84,12 +88,15 @@ pub(crate) mod tests {
             created_at: at,
             submitted_at: Some(at.plus_seconds(1)),
             decided_at: None,
+            decided_by: None,
+            response: crate::orders::ResponseDue::default(),
             reject_reason: None,
             history: vec![OrderEvent {
                 event: OrderEventKind::Submitted,
                 at,
                 by,
                 note: None,
+                rule: None,
             }],
             version: 1,
         }

@@ -3,6 +3,7 @@
 
 pub mod cart;
 pub mod item;
+pub mod reminders;
 pub mod terms;
 
 use super::attr::{Reader, n, s};
@@ -16,7 +17,8 @@ use crate::dynamo::keys::{
 use crate::error::Unexpected;
 use crate::ids::OrderId;
 use crate::orders::{
-    NextNumber, Order, OrderListing, OrderNumber, OrderStore, OrderStoreError, OrderWrite,
+    NextNumber, Order, OrderListing, OrderNumber, OrderStatus, OrderStore, OrderStoreError,
+    OrderWrite,
 };
 use crate::page::{Cursor, Page, PageRequest};
 use crate::reads::ItemRef;
@@ -117,6 +119,11 @@ impl OrderStore for DynamoStore {
         for term in crate::orders::terms(w.after) {
             actions.push(self.put(terms::to_item(&order, w.after, &term), None));
         }
+        actions.extend(
+            w.reminders
+                .iter()
+                .map(|r| self.put(reminders::to_item(r), None)),
+        );
         actions.extend(w.outbox.iter().map(|o| self.put_outbox(o)));
         actions.extend(w.audit.map(|a| self.put_audit(a)));
         let cart_at = w.clear_cart.map(|version| {
@@ -150,6 +157,12 @@ impl OrderStore for DynamoStore {
             OrderListing::Status(status) | OrderListing::Team(status, _) => {
                 (Some(index::GSI2), "GSI2", order_status_pk(*status), None)
             }
+            OrderListing::Overdue { .. } => (
+                Some(index::GSI2),
+                "GSI2",
+                order_status_pk(OrderStatus::Requested),
+                None,
+            ),
             OrderListing::Search {
                 customer: Some(c),
                 status,
@@ -169,15 +182,29 @@ impl OrderStore for DynamoStore {
         let (pk, sk) = (format!("{key}PK"), format!("{key}SK"));
         let mut values = vec![(":pk", s(&partition))];
         let mut names = Vec::new();
-        let mut filter = status.map(|st| {
+        let filter = status.map(|st| {
             values.push((":status", s(st.as_str())));
             names.push(("#status", "status"));
             "#status = :status".to_owned()
         });
-        if let OrderListing::Team(_, team) = listing {
+        let mut filters: Vec<String> = filter.into_iter().collect();
+        if let OrderListing::Team(_, team)
+        | OrderListing::Overdue {
+            team: Some(team), ..
+        } = listing
+        {
             values.push((":team", s(team.as_str())));
-            filter = Some("team_id = :team".to_owned());
+            filters.push("team_id = :team".to_owned());
         }
+        if let OrderListing::Overdue { now, overdue, .. } = listing {
+            values.push((":now", s(now.to_string())));
+            filters.push(if *overdue {
+                "respond_by <= :now".to_owned()
+            } else {
+                "(attribute_not_exists(respond_by) OR respond_by > :now)".to_owned()
+            });
+        }
+        let filter = (!filters.is_empty()).then(|| filters.join(" AND "));
         let key_condition = match listing {
             OrderListing::Search { text, .. } => {
                 values.push((":term", s(text.as_str())));

@@ -1,6 +1,7 @@
 //! Finding orders by number or by the text of an answer, within the caller's reach.
 
 use super::*;
+use crate::orders::QueueQuery;
 
 /// A buyer's order with a purchase order number, and an order of another account with the same.
 async fn two_accounts_ordering_with(
@@ -47,17 +48,30 @@ async fn a_buyer_finds_its_order_by_number_or_the_start_of_its_po_number_and_no_
 #[tokio::test]
 async fn the_seller_finds_every_accounts_orders_or_one_accounts() {
     let (m, c, _, _, other) = two_accounts_ordering_with("PO 4711-A").await;
-    let all = OrderListing::queue(None, None, Some("po 4711"), None).unwrap();
+    let all = OrderListing::queue(&QueueQuery {
+        q: Some("po 4711"),
+        ..QueueQuery::default()
+    })
+    .unwrap();
     let found = admin_orders(&m, &all, &Default::default()).await.unwrap();
     assert_eq!(found.items.len(), 2);
-    let theirs =
-        OrderListing::queue(None, Some(other.customer_id.as_str()), Some("po"), None).unwrap();
+    let theirs = OrderListing::queue(&QueueQuery {
+        customer_id: Some(other.customer_id.as_str()),
+        q: Some("po"),
+        ..QueueQuery::default()
+    })
+    .unwrap();
     let found = admin_orders(&m, &theirs, &Default::default())
         .await
         .unwrap();
     assert_eq!(found.items.len(), 1);
     assert_ne!(found.items[0].customer_id, c.customer_id);
-    let confirmed = OrderListing::queue(Some("confirmed"), None, Some("po"), None).unwrap();
+    let confirmed = OrderListing::queue(&QueueQuery {
+        status: Some("confirmed"),
+        q: Some("po"),
+        ..QueueQuery::default()
+    })
+    .unwrap();
     assert!(
         admin_orders(&m, &confirmed, &Default::default())
             .await
@@ -94,6 +108,10 @@ async fn a_blank_search_is_refused_by_name() {
     let c = Memory::new().customer("Acme", |_| {});
     let bad = customer_listing(&c.customer_id, None, Some("  ")).unwrap_err();
     assert_eq!(bad[0].field, "q");
-    let bad = OrderListing::queue(None, None, Some("\u{0}"), None).unwrap_err();
+    let bad = OrderListing::queue(&QueueQuery {
+        q: Some("\u{0}"),
+        ..QueueQuery::default()
+    })
+    .unwrap_err();
     assert_eq!(bad[0].field, "q");
 }
