@@ -181,8 +181,12 @@ export function history(order, { admin = false, people, me } = {}) {
   return h('section', { 'aria-labelledby': 'history-title' },
     h('h2', { id: 'history-title' }, 'History'),
     h('ol', { class: 'history' }, events.map((e) => {
-      const rule = admin && e.rule?.match ? `by routing rule (${matchWords(e.rule.match, { customer: sameCustomer })})` : '';
-      const note = [e.note, rule].filter(Boolean).join(', ');
+      let note = e.note;
+      if (admin && e.rule?.match) {
+        // The server's note names the team and the rule's position then: "North (routing rule 2)".
+        const [, team, position] = /^(.*) \(routing rule (\d+)\)$/.exec(note || '') || [null, note, null];
+        note = [team, `by routing rule ${position ? `${position} ` : ''}(${matchWords(e.rule.match, { customer: sameCustomer })})`].filter(Boolean).join(', ');
+      }
       return h('li', {},
         h('strong', {}, EVENT_WORDS[e.event] || e.event), ' ', time(e.at), byWhom(e.by, { admin, people, me }),
         note ? ` — ${note}` : '');

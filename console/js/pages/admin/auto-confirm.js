@@ -43,6 +43,7 @@ export function autoConfirmSection() {
     intro: 'Requests from customers with the tag are confirmed at once; above the maximum total they wait for a person.',
     caption: 'Automatic confirmation rules',
     empty: 'No automatic confirmation: every request waits for a person.',
+    name: (rule) => `automatic confirmation for tag ${rule.customer_tag}`,
     columns: [
       { label: 'Tag', render: (rule) => h('strong', {}, rule.customer_tag) },
       { label: 'Maximum total', render: (rule) => (rule.max_total ? amount(rule.max_total) : 'any total') },

@@ -23,6 +23,8 @@ export function sellerCurrency() {
 
 const STALE = 'Someone else changed the rules; they are reloaded.';
 
+const capital = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
 /**
  * A section editing the rules at `path` (`GET` → `{rules, version}`, `PUT {rules, version}`):
  * `{ el, reload() }`.
@@ -30,6 +32,7 @@ const STALE = 'Someone else changed the rules; they are reloaded.';
  * - `caption`, `empty`: the table's name, and what to say when there is no rule;
  * - `columns`: `[{ label, render(rule) }]` after the rule's position;
  * - `ordered`: rules apply in order, so each row can move up and down;
+ * - `name(rule, i)`: how its buttons and messages name the rule (by default "rule 2");
  * - `prepare()`: read before the rules at each load (e.g. the teams whose names show);
  * - `clean(rule)`: the rule as a PUT takes it;
  * - `form`: the add form; its controls with `data-key="match.customer_tag"` are named
@@ -37,7 +40,7 @@ const STALE = 'Someone else changed the rules; they are reloaded.';
  * - `build(values)`: the new rule from the form's values (throws an InputError if they are wrong);
  * - `added`: the toast once it is added.
  */
-export function rulesEditor({ path, id, title, intro, caption, empty, columns, ordered = false, prepare = async () => {}, clean = (r) => r, form, build, added }) {
+export function rulesEditor({ path, id, title, intro, caption, empty, columns, ordered = false, name = (rule, i) => `rule ${i + 1}`, prepare = async () => {}, clean = (r) => r, form, build, added }) {
   let rules = [];
   let version = 0;
   const heading = h('h2', { id: `${id}-title`, tabindex: '-1' }, title);
@@ -72,10 +75,10 @@ export function rulesEditor({ path, id, title, intro, caption, empty, columns, o
         columns.map((c) => h('td', { 'data-label': c.label }, c.render(rule))),
         h('td', { 'data-label': 'Actions' }, h('div', { class: 'row-actions' },
           ordered && [
-            h('button', { type: 'button', 'aria-label': `Move rule ${i + 1} up`, disabled: i === 0, onclick: (e) => move(e.currentTarget, i, i - 1) }, 'Move up'),
-            h('button', { type: 'button', 'aria-label': `Move rule ${i + 1} down`, disabled: i === last, onclick: (e) => move(e.currentTarget, i, i + 1) }, 'Move down'),
+            h('button', { type: 'button', 'aria-label': `Move ${name(rule, i)} up`, disabled: i === 0, onclick: (e) => move(e.currentTarget, i, i - 1) }, 'Move up'),
+            h('button', { type: 'button', 'aria-label': `Move ${name(rule, i)} down`, disabled: i === last, onclick: (e) => move(e.currentTarget, i, i + 1) }, 'Move down'),
           ],
-          h('button', { type: 'button', class: 'danger', 'aria-label': `Remove rule ${i + 1}`, onclick: (e) => remove(e.currentTarget, i) }, 'Remove')))))))));
+          h('button', { type: 'button', class: 'danger', 'aria-label': `Remove ${name(rule, i)}`, onclick: (e) => remove(e.currentTarget, i) }, 'Remove')))))))));
   }
 
   /**
@@ -104,19 +107,20 @@ export function rulesEditor({ path, id, title, intro, caption, empty, columns, o
     const next = [...rules];
     next.splice(to, 0, next.splice(from, 1)[0]);
     if (!await busy(button, 'Moving…', () => save(next))) return;
-    toast(`Rule ${from + 1} is now rule ${to + 1}.`);
+    toast(`${capital(name(rules[to], from))} is now ${name(rules[to], to)}.`);
     // Focus stays with the rule moved, on the same button if it can move on.
     const way = to < from ? 'up' : 'down';
     const other = way === 'up' ? 'down' : 'up';
-    const at = (w) => list.querySelector(`button[aria-label="Move rule ${to + 1} ${w}"]:not(:disabled)`);
+    const at = (w) => list.querySelector(`button[aria-label="${CSS.escape(`Move ${name(rules[to], to)} ${w}`)}"]:not(:disabled)`);
     (at(way) || at(other))?.focus();
   }
 
   async function remove(button, i) {
     const gone = rules[i];
+    const named = name(gone, i);
     if (!await busy(button, 'Removing…', () => save(rules.filter((_, j) => j !== i)))) return;
     heading.focus();
-    toast(`Rule ${i + 1} is removed.`, 'ok', {
+    toast(`${capital(named)} is removed.`, 'ok', {
       action: { label: 'Undo', run: () => save([...rules.slice(0, i), gone, ...rules.slice(i)]) },
     });
   }
