@@ -139,7 +139,7 @@ export function summary(order, { admin = false, questions = [], people, me } = {
   const labels = Object.fromEntries(questions.map((q) => [q.question_id, q.label]));
   const answers = Object.entries(order.answers || {});
   return h('dl', { class: 'facts' },
-    h('dt', {}, 'Status'), h('dd', { 'data-testid': 'order-status' }, badge(order.status), admin && [' ', due(order)]),
+    h('dt', {}, 'Status'), h('dd', { 'data-testid': 'order-status' }, withDue(order, admin)),
     h('dt', {}, 'Submitted'), h('dd', {}, time(order.submitted_at || order.created_at)),
     order.decided_at && [h('dt', {}, order.status === 'cancelled' ? 'Cancelled' : 'Decided'), h('dd', {}, time(order.decided_at))],
     order.reject_reason && [h('dt', {}, 'Reason'), h('dd', {}, order.reject_reason)],
@@ -155,12 +155,18 @@ export function summary(order, { admin = false, questions = [], people, me } = {
  * Whether a requested order waits past its team's response time: an "Overdue" badge, or the
  * time left while `respond_by` is ahead; null when neither applies.
  */
-export function due(order, now = Date.now()) {
+function due(order, now = Date.now()) {
   if (order.overdue) return h('span', { class: 'badge badge-overdue' }, 'Overdue');
   if (order.status !== 'requested' || !order.respond_by) return null;
   const minutes = minutesUntil(order.respond_by, now);
   if (minutes < 0) return null;
   return h('time', { class: 'time-left', datetime: order.respond_by, title: `Respond by ${dateTime(order.respond_by)}` }, timeLeft(minutes));
+}
+
+/** The order's status badge, and to an admin whether it is overdue or the time left. */
+export function withDue(order, admin = true) {
+  const when = admin ? due(order) : null;
+  return [badge(order.status), when && [' ', when]];
 }
 
 /**

@@ -2,9 +2,9 @@
 // newest first, each with its customer's name, its team, and whether it waits past the team's
 // response time.
 
-import { h, field, badge } from '../../ui.js';
+import { h, field } from '../../ui.js';
 import * as api from '../../api.js';
-import { orderList, column, due } from '../../orders-view.js';
+import { orderList, column, withDue } from '../../orders-view.js';
 import { teamSelect } from './teams.js';
 
 const names = new Map();
@@ -61,7 +61,7 @@ export default async function render(main, ctx) {
       column.lines,
       column.total,
       // One element: a card's cell on a phone lays out its children side by side.
-      { label: 'Status', render: (o) => h('span', {}, badge(o.status), ' ', due(o)) },
+      { label: 'Status', render: (o) => h('span', {}, withDue(o)) },
     ],
   });
   // A search ignores the team and overdue filters; only requests can be overdue, so "Overdue
