@@ -1,10 +1,11 @@
 // How orders look, for the customer's and the admin's pages alike: a list filtered by status;
 // one order's page with its lines at the prices it was placed at, its answers, and its history.
 
-import { h, replace, field, loading, errorBox, money, time, badge, debounce } from './ui.js';
+import { h, replace, field, loading, errorBox, money, time, dateTime, badge, debounce } from './ui.js';
 import * as api from './api.js';
 import { pagedTable } from './list.js';
 import { addressBlock } from './addresses.js';
+import { matchWords, autoConfirmWords, minutesUntil, timeLeft } from './rule-words.js';
 
 /** The statuses an order list filters by, as `[value, label]`; '' is every status. */
 const STATUSES = [['', 'All'], ['requested', 'Requested'], ['confirmed', 'Confirmed'], ['rejected', 'Rejected'], ['cancelled', 'Cancelled']];
@@ -20,12 +21,13 @@ export const column = {
 
 /**
  * The orders at `path` (with `query`) in a paged table of `columns`, filtered by a status select
- * of `statuses` set to `status` at first: `{ filter, table }`, the filter labelled fields.
- * `onStatus(value)` runs when the status changes, before the table reloads. With `search`, a
- * "Find an order" field searches by order number or PO number (`?q=`) in every status while it
- * holds text; `onSearch(text)` runs when it changes.
+ * of `statuses` set to `status` at first: `{ filter, table, select }`, the filter labelled fields
+ * and `select` the status select. `onStatus(value)` runs when the status changes, before the
+ * table reloads. With `search`, a "Find an order" field searches by order number or PO number
+ * (`?q=`, with `searchQuery`, by default `query`) in every status while it holds text;
+ * `onSearch(text)` runs when it changes.
  */
-export function orderList({ path, query = {}, statuses = STATUSES, status = '', onStatus, caption, empty, columns, search = null, onSearch }) {
+export function orderList({ path, query = {}, searchQuery = query, statuses = STATUSES, status = '', onStatus, caption, empty, columns, search = null, onSearch }) {
   const select = h('select', { name: 'status' },
     statuses.map(([value, label]) => h('option', { value, selected: value === status }, label)));
   const find = search === null ? null : h('input', { type: 'search', name: 'q', value: search, autocomplete: 'off', maxlength: 100 });
@@ -36,7 +38,7 @@ export function orderList({ path, query = {}, statuses = STATUSES, status = '', 
     empty,
     tableClass: 'cards',
     fetchPage: (cursor, signal) => api.get(path, {
-      query: text() ? { ...query, q: text(), cursor, limit: 25 } : { ...query, status: select.value, cursor, limit: 25 },
+      query: text() ? { ...searchQuery, q: text(), cursor, limit: 25 } : { ...query, status: select.value, cursor, limit: 25 },
       signal,
     }),
     columns,
@@ -55,7 +57,7 @@ export function orderList({ path, query = {}, statuses = STATUSES, status = '', 
     }, 300));
     filters.unshift(field('Find an order', find, { hint: 'Order number or PO number, in any status' }));
   }
-  return { filter: filters, table };
+  return { filter: filters, table, select };
 }
 
 /**
@@ -96,6 +98,7 @@ const EVENT_WORDS = {
   cancelled: 'Cancelled',
   confirmed: 'Confirmed',
   rejected: 'Rejected',
+  assigned: 'Assigned',
 };
 
 /**
@@ -136,7 +139,7 @@ export function summary(order, { admin = false, questions = [], people, me } = {
   const labels = Object.fromEntries(questions.map((q) => [q.question_id, q.label]));
   const answers = Object.entries(order.answers || {});
   return h('dl', { class: 'facts' },
-    h('dt', {}, 'Status'), h('dd', { 'data-testid': 'order-status' }, badge(order.status)),
+    h('dt', {}, 'Status'), h('dd', { 'data-testid': 'order-status' }, withDue(order, admin)),
     h('dt', {}, 'Submitted'), h('dd', {}, time(order.submitted_at || order.created_at)),
     order.decided_at && [h('dt', {}, order.status === 'cancelled' ? 'Cancelled' : 'Decided'), h('dd', {}, time(order.decided_at))],
     order.reject_reason && [h('dt', {}, 'Reason'), h('dd', {}, order.reject_reason)],
@@ -148,13 +151,50 @@ export function summary(order, { admin = false, questions = [], people, me } = {
     answers.map(([id, value]) => [h('dt', {}, labels[id] || id), h('dd', {}, value)]));
 }
 
-/** The order's history, oldest first. */
+/**
+ * Whether a requested order waits past its team's response time: an "Overdue" badge, or the
+ * time left while `respond_by` is ahead; null when neither applies.
+ */
+function due(order, now = Date.now()) {
+  if (order.overdue) return h('span', { class: 'badge badge-overdue' }, 'Overdue');
+  if (order.status !== 'requested' || !order.respond_by) return null;
+  const minutes = minutesUntil(order.respond_by, now);
+  if (minutes < 0) return null;
+  return h('time', { class: 'time-left', datetime: order.respond_by, title: `Respond by ${dateTime(order.respond_by)}` }, timeLeft(minutes));
+}
+
+/** The order's status badge, and to an admin whether it is overdue or the time left. */
+export function withDue(order, admin = true) {
+  const when = admin ? due(order) : null;
+  return [badge(order.status), when && [' ', when]];
+}
+
+/**
+ * Who took a step, after its time: " by <who>", or for a step the seller's rules took,
+ * " — Automatically" and (to an admin) the rule.
+ */
+function byWhom(by, { admin, people, me }) {
+  if (by?.kind !== 'system') return [' by ', who(by, { admin, people, me })];
+  const rule = admin && by.rule ? ` (rule: ${by.rule.match ? matchWords(by.rule.match) : autoConfirmWords(by.rule)})` : '';
+  return ` — Automatically${rule}`;
+}
+
+/** The order's history, oldest first; an assignment names the routing rule that made it. */
 export function history(order, { admin = false, people, me } = {}) {
   const events = order.history || [];
   if (!events.length) return null;
+  const sameCustomer = (id) => (id === order.customer_id ? 'this customer' : `customer ${id}`);
   return h('section', { 'aria-labelledby': 'history-title' },
     h('h2', { id: 'history-title' }, 'History'),
-    h('ol', { class: 'history' }, events.map((e) => h('li', {},
-      h('strong', {}, EVENT_WORDS[e.event] || e.event), ' ', time(e.at), ' by ', who(e.by, { admin, people, me }),
-      e.note ? ` — ${e.note}` : ''))));
+    h('ol', { class: 'history' }, events.map((e) => {
+      let note = e.note;
+      if (admin && e.rule?.match) {
+        // The server's note names the team and the rule's position then: "North (routing rule 2)".
+        const [, team, position] = /^(.*) \(routing rule (\d+)\)$/.exec(note || '') || [null, note, null];
+        note = [team, `by routing rule ${position ? `${position} ` : ''}(${matchWords(e.rule.match, { customer: sameCustomer })})`].filter(Boolean).join(', ');
+      }
+      return h('li', {},
+        h('strong', {}, EVENT_WORDS[e.event] || e.event), ' ', time(e.at), byWhom(e.by, { admin, people, me }),
+        note ? ` — ${note}` : '');
+    })));
 }

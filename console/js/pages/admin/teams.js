@@ -1,7 +1,10 @@
-// Teams: who fulfils orders, the addresses told of a new request, and the response time.
+// Teams: who fulfils orders, the addresses told of a new request, and the response time; below
+// them the rules that route new requests to a team and confirm some at once.
 
 import { h, replace, field, onSubmit, toast, loading, errorBox, confirmDialog, InputError } from '../../ui.js';
 import * as api from '../../api.js';
+import { routingSection } from './routing.js';
+import { autoConfirmSection } from './auto-confirm.js';
 
 /** Every team, for a select; read once per page. */
 export function teams() {
@@ -34,23 +37,28 @@ export default async function render(main, ctx) {
     create.hidden = true;
     replace(editorSlot, teamForm(team, async () => {
       closeEditor();
-      await load();
+      await Promise.all([load(), routing.reload()]);
     }, closeEditor));
     editorSlot.querySelector('input')?.focus();
   };
   create.addEventListener('click', () => open(null));
+  // The rules show the teams' names and pick from them, so they are read again with the teams.
+  const routing = routingSection({ teams });
+  const autoConfirm = autoConfirmSection();
   main.append(
     h('div', { class: 'page-head' }, h('h1', {}, 'Teams'), create),
     h('p', { class: 'muted' }, 'A customer’s orders are assigned to its team; the team’s addresses get an email for each new request.'),
     editorSlot,
-    list);
+    list,
+    routing.el,
+    autoConfirm.el);
 
   async function remove(team) {
     if (!await confirmDialog(`Delete ${team.name}?`, 'Orders already assigned to it keep its name.', { submit: 'Delete team', danger: true })) return;
     try {
       await api.del(`/admin/teams/${api.seg(team.team_id)}`);
       toast(`Team ${team.name} is deleted.`);
-      await load();
+      await Promise.all([load(), routing.reload()]);
     } catch (error) {
       // A 409's detail names the customers that still have the team, in words.
       replace(editorSlot, errorBox(error));
@@ -82,7 +90,7 @@ export default async function render(main, ctx) {
           ' ',
           h('button', { type: 'button', class: 'danger', onclick: () => remove(t) }, 'Delete', h('span', { class: 'visually-hidden' }, ` ${t.name}`)))))))));
   }
-  await load();
+  await Promise.all([load(), routing.reload(), autoConfirm.reload()]);
 }
 
 function teamForm(team, saved, cancel) {
