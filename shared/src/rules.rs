@@ -159,7 +159,7 @@ mod tests {
                 RoutingRule {
                     when: RuleMatch {
                         customer_tag: Some(Tag::parse("vip").unwrap()),
-                        min_total: Some(eur(100_00)),
+                        min_total: Some(eur(10000)),
                         ..RuleMatch::default()
                     },
                     team_id: team(1),
@@ -187,8 +187,8 @@ mod tests {
             total,
         };
 
-        assert_eq!(rules.first_match(&at(eur(100_00), &vip)).unwrap().0, 1);
-        assert_eq!(rules.first_match(&at(eur(99_99), &vip)).unwrap().0, 2);
+        assert_eq!(rules.first_match(&at(eur(10000), &vip)).unwrap().0, 1);
+        assert_eq!(rules.first_match(&at(eur(9999), &vip)).unwrap().0, 2);
         let other = CustomerId::generate();
         let theirs = Request {
             customer_id: &other,
@@ -201,7 +201,7 @@ mod tests {
                 .first_match(&Request {
                     customer_id: &other,
                     tags: &tags(&[]),
-                    total: eur(1_000_00)
+                    total: eur(100000)
                 })
                 .is_none()
         );
@@ -224,7 +224,7 @@ mod tests {
         };
         let max = AutoConfirmRule {
             customer_tag: Tag::parse("vip").unwrap(),
-            max_total: Some(eur(1_000_00)),
+            max_total: Some(eur(100000)),
         };
 
         assert!(!min.matches(&r));
@@ -241,7 +241,7 @@ mod tests {
         let trusted = tags(&["trusted"]);
         let rule = AutoConfirmRule {
             customer_tag: Tag::parse("Trusted").unwrap(),
-            max_total: Some(eur(500_00)),
+            max_total: Some(eur(50000)),
         };
         let at = |total| Request {
             customer_id: &me,
@@ -249,8 +249,8 @@ mod tests {
             total,
         };
 
-        assert!(rule.matches(&at(eur(500_00))));
-        assert!(!rule.matches(&at(eur(500_01))));
+        assert!(rule.matches(&at(eur(50000))));
+        assert!(!rule.matches(&at(eur(50001))));
         assert_eq!(
             serde_json::to_value(&rule).unwrap(),
             serde_json::json!({"customer_tag": "trusted",

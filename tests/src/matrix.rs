@@ -104,6 +104,10 @@ pub const MATRIX: &[Row] = &[
     row("GET /admin/teams",                                "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/teams", ""),
     row("PATCH /admin/teams/{team_id}",                    "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/teams/$team", r#"{"name": "Matrix $word"}"#),
     row("DELETE /admin/teams/{team_id}",                   "401 401 401 401 401 403 403 403 403 403 204 204", "/admin/teams/$team", ""),
+    row("GET /admin/routing-rules",                        "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/routing-rules", ""),
+    row("PUT /admin/routing-rules",                        "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/routing-rules", r#"{"rules": []}"#),
+    row("GET /admin/auto-confirm",                         "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/auto-confirm", ""),
+    row("PUT /admin/auto-confirm",                         "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/auto-confirm", r#"{"rules": []}"#),
 ];
 
 impl Row {

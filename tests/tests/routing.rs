@@ -56,7 +56,7 @@ async fn routing_rules_send_requests_by_tag_by_customer_and_by_total_and_the_fir
         &s.admin,
         "/admin/routing-rules",
         json!([
-            {"match": {"customer_tag": vip, "min_total": eur(100_00)}, "team_id": big["team_id"]},
+            {"match": {"customer_tag": vip, "min_total": eur(10000)}, "team_id": big["team_id"]},
             {"match": {"customer_id": other.customer_id}, "team_id": theirs["team_id"]},
             {"match": {"customer_tag": vip.to_uppercase()}, "team_id": tagged["team_id"]},
         ]),
@@ -168,7 +168,7 @@ async fn an_auto_confirm_rule_confirms_below_its_limit_with_the_usual_emails_and
     put(
         &s.admin,
         "/admin/auto-confirm",
-        json!([{"customer_tag": trusted, "max_total": eur(50_00)}]),
+        json!([{"customer_tag": trusted, "max_total": eur(5000)}]),
     )
     .await
     .ok(200);

@@ -63,3 +63,24 @@ async fn the_team_routes_and_assigning_an_order_stay_within_their_budgets() {
         .await;
     within("DELETE /admin/teams/{id}", status, &c, 3, 3);
 }
+
+#[tokio::test]
+async fn the_rule_routes_and_the_overdue_queue_stay_within_their_budgets() {
+    let f = functions().await;
+    let admin = Api::admin().await;
+    let token = admin.token();
+    for path in ["/admin/routing-rules", "/admin/auto-confirm"] {
+        let (_, status, c) = call(&format!("GET {path}"), path, token)
+            .on(&f.customers)
+            .await;
+        within(&format!("GET {path}"), status, &c, 1, 1);
+        let (_, status, c) = call(&format!("PUT {path}"), path, token)
+            .body(&json!({"rules": []}))
+            .on(&f.customers)
+            .await;
+        within(&format!("PUT {path}"), status, &c, 2, 2);
+    }
+    let queue = "/admin/orders?overdue=true";
+    let (_, status, c) = call("GET /admin/orders", queue, token).on(&f.orders).await;
+    within("GET /admin/orders?overdue=true", status, &c, 1, 1);
+}

@@ -42,11 +42,11 @@ async fn the_first_matching_rule_assigns_a_request_reads_nothing_more_and_is_nam
     let m = Memory::new();
     let (north, south) = (team(&m, "North", None).await, team(&m, "South", None).await);
     let (_, _, session) = m.buyer_at("Acme", "Ann", tagged("vip"));
-    m.product("FLOUR", 50_00);
+    m.product("FLOUR", 5000);
     route(
         &m,
         json!([
-            {"match": {"customer_tag": "vip", "min_total": {"amount": 100_00, "currency": "EUR"}},
+            {"match": {"customer_tag": "vip", "min_total": {"amount": 10000, "currency": "EUR"}},
              "team_id": north.team_id},
             {"match": {"customer_tag": "VIP"}, "team_id": south.team_id},
         ]),
@@ -81,7 +81,7 @@ async fn without_a_matching_rule_the_customers_own_team_takes_the_request() {
     let (north, south) = (team(&m, "North", None).await, team(&m, "South", None).await);
     let own = south.team_id.clone();
     let (_, _, session) = m.buyer_at("Acme", "Ann", |c| c.fulfillment_team_id = Some(own));
-    m.product("FLOUR", 50_00);
+    m.product("FLOUR", 5000);
     let other = CustomerId::generate();
     route(
         &m,
@@ -160,9 +160,9 @@ async fn rules_naming_no_team_or_nothing_to_match_are_refused_and_a_stale_versio
 async fn an_auto_confirm_rule_confirms_a_request_up_to_its_limit_and_a_person_decides_above() {
     let m = Memory::new();
     let (customer, _, session) = m.buyer_at("Acme", "Ann", tagged("trusted"));
-    m.product("FLOUR", 50_00);
+    m.product("FLOUR", 5000);
     let body: AutoConfirmBody = serde_json::from_value(json!({"rules": [
-        {"customer_tag": "trusted", "max_total": {"amount": 100_00, "currency": "EUR"}}
+        {"customer_tag": "trusted", "max_total": {"amount": 10000, "currency": "EUR"}}
     ]}))
     .unwrap();
     put_auto_confirm_rules(&m, &admin(), body).await.unwrap();
@@ -209,7 +209,7 @@ async fn a_team_is_reminded_once_at_half_time_and_once_when_overdue_however_ofte
     let north = team(&m, "North", Some(60)).await;
     let id = north.team_id.clone();
     let (_, _, session) = m.buyer_at("Acme", "Ann", |c| c.fulfillment_team_id = Some(id));
-    m.product("FLOUR", 50_00);
+    m.product("FLOUR", 5000);
     let order = submit(&m, &session, flour(1), "k1").await;
     let placed = m.state().orders[&order.order_id].created_at;
     let portal = Portal::new("https://portal.example", 60);
@@ -271,7 +271,7 @@ async fn a_decided_request_drops_its_reminders_unsent() {
     let north = team(&m, "North", Some(10)).await;
     let id = north.team_id.clone();
     let (_, _, session) = m.buyer_at("Acme", "Ann", |c| c.fulfillment_team_id = Some(id));
-    m.product("FLOUR", 50_00);
+    m.product("FLOUR", 5000);
     let order = submit(&m, &session, flour(1), "k1").await;
     let portal = Portal::new("https://portal.example", 60);
     let confirm = Decision::Confirm {
