@@ -98,6 +98,7 @@ pub async fn per_email(n: usize) -> Vec<Delivery> {
                 line_count: 5,
                 order_url: url.into(),
                 summary: five_lines(),
+                confirmed_by_rule: None,
             },
         ),
         (

@@ -44,7 +44,8 @@ pub enum EmailMessage<S = Sealed> {
         temporary_password: S,
         sign_in_url: String,
     },
-    /// A customer submitted an order request: to the seller's notification address.
+    /// A customer submitted an order request: to the seller's notification address and the
+    /// assigned team's.
     OrderRequested {
         customer_name: String,
         login_name: String,
@@ -55,6 +56,10 @@ pub enum EmailMessage<S = Sealed> {
         order_url: String,
         #[serde(default)]
         summary: OrderSummary,
+        /// The auto-confirm rule that confirmed it at once, in words (`customers tagged
+        /// trusted, up to EUR 500.00`): then nothing waits for a decision.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        confirmed_by_rule: Option<String>,
     },
     /// The seller confirmed or rejected an order request: to the customer's logins.
     OrderDecided {
@@ -109,19 +114,6 @@ pub enum EmailMessage<S = Sealed> {
         order_url: String,
         summary: OrderSummary,
     },
-    /// A new request was confirmed at once by an auto-confirm rule: to the seller's address
-    /// and the assigned team's, who fulfil it without deciding it.
-    OrderConfirmedByRule {
-        customer_name: String,
-        login_name: String,
-        order_number: String,
-        total: String,
-        line_count: usize,
-        order_url: String,
-        /// The rule in words, e.g. `customers tagged trusted, up to EUR 500.00`.
-        rule: String,
-        summary: OrderSummary,
-    },
     /// A team has not answered a request assigned to it: at half its response time, and
     /// again when the time is up.
     ResponseReminder {
@@ -158,13 +150,19 @@ impl<S> EmailMessage<S> {
             Self::PasswordReset { .. } => "password_reset",
             Self::EmailChange { .. } => "email_change",
             Self::PasswordResetLink { .. } => "password_reset_link",
-            Self::OrderRequested { .. } => "order_requested",
+            Self::OrderRequested {
+                confirmed_by_rule: None,
+                ..
+            } => "order_requested",
+            Self::OrderRequested {
+                confirmed_by_rule: Some(_),
+                ..
+            } => "order_confirmed_by_rule",
             Self::OrderPlacedForYou { .. } => "order_placed_for_you",
             Self::OrderAcknowledged { .. } => "order_acknowledged",
             Self::OrderEdited { .. } => "order_edited",
             Self::OrderCancelled { .. } => "order_cancelled",
             Self::ResponseReminder { .. } => "response_reminder",
-            Self::OrderConfirmedByRule { .. } => "order_confirmed_by_rule",
             Self::OrderDecided {
                 confirmed: true, ..
             } => "order_confirmed",
@@ -268,6 +266,7 @@ impl<S> EmailMessage<S> {
                 line_count,
                 order_url,
                 summary,
+                confirmed_by_rule,
             } => EmailMessage::OrderRequested {
                 customer_name,
                 login_name,
@@ -276,6 +275,7 @@ impl<S> EmailMessage<S> {
                 line_count,
                 order_url,
                 summary,
+                confirmed_by_rule,
             },
             Self::OrderDecided {
                 login_name,
@@ -352,25 +352,6 @@ impl<S> EmailMessage<S> {
                 by_seller,
                 order_number,
                 order_url,
-                summary,
-            },
-            Self::OrderConfirmedByRule {
-                customer_name,
-                login_name,
-                order_number,
-                total,
-                line_count,
-                order_url,
-                rule,
-                summary,
-            } => EmailMessage::OrderConfirmedByRule {
-                customer_name,
-                login_name,
-                order_number,
-                total,
-                line_count,
-                order_url,
-                rule,
                 summary,
             },
             Self::ResponseReminder {

@@ -229,6 +229,7 @@ async fn an_item_written_before_secrets_were_sealed_is_still_sent_and_its_passwo
             line_count: 0,
             order_url: String::new(),
             summary: Default::default(),
+            confirmed_by_rule: None,
         },
         Timestamp::now(),
     );

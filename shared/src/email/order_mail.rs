@@ -41,6 +41,7 @@ pub(super) fn order_email<'a>(message: &'a EmailMessage<Secret>, seller: &'a str
             line_count,
             order_url,
             summary,
+            confirmed_by_rule: None,
         } => about(
             format!("New order request {order_number} from {customer_name}"),
             "team",
@@ -51,6 +52,28 @@ pub(super) fn order_email<'a>(message: &'a EmailMessage<Secret>, seller: &'a str
             summary,
             seller,
             ("Review the order", order_url),
+        ),
+        EmailMessage::OrderRequested {
+            customer_name,
+            login_name,
+            order_number,
+            total,
+            line_count,
+            order_url,
+            summary,
+            confirmed_by_rule: Some(rule),
+        } => about(
+            format!("New order {order_number} from {customer_name}, confirmed automatically"),
+            "team",
+            vec![format!(
+                "{login_name} of {customer_name} has submitted order {order_number}: \
+                 {line_count} line(s), {total}. Your automatic confirmation rule for \
+                 {rule} confirmed it, and the customer has been told. Nothing waits for your \
+                 decision; fulfil it as usual."
+            )],
+            summary,
+            seller,
+            ("See the order", order_url),
         ),
         EmailMessage::OrderPlacedForYou {
             customer_name,
@@ -184,28 +207,6 @@ pub(super) fn order_email<'a>(message: &'a EmailMessage<Secret>, seller: &'a str
                      {order_number}. Nothing is left to confirm."
                 )
             }],
-            summary,
-            seller,
-            ("See the order", order_url),
-        ),
-        EmailMessage::OrderConfirmedByRule {
-            customer_name,
-            login_name,
-            order_number,
-            total,
-            line_count,
-            order_url,
-            rule,
-            summary,
-        } => about(
-            format!("New order {order_number} from {customer_name}, confirmed automatically"),
-            "team",
-            vec![format!(
-                "{login_name} of {customer_name} has submitted order {order_number}: \
-                 {line_count} line(s), {total}. Your automatic confirmation rule for \
-                 {rule} confirmed it, and the customer has been told. Nothing waits for your \
-                 decision; fulfil it as usual."
-            )],
             summary,
             seller,
             ("See the order", order_url),

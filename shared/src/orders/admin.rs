@@ -165,6 +165,7 @@ where
                     line_count: order.lines.len(),
                     order_url: portal.admin_order_url(&order.order_id),
                     summary: summary(&order, &questions),
+                    confirmed_by_rule: None,
                 };
                 OutboxItem::new(to.clone(), message, Timestamp::now())
             });

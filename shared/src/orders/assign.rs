@@ -99,6 +99,7 @@ pub async fn assign_order<S: OrderStore + CatalogStore + TeamStore + Prefetch>(
         line_count: after.lines.len(),
         order_url: portal.admin_order_url(&after.order_id),
         summary: summary(&after, &store.questions().await?.questions),
+        confirmed_by_rule: None,
     };
     let outbox: Vec<OutboxItem> = team
         .notify_emails

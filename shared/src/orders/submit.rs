@@ -316,57 +316,44 @@ where
         let (customer_name, login_name) = (customer.name.as_str(), me.login.name.as_str());
         let order_number = order.order_number.to_string();
         let summary = summary(&order, &questions);
-        let (to_seller, to_buyer, audit) = match &draft.routed.confirmed_by {
-            None => (
-                EmailMessage::OrderRequested {
-                    customer_name: customer_name.to_owned(),
+        let confirmed_by = draft.routed.confirmed_by.as_ref();
+        let to_seller = EmailMessage::OrderRequested {
+            customer_name: customer_name.to_owned(),
+            login_name: login_name.to_owned(),
+            order_number: order_number.clone(),
+            total: order.total.to_string(),
+            line_count: order.lines.len(),
+            order_url: desk.portal.admin_order_url(&order.order_id),
+            summary: summary.clone(),
+            confirmed_by_rule: confirmed_by.map(AutoConfirmRule::describe),
+        };
+        let to_buyer = match confirmed_by {
+            None => OutboxItem::new(
+                me.login.email.clone(),
+                EmailMessage::OrderAcknowledged {
                     login_name: login_name.to_owned(),
-                    order_number: order_number.clone(),
-                    total: order.total.to_string(),
-                    line_count: order.lines.len(),
-                    order_url: desk.portal.admin_order_url(&order.order_id),
-                    summary: summary.clone(),
+                    customer_name: customer_name.to_owned(),
+                    order_number,
+                    by_seller: session.acting.is_some(),
+                    order_url: desk.portal.order_url(&order.order_id),
+                    summary,
                 },
-                OutboxItem::new(
-                    me.login.email.clone(),
-                    EmailMessage::OrderAcknowledged {
-                        login_name: login_name.to_owned(),
-                        customer_name: customer_name.to_owned(),
-                        order_number,
-                        by_seller: session.acting.is_some(),
-                        order_url: desk.portal.order_url(&order.order_id),
-                        summary,
-                    },
-                    Timestamp::now(),
-                ),
-                None,
+                Timestamp::now(),
             ),
-            Some(rule) => (
-                EmailMessage::OrderConfirmedByRule {
-                    customer_name: customer_name.to_owned(),
-                    login_name: login_name.to_owned(),
-                    order_number: order_number.clone(),
-                    total: order.total.to_string(),
-                    line_count: order.lines.len(),
-                    order_url: desk.portal.admin_order_url(&order.order_id),
-                    rule: rule.describe(),
-                    summary: summary.clone(),
+            Some(_) => OutboxItem::to(
+                Recipient::LoginsOf(customer.customer_id.clone()),
+                EmailMessage::OrderDecided {
+                    login_name: String::new(),
+                    order_number,
+                    confirmed: true,
+                    reason: None,
+                    order_url: desk.portal.order_url(&order.order_id),
+                    summary,
                 },
-                OutboxItem::to(
-                    Recipient::LoginsOf(customer.customer_id.clone()),
-                    EmailMessage::OrderDecided {
-                        login_name: String::new(),
-                        order_number,
-                        confirmed: true,
-                        reason: None,
-                        order_url: desk.portal.order_url(&order.order_id),
-                        summary,
-                    },
-                    Timestamp::now(),
-                ),
-                Some(confirmed_by_rule(&order, rule)),
+                Timestamp::now(),
             ),
         };
+        let audit = confirmed_by.map(|rule| confirmed_by_rule(&order, rule));
         let outbox = new_request_emails(&desk.inbox, draft.routed.assignment.as_ref(), &to_seller)
             .into_iter()
             .chain([to_buyer])

@@ -35,6 +35,7 @@ fn every_kind() -> Vec<EmailMessage<Secret>> {
             line_count: 1,
             order_url: url(),
             summary: Default::default(),
+            confirmed_by_rule: None,
         },
         EmailMessage::OrderDecided {
             login_name: "Ann".into(),

@@ -193,6 +193,7 @@ fn item(id: &str, created_at: Timestamp) -> OutboxItem {
             line_count: 1,
             order_url: "https://portal.example/#/orders/o".into(),
             summary: Default::default(),
+            confirmed_by_rule: None,
         },
         created_at,
     }
