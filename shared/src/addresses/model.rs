@@ -1,49 +1,19 @@
 use crate::customers::{Address, Phone};
-use crate::domain::{TextError, Timestamp, bounded_text};
+use crate::domain::Timestamp;
 use crate::ids::{AddressId, CustomerId};
 
 /// Most addresses an account keeps. The book is one item, and 100 addresses at their longest
 /// stay far below DynamoDB's 400 KB item limit.
 pub const MAX_ADDRESSES: usize = 100;
 
-/// What the buyers call an address ("Main warehouse"), so they can pick it at checkout.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(transparent)]
-pub struct AddressLabel(String);
-
-impl AddressLabel {
-    pub fn parse(raw: &str) -> Result<Self, TextError> {
-        bounded_text(raw, 1, 64).map(Self)
-    }
-
-    /// A label as the table holds it: it met the rule when it was written.
-    pub(crate) fn stored(raw: &str) -> Self {
-        Self(raw.to_owned())
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+crate::domain::bounded_text_type! {
+    /// What the buyers call an address ("Main warehouse"), so they can pick it at checkout.
+    AddressLabel, 1..=64
 }
 
-/// Who receives the delivery at the address (a person or a department).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(transparent)]
-pub struct Recipient(String);
-
-impl Recipient {
-    pub fn parse(raw: &str) -> Result<Self, TextError> {
-        bounded_text(raw, 1, 200).map(Self)
-    }
-
-    /// A recipient as the table holds it.
-    pub(crate) fn stored(raw: &str) -> Self {
-        Self(raw.to_owned())
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+crate::domain::bounded_text_type! {
+    /// Who receives the delivery at the address (a person or a department).
+    Recipient, 1..=200
 }
 
 /// A place to ship to, as the book keeps it and as an order copies it (`ship_to`).

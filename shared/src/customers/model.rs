@@ -1,27 +1,13 @@
 pub use crate::domain::Tag;
-use crate::domain::{Email, TextError, Timestamp, bounded_text};
+use crate::domain::{Email, Timestamp, bounded_text};
 use crate::ids::{CustomerId, TeamId, TierId};
 
-/// The trading name of a customer account.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(transparent)]
-pub struct CustomerName(String);
+crate::domain::bounded_text_type! {
+    /// The trading name of a customer account.
+    CustomerName, 1..=200
+}
 
 impl CustomerName {
-    pub fn parse(raw: &str) -> Result<Self, TextError> {
-        bounded_text(raw, 1, 200).map(Self)
-    }
-
-    /// A name as the table holds it: it met the rule in force when it was written, and a
-    /// stricter rule since must not make the account unreadable (an admin renames it).
-    pub(crate) fn stored(raw: &str) -> Self {
-        Self(raw.to_owned())
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// The case-folded form that listing sorts and searches on.
     pub fn folded(&self) -> String {
         self.0.to_lowercase()
@@ -56,24 +42,9 @@ impl Phone {
     }
 }
 
-/// A short free-text reference, such as a fulfilment team's name.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(transparent)]
-pub struct Reference(String);
-
-impl Reference {
-    pub fn parse(raw: &str) -> Result<Self, TextError> {
-        bounded_text(raw, 1, 64).map(Self)
-    }
-
-    /// A reference as the table holds it (see [`CustomerName::stored`]).
-    pub(crate) fn stored(raw: &str) -> Self {
-        Self(raw.to_owned())
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+crate::domain::bounded_text_type! {
+    /// A short free-text reference, such as a fulfilment team's name.
+    Reference, 1..=64
 }
 
 /// A postal address.

@@ -10,6 +10,7 @@ mod time;
 pub use email::{Email, EmailError};
 pub use money::{Currency, Money, MoneyError};
 pub use tag::Tag;
+pub(crate) use text::bounded_text_type;
 pub use text::{TextError, bounded_text, multiline_text};
 pub use time::Timestamp;
 

@@ -139,6 +139,34 @@ pub fn multiline_text(raw: &str, min: usize, max: usize) -> Result<String, TextE
     Ok(normalised.trim().to_owned())
 }
 
+/// A one-line text of bounded length as its own type: built by `parse` from what a client
+/// sent, or by `stored` from what the table holds (it met the rule in force when it was
+/// written, and a stricter rule since must not make its record unreadable).
+macro_rules! bounded_text_type {
+    ($(#[$doc:meta])* $name:ident, $min:literal..=$max:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn parse(raw: &str) -> Result<Self, $crate::domain::TextError> {
+                $crate::domain::bounded_text(raw, $min, $max).map(Self)
+            }
+
+            /// As the table holds it (see [`bounded_text_type`]).
+            pub(crate) fn stored(raw: &str) -> Self {
+                Self(raw.to_owned())
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+pub(crate) use bounded_text_type;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,25 +1,9 @@
-use crate::domain::{Email, TextError, Timestamp, bounded_text};
+use crate::domain::{Email, Timestamp};
 use crate::ids::{CustomerId, InvitationId, LoginId};
 
-/// The name of the person a login belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(transparent)]
-pub struct LoginName(String);
-
-impl LoginName {
-    pub fn parse(raw: &str) -> Result<Self, TextError> {
-        bounded_text(raw, 1, 100).map(Self)
-    }
-
-    /// A name as the table holds it: it met the rule in force when it was written, and a
-    /// stricter rule since must not make the login unreadable (an admin renames it).
-    pub(crate) fn stored(raw: &str) -> Self {
-        Self(raw.to_owned())
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+crate::domain::bounded_text_type! {
+    /// The name of the person a login belongs to.
+    LoginName, 1..=100
 }
 
 /// A login's life: `invited` until its invitation is accepted, `active` while it may sign in,
@@ -179,6 +163,12 @@ impl LinkClaim {
     /// Claims made before this are abandoned.
     pub fn abandoned_before(&self) -> Timestamp {
         self.at.plus_seconds(-Self::LEASE_SECONDS)
+    }
+
+    /// Whether this claim may take a single-use link: it is not spent, not expired, and no
+    /// live claim (`held`, when not abandoned) holds it.
+    pub fn may_take(&self, spent: bool, expires_at: Timestamp, held: Option<&LinkClaim>) -> bool {
+        !spent && expires_at > self.at && held.is_none_or(|h| h.at < self.abandoned_before())
     }
 }
 

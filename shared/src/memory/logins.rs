@@ -332,12 +332,7 @@ impl EmailChangeStore for Memory {
         let mut s = self.state();
         match s.email_changes.get_mut(&change.token_hash) {
             Some(stored)
-                if !stored.confirmed
-                    && stored.expires_at > claim.at
-                    && stored
-                        .claim
-                        .as_ref()
-                        .is_none_or(|held| held.at < claim.abandoned_before()) =>
+                if claim.may_take(stored.confirmed, stored.expires_at, stored.claim.as_ref()) =>
             {
                 stored.claim = Some(claim.clone());
                 Ok(())

@@ -79,12 +79,7 @@ impl PasswordResetStore for Memory {
         let mut s = self.state();
         match s.resets.get_mut(&r.token_hash) {
             Some(stored)
-                if !stored.used
-                    && stored.expires_at > claim.at
-                    && stored
-                        .claim
-                        .as_ref()
-                        .is_none_or(|held| held.at < claim.abandoned_before()) =>
+                if claim.may_take(stored.used, stored.expires_at, stored.claim.as_ref()) =>
             {
                 stored.claim = Some(claim.clone());
                 Ok(())

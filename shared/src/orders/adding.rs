@@ -145,19 +145,8 @@ async fn add_once<S: CatalogStore + CartStore>(
             would_have: MAX_LINES + overflow,
         });
     }
-    let view = write_cart(
-        store,
-        customer,
-        cart,
-        lines.into_lines(),
-        (&tier, &products),
-    )
-    .await
-    .map_err(|e| match e {
-        CartWriteError::Changed => AddToCartError::CartChanged,
-        CartWriteError::Unpriceable(errors) => AddToCartError::Unpriceable(errors),
-        CartWriteError::Unexpected(e) => e.into(),
-    })?;
+    let catalogue = (&tier, &products);
+    let view = write_cart(store, customer, cart, lines.into_lines(), catalogue).await?;
     Ok(with_left_out(view, left_out))
 }
 
@@ -196,6 +185,16 @@ pub(super) enum CartWriteError {
     Unpriceable(Vec<FieldError>),
     #[error(transparent)]
     Unexpected(#[from] Unexpected),
+}
+
+impl From<CartWriteError> for AddToCartError {
+    fn from(e: CartWriteError) -> Self {
+        match e {
+            CartWriteError::Changed => Self::CartChanged,
+            CartWriteError::Unpriceable(errors) => Self::Unpriceable(errors),
+            CartWriteError::Unexpected(e) => e.into(),
+        }
+    }
 }
 
 /// Writes `lines` as the account's cart, if it is still as `before` was read, and shows it

@@ -4,6 +4,7 @@
 mod email_changes;
 mod invitations;
 pub mod item;
+mod links;
 pub mod resets;
 
 use super::DynamoStore;

@@ -3,7 +3,7 @@
 
 use super::super::DynamoStore;
 use super::super::attr::{Item, Reader, bad, n, s};
-use super::super::write::{TxError, UpdateIf};
+use super::super::write::TxError;
 use super::item::login_from_item;
 use crate::domain::Email;
 use crate::dynamo::customers;
@@ -223,38 +223,13 @@ impl PasswordResetStore for DynamoStore {
         r: &PasswordReset,
         claim: &LinkClaim,
     ) -> Result<(), LoginStoreError> {
-        let claimed = self
-            .update_if(UpdateIf {
-                key: (reset_pk(&r.token_hash), RESET_SK),
-                update: "SET claim = :claim, claimed_at = :now",
-                condition: "#status = :pending AND expires_at > :now \
-                            AND (attribute_not_exists(claim) OR claimed_at < :abandoned)",
-                names: &[("#status", "status")],
-                values: vec![
-                    (":pending", s("pending")),
-                    (":claim", s(&claim.id)),
-                    (":now", s(claim.at.to_string())),
-                    (":abandoned", s(claim.abandoned_before().to_string())),
-                ],
-            })
-            .await?;
-        if claimed {
-            Ok(())
-        } else {
-            Err(LoginStoreError::Stale)
-        }
+        self.claim_link((reset_pk(&r.token_hash), RESET_SK), claim)
+            .await
     }
 
     async fn release_reset(&self, r: &PasswordReset, claim: &LinkClaim) -> Result<(), Unexpected> {
-        self.update_if(UpdateIf {
-            key: (reset_pk(&r.token_hash), RESET_SK),
-            update: "REMOVE claim, claimed_at",
-            condition: "claim = :claim",
-            names: &[],
-            values: vec![(":claim", s(&claim.id))],
-        })
-        .await
-        .map(drop)
+        self.release_link((reset_pk(&r.token_hash), RESET_SK), claim)
+            .await
     }
 
     async fn spend_reset(&self, spend: &ResetSpend) -> Result<(), LoginStoreError> {

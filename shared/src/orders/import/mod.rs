@@ -127,20 +127,19 @@ async fn import_once<S: CatalogStore + CartStore>(
                 .collect(),
         ));
     }
-    let cart = write_cart(
-        store,
-        customer,
-        cart,
-        lines.into_lines(),
-        (&tier, &products),
-    )
-    .await
-    .map_err(|e| match e {
-        CartWriteError::Changed => ImportError::CartChanged,
-        CartWriteError::Unpriceable(errors) => ImportError::Invalid(errors),
-        CartWriteError::Unexpected(e) => e.into(),
-    })?;
+    let catalogue = (&tier, &products);
+    let cart = write_cart(store, customer, cart, lines.into_lines(), catalogue).await?;
     Ok(Imported { cart, rejected })
+}
+
+impl From<CartWriteError> for ImportError {
+    fn from(e: CartWriteError) -> Self {
+        match e {
+            CartWriteError::Changed => Self::CartChanged,
+            CartWriteError::Unpriceable(errors) => Self::Invalid(errors),
+            CartWriteError::Unexpected(e) => e.into(),
+        }
+    }
 }
 
 /// A rejection about the row as a whole, not one of its cells.
