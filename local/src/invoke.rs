@@ -86,7 +86,7 @@ macro_rules! event_function {
 }
 
 /// Every function this build runs, by `Metadata.BuildProperties.Binary`, started in this order.
-const FUNCTIONS: [(&str, Start); 9] = [
+const FUNCTIONS: [(&str, Start); 10] = [
     http_function!("customers", orderdesk_customers),
     http_function!("logins", orderdesk_logins),
     http_function!("catalog", orderdesk_catalog),
@@ -95,6 +95,7 @@ const FUNCTIONS: [(&str, Start); 9] = [
     http_function!("order-confirmation", orderdesk_order_confirmation),
     http_function!("invitations", orderdesk_invitations),
     event_function!("notifier", orderdesk_notifier, Ok),
+    event_function!("publisher", orderdesk_publisher, Ok),
     event_function!("housekeeping", orderdesk_housekeeping, fallible),
 ];
 

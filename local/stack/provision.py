@@ -136,6 +136,17 @@ def create_secrets_key(kms, name: str) -> str:
     return arn
 
 
+def create_event_bus(events, name: str) -> str:
+    """The name of an EventBridge bus in moto, as template.yaml's EventBus, for EVENT_BUS_NAME."""
+    bus = f"{name}-events"
+    try:
+        events.create_event_bus(Name=bus)
+    except events.exceptions.ResourceAlreadyExistsException:
+        pass
+    say(f"event bus {bus}")
+    return bus
+
+
 def create_admin(idp, pool_id: str, policy: dict, saved: Path | None) -> str:
     """The admin's user in the `admins` group; its password, kept in `saved` across restarts
     (None: a new one each time)."""

@@ -84,6 +84,9 @@ class Supervisor:
             "AWS_ENDPOINT_URL_SESV2": self.moto_url,
             "AWS_ENDPOINT_URL_SES": self.moto_url,
             "AWS_ENDPOINT_URL_KMS": self.moto_url,
+            # The stack's event bus, and the queues a test's rule delivers to.
+            "AWS_ENDPOINT_URL_EVENTBRIDGE": self.moto_url,
+            "AWS_ENDPOINT_URL_SQS": self.moto_url,
             "TABLE_NAME": stack["table_name"],
             "USER_POOL_ID": stack["user_pool_id"],
             "USER_POOL_CLIENT_ID": stack["user_pool_client_id"],
@@ -91,6 +94,7 @@ class Supervisor:
             "SELLER_NOTIFY_EMAIL": stack["seller_notify_email"],
             "PORTAL_URL": stack["console_url"],
             "SECRETS_KEY_ID": stack["secrets_key_id"],
+            "EVENT_BUS_NAME": stack["event_bus_name"],
             "PORT": str(self.ports["gateway"]),
             "RUST_LOG": os.environ.get("RUST_LOG") or "info",
             "ORDERDESK_TEMPLATE": str(TEMPLATE),
@@ -154,7 +158,8 @@ class Supervisor:
         env = self.app_env(stack)
         keys = [k for k in env if k.startswith("AWS_") or k in (
             "TABLE_NAME", "USER_POOL_ID", "USER_POOL_CLIENT_ID", "SENDER_EMAIL",
-            "SELLER_NOTIFY_EMAIL", "PORTAL_URL", "SECRETS_KEY_ID", "PORT", "RUST_LOG",
+            "SELLER_NOTIFY_EMAIL", "PORTAL_URL", "SECRETS_KEY_ID", "EVENT_BUS_NAME", "PORT",
+            "RUST_LOG",
             "ORDERDESK_TEMPLATE")]
         lines = [f"export {k}={shlex.quote(env[k])}" for k in sorted(keys)]
         lines.append("unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN")
@@ -277,6 +282,7 @@ class Supervisor:
         provision.create_sender_identity(provision.client("sesv2", self.moto_url))
         secrets_key = provision.create_secrets_key(provision.client("kms", self.moto_url),
                                                    self.name)
+        bus = provision.create_event_bus(provision.client("events", self.moto_url), self.name)
         saved = None if self.mode == "test" else self.state / "admin-password"
         password = provision.create_admin(idp, pool_id, provision.password_policy(spec), saved)
         stack = {
@@ -291,6 +297,7 @@ class Supervisor:
             "sender_email": provision.SENDER_EMAIL,
             "seller_notify_email": provision.SELLER_NOTIFY_EMAIL,
             "secrets_key_id": secrets_key,
+            "event_bus_name": bus,
             "admin_email": provision.ADMIN_EMAIL,
             "admin_password": password,
         }

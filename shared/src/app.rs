@@ -60,6 +60,15 @@ impl Shell {
         .with_app_client(app_client))
     }
 
+    /// The stack's event bus (`EVENT_BUS_NAME`), for the functions that publish events.
+    pub fn event_bus(&self) -> Result<crate::eventbridge::EventBridgeBus, ConfigError> {
+        let [name] = self.settings.require(["EVENT_BUS_NAME"])?;
+        Ok(crate::eventbridge::EventBridgeBus::new(
+            aws_sdk_eventbridge::Client::new(&self.aws),
+            name,
+        ))
+    }
+
     /// Where the emails' links point (`PORTAL_URL`).
     pub fn portal(&self) -> Result<crate::portal::Portal, ConfigError> {
         self.settings.portal()

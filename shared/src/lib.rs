@@ -15,6 +15,8 @@ pub mod domain;
 pub mod dynamo;
 pub mod email;
 pub mod error;
+pub mod eventbridge;
+pub mod events;
 pub mod http;
 pub mod idempotency;
 pub mod identity;

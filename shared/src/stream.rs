@@ -19,6 +19,12 @@ pub fn pending_reset_request_id(record: &StreamRecord) -> Option<String> {
     crate::dynamo::pending_reset_request_id(&image)
 }
 
+/// The event of a record whose new image is an event not yet published.
+pub fn unpublished_event(record: &StreamRecord) -> Option<crate::events::Event> {
+    let image = serde_json::to_value(&record.change.new_image).ok()?;
+    crate::dynamo::unpublished_event(&image)
+}
+
 /// The response that names the records that failed by their sequence numbers, for Lambda to
 /// retry from there.
 pub fn failures<'a>(failed: impl IntoIterator<Item = &'a StreamRecord>) -> StreamResponse {

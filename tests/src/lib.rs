@@ -43,6 +43,7 @@ pub struct Stack {
     pub user_pool_client_id: String,
     pub sender_email: String,
     pub seller_notify_email: String,
+    pub event_bus_name: String,
     pub admin_email: String,
     pub admin_password: String,
     #[serde(skip)]
@@ -91,6 +92,22 @@ pub async fn dynamodb() -> aws_sdk_dynamodb::Client {
         .endpoint_url(&stack().dynamodb_endpoint)
         .build();
     aws_sdk_dynamodb::Client::from_conf(conf)
+}
+
+/// An EventBridge client on moto, where the stack's bus is.
+pub async fn eventbridge() -> aws_sdk_eventbridge::Client {
+    let conf = aws_sdk_eventbridge::config::Builder::from(&sdk_config().await)
+        .endpoint_url(&stack().aws_endpoint)
+        .build();
+    aws_sdk_eventbridge::Client::from_conf(conf)
+}
+
+/// An SQS client on moto, for the queues a test's rule on the bus delivers to.
+pub async fn sqs() -> aws_sdk_sqs::Client {
+    let conf = aws_sdk_sqs::config::Builder::from(&sdk_config().await)
+        .endpoint_url(&stack().aws_endpoint)
+        .build();
+    aws_sdk_sqs::Client::from_conf(conf)
 }
 
 /// A Cognito client on moto.

@@ -5,6 +5,7 @@ use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 use orderdesk::app::{Shell, Store, UserPool, Vault};
 use orderdesk::domain::Timestamp;
 use orderdesk::email::{self, Branding, Mailer};
+use orderdesk::events::{self, EventBus};
 use orderdesk::portal::Portal;
 use serde::Serialize;
 use serde_json::Value;
@@ -69,7 +70,7 @@ pub enum HousekeepingError {
 /// Tunables of the jobs, for tests and the local stack.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Outbox items created longer ago than this are re-driven.
+    /// Outbox items and events written longer ago than this are re-driven.
     pub redrive_after: Duration,
 }
 
@@ -109,6 +110,11 @@ impl App {
             Box::new(SweepInvitations {
                 store: shell.store.clone(),
                 identity,
+            }),
+            Box::new(RedriveEvents {
+                store: shell.store.clone(),
+                bus: Arc::new(shell.event_bus()?),
+                older_than: options.redrive_after,
             }),
             Box::new(RemindTeams {
                 portal: shell.portal()?,
@@ -212,6 +218,30 @@ impl Job for SweepInvitations {
     async fn run(&self, now: Timestamp) -> Result<Value, JobError> {
         let sweep = orderdesk::logins::sweep_invitations(&self.store, &self.identity, now).await?;
         Ok(serde_json::to_value(sweep)?)
+    }
+}
+
+/// Publishes the events still unpublished after a while, under the ids they were written with.
+pub struct RedriveEvents {
+    pub store: Store,
+    pub bus: Arc<dyn EventBus>,
+    /// Events written longer ago than this are re-driven.
+    pub older_than: Duration,
+}
+
+#[async_trait::async_trait]
+impl Job for RedriveEvents {
+    fn name(&self) -> &'static str {
+        "redrive_events"
+    }
+
+    async fn run(&self, now: Timestamp) -> Result<Value, JobError> {
+        let older_than = i64::try_from(self.older_than.as_secs()).unwrap_or(i64::MAX);
+        let report = events::redrive_pending(&self.store, &*self.bus, older_than, now).await?;
+        Ok(serde_json::json!({
+            "published": report.published.len(),
+            "failed": report.failed.len(),
+        }))
     }
 }
 

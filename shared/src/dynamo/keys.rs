@@ -29,6 +29,7 @@
 //! | idempotency record | `IDEMPOTENCY#<caller>#<operation>#<key>` | `IDEMPOTENCY` | | |
 //! | audit entry | `CUSTOMER#<id>` (or `AUDIT#<audit id>`) | `AUDIT#<at>#<audit id>` | `AUDITACTOR#<actor id>` / `<at>#<audit id>` | `AUDITLOG` / `<at>#<audit id>` |
 //! | outbox email | see [`super::outbox`] | | | |
+//! | event | `EVENT#<event id>` | `EVENT` | | `EVENT#UNPUBLISHED` / `<occurred>#<event id>` until published |
 //! | saved list | `CUSTOMER#<id>` | `LIST#<list id>` | | |
 //! | saved lists' count | `CUSTOMER#<id>` | `LISTCOUNT` | | |
 
@@ -191,6 +192,16 @@ pub fn customer_orders_pk(c: &CustomerId) -> String {
 
 pub fn order_status_pk(s: OrderStatus) -> String {
     format!("ORDERSTATUS#{}", s.as_str())
+}
+
+// Events.
+
+pub const EVENT_SK: &str = "EVENT";
+/// The GSI2 partition of the events not yet published, oldest first.
+pub const UNPUBLISHED_EVENTS: &str = "EVENT#UNPUBLISHED";
+
+pub fn event_pk(id: &str) -> String {
+    format!("EVENT#{id}")
 }
 
 /// A reminder's sort key, beside its order.

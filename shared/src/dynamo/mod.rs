@@ -8,17 +8,19 @@ mod audit;
 pub mod calls;
 mod catalog;
 mod customers;
+mod events;
 mod idempotency;
 mod keys;
 mod lists;
 mod logins;
-mod orders;
+pub(crate) mod orders;
 pub mod outbox;
 mod prefetch;
 mod query;
 mod teams;
 mod write;
 
+pub use events::unpublished_event;
 pub use logins::resets::pending_reset_request_id;
 pub use outbox::pending_outbox_id;
 

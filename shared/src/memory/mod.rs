@@ -80,6 +80,8 @@ pub struct State {
     pub lists: BTreeMap<(CustomerId, ListId), SavedList>,
     pub teams: crate::teams::Teams,
     pub team_members: BTreeMap<crate::ids::TeamId, BTreeMap<CustomerId, String>>,
+    /// Written events by id, and whether each was published.
+    pub events: BTreeMap<String, (crate::events::Event, bool)>,
     /// Waiting reminders by order and threshold.
     pub reminders: BTreeMap<(OrderId, &'static str), crate::orders::Reminder>,
 }

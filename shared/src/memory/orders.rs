@@ -4,6 +4,7 @@ use super::{Memory, first_page, keep_record, key_free, sorted};
 use crate::audit::AuditEntry;
 use crate::domain::Timestamp;
 use crate::error::Unexpected;
+use crate::events::{Event, EventStore};
 use crate::ids::{CustomerId, OrderId};
 use crate::orders::{
     Cart, CartStore, NextNumber, Order, OrderListing, OrderNumber, OrderStatus, OrderStore,
@@ -57,6 +58,9 @@ impl OrderStore for Memory {
         }
         keep_record(&mut s, w.idempotency);
         s.orders.insert(w.after.order_id.clone(), w.after.clone());
+        for e in crate::events::order_events(w.before, w.after) {
+            s.events.insert(e.id.clone(), (e, false));
+        }
         for r in w.reminders {
             s.reminders
                 .insert((r.order_id.clone(), r.threshold.as_str()), r.clone());
@@ -109,6 +113,27 @@ impl OrderStore for Memory {
             |o| std::cmp::Reverse((o.created_at, o.order_id.clone())),
         );
         Ok(first_page(items, page))
+    }
+}
+
+#[async_trait::async_trait]
+impl EventStore for Memory {
+    async fn mark_published(&self, event: &Event) -> Result<(), Unexpected> {
+        if let Some((_, published)) = self.state().events.get_mut(&event.id) {
+            *published = true;
+        }
+        Ok(())
+    }
+
+    async fn unpublished(&self, before: Timestamp, limit: usize) -> Result<Vec<Event>, Unexpected> {
+        let s = self.state();
+        let waiting = s
+            .events
+            .values()
+            .filter(|(e, published)| !published && e.occurred_at < before)
+            .map(|(e, _)| e);
+        let oldest = sorted(waiting, |e| (e.occurred_at, e.id.clone()));
+        Ok(oldest.into_iter().take(limit).collect())
     }
 }
 

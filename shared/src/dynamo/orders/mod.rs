@@ -1,5 +1,6 @@
 //! Orders in the table: the order, its two listings (an account's orders on GSI1, the queue by
-//! status on GSI2) and the order-number counter.
+//! status on GSI2) and the order-number counter; each write also writes the events it makes
+//! (`crate::events::order_events`) and a new assignment's reminders.
 
 pub mod cart;
 pub mod item;
@@ -123,6 +124,12 @@ impl OrderStore for DynamoStore {
             w.reminders
                 .iter()
                 .map(|r| self.put(reminders::to_item(r), None)),
+        );
+        let events = crate::events::order_events(w.before, w.after);
+        actions.extend(
+            events
+                .iter()
+                .map(|e| self.put(super::events::to_item(e), None)),
         );
         actions.extend(w.outbox.iter().map(|o| self.put_outbox(o)));
         actions.extend(w.audit.map(|a| self.put_audit(a)));

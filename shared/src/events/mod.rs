@@ -1,0 +1,97 @@
+//! Events: the changes the seller's other systems follow. Each is written as an item in the
+//! same transaction as the change it tells of (an outbox of events), so no change goes untold
+//! and each event keeps the one id it was written with; the `publisher` puts new ones on the
+//! stack's EventBridge bus from the table's stream, and housekeeping re-drives those still
+//! unpublished. Publishing is at least once: a consumer that sees an id twice has seen one
+//! event twice.
+
+mod publish;
+
+pub use publish::{
+    EventBus, EventStore, PUBLISH_BATCH, PublishReport, REDRIVE_LIMIT, publish, redrive_pending,
+};
+
+use crate::domain::Timestamp;
+use crate::orders::{Order, OrderEventKind};
+use serde::{Deserialize, Serialize};
+
+/// What changed, as `type` names it on the wire and as the bus's detail-type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventType {
+    #[serde(rename = "order.requested")]
+    OrderRequested,
+    #[serde(rename = "order.updated")]
+    OrderUpdated,
+    #[serde(rename = "order.confirmed")]
+    OrderConfirmed,
+    #[serde(rename = "order.rejected")]
+    OrderRejected,
+    #[serde(rename = "order.cancelled")]
+    OrderCancelled,
+    #[serde(rename = "order.assigned")]
+    OrderAssigned,
+}
+
+impl EventType {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::OrderRequested => "order.requested",
+            Self::OrderUpdated => "order.updated",
+            Self::OrderConfirmed => "order.confirmed",
+            Self::OrderRejected => "order.rejected",
+            Self::OrderCancelled => "order.cancelled",
+            Self::OrderAssigned => "order.assigned",
+        }
+    }
+}
+
+/// One change: `{id, type, occurred_at, data}`, `data` the resource as the API returns it (to
+/// the seller's admins) once the change was made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// `evt_` and a time-ordered UUID: stable from the write on, so a consumer can tell a
+    /// second delivery from a second change.
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: EventType,
+    pub occurred_at: Timestamp,
+    pub data: serde_json::Value,
+}
+
+impl Event {
+    /// A new event of `kind` about `data`, now.
+    pub fn new(kind: EventType, at: Timestamp, data: &impl Serialize) -> Self {
+        Self {
+            id: format!("evt_{}", uuid::Uuid::now_v7().simple()),
+            kind,
+            occurred_at: at,
+            data: serde_json::to_value(data).expect("a resource serialises"),
+        }
+    }
+}
+
+/// The events of an order's write: one for each step the write adds to its history (placed,
+/// assigned, edited, confirmed, rejected, cancelled), in that order, each with the order as the
+/// write leaves it.
+pub fn order_events(before: Option<&Order>, after: &Order) -> Vec<Event> {
+    let known = before.map_or(0, |b| b.history.len());
+    after
+        .history
+        .iter()
+        .skip(known)
+        .map(|step| {
+            let kind = match step.event {
+                OrderEventKind::Submitted | OrderEventKind::Created => EventType::OrderRequested,
+                OrderEventKind::Edited => EventType::OrderUpdated,
+                OrderEventKind::Confirmed => EventType::OrderConfirmed,
+                OrderEventKind::Rejected => EventType::OrderRejected,
+                OrderEventKind::Cancelled => EventType::OrderCancelled,
+                OrderEventKind::Assigned => EventType::OrderAssigned,
+            };
+            Event::new(kind, step.at, after)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

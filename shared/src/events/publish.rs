@@ -1,0 +1,88 @@
+//! Putting written events on the bus, and marking them published.
+
+use super::Event;
+use crate::domain::Timestamp;
+use crate::error::Unexpected;
+
+/// The most events one `PutEvents` takes.
+pub const PUBLISH_BATCH: usize = 10;
+
+/// Unpublished events re-driven per housekeeping run at most; the next run takes the rest.
+pub const REDRIVE_LIMIT: usize = 200;
+
+/// Where events are announced: the stack's EventBridge bus.
+#[async_trait::async_trait]
+pub trait EventBus: Send + Sync {
+    /// Puts up to [`PUBLISH_BATCH`] events; the positions of those the bus refused. An error
+    /// means none may have been put.
+    async fn put(&self, events: &[Event]) -> Result<Vec<usize>, Unexpected>;
+}
+
+/// Where written events wait until they are published.
+#[async_trait::async_trait]
+pub trait EventStore: Send + Sync {
+    /// Marks the event published (it leaves the unpublished list, and the table's TTL removes
+    /// it later); one published already stays so.
+    async fn mark_published(&self, event: &Event) -> Result<(), Unexpected>;
+    /// Up to `limit` events written before `before` and not yet published, oldest first.
+    async fn unpublished(&self, before: Timestamp, limit: usize) -> Result<Vec<Event>, Unexpected>;
+}
+
+/// What a publication did: the ids of the events put on the bus and of those that were not.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct PublishReport {
+    pub published: Vec<String>,
+    pub failed: Vec<String>,
+}
+
+/// Puts `events` on the bus in batches and marks each one put as published. An event the bus
+/// refused, or whose mark failed, is reported failed: it stays unpublished, to be put again
+/// under its own id.
+pub async fn publish<S: EventStore, B: EventBus + ?Sized>(
+    store: &S,
+    bus: &B,
+    events: &[Event],
+) -> PublishReport {
+    let mut report = PublishReport::default();
+    for batch in events.chunks(PUBLISH_BATCH) {
+        let refused = match bus.put(batch).await {
+            Ok(refused) => refused,
+            Err(error) => {
+                tracing::error!(%error, "putting events on the bus failed");
+                (0..batch.len()).collect()
+            }
+        };
+        for (i, event) in batch.iter().enumerate() {
+            let put = !refused.contains(&i);
+            let marked = put && {
+                match store.mark_published(event).await {
+                    Ok(()) => true,
+                    Err(error) => {
+                        tracing::error!(%error, event_id = %event.id, "marking an event failed");
+                        false
+                    }
+                }
+            };
+            if marked {
+                report.published.push(event.id.clone());
+            } else {
+                report.failed.push(event.id.clone());
+            }
+        }
+    }
+    report
+}
+
+/// Publishes the events still unpublished `older_than_seconds` after `now`: those whose
+/// stream delivery failed past its retries, or came while the publisher was down.
+pub async fn redrive_pending<S: EventStore, B: EventBus + ?Sized>(
+    store: &S,
+    bus: &B,
+    older_than_seconds: i64,
+    now: Timestamp,
+) -> Result<PublishReport, Unexpected> {
+    let due = store
+        .unpublished(now.plus_seconds(-older_than_seconds), REDRIVE_LIMIT)
+        .await?;
+    Ok(publish(store, bus, &due).await)
+}

@@ -1,0 +1,110 @@
+use super::*;
+use crate::memory::Memory;
+use crate::orders::{OrderEvent, OrderStatus};
+use std::sync::Mutex;
+
+fn placed() -> Order {
+    crate::dynamo::orders::item::tests::order()
+}
+
+/// A bus that refuses the events at the given positions of each batch, or is down.
+struct Bus {
+    refuses: Vec<usize>,
+    down: bool,
+    put: Mutex<Vec<String>>,
+}
+
+impl Bus {
+    fn new(refuses: &[usize], down: bool) -> Self {
+        Self {
+            refuses: refuses.to_vec(),
+            down,
+            put: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl EventBus for Bus {
+    async fn put(&self, events: &[Event]) -> Result<Vec<usize>, crate::error::Unexpected> {
+        if self.down {
+            return Err(crate::error::Unexpected::new("the bus is down"));
+        }
+        let mut put = self.put.lock().unwrap();
+        for (i, e) in events.iter().enumerate() {
+            if !self.refuses.contains(&i) {
+                put.push(e.id.clone());
+            }
+        }
+        Ok(self.refuses.clone())
+    }
+}
+
+#[test]
+fn a_new_order_tells_of_its_placing_and_its_assignment_and_a_decision_of_itself() {
+    let mut order = placed();
+    let at = order.created_at;
+    order.history.push(OrderEvent {
+        event: OrderEventKind::Assigned,
+        at,
+        by: order.created_by.clone(),
+        note: Some("North".into()),
+        rule: None,
+    });
+
+    let new = order_events(None, &order);
+    let confirmed = order.moved(
+        OrderStatus::Confirmed,
+        OrderEventKind::Confirmed,
+        order.created_by.clone(),
+    );
+    let decided = order_events(Some(&order), &confirmed);
+
+    let kinds: Vec<&str> = new.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["order.requested", "order.assigned"]);
+    assert_ne!(new[0].id, new[1].id);
+    assert!(new[0].id.starts_with("evt_"));
+    assert_eq!(new[0].data["order_id"], order.order_id.as_str());
+    assert_eq!(decided.len(), 1);
+    assert_eq!(decided[0].kind, EventType::OrderConfirmed);
+    assert_eq!(decided[0].data["status"], "confirmed");
+    let wire = serde_json::to_value(&decided[0]).unwrap();
+    assert_eq!(wire["type"], "order.confirmed");
+    assert_eq!(
+        serde_json::from_value::<Event>(wire).unwrap(),
+        decided[0].clone()
+    );
+}
+
+#[tokio::test]
+async fn events_the_bus_took_are_marked_published_and_the_others_stay_for_the_redrive() {
+    let m = Memory::new();
+    let events = order_events(None, &placed());
+    let more: Vec<Event> = (0..11)
+        .map(|_| Event::new(EventType::OrderUpdated, Timestamp::now(), &placed()))
+        .collect();
+    let all: Vec<Event> = events.into_iter().chain(more).collect();
+    m.state().events = all
+        .iter()
+        .map(|e| (e.id.clone(), (e.clone(), false)))
+        .collect();
+
+    let report = publish(&m, &Bus::new(&[1], false), &all).await;
+
+    assert_eq!(
+        report.published.len(),
+        10,
+        "one refused in each of two batches"
+    );
+    assert_eq!(report.failed, [all[1].id.clone(), all[11].id.clone()]);
+    let later = Timestamp::now().plus_seconds(600);
+    let left = redrive_pending(&m, &Bus::new(&[], true), 300, later)
+        .await
+        .unwrap();
+    assert_eq!(left.failed.len(), 2, "the bus is down: nothing is marked");
+    let again = redrive_pending(&m, &Bus::new(&[], false), 300, later)
+        .await
+        .unwrap();
+    assert_eq!(again.published, [all[1].id.clone(), all[11].id.clone()]);
+    assert!(m.state().events.values().all(|(_, published)| *published));
+}

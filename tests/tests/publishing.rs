@@ -1,0 +1,181 @@
+//! Events, end to end: a change's event is written with the change, the publisher puts it on
+//! the stack's bus (moto's EventBridge), and a rule with an SQS target receives it, once per
+//! change and under one id.
+
+use orderdesk_tests::*;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// A queue that receives every `orderdesk` event on the bus through a rule of its own; removed
+/// when the test ends.
+struct Listener {
+    queue_url: String,
+    rule: String,
+}
+
+impl Listener {
+    async fn start() -> Listener {
+        let (bus, sqs) = (eventbridge().await, sqs().await);
+        let name = unique_word();
+        let queue_url = sqs
+            .create_queue()
+            .queue_name(&name)
+            .send()
+            .await
+            .expect("a queue")
+            .queue_url()
+            .expect("its url")
+            .to_owned();
+        let attributes = sqs
+            .get_queue_attributes()
+            .queue_url(&queue_url)
+            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+            .send()
+            .await
+            .expect("the queue's attributes");
+        let arn = attributes
+            .attributes()
+            .and_then(|a| a.get(&aws_sdk_sqs::types::QueueAttributeName::QueueArn))
+            .expect("the queue's arn")
+            .clone();
+        let bus_name = &stack().event_bus_name;
+        bus.put_rule()
+            .name(&name)
+            .event_bus_name(bus_name)
+            .event_pattern(json!({"source": ["orderdesk"]}).to_string())
+            .send()
+            .await
+            .expect("a rule on the bus");
+        bus.put_targets()
+            .rule(&name)
+            .event_bus_name(bus_name)
+            .targets(
+                aws_sdk_eventbridge::types::Target::builder()
+                    .id("queue")
+                    .arn(arn)
+                    .build()
+                    .expect("a target"),
+            )
+            .send()
+            .await
+            .expect("the queue as the rule's target");
+        Listener {
+            queue_url,
+            rule: name,
+        }
+    }
+
+    /// The bus's messages about the order `order_id`, waiting until `want` of them came.
+    async fn about(&self, order_id: &str, want: usize) -> Vec<Value> {
+        let sqs = sqs().await;
+        let mut found = Vec::new();
+        for _ in 0..40 {
+            let got = sqs
+                .receive_message()
+                .queue_url(&self.queue_url)
+                .max_number_of_messages(10)
+                .send()
+                .await
+                .expect("messages");
+            for m in got.messages() {
+                let message: Value = serde_json::from_str(m.body().unwrap_or("{}")).unwrap();
+                if message["detail"]["data"]["order_id"] == order_id {
+                    found.push(message);
+                }
+            }
+            if found.len() >= want {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        found
+    }
+
+    async fn stop(self) {
+        let bus = eventbridge().await;
+        let bus_name = &stack().event_bus_name;
+        let _ = bus
+            .remove_targets()
+            .rule(&self.rule)
+            .event_bus_name(bus_name)
+            .ids("queue")
+            .send()
+            .await;
+        let _ = bus
+            .delete_rule()
+            .name(&self.rule)
+            .event_bus_name(bus_name)
+            .send()
+            .await;
+        let _ = sqs()
+            .await
+            .delete_queue()
+            .queue_url(&self.queue_url)
+            .send()
+            .await;
+    }
+}
+
+#[tokio::test]
+async fn a_placed_and_confirmed_order_reaches_a_rule_on_the_bus_once_per_change_under_one_id() {
+    let listener = Listener::start().await;
+    let s = Shop::open(None).await;
+
+    let order = s.order(&s.flour, 2).await.ok(201);
+    let id = id_of(&order, "order_id");
+    s.admin
+        .post(&format!("/admin/orders/{id}/confirm"), &json!({}))
+        .await
+        .ok(200);
+    let messages = listener.about(&id, 2).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let messages: Vec<Value> = messages
+        .into_iter()
+        .chain(listener.about(&id, 0).await)
+        .collect();
+    listener.stop().await;
+
+    let mut ids: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for m in &messages {
+        assert_eq!(m["source"], "orderdesk", "{m}");
+        assert_eq!(m["detail-type"], m["detail"]["type"], "{m}");
+        let event_id = m["detail"]["id"].as_str().unwrap().to_owned();
+        assert!(event_id.starts_with("evt_"), "{m}");
+        let at = m["detail"]["occurred_at"].as_str().unwrap();
+        assert!(orderdesk::domain::Timestamp::parse(at).is_ok(), "{m}");
+        ids.entry(m["detail-type"].as_str().unwrap().to_owned())
+            .or_default()
+            .push(event_id);
+    }
+    let kinds: Vec<&str> = ids.keys().map(String::as_str).collect();
+    assert_eq!(
+        kinds,
+        ["order.confirmed", "order.requested"],
+        "{messages:?}"
+    );
+    for (kind, seen) in &ids {
+        let mut distinct = seen.clone();
+        distinct.dedup();
+        assert_eq!(distinct.len(), 1, "{kind} under one id: {seen:?}");
+    }
+    let confirmed = messages
+        .iter()
+        .find(|m| m["detail-type"] == "order.confirmed")
+        .unwrap();
+    assert_eq!(confirmed["detail"]["data"]["status"], "confirmed");
+    assert_eq!(
+        confirmed["detail"]["data"]["order_number"],
+        order["order_number"]
+    );
+    let event = &ids["order.requested"][0];
+    let stored = item(&format!("EVENT#{event}"), "EVENT")
+        .await
+        .expect("the event's item");
+    let status = stored["status"].as_s().unwrap();
+    assert_eq!(status, "published");
+    assert!(
+        !stored.contains_key("GSI2PK"),
+        "no longer listed as unpublished"
+    );
+}
