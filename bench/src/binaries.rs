@@ -286,6 +286,10 @@ fn binaries(fx: &Fixtures, preview_token: &str) -> Vec<Binary> {
             ),
         },
         Binary {
+            name: "publisher",
+            kind: Kind::Other(http("publisher-stream.json").json()),
+        },
+        Binary {
             name: "housekeeping",
             kind: Kind::Other(http("housekeeping-schedule.json").json()),
         },

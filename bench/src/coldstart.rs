@@ -59,6 +59,7 @@ pub fn lambda_env(
         "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
         "AWS_ENDPOINT_URL_SESV2",
         "AWS_ENDPOINT_URL_KMS",
+        "AWS_ENDPOINT_URL_EVENTBRIDGE",
     ]
     .into_iter()
     .chain(orderdesk::config::VARIABLES)

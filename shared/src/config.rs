@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 /// Every variable a function may read. Which of them a function needs is its own business: it
 /// asks for what it uses, and only that must be set.
-pub const VARIABLES: [&str; 10] = [
+pub const VARIABLES: [&str; 11] = [
     "TABLE_NAME",
     "USER_POOL_ID",
     "USER_POOL_CLIENT_ID",
@@ -19,6 +19,7 @@ pub const VARIABLES: [&str; 10] = [
     "INVITATION_TTL_SECONDS",
     "SECRETS_KEY_ID",
     "SELLER_TIME_ZONE",
+    "EVENT_BUS_NAME",
 ];
 
 /// The seller's name when `SELLER_NAME` is not set.

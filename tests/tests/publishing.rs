@@ -179,3 +179,36 @@ async fn a_placed_and_confirmed_order_reaches_a_rule_on_the_bus_once_per_change_
         "no longer listed as unpublished"
     );
 }
+
+/// A bus that is down.
+struct Down;
+
+#[async_trait::async_trait]
+impl orderdesk::events::EventBus for Down {
+    async fn put(
+        &self,
+        _: &[orderdesk::events::Event],
+    ) -> Result<Vec<usize>, orderdesk::error::Unexpected> {
+        Err(orderdesk::error::Unexpected::new("the bus is down"))
+    }
+}
+
+#[tokio::test]
+async fn the_stream_sample_is_published_and_a_bus_that_is_down_fails_its_record_for_a_retry() {
+    let event: orderdesk::stream::StreamEvent =
+        serde_json::from_value(sample_event("publisher-stream.json")).unwrap();
+    let live = orderdesk_publisher::App::from_env().await.unwrap();
+    let shell = orderdesk::app::Shell::from_env().await.unwrap();
+    let down = orderdesk_publisher::App::new(shell.store, std::sync::Arc::new(Down));
+
+    let published = live.handle(event.clone()).await;
+    let refused = down.handle(event).await;
+
+    assert!(published.batch_item_failures.is_empty());
+    let failed: Vec<_> = refused
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.clone())
+        .collect();
+    assert_eq!(failed, [Some("111100000000000000000001".to_owned())]);
+}
