@@ -70,7 +70,7 @@ impl Listener {
     async fn about(&self, order_id: &str, want: usize) -> Vec<Value> {
         let sqs = sqs().await;
         let mut found = Vec::new();
-        for _ in 0..40 {
+        for _ in 0..120 {
             let got = sqs
                 .receive_message()
                 .queue_url(&self.queue_url)

@@ -18,6 +18,10 @@ use crate::event::ACCOUNT_ID;
 
 /// How often each shard is polled, as Lambda polls about four times a second.
 const POLL_EVERY: Duration = Duration::from_millis(200);
+/// Records read from a shard per poll: `GetRecords`' most. Lambda reads, then filters, then
+/// batches, so a consumer whose filter passes few records is not held to its batch size of
+/// every record in the table.
+const READ_LIMIT: usize = 1000;
 /// How often the stream is described again, to find new shards.
 const DESCRIBE_EVERY: Duration = Duration::from_secs(2);
 
@@ -67,7 +71,7 @@ impl ShardReader {
             }
             let shards: Vec<String> = self.iterators.keys().cloned().collect();
             for shard in shards {
-                if let Some(records) = self.poll(&shard, delivery.batch_size()).await {
+                if let Some(records) = self.poll(&shard, READ_LIMIT).await {
                     if !records.is_empty() {
                         let arn = self.event_source_arn();
                         let records = records
