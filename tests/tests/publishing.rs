@@ -68,6 +68,11 @@ impl Listener {
 
     /// The bus's messages about the order `order_id`, waiting until `want` of them came.
     async fn about(&self, order_id: &str, want: usize) -> Vec<Value> {
+        self.whose(|data| data["order_id"] == order_id, want).await
+    }
+
+    /// The bus's messages whose event's `data` passes `wanted`, waiting until `want` came.
+    async fn whose(&self, wanted: impl Fn(&Value) -> bool, want: usize) -> Vec<Value> {
         let sqs = sqs().await;
         let mut found = Vec::new();
         for _ in 0..120 {
@@ -80,7 +85,7 @@ impl Listener {
                 .expect("messages");
             for m in got.messages() {
                 let message: Value = serde_json::from_str(m.body().unwrap_or("{}")).unwrap();
-                if message["detail"]["data"]["order_id"] == order_id {
+                if wanted(&message["detail"]["data"]) {
                     found.push(message);
                 }
             }
@@ -178,6 +183,59 @@ async fn a_placed_and_confirmed_order_reaches_a_rule_on_the_bus_once_per_change_
         !stored.contains_key("GSI2PK"),
         "no longer listed as unpublished"
     );
+}
+
+#[tokio::test]
+async fn an_accounts_life_reaches_the_bus_created_updated_its_login_activated_and_disabled_deleted()
+{
+    let listener = Listener::start().await;
+    let admin = Api::admin().await;
+    let customer_id = admin.new_customer_id().await;
+    admin
+        .update_customer(&customer_id, &json!({"phone": "+33 1 23 45 67 89"}))
+        .await
+        .ok(200);
+    let login = admin
+        .password_login(&customer_id, "Ann", &unique_email("events"))
+        .await;
+    let login_id = id_of(&login, "login_id");
+    admin
+        .update_login(&login_id, &json!({"enabled": false}))
+        .await
+        .ok(200);
+    admin
+        .delete(&format!("/admin/customers/{customer_id}"))
+        .await
+        .ok(204);
+
+    let ours = |data: &Value| data["customer_id"] == customer_id.as_str();
+    let messages = listener.whose(ours, 5).await;
+    listener.stop().await;
+
+    let kinds: Vec<&str> = messages
+        .iter()
+        .map(|m| m["detail-type"].as_str().unwrap())
+        .collect();
+    for kind in [
+        "customer.created",
+        "customer.updated",
+        "login.activated",
+        "login.disabled",
+        "customer.deleted",
+    ] {
+        assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+    }
+    let activated = messages
+        .iter()
+        .find(|m| m["detail-type"] == "login.activated")
+        .unwrap();
+    assert_eq!(activated["detail"]["data"]["login_id"], login_id.as_str());
+    assert_eq!(activated["detail"]["data"]["status"], "active");
+    let deleted = messages
+        .iter()
+        .find(|m| m["detail-type"] == "customer.deleted")
+        .unwrap();
+    assert_eq!(deleted["detail"]["data"]["status"], "deleted");
 }
 
 /// A bus that is down.

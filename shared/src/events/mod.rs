@@ -11,7 +11,9 @@ pub use publish::{
     EventBus, EventStore, PUBLISH_BATCH, PublishReport, REDRIVE_LIMIT, publish, redrive_pending,
 };
 
+use crate::customers::Customer;
 use crate::domain::Timestamp;
+use crate::logins::{Login, LoginStatus};
 use crate::orders::{Order, OrderEventKind};
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +32,16 @@ pub enum EventType {
     OrderCancelled,
     #[serde(rename = "order.assigned")]
     OrderAssigned,
+    #[serde(rename = "customer.created")]
+    CustomerCreated,
+    #[serde(rename = "customer.updated")]
+    CustomerUpdated,
+    #[serde(rename = "customer.deleted")]
+    CustomerDeleted,
+    #[serde(rename = "login.activated")]
+    LoginActivated,
+    #[serde(rename = "login.disabled")]
+    LoginDisabled,
 }
 
 impl EventType {
@@ -41,6 +53,11 @@ impl EventType {
             Self::OrderRejected => "order.rejected",
             Self::OrderCancelled => "order.cancelled",
             Self::OrderAssigned => "order.assigned",
+            Self::CustomerCreated => "customer.created",
+            Self::CustomerUpdated => "customer.updated",
+            Self::CustomerDeleted => "customer.deleted",
+            Self::LoginActivated => "login.activated",
+            Self::LoginDisabled => "login.disabled",
         }
     }
 }
@@ -91,6 +108,31 @@ pub fn order_events(before: Option<&Order>, after: &Order) -> Vec<Event> {
             Event::new(kind, step.at, after)
         })
         .collect()
+}
+
+/// The event of a customer account's write: created, deleted, or else updated (when anything
+/// changed), with the account as the write leaves it.
+pub fn customer_events(before: Option<&Customer>, after: &Customer) -> Vec<Event> {
+    let kind = match before {
+        None => EventType::CustomerCreated,
+        Some(b) if after.is_deleted() && !b.is_deleted() => EventType::CustomerDeleted,
+        Some(b) if b != after => EventType::CustomerUpdated,
+        Some(_) => return Vec::new(),
+    };
+    vec![Event::new(kind, after.updated_at, after)]
+}
+
+/// The event of a login's write that moves it into `active` (its invitation accepted, created
+/// with a password, or enabled again) or into `disabled`, with the login as the write leaves
+/// it; none for any other change.
+pub fn login_events(before: Option<&Login>, after: &Login) -> Vec<Event> {
+    let was = before.map(|b| b.status);
+    let kind = match after.status {
+        LoginStatus::Active if was != Some(LoginStatus::Active) => EventType::LoginActivated,
+        LoginStatus::Disabled if was != Some(LoginStatus::Disabled) => EventType::LoginDisabled,
+        _ => return Vec::new(),
+    };
+    vec![Event::new(kind, after.updated_at, after)]
 }
 
 #[cfg(test)]

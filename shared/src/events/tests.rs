@@ -1,4 +1,5 @@
 use super::*;
+use crate::logins::LoginStatus;
 use crate::memory::Memory;
 use crate::orders::{OrderEvent, OrderStatus};
 use std::sync::Mutex;
@@ -107,4 +108,69 @@ async fn events_the_bus_took_are_marked_published_and_the_others_stay_for_the_re
         .unwrap();
     assert_eq!(again.published, [all[1].id.clone(), all[11].id.clone()]);
     assert!(m.state().events.values().all(|(_, published)| *published));
+}
+
+#[test]
+fn a_customer_write_tells_of_its_creation_its_change_or_its_deletion_and_nothing_else() {
+    let m = Memory::new();
+    let created = m.customer("Acme", |_| {});
+    let mut renamed = created.clone();
+    renamed.name = crate::customers::CustomerName::parse("Acme Two").unwrap();
+    let mut deleted = renamed.clone();
+    deleted.status = crate::customers::CustomerStatus::Deleted;
+
+    let kinds = |before: Option<&Customer>, after: &Customer| -> Vec<&'static str> {
+        customer_events(before, after)
+            .iter()
+            .map(|e| e.kind.as_str())
+            .collect()
+    };
+
+    assert_eq!(kinds(None, &created), ["customer.created"]);
+    assert_eq!(kinds(Some(&created), &renamed), ["customer.updated"]);
+    assert_eq!(kinds(Some(&renamed), &deleted), ["customer.deleted"]);
+    assert!(
+        kinds(Some(&created), &created).is_empty(),
+        "no change, no event"
+    );
+    let e = &customer_events(None, &created)[0];
+    assert_eq!(e.data["customer_id"], created.customer_id.as_str());
+}
+
+#[test]
+fn a_login_tells_when_it_becomes_active_or_disabled_and_not_of_other_changes() {
+    let m = Memory::new();
+    let customer = m.customer("Acme", |_| {});
+    let invited = Login {
+        status: LoginStatus::Invited,
+        ..m.login(&customer, "Ann")
+    };
+    let active = Login {
+        status: LoginStatus::Active,
+        ..invited.clone()
+    };
+    let disabled = Login {
+        status: LoginStatus::Disabled,
+        ..invited.clone()
+    };
+    let renamed = Login {
+        name: crate::logins::LoginName::parse("Ann B").unwrap(),
+        ..active.clone()
+    };
+    let kinds = |before: Option<&Login>, after: &Login| -> Vec<&'static str> {
+        login_events(before, after)
+            .iter()
+            .map(|e| e.kind.as_str())
+            .collect()
+    };
+
+    assert_eq!(kinds(Some(&invited), &active), ["login.activated"]);
+    assert_eq!(kinds(None, &active), ["login.activated"]);
+    assert!(
+        kinds(None, &invited).is_empty(),
+        "an invitation is not yet a login"
+    );
+    assert_eq!(kinds(Some(&active), &disabled), ["login.disabled"]);
+    assert_eq!(kinds(Some(&disabled), &active), ["login.activated"]);
+    assert!(kinds(Some(&active), &renamed).is_empty());
 }

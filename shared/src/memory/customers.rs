@@ -49,6 +49,9 @@ impl CustomerStore for Memory {
         keep_record(&mut s, key);
         s.customers.insert(after.customer_id.clone(), after.clone());
         s.audit.push(w.audit.clone());
+        for e in crate::events::customer_events(w.before, w.after) {
+            s.events.insert(e.id.clone(), (e, false));
+        }
         Ok(())
     }
 

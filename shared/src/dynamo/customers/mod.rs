@@ -51,6 +51,12 @@ impl CustomerStore for DynamoStore {
         let (membership, joins) = self.membership_actions(w.before, after);
         let joins_at = joins.map(|j| actions.len() + j);
         actions.extend(membership);
+        let events = crate::events::customer_events(w.before, after);
+        actions.extend(
+            events
+                .iter()
+                .map(|e| self.put(super::events::to_item(e), None)),
+        );
         self.transact(actions).await.map_err(|e| match e {
             e if key_at.is_some_and(|k| e.failed(k)) => CustomerStoreError::KeyTaken,
             e if joins_at.is_some_and(|j| e.failed(j)) => CustomerStoreError::TeamGone,

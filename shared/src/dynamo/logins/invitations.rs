@@ -148,6 +148,8 @@ impl InvitationStore for DynamoStore {
         if let Some(link) = &a.sub_link {
             actions.push(self.put_new(sub_link_to_item(link)));
         }
+        actions.extend(self.customer_events(&a.customer));
+        actions.extend(self.login_events(Some(&a.login_before), &a.login_after));
         Ok(self.transact(actions).await?)
     }
 

@@ -28,6 +28,26 @@ use item::*;
 super::write::tx_error_into!(LoginStoreError);
 
 impl DynamoStore {
+    /// The event items of a login's write (`crate::events::login_events`).
+    fn login_events(&self, before: Option<&Login>, after: &Login) -> Vec<TransactWriteItem> {
+        crate::events::login_events(before, after)
+            .iter()
+            .map(|e| self.put(super::events::to_item(e), None))
+            .collect()
+    }
+
+    /// The events of the customer's part of a login transaction: its status change, if any.
+    fn customer_events(
+        &self,
+        (before, after): &(Customer, Option<Customer>),
+    ) -> Vec<TransactWriteItem> {
+        after
+            .iter()
+            .flat_map(|after| crate::events::customer_events(Some(before), after))
+            .map(|e| self.put(super::events::to_item(&e), None))
+            .collect()
+    }
+
     /// The customer's part of a login transaction: its status change, or a check that it is
     /// still not deleted.
     fn customer_action(&self, (before, after): &(Customer, Option<Customer>)) -> TransactWriteItem {
@@ -116,6 +136,8 @@ impl LoginStore for DynamoStore {
         if let Some(o) = &p.outbox {
             actions.push(self.put_outbox(o));
         }
+        actions.extend(self.customer_events(&p.customer));
+        actions.extend(self.login_events(None, &p.login));
         self.transact(actions).await.map_err(|e| match e {
             e if key_at.is_some_and(|k| e.failed(k)) => LoginStoreError::KeyTaken,
             e if e.failed(guard_at) => LoginStoreError::DuplicateEmail,
@@ -168,6 +190,9 @@ impl LoginStore for DynamoStore {
             actions.push(self.put_outbox(o));
         }
         actions.push(self.put_audit(&w.audit));
+        if let Some((before, after)) = &w.login {
+            actions.extend(self.login_events(Some(before), after));
+        }
         self.transact(actions).await.map_err(|e| match e {
             e if reserve_at.is_some_and(|r| e.failed(r)) => LoginStoreError::DuplicateEmail,
             e => e.into(),
