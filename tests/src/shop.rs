@@ -57,6 +57,28 @@ impl Shop {
         }
     }
 
+    /// A shop whose account is on a new team with one address and that response time; (the
+    /// shop, the team, its address).
+    pub async fn on_team(minutes: Option<u32>) -> (Shop, Value, String) {
+        let s = Shop::open(None).await;
+        let address = crate::unique_email("team-desk");
+        let team = s
+            .admin
+            .post(
+                "/admin/teams",
+                &json!({"name": format!("Team {}", unique_word()), "notify_emails": [address],
+                        "respond_within_minutes": minutes}),
+            )
+            .await
+            .ok(201);
+        let joining = json!({"fulfillment_team_id": team["team_id"]});
+        s.admin
+            .update_customer(&s.customer_id, &joining)
+            .await
+            .ok(200);
+        (s, team, address)
+    }
+
     /// The buyer orders `quantity` of `sku`, answering the standard questions.
     pub async fn order(&self, sku: &str, quantity: u32) -> Reply {
         let body = json!({

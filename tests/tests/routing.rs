@@ -25,21 +25,6 @@ async fn team(admin: &Api, minutes: Option<u32>) -> (Value, String) {
     (team, address)
 }
 
-/// A shop whose buyer's account is on a new team with that response time; (the shop, the team,
-/// its address).
-async fn shop_on_team(minutes: Option<u32>) -> (Shop, Value, String) {
-    let s = Shop::open(None).await;
-    let (team, address) = team(&s.admin, minutes).await;
-    s.admin
-        .update_customer(
-            &s.customer_id,
-            &json!({"fulfillment_team_id": team["team_id"]}),
-        )
-        .await
-        .ok(200);
-    (s, team, address)
-}
-
 async fn tag(s: &Shop, tag: &str) {
     s.admin
         .update_customer(&s.customer_id, &json!({"tags": [tag]}))
@@ -237,7 +222,7 @@ async fn an_auto_confirm_rule_confirms_below_its_limit_with_the_usual_emails_and
 
 #[tokio::test]
 async fn a_request_past_its_teams_response_time_is_overdue_on_the_order_and_in_the_queue() {
-    let (s, quick, _) = shop_on_team(Some(1)).await;
+    let (s, quick, _) = Shop::on_team(Some(1)).await;
     let team_id = id_of(&quick, "team_id");
     let order = s.order(&s.flour, 1).await.ok(201);
     let id = id_of(&order, "order_id");
@@ -296,7 +281,7 @@ async fn reminders_to(address: &str) -> (usize, usize) {
 
 #[tokio::test]
 async fn housekeeping_reminds_the_team_once_per_threshold_however_its_runs_repeat_or_overlap() {
-    let (s, _, address) = shop_on_team(Some(60)).await;
+    let (s, _, address) = Shop::on_team(Some(60)).await;
     let order = s.order(&s.flour, 1).await.ok(201);
     let number = order["order_number"].as_str().unwrap();
     let runs = || async {
@@ -328,7 +313,7 @@ async fn housekeeping_reminds_the_team_once_per_threshold_however_its_runs_repea
 
 #[tokio::test]
 async fn a_customers_cancellation_is_told_to_the_team_the_request_is_assigned_to() {
-    let (s, _, address) = shop_on_team(None).await;
+    let (s, _, address) = Shop::on_team(None).await;
     let order = s.order(&s.flour, 1).await.ok(201);
     let id = id_of(&order, "order_id");
 

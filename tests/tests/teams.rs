@@ -197,31 +197,9 @@ async fn a_team_that_customers_name_cannot_be_deleted_and_the_409_names_them() {
     admin.delete(&format!("/admin/teams/{other}")).await.ok(204);
 }
 
-/// A shop whose buyer's account is on a new team; (the shop, the team, its address).
-async fn shop_on_a_team() -> (Shop, Value, String) {
-    let s = Shop::open(None).await;
-    let address = unique_email("team-desk");
-    let team = s
-        .admin
-        .post(
-            "/admin/teams",
-            &json!({"name": format!("Team {}", unique_word()), "notify_emails": [address]}),
-        )
-        .await
-        .ok(201);
-    s.admin
-        .update_customer(
-            &s.customer_id,
-            &json!({"fulfillment_team_id": team["team_id"]}),
-        )
-        .await
-        .ok(200);
-    (s, team, address)
-}
-
 #[tokio::test]
 async fn a_request_is_assigned_to_the_accounts_team_and_the_team_is_emailed_the_new_request() {
-    let (s, team, address) = shop_on_a_team().await;
+    let (s, team, address) = Shop::on_team(None).await;
 
     let order = s.order(&s.flour, 2).await.ok(201);
     let id = id_of(&order, "order_id");
@@ -270,7 +248,7 @@ async fn an_account_with_only_the_old_free_text_team_keeps_it_on_its_orders() {
 
 #[tokio::test]
 async fn an_admin_reassigns_a_request_the_new_team_is_told_and_the_queue_filters_by_team() {
-    let (s, first, _) = shop_on_a_team().await;
+    let (s, first, _) = Shop::on_team(None).await;
     let second_address = unique_email("team-second");
     let second = s
         .admin
