@@ -31,6 +31,7 @@ pub mod orders;
 pub mod outbox;
 pub mod page;
 pub mod portal;
+pub mod queue;
 pub mod reads;
 pub mod retry;
 pub mod rules;
