@@ -22,6 +22,18 @@ pub type UserPool = CognitoIdentity;
 /// The key that seals secrets at rest: a KMS key of the stack.
 pub type Vault = KmsSealer;
 
+/// Where webhook attempts wait their turn: an SQS FIFO queue, one group per webhook.
+pub type Queue = crate::sqs::SqsDeliveryQueue;
+
+/// Where events are announced: the EventBridge bus and the webhooks.
+pub type Announcer = crate::events::Both<
+    crate::eventbridge::EventBridgeBus,
+    crate::webhooks::WebhookFanOut<Store, Queue>,
+>;
+
+/// The HTTP client that posts webhook deliveries.
+pub type Courier = crate::outbound::HttpEndpoint;
+
 /// The deployment's settings, the AWS SDK's configuration and the table's store, built once.
 /// Every other client is built from here on request, so a function that does not use Cognito,
 /// SES or KMS neither builds nor needs their settings.
@@ -66,6 +78,24 @@ impl Shell {
         Ok(crate::eventbridge::EventBridgeBus::new(
             aws_sdk_eventbridge::Client::new(&self.aws),
             name,
+        ))
+    }
+
+    /// The webhooks' delivery queue (`WEBHOOK_QUEUE_URL`).
+    pub fn delivery_queue(&self) -> Result<Queue, ConfigError> {
+        let [url] = self.settings.require(["WEBHOOK_QUEUE_URL"])?;
+        Ok(Queue::new(aws_sdk_sqs::Client::new(&self.aws), url))
+    }
+
+    /// Where events are announced: the stack's bus (`EVENT_BUS_NAME`) and the webhooks
+    /// subscribed to them, through the delivery queue (`WEBHOOK_QUEUE_URL`).
+    pub fn announcer(&self) -> Result<Announcer, ConfigError> {
+        Ok(crate::events::Both(
+            self.event_bus()?,
+            crate::webhooks::WebhookFanOut {
+                store: self.store.clone(),
+                queue: self.delivery_queue()?,
+            },
         ))
     }
 
@@ -163,6 +193,50 @@ impl<A: FromShell, B: FromShell, C: FromShell> FromShell for (A, B, C) {
             A::from_shell(shell)?,
             B::from_shell(shell)?,
             C::from_shell(shell)?,
+        ))
+    }
+}
+
+impl FromShell for Queue {
+    fn from_shell(shell: &Shell) -> Result<Self, ConfigError> {
+        shell.delivery_queue()
+    }
+}
+
+impl FromShell for crate::webhooks::Reachability {
+    fn from_shell(shell: &Shell) -> Result<Self, ConfigError> {
+        Ok(Self {
+            reach: shell.settings.webhook_reach(),
+            resolver: Arc::new(crate::outbound::SystemDns),
+        })
+    }
+}
+
+impl FromShell for Courier {
+    fn from_shell(shell: &Shell) -> Result<Self, ConfigError> {
+        Courier::new(shell.settings.webhook_reach()).map_err(|why| ConfigError::Invalid {
+            name: "ORDERDESK_WEBHOOKS_ALLOW_LOOPBACK",
+            why: format!("leaves no HTTP client for webhooks: {why}"),
+        })
+    }
+}
+
+impl FromShell for crate::webhooks::Notice {
+    fn from_shell(shell: &Shell) -> Result<Self, ConfigError> {
+        Ok(Self {
+            inbox: shell.settings.seller_inbox()?,
+            portal: shell.settings.portal()?,
+        })
+    }
+}
+
+impl<A: FromShell, B: FromShell, C: FromShell, D: FromShell> FromShell for (A, B, C, D) {
+    fn from_shell(shell: &Shell) -> Result<Self, ConfigError> {
+        Ok((
+            A::from_shell(shell)?,
+            B::from_shell(shell)?,
+            C::from_shell(shell)?,
+            D::from_shell(shell)?,
         ))
     }
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 /// Every variable a function may read. Which of them a function needs is its own business: it
 /// asks for what it uses, and only that must be set.
-pub const VARIABLES: [&str; 11] = [
+pub const VARIABLES: [&str; 13] = [
     "TABLE_NAME",
     "USER_POOL_ID",
     "USER_POOL_CLIENT_ID",
@@ -20,6 +20,8 @@ pub const VARIABLES: [&str; 11] = [
     "SECRETS_KEY_ID",
     "SELLER_TIME_ZONE",
     "EVENT_BUS_NAME",
+    "WEBHOOK_QUEUE_URL",
+    "ORDERDESK_WEBHOOKS_ALLOW_LOOPBACK",
 ];
 
 /// The seller's name when `SELLER_NAME` is not set.
@@ -151,6 +153,16 @@ impl Settings {
             name: "SELLER_NOTIFY_EMAIL",
             why: e.to_string(),
         })
+    }
+
+    /// `ORDERDESK_WEBHOOKS_ALLOW_LOOPBACK`: set by the local stack alone, so that tests can
+    /// receive webhooks on loopback; unset, webhooks reach public addresses only.
+    pub fn webhook_reach(&self) -> crate::webhooks::Reach {
+        crate::webhooks::Reach::from_setting(
+            self.values
+                .get("ORDERDESK_WEBHOOKS_ALLOW_LOOPBACK")
+                .map(String::as_str),
+        )
     }
 
     /// `SELLER_NAME` (default "Orderdesk"): who customers deal with, in emails and on orders

@@ -85,6 +85,29 @@ prefixed_id!(
     ListId,
     "lst_"
 );
+prefixed_id!(
+    /// A webhook of the seller's: `whk_` and a time-ordered UUID.
+    WebhookId,
+    "whk_"
+);
+prefixed_id!(
+    /// One event's delivery to one webhook: `dlv_` and the event's own UUID, so that the same
+    /// event is one delivery however often it is attempted.
+    DeliveryId,
+    "dlv_"
+);
+
+impl DeliveryId {
+    /// The delivery of the event `event_id` (`evt_` and a UUID).
+    pub fn of_event(event_id: &str) -> Option<Self> {
+        Self::parse(&format!("dlv_{}", event_id.strip_prefix("evt_")?))
+    }
+
+    /// The id of the event this delivery carries.
+    pub fn event_id(&self) -> String {
+        format!("evt_{}", &self.0[4..])
+    }
+}
 
 /// A stock-keeping unit, the product's id: 1 to 64 letters, digits and `-_.`, kept upper-case
 /// because sellers type them both ways.

@@ -28,6 +28,7 @@ pub mod me;
 #[cfg(test)]
 mod memory;
 pub mod orders;
+pub mod outbound;
 pub mod outbox;
 pub mod page;
 pub mod portal;
@@ -40,7 +41,9 @@ pub mod seal;
 pub mod secret;
 pub mod ses;
 pub mod session;
+pub mod sqs;
 pub mod stream;
 pub mod teams;
 pub mod telemetry;
 pub mod throttle;
+pub mod webhooks;

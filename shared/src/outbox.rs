@@ -124,6 +124,13 @@ pub enum EmailMessage<S = Sealed> {
         respond_by: String,
         order_url: String,
     },
+    /// Every delivery to a webhook failed for three days, so it was disabled: to the seller's
+    /// notification address.
+    WebhookDisabled {
+        url: String,
+        failing_since: String,
+        webhook_url: String,
+    },
     /// A login asked for a new password: a single-use link to choose one.
     PasswordResetLink {
         login_name: String,
@@ -163,6 +170,7 @@ impl<S> EmailMessage<S> {
             Self::OrderEdited { .. } => "order_edited",
             Self::OrderCancelled { .. } => "order_cancelled",
             Self::ResponseReminder { .. } => "response_reminder",
+            Self::WebhookDisabled { .. } => "webhook_disabled",
             Self::OrderDecided {
                 confirmed: true, ..
             } => "order_confirmed",
@@ -368,6 +376,15 @@ impl<S> EmailMessage<S> {
                 overdue,
                 respond_by,
                 order_url,
+            },
+            Self::WebhookDisabled {
+                url,
+                failing_since,
+                webhook_url,
+            } => EmailMessage::WebhookDisabled {
+                url,
+                failing_since,
+                webhook_url,
             },
         })
     }

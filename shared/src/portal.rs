@@ -65,6 +65,11 @@ impl Portal {
     pub fn admin_order_url(&self, id: &OrderId) -> String {
         self.page(&format!("admin/orders/{id}"))
     }
+
+    /// A webhook on the console's Integrations page.
+    pub fn admin_webhook_url(&self, id: &crate::ids::WebhookId) -> String {
+        self.page(&format!("admin/integrations/{id}"))
+    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
 //! The edge of the queue-triggered functions: SQS messages as Lambda hands them over, and the
 //! answer that names the ones to hand over again.
 
-pub use aws_lambda_events::event::sqs::{SqsBatchResponse as QueueResponse, SqsEvent as QueueEvent};
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsMessage};
+pub use aws_lambda_events::event::sqs::{
+    SqsBatchResponse as QueueResponse, SqsEvent as QueueEvent,
+};
 
 /// The answer that names the failed messages by their ids, for Lambda to hand them over again
 /// (and, in a FIFO queue, the rest of their group after them).

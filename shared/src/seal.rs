@@ -138,6 +138,57 @@ pub trait Sealer: Send + Sync {
     async fn open(&self, sealed: &Sealed, binding: Binding<'_>) -> Result<Secret, OpenError>;
 }
 
+/// Secrets a warm function opened, at most this many kept.
+const REMEMBERED: usize = 64;
+
+/// A sealer that remembers the secrets it opened, by ciphertext and binding, for as long as
+/// the function stays warm: a webhook's secret opens once per cold start, not once per
+/// delivery. Only a ciphertext the key service opened is remembered, so a refused one is asked
+/// about again.
+pub struct Remembered<S> {
+    inner: S,
+    opened: std::sync::Mutex<Vec<(Vec<u8>, String, Secret)>>,
+}
+
+impl<S> Remembered<S> {
+    pub fn new(inner: S) -> Self {
+        Self {
+            inner,
+            opened: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
+    fn recall(&self, sealed: &Sealed, binding: &str) -> Option<Secret> {
+        let opened = self.opened.lock().ok()?;
+        opened
+            .iter()
+            .find(|(c, b, _)| c == sealed.ciphertext() && b == binding)
+            .map(|(_, _, s)| s.clone())
+    }
+}
+
+#[async_trait::async_trait]
+impl<S: Sealer> Sealer for Remembered<S> {
+    async fn seal(&self, secret: &Secret, binding: Binding<'_>) -> Result<Sealed, Unexpected> {
+        self.inner.seal(secret, binding).await
+    }
+
+    async fn open(&self, sealed: &Sealed, binding: Binding<'_>) -> Result<Secret, OpenError> {
+        let key = format!("{binding:?}");
+        if let Some(secret) = self.recall(sealed, &key) {
+            return Ok(secret);
+        }
+        let secret = self.inner.open(sealed, binding).await?;
+        if let Ok(mut opened) = self.opened.lock() {
+            if opened.len() >= REMEMBERED {
+                opened.remove(0);
+            }
+            opened.push((sealed.ciphertext().to_vec(), key, secret.clone()));
+        }
+        Ok(secret)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

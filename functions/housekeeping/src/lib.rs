@@ -2,11 +2,12 @@
 //! other; a job that fails does not stop the others, and the run reports every job's counts.
 
 use aws_lambda_events::event::eventbridge::EventBridgeEvent;
-use orderdesk::app::{Shell, Store, UserPool, Vault};
+use orderdesk::app::{Queue, Shell, Store, UserPool, Vault};
 use orderdesk::domain::Timestamp;
 use orderdesk::email::{self, Branding, Mailer};
 use orderdesk::events::{self, EventBus};
 use orderdesk::portal::Portal;
+use orderdesk::webhooks;
 use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
@@ -113,8 +114,12 @@ impl App {
             }),
             Box::new(RedriveEvents {
                 store: shell.store.clone(),
-                bus: Arc::new(shell.event_bus()?),
+                bus: Arc::new(shell.announcer()?),
                 older_than: options.redrive_after,
+            }),
+            Box::new(RetryDeliveries {
+                store: shell.store.clone(),
+                queue: shell.delivery_queue()?,
             }),
             Box::new(RemindTeams {
                 portal: shell.portal()?,
@@ -242,6 +247,24 @@ impl Job for RedriveEvents {
             "published": report.published.len(),
             "failed": report.failed.len(),
         }))
+    }
+}
+
+/// Queues the webhook deliveries whose next attempt is due.
+pub struct RetryDeliveries {
+    pub store: Store,
+    pub queue: Queue,
+}
+
+#[async_trait::async_trait]
+impl Job for RetryDeliveries {
+    fn name(&self) -> &'static str {
+        "retry_deliveries"
+    }
+
+    async fn run(&self, now: Timestamp) -> Result<Value, JobError> {
+        let (queued, failed) = webhooks::queue_due(&self.store, &self.queue, now).await?;
+        Ok(serde_json::json!({ "queued": queued, "failed": failed }))
     }
 }
 

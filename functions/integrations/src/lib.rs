@@ -1,9 +1,12 @@
 //! The `integrations` Lambda: the seller's admins keep the webhooks that receive its events,
-//! read their deliveries, and retry or test them.
+//! rotate their secrets, read their deliveries, and retry or test them.
 
 use lambda_http::{Body, Request, Response};
-use orderdesk::app::Store;
-use orderdesk::http::{Function, Problem, Routes, route_key};
+use orderdesk::app::{Queue, Store, Vault};
+use orderdesk::http::{
+    Function, Problem, Routes, body, json, listing, no_content, path_id, require_admin, route_key,
+};
+use orderdesk::webhooks::{self, CreateWebhookBody, Reachability, UpdateWebhookBody};
 
 /// The function as `main` serves it and `local/` invokes it.
 pub type App = Function<Integrations>;
@@ -12,9 +15,55 @@ pub type App = Function<Integrations>;
 pub struct Integrations;
 
 impl Routes for Integrations {
-    type Needs = Store;
+    type Needs = (Store, Vault, Queue, Reachability);
 
-    async fn route(_store: &Self::Needs, req: Request) -> Result<Response<Body>, Problem> {
-        Err(Problem::not_found(format!("No route {}", route_key(&req))))
+    async fn route(
+        (store, vault, queue, reach): &Self::Needs,
+        req: Request,
+    ) -> Result<Response<Body>, Problem> {
+        let admin = require_admin(&req)?;
+        match route_key(&req).as_str() {
+            "POST /admin/webhooks" => {
+                let input = body::<CreateWebhookBody>(&req)?;
+                let created = webhooks::create_webhook(store, vault, reach, &admin, input).await?;
+                Ok(json(201, &created))
+            }
+            "GET /admin/webhooks" => Ok(json(200, &webhooks::list_webhooks(store).await?)),
+            "GET /admin/webhooks/{webhook_id}" => {
+                let id = path_id(&req)?;
+                Ok(json(200, &webhooks::get_webhook(store, &id).await?))
+            }
+            "PATCH /admin/webhooks/{webhook_id}" => {
+                let (id, input) = (path_id(&req)?, body::<UpdateWebhookBody>(&req)?);
+                let updated = webhooks::update_webhook(store, reach, &admin, &id, input).await?;
+                Ok(json(200, &updated))
+            }
+            "DELETE /admin/webhooks/{webhook_id}" => {
+                let id = path_id(&req)?;
+                webhooks::delete_webhook(store, &admin, &id).await?;
+                Ok(no_content())
+            }
+            "POST /admin/webhooks/{webhook_id}/secret/rotate" => {
+                let id = path_id(&req)?;
+                let rotated = webhooks::rotate_secret(store, vault, &admin, &id).await?;
+                Ok(json(200, &rotated))
+            }
+            "POST /admin/webhooks/{webhook_id}/test" => {
+                let id = path_id(&req)?;
+                Ok(json(202, &webhooks::send_test(store, queue, &id).await?))
+            }
+            "GET /admin/webhooks/{webhook_id}/deliveries" => {
+                let id = path_id(&req)?;
+                let ((), page) = listing(&req, |_| Ok(()))?;
+                let deliveries = webhooks::list_deliveries(store, &id, &page).await?;
+                Ok(json(200, &deliveries))
+            }
+            "POST /admin/webhooks/{webhook_id}/deliveries/{delivery_id}/retry" => {
+                let (id, delivery) = (path_id(&req)?, path_id(&req)?);
+                let queued = webhooks::retry_delivery(store, queue, &id, &delivery).await?;
+                Ok(json(202, &queued))
+            }
+            other => Err(Problem::not_found(format!("No route {other}."))),
+        }
     }
 }

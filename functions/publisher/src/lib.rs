@@ -1,10 +1,10 @@
 //! The `publisher` Lambda: the table's stream hands it each new event item, and it puts the
-//! events on the stack's EventBridge bus and marks them published. It answers with the records
+//! events on the stack's EventBridge bus, queues their deliveries to the webhooks subscribed
+//! to them, and marks them published. It answers with the records
 //! whose events were not put, so Lambda retries from there and, past its retries, hands them to
 //! the dead-letter queue; the events stay unpublished and housekeeping re-drives them.
 
 use orderdesk::app::{Shell, Store};
-use orderdesk::eventbridge::EventBridgeBus;
 use orderdesk::events::{self, EventBus};
 use orderdesk::stream::{self, StreamEvent, StreamResponse};
 use std::sync::Arc;
@@ -16,12 +16,12 @@ pub struct App {
 }
 
 impl App {
-    /// Reads configuration from the environment (`EVENT_BUS_NAME` among it) and builds the
-    /// SDK clients.
+    /// Reads configuration from the environment (`EVENT_BUS_NAME` and `WEBHOOK_QUEUE_URL`
+    /// among it) and builds the SDK clients.
     pub async fn from_env() -> Result<Self, lambda_runtime::Error> {
         let shell = Shell::from_env().await?;
-        let bus: EventBridgeBus = shell.event_bus()?;
-        Ok(Self::new(shell.store, Arc::new(bus)))
+        let announcer = shell.announcer()?;
+        Ok(Self::new(shell.store, Arc::new(announcer)))
     }
 
     /// The function on these clients, e.g. a bus that refuses in a test.

@@ -30,12 +30,16 @@
 //! | audit entry | `CUSTOMER#<id>` (or `AUDIT#<audit id>`) | `AUDIT#<at>#<audit id>` | `AUDITACTOR#<actor id>` / `<at>#<audit id>` | `AUDITLOG` / `<at>#<audit id>` |
 //! | outbox email | see [`super::outbox`] | | | |
 //! | event | `EVENT#<event id>` | `EVENT` | | `EVENT#UNPUBLISHED` / `<occurred>#<event id>` until published |
+//! | webhook | `WEBHOOK#<webhook id>` | `WEBHOOK` | `WEBHOOKS` / `<created>#<webhook id>` | |
+//! | webhook delivery | `WEBHOOK#<webhook id>` | `DELIVERY#<event id>` | `WEBHOOK#DUE` / `<next attempt>#<webhook id>#<event id>` while its next attempt waits | |
 //! | saved list | `CUSTOMER#<id>` | `LIST#<list id>` | | |
 //! | saved lists' count | `CUSTOMER#<id>` | `LISTCOUNT` | | |
 
 use crate::customers::{Customer, CustomerStatus};
 use crate::domain::Email;
-use crate::ids::{CustomerId, InvitationId, ListId, LoginId, OrderId, Sku, TeamId, TierId};
+use crate::ids::{
+    CustomerId, InvitationId, ListId, LoginId, OrderId, Sku, TeamId, TierId, WebhookId,
+};
 use crate::orders::{OrderStatus, Threshold};
 use crate::reads::ItemRef;
 
@@ -290,4 +294,21 @@ mod tests {
             ("LOGINSUB#abc".into(), "LOGINSUB".into())
         );
     }
+}
+
+// ---------------------------------------------------------------- webhooks
+
+pub const WEBHOOK_SK: &str = "WEBHOOK";
+/// GSI1 partition of every webhook, oldest first.
+pub const WEBHOOKS: &str = "WEBHOOKS";
+pub const DELIVERY_PREFIX: &str = "DELIVERY#";
+/// GSI1 partition of the deliveries waiting for their next attempt, soonest first.
+pub const DELIVERIES_DUE: &str = "WEBHOOK#DUE";
+
+pub fn webhook_pk(id: &WebhookId) -> String {
+    format!("WEBHOOK#{id}")
+}
+
+pub fn delivery_sk(event_id: &str) -> String {
+    format!("{DELIVERY_PREFIX}{event_id}")
 }

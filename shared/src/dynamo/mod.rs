@@ -18,6 +18,7 @@ pub mod outbox;
 mod prefetch;
 mod query;
 mod teams;
+mod webhooks;
 mod write;
 
 pub use events::unpublished_event;

@@ -137,6 +137,24 @@ pub fn render(message: &EmailMessage<Secret>, branding: &Branding) -> RenderedEm
                 "If you did not ask for this change, you can ignore this email.".to_owned(),
             ],
         },
+        EmailMessage::WebhookDisabled {
+            url,
+            failing_since,
+            webhook_url,
+        } => Email {
+            subject: format!("Webhook disabled: {url}"),
+            greeting: "team",
+            paragraphs: vec![format!(
+                "Every delivery to the webhook {url} has failed since {}, so it has been \
+                 disabled and receives no more events. Once the receiving system answers \
+                 again, enable the webhook and retry the failed deliveries from its log.",
+                human_time(failing_since)
+            )],
+            order: None,
+            secret: None,
+            action: Some(("See the webhook", webhook_url)),
+            after: Vec::new(),
+        },
         order => order_email(order, seller),
     };
     email.render(branding)

@@ -8,7 +8,8 @@
 mod publish;
 
 pub use publish::{
-    EventBus, EventStore, PUBLISH_BATCH, PublishReport, REDRIVE_LIMIT, publish, redrive_pending,
+    Both, EventBus, EventStore, PUBLISH_BATCH, PublishReport, REDRIVE_LIMIT, publish,
+    redrive_pending,
 };
 
 use crate::customers::Customer;
@@ -42,6 +43,9 @@ pub enum EventType {
     LoginActivated,
     #[serde(rename = "login.disabled")]
     LoginDisabled,
+    /// Sent to one webhook when an admin tests it; never on the bus.
+    #[serde(rename = "webhook.test")]
+    WebhookTest,
 }
 
 impl EventType {
@@ -58,7 +62,31 @@ impl EventType {
             Self::CustomerDeleted => "customer.deleted",
             Self::LoginActivated => "login.activated",
             Self::LoginDisabled => "login.disabled",
+            Self::WebhookTest => "webhook.test",
         }
+    }
+
+    /// The types a webhook may subscribe to: every change (not the test).
+    pub const SUBSCRIBABLE: [&'static str; 11] = [
+        "order.requested",
+        "order.updated",
+        "order.confirmed",
+        "order.rejected",
+        "order.cancelled",
+        "order.assigned",
+        "customer.created",
+        "customer.updated",
+        "customer.deleted",
+        "login.activated",
+        "login.disabled",
+    ];
+
+    /// The subscribable type named `name`.
+    pub fn subscribable(name: &str) -> Option<Self> {
+        Self::SUBSCRIBABLE
+            .contains(&name)
+            .then(|| serde_json::from_value(serde_json::Value::from(name)).ok())
+            .flatten()
     }
 }
 

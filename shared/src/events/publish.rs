@@ -18,6 +18,21 @@ pub trait EventBus: Send + Sync {
     async fn put(&self, events: &[Event]) -> Result<Vec<usize>, Unexpected>;
 }
 
+/// Two places to announce events as one: an event is put when both took it. An event one of
+/// them refused is put on both again later, under its own id.
+pub struct Both<A, B>(pub A, pub B);
+
+#[async_trait::async_trait]
+impl<A: EventBus, B: EventBus> EventBus for Both<A, B> {
+    async fn put(&self, events: &[Event]) -> Result<Vec<usize>, Unexpected> {
+        let mut refused = self.0.put(events).await?;
+        refused.extend(self.1.put(events).await?);
+        refused.sort_unstable();
+        refused.dedup();
+        Ok(refused)
+    }
+}
+
 /// Where written events wait until they are published.
 #[async_trait::async_trait]
 pub trait EventStore: Send + Sync {

@@ -13,6 +13,7 @@ mod path;
 mod problem;
 mod session;
 mod teams;
+mod webhooks;
 
 pub use body::{MAX_BODY_BYTES, WHOLE_BODY, body, json_body};
 pub use function::{Function, HttpFunction, REQUEST_DEADLINE, Routes, serve};

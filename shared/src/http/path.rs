@@ -2,7 +2,10 @@
 //! one, since no such thing can exist.
 
 use super::{Problem, path_param};
-use crate::ids::{AddressId, CustomerId, InvitationId, LoginId, OrderId, Sku, TeamId, TierId};
+use crate::ids::{
+    AddressId, CustomerId, DeliveryId, InvitationId, LoginId, OrderId, Sku, TeamId, TierId,
+    WebhookId,
+};
 use crate::secret::LinkToken;
 use lambda_http::Request;
 
@@ -51,6 +54,18 @@ path_id!(
     "invitation_id",
     "There is no such invitation.",
     InvitationId::parse
+);
+path_id!(
+    WebhookId,
+    "webhook_id",
+    "There is no webhook with this id.",
+    WebhookId::parse
+);
+path_id!(
+    DeliveryId,
+    "delivery_id",
+    "There is no such delivery of this webhook.",
+    DeliveryId::parse
 );
 path_id!(
     AddressId,
