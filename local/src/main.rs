@@ -12,6 +12,7 @@ mod config;
 mod console;
 mod event;
 mod filter;
+mod http_client;
 mod invoke;
 mod mailbox;
 mod routes;
