@@ -189,7 +189,7 @@ pub struct KeySet {
 impl KeySet {
     /// A key set published at `url` (plain HTTP locally).
     pub fn new(url: String) -> anyhow::Result<Self> {
-        let mut http = reqwest::Client::builder().timeout(FETCH_TIMEOUT);
+        let mut http = crate::http_client::builder().timeout(FETCH_TIMEOUT);
         if url.starts_with("http://") {
             http = http.no_proxy();
         }

@@ -23,6 +23,9 @@ pub struct Config {
     pub cognito_endpoint: Option<String>,
     /// `TABLE_NAME`: the table whose stream the stream pump reads.
     pub table_name: Option<String>,
+    /// `ORDERDESK_STACK_NAME`: the stack's name, `${AWS::StackName}` in the template's queue
+    /// names, by which the queue pump finds its queues.
+    pub stack_name: Option<String>,
     /// `SCHEDULE_INTERVAL_SECONDS` (default 60; 0 turns the schedule pump off): how often
     /// scheduled functions run locally, whatever their rate in the template.
     pub schedule_interval: Duration,
@@ -85,6 +88,7 @@ impl Config {
             user_pool_client_id,
             cognito_endpoint: optional("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"),
             table_name: optional("TABLE_NAME"),
+            stack_name: optional("ORDERDESK_STACK_NAME"),
             schedule_interval,
             dev_mailbox,
             cors_origins: optional("ORDERDESK_CORS_ORIGINS")

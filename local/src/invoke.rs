@@ -29,8 +29,8 @@ pub type HttpHandler = Arc<
     dyn Fn(Request) -> BoxFuture<'static, Result<Response<Body>, lambda_http::Error>> + Send + Sync,
 >;
 
-/// A stream or scheduled function's handler: the event's JSON in, the response's JSON out,
-/// with the function's own types in between as the Lambda runtime would have them.
+/// A stream, queue or scheduled function's handler: the event's JSON in, the response's JSON
+/// out, with the function's own types in between as the Lambda runtime would have them.
 pub type EventHandler = Arc<
     dyn Fn(serde_json::Value) -> BoxFuture<'static, Result<serde_json::Value, InvokeError>>
         + Send
@@ -69,7 +69,7 @@ macro_rules! http_function {
     };
 }
 
-/// A stream or scheduled function's binary and [`Start`]: `App::from_env`, then
+/// A stream, queue or scheduled function's binary and [`Start`]: `App::from_env`, then
 /// `App::handle` for each event, its answer made a `Result` by `$answer` (an infallible
 /// handler's by `Ok`).
 macro_rules! event_function {
@@ -86,7 +86,7 @@ macro_rules! event_function {
 }
 
 /// Every function this build runs, by `Metadata.BuildProperties.Binary`, started in this order.
-const FUNCTIONS: [(&str, Start); 10] = [
+const FUNCTIONS: [(&str, Start); 12] = [
     http_function!("customers", orderdesk_customers),
     http_function!("logins", orderdesk_logins),
     http_function!("catalog", orderdesk_catalog),
@@ -94,8 +94,10 @@ const FUNCTIONS: [(&str, Start); 10] = [
     http_function!("orders", orderdesk_orders),
     http_function!("order-confirmation", orderdesk_order_confirmation),
     http_function!("invitations", orderdesk_invitations),
+    http_function!("integrations", orderdesk_integrations),
     event_function!("notifier", orderdesk_notifier, Ok),
     event_function!("publisher", orderdesk_publisher, Ok),
+    event_function!("deliverer", orderdesk_deliverer, Ok),
     event_function!("housekeeping", orderdesk_housekeeping, fallible),
 ];
 
@@ -134,13 +136,13 @@ impl Registry {
         self.http.get(binary)
     }
 
-    /// Registers `handler` as the stream or scheduled function built as `binary`.
+    /// Registers `handler` as the stream, queue or scheduled function built as `binary`.
     pub fn add_event(&mut self, binary: &str, handler: EventHandler) {
         self.events.insert(binary.to_owned(), handler);
     }
 
-    /// The handler of `function`, a stream or scheduled function, if this build has it; when
-    /// it does not, logs that the event is `skipped` (e.g. "this schedule is not fired").
+    /// The handler of `function`, a stream, queue or scheduled function, if this build has it;
+    /// when it does not, logs that the event is `skipped` (e.g. "this schedule is not fired").
     pub fn event(&self, function: &Function, skipped: &str) -> Option<EventHandler> {
         let handler = self.events.get(&function.binary).cloned();
         if handler.is_none() {
@@ -205,7 +207,7 @@ where
     })
 }
 
-/// Invokes a stream or scheduled function with `event` and returns its JSON response.
+/// Invokes a stream, queue or scheduled function with `event` and returns its JSON response.
 pub async fn invoke_event(
     handler: &EventHandler,
     event: serde_json::Value,

@@ -66,7 +66,7 @@ impl Mailbox {
         Self {
             inner: Arc::new(Inner {
                 data_url: format!("{}/moto-api/data.json", endpoint.trim_end_matches('/')),
-                http: reqwest::Client::builder()
+                http: crate::http_client::builder()
                     .timeout(Duration::from_secs(10))
                     .build()
                     .unwrap_or_default(),

@@ -1,6 +1,7 @@
 //! `orderdesk-local serve`: the local stack's API gateway. It reads the routes
 //! from `template.yaml` and runs each function's handler in-process, the way
-//! API Gateway (HTTP API, payload 2.0) and Lambda would.
+//! API Gateway (HTTP API, payload 2.0) and Lambda would; it feeds the stream, queue and
+//! scheduled functions as their event sources would.
 //!
 //! `orderdesk-local describe-template [--template PATH]`: prints as JSON the requests that
 //! create the template's table, user pool, app client and groups (see
@@ -12,8 +13,10 @@ mod config;
 mod console;
 mod event;
 mod filter;
+mod http_client;
 mod invoke;
 mod mailbox;
+mod queue_pump;
 mod routes;
 mod schedule_pump;
 mod server;
@@ -36,6 +39,7 @@ use crate::{
     config::Config,
     invoke::Registry,
     mailbox::Mailbox,
+    queue_pump::QueuePump,
     routes::RouteTable,
     schedule_pump::SchedulePump,
     server::Gateway,
@@ -109,7 +113,7 @@ async fn serve() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Starts the stream and schedule pumps the template calls for.
+/// Starts the stream, queue and schedule pumps the template calls for.
 async fn start_pumps(
     config: &Config,
     template: &Template,
@@ -117,14 +121,20 @@ async fn start_pumps(
     mailbox: Option<Mailbox>,
 ) -> Vec<tokio::task::JoinHandle<()>> {
     let mut pumps = Vec::new();
-    if !template.streams.is_empty() {
+    let aws = if template.streams.is_empty() && template.queues.is_empty() {
+        None
+    } else {
+        Some(
+            aws_config::defaults(aws_config::BehaviorVersion::latest())
+                .load()
+                .await,
+        )
+    };
+    if let Some(aws) = aws.as_ref().filter(|_| !template.streams.is_empty()) {
         match &config.table_name {
             Some(table) => {
-                let aws = aws_config::defaults(aws_config::BehaviorVersion::latest())
-                    .load()
-                    .await;
                 if let Some(pump) = StreamPump::new(
-                    aws_sdk_dynamodbstreams::Client::new(&aws),
+                    aws_sdk_dynamodbstreams::Client::new(aws),
                     table.clone(),
                     config.region.clone(),
                     template,
@@ -135,6 +145,23 @@ async fn start_pumps(
                 }
             }
             None => tracing::warn!("no TABLE_NAME: the stream pump is off"),
+        }
+    }
+    if let Some(aws) = aws.as_ref().filter(|_| !template.queues.is_empty()) {
+        match &config.stack_name {
+            Some(stack_name) => {
+                if let Some(pump) = QueuePump::new(
+                    aws_sdk_sqs::Client::new(aws),
+                    stack_name.clone(),
+                    config.region.clone(),
+                    template,
+                    registry,
+                    mailbox.clone(),
+                ) {
+                    pumps.push(tokio::spawn(pump.run()));
+                }
+            }
+            None => tracing::warn!("no ORDERDESK_STACK_NAME: the queue pump is off"),
         }
     }
     if let Some(pump) = SchedulePump::new(

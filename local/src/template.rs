@@ -1,4 +1,4 @@
-//! Reads the SAM template: the functions and their HTTP API routes, stream and schedule
+//! Reads the SAM template: the functions and their HTTP API routes, stream, queue and schedule
 //! triggers for the gateway, and (in [`resources`]) the table, user pool, app client and groups
 //! that the local stack provisions.
 //!
@@ -7,6 +7,7 @@
 
 mod cors;
 mod provisioning;
+mod queues;
 mod resources;
 
 use std::{collections::HashSet, path::Path, time::Duration};
@@ -16,6 +17,7 @@ use serde_yaml::{Mapping, Value};
 
 pub use cors::CorsRules;
 pub use provisioning::Provisioning;
+pub use queues::QueueTrigger;
 
 /// Lambda's own default when neither the function nor `Globals` sets a timeout.
 const DEFAULT_TIMEOUT_SECS: u64 = 3;
@@ -69,6 +71,8 @@ pub struct Template {
     pub streams: Vec<StreamTrigger>,
     /// Every `Schedule` event, in template order.
     pub schedules: Vec<ScheduleTrigger>,
+    /// Every `SQS` event, in template order.
+    pub queues: Vec<QueueTrigger>,
     /// The HTTP API's CORS rules, when it has them.
     pub cors: Option<CorsRules>,
 }
@@ -119,6 +123,7 @@ impl Template {
         let mut functions = Vec::new();
         let mut streams = Vec::new();
         let mut schedules = Vec::new();
+        let mut queues = Vec::new();
         for (id, resource) in resources {
             let logical_id = id
                 .as_str()
@@ -130,6 +135,10 @@ impl Template {
                 .with_context(|| format!("in the function {logical_id}"))?;
             triggers(&function, resource, &mut streams, &mut schedules)
                 .with_context(|| format!("in the function {logical_id}"))?;
+            queues.extend(
+                queues::triggers(&function, resource, resources)
+                    .with_context(|| format!("in the function {logical_id}"))?,
+            );
             functions.push(function);
         }
 
@@ -143,6 +152,7 @@ impl Template {
             functions,
             streams,
             schedules,
+            queues,
             cors: cors::of(resources),
         })
     }

@@ -1,6 +1,6 @@
 """Creates what the functions expect to exist: the table, the user pool with its app client
-and groups, the SES sender identity, the KMS key that seals secrets at rest and the admin's
-user.
+and groups, the SES sender identity, the KMS key that seals secrets at rest, the event bus, the
+webhooks' queue and the admin's user.
 
 The table, pool, client and groups are as template.yaml declares them. The template has one
 reader, the Rust side: `orderdesk-local describe-template` prints the CreateTable,
@@ -145,6 +145,29 @@ def create_event_bus(events, name: str) -> str:
         pass
     say(f"event bus {bus}")
     return bus
+
+
+# Locally a failed webhook message is received again after this long rather than the
+# template's 180 s (the gateway's queue pump shortens it further for a failed invocation).
+WEBHOOK_VISIBILITY_TIMEOUT = 30
+# As template.yaml's WebhookQueue.RedrivePolicy.
+WEBHOOK_MAX_RECEIVE_COUNT = 5
+
+
+def create_webhook_queue(sqs, name: str) -> str:
+    """The URL of the webhooks' FIFO queue in moto, as template.yaml's WebhookQueue (named
+    `${AWS::StackName}-webhooks.fifo` there, which the gateway's queue pump looks up), with its
+    FIFO dead-letter queue; for WEBHOOK_QUEUE_URL."""
+    fifo = {"FifoQueue": "true", "ContentBasedDeduplication": "false"}
+    dlq_url = sqs.create_queue(QueueName=f"{name}-webhooks-dlq.fifo", Attributes=fifo)["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": WEBHOOK_MAX_RECEIVE_COUNT}
+    attributes = dict(fifo, VisibilityTimeout=str(WEBHOOK_VISIBILITY_TIMEOUT),
+                      RedrivePolicy=json.dumps(redrive))
+    url = sqs.create_queue(QueueName=f"{name}-webhooks.fifo", Attributes=attributes)["QueueUrl"]
+    say(f"webhook queue {url}")
+    return url
 
 
 def create_admin(idp, pool_id: str, policy: dict, saved: Path | None) -> str:

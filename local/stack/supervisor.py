@@ -95,6 +95,13 @@ class Supervisor:
             "PORTAL_URL": stack["console_url"],
             "SECRETS_KEY_ID": stack["secrets_key_id"],
             "EVENT_BUS_NAME": stack["event_bus_name"],
+            "WEBHOOK_QUEUE_URL": stack["webhook_queue_url"],
+            # `${AWS::StackName}` in the template's queue names: the gateway's queue pump
+            # finds each queue by the name the template gives it.
+            "ORDERDESK_STACK_NAME": self.name,
+            # Webhooks may go to http:// loopback addresses (tests' receivers) in the local
+            # stack only; template.yaml never sets it.
+            "ORDERDESK_WEBHOOKS_ALLOW_LOOPBACK": "1",
             "PORT": str(self.ports["gateway"]),
             "RUST_LOG": os.environ.get("RUST_LOG") or "info",
             "ORDERDESK_TEMPLATE": str(TEMPLATE),
@@ -158,9 +165,9 @@ class Supervisor:
         env = self.app_env(stack)
         keys = [k for k in env if k.startswith("AWS_") or k in (
             "TABLE_NAME", "USER_POOL_ID", "USER_POOL_CLIENT_ID", "SENDER_EMAIL",
-            "SELLER_NOTIFY_EMAIL", "PORTAL_URL", "SECRETS_KEY_ID", "EVENT_BUS_NAME", "PORT",
-            "RUST_LOG",
-            "ORDERDESK_TEMPLATE")]
+            "SELLER_NOTIFY_EMAIL", "PORTAL_URL", "SECRETS_KEY_ID", "EVENT_BUS_NAME",
+            "WEBHOOK_QUEUE_URL", "ORDERDESK_STACK_NAME", "ORDERDESK_WEBHOOKS_ALLOW_LOOPBACK",
+            "PORT", "RUST_LOG", "ORDERDESK_TEMPLATE")]
         lines = [f"export {k}={shlex.quote(env[k])}" for k in sorted(keys)]
         lines.append("unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN")
         (self.state / "env.sh").write_text("\n".join(lines) + "\n")
@@ -283,6 +290,8 @@ class Supervisor:
         secrets_key = provision.create_secrets_key(provision.client("kms", self.moto_url),
                                                    self.name)
         bus = provision.create_event_bus(provision.client("events", self.moto_url), self.name)
+        webhook_queue = provision.create_webhook_queue(provision.client("sqs", self.moto_url),
+                                                       self.name)
         saved = None if self.mode == "test" else self.state / "admin-password"
         password = provision.create_admin(idp, pool_id, provision.password_policy(spec), saved)
         stack = {
@@ -298,6 +307,7 @@ class Supervisor:
             "seller_notify_email": provision.SELLER_NOTIFY_EMAIL,
             "secrets_key_id": secrets_key,
             "event_bus_name": bus,
+            "webhook_queue_url": webhook_queue,
             "admin_email": provision.ADMIN_EMAIL,
             "admin_password": password,
         }
