@@ -159,3 +159,11 @@ impl Resolver for SystemDns {
         }
     }
 }
+
+/// Installs aws-lc-rs (the AWS SDK's, and [`HttpEndpoint`]'s) as rustls' process default, for
+/// the workspace's other reqwest clients (the local gateway's, the tests'): the workspace
+/// builds reqwest on rustls without a crypto provider, and a client built without one panics.
+pub fn install_tls_provider() {
+    // An error only says that a provider is installed already, which serves as well.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+}

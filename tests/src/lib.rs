@@ -313,11 +313,13 @@ pub async fn token_signed_by_the_pool(claims: &Value) -> String {
     let s = stack();
     let pem = std::fs::read(s.dir.join("moto-signing-key.pem"))
         .expect("the stack wrote moto's signing key");
-    let jwks: Value = reqwest::get(format!(
-        "{}/{}/.well-known/jwks.json",
-        s.aws_endpoint, s.user_pool_id
-    ))
-    .await
+    let jwks: Value = http()
+        .get(format!(
+            "{}/{}/.well-known/jwks.json",
+            s.aws_endpoint, s.user_pool_id
+        ))
+        .send()
+        .await
     .expect("JWKS reachable")
     .json()
     .await
@@ -437,10 +439,21 @@ pub struct Api {
     token: Option<String>,
 }
 
+/// A builder of the tests' HTTP clients, rustls' crypto provider installed first.
+pub fn http_builder() -> reqwest::ClientBuilder {
+    orderdesk::outbound::install_tls_provider();
+    reqwest::Client::builder()
+}
+
+/// A plain HTTP client of the tests.
+pub fn http() -> reqwest::Client {
+    http_builder().build().expect("a client")
+}
+
 impl Api {
     pub fn anonymous() -> Self {
         Self {
-            http: reqwest::Client::new(),
+            http: http(),
             token: None,
         }
     }
@@ -449,7 +462,7 @@ impl Api {
     /// than 127.0.0.1, so that a per-source quota it spends is its own.
     pub fn anonymous_from(source: std::net::IpAddr) -> Self {
         Self {
-            http: reqwest::Client::builder()
+            http: http_builder()
                 .local_address(source)
                 .build()
                 .expect("a client"),

@@ -14,7 +14,9 @@ pub struct Mail {
 /// Every email sent so far.
 pub async fn all() -> Vec<Mail> {
     let url = format!("{}/moto-api/data.json", crate::stack().aws_endpoint);
-    let data: Value = reqwest::get(url)
+    let data: Value = crate::http()
+        .get(url)
+        .send()
         .await
         .expect("moto answers")
         .json()

@@ -378,7 +378,7 @@ async fn the_mailbox_page_lists_a_sent_email() {
     let (o, to, token) = new_invitation("page").await;
     write(&o).await;
     mailbox::wait_for(&to).await;
-    let http = reqwest::Client::new();
+    let http = http();
     let get = |path: &str| http.get(format!("{}{path}", stack().api_url)).send();
 
     let page = get("/dev/mailbox").await.expect("the gateway answers");

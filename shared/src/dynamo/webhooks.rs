@@ -143,9 +143,10 @@ pub fn delivery_from_item(item: &Item) -> Result<Delivery, Unexpected> {
         event_type: kind,
         status,
         attempts: r.n("attempts")?,
-        last_status_code: r
-            .opt_s("last_status_code")
-            .map_or(Ok(None), |_| r.n("last_status_code").map(Some))?,
+        last_status_code: item
+            .get("last_status_code")
+            .map(|_| r.n("last_status_code"))
+            .transpose()?,
         next_attempt_at: r.opt_time("next_attempt_at")?,
         created_at: r.time("created_at")?,
         log: r.json("log")?.unwrap_or_default(),

@@ -491,7 +491,7 @@ async fn a_webhook_failing_for_three_days_is_disabled_and_the_admins_are_emailed
         skipped,
         Outcome::Skipped("the webhook is disabled or no longer wants this event")
     );
-    let emails = fake.emails.lock().unwrap();
+    let emails: Vec<_> = fake.emails.lock().unwrap().clone();
     assert_eq!(emails.len(), 1);
     assert_eq!(emails[0].message.template(), "webhook_disabled");
     let test = send_test(&fake, &fake, &id).await.unwrap();
