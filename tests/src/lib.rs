@@ -8,6 +8,7 @@ pub mod faults;
 mod lambda;
 pub mod mailbox;
 mod matrix;
+pub mod receiver;
 mod shop;
 mod table;
 mod template;
@@ -320,10 +321,10 @@ pub async fn token_signed_by_the_pool(claims: &Value) -> String {
         ))
         .send()
         .await
-    .expect("JWKS reachable")
-    .json()
-    .await
-    .expect("JWKS is JSON");
+        .expect("JWKS reachable")
+        .json()
+        .await
+        .expect("JWKS is JSON");
     let kid = jwks["keys"][0]["kid"].as_str().expect("a kid").to_owned();
     let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
     header.kid = Some(kid);

@@ -73,6 +73,16 @@ impl Listener {
 
     /// The bus's messages whose event's `data` passes `wanted`, waiting until `want` came.
     async fn whose(&self, wanted: impl Fn(&Value) -> bool, want: usize) -> Vec<Value> {
+        self.until(wanted, |found| found.len() >= want).await
+    }
+
+    /// The bus's messages whose event's `data` passes `wanted`, waiting until `enough` says
+    /// they are.
+    async fn until(
+        &self,
+        wanted: impl Fn(&Value) -> bool,
+        enough: impl Fn(&[Value]) -> bool,
+    ) -> Vec<Value> {
         let sqs = sqs().await;
         let mut found = Vec::new();
         for _ in 0..120 {
@@ -89,7 +99,7 @@ impl Listener {
                     found.push(message);
                 }
             }
-            if found.len() >= want {
+            if enough(&found) {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
@@ -209,20 +219,25 @@ async fn an_accounts_life_reaches_the_bus_created_updated_its_login_activated_an
         .ok(204);
 
     let ours = |data: &Value| data["customer_id"] == customer_id.as_str();
-    let messages = listener.whose(ours, 5).await;
+    let life = [
+        "customer.created",
+        "customer.updated",
+        "login.activated",
+        "login.disabled",
+        "customer.deleted",
+    ];
+    let whole = |found: &[Value]| {
+        life.iter()
+            .all(|kind| found.iter().any(|m| m["detail-type"] == *kind))
+    };
+    let messages = listener.until(ours, whole).await;
     listener.stop().await;
 
     let kinds: Vec<&str> = messages
         .iter()
         .map(|m| m["detail-type"].as_str().unwrap())
         .collect();
-    for kind in [
-        "customer.created",
-        "customer.updated",
-        "login.activated",
-        "login.disabled",
-        "customer.deleted",
-    ] {
+    for kind in life {
         assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
     }
     let activated = messages

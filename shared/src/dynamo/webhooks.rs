@@ -24,7 +24,7 @@ use crate::webhooks::{
     DeliveryStore, KEEP_DELIVERIES_SECONDS, Keyring, RecordError, Streak, Webhook, WebhookStore,
     WebhookStoreError, WebhookUrl,
 };
-use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
 
 tx_error_into!(WebhookStoreError);
 
@@ -323,22 +323,23 @@ impl DeliveryStore for DynamoStore {
     }
 
     async fn record_attempt(&self, r: AttemptRecord<'_>) -> Result<(), RecordError> {
-        let condition = match r.before {
-            None => "attribute_not_exists(PK)".to_owned(),
-            Some(b) => format!("attempts = {}", b.attempts),
+        let (condition, attempts) = match r.before {
+            None => ("attribute_not_exists(PK)", None),
+            Some(b) => ("attempts = :attempts", Some(n(b.attempts))),
         };
-        let mut actions = vec![self.put(delivery_item(r.after), Some(&condition))];
+        let mut actions = vec![];
         actions.extend(self.streak_update(r.webhook, r.streak, r.now));
         if let Some(email) = r.email {
             actions.push(self.put_outbox(email));
         }
-        if actions.len() == 1 {
+        if actions.is_empty() {
             let put = self
                 .client()
                 .put_item()
                 .table_name(self.table())
                 .set_item(Some(delivery_item(r.after)))
                 .condition_expression(condition)
+                .set_expression_attribute_values(attempts.map(|a| [(":attempts".into(), a)].into()))
                 .send()
                 .await;
             return match put {
@@ -352,11 +353,18 @@ impl DeliveryStore for DynamoStore {
                 Err(e) => Err(crate::sdk::failure("DynamoDB PutItem failed", e).into()),
             };
         }
+        let put = Put::builder()
+            .table_name(self.table())
+            .set_item(Some(delivery_item(r.after)))
+            .condition_expression(condition)
+            .set_expression_attribute_values(attempts.map(|a| [(":attempts".into(), a)].into()))
+            .build()
+            .expect("table and item are set");
+        actions.insert(0, TransactWriteItem::builder().put(put).build());
         match self.transact(actions).await {
             Ok(()) => Ok(()),
-            Err(e) if e.failed(0) => Err(RecordError::Stale),
-            // The webhook went meanwhile: the attempt is recorded with nothing to change.
-            Err(e) if e.failed(1) => Err(RecordError::Stale),
+            // Another attempt came first, or the webhook went meanwhile.
+            Err(e) if e.failed(0) || e.failed(1) => Err(RecordError::Stale),
             Err(e) => Err(RecordError::Unexpected(e.into())),
         }
     }

@@ -78,9 +78,10 @@ pub struct Webhook {
 }
 
 impl Webhook {
-    /// Whether events of `kind` go to this webhook now.
+    /// Whether events of `kind` go to this webhook now: those it subscribes to, and the
+    /// tests an admin sends it (whose retries follow the schedule too), while it is enabled.
     pub fn wants(&self, kind: EventType) -> bool {
-        self.enabled && self.events.contains(&kind)
+        self.enabled && (kind == EventType::WebhookTest || self.events.contains(&kind))
     }
 
     /// The webhook as an admin sees it; never its secrets.
