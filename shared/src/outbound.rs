@@ -167,3 +167,64 @@ pub fn install_tls_provider() {
     // An error only says that a provider is installed already, which serves as well.
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::webhooks::WebhookUrl;
+
+    fn outgoing(url: &WebhookUrl) -> Outgoing<'_> {
+        Outgoing {
+            url,
+            headers: vec![("content-type", "application/json".into())],
+            body: b"{}",
+        }
+    }
+
+    #[tokio::test]
+    async fn a_host_that_resolves_to_loopback_is_not_connected_to_in_aws_and_an_address_literal_neither()
+     {
+        install_tls_provider();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let endpoint = HttpEndpoint::new(Reach::PublicOnly).unwrap();
+        // Saved while "localhost" led elsewhere: the shape passes, the resolver refuses.
+        let by_name = WebhookUrl::stored(&format!("https://localhost:{port}/hooks"));
+        let by_address = WebhookUrl::stored(&format!("https://127.0.0.1:{port}/hooks"));
+
+        let (named, _) = endpoint.post(outgoing(&by_name)).await;
+        let (literal, _) = endpoint.post(outgoing(&by_address)).await;
+
+        assert!(
+            matches!(named, Answer::Refused(ip) if ip.is_loopback()),
+            "{named:?}"
+        );
+        assert_eq!(literal, Answer::Refused("127.0.0.1".parse().unwrap()));
+        let nothing = tokio::time::timeout(Duration::from_millis(200), listener.accept()).await;
+        assert!(nothing.is_err(), "a connection reached the listener");
+    }
+
+    #[tokio::test]
+    async fn on_the_local_stack_loopback_is_reached_no_redirect_is_followed_and_the_answer_counts()
+    {
+        install_tls_provider();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = tokio::spawn(async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut buf = vec![0u8; 4096];
+            let _ = socket.read(&mut buf).await.unwrap();
+            let answer =
+                "HTTP/1.1 302 Found\r\nlocation: http://10.0.0.1/\r\ncontent-length: 0\r\n\r\n";
+            socket.write_all(answer.as_bytes()).await.unwrap();
+        });
+        let endpoint = HttpEndpoint::new(Reach::AlsoLoopback).unwrap();
+        let url = WebhookUrl::stored(&format!("http://localhost:{port}/hooks"));
+
+        let (answer, _) = endpoint.post(outgoing(&url)).await;
+
+        assert_eq!(answer, Answer::Status(302));
+        server.await.unwrap();
+    }
+}
