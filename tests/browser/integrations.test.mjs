@@ -3,7 +3,8 @@
 // secret and shows as succeeded in the delivery log; a failing receiver's delivery waits as
 // pending and a retry by hand delivers it; the webhook is disabled, enabled, reloaded after a
 // change made meanwhile, edited, given a new secret (the old one signing beside it) and deleted;
-// an address inside a private network is refused beside the URL field; desktop and phone fit.
+// an address inside a private network is refused beside the URL field; desktop and phone fit; a
+// webhook disabled after days of failures says so.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -232,5 +233,33 @@ describe('integrations', () => {
     await call(admin, 'GET', `/admin/webhooks/${webhookId}`, undefined, [404]);
     checkConsole(phone);
     await phone.context().close();
+  });
+
+  it('says why a webhook was disabled automatically, in the list and on the page the email links to', async () => {
+    const hook = await call(admin, 'POST', '/admin/webhooks', { url: `${url}/failing`, events: ['order.requested'] });
+    // Three days of failures cannot pass in a test: the API's answers are changed on their way
+    // to the page into those of a webhook the deliverer disabled (its words, shared/src/dynamo).
+    const since = new Date(Date.now() - 3 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const disabled = (w) => (w.webhook_id === hook.webhook_id
+      ? { ...w, enabled: false, failing_since: since, disabled_reason: `every delivery failed since ${since}; disabled after 3 days` }
+      : w);
+    const page = await openPage();
+    await page.route(/\/admin\/webhooks(\/whk_[0-9a-f]+)?$/, async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      await route.fulfill({ response, json: Array.isArray(body) ? body.map(disabled) : disabled(body) });
+    });
+    await signIn(page, stack().admin_email, stack().admin_password);
+    await page.goto(`${stack().console_url}#/admin/integrations`);
+    const row = page.getByRole('row', { name: new RegExp(`${url.replace(/[./]/g, '\\$&')}/failing`) });
+    await row.getByText(`Disabled automatically: every delivery failed since ${since}`).waitFor();
+    await page.goto(`${stack().console_url}#/admin/integrations/${hook.webhook_id}`);
+    await page.getByRole('note').filter({ hasText: 'Disabled automatically: every delivery failed since' }).waitFor();
+    await page.getByRole('button', { name: 'Enable webhook' }).waitFor();
+    assert.match(await page.getByTestId('webhook-state').textContent(), /^Disabled$/);
+    await screenshot(page, 'admin-webhook-disabled');
+    checkConsole(page);
+    await page.context().close();
+    await call(admin, 'DELETE', `/admin/webhooks/${hook.webhook_id}`);
   });
 });
