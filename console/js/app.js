@@ -16,6 +16,7 @@ const ADMIN_LINKS = [
   ['/admin/price-tiers', 'Price tiers'],
   ['/admin/teams', 'Teams'],
   ['/admin/checkout-questions', 'Checkout questions'],
+  ['/admin/integrations', 'Integrations'],
   ['/admin/audit', 'Audit log'],
 ];
 const CUSTOMER_LINKS = [

@@ -30,6 +30,8 @@ const ROUTES = [
   ['/admin/price-tiers', 'admin', () => import('./pages/admin/price-tiers.js')],
   ['/admin/teams', 'admin', () => import('./pages/admin/teams.js')],
   ['/admin/checkout-questions', 'admin', () => import('./pages/admin/questions.js')],
+  ['/admin/integrations', 'admin', () => import('./pages/admin/integrations.js')],
+  ['/admin/integrations/:webhook_id', 'admin', () => import('./pages/admin/webhook.js')],
   ['/admin/audit', 'admin', () => import('./pages/admin/audit.js')],
 ].map(([pattern, access, load]) => ({
   pattern,
