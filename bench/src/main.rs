@@ -11,7 +11,7 @@
 //! `BENCH_ACCEPTS` (200), `BENCH_INVOCATIONS` (10000 per binary through the fake Runtime API),
 //! `BENCH_COLD_STARTS` (15 per binary and setting), `BENCH_CLIENTS` (16),
 //! `BENCH_THROUGHPUT_SECONDS` (30), `BENCH_BIN_DIR` (this binary's folder), `BENCH_ONLY`
-//! (a comma-separated subset of calls, latency, coldstart, memory, throughput; sizes are always
+//! (a comma-separated subset of calls, latency, coldstart, memory, webhooks, throughput; sizes are always
 //! reported). `--out FILE` also writes the table there.
 
 mod apps;
@@ -27,6 +27,7 @@ mod operations;
 mod report;
 mod runtime_api;
 mod throughput;
+mod webhooks;
 
 use apps::Apps;
 use binaries::binaries_section;
@@ -44,7 +45,8 @@ struct Settings {
     clients: usize,
     throughput: Duration,
     bin_dir: PathBuf,
-    /// `BENCH_ONLY`: a comma-separated subset of calls, latency, coldstart, memory, throughput.
+    /// `BENCH_ONLY`: a comma-separated subset of calls, latency, coldstart, memory, webhooks,
+    /// throughput.
     only: Vec<String>,
 }
 
@@ -116,6 +118,10 @@ async fn main() {
     }
     say("cold starts, sizes and memory of the release binaries");
     binaries_section(&mut table, &s, &fx, &preview_token).await;
+    if s.wants("webhooks") {
+        say("webhooks under load: 1,000 events to 3 webhooks (200, 500, 5 s)");
+        webhooks::webhooks_section(&mut table, &fx).await;
+    }
     if s.wants("throughput") {
         say(format!(
             "throughput: {} clients for {} s through the gateway",

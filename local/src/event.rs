@@ -383,6 +383,7 @@ mod tests {
                 timeout: Duration::from_secs(10),
                 memory_mb: 256,
                 routes: Vec::new(),
+                sends_email: false,
             }),
         }
     }

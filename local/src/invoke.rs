@@ -398,6 +398,7 @@ mod tests {
             timeout,
             memory_mb: 256,
             routes: Vec::new(),
+            sends_email: false,
         }
     }
 

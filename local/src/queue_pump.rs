@@ -279,7 +279,11 @@ impl Poller {
             trace_id: "",
         };
         let outcome = invoke_event(&self.consumer.handler, event, &invocation).await;
-        if let Some(mailbox) = &self.mailbox {
+        if let Some(mailbox) = self
+            .mailbox
+            .as_ref()
+            .filter(|_| trigger.function.sends_email)
+        {
             mailbox.observe().await;
         }
         if let Err(error) = &outcome {

@@ -183,6 +183,7 @@ mod tests {
             binary: "test".into(),
             timeout: Duration::from_secs(3),
             memory_mb: 128,
+            sends_email: false,
             routes: routes
                 .iter()
                 .enumerate()
@@ -314,6 +315,7 @@ mod tests {
                 binary: "f".into(),
                 timeout: Duration::from_secs(3),
                 memory_mb: 128,
+                sends_email: false,
                 routes: vec![Route {
                     name: "R".into(),
                     method: "GET".into(),

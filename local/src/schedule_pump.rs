@@ -144,6 +144,7 @@ mod tests {
                 timeout: Duration::from_secs(3),
                 memory_mb: 128,
                 routes: Vec::new(),
+                sends_email: true,
             },
             name: "EveryFiveMinutes".into(),
             expression: "rate(5 minutes)".into(),

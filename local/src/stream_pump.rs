@@ -145,7 +145,11 @@ impl Delivery {
             }
             let event = json!({ "Records": batch });
             let outcome = invoke_event(&self.consumer.handler, event, &invocation).await;
-            if let Some(mailbox) = &self.mailbox {
+            if let Some(mailbox) = self
+                .mailbox
+                .as_ref()
+                .filter(|_| trigger.function.sends_email)
+            {
                 mailbox.observe().await;
             }
             let first_failed = match outcome {
@@ -230,6 +234,7 @@ mod tests {
                 timeout: Duration::from_secs(3),
                 memory_mb: 128,
                 routes: Vec::new(),
+                sends_email: true,
             },
             name: "OutboxStream".into(),
             table: "Table".into(),

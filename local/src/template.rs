@@ -6,6 +6,7 @@
 //! they only ever appear in properties the local stack has no use for.
 
 mod cors;
+mod mail;
 mod provisioning;
 mod queues;
 mod resources;
@@ -37,6 +38,10 @@ pub struct Function {
     pub memory_mb: u32,
     /// Its `HttpApi` events.
     pub routes: Vec<Route>,
+    /// Whether its policies, or its role's, allow `ses:SendEmail`: the pumps ask the
+    /// development mailbox to look at moto's store only after such a function ran, since each
+    /// look reads moto's whole store.
+    pub sends_email: bool,
 }
 
 /// One `HttpApi` event: a route of the HTTP API.
@@ -131,8 +136,9 @@ impl Template {
             if resource.get("Type").and_then(Value::as_str) != Some("AWS::Serverless::Function") {
                 continue;
             }
-            let function = function(logical_id, resource, globals)
+            let mut function = function(logical_id, resource, globals)
                 .with_context(|| format!("in the function {logical_id}"))?;
+            function.sends_email = mail::sends_email(resource, resources);
             triggers(&function, resource, &mut streams, &mut schedules)
                 .with_context(|| format!("in the function {logical_id}"))?;
             queues.extend(
@@ -310,6 +316,7 @@ fn function(
             .and_then(|m| u32::try_from(m).ok())
             .unwrap_or(DEFAULT_MEMORY_MB),
         routes,
+        sends_email: false,
     })
 }
 

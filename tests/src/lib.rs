@@ -45,6 +45,9 @@ pub struct Stack {
     pub sender_email: String,
     pub seller_notify_email: String,
     pub event_bus_name: String,
+    /// The webhooks' FIFO queue (the local stack's addition to API.md's fields).
+    #[serde(default)]
+    pub webhook_queue_url: String,
     pub admin_email: String,
     pub admin_password: String,
     #[serde(skip)]

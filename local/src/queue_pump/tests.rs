@@ -93,6 +93,7 @@ async fn pump(client: &Client, queue_name: &str, slow: Duration) -> Seen {
                 timeout: Duration::from_secs(10),
                 memory_mb: 128,
                 routes: Vec::new(),
+                sends_email: false,
             },
             name: "Jobs".into(),
             queue: "Jobs".into(),

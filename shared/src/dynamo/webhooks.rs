@@ -196,15 +196,13 @@ impl DynamoStore {
                 vec![(":at", s(at.to_string()))],
             ),
             Streak::Ended => ("REMOVE failing_since", vec![]),
-            Streak::Disable { since } => (
+            Streak::Disable { .. } => (
                 "SET enabled = :off, disabled_reason = :why, updated_at = :now, version = version + :one",
                 vec![
                     (":off", b(false)),
                     (
                         ":why",
-                        s(format!(
-                            "every delivery failed since {since}; disabled after 3 days"
-                        )),
+                        s("Every delivery failed for 3 days, so the webhook was disabled."),
                     ),
                     (":now", s(now.to_string())),
                     (":one", n(1)),
