@@ -63,21 +63,26 @@ pub async fn publish<S: EventStore, B: EventBus + ?Sized>(
         let refused = match bus.put(batch).await {
             Ok(refused) => refused,
             Err(error) => {
-                tracing::error!(%error, "putting events on the bus failed");
+                tracing::error!(error = %error.chain(), "putting events on the bus failed");
                 (0..batch.len()).collect()
             }
         };
-        for (i, event) in batch.iter().enumerate() {
+        // The marks of a batch go out together: each is one item's update, and a batch's wait
+        // is then one round trip, not ten.
+        let marks = batch.iter().enumerate().map(|(i, event)| {
             let put = !refused.contains(&i);
-            let marked = put && {
-                match store.mark_published(event).await {
+            async move {
+                put && match store.mark_published(event).await {
                     Ok(()) => true,
                     Err(error) => {
-                        tracing::error!(%error, event_id = %event.id, "marking an event failed");
+                        tracing::error!(error = %error.chain(), event_id = %event.id, "marking an event failed");
                         false
                     }
                 }
-            };
+            }
+        });
+        let marked = futures::future::join_all(marks).await;
+        for (event, marked) in batch.iter().zip(marked) {
             if marked {
                 report.published.push(event.id.clone());
             } else {
