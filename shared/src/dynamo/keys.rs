@@ -254,6 +254,23 @@ pub fn audit_actor_pk(actor_id: &str) -> String {
     format!("AUDITACTOR#{actor_id}")
 }
 
+// ---------------------------------------------------------------- webhooks
+
+pub const WEBHOOK_SK: &str = "WEBHOOK";
+/// GSI1 partition of every webhook, oldest first.
+pub const WEBHOOKS: &str = "WEBHOOKS";
+pub const DELIVERY_PREFIX: &str = "DELIVERY#";
+/// GSI1 partition of the deliveries waiting for their next attempt, soonest first.
+pub const DELIVERIES_DUE: &str = "WEBHOOK#DUE";
+
+pub fn webhook_pk(id: &WebhookId) -> String {
+    format!("WEBHOOK#{id}")
+}
+
+pub fn delivery_sk(event_id: &str) -> String {
+    format!("{DELIVERY_PREFIX}{event_id}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,21 +311,4 @@ mod tests {
             ("LOGINSUB#abc".into(), "LOGINSUB".into())
         );
     }
-}
-
-// ---------------------------------------------------------------- webhooks
-
-pub const WEBHOOK_SK: &str = "WEBHOOK";
-/// GSI1 partition of every webhook, oldest first.
-pub const WEBHOOKS: &str = "WEBHOOKS";
-pub const DELIVERY_PREFIX: &str = "DELIVERY#";
-/// GSI1 partition of the deliveries waiting for their next attempt, soonest first.
-pub const DELIVERIES_DUE: &str = "WEBHOOK#DUE";
-
-pub fn webhook_pk(id: &WebhookId) -> String {
-    format!("WEBHOOK#{id}")
-}
-
-pub fn delivery_sk(event_id: &str) -> String {
-    format!("{DELIVERY_PREFIX}{event_id}")
 }

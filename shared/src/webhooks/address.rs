@@ -194,9 +194,8 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
         // 6to4 carries its IPv4 address in the prefix.
         return is_public_v4(embedded(s[1], s[2]));
     }
-    let refused = s[0] == 0x2001 && s[1] == 0 // Teredo
-        || s[0] == 0x2001 && s[1] == 0x0db8 // documentation
-        || s[0] == 0x2001 && s[1] < 0x0200 // other IETF protocol assignments
+    // IETF protocol assignments 2001::/23 (Teredo 2001::/32 among them) and documentation.
+    let refused = s[0] == 0x2001 && (s[1] < 0x0200 || s[1] == 0x0db8)
         || s[0] == 0x0100 && s[1..4] == [0; 3] // discard-only
         || s[0] & 0xfe00 == 0xfc00 // unique local, the metadata service at fd00:ec2::254
         || s[0] & 0xffc0 == 0xfe80 // link-local

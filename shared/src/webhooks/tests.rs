@@ -160,11 +160,14 @@ impl DeliveryQueue for Fake {
     }
 }
 
+/// Each request's headers and body.
+type Seen = Vec<(Vec<(&'static str, String)>, Vec<u8>)>;
+
 /// An endpoint that answers each request with the next status, and keeps what it was sent.
 #[derive(Default)]
 struct Receiver {
     answers: Mutex<Vec<Answer>>,
-    seen: Mutex<Vec<(Vec<(&'static str, String)>, Vec<u8>)>>,
+    seen: Mutex<Seen>,
 }
 
 impl Receiver {
