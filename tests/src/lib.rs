@@ -4,6 +4,7 @@
 
 mod accounts;
 mod authz;
+mod client;
 pub mod faults;
 mod lambda;
 pub mod mailbox;
@@ -15,6 +16,7 @@ mod template;
 
 pub use accounts::*;
 pub use authz::*;
+pub use client::{http, http_builder};
 pub use lambda::*;
 pub use matrix::*;
 pub use shop::*;
@@ -441,17 +443,6 @@ impl Reply {
 pub struct Api {
     http: reqwest::Client,
     token: Option<String>,
-}
-
-/// A builder of the tests' HTTP clients, rustls' crypto provider installed first.
-pub fn http_builder() -> reqwest::ClientBuilder {
-    orderdesk::outbound::install_tls_provider();
-    reqwest::Client::builder()
-}
-
-/// A plain HTTP client of the tests.
-pub fn http() -> reqwest::Client {
-    http_builder().build().expect("a client")
 }
 
 impl Api {
