@@ -13,6 +13,7 @@ pub enum Function {
     Submission,
     Orders,
     Confirmation,
+    Integrations,
 }
 
 pub struct Apps {
@@ -23,6 +24,7 @@ pub struct Apps {
     submission: orderdesk_order_submission::App,
     orders: orderdesk_orders::App,
     confirmation: orderdesk_order_confirmation::App,
+    integrations: orderdesk_integrations::App,
 }
 
 fn built<T>(r: Result<T, lambda_http::Error>, name: &str) -> T {
@@ -45,6 +47,10 @@ impl Apps {
                 orderdesk_order_confirmation::App::from_env().await,
                 "order-confirmation",
             ),
+            integrations: built(
+                orderdesk_integrations::App::from_env().await,
+                "integrations",
+            ),
         }
     }
 
@@ -57,6 +63,7 @@ impl Apps {
             Function::Submission => self.submission.handle(req).await,
             Function::Orders => self.orders.handle(req).await,
             Function::Confirmation => self.confirmation.handle(req).await,
+            Function::Integrations => self.integrations.handle(req).await,
         }
     }
 }

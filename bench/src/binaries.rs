@@ -290,6 +290,16 @@ fn binaries(fx: &Fixtures, preview_token: &str) -> Vec<Binary> {
             kind: Kind::Other(http("publisher-stream.json").json()),
         },
         Binary {
+            name: "integrations",
+            kind: Kind::Http(http("webhooks-list.json").by(&fx.admin).json(), 200),
+        },
+        // The sample's webhook does not exist: the attempt is skipped after its one read, and
+        // no endpoint's time is measured.
+        Binary {
+            name: "deliverer",
+            kind: Kind::Other(http("deliverer-queue.json").json()),
+        },
+        Binary {
             name: "housekeeping",
             kind: Kind::Other(http("housekeeping-schedule.json").json()),
         },

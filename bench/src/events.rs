@@ -10,6 +10,8 @@ pub const SAMPLE_ORDER: &str = "ord_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
 pub const SAMPLE_LIST: &str = "lst_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
 pub const SAMPLE_TOKEN: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 pub const SAMPLE_OUTBOX: &str = "0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
+pub const SAMPLE_WEBHOOK: &str = "whk_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
+pub const SAMPLE_HOOK_URL: &str = "https://erp.acme-bakery.example/orderdesk/events";
 
 /// The claims API Gateway's JWT authorizer puts in the event.
 #[derive(Debug, Clone)]

@@ -3,7 +3,10 @@
 //! function's `App::handle` called in this process on a real API Gateway v2 event.
 
 use crate::apps::{Apps, Function, body_json};
-use crate::events::{Claims, Event, SAMPLE_CUSTOMER, SAMPLE_LIST, SAMPLE_ORDER, SAMPLE_TOKEN};
+use crate::events::{
+    Claims, Event, SAMPLE_CUSTOMER, SAMPLE_HOOK_URL, SAMPLE_LIST, SAMPLE_ORDER, SAMPLE_TOKEN,
+    SAMPLE_WEBHOOK,
+};
 use crate::fixtures::Fixtures;
 use orderdesk::dynamo::calls::{self, Calls};
 use orderdesk_tests::unique_email;
@@ -108,6 +111,50 @@ pub async fn new_team(apps: &Apps, admin: &Claims) -> String {
     body["team_id"].as_str().expect("a team id").to_owned()
 }
 
+/// Where the bench's webhooks point: a loopback port where nothing listens (the local stack
+/// allows loopback), so that no endpoint's time is in a row.
+const BENCH_HOOK: &str = "http://127.0.0.1:9/bench";
+
+/// `events/<file>` of the webhook routes, by the admin, for `webhook` and to [`BENCH_HOOK`].
+fn webhook_event(admin: &Claims, file: &str, webhook: &str) -> Event {
+    Event::sample(file)
+        .by(admin)
+        .with(SAMPLE_WEBHOOK, webhook)
+        .with(SAMPLE_HOOK_URL, BENCH_HOOK)
+}
+
+/// A webhook's events in the bench: one the bench does not cause, so that no delivery follows
+/// its orders.
+fn quiet() -> serde_json::Value {
+    json!({"url": BENCH_HOOK, "events": ["login.disabled"]})
+}
+
+/// A webhook made in this process (not counted); its id.
+pub async fn new_webhook(apps: &Apps, admin: &Claims) -> String {
+    let event = webhook_event(admin, "webhooks-create.json", SAMPLE_WEBHOOK).body(&quiet());
+    let res = apps.handle(Function::Integrations, event.request()).await;
+    let body = body_json(&res);
+    assert_eq!(res.status(), 201, "creating a webhook: {body}");
+    body["webhook_id"]
+        .as_str()
+        .expect("a webhook id")
+        .to_owned()
+}
+
+/// Deletes every webhook to [`BENCH_HOOK`] (not counted): a seller keeps at most 20, and each
+/// gets the events it subscribes to.
+async fn forget_webhooks(apps: &Apps, admin: &Claims) {
+    let list = Event::sample("webhooks-list.json").by(admin);
+    let all = body_json(&apps.handle(Function::Integrations, list.request()).await);
+    for w in all.as_array().into_iter().flatten() {
+        if w["url"] == BENCH_HOOK {
+            let id = w["webhook_id"].as_str().unwrap_or_default();
+            let delete = webhook_event(admin, "webhooks-delete.json", id);
+            apps.handle(Function::Integrations, delete.request()).await;
+        }
+    }
+}
+
 /// `POST /orders` of [`Fixtures::order_body`] with a fresh `Idempotency-Key`.
 pub fn submit_event(fx: &Fixtures, buyer: &Claims) -> Event {
     Event::sample("orders-submit.json")
@@ -146,6 +193,8 @@ pub async fn count_all(apps: &Apps, fx: &mut Fixtures) -> Vec<Counted> {
     let to_reorder = new_order(apps, fx, &buyer).await;
     let to_assign = new_order(apps, fx, &buyer).await;
     let team = new_team(apps, &admin).await;
+    let webhook = new_webhook(apps, &admin).await;
+    let hook = |file: &str| webhook_event(&admin, file, &webhook);
     let list = new_list(apps, &buyer, &sku).await;
     let to_delete = new_list(apps, &buyer, &sku).await;
     let preview = fx.invitations.pop().expect("an invitation to preview");
@@ -295,6 +344,52 @@ pub async fn count_all(apps: &Apps, fx: &mut Fixtures) -> Vec<Counted> {
             200,
         ),
         other(
+            "POST /admin/webhooks",
+            Integrations,
+            hook("webhooks-create.json").body(&quiet()),
+            201,
+        ),
+        read(
+            "GET /admin/webhooks",
+            Integrations,
+            hook("webhooks-list.json"),
+        ),
+        read(
+            "GET /admin/webhooks/{id}",
+            Integrations,
+            hook("webhooks-get.json"),
+        ),
+        other(
+            "PATCH /admin/webhooks/{id}",
+            Integrations,
+            hook("webhooks-update.json")
+                .body(&json!({"events": ["login.disabled", "customer.deleted"]})),
+            200,
+        ),
+        other(
+            "POST /admin/webhooks/{id}/secret/rotate",
+            Integrations,
+            hook("webhooks-rotate-secret.json"),
+            200,
+        ),
+        other(
+            "POST /admin/webhooks/{id}/test",
+            Integrations,
+            hook("webhooks-test.json"),
+            202,
+        ),
+        read(
+            "GET /admin/webhooks/{id}/deliveries",
+            Integrations,
+            hook("webhooks-deliveries.json"),
+        ),
+        other(
+            "DELETE /admin/webhooks/{id}",
+            Integrations,
+            hook("webhooks-delete.json"),
+            204,
+        ),
+        other(
             "PUT /cart",
             Submission,
             as_buyer("cart-put.json").with("FLOUR-25", &sku),
@@ -413,5 +508,6 @@ pub async fn count_all(apps: &Apps, fx: &mut Fixtures) -> Vec<Counted> {
             calls,
         });
     }
+    forget_webhooks(apps, &admin).await;
     rows
 }

@@ -3,7 +3,7 @@
 
 use crate::{
     Api, Item, PASSWORD, admin_token, cognito, ensure_standard_questions, id_of, item, jwt_claims,
-    mailbox, sign_in, sign_in_through, stack, standard_answers, token_signed_by_the_pool,
+    mailbox, pluck, sign_in, sign_in_through, stack, standard_answers, token_signed_by_the_pool,
     unique_email, unique_word, user_token_in, user_token_of,
 };
 use aws_sdk_cognitoidentityprovider::types::ExplicitAuthFlowsType;
@@ -90,11 +90,21 @@ pub struct Targets {
     pub address: String,
     /// `$team`: a team that no customer names.
     pub team: String,
+    /// `$webhook`: a webhook to [`MATRIX_HOOK`].
+    pub webhook: String,
+    /// `$delivery`: a delivery of `$webhook` (a test event's), attempted once.
+    pub delivery: String,
 }
+
+/// Where the matrix's webhooks point (`$hook`): loopback, which the local stack allows, where
+/// nothing listens, so a delivery fails at once and waits for its retry; and the one URL by
+/// which [`forget_webhooks`] finds them afterwards, since a seller keeps at most 20.
+pub const MATRIX_HOOK: &str = "http://127.0.0.1:9/matrix";
 
 impl Targets {
     /// `text` with every placeholder filled: the targets', and per call a fresh `$word`
-    /// (`$WORD` upper-case), `$email`, and `$questions` (the standard checkout questions).
+    /// (`$WORD` upper-case), `$email`, `$questions` (the standard checkout questions), and
+    /// `$hook` ([`MATRIX_HOOK`]).
     pub fn fill(&self, text: &str) -> String {
         let word = unique_word();
         let questions = crate::standard_questions()["questions"].to_string();
@@ -115,6 +125,9 @@ impl Targets {
             ("$questions", &questions),
             ("$list", &self.list),
             ("$team", &self.team),
+            ("$webhook", &self.webhook),
+            ("$delivery", &self.delivery),
+            ("$hook", MATRIX_HOOK),
         ]
         .iter()
         .fold(text.to_owned(), |t, (k, v)| t.replace(k, v))
@@ -147,6 +160,50 @@ async fn new_address(login: &Api) -> String {
 async fn new_team(admin: &Api) -> String {
     let team = json!({"name": format!("Matrix {}", unique_word())});
     id_of(&admin.post("/admin/teams", &team).await.ok(201), "team_id")
+}
+
+/// The id of a new webhook to [`MATRIX_HOOK`], for an event type the matrix's calls seldom
+/// cause, so that few deliveries fan out to it.
+async fn new_webhook(admin: &Api) -> String {
+    let hook = json!({"url": MATRIX_HOOK, "events": ["login.disabled"]});
+    id_of(
+        &admin.post("/admin/webhooks", &hook).await.ok(201),
+        "webhook_id",
+    )
+}
+
+/// The id of a delivery of `webhook`: a test event's, once its first attempt is recorded
+/// (the deliverer takes it off the queue asynchronously; until then a retry is a 404).
+pub async fn new_delivery(admin: &Api, webhook: &str) -> String {
+    let queued = admin
+        .post(&format!("/admin/webhooks/{webhook}/test"), &json!({}))
+        .await
+        .ok(202);
+    let delivery = id_of(&queued, "delivery_id");
+    let log = format!("/admin/webhooks/{webhook}/deliveries?limit=200");
+    for _ in 0..150 {
+        let page = admin.get(&log).await.ok(200);
+        if pluck(&page["items"], "delivery_id").contains(&delivery.as_str()) {
+            return delivery;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("the test delivery {delivery} of {webhook} was never attempted");
+}
+
+/// Deletes every webhook to [`MATRIX_HOOK`]: the matrix and the bad-input corpus make up to a
+/// dozen, and a seller keeps at most 20 for every suite of the stack.
+pub async fn forget_webhooks(admin: &Api) {
+    let all = admin.get("/admin/webhooks").await.ok(200);
+    let ours = all
+        .as_array()
+        .expect("a list of webhooks")
+        .iter()
+        .filter(|w| w["url"] == MATRIX_HOOK);
+    for webhook in ours {
+        let path = format!("/admin/webhooks/{}", id_of(webhook, "webhook_id"));
+        admin.delete(&path).await.ok(204);
+    }
 }
 
 /// The matrix's world: a token per actor and the targets of its calls, made once.
@@ -195,6 +252,12 @@ impl World {
         let list = saved_list(&a.2, &sku).await;
         let address = new_address(&a.2).await;
         let team = new_team(&admin).await;
+        // Disabled, so that no event of the run fans out to it; a test is delivered anyway.
+        let webhook = new_webhook(&admin).await;
+        let off = json!({"enabled": false});
+        let path = format!("/admin/webhooks/{webhook}");
+        admin.patch(&path, &off).await.ok(200);
+        let delivery = new_delivery(&admin, &webhook).await;
         let shared = Targets {
             customer: a.0.clone(),
             login: id_of(&spare, "login_id"),
@@ -207,6 +270,8 @@ impl World {
             list,
             address,
             team,
+            webhook,
+            delivery,
         };
         let (no_group, other_pool, other_client) =
             tokio::join!(user_token_in(&[]), other_pool_token(), other_client_token());
@@ -250,6 +315,7 @@ impl World {
             ("CATALOG".into(), format!("PRODUCT#{}", shared.sku)),
             ("CATALOG".into(), format!("TIER#{}", shared.tier)),
             (format!("CUSTOMER#{}", a.0), format!("LIST#{}", shared.list)),
+            (format!("WEBHOOK#{}", shared.webhook), "WEBHOOK".into()),
         ];
         let mut watched = Vec::new();
         for (pk, sk) in keys {
@@ -317,6 +383,12 @@ impl World {
         }
         if text.contains("$team") {
             t.team = new_team(admin).await;
+        }
+        if text.contains("$delivery") {
+            t.webhook = new_webhook(admin).await;
+            t.delivery = new_delivery(admin, &t.webhook).await;
+        } else if text.contains("$webhook") {
+            t.webhook = new_webhook(admin).await;
         }
         if text.contains("$tier") {
             let name = format!("Matrix {}", unique_word());

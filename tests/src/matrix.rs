@@ -108,6 +108,16 @@ pub const MATRIX: &[Row] = &[
     row("PUT /admin/routing-rules",                        "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/routing-rules", r#"{"rules": []}"#),
     row("GET /admin/auto-confirm",                         "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/auto-confirm", ""),
     row("PUT /admin/auto-confirm",                         "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/auto-confirm", r#"{"rules": []}"#),
+    row("POST /admin/webhooks",                            "401 401 401 401 401 403 403 403 403 403 201 201", "/admin/webhooks", r#"{"url": "$hook", "events": ["login.disabled"]}"#),
+    row("GET /admin/webhooks",                             "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/webhooks", ""),
+    row("GET /admin/webhooks/{webhook_id}",                "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/webhooks/$webhook", ""),
+    row("PATCH /admin/webhooks/{webhook_id}",              "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/webhooks/$webhook", r#"{"events": ["customer.deleted"]}"#),
+    row("DELETE /admin/webhooks/{webhook_id}",             "401 401 401 401 401 403 403 403 403 403 204 204", "/admin/webhooks/$webhook", ""),
+    row("POST /admin/webhooks/{webhook_id}/test",          "401 401 401 401 401 403 403 403 403 403 202 202", "/admin/webhooks/$webhook/test", ""),
+    row("POST /admin/webhooks/{webhook_id}/secret/rotate", "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/webhooks/$webhook/secret/rotate", ""),
+    row("GET /admin/webhooks/{webhook_id}/deliveries",     "401 401 401 401 401 403 403 403 403 403 200 200", "/admin/webhooks/$webhook/deliveries?limit=1", ""),
+    row("POST /admin/webhooks/{webhook_id}/deliveries/{delivery_id}/retry",
+                                                           "401 401 401 401 401 403 403 403 403 403 202 202", "/admin/webhooks/$webhook/deliveries/$delivery/retry", ""),
 ];
 
 impl Row {

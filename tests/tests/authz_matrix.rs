@@ -35,6 +35,7 @@ struct Functions {
     submission: orderdesk_order_submission::App,
     orders: orderdesk_orders::App,
     confirmation: orderdesk_order_confirmation::App,
+    integrations: orderdesk_integrations::App,
 }
 
 impl Functions {
@@ -48,6 +49,7 @@ impl Functions {
             submission: orderdesk_order_submission::App::from_env().await.unwrap(),
             orders: orderdesk_orders::App::from_env().await.unwrap(),
             confirmation: orderdesk_order_confirmation::App::from_env().await.unwrap(),
+            integrations: orderdesk_integrations::App::from_env().await.unwrap(),
         }
     }
 
@@ -61,6 +63,7 @@ impl Functions {
             "order-submission" => self.submission.handle(req).await,
             "orders" => self.orders.handle(req).await,
             "order-confirmation" => self.confirmation.handle(req).await,
+            "integrations" => self.integrations.handle(req).await,
             other => panic!("the function {other} is new: add it to Functions"),
         };
         res.status().as_u16()
@@ -242,6 +245,7 @@ async fn every_route_answers_every_actor_as_the_matrix_says_and_a_refused_call_w
         .filter_map(|o| o.mismatch.as_deref())
         .collect();
     let changed = world.changed_items().await;
+    forget_webhooks(&world.admin).await;
     let mut orders_of_idle_accounts = 0;
     for account in &world.idle_accounts {
         orders_of_idle_accounts += world

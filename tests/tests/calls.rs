@@ -9,6 +9,8 @@ use serde_json::{Value, json};
 
 #[path = "calls/teams.rs"]
 mod team_budgets;
+#[path = "calls/webhooks.rs"]
+mod webhook_budgets;
 
 struct Functions {
     catalog: orderdesk_catalog::App,
@@ -18,6 +20,7 @@ struct Functions {
     confirmation: orderdesk_order_confirmation::App,
     customers: orderdesk_customers::App,
     invitations: orderdesk_invitations::App,
+    integrations: orderdesk_integrations::App,
 }
 
 async fn functions() -> Functions {
@@ -30,6 +33,7 @@ async fn functions() -> Functions {
         confirmation: orderdesk_order_confirmation::App::from_env().await.unwrap(),
         customers: orderdesk_customers::App::from_env().await.unwrap(),
         invitations: orderdesk_invitations::App::from_env().await.unwrap(),
+        integrations: orderdesk_integrations::App::from_env().await.unwrap(),
     }
 }
 

@@ -17,6 +17,9 @@ const SAMPLE_LIST: &str = "lst_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
 const SAMPLE_ADDRESS: &str = "adr_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
 const SAMPLE_TEAM: &str = "team_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
 const SAMPLE_TEAM_NAME: &str = r#"\"name\":\"North\""#;
+const SAMPLE_WEBHOOK: &str = "whk_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
+const SAMPLE_DELIVERY: &str = "dlv_0196b7a0c1d27e3f8a9b0c1d2e3f4a5c";
+const SAMPLE_HOOK_URL: &str = "https://erp.acme-bakery.example/orderdesk/events";
 
 /// Every sample event a function serves, with its documented status.
 const SAMPLES: &[(&str, u16)] = &[
@@ -90,6 +93,15 @@ const SAMPLES: &[(&str, u16)] = &[
     ("routing-rules-put.json", 200),
     ("auto-confirm-get.json", 200),
     ("auto-confirm-put.json", 200),
+    ("webhooks-create.json", 201),
+    ("webhooks-list.json", 200),
+    ("webhooks-get.json", 200),
+    ("webhooks-update.json", 200),
+    ("webhooks-test.json", 202),
+    ("webhooks-rotate-secret.json", 200),
+    ("webhooks-deliveries.json", 200),
+    ("webhooks-retry.json", 202),
+    ("webhooks-delete.json", 204),
 ];
 
 /// The samples whose file names start with one of `prefixes`.
@@ -171,6 +183,36 @@ async fn every_teams_sample_event_is_served_by_the_customers_function_with_its_d
             ),
         ];
         serve(&app, file, &sample_event(file), &fresh, status).await;
+    }
+}
+
+#[tokio::test]
+async fn every_webhooks_sample_event_is_served_by_the_integrations_function_with_its_documented_status()
+ {
+    let app: orderdesk_integrations::App = function().await;
+    let api = Api::admin().await;
+    // The sample's ERP host does not resolve here: the samples' webhooks go to a closed
+    // loopback port instead, which the local stack allows, and are deleted afterwards.
+    let hook = format!("{}/event-samples", closed_port_url());
+    let ours = json!({"url": hook, "events": ["login.disabled"]});
+    for (file, status) in samples(&["webhooks-"]) {
+        let created = api.post("/admin/webhooks", &ours).await.ok(201);
+        let webhook = id_of(&created, "webhook_id");
+        let delivery = match file {
+            "webhooks-retry.json" => new_delivery(&api, &webhook).await,
+            _ => SAMPLE_DELIVERY.to_owned(),
+        };
+        let fresh = [
+            (SAMPLE_WEBHOOK, webhook),
+            (SAMPLE_DELIVERY, delivery),
+            (SAMPLE_HOOK_URL, hook.clone()),
+        ];
+        serve(&app, file, &sample_event(file), &fresh, status).await;
+    }
+    let all = api.get("/admin/webhooks").await.ok(200);
+    for webhook in all.as_array().unwrap().iter().filter(|w| w["url"] == hook) {
+        let path = format!("/admin/webhooks/{}", id_of(webhook, "webhook_id"));
+        api.delete(&path).await.ok(204);
     }
 }
 
