@@ -38,7 +38,7 @@ package: install
 	@if [ "$(ARCH)" = arm64 ] && ! rustup target list --installed 2>/dev/null | grep -q aarch64-unknown-linux-gnu; then \
 	  echo "make package: the Rust target aarch64-unknown-linux-gnu is not installed (rustup target add aarch64-unknown-linux-gnu)"; exit 1; fi
 	$(VENV)/pip install --quiet ziglang
-	PATH="$(CURDIR)/$(VENV):$$PATH" $(VENV)/cargo-lambda lambda build --release --$(ARCH) --bin customers --bin logins --bin invitations --bin catalog --bin order-submission --bin orders --bin order-confirmation --bin notifier --bin housekeeping
+	PATH="$(CURDIR)/$(VENV):$$PATH" $(VENV)/cargo-lambda lambda build --release --$(ARCH) --bin customers --bin logins --bin invitations --bin catalog --bin order-submission --bin orders --bin order-confirmation --bin notifier --bin publisher --bin integrations --bin deliverer --bin housekeeping
 
 # Uploads console/ to the stack's bucket with a config.json written from the stack's outputs,
 # then invalidates CloudFront. Needs the AWS CLI signed in to the stack's account.

@@ -117,7 +117,7 @@ describe('integrations', () => {
     assert.match(await row.textContent(), /Enabled/);
     assert.match(await row.textContent(), /order\.requested.*customer\.created/);
     await screenshot(page, 'admin-integrations');
-    const listed = (await call(admin, 'GET', '/admin/webhooks')).find((w) => w.url === url);
+    const listed = (await call(admin, 'GET', '/admin/webhooks')).items.find((w) => w.url === url);
     webhookId = listed.webhook_id;
     assert.equal(listed.secret, undefined, 'the list never carries the secret');
     assert.deepEqual([...listed.events].sort(), ['customer.created', 'order.assigned', 'order.cancelled', 'order.confirmed', 'order.rejected', 'order.requested', 'order.updated']);

@@ -195,7 +195,7 @@ pub async fn new_delivery(admin: &Api, webhook: &str) -> String {
 /// dozen, and a seller keeps at most 20 for every suite of the stack.
 pub async fn forget_webhooks(admin: &Api) {
     let all = admin.get("/admin/webhooks").await.ok(200);
-    let ours = all
+    let ours = all["items"]
         .as_array()
         .expect("a list of webhooks")
         .iter()

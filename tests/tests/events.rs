@@ -210,7 +210,12 @@ async fn every_webhooks_sample_event_is_served_by_the_integrations_function_with
         serve(&app, file, &sample_event(file), &fresh, status).await;
     }
     let all = api.get("/admin/webhooks").await.ok(200);
-    for webhook in all.as_array().unwrap().iter().filter(|w| w["url"] == hook) {
+    for webhook in all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["url"] == hook)
+    {
         let path = format!("/admin/webhooks/{}", id_of(webhook, "webhook_id"));
         api.delete(&path).await.ok(204);
     }

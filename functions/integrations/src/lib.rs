@@ -7,6 +7,7 @@ use orderdesk::http::{
     Function, Problem, Routes, body, json, listing, no_content, path_id, require_admin, route_key,
 };
 use orderdesk::webhooks::{self, CreateWebhookBody, Reachability, UpdateWebhookBody};
+use serde_json::json;
 
 /// The function as `main` serves it and `local/` invokes it.
 pub type App = Function<Integrations>;
@@ -28,7 +29,10 @@ impl Routes for Integrations {
                 let created = webhooks::create_webhook(store, vault, reach, &admin, input).await?;
                 Ok(json(201, &created))
             }
-            "GET /admin/webhooks" => Ok(json(200, &webhooks::list_webhooks(store).await?)),
+            "GET /admin/webhooks" => {
+                let items = webhooks::list_webhooks(store).await?;
+                Ok(json(200, &json!({ "items": items, "next_cursor": null })))
+            }
             "GET /admin/webhooks/{webhook_id}" => {
                 let id = path_id(&req)?;
                 Ok(json(200, &webhooks::get_webhook(store, &id).await?))

@@ -54,7 +54,7 @@ export default async function render(main, ctx) {
   async function load() {
     let items;
     try {
-      items = await api.get('/admin/webhooks');
+      ({ items } = await api.get('/admin/webhooks'));
     } catch (error) {
       replace(list, errorBox(error, { retry: load }));
       return;
