@@ -269,14 +269,7 @@ fn stream_trigger(function: &Function, name: &str, p: &Value) -> anyhow::Result<
             .get("MaximumRetryAttempts")
             .and_then(Value::as_i64)
             .and_then(|n| u32::try_from(n).ok()),
-        reports_batch_item_failures: p
-            .get("FunctionResponseTypes")
-            .and_then(Value::as_sequence)
-            .is_some_and(|types| {
-                types
-                    .iter()
-                    .any(|t| t.as_str() == Some("ReportBatchItemFailures"))
-            }),
+        reports_batch_item_failures: reports_batch_item_failures(p),
         filters,
     })
 }
@@ -318,6 +311,18 @@ fn function(
         routes,
         sends_email: false,
     })
+}
+
+/// Whether an event source's `FunctionResponseTypes` names `ReportBatchItemFailures`.
+fn reports_batch_item_failures(properties: &Value) -> bool {
+    properties
+        .get("FunctionResponseTypes")
+        .and_then(Value::as_sequence)
+        .is_some_and(|types| {
+            types
+                .iter()
+                .any(|t| t.as_str() == Some("ReportBatchItemFailures"))
+        })
 }
 
 fn http_route(name: &Value, event: &Value) -> anyhow::Result<Route> {

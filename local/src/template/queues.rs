@@ -96,14 +96,7 @@ fn trigger(
         queue,
         queue_name,
         batch_size,
-        reports_batch_item_failures: p
-            .get("FunctionResponseTypes")
-            .and_then(Value::as_sequence)
-            .is_some_and(|types| {
-                types
-                    .iter()
-                    .any(|t| t.as_str() == Some("ReportBatchItemFailures"))
-            }),
+        reports_batch_item_failures: super::reports_batch_item_failures(p),
     })
 }
 
