@@ -241,20 +241,20 @@ describe('integrations', () => {
     // to the page into those of a webhook the deliverer disabled (its words, shared/src/dynamo).
     const since = new Date(Date.now() - 3 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
     const disabled = (w) => (w.webhook_id === hook.webhook_id
-      ? { ...w, enabled: false, failing_since: since, disabled_reason: `every delivery failed since ${since}; disabled after 3 days` }
+      ? { ...w, enabled: false, failing_since: since, disabled_reason: 'Every delivery failed for 3 days, so the webhook was disabled.' }
       : w);
     const page = await openPage();
     await page.route(/\/admin\/webhooks(\/whk_[0-9a-f]+)?$/, async (route) => {
       const response = await route.fetch();
       const body = await response.json();
-      await route.fulfill({ response, json: Array.isArray(body) ? body.map(disabled) : disabled(body) });
+      await route.fulfill({ response, json: Array.isArray(body.items) ? { ...body, items: body.items.map(disabled) } : disabled(body) });
     });
     await signIn(page, stack().admin_email, stack().admin_password);
     await page.goto(`${stack().console_url}#/admin/integrations`);
     const row = page.getByRole('row', { name: new RegExp(`${url.replace(/[./]/g, '\\$&')}/failing`) });
-    await row.getByText(`Disabled automatically: every delivery failed since ${since}`).waitFor();
+    await row.getByText('Disabled automatically: Every delivery failed for 3 days, so the webhook was disabled.').waitFor();
     await page.goto(`${stack().console_url}#/admin/integrations/${hook.webhook_id}`);
-    await page.getByRole('note').filter({ hasText: 'Disabled automatically: every delivery failed since' }).waitFor();
+    await page.getByRole('note').filter({ hasText: 'Disabled automatically: Every delivery failed for 3 days' }).waitFor();
     await page.getByRole('button', { name: 'Enable webhook' }).waitFor();
     assert.match(await page.getByTestId('webhook-state').textContent(), /^Disabled$/);
     await screenshot(page, 'admin-webhook-disabled');
