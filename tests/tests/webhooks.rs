@@ -172,7 +172,15 @@ async fn a_failing_endpoint_is_retried_on_its_schedule_by_housekeeping_and_by_ha
         (200..=340).contains(&wait),
         "the first retry waits about 5 minutes, not {wait} s"
     );
-    let first = receiver.got();
+    // The webhook also gets the order.confirmed events of the tests running beside it.
+    let ours = || -> Vec<Received> {
+        receiver
+            .got()
+            .into_iter()
+            .filter(|r| r.header("webhook-id") == event_id)
+            .collect()
+    };
+    let first = ours();
     assert_eq!(first.len(), 1);
     assert!(first[0].signed_by(&secret));
     assert_eq!(first[0].json()["type"], "webhook.test");
@@ -184,7 +192,7 @@ async fn a_failing_endpoint_is_retried_on_its_schedule_by_housekeeping_and_by_ha
     let early = housekeeping.run(now).await;
     assert!(early.failed().is_empty(), "{early:?}");
     tokio::time::sleep(Duration::from_secs(2)).await;
-    assert_eq!(receiver.got().len(), 1, "not retried before it is due");
+    assert_eq!(ours().len(), 1, "not retried before it is due");
     receiver.answer(204, Duration::ZERO);
     let due = housekeeping.run(now.plus_seconds(400)).await;
     assert!(due.failed().is_empty(), "{due:?}");
@@ -207,11 +215,12 @@ async fn a_failing_endpoint_is_retried_on_its_schedule_by_housekeeping_and_by_ha
     assert_eq!(by_hand["event_id"], event_id.as_str());
     let again = delivery_after(&admin, &webhook, &event_id, 3).await;
     assert_eq!(again["status"], "succeeded");
-    let all = receiver.got();
+    let all = ours();
     assert_eq!(all.len(), 3, "once at first, once when due, once by hand");
     assert!(
-        all.iter().all(|r| r.header("webhook-id") == event_id),
-        "one id for every attempt"
+        all.iter()
+            .all(|r| r.signed_by(&secret) && r.json()["id"] == event_id.as_str()),
+        "every attempt is the same event, signed"
     );
     admin
         .post(
@@ -284,7 +293,7 @@ async fn urls_that_reach_inside_or_carry_credentials_are_refused_naming_the_url_
 async fn a_rotated_secret_signs_beside_the_new_one_and_neither_is_stored_in_the_clear() {
     let receiver = Receiver::start(200).await;
     let admin = Api::admin().await;
-    let (webhook, old) = register(&admin, &receiver.url, &["customer.created"]).await;
+    let (webhook, old) = register(&admin, &receiver.url, &["login.disabled"]).await;
 
     let rotated = admin
         .post(
@@ -341,8 +350,9 @@ async fn a_slow_endpoint_holds_up_only_its_own_deliveries() {
     let (slow, fast) = (Receiver::start(200).await, Receiver::start(200).await);
     slow.answer(200, Duration::from_secs(4));
     let admin = Api::admin().await;
-    let (slow_hook, _) = register(&admin, &slow.url, &["customer.created"]).await;
-    let (fast_hook, _) = register(&admin, &fast.url, &["customer.created"]).await;
+    // A type the tests beside this one rarely cause, so their events seldom queue between.
+    let (slow_hook, _) = register(&admin, &slow.url, &["login.disabled"]).await;
+    let (fast_hook, _) = register(&admin, &fast.url, &["login.disabled"]).await;
 
     for _ in 0..3 {
         admin
