@@ -61,16 +61,7 @@ impl Shop {
     /// shop, the team, its address).
     pub async fn on_team(minutes: Option<u32>) -> (Shop, Value, String) {
         let s = Shop::open(None).await;
-        let address = crate::unique_email("team-desk");
-        let team = s
-            .admin
-            .post(
-                "/admin/teams",
-                &json!({"name": format!("Team {}", unique_word()), "notify_emails": [address],
-                        "respond_within_minutes": minutes}),
-            )
-            .await
-            .ok(201);
+        let (team, address) = s.admin.new_team(minutes).await;
         let joining = json!({"fulfillment_team_id": team["team_id"]});
         s.admin
             .update_customer(&s.customer_id, &joining)
@@ -96,6 +87,20 @@ impl Shop {
 }
 
 impl Api {
+    /// A new team with one address and that response time; (the team, its address).
+    pub async fn new_team(&self, minutes: Option<u32>) -> (Value, String) {
+        let address = crate::unique_email("team-desk");
+        let team = self
+            .post(
+                "/admin/teams",
+                &json!({"name": format!("Team {}", unique_word()), "notify_emails": [address],
+                        "respond_within_minutes": minutes}),
+            )
+            .await
+            .ok(201);
+        (team, address)
+    }
+
     /// Adds a product to the catalogue and returns it.
     pub async fn new_product(&self, sku: &str, amount: i64) -> Value {
         let body = json!({

@@ -12,19 +12,6 @@ use std::time::Duration;
 
 static RULES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-async fn team(admin: &Api, minutes: Option<u32>) -> (Value, String) {
-    let address = unique_email("team");
-    let team = admin
-        .post(
-            "/admin/teams",
-            &json!({"name": format!("Team {}", unique_word()), "notify_emails": [address],
-                    "respond_within_minutes": minutes}),
-        )
-        .await
-        .ok(201);
-    (team, address)
-}
-
 async fn tag(s: &Shop, tag: &str) {
     s.admin
         .update_customer(&s.customer_id, &json!({"tags": [tag]}))
@@ -48,9 +35,9 @@ async fn routing_rules_send_requests_by_tag_by_customer_and_by_total_and_the_fir
     let vip = unique_word();
     tag(&s, &vip).await;
     let ((big, big_address), (theirs, _), (tagged, _)) = (
-        team(&s.admin, None).await,
-        team(&s.admin, None).await,
-        team(&s.admin, None).await,
+        s.admin.new_team(None).await,
+        s.admin.new_team(None).await,
+        s.admin.new_team(None).await,
     );
     let set = put(
         &s.admin,
@@ -110,7 +97,7 @@ async fn routing_rules_send_requests_by_tag_by_customer_and_by_total_and_the_fir
 async fn bad_rules_are_a_400_naming_the_field_and_change_nothing() {
     let _turn = RULES.lock().await;
     let admin = Api::admin().await;
-    let (north, _) = team(&admin, None).await;
+    let (north, _) = admin.new_team(None).await;
     let before = admin.get("/admin/routing-rules").await.ok(200);
 
     let unknown = put(
