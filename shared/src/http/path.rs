@@ -3,6 +3,7 @@
 
 use super::{Problem, path_param};
 use crate::ids::{
+    ClientId,
     AddressId, CustomerId, DeliveryId, InvitationId, LoginId, OrderId, Sku, TeamId, TierId,
     WebhookId,
 };
@@ -54,6 +55,12 @@ path_id!(
     "invitation_id",
     "There is no such invitation.",
     InvitationId::parse
+);
+path_id!(
+    ClientId,
+    "client_id",
+    "There is no API client with this id.",
+    ClientId::parse
 );
 path_id!(
     WebhookId,
