@@ -28,7 +28,9 @@ impl Routes for Integrations {
     ) -> Result<Response<Body>, Problem> {
         if route_key(&req) == "POST /oauth2/token" {
             let request = token_request(&req);
-            return token_answer(clients::issue_token(store, pool, request, Timestamp::now()).await);
+            return token_answer(
+                clients::issue_token(store, pool, request, Timestamp::now()).await,
+            );
         }
         let admin = require_admin(&req)?;
         match route_key(&req).as_str() {

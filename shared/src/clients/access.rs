@@ -57,7 +57,10 @@ mod tests {
     const EXPECTED: &[(&str, Option<&str>)] = &[
         ("GET /admin/orders", Some("orders:read")),
         ("GET /admin/orders/{order_id}", Some("orders:read")),
-        ("POST /admin/orders/{order_id}/confirm", Some("orders:write")),
+        (
+            "POST /admin/orders/{order_id}/confirm",
+            Some("orders:write"),
+        ),
         ("POST /admin/orders/{order_id}/reject", Some("orders:write")),
         ("POST /admin/orders/{order_id}/assign", Some("orders:write")),
         ("PATCH /admin/orders/{order_id}", None),
@@ -69,10 +72,19 @@ mod tests {
         ("PATCH /admin/price-tiers/{tier_id}", Some("catalog:write")),
         ("GET /admin/customers", Some("customers:read")),
         ("GET /admin/customers/{customer_id}", Some("customers:read")),
-        ("GET /admin/customers/{customer_id}/addresses", Some("customers:read")),
-        ("GET /admin/customers/{customer_id}/logins", Some("customers:read")),
+        (
+            "GET /admin/customers/{customer_id}/addresses",
+            Some("customers:read"),
+        ),
+        (
+            "GET /admin/customers/{customer_id}/logins",
+            Some("customers:read"),
+        ),
         ("POST /admin/customers", Some("customers:write")),
-        ("PATCH /admin/customers/{customer_id}", Some("customers:write")),
+        (
+            "PATCH /admin/customers/{customer_id}",
+            Some("customers:write"),
+        ),
         ("DELETE /admin/customers/{customer_id}", None),
         ("POST /admin/customers/tags", None),
         ("POST /admin/customers/{customer_id}/addresses", None),
@@ -103,7 +115,10 @@ mod tests {
         ("POST /admin/webhooks/{webhook_id}/test", None),
         ("POST /admin/webhooks/{webhook_id}/secret/rotate", None),
         ("GET /admin/webhooks/{webhook_id}/deliveries", None),
-        ("POST /admin/webhooks/{webhook_id}/deliveries/{delivery_id}/retry", None),
+        (
+            "POST /admin/webhooks/{webhook_id}/deliveries/{delivery_id}/retry",
+            None,
+        ),
         ("POST /admin/api-clients", None),
         ("GET /admin/api-clients", None),
         ("DELETE /admin/api-clients/{client_id}", None),
@@ -126,7 +141,10 @@ mod tests {
             }
         }
         for (route, _) in EXPECTED {
-            assert!(routes.iter().any(|r| r == route), "{route} is not in the template");
+            assert!(
+                routes.iter().any(|r| r == route),
+                "{route} is not in the template"
+            );
         }
     }
 

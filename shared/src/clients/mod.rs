@@ -18,7 +18,9 @@ pub use access::scope_for;
 /// The claim of a client's token that carries its scopes, space-separated.
 pub const SCOPES_CLAIM: &str = "custom:scopes";
 pub use gate::{GateError, admit};
-pub use manage::{ClientError, CreateClientBody, CreatedClient, create_client, delete_client, list_clients};
+pub use manage::{
+    ClientError, CreateClientBody, CreatedClient, create_client, delete_client, list_clients,
+};
 pub use model::{ApiClient, ApiClientView, ClientSecret, MAX_CLIENTS, Scope, Scopes};
 pub use ports::{ClientStore, ClientUser, ClientUsers, PoolToken};
 pub use token::{IssuedToken, TOKEN_QUOTA, TokenError, TokenRequest, issue_token};

@@ -69,7 +69,11 @@ impl Scopes {
     /// OAuth's form: the names separated by single spaces (RFC 6749 §3.3); also how a token
     /// carries them.
     pub fn to_space_separated(&self) -> String {
-        self.0.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")
+        self.0
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// The scopes of a space-separated list; `None` when one of them is not a scope.
@@ -204,7 +208,10 @@ mod tests {
             assert!(!ClientSecret::generate().matches(&secret.hash()));
             assert!(!secret.matches(""));
         }
-        assert_eq!(format!("{:?}", ClientSecret::generate()), "ClientSecret(..)");
+        assert_eq!(
+            format!("{:?}", ClientSecret::generate()),
+            "ClientSecret(..)"
+        );
     }
 
     #[test]

@@ -60,7 +60,11 @@ impl AuditLog for Fake {
         self.audit.lock().unwrap().push(entry.clone());
         Ok(())
     }
-    async fn entries(&self, _: &AuditFilter, _: &PageRequest) -> Result<Page<AuditEntry>, AuditError> {
+    async fn entries(
+        &self,
+        _: &AuditFilter,
+        _: &PageRequest,
+    ) -> Result<Page<AuditEntry>, AuditError> {
         unimplemented!("not listed here")
     }
 }
@@ -111,9 +115,15 @@ fn body(name: &str, scopes: &[&str]) -> CreateClientBody {
 }
 
 async fn created(fake: &Fake, scopes: &[&str]) -> CreatedClient {
-    create_client(fake, fake, &admin(), body("ERP", scopes), "https://api/oauth2/token".into())
-        .await
-        .unwrap()
+    create_client(
+        fake,
+        fake,
+        &admin(),
+        body("ERP", scopes),
+        "https://api/oauth2/token".into(),
+    )
+    .await
+    .unwrap()
 }
 
 fn token_request(id: &str, secret: &str) -> TokenRequest {
@@ -131,9 +141,15 @@ async fn a_created_client_keeps_only_its_secrets_hash_and_its_user_signs_in_with
     let c = created(&fake, &["orders:read", "customers:read", "orders:read"]).await;
 
     let stored = fake.clients.lock().unwrap()[&c.client.client_id].clone();
-    assert_eq!(stored.secret_hash, ClientSecret::received(&c.client_secret).unwrap().hash());
+    assert_eq!(
+        stored.secret_hash,
+        ClientSecret::received(&c.client_secret).unwrap().hash()
+    );
     assert_ne!(stored.secret_hash, c.client_secret);
-    assert_eq!(stored.scopes.to_space_separated(), "orders:read customers:read");
+    assert_eq!(
+        stored.scopes.to_space_separated(),
+        "orders:read customers:read"
+    );
     assert_eq!(stored.sub, format!("sub-{}", c.client.client_id));
     assert_eq!(c.token_url, "https://api/oauth2/token");
     let audit = fake.audit.lock().unwrap();
@@ -144,7 +160,14 @@ async fn a_created_client_keeps_only_its_secrets_hash_and_its_user_signs_in_with
 #[tokio::test]
 async fn a_bad_name_and_unknown_scopes_are_named_and_nothing_is_created() {
     let fake = Fake::default();
-    let refused = create_client(&fake, &fake, &admin(), body(" ", &["orders:read", "admin"]), String::new()).await;
+    let refused = create_client(
+        &fake,
+        &fake,
+        &admin(),
+        body(" ", &["orders:read", "admin"]),
+        String::new(),
+    )
+    .await;
     let Err(ClientError::Invalid(errors)) = refused else {
         panic!("refused: {refused:?}")
     };
@@ -162,20 +185,33 @@ async fn a_client_that_cannot_be_stored_leaves_no_user_in_the_pool() {
         fail_puts: true,
         ..Fake::default()
     };
-    let refused = create_client(&fake, &fake, &admin(), body("ERP", &["orders:read"]), String::new()).await;
+    let refused = create_client(
+        &fake,
+        &fake,
+        &admin(),
+        body("ERP", &["orders:read"]),
+        String::new(),
+    )
+    .await;
     assert!(matches!(refused, Err(ClientError::Unexpected(_))));
     assert!(fake.users.lock().unwrap().is_empty());
 }
 
 #[tokio::test]
-async fn the_right_secret_gets_a_token_with_the_clients_scopes_and_a_wrong_one_is_an_invalid_client() {
+async fn the_right_secret_gets_a_token_with_the_clients_scopes_and_a_wrong_one_is_an_invalid_client()
+ {
     let fake = Fake::default();
     let c = created(&fake, &["orders:read", "orders:write"]).await;
     let id = c.client.client_id.as_str();
 
-    let token = issue_token(&fake, &fake, token_request(id, &c.client_secret), Timestamp::now())
-        .await
-        .unwrap();
+    let token = issue_token(
+        &fake,
+        &fake,
+        token_request(id, &c.client_secret),
+        Timestamp::now(),
+    )
+    .await
+    .unwrap();
     assert_eq!(token.token_type, "Bearer");
     assert_eq!(token.expires_in, 3600);
     assert_eq!(token.scope, "orders:read orders:write");
@@ -190,7 +226,10 @@ async fn the_right_secret_gets_a_token_with_the_clients_scopes_and_a_wrong_one_i
         },
     ] {
         let refused = issue_token(&fake, &fake, request, Timestamp::now()).await;
-        assert!(matches!(refused, Err(TokenError::InvalidClient)), "{refused:?}");
+        assert!(
+            matches!(refused, Err(TokenError::InvalidClient)),
+            "{refused:?}"
+        );
     }
 }
 
@@ -214,18 +253,30 @@ async fn another_grant_a_missing_grant_and_a_scope_not_granted_are_refused_in_oa
         Err(TokenError::InvalidRequest(_))
     ));
     assert!(matches!(
-        issue_token(&fake, &fake, with(Some("client_credentials"), Some("orders:write")), now).await,
+        issue_token(
+            &fake,
+            &fake,
+            with(Some("client_credentials"), Some("orders:write")),
+            now
+        )
+        .await,
         Err(TokenError::InvalidScope)
     ));
     assert!(
-        issue_token(&fake, &fake, with(Some("client_credentials"), Some("orders:read")), now)
-            .await
-            .is_ok()
+        issue_token(
+            &fake,
+            &fake,
+            with(Some("client_credentials"), Some("orders:read")),
+            now
+        )
+        .await
+        .is_ok()
     );
 }
 
 #[tokio::test]
-async fn token_requests_past_the_quota_are_refused_until_the_window_ends_even_with_the_right_secret() {
+async fn token_requests_past_the_quota_are_refused_until_the_window_ends_even_with_the_right_secret()
+ {
     let fake = Fake::default();
     let c = created(&fake, &["orders:read"]).await;
     let id = c.client.client_id.as_str();
@@ -240,7 +291,11 @@ async fn token_requests_past_the_quota_are_refused_until_the_window_ends_even_wi
     };
     assert!((1..=600).contains(&retry_after));
     let later = now.plus_seconds(600);
-    assert!(issue_token(&fake, &fake, token_request(id, &c.client_secret), later).await.is_ok());
+    assert!(
+        issue_token(&fake, &fake, token_request(id, &c.client_secret), later)
+            .await
+            .is_ok()
+    );
 }
 
 #[tokio::test]
@@ -253,10 +308,21 @@ async fn the_gate_lets_a_client_reach_only_its_scopes_routes_and_audits_every_ca
         client_id: Some(c.client.client_id.as_str().to_owned()),
     };
 
-    let admitted = admit(&fake, &caller, "GET /admin/orders", "/admin/orders").await.unwrap();
+    let admitted = admit(&fake, &caller, "GET /admin/orders", "/admin/orders")
+        .await
+        .unwrap();
     assert_eq!(admitted.principal().client.unwrap().name, "ERP");
-    let missing = admit(&fake, &caller, "POST /admin/orders/{order_id}/confirm", "/admin/orders/x/confirm").await;
-    assert!(matches!(missing, Err(GateError::MissingScope(Scope::OrdersWrite))));
+    let missing = admit(
+        &fake,
+        &caller,
+        "POST /admin/orders/{order_id}/confirm",
+        "/admin/orders/x/confirm",
+    )
+    .await;
+    assert!(matches!(
+        missing,
+        Err(GateError::MissingScope(Scope::OrdersWrite))
+    ));
     let uncovered = admit(&fake, &caller, "GET /cart", "/cart").await;
     assert!(matches!(uncovered, Err(GateError::NotCovered(_))));
 
@@ -279,7 +345,9 @@ async fn a_deleted_clients_token_is_refused_at_once_and_no_new_token_is_issued()
         client_id: Some(c.client.client_id.as_str().to_owned()),
     };
 
-    delete_client(&fake, &fake, &admin(), &c.client.client_id).await.unwrap();
+    delete_client(&fake, &fake, &admin(), &c.client.client_id)
+        .await
+        .unwrap();
 
     let refused = admit(&fake, &caller, "GET /admin/orders", "/admin/orders").await;
     assert!(matches!(refused, Err(GateError::Unknown)));

@@ -59,8 +59,8 @@ pub async fn admit_client<S: ClientStore + AuditLog>(
     mut req: Request,
 ) -> Result<Request, Problem> {
     if let Actor::Client(caller) = actor(&req) {
-        let client = crate::clients::admit(store, &caller, &route_key(&req), req.uri().path())
-            .await?;
+        let client =
+            crate::clients::admit(store, &caller, &route_key(&req), req.uri().path()).await?;
         req.extensions_mut().insert(Admitted(client.principal()));
     }
     Ok(req)
@@ -129,7 +129,11 @@ fn form_decoded(raw: &str) -> String {
 /// failure of ours is a problem.
 pub fn token_answer(result: Result<IssuedToken, TokenError>) -> Result<Response<Body>, Problem> {
     let (status, body, retry_after) = match result {
-        Ok(token) => (200, serde_json::to_value(&token).expect("a token serialises"), None),
+        Ok(token) => (
+            200,
+            serde_json::to_value(&token).expect("a token serialises"),
+            None,
+        ),
         Err(TokenError::Unexpected(e)) => return Err(e.into()),
         Err(e) => {
             let (status, error, retry_after) = match &e {
@@ -188,7 +192,11 @@ mod tests {
         assert_eq!(r.scope.as_deref(), Some("orders:read customers:read"));
 
         for bad in [None, Some("Bearer x"), Some("Basic !!"), Some("Basic Y2xp")] {
-            assert_eq!(token_request(&request(bad, "")).credentials, None, "{bad:?}");
+            assert_eq!(
+                token_request(&request(bad, "")).credentials,
+                None,
+                "{bad:?}"
+            );
         }
     }
 
@@ -196,7 +204,10 @@ mod tests {
     fn a_refusal_is_oauths_json_and_a_wrong_client_is_told_to_use_basic() {
         let res = token_answer(Err(TokenError::InvalidClient)).unwrap();
         assert_eq!(res.status(), 401);
-        assert_eq!(res.headers()["www-authenticate"], "Basic realm=\"orderdesk\"");
+        assert_eq!(
+            res.headers()["www-authenticate"],
+            "Basic realm=\"orderdesk\""
+        );
         assert_eq!(res.headers()["cache-control"], "no-store");
         let body: serde_json::Value = serde_json::from_slice(res.body().as_ref()).unwrap();
         assert_eq!(body["error"], "invalid_client");

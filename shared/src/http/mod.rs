@@ -16,8 +16,8 @@ mod session;
 mod teams;
 mod webhooks;
 
-pub use clients::{TOKEN_PATH, admit_client, token_answer, token_request, token_url};
 pub use body::{MAX_BODY_BYTES, WHOLE_BODY, body, json_body};
+pub use clients::{TOKEN_PATH, admit_client, token_answer, token_request, token_url};
 pub use function::{Function, HttpFunction, REQUEST_DEADLINE, Routes, serve};
 pub use import::import_request;
 pub use path::{PathId, path_id};

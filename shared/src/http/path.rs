@@ -3,9 +3,8 @@
 
 use super::{Problem, path_param};
 use crate::ids::{
-    ClientId,
-    AddressId, CustomerId, DeliveryId, InvitationId, LoginId, OrderId, Sku, TeamId, TierId,
-    WebhookId,
+    AddressId, ClientId, CustomerId, DeliveryId, InvitationId, LoginId, OrderId, Sku, TeamId,
+    TierId, WebhookId,
 };
 use crate::secret::LinkToken;
 use lambda_http::Request;
