@@ -149,14 +149,14 @@ fn the_requests_keep_the_template_key_order_from_which_moto_hashes_the_pool_and_
 }
 
 #[test]
-fn the_project_groups_are_admins_and_customers() {
+fn the_project_groups_are_admins_customers_and_api_clients() {
     let groups: Vec<_> = project()
         .create_group
         .into_iter()
         .map(|g| g.group_name)
         .collect();
 
-    assert_eq!(groups, ["admins", "customers"]);
+    assert_eq!(groups, ["admins", "customers", "api-clients"]);
 }
 
 const PROVISIONED: &str = r#"
