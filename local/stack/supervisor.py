@@ -296,6 +296,7 @@ class Supervisor:
         password = provision.create_admin(idp, pool_id, provision.password_policy(spec), saved)
         stack = {
             "api_url": self.api_url,
+            "token_url": f"{self.api_url}/oauth2/token",
             "console_url": f"{self.api_url}/",
             "aws_endpoint": self.moto_url,
             "dynamodb_endpoint": self.dynamodb_url,

@@ -1,6 +1,6 @@
 //! Who is asking: read only from the authorizer's claims, never from a header a client sets.
 
-use crate::ids::LoginId;
+use crate::ids::{ClientId, LoginId};
 use crate::rules::AutoConfirmRule;
 use std::collections::HashMap;
 
@@ -14,6 +14,26 @@ pub struct Principal {
     /// fetch the login, its account and what the route needs at once. Checked against the
     /// stored login before anything is served; never trusted on their own.
     pub hints: Hints,
+    /// The API client behind the request, when the caller is one of the seller's systems and
+    /// not a person: its changes are recorded under the client's id and name.
+    pub client: Option<ClientRef>,
+}
+
+/// An API client as its changes name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientRef {
+    pub id: ClientId,
+    pub name: String,
+}
+
+/// An API client's token, as the authorizer vouched for it: the pool's user of the client and
+/// the client it says it is. Worth nothing until the gate (`clients::admit`) finds the client
+/// and its user agree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientCaller {
+    pub sub: String,
+    /// `custom:client_id`.
+    pub client_id: Option<String>,
 }
 
 /// The custom attributes a customer login's Cognito user carries.
@@ -40,6 +60,9 @@ pub enum Actor {
     Admin(Principal),
     /// A member of the group `customers`: a login of some customer account.
     Customer(Principal),
+    /// A member of the group `api-clients`: one of the seller's systems, by its API client.
+    /// Checked first, so that no client's token ever counts as an admin's.
+    Client(ClientCaller),
     /// A user of the pool in neither group: signed in, so refused with 403, not 401.
     Ungrouped(Principal),
     /// No token: only public, token-guarded routes serve it.
@@ -49,6 +72,9 @@ pub enum Actor {
 impl Actor {
     pub const ADMINS: &'static str = "admins";
     pub const CUSTOMERS: &'static str = "customers";
+    pub const API_CLIENTS: &'static str = "api-clients";
+    /// The claim naming an API client's id.
+    pub const CLIENT_ID: &'static str = "custom:client_id";
 
     /// Reads the authorizer's claims. A token without a `sub` vouches for no one; a user in
     /// neither `admins` nor `customers` is [`Actor::Ungrouped`]. Groups are read as
@@ -66,9 +92,15 @@ impl Actor {
                 customer_id: hint(Hints::CUSTOMER_ID),
                 tier_id: hint(Hints::TIER_ID),
             },
+            client: None,
         };
         let groups = claims.get(GROUPS).map(|g| groups(g)).unwrap_or_default();
-        if groups.contains(&Self::ADMINS) {
+        if groups.contains(&Self::API_CLIENTS) {
+            Self::Client(ClientCaller {
+                sub: principal.sub,
+                client_id: hint(Self::CLIENT_ID),
+            })
+        } else if groups.contains(&Self::ADMINS) {
             Self::Admin(principal)
         } else if groups.contains(&Self::CUSTOMERS) {
             Self::Customer(principal)

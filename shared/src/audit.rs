@@ -28,6 +28,9 @@ pub struct AuditActor {
     pub kind: &'static str,
     pub id: String,
     pub email: Option<String>,
+    /// An API client's name: the id says which client, the name what it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 impl AuditActor {
@@ -37,6 +40,7 @@ impl AuditActor {
             kind: "system",
             id: "system".to_owned(),
             email: None,
+            name: None,
         }
     }
 
@@ -46,6 +50,7 @@ impl AuditActor {
             kind: "login",
             id: login_id.as_str().to_owned(),
             email: Some(email.to_owned()),
+            name: None,
         }
     }
 }
@@ -77,10 +82,19 @@ impl AuditEntry {
         customer_id: Option<&CustomerId>,
         details: serde_json::Value,
     ) -> Self {
-        let actor = AuditActor {
-            kind: "admin",
-            id: admin.sub.clone(),
-            email: admin.email.clone(),
+        let actor = match &admin.client {
+            Some(client) => AuditActor {
+                kind: "client",
+                id: client.id.as_str().to_owned(),
+                email: None,
+                name: Some(client.name.clone()),
+            },
+            None => AuditActor {
+                kind: "admin",
+                id: admin.sub.clone(),
+                email: admin.email.clone(),
+                name: None,
+            },
         };
         Self::new(actor, at, action, customer_id, details)
     }

@@ -299,3 +299,114 @@ impl Identity for CognitoIdentity {
         Ok(())
     }
 }
+
+/// API clients as users of the pool: the pool signs their tokens, so the HTTP API's one JWT
+/// authorizer checks a client's token as it checks a person's (README, "API clients").
+#[async_trait::async_trait]
+impl crate::clients::ClientUsers for CognitoIdentity {
+    #[tracing::instrument(skip_all)]
+    async fn create_client_user(
+        &self,
+        user: crate::clients::ClientUser<'_>,
+    ) -> Result<String, Unexpected> {
+        use crate::actor::Actor;
+        let out = self
+            .client
+            .admin_create_user()
+            .user_pool_id(&self.pool_id)
+            .username(user.email.as_str())
+            .message_action(MessageActionType::Suppress)
+            .user_attributes(attr("email", user.email.as_str()))
+            .user_attributes(attr("email_verified", "true"))
+            .user_attributes(attr(Actor::CLIENT_ID, user.client_id.as_str()))
+            .user_attributes(attr(
+                crate::clients::SCOPES_CLAIM,
+                &user.scopes.to_space_separated(),
+            ))
+            .send()
+            .await
+            .map_err(unexpected)?;
+        let sub = out
+            .user()
+            .and_then(|u| u.attributes().iter().find(|a| a.name() == "sub"))
+            .and_then(|a| a.value())
+            .map(str::to_owned)
+            .ok_or_else(|| Unexpected::new("Cognito returned a user without a sub"))?;
+        let finished = async {
+            self.client
+                .admin_set_user_password()
+                .user_pool_id(&self.pool_id)
+                .username(user.email.as_str())
+                .password(user.secret.expose())
+                .permanent(true)
+                .send()
+                .await
+                .map_err(unexpected)?;
+            self.client
+                .admin_add_user_to_group()
+                .user_pool_id(&self.pool_id)
+                .username(user.email.as_str())
+                .group_name(Actor::API_CLIENTS)
+                .send()
+                .await
+                .map_err(unexpected)
+        };
+        if let Err(e) = finished.await {
+            if let Err(undo) = self.delete_user(user.email).await {
+                tracing::error!(error = %undo.chain(), "could not remove a half-created client user");
+            }
+            return Err(e);
+        }
+        Ok(sub)
+    }
+
+    async fn delete_client_user(&self, email: &Email) -> Result<(), Unexpected> {
+        self.delete_user(email).await
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn client_token(
+        &self,
+        email: &Email,
+        secret: &crate::clients::ClientSecret,
+    ) -> Result<Option<crate::clients::PoolToken>, Unexpected> {
+        let Some(app_client) = &self.app_client_id else {
+            return Err(Unexpected::new(
+                "issuing a client's token needs the user pool's app client",
+            ));
+        };
+        let asked = self
+            .client
+            .admin_initiate_auth()
+            .user_pool_id(&self.pool_id)
+            .client_id(app_client)
+            .auth_flow(AuthFlowType::AdminUserPasswordAuth)
+            .auth_parameters("USERNAME", email.as_str())
+            .auth_parameters("PASSWORD", secret.expose())
+            .send()
+            .await;
+        match asked {
+            Ok(out) => {
+                let result = out.authentication_result().ok_or_else(|| {
+                    Unexpected::new("Cognito asked a client's user to meet a challenge")
+                })?;
+                let token = result
+                    .id_token()
+                    .ok_or_else(|| Unexpected::new("Cognito issued no ID token"))?;
+                Ok(Some(crate::clients::PoolToken {
+                    token: token.to_owned(),
+                    expires_in: u64::try_from(result.expires_in()).unwrap_or(0),
+                }))
+            }
+            Err(e)
+                if matches!(
+                    e.code(),
+                    Some("NotAuthorizedException" | "UserNotFoundException")
+                ) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(unexpected(e)),
+        }
+    }
+}

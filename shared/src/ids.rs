@@ -91,6 +91,11 @@ prefixed_id!(
     "whk_"
 );
 prefixed_id!(
+    /// An API client of the seller's systems: `cli_` and a time-ordered UUID.
+    ClientId,
+    "cli_"
+);
+prefixed_id!(
     /// One event's delivery to one webhook: `dlv_` and the event's own UUID, so that the same
     /// event is one delivery however often it is attempted.
     DeliveryId,

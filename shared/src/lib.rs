@@ -8,6 +8,7 @@ pub mod addresses;
 pub mod app;
 pub mod audit;
 pub mod catalog;
+pub mod clients;
 pub mod cognito;
 pub mod config;
 pub mod customers;

@@ -375,6 +375,7 @@ mod tests {
             } else {
                 Hints::default()
             },
+            client: None,
         }
     }
 

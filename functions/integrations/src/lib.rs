@@ -1,10 +1,14 @@
-//! The `integrations` Lambda: the seller's admins keep the webhooks that receive its events,
-//! rotate their secrets, read their deliveries, and retry or test them.
+//! The `integrations` Lambda: the seller's admins keep the webhooks that receive its events
+//! (rotate their secrets, read their deliveries, retry or test them) and the API clients its
+//! other systems call in with; the clients trade their credentials for tokens here.
 
 use lambda_http::{Body, Request, Response};
-use orderdesk::app::{Queue, Store, Vault};
+use orderdesk::app::{Queue, Store, UserPool, Vault};
+use orderdesk::clients::{self, CreateClientBody};
+use orderdesk::domain::Timestamp;
 use orderdesk::http::{
     Function, Problem, Routes, body, json, listing, no_content, path_id, require_admin, route_key,
+    token_answer, token_request, token_url,
 };
 use orderdesk::webhooks::{self, CreateWebhookBody, Reachability, UpdateWebhookBody};
 use serde_json::json;
@@ -16,14 +20,35 @@ pub type App = Function<Integrations>;
 pub struct Integrations;
 
 impl Routes for Integrations {
-    type Needs = (Store, Vault, Queue, Reachability);
+    type Needs = ((Store, UserPool), Vault, Queue, Reachability);
 
     async fn route(
-        (store, vault, queue, reach): &Self::Needs,
+        ((store, pool), vault, queue, reach): &Self::Needs,
         req: Request,
     ) -> Result<Response<Body>, Problem> {
+        if route_key(&req) == "POST /oauth2/token" {
+            let request = token_request(&req);
+            return token_answer(
+                clients::issue_token(store, pool, request, Timestamp::now()).await,
+            );
+        }
         let admin = require_admin(&req)?;
         match route_key(&req).as_str() {
+            "POST /admin/api-clients" => {
+                let input = body::<CreateClientBody>(&req)?;
+                let url = token_url(&req);
+                let created = clients::create_client(store, pool, &admin, input, url).await?;
+                Ok(json(201, &created))
+            }
+            "GET /admin/api-clients" => {
+                let items = clients::list_clients(store).await?;
+                Ok(json(200, &json!({ "items": items, "next_cursor": null })))
+            }
+            "DELETE /admin/api-clients/{client_id}" => {
+                let id = path_id(&req)?;
+                clients::delete_client(store, pool, &admin, &id).await?;
+                Ok(no_content())
+            }
             "POST /admin/webhooks" => {
                 let input = body::<CreateWebhookBody>(&req)?;
                 let created = webhooks::create_webhook(store, vault, reach, &admin, input).await?;

@@ -15,6 +15,7 @@ pub fn from_item(item: &Item) -> Result<AuditEntry, Unexpected> {
     let kind = match r.s("actor_kind")? {
         "admin" => "admin",
         "login" => "login",
+        "client" => "client",
         _ => "system",
     };
     let details = r
@@ -28,6 +29,7 @@ pub fn from_item(item: &Item) -> Result<AuditEntry, Unexpected> {
             kind,
             id: r.s("actor_id")?.to_owned(),
             email: r.opt_s("actor_email").map(str::to_owned),
+            name: r.opt_s("actor_name").map(str::to_owned),
         },
         action: r.s("action")?.to_owned(),
         customer_id: r.opt_s("customer_id").and_then(CustomerId::parse),
@@ -59,6 +61,9 @@ pub fn to_item(e: &AuditEntry) -> Item {
     ]);
     if let Some(email) = &e.actor.email {
         item.insert("actor_email".into(), s(email));
+    }
+    if let Some(name) = &e.actor.name {
+        item.insert("actor_name".into(), s(name));
     }
     if let Some(c) = &e.customer_id {
         item.insert("customer_id".into(), s(c.as_str()));

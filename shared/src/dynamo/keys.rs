@@ -32,13 +32,14 @@
 //! | event | `EVENT#<event id>` | `EVENT` | | `EVENT#UNPUBLISHED` / `<occurred>#<event id>` until published |
 //! | webhook | `WEBHOOK#<webhook id>` | `WEBHOOK` | `WEBHOOKS` / `<created>#<webhook id>` | |
 //! | webhook delivery | `WEBHOOK#<webhook id>` | `DELIVERY#<event id>` | `WEBHOOK#DUE` / `<next attempt>#<webhook id>#<event id>` while its next attempt waits | |
+//! | API client | `APICLIENT#<client id>` | `APICLIENT` | `APICLIENTS` / `<created>#<client id>` | |
 //! | saved list | `CUSTOMER#<id>` | `LIST#<list id>` | | |
 //! | saved lists' count | `CUSTOMER#<id>` | `LISTCOUNT` | | |
 
 use crate::customers::{Customer, CustomerStatus};
 use crate::domain::Email;
 use crate::ids::{
-    CustomerId, InvitationId, ListId, LoginId, OrderId, Sku, TeamId, TierId, WebhookId,
+    ClientId, CustomerId, InvitationId, ListId, LoginId, OrderId, Sku, TeamId, TierId, WebhookId,
 };
 use crate::orders::{OrderStatus, Threshold};
 use crate::reads::ItemRef;
@@ -252,6 +253,16 @@ pub fn idempotency_pk(scope: &str) -> String {
 
 pub fn audit_actor_pk(actor_id: &str) -> String {
     format!("AUDITACTOR#{actor_id}")
+}
+
+// ---------------------------------------------------------------- API clients
+
+pub const API_CLIENT_SK: &str = "APICLIENT";
+/// GSI1 partition of every API client, oldest first.
+pub const API_CLIENTS: &str = "APICLIENTS";
+
+pub fn api_client_pk(id: &ClientId) -> String {
+    format!("APICLIENT#{id}")
 }
 
 // ---------------------------------------------------------------- webhooks

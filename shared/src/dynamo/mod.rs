@@ -7,6 +7,7 @@ pub mod attr;
 mod audit;
 pub mod calls;
 mod catalog;
+mod clients;
 mod customers;
 mod events;
 mod idempotency;

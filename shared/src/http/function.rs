@@ -73,12 +73,18 @@ pub trait Routes: Send + Sync + 'static {
 /// invoke in-process.
 pub struct Function<R: Routes> {
     needs: R::Needs,
+    /// Where API clients are looked up and their calls written to the audit log; a function
+    /// built on parts without it admits no API client.
+    clients: Option<crate::app::Store>,
 }
 
 impl<R: Routes> Function<R> {
     /// The function on parts built elsewhere, e.g. a client pointed at a service that fails.
     pub fn new(needs: R::Needs) -> Self {
-        Self { needs }
+        Self {
+            needs,
+            clients: None,
+        }
     }
 }
 
@@ -86,11 +92,20 @@ impl<R: Routes> HttpFunction for Function<R> {
     fn build(shell: Shell) -> Result<Self, ConfigError> {
         Ok(Self {
             needs: R::Needs::from_shell(&shell)?,
+            clients: Some(shell.store),
         })
     }
 
+    /// An API client's request passes the gate first (`clients::admit`); every other request
+    /// goes straight to the routes.
     fn route(&self, req: Request) -> impl Future<Output = Result<Response<Body>, Problem>> + Send {
-        R::route(&self.needs, req)
+        async move {
+            let req = match &self.clients {
+                Some(store) => super::admit_client(store, req).await?,
+                None => req,
+            };
+            R::route(&self.needs, req).await
+        }
     }
 }
 

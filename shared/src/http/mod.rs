@@ -3,6 +3,7 @@
 
 mod addresses;
 mod body;
+mod clients;
 mod customers;
 mod function;
 mod import;
@@ -16,6 +17,7 @@ mod teams;
 mod webhooks;
 
 pub use body::{MAX_BODY_BYTES, WHOLE_BODY, body, json_body};
+pub use clients::{TOKEN_PATH, admit_client, token_answer, token_request, token_url};
 pub use function::{Function, HttpFunction, REQUEST_DEADLINE, Routes, serve};
 pub use import::import_request;
 pub use path::{PathId, path_id};
@@ -58,6 +60,11 @@ pub fn source_ip(req: &Request) -> std::net::IpAddr {
 pub fn require_admin(req: &Request) -> Result<Principal, Problem> {
     match actor(req) {
         Actor::Admin(p) => Ok(p),
+        Actor::Client(_) => req
+            .extensions()
+            .get::<clients::Admitted>()
+            .map(|admitted| admitted.0.clone())
+            .ok_or_else(|| Problem::forbidden("This route is for the seller's admins.")),
         Actor::Customer(_) | Actor::Ungrouped(_) => {
             Err(Problem::forbidden("This route is for the seller's admins."))
         }

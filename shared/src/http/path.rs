@@ -3,8 +3,8 @@
 
 use super::{Problem, path_param};
 use crate::ids::{
-    AddressId, CustomerId, DeliveryId, InvitationId, LoginId, OrderId, Sku, TeamId, TierId,
-    WebhookId,
+    AddressId, ClientId, CustomerId, DeliveryId, InvitationId, LoginId, OrderId, Sku, TeamId,
+    TierId, WebhookId,
 };
 use crate::secret::LinkToken;
 use lambda_http::Request;
@@ -54,6 +54,12 @@ path_id!(
     "invitation_id",
     "There is no such invitation.",
     InvitationId::parse
+);
+path_id!(
+    ClientId,
+    "client_id",
+    "There is no API client with this id.",
+    ClientId::parse
 );
 path_id!(
     WebhookId,

@@ -55,6 +55,9 @@ where
             "This route is for customer logins. An admin may act as one by sending \
              X-Act-As (the login id) and X-Act-As-Reason.",
         )),
+        (Actor::Client(_), _) => Err(Problem::forbidden(
+            "This route is for customer logins; API clients call admin routes only.",
+        )),
         (Actor::Ungrouped(_), _) => Err(Problem::forbidden(
             "This route is for customer logins, and this user is in no group that may use it.",
         )),
