@@ -16,6 +16,7 @@
 
 mod apps;
 mod binaries;
+mod clients;
 mod coldstart;
 mod cost;
 mod events;

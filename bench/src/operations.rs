@@ -3,6 +3,7 @@
 //! function's `App::handle` called in this process on a real API Gateway v2 event.
 
 use crate::apps::{Apps, Function, body_json};
+use crate::clients;
 use crate::events::{
     Claims, Event, SAMPLE_CUSTOMER, SAMPLE_HOOK_URL, SAMPLE_LIST, SAMPLE_ORDER, SAMPLE_TOKEN,
     SAMPLE_WEBHOOK,
@@ -195,6 +196,9 @@ pub async fn count_all(apps: &Apps, fx: &mut Fixtures) -> Vec<Counted> {
     let team = new_team(apps, &admin).await;
     let webhook = new_webhook(apps, &admin).await;
     let hook = |file: &str| webhook_event(&admin, file, &webhook);
+    let (client, secret) = clients::new_client(apps, &admin, &["orders:read"]).await;
+    let (to_forget, _) = clients::new_client(apps, &admin, &["orders:read"]).await;
+    let erp = clients::client_claims(apps, &client, &secret).await;
     let list = new_list(apps, &buyer, &sku).await;
     let to_delete = new_list(apps, &buyer, &sku).await;
     let preview = fx.invitations.pop().expect("an invitation to preview");
@@ -390,6 +394,38 @@ pub async fn count_all(apps: &Apps, fx: &mut Fixtures) -> Vec<Counted> {
             204,
         ),
         other(
+            "POST /admin/api-clients",
+            Integrations,
+            as_admin("api-clients-create.json").body(&json!({
+                "name": format!("{} bench", orderdesk_tests::CLIENT_NAME_PREFIX),
+                "scopes": ["orders:read"],
+            })),
+            201,
+        ),
+        read(
+            "GET /admin/api-clients",
+            Integrations,
+            as_admin("api-clients-list.json"),
+        ),
+        other(
+            "POST /oauth2/token (public)",
+            Integrations,
+            clients::token_event(&client, &secret),
+            200,
+        ),
+        other(
+            "GET /admin/orders (API client)",
+            Orders,
+            Event::sample("orders-admin-list.json").by(&erp),
+            200,
+        ),
+        other(
+            "DELETE /admin/api-clients/{id}",
+            Integrations,
+            clients::delete_event(&admin, &to_forget),
+            204,
+        ),
+        other(
             "PUT /cart",
             Submission,
             as_buyer("cart-put.json").with("FLOUR-25", &sku),
@@ -509,5 +545,10 @@ pub async fn count_all(apps: &Apps, fx: &mut Fixtures) -> Vec<Counted> {
         });
     }
     forget_webhooks(apps, &admin).await;
+    apps.handle(
+        Integrations,
+        clients::delete_event(&admin, &client).request(),
+    )
+    .await;
     rows
 }

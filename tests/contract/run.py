@@ -43,8 +43,9 @@ OPENAPI = ROOT / "openapi.yaml"
 CONFIG = HERE / "schemathesis.toml"
 REPORTS = ROOT / "target" / "contract"
 PASSWORD = "Contract-fuzz-1"
-# The routes an admin token is for; every other route is a customer route.
-ADMIN_AND_PUBLIC = r"^/(admin|invitations|email-changes)/"
+# The routes an admin token is for, and the public ones (links; the API clients' token
+# endpoint, which takes Basic credentials and no token); every other route is a customer route.
+ADMIN_AND_PUBLIC = r"^/(admin|invitations|email-changes|oauth2)/"
 # Schemathesis itself, in this process's interpreter. Hypothesis names every filter it builds
 # by reading the lambda's source file with `ast.parse`; deep in schemathesis's coverage phase
 # that parse of its 4,500-line module fails on CPython 3.11 with "SystemError: AST constructor

@@ -37,10 +37,12 @@ pub enum Actor {
     Admin,
     /// The admin acting as A's login (`X-Act-As` and `X-Act-As-Reason`).
     AdminAsA,
+    /// An API client with every scope: the admin routes a scope covers, 403 elsewhere.
+    Client,
 }
 
 /// Every actor, in the order of the matrix's columns.
-pub const ACTORS: [Actor; 12] = [
+pub const ACTORS: [Actor; 13] = [
     Actor::NoToken,
     Actor::Forged,
     Actor::Expired,
@@ -53,6 +55,16 @@ pub const ACTORS: [Actor; 12] = [
     Actor::NoGroup,
     Actor::Admin,
     Actor::AdminAsA,
+    Actor::Client,
+];
+
+/// Every scope an API client may have.
+pub const ALL_SCOPES: [&str; 5] = [
+    "orders:read",
+    "orders:write",
+    "catalog:write",
+    "customers:read",
+    "customers:write",
 ];
 
 impl Actor {
@@ -94,6 +106,8 @@ pub struct Targets {
     pub webhook: String,
     /// `$delivery`: a delivery of `$webhook` (a test event's), attempted once.
     pub delivery: String,
+    /// `$client`: an API client (not the one that calls as [`Actor::Client`]).
+    pub client: String,
 }
 
 /// Where the matrix's webhooks point (`$hook`): loopback, which the local stack allows, where
@@ -127,6 +141,7 @@ impl Targets {
             ("$team", &self.team),
             ("$webhook", &self.webhook),
             ("$delivery", &self.delivery),
+            ("$client", &self.client),
             ("$hook", MATRIX_HOOK),
         ]
         .iter()
@@ -258,6 +273,10 @@ impl World {
         let path = format!("/admin/webhooks/{webhook}");
         admin.patch(&path, &off).await.ok(200);
         let delivery = new_delivery(&admin, &webhook).await;
+        let (target_client, caller) = tokio::join!(
+            crate::new_api_client(&admin, &["orders:read"]),
+            crate::new_api_client(&admin, &ALL_SCOPES),
+        );
         let shared = Targets {
             customer: a.0.clone(),
             login: id_of(&spare, "login_id"),
@@ -272,6 +291,7 @@ impl World {
             team,
             webhook,
             delivery,
+            client: target_client.id,
         };
         let (no_group, other_pool, other_client) =
             tokio::join!(user_token_in(&[]), other_pool_token(), other_client_token());
@@ -288,6 +308,7 @@ impl World {
             (Actor::NoGroup, no_group),
             (Actor::Admin, admin_token.clone()),
             (Actor::AdminAsA, admin_token),
+            (Actor::Client, caller.token().await),
         ];
         let mut apis: HashMap<Actor, Api> = tokens
             .into_iter()
@@ -389,6 +410,9 @@ impl World {
             t.delivery = new_delivery(admin, &t.webhook).await;
         } else if text.contains("$webhook") {
             t.webhook = new_webhook(admin).await;
+        }
+        if text.contains("$client") {
+            t.client = crate::new_api_client(admin, &["orders:read"]).await.id;
         }
         if text.contains("$tier") {
             let name = format!("Matrix {}", unique_word());

@@ -3,6 +3,7 @@
 //! file named by `ORDERDESK_STACK` (default `.local/stack.json`).
 
 mod accounts;
+mod api_clients;
 mod authz;
 mod client;
 pub mod faults;
@@ -15,6 +16,7 @@ mod table;
 mod template;
 
 pub use accounts::*;
+pub use api_clients::*;
 pub use authz::*;
 pub use client::{http, http_builder};
 pub use lambda::*;
@@ -38,6 +40,7 @@ use tokio::sync::OnceCell;
 #[derive(Debug, Clone, Deserialize)]
 pub struct Stack {
     pub api_url: String,
+    pub token_url: String,
     pub aws_endpoint: String,
     pub dynamodb_endpoint: String,
     pub region: String,

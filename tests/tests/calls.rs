@@ -7,6 +7,8 @@ use orderdesk::http::HttpFunction;
 use orderdesk_tests::*;
 use serde_json::{Value, json};
 
+#[path = "calls/clients.rs"]
+mod client_budgets;
 #[path = "calls/teams.rs"]
 mod team_budgets;
 #[path = "calls/webhooks.rs"]

@@ -19,6 +19,7 @@ const SAMPLE_TEAM: &str = "team_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
 const SAMPLE_TEAM_NAME: &str = r#"\"name\":\"North\""#;
 const SAMPLE_WEBHOOK: &str = "whk_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
 const SAMPLE_DELIVERY: &str = "dlv_0196b7a0c1d27e3f8a9b0c1d2e3f4a5c";
+const SAMPLE_CLIENT: &str = "cli_0196b7a0c1d27e3f8a9b0c1d2e3f4a5b";
 const SAMPLE_HOOK_URL: &str = "https://erp.acme-bakery.example/orderdesk/events";
 
 /// Every sample event a function serves, with its documented status.
@@ -102,6 +103,10 @@ const SAMPLES: &[(&str, u16)] = &[
     ("webhooks-deliveries.json", 200),
     ("webhooks-retry.json", 202),
     ("webhooks-delete.json", 204),
+    ("api-clients-create.json", 201),
+    ("api-clients-list.json", 200),
+    ("api-clients-delete.json", 204),
+    ("oauth2-token.json", 401),
 ];
 
 /// The samples whose file names start with one of `prefixes`.
@@ -410,4 +415,29 @@ async fn every_address_book_sample_event_gets_its_documented_status() {
         ];
         serve(&app, file, &event, &fresh, status).await;
     }
+}
+
+#[tokio::test]
+async fn every_api_client_sample_event_is_served_by_the_integrations_function_with_its_documented_status()
+ {
+    let app: orderdesk_integrations::App = function().await;
+    let api = Api::admin().await;
+    for (file, status) in samples(&["api-clients-", "oauth2-"]) {
+        let client = new_api_client(&api, &["orders:read"]).await;
+        let fresh = [
+            (SAMPLE_CLIENT, client.id.clone()),
+            (
+                "ERP order import",
+                format!("{CLIENT_NAME_PREFIX} {}", unique_word()),
+            ),
+        ];
+        let body = serve(&app, file, &sample_event(file), &fresh, status).await;
+        if file == "oauth2-token.json" {
+            assert_eq!(
+                body["error"], "invalid_client",
+                "the sample's secret is not the client's"
+            );
+        }
+    }
+    forget_clients(&api).await;
 }

@@ -83,7 +83,7 @@ pub async fn create_client<S: ClientStore, U: ClientUsers>(
     token_url: String,
 ) -> Result<CreatedClient, ClientError> {
     let mut v = Validator::default();
-    let name = v.check("name", bounded_text(&body.name, 1, 80));
+    let name = v.check("name", bounded_text(&body.name, 1, 100));
     let scopes = scopes(&mut v, &body.scopes);
     v.finish(|| ()).map_err(ClientError::Invalid)?;
     let (name, scopes) = (name.expect("checked"), scopes.expect("checked"));

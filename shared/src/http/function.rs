@@ -98,14 +98,12 @@ impl<R: Routes> HttpFunction for Function<R> {
 
     /// An API client's request passes the gate first (`clients::admit`); every other request
     /// goes straight to the routes.
-    fn route(&self, req: Request) -> impl Future<Output = Result<Response<Body>, Problem>> + Send {
-        async move {
-            let req = match &self.clients {
-                Some(store) => super::admit_client(store, req).await?,
-                None => req,
-            };
-            R::route(&self.needs, req).await
-        }
+    async fn route(&self, req: Request) -> Result<Response<Body>, Problem> {
+        let req = match &self.clients {
+            Some(store) => super::admit_client(store, req).await?,
+            None => req,
+        };
+        R::route(&self.needs, req).await
     }
 }
 
