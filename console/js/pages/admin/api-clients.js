@@ -56,7 +56,7 @@ function clientForm({ send, cancel }) {
   const title = 'New API client';
   const form = h('form', { class: 'stack card', novalidate: true, 'aria-label': title },
     h('h2', {}, title),
-    field('Name', h('input', { name: 'name', maxlength: '80', autocomplete: 'off' }),
+    field('Name', h('input', { name: 'name', maxlength: '100', autocomplete: 'off' }),
       { required: true, hint: 'What calls the API, e.g. “ERP” or “Warehouse system”' }),
     scopesFieldset(),
     h('div', { class: 'actions' },
