@@ -1,10 +1,12 @@
-// Integrations: the webhooks that send the portal's events to the seller's other systems. A new
-// webhook's signing secret is shown here once, right after it is created; each webhook's own
-// page (webhook.js) tests, edits and rotates it and shows its deliveries.
+// Integrations: the webhooks that send the portal's events to the seller's other systems, and the
+// API clients with which those systems call the admin API (api-clients.js). A new webhook's
+// signing secret is shown here once, right after it is created; each webhook's own page
+// (webhook.js) tests, edits and rotates it and shows its deliveries.
 
 import { h, replace, loading, errorBox, time, toast } from '../../ui.js';
 import * as api from '../../api.js';
 import { webhookForm, secretBox, showSecret, eventWords, stateWords } from './webhook-form.js';
+import { apiClientsSection } from './api-clients.js';
 
 export default async function render(main, ctx) {
   ctx.title('Integrations');
@@ -41,15 +43,17 @@ export default async function render(main, ctx) {
     formSlot.querySelector('input')?.focus();
   });
 
+  const clients = apiClientsSection();
   main.append(
     h('div', { class: 'page-head' }, h('h1', {}, 'Integrations')),
-    h('p', { class: 'muted' }, 'Connect the portal to your other systems: they are told of orders, customers and logins as things happen.'),
+    h('p', { class: 'muted' }, 'Connect the portal to your other systems: they are told of orders, customers and logins as things happen, and they can call the admin API.'),
     h('section', { class: 'integrations', 'aria-labelledby': 'webhooks-title' },
       h('div', { class: 'page-head' }, h('h2', { id: 'webhooks-title' }, 'Webhooks'), create),
       h('p', { class: 'muted' }, 'A webhook POSTs each event it subscribes to to your URL, signed with its secret. A delivery that fails is retried for a day; a webhook failing for three days is disabled and the seller’s admins are emailed.'),
       secretSlot,
       formSlot,
-      list));
+      list),
+    clients.el);
 
   async function load() {
     let items;
@@ -74,5 +78,5 @@ export default async function render(main, ctx) {
         h('td', { 'data-label': 'State' }, stateWords(w)),
         h('td', { 'data-label': 'Failing since' }, w.failing_since ? time(w.failing_since) : '—')))))));
   }
-  await load();
+  await Promise.all([load(), clients.reload()]);
 }
