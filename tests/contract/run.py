@@ -8,10 +8,11 @@ ORDERDESK_STACK) with the virtualenv's Python:
 
 1. checks openapi.yaml: OpenAPI 3.1 structure, every schema and pattern, every example against
    its schema (openapi-spec-validator);
-2. runs schemathesis three times with every check on (schemathesis 4 runs them all unless
+2. runs schemathesis four times with every check on (schemathesis 4 runs them all unless
    told otherwise) and the settings and deliberate exceptions of tests/contract/schemathesis.toml,
    the one file that lists and explains them:
    `admin` — the admin's token on every /admin route and the public link routes;
+   `token` — an API client's id and secret (HTTP Basic) on the token endpoint;
    `customer` — a customer login's token on every customer route;
    `act-as` — the admin's token with X-Act-As (that login) on every customer route.
    Before each of the admin run and the customer runs it makes, through the API as a client
@@ -46,6 +47,9 @@ PASSWORD = "Contract-fuzz-1"
 # The routes an admin token is for, and the public ones (links; the API clients' token
 # endpoint, which takes Basic credentials and no token); every other route is a customer route.
 ADMIN_AND_PUBLIC = r"^/(admin|invitations|email-changes|oauth2)/"
+# The token endpoint, fuzzed once more with an API client's Basic credentials, so that its
+# answers to a client that is who it says are tested too.
+TOKEN_ENDPOINT = r"^/oauth2/token$"
 # Schemathesis itself, in this process's interpreter. Hypothesis names every filter it builds
 # by reading the lambda's source file with `ast.parse`; deep in schemathesis's coverage phase
 # that parse of its 4,500-line module fails on CPython 3.11 with "SystemError: AST constructor
@@ -144,8 +148,11 @@ def fixtures(stack: dict) -> dict:
     buyer = Api(stack["api_url"], sign_in(stack, email, PASSWORD))
     buyer.ok(201, "POST", "/orders", {"lines": [{"sku": skus[0], "quantity": 2}]},
              {"Idempotency-Key": f"contract-{word}"})
+    client = admin.ok(201, "POST", "/admin/api-clients",
+                      {"name": f"Test client fuzz {word}", "scopes": ["orders:read"]})
     return {"admin_token": admin.token, "customer_token": buyer.token,
-            "login_id": login["login_id"]}
+            "login_id": login["login_id"],
+            "client": f"{client['client_id']}:{client['client_secret']}"}
 
 
 def config_for(name: str, headers: dict[str, str]) -> Path:
@@ -166,14 +173,16 @@ def config_for(name: str, headers: dict[str, str]) -> Path:
 
 def schemathesis(stack: dict, name: str, token: str, select: list[str],
                  headers: dict[str, str]) -> tuple[int, dict]:
-    """One run; its exit code and its figures from the JSON report."""
+    """One run; its exit code and its figures from the JSON report. A `token` of the form
+    `id:secret` (an API client's) is sent as HTTP Basic, any other as a Bearer token."""
     report = REPORTS / f"{name}.json"
     report.unlink(missing_ok=True)
     config = config_for(name, headers)
     argv = [sys.executable, "-c", SCHEMATHESIS, "--config-file", str(config), "run",
             str(OPENAPI), "--url", stack["api_url"], "--no-color",
             "--report", "json", "--report-json-path", str(report),
-            "-H", f"Authorization: Bearer {token}", *select]
+            *(["--auth", token] if token.startswith("cli_") else
+              ["-H", f"Authorization: Bearer {token}"]), *select]
     say(f"run {name}: {' '.join(select)} {' '.join(headers)}")
     started = time.monotonic()
     code = subprocess.call(argv, cwd=ROOT)
@@ -213,12 +222,13 @@ def main() -> int:
     # so the customer runs get a customer, login and order of their own, made after it.
     made = fixtures(stack)
     run("admin", made["admin_token"], ["--include-path-regex", ADMIN_AND_PUBLIC], {})
+    run("token", made["client"], ["--include-path-regex", TOKEN_ENDPOINT], {})
     made = fixtures(stack)
     say(f"signed in as a new login, {made['login_id']}")
     run("customer", made["customer_token"], ["--exclude-path-regex", ADMIN_AND_PUBLIC])
     run("act-as", made["admin_token"], ["--exclude-path-regex", ADMIN_AND_PUBLIC],
         {"X-Act-As": made["login_id"]})
-    runs = ["admin", "customer", "act-as"]
+    runs = ["admin", "token", "customer", "act-as"]
     seconds = time.monotonic() - started
     say(f"{len(runs)} runs, {operations} operations, {cases} test cases, {seconds:.0f} s"
         + (f"; failed: {', '.join(failed)}" if failed else "; no failures"))
