@@ -6,7 +6,11 @@ use crate::error::Unexpected;
 use crate::identity::{Identity, IdentityError, InitialPassword, NewUser};
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_cognitoidentityprovider::operation::admin_initiate_auth::{
+    AdminInitiateAuthError, AdminInitiateAuthOutput,
+};
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, AuthFlowType, MessageActionType};
+use aws_smithy_runtime_api::http::Response as HttpResponse;
 use std::future::Future;
 
 /// [`Identity`] on a Cognito user pool.
@@ -75,6 +79,33 @@ impl CognitoIdentity {
             Err(e) if e.code() == Some("UserNotFoundException") => Ok(false),
             Err(e) => Err(unexpected(e)),
         }
+    }
+
+    /// Signs `email` in with `password` through the app client (`ADMIN_USER_PASSWORD_AUTH`):
+    /// the pool's own answer, for the caller to read; only a missing app client is an error.
+    async fn sign_in(
+        &self,
+        email: &Email,
+        password: &str,
+    ) -> Result<
+        Result<AdminInitiateAuthOutput, SdkError<AdminInitiateAuthError, HttpResponse>>,
+        Unexpected,
+    > {
+        let Some(app_client) = &self.app_client_id else {
+            return Err(Unexpected::new(
+                "signing a user in needs the user pool's app client",
+            ));
+        };
+        Ok(self
+            .client
+            .admin_initiate_auth()
+            .user_pool_id(&self.pool_id)
+            .client_id(app_client)
+            .auth_flow(AuthFlowType::AdminUserPasswordAuth)
+            .auth_parameters("USERNAME", email.as_str())
+            .auth_parameters("PASSWORD", password)
+            .send()
+            .await)
     }
 
     async fn finish_user(
@@ -239,22 +270,7 @@ impl Identity for CognitoIdentity {
 
     #[tracing::instrument(skip_all)]
     async fn password_matches(&self, email: &Email, password: &str) -> Result<bool, Unexpected> {
-        let Some(app_client) = &self.app_client_id else {
-            return Err(Unexpected::new(
-                "checking a password needs the user pool's app client",
-            ));
-        };
-        let asked = self
-            .client
-            .admin_initiate_auth()
-            .user_pool_id(&self.pool_id)
-            .client_id(app_client)
-            .auth_flow(AuthFlowType::AdminUserPasswordAuth)
-            .auth_parameters("USERNAME", email.as_str())
-            .auth_parameters("PASSWORD", password)
-            .send()
-            .await;
-        match asked {
+        match self.sign_in(email, password).await? {
             // Tokens or a challenge (a new password, MFA): either way the password was right.
             // The tokens are dropped; the caller ends every session next.
             Ok(_) => Ok(true),
@@ -370,22 +386,7 @@ impl crate::clients::ClientUsers for CognitoIdentity {
         email: &Email,
         secret: &crate::clients::ClientSecret,
     ) -> Result<Option<crate::clients::PoolToken>, Unexpected> {
-        let Some(app_client) = &self.app_client_id else {
-            return Err(Unexpected::new(
-                "issuing a client's token needs the user pool's app client",
-            ));
-        };
-        let asked = self
-            .client
-            .admin_initiate_auth()
-            .user_pool_id(&self.pool_id)
-            .client_id(app_client)
-            .auth_flow(AuthFlowType::AdminUserPasswordAuth)
-            .auth_parameters("USERNAME", email.as_str())
-            .auth_parameters("PASSWORD", secret.expose())
-            .send()
-            .await;
-        match asked {
+        match self.sign_in(email, secret.expose()).await? {
             Ok(out) => {
                 let result = out.authentication_result().ok_or_else(|| {
                     Unexpected::new("Cognito asked a client's user to meet a challenge")

@@ -5,6 +5,7 @@ use super::DynamoStore;
 use super::attr::{Item, Reader, bad, n, s};
 use super::index;
 use super::keys::{API_CLIENT_SK, API_CLIENTS, QUOTA_SK, api_client_pk, quota_pk};
+use super::logins::resets::{CHARGE_CONDITION, CHARGE_UPDATE};
 use super::write::UpdateIf;
 use crate::audit::AuditEntry;
 use crate::clients::{ApiClient, ClientStore, Scopes};
@@ -96,8 +97,8 @@ impl ClientStore for DynamoStore {
     async fn charge_token(&self, c: &Charge) -> Result<bool, Unexpected> {
         self.update_if(UpdateIf {
             key: (quota_pk(&c.counter), QUOTA_SK),
-            update: "SET #type = :type, #ttl = :ttl ADD #n :one",
-            condition: "attribute_not_exists(#n) OR #n < :limit",
+            update: CHARGE_UPDATE,
+            condition: CHARGE_CONDITION,
             names: &[("#type", "type"), ("#ttl", "ttl"), ("#n", "n")],
             values: vec![
                 (":type", s("quota")),

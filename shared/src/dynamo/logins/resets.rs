@@ -108,6 +108,11 @@ pub fn reset_from_item(item: &Item) -> Result<PasswordReset, Unexpected> {
     })
 }
 
+/// A quota's charge: one more on the counter (names `#type`, `#ttl`, `#n`; values `:type`,
+/// `:ttl`, `:one`), only while it stays within `:limit`.
+pub(in crate::dynamo) const CHARGE_UPDATE: &str = "SET #type = :type, #ttl = :ttl ADD #n :one";
+pub(in crate::dynamo) const CHARGE_CONDITION: &str = "attribute_not_exists(#n) OR #n < :limit";
+
 impl DynamoStore {
     /// Counts one request on `c`'s counter, unless that would take it over its limit.
     fn charge(&self, c: &Charge) -> TransactWriteItem {
@@ -115,8 +120,8 @@ impl DynamoStore {
             .table_name(self.table())
             .key("PK", s(quota_pk(&c.counter)))
             .key("SK", s(QUOTA_SK))
-            .update_expression("SET #type = :type, #ttl = :ttl ADD #n :one")
-            .condition_expression("attribute_not_exists(#n) OR #n < :limit")
+            .update_expression(CHARGE_UPDATE)
+            .condition_expression(CHARGE_CONDITION)
             .expression_attribute_names("#type", "type")
             .expression_attribute_names("#ttl", "ttl")
             .expression_attribute_names("#n", "n")
