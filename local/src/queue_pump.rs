@@ -6,14 +6,21 @@
 //! queue's whole visibility timeout. SQS moves a message received `maxReceiveCount` times to
 //! the queue's dead-letter queue, moto as well.
 //!
-//! Like Lambda, the pump runs several invocations of one queue at once (up to
+//! Like Lambda's poller, the pump receives up to [`RECEIVE_MAX`] messages at a time, whatever
+//! the function's `BatchSize`, and hands them on in batches of that size: a FIFO queue's by
+//! message group, one invocation at a time per group and in the order received (a run), a
+//! standard queue's each batch on its own. Runs of one queue go at once (up to
 //! [`CONCURRENCY`]). In a FIFO queue SQS withholds a message group's next messages while one of
 //! its messages is in flight, so each group stays in order while a slow invocation for one
-//! group holds up only that group. One receive at a time per queue: moto takes its view of the
+//! group holds up only that group. When an invocation fails, its failed messages come back
+//! after [`RETRY_AFTER`] and the rest of their run, not yet tried, is handed back at once
+//! (behind them, as their group is in flight); until the retry is due the pump receives only a
+//! batch at a time, so a message that keeps failing does not take the messages after it into
+//! the dead-letter queue. One receive at a time per queue: moto takes its view of the
 //! groups in flight when a receive starts, so two overlapping receives could hand out two
 //! messages of one group. For the same reason a receive only waits for messages (long polling)
 //! while nothing is in flight; otherwise it asks and returns, and the next one follows as soon
-//! as an invocation ends.
+//! as a run ends.
 
 mod message;
 #[cfg(test)]
@@ -27,7 +34,8 @@ use std::{
 use aws_sdk_sqs::{
     Client,
     types::{
-        DeleteMessageBatchRequestEntry, Message, MessageSystemAttributeName, QueueAttributeName,
+        ChangeMessageVisibilityBatchRequestEntry, DeleteMessageBatchRequestEntry, Message,
+        MessageSystemAttributeName, QueueAttributeName,
     },
 };
 use tokio::{
@@ -41,8 +49,11 @@ use crate::{
     template::{QueueTrigger, Template},
 };
 
-/// Invocations of one queue's function at once. Lambda scales with the queue, for a FIFO queue
-/// up to its number of active message groups; eight lets groups run side by side locally.
+/// The most messages one `ReceiveMessage` takes (SQS's most).
+const RECEIVE_MAX: usize = 10;
+/// Runs (see the module's doc) of one queue's function at once. Lambda scales with the queue,
+/// for a FIFO queue up to its number of active message groups; eight lets groups run side by
+/// side locally.
 const CONCURRENCY: usize = 8;
 /// How long a receive waits for a message when nothing is in flight (SQS allows 20 s).
 const LONG_POLL_SECONDS: i32 = 10;
@@ -217,21 +228,27 @@ impl Poller {
             let Ok(slot) = Arc::clone(&self.slots).acquire_owned().await else {
                 return;
             };
-            let idle = self.slots.available_permits() == CONCURRENCY - 1
-                && *self
-                    .retrying_until
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    <= Instant::now();
+            let idle = self.slots.available_permits() == CONCURRENCY - 1 && !self.retrying();
             match self.receive(if idle { LONG_POLL_SECONDS } else { 0 }).await {
-                Ok(batch) if !batch.is_empty() => {
+                Ok(messages) if !messages.is_empty() => {
                     failures = 0;
-                    let poller = Arc::clone(&self);
-                    tokio::spawn(async move {
-                        poller.deliver(batch).await;
-                        drop(slot);
-                        poller.finished.notify_one();
-                    });
+                    let batch_size = self.consumer.trigger.batch_size;
+                    let mut first = Some(slot);
+                    for run in message::runs(messages, batch_size) {
+                        let slot = match first.take() {
+                            Some(slot) => slot,
+                            None => match Arc::clone(&self.slots).acquire_owned().await {
+                                Ok(slot) => slot,
+                                Err(_) => return,
+                            },
+                        };
+                        let poller = Arc::clone(&self);
+                        tokio::spawn(async move {
+                            poller.deliver_run(run).await;
+                            drop(slot);
+                            poller.finished.notify_one();
+                        });
+                    }
                 }
                 Ok(_) => {
                     drop(slot);
@@ -252,14 +269,32 @@ impl Poller {
         }
     }
 
+    /// Whether a failed message waits for its retry.
+    fn retrying(&self) -> bool {
+        *self
+            .retrying_until
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            > Instant::now()
+    }
+
     async fn receive(&self, wait_seconds: i32) -> anyhow::Result<Vec<Message>> {
         let trigger = &self.consumer.trigger;
-        let invisible = trigger.function.timeout + VISIBILITY_MARGIN;
+        let batch_size = trigger.batch_size.clamp(1, RECEIVE_MAX);
+        let count = if self.retrying() {
+            batch_size
+        } else {
+            RECEIVE_MAX
+        };
+        // A run makes its invocations one after another; none of its messages may be handed
+        // out again meanwhile.
+        let invocations = u32::try_from(count.div_ceil(batch_size)).unwrap_or(1);
+        let invisible = trigger.function.timeout * invocations + VISIBILITY_MARGIN;
         let output = self
             .client
             .receive_message()
             .queue_url(&self.queue.url)
-            .max_number_of_messages(i32::try_from(trigger.batch_size).unwrap_or(10))
+            .max_number_of_messages(i32::try_from(count).unwrap_or(10))
             .wait_time_seconds(wait_seconds)
             .visibility_timeout(i32::try_from(invisible.as_secs()).unwrap_or(i32::MAX))
             .message_system_attribute_names(MessageSystemAttributeName::All)
@@ -269,8 +304,25 @@ impl Poller {
         Ok(output.messages.unwrap_or_default())
     }
 
-    /// Invokes the function with `batch`, then deletes or returns each message.
-    async fn deliver(&self, batch: Vec<Message>) {
+    /// Invokes the function with each batch of `run` in turn. After a batch with failed
+    /// messages, the rest of the run is handed back untried.
+    async fn deliver_run(&self, run: Vec<Vec<Message>>) {
+        let mut batches = run.into_iter();
+        while let Some(batch) = batches.next() {
+            if !self.deliver(batch).await {
+                let untried: Vec<Message> = batches.flatten().collect();
+                let untried: Vec<&Message> = untried.iter().collect();
+                if let Err(error) = self.make_visible(&untried, Duration::ZERO).await {
+                    tracing::warn!(queue = %self.queue.url, %error, "cannot hand back the rest of a failed run");
+                }
+                return;
+            }
+        }
+    }
+
+    /// Invokes the function with `batch`, then deletes or returns each message; whether every
+    /// message was handled.
+    async fn deliver(&self, batch: Vec<Message>) -> bool {
         let trigger = &self.consumer.trigger;
         let event = message::event(&batch, &self.queue.arn, &self.region);
         let invocation = Invocation {
@@ -293,31 +345,60 @@ impl Poller {
         if let Err(error) = self.delete(&settlement.delete).await {
             tracing::error!(queue = %self.queue.url, %error, "cannot delete handled messages");
         }
-        if !settlement.retry.is_empty() {
+        if settlement.retry.is_empty() {
+            return true;
+        }
+        {
             let mut until = self
                 .retrying_until
                 .lock()
                 .unwrap_or_else(|e| e.into_inner());
             *until = (*until).max(Instant::now() + RETRY_AFTER);
         }
-        for message in settlement.retry {
+        for message in &settlement.retry {
             tracing::warn!(
                 function = %trigger.function.logical_id,
                 message_id = message.message_id().unwrap_or_default(),
                 "message failed; it is received again in {RETRY_AFTER:?}"
             );
-            let back = self
+        }
+        if let Err(error) = self.make_visible(&settlement.retry, RETRY_AFTER).await {
+            tracing::warn!(queue = %self.queue.url, %error, "cannot make a failed message visible again");
+        }
+        false
+    }
+
+    /// Makes `messages` visible again `after` from now.
+    async fn make_visible(&self, messages: &[&Message], after: Duration) -> anyhow::Result<()> {
+        let seconds = i32::try_from(after.as_secs()).unwrap_or(i32::MAX);
+        for chunk in messages.chunks(RECEIVE_MAX) {
+            let entries = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, m)| {
+                    ChangeMessageVisibilityBatchRequestEntry::builder()
+                        .id(i.to_string())
+                        .receipt_handle(m.receipt_handle().unwrap_or_default())
+                        .visibility_timeout(seconds)
+                        .build()
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let output = self
                 .client
-                .change_message_visibility()
+                .change_message_visibility_batch()
                 .queue_url(&self.queue.url)
-                .receipt_handle(message.receipt_handle().unwrap_or_default())
-                .visibility_timeout(i32::try_from(RETRY_AFTER.as_secs()).unwrap_or(1))
+                .set_entries(Some(entries))
                 .send()
-                .await;
-            if let Err(error) = back {
-                tracing::warn!(queue = %self.queue.url, %error, "cannot make a failed message visible again");
+                .await?;
+            if let Some(failed) = output.failed.first() {
+                anyhow::bail!(
+                    "{} of the batch not changed: {}",
+                    output.failed.len(),
+                    failed.message().unwrap_or_default()
+                );
             }
         }
+        Ok(())
     }
 
     async fn delete(&self, handled: &[&Message]) -> anyhow::Result<()> {

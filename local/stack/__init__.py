@@ -13,6 +13,7 @@ which git ignores.
     supervisor.py  one stack's lifecycle: servers, provisioning, gateway, demo data, test command
     provision.py   table, user pool, app client, groups, SES sender, KMS key and admin user
     seed.py        the demo data of `make dev`, through the gateway's API
+    moto_server.py moto's server as the supervisor starts it, reading the clock the cheap way
 
 The modules that stage one imports (common, install, processes, cli) use the standard library
 only; supervisor, provision and seed run inside .local/venv, for boto3 and moto.

@@ -1,7 +1,7 @@
 //! SQS messages as Lambda hands them to a function, and what becomes of them after the
 //! invocation: deleted, or back on the queue for another receive.
 
-use aws_sdk_sqs::types::{Message, MessageAttributeValue};
+use aws_sdk_sqs::types::{Message, MessageAttributeValue, MessageSystemAttributeName};
 use base64::{Engine as _, engine::general_purpose::STANDARD};
 use serde_json::{Map, Value, json};
 
@@ -65,6 +65,40 @@ fn message_attribute(value: &MessageAttributeValue) -> Value {
         attribute["binaryValue"] = Value::from(STANDARD.encode(binary.as_ref()));
     }
     attribute
+}
+
+/// The message group of a FIFO queue's message; `None` in a standard queue.
+fn group_of(message: &Message) -> Option<&str> {
+    message
+        .attributes()
+        .and_then(|a| a.get(&MessageSystemAttributeName::MessageGroupId))
+        .map(String::as_str)
+}
+
+/// The invocations one receive's `messages` make, as Lambda's poller makes them: a FIFO
+/// queue's messages by message group, each group's in the order received and `batch_size` to
+/// an invocation, to be invoked one after another (a run); a standard queue's `batch_size` to
+/// an invocation, each a run of its own. Runs go side by side.
+pub fn runs(messages: Vec<Message>, batch_size: usize) -> Vec<Vec<Vec<Message>>> {
+    let size = batch_size.max(1);
+    let mut groups: Vec<(String, Vec<Message>)> = Vec::new();
+    let mut loose = Vec::new();
+    for message in messages {
+        let Some(group) = group_of(&message).map(str::to_owned) else {
+            loose.push(message);
+            continue;
+        };
+        match groups.iter_mut().find(|(g, _)| *g == group) {
+            Some((_, members)) => members.push(message),
+            None => groups.push((group, vec![message])),
+        }
+    }
+    let mut runs: Vec<Vec<Vec<Message>>> = groups
+        .into_iter()
+        .map(|(_, members)| members.chunks(size).map(<[Message]>::to_vec).collect())
+        .collect();
+    runs.extend(loose.chunks(size).map(|batch| vec![batch.to_vec()]));
+    runs
 }
 
 /// What the pump does with each message of a batch once the function has answered.
@@ -212,6 +246,52 @@ pub mod tests {
             json["Records"][1]["messageAttributes"]["raw"]["binaryValue"],
             "aGk="
         );
+    }
+
+    fn run_ids(runs: &[Vec<Vec<Message>>]) -> Vec<Vec<Vec<&str>>> {
+        runs.iter()
+            .map(|run| {
+                run.iter()
+                    .map(|batch| batch.iter().filter_map(Message::message_id).collect())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_receive_is_split_into_one_run_per_message_group_each_in_the_order_received() {
+        let received = vec![
+            message("a1", "a"),
+            message("b1", "b"),
+            message("a2", "a"),
+            message("a3", "a"),
+            message("b2", "b"),
+        ];
+
+        assert_eq!(
+            run_ids(&runs(received.clone(), 1)),
+            [
+                vec![vec!["a1"], vec!["a2"], vec!["a3"]],
+                vec![vec!["b1"], vec!["b2"]]
+            ]
+        );
+        assert_eq!(
+            run_ids(&runs(received, 2)),
+            [vec![vec!["a1", "a2"], vec!["a3"]], vec![vec!["b1", "b2"]]]
+        );
+    }
+
+    #[test]
+    fn a_standard_queues_messages_are_batched_and_each_batch_runs_on_its_own() {
+        let loose = |id: &str| Message::builder().message_id(id).build();
+        let received = vec![loose("1"), loose("2"), loose("3")];
+
+        assert_eq!(
+            run_ids(&runs(received.clone(), 2)),
+            [vec![vec!["1", "2"]], vec![vec!["3"]]]
+        );
+        assert_eq!(run_ids(&runs(received, 0)).len(), 3);
+        assert!(runs(Vec::new(), 1).is_empty());
     }
 
     fn ids(messages: &[&Message]) -> Vec<String> {

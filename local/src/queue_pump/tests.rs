@@ -198,6 +198,21 @@ async fn messages_reach_the_function_in_group_order_and_a_slow_group_holds_up_on
 }
 
 #[tokio::test]
+async fn a_groups_messages_received_together_reach_the_function_one_at_a_time_in_order() {
+    let Some(client) = local_sqs().await else {
+        return;
+    };
+    let (name, _) = fifo_queue(&client, 5).await;
+    let bodies: Vec<String> = (1..=25).map(|i| format!("m-{i:02}")).collect();
+    let messages: Vec<(&str, &str)> = bodies.iter().map(|b| ("g", b.as_str())).collect();
+    send(&client, &name, &messages).await;
+
+    let seen = pump(&client, &name, Duration::ZERO).await;
+
+    assert_eq!(until_seen(&seen, 25, Duration::from_secs(15)).await, bodies);
+}
+
+#[tokio::test]
 async fn a_failed_message_comes_back_first_then_goes_to_the_dead_letter_queue() {
     let Some(client) = local_sqs().await else {
         return;
@@ -205,11 +220,16 @@ async fn a_failed_message_comes_back_first_then_goes_to_the_dead_letter_queue() 
     let (name, dlq) = fifo_queue(&client, 2).await;
     let seen = pump(&client, &name, Duration::ZERO).await;
 
-    send(&client, &name, &[("g", "bad-1"), ("g", "good-2")]).await;
+    send(
+        &client,
+        &name,
+        &[("g", "bad-1"), ("g", "good-2"), ("g", "good-3")],
+    )
+    .await;
 
     assert_eq!(
-        until_seen(&seen, 3, Duration::from_secs(15)).await,
-        ["bad-1", "bad-1", "good-2"]
+        until_seen(&seen, 4, Duration::from_secs(15)).await,
+        ["bad-1", "bad-1", "good-2", "good-3"]
     );
     assert_eq!(
         counts(&client, &dlq).await[&Attribute::ApproximateNumberOfMessages],

@@ -19,14 +19,16 @@ pub trait EventBus: Send + Sync {
 }
 
 /// Two places to announce events as one: an event is put when both took it. An event one of
-/// them refused is put on both again later, under its own id.
+/// them refused is put on both again later, under its own id. The two are asked at once, so a
+/// batch waits for the slower of them, not for both in turn.
 pub struct Both<A, B>(pub A, pub B);
 
 #[async_trait::async_trait]
 impl<A: EventBus, B: EventBus> EventBus for Both<A, B> {
     async fn put(&self, events: &[Event]) -> Result<Vec<usize>, Unexpected> {
-        let mut refused = self.0.put(events).await?;
-        refused.extend(self.1.put(events).await?);
+        let (first, second) = futures::join!(self.0.put(events), self.1.put(events));
+        let mut refused = first?;
+        refused.extend(second?);
         refused.sort_unstable();
         refused.dedup();
         Ok(refused)

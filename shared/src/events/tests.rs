@@ -110,6 +110,22 @@ async fn events_the_bus_took_are_marked_published_and_the_others_stay_for_the_re
     assert!(m.state().events.values().all(|(_, published)| *published));
 }
 
+#[tokio::test]
+async fn both_places_are_asked_and_an_event_either_refused_is_refused() {
+    let events: Vec<Event> = (0..3)
+        .map(|_| Event::new(EventType::OrderUpdated, Timestamp::now(), &placed()))
+        .collect();
+    let both = Both(Bus::new(&[2], false), Bus::new(&[0, 2], false));
+
+    assert_eq!(both.put(&events).await.unwrap(), [0, 2]);
+    assert_eq!(both.0.put.lock().unwrap().len(), 2);
+    assert_eq!(*both.1.put.lock().unwrap(), [events[1].id.clone()]);
+    let one_down = Both(Bus::new(&[], false), Bus::new(&[], true));
+    assert!(one_down.put(&events).await.is_err());
+    let other_down = Both(Bus::new(&[], true), Bus::new(&[], false));
+    assert!(other_down.put(&events).await.is_err());
+}
+
 #[test]
 fn a_customer_write_tells_of_its_creation_its_change_or_its_deletion_and_nothing_else() {
     let m = Memory::new();
