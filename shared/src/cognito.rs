@@ -6,6 +6,7 @@ use crate::error::Unexpected;
 use crate::identity::{Identity, IdentityError, InitialPassword, NewUser};
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_cognitoidentityprovider::operation::admin_create_user::AdminCreateUserOutput;
 use aws_sdk_cognitoidentityprovider::operation::admin_initiate_auth::{
     AdminInitiateAuthError, AdminInitiateAuthOutput,
 };
@@ -35,6 +36,15 @@ where
 /// What Cognito said when it refused input: for the log, never for the client.
 fn message(e: &impl ProvideErrorMetadata) -> String {
     e.message().unwrap_or_default().to_owned()
+}
+
+/// The `sub` of the user `AdminCreateUser` made.
+fn sub_of(out: &AdminCreateUserOutput) -> Result<String, Unexpected> {
+    out.user()
+        .and_then(|u| u.attributes().iter().find(|a| a.name() == "sub"))
+        .and_then(|a| a.value())
+        .map(str::to_owned)
+        .ok_or_else(|| Unexpected::new("Cognito returned a user without a sub"))
 }
 
 /// A user attribute.
@@ -169,12 +179,7 @@ impl Identity for CognitoIdentity {
             }
             _ => unexpected(e).into(),
         })?;
-        let sub = out
-            .user()
-            .and_then(|u| u.attributes().iter().find(|a| a.name() == "sub"))
-            .and_then(|a| a.value())
-            .map(str::to_owned)
-            .ok_or_else(|| Unexpected::new("Cognito returned a user without a sub"))?;
+        let sub = sub_of(&out)?;
         if let Err(e) = self.finish_user(email, &password).await {
             if let Err(undo) = self.delete_user(email).await {
                 tracing::error!(error = %undo.chain(), "could not remove a half-created Cognito user");
@@ -342,12 +347,7 @@ impl crate::clients::ClientUsers for CognitoIdentity {
             .send()
             .await
             .map_err(unexpected)?;
-        let sub = out
-            .user()
-            .and_then(|u| u.attributes().iter().find(|a| a.name() == "sub"))
-            .and_then(|a| a.value())
-            .map(str::to_owned)
-            .ok_or_else(|| Unexpected::new("Cognito returned a user without a sub"))?;
+        let sub = sub_of(&out)?;
         let finished = async {
             self.client
                 .admin_set_user_password()
