@@ -14,9 +14,9 @@
 //! its messages is in flight, so each group stays in order while a slow invocation for one
 //! group holds up only that group. When an invocation fails, its failed messages come back
 //! after [`RETRY_AFTER`] and the rest of their run, not yet tried, is handed back at once
-//! (behind them, as their group is in flight); until the retry is due the pump receives only a
-//! batch at a time, so a message that keeps failing does not take the messages after it into
-//! the dead-letter queue. One receive at a time per queue: moto takes its view of the
+//! (behind them, as their group is in flight); until the retry has been received and tried the
+//! pump receives only a batch at a time, so a message that keeps failing does not take the
+//! messages after it into the dead-letter queue. One receive at a time per queue: moto takes its view of the
 //! groups in flight when a receive starts, so two overlapping receives could hand out two
 //! messages of one group. For the same reason a receive only waits for messages (long polling)
 //! while nothing is in flight; otherwise it asks and returns, and the next one follows as soon
@@ -353,7 +353,12 @@ impl Poller {
                 .retrying_until
                 .lock()
                 .unwrap_or_else(|e| e.into_inner());
-            *until = (*until).max(Instant::now() + RETRY_AFTER);
+            // Past the retry's own receive and invocation: were the pump to receive ten at once
+            // when the retry comes, a message failing again would hand back the untried ones
+            // behind it once more, each hand-back a receive that counts towards the
+            // dead-letter queue.
+            let retried = RETRY_AFTER + trigger.function.timeout + VISIBILITY_MARGIN;
+            *until = (*until).max(Instant::now() + retried);
         }
         for message in &settlement.retry {
             tracing::warn!(
